@@ -1,0 +1,3 @@
+from persistgen.cli import main
+
+main()

@@ -1,0 +1,207 @@
+"""The `persistgen` command: a thin Typer shell over the pipeline."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from persistgen import __version__, edit, pipeline
+from persistgen.errors import UserError, fail
+from persistgen.spec import compact
+from persistgen.spec.model import json_schema
+from persistgen.spec.validate import read_spec, read_spec_text
+from persistgen.write import Change
+
+app = typer.Typer(help="Generate the async persistence layer of a FastAPI service.",
+                  no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False)
+new_app = typer.Typer(help="Create something new.", no_args_is_help=True)
+add_app = typer.Typer(help="Add to an existing project.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+app.add_typer(add_app, name="add")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
+
+_STYLE = {"created": "green", "updated": "yellow", "unchanged": "dim", "kept": "dim",
+          "removed": "red", "conflict": "bold red"}
+
+ProjectOption = Annotated[
+    Path, typer.Option("--project", "-p", help="Project directory.", file_okay=False)
+]
+
+
+def main() -> None:
+    app()
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Run `action`; a UserError becomes a one-screen message and exit code 2."""
+    try:
+        return action()
+    except UserError as exc:
+        _report(exc)
+        raise typer.Exit(2) from None
+
+
+def _report(exc: UserError) -> None:
+    for problem in exc.problems:
+        where = escape(problem.location)
+        path = f" [bold]{escape(problem.spec_path)}[/]" if problem.spec_path else ""
+        err.print(f"[bold red]error[/] {where}:{path}")
+        err.print(f"  {escape(problem.message)}")
+        if problem.hint:
+            err.print(f"  [cyan]hint:[/] {escape(problem.hint)}")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"persistgen {__version__}")
+        raise typer.Exit()
+
+
+@new_app.command("project")
+def new_project(
+    name: Annotated[str, typer.Argument(help="Project (and directory) name.")],
+    spec: Annotated[
+        Path | None, typer.Option(help="Start from this spec instead of the starter one.")
+    ] = None,
+    directory: Annotated[Path, typer.Option("--dir", help="Parent directory.")] = Path("."),
+) -> None:
+    """Create PARENT/NAME with a spec and everything generated from it."""
+    target = directory / name
+
+    def create() -> list[Change]:
+        if not compact_name_ok(name):
+            raise fail(f"`{name}` is not a usable project name",
+                       "use letters, digits, `-` or `_`, starting with a letter")
+        if target.exists() and any(target.iterdir()):
+            raise fail(f"{target} already exists and is not empty", "choose another name or --dir")
+        text = spec.read_text(encoding="utf-8") if spec else edit.starter_spec(name)
+        read_spec_text(text, str(spec or pipeline.SPEC_FILE))
+        return pipeline.new_project(target, edit.with_schema_comment(text))
+
+    changes = _guarded(create)
+    _summary(changes)
+    out.print(f"\n[green]Created[/] {target}. Next: cd {target} && pip install -e '.[dev]' "
+              "&& alembic upgrade head && uvicorn <package>.main:app")
+
+
+def compact_name_ok(name: str) -> bool:
+    return bool(name) and name[0].isalpha() and all(c.isalnum() or c in "-_" for c in name)
+
+
+@add_app.command("resource")
+def add_resource(
+    name: Annotated[str, typer.Argument(help="Resource class name, e.g. Post.")],
+    fields: Annotated[list[str], typer.Argument(help=f"NAME:{compact.GRAMMAR}")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Add a resource to persistgen.yaml (comments kept) and regenerate."""
+    spec_path = project / pipeline.SPEC_FILE
+
+    def add() -> list[Change]:
+        parsed: dict[str, str] = {}
+        for index, text in enumerate(fields, start=1):
+            try:
+                field_name, _ = compact.parse_cli_field(text)
+            except ValueError as exc:
+                raise fail(str(exc), "fix this field argument", file=f"argument {index}") from None
+            parsed[field_name] = text.partition(":")[2]
+        new_text = edit.add_resource(spec_path, name, parsed)
+        read_spec_text(new_text, str(spec_path))
+        spec_path.write_text(new_text, encoding="utf-8")
+        return pipeline.generate(project)
+
+    _finish(_guarded(add), check=False)
+
+
+@app.command()
+def generate(
+    project: ProjectOption = Path("."),
+    check: Annotated[bool, typer.Option(help="Exit 1 if any file would change; write nothing.")]
+    = False,
+    diff: Annotated[bool, typer.Option(help="Show the changes as unified diffs.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="List the changes; write nothing.")] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite hand-edited generated files.")] = False,
+) -> None:
+    """Regenerate the project from its persistgen.yaml."""
+    changes = _guarded(
+        lambda: pipeline.generate(project, force=force, dry_run=dry_run or check)
+    )
+    if diff:
+        _diffs(changes)
+    _finish(changes, check=check)
+
+
+def _finish(changes: list[Change], *, check: bool) -> NoReturn | None:
+    _summary(changes)
+    conflicts = [c.path for c in changes if c.status == "conflict"]
+    if conflicts:
+        err.print(
+            f"[bold red]{len(conflicts)} generated file(s) were edited by hand and kept:[/] "
+            + ", ".join(conflicts)
+            + "\n  [cyan]hint:[/] move your changes to a user-owned file, then run "
+            "`persistgen generate --force`; see `--diff`"
+        )
+        raise typer.Exit(1)
+    if check and any(c.status not in ("unchanged", "kept") for c in changes):
+        err.print("[bold red]generated files are out of date:[/] run `persistgen generate`")
+        raise typer.Exit(1)
+    return None
+
+
+def _summary(changes: list[Change]) -> None:
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("file")
+    table.add_column("status")
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.status] = counts.get(change.status, 0) + 1
+        if change.status not in ("unchanged", "kept"):
+            style = _STYLE[change.status]
+            table.add_row(escape(change.path), f"[{style}]{change.status}[/]")
+    if table.row_count:
+        out.print(table)
+    out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+
+
+def _diffs(changes: list[Change]) -> None:
+    for change in changes:
+        if change.old == change.new or change.status == "kept":
+            continue
+        lines = difflib.unified_diff(
+            (change.old or "").splitlines(keepends=True),
+            (change.new or "").splitlines(keepends=True),
+            fromfile=f"a/{change.path}",
+            tofile=f"b/{change.path}",
+        )
+        sys.stdout.writelines(lines)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="The spec to check.")] = Path(pipeline.SPEC_FILE),
+) -> None:
+    """Check a spec and report every problem with its position."""
+    spec = _guarded(lambda: read_spec(file))
+    out.print(f"[green]{file} is valid[/]: {len(spec.resources)} resource(s)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of persistgen.yaml."""
+    sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")

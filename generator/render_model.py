@@ -1,0 +1,127 @@
+"""The render model: every name, type, import and literal decided, ready for templates.
+
+Frozen, plain dataclasses. Templates only lay these values out; they never compute one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    class_name: str
+    members: tuple[tuple[str, str], ...]  # (MEMBER_NAME, quoted value)
+
+
+@dataclass(frozen=True)
+class ForeignKeyModel:
+    column: str
+    target_table: str
+    target_column: str
+    on_delete: str | None  # SQL spelling, e.g. "CASCADE"
+    constraint_name: str
+
+    @property
+    def target(self) -> str:
+        return f"{self.target_table}.{self.target_column}"
+
+
+@dataclass(frozen=True)
+class ColumnModel:
+    name: str
+    python_type: str
+    column_args: str  # inside `mapped_column(...)`
+    migration_args: str  # inside `sa.Column(...)`, after the name
+    primary_key: bool
+    nullable: bool
+    unique: bool
+    index: bool
+    in_create: bool
+    in_update: bool
+    create_decl: str  # a whole DTO field line, e.g. `title: str = Field(max_length=200)`
+    update_decl: str
+    read_decl: str
+    sample: str  # an expression of `n` giving a valid, distinct value for tests
+    update_sample: str  # a value different from `sample`
+    sample_imports: tuple[str, ...]  # what `sample` and `update_sample` need, as import specs
+    python_imports: tuple[str, ...]  # what `python_type` needs
+    foreign_key: ForeignKeyModel | None = None
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    name: str
+    annotation: str  # e.g. `Mapped[User]`, `Mapped[list[Post]]`
+    args: str  # inside `relationship(...)`
+
+
+@dataclass(frozen=True)
+class RefModel:
+    """A many-to-one reference, as the test factories need it."""
+
+    column: str
+    target_module: str
+    target_class: str
+    target_key: str
+    self_reference: bool
+
+
+@dataclass(frozen=True)
+class IndexModel:
+    name: str
+    column: str
+    unique: bool
+
+
+@dataclass(frozen=True)
+class ResourceModel:
+    class_name: str
+    module: str  # snake_case, the file name in models/, schemas/, repositories/, api/
+    table: str
+    route: str  # URL path segment, e.g. `blog-posts`
+    label: str  # human name, e.g. `blog post`
+    description: str
+    pk: ColumnModel
+    columns: tuple[ColumnModel, ...]
+    relations: tuple[RelationModel, ...]
+    refs: tuple[RefModel, ...]
+    external_refs: tuple[RefModel, ...]  # references to other resources (tests create those)
+    indexes: tuple[IndexModel, ...]
+    unique_constraints: tuple[IndexModel, ...]
+    pk_constraint: str
+    conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
+    sort_keys: tuple[str, ...]
+    sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
+    non_nullable: tuple[str, ...]  # writable columns that refuse an explicit null
+    update_column: ColumnModel | None  # the column the generated tests update
+    model_imports: tuple[str, ...]
+    model_type_checking_imports: tuple[str, ...]
+    schema_imports: tuple[str, ...]
+    test_imports: tuple[str, ...]
+    key_imports: tuple[str, ...]  # what the primary key's type needs (repositories, routes)
+
+
+@dataclass(frozen=True)
+class PoolModel:
+    size: int
+    max_overflow: int
+    recycle: int
+    timeout: float
+    pre_ping: bool
+
+
+@dataclass(frozen=True)
+class ProjectModel:
+    name: str
+    package: str
+    title: str
+    description: str
+    database_url: str
+    pool: PoolModel
+    resources: tuple[ResourceModel, ...]  # in foreign-key dependency order
+    enums: tuple[EnumModel, ...]
+    migration_imports: tuple[str, ...]
+    factory_imports: tuple[str, ...]
+    max_page_size: int = 100
+    default_page_size: int = 20

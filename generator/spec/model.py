@@ -1,0 +1,120 @@
+"""The shape of `persistgen.yaml`, as pydantic models (structure only; meaning is in check.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from persistgen.spec import compact
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+FieldType = Literal[
+    "int",
+    "bigint",
+    "str",
+    "text",
+    "bool",
+    "float",
+    "decimal",
+    "date",
+    "datetime",
+    "time",
+    "uuid",
+    "json",
+    "bytes",
+    "enum",
+    "ref",
+]
+OnDelete = Literal["cascade", "set null", "restrict", "no action"]
+Scalar = bool | int | float | str
+SCHEMA_URL = "https://persistgen.dev/schema/v1.json"
+
+
+class _Strict(BaseModel):
+    # Strict: a quoted "10" is not silently a number; forbid: typos are errors, not ignored.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _expand_compact(value: Any) -> Any:
+    return compact.expand(value) if isinstance(value, str) else value
+
+
+class FieldSpec(_Strict):
+    """One column. Written as a mapping, or compactly as a string (see compact.GRAMMAR)."""
+
+    type: FieldType
+    description: str | None = None
+    nullable: bool = False
+    primary_key: bool = False
+    unique: bool = False
+    index: bool = False
+    read_only: bool = Field(False, description="Set by the server; absent from create/update DTOs.")
+    default: Scalar | None = Field(None, description="A literal used when a client sends nothing.")
+    server_default: Scalar | None = Field(
+        None, description="`now` (datetime, date, time) or a literal, applied by the database."
+    )
+    max_length: int | None = Field(None, ge=1, description="str: column length and DTO bound; text: DTO bound.")
+    min_length: int | None = Field(None, ge=0, description="str, text: DTO bound.")
+    ge: int | float | None = Field(None, description="Numbers: inclusive lower bound in DTOs.")
+    le: int | float | None = Field(None, description="Numbers: inclusive upper bound in DTOs.")
+    precision: int | None = Field(None, ge=1, le=1000, description="decimal: total digits.")
+    scale: int | None = Field(None, ge=0, description="decimal: digits after the point.")
+    timezone: bool | None = Field(
+        None, description="datetime (default true) and time (default false): timezone-aware."
+    )
+    values: list[str] | None = Field(None, min_length=1, description="enum: allowed values.")
+    target: str | None = Field(None, description="ref: the referenced resource.")
+    on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
+    back_populates: str | None = Field(
+        None, description="ref: name of the one-to-many collection on the target."
+    )
+
+
+CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
+
+
+class ResourceSpec(_Strict):
+    description: str | None = None
+    table: str | None = Field(None, description="Table name; default: snake_case plural.")
+    id_type: Literal["bigint", "uuid"] = Field(
+        "bigint", description="Type of the implicit `id` key, unless a field is a primary key."
+    )
+    fields: dict[str, CompactOrField] = Field(default_factory=dict)
+
+
+class PoolSpec(_Strict):
+    """Connection pool settings; defaults follow the data persistence guide."""
+
+    size: int = Field(10, ge=1)
+    max_overflow: int = Field(20, ge=0)
+    recycle: int = Field(1800, ge=-1, description="Seconds before a connection is replaced.")
+    timeout: float = Field(30, gt=0, description="Seconds to wait for a free connection.")
+    pre_ping: bool = Field(True, description="Test each connection before handing it out.")
+
+
+class ProjectSpec(_Strict):
+    name: str = Field(description="Distribution name, e.g. `blog-service`.")
+    package: str | None = Field(None, description="Python package; default: name in snake_case.")
+    description: str = ""
+    database_url: str | None = Field(
+        None, description="Default DATABASE_URL; default: a local SQLite file via aiosqlite."
+    )
+    pool: PoolSpec = Field(default_factory=PoolSpec)
+
+
+class Spec(_Strict):
+    """The whole `persistgen.yaml`."""
+
+    model_config = ConfigDict(title="persistgen spec", json_schema_extra={"$id": SCHEMA_URL})
+
+    version: Literal[1]
+    project: ProjectSpec
+    resources: dict[str, ResourceSpec] = Field(default_factory=dict)
+
+
+def json_schema() -> dict[str, Any]:
+    """The spec's JSON Schema, admitting the compact string form wherever a field goes."""
+    schema = Spec.model_json_schema()
+    fields = schema["$defs"]["ResourceSpec"]["properties"]["fields"]
+    compact_form = {"type": "string", "description": compact.GRAMMAR}
+    fields["additionalProperties"] = {"anyOf": [fields["additionalProperties"], compact_form]}
+    return schema
