@@ -7,9 +7,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from ruff.__main__ import find_ruff_bin
-
 from persistgen.render import RenderedFile
+from ruff.__main__ import find_ruff_bin
 
 _PYTHON = (".py",)
 

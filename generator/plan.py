@@ -50,7 +50,7 @@ def build(spec: Spec) -> ProjectModel:
     ordered = _dependency_order(spec)
     resources = tuple(_resource(spec, package, name, spec.resources[name]) for name in ordered)
     enums = tuple(e for name in ordered for e in _enums(name, spec.resources[name]))
-    migration_imports = {"alembic:op", "sqlalchemy as sa"}
+    migration_imports = {"alembic:op", "sqlalchemy as sa"} if resources else set()
     if any("postgresql." in c.migration_args for r in resources for c in r.columns):
         migration_imports.add("sqlalchemy.dialects:postgresql")
     pool = spec.project.pool
@@ -153,6 +153,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     return ResourceModel(
         class_name=name,
         module=module,
+        collection=naming.plural(module),
         table=table,
         route=table.replace("_", "-"),
         label=naming.snake(name).replace("_", " "),

@@ -78,6 +78,7 @@ class IndexModel:
 class ResourceModel:
     class_name: str
     module: str  # snake_case, the file name in models/, schemas/, repositories/, api/
+    collection: str  # snake_case plural, e.g. `blog_posts` (names that act on many rows)
     table: str
     route: str  # URL path segment, e.g. `blog-posts`
     label: str  # human name, e.g. `blog post`

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: lint and type-check persistgen, then every test (unit, CLI, goldens,
+# packaging, and the generated projects on SQLite and PostgreSQL).
+# Usage: bash tests/run.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+# Strict editable mode keeps `mypy -p persistgen` able to follow the package.
+.venv/bin/python -m pip install -q --disable-pip-version-check \
+  -e '.[dev]' --config-settings editable_mode=strict
+
+# The generated projects are tested against a real PostgreSQL.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi
+
+.venv/bin/ruff check generator tests
+.venv/bin/ruff format --check generator tests
+(cd .venv && bin/mypy --config-file ../pyproject.toml -p persistgen)
+.venv/bin/pytest "$@"
