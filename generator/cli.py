@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,20 +21,29 @@ from persistgen.spec.model import json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
 from persistgen.write import Change
 
-app = typer.Typer(help="Generate the async persistence layer of a FastAPI service.",
-                  no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Generate the async persistence layer of a FastAPI service.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 new_app = typer.Typer(help="Create something new.", no_args_is_help=True)
 add_app = typer.Typer(help="Add to an existing project.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 app.add_typer(add_app, name="add")
 
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
-_STYLE = {"created": "green", "updated": "yellow", "unchanged": "dim", "kept": "dim",
-          "removed": "red", "conflict": "bold red"}
+_STYLE = {
+    "created": "green",
+    "updated": "yellow",
+    "unchanged": "dim",
+    "kept": "dim",
+    "removed": "red",
+    "conflict": "bold red",
+}
 
 ProjectOption = Annotated[
     Path, typer.Option("--project", "-p", help="Project directory.", file_okay=False)
@@ -84,20 +93,37 @@ def new_project(
     """Create PARENT/NAME with a spec and everything generated from it."""
     target = directory / name
 
-    def create() -> list[Change]:
+    def create() -> tuple[list[Change], str]:
         if not compact_name_ok(name):
-            raise fail(f"`{name}` is not a usable project name",
-                       "use letters, digits, `-` or `_`, starting with a letter")
-        if target.exists() and any(target.iterdir()):
-            raise fail(f"{target} already exists and is not empty", "choose another name or --dir")
-        text = spec.read_text(encoding="utf-8") if spec else edit.starter_spec(name)
-        read_spec_text(text, str(spec or pipeline.SPEC_FILE))
-        return pipeline.new_project(target, edit.with_schema_comment(text))
+            raise fail(
+                f"`{name}` is not a usable project name",
+                "use letters, digits, `-` or `_`, starting with a letter",
+            )
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise fail(
+                f"{target} already exists and is not an empty directory",
+                "choose another name or --dir",
+                file=str(target),
+            )
+        if spec is None:
+            text = edit.starter_spec(name)
+            parsed = read_spec_text(text, pipeline.SPEC_FILE)
+        else:
+            parsed = read_spec(spec)  # reports a missing or unreadable file as a UserError
+            text = spec.read_text(encoding="utf-8")
+        changes = pipeline.new_project(target, edit.with_schema_comment(text))
+        return changes, parsed.project.python_package
 
-    changes = _guarded(create)
+    changes, package = _guarded(create)
     _summary(changes)
-    out.print(f"\n[green]Created[/] {target}. Next: cd {target} && pip install -e '.[dev]' "
-              "&& alembic upgrade head && uvicorn <package>.main:app")
+    out.print(
+        f"\n[green]Created[/] {escape(str(target))}. Next: "
+        + escape(
+            f"cd {target} && pip install -e '.[dev]' && alembic upgrade head "
+            f"&& uvicorn {package}.main:app"
+        ),
+        soft_wrap=True,
+    )
 
 
 def compact_name_ok(name: str) -> bool:
@@ -116,10 +142,15 @@ def add_resource(
     def add() -> list[Change]:
         parsed: dict[str, str] = {}
         for index, text in enumerate(fields, start=1):
+            where = f"field argument {index}"
             try:
                 field_name, _ = compact.parse_cli_field(text)
             except ValueError as exc:
-                raise fail(str(exc), "fix this field argument", file=f"argument {index}") from None
+                raise fail(str(exc), "fix this field argument", file=where) from None
+            if field_name in parsed:
+                raise fail(
+                    f"field `{field_name}` is given twice", "name each field once", file=where
+                )
             parsed[field_name] = text.partition(":")[2]
         new_text = edit.add_resource(spec_path, name, parsed)
         read_spec_text(new_text, str(spec_path))
@@ -132,22 +163,21 @@ def add_resource(
 @app.command()
 def generate(
     project: ProjectOption = Path("."),
-    check: Annotated[bool, typer.Option(help="Exit 1 if any file would change; write nothing.")]
-    = False,
+    check: Annotated[
+        bool, typer.Option(help="Exit 1 if any file would change; write nothing.")
+    ] = False,
     diff: Annotated[bool, typer.Option(help="Show the changes as unified diffs.")] = False,
     dry_run: Annotated[bool, typer.Option(help="List the changes; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite hand-edited generated files.")] = False,
 ) -> None:
     """Regenerate the project from its persistgen.yaml."""
-    changes = _guarded(
-        lambda: pipeline.generate(project, force=force, dry_run=dry_run or check)
-    )
+    changes = _guarded(lambda: pipeline.generate(project, force=force, dry_run=dry_run or check))
     if diff:
         _diffs(changes)
     _finish(changes, check=check)
 
 
-def _finish(changes: list[Change], *, check: bool) -> NoReturn | None:
+def _finish(changes: list[Change], *, check: bool) -> None:
     _summary(changes)
     conflicts = [c.path for c in changes if c.status == "conflict"]
     if conflicts:
@@ -161,7 +191,6 @@ def _finish(changes: list[Change], *, check: bool) -> NoReturn | None:
     if check and any(c.status not in ("unchanged", "kept") for c in changes):
         err.print("[bold red]generated files are out of date:[/] run `persistgen generate`")
         raise typer.Exit(1)
-    return None
 
 
 def _summary(changes: list[Change]) -> None:
@@ -179,6 +208,9 @@ def _summary(changes: list[Change]) -> None:
     out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
 
 
+_NO_NEWLINE = "\\ No newline at end of file\n"  # as git marks a last line without one
+
+
 def _diffs(changes: list[Change]) -> None:
     for change in changes:
         if change.old == change.new or change.status == "kept":
@@ -189,7 +221,8 @@ def _diffs(changes: list[Change]) -> None:
             fromfile=f"a/{change.path}",
             tofile=f"b/{change.path}",
         )
-        sys.stdout.writelines(lines)
+        for line in lines:
+            sys.stdout.write(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}")
 
 
 @app.command()

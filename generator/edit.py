@@ -39,13 +39,21 @@ resources:
 
 
 def with_schema_comment(text: str) -> str:
-    return text if text.startswith("# yaml-language-server:") else f"{SCHEMA_COMMENT}\n{text}"
+    """The spec with the schema comment a project needs as its first line.
+
+    A spec copied from elsewhere (e.g. `examples/`) may point at another schema path: replace it.
+    """
+    first, _, rest = text.partition("\n")
+    if first.startswith("# yaml-language-server:"):
+        return f"{SCHEMA_COMMENT}\n{rest}"
+    return f"{SCHEMA_COMMENT}\n{text}"
 
 
 def add_resource(spec_path: Path, name: str, fields: dict[str, str]) -> str:
     """The spec text with a new resource appended; the file itself is not touched."""
     load_file(spec_path)  # the current spec must at least be valid YAML
     yaml = yaml_parser()
+    yaml.width = 4096  # never fold the user's long lines on the way back out
     document = yaml.load(spec_path.read_text(encoding="utf-8"))
     resources = document.get("resources")
     if resources is None:

@@ -16,6 +16,13 @@ class Problem:
     column: int | None = None  # 1-based
     spec_path: str = ""
 
+    def __post_init__(self) -> None:
+        # One line each, whatever user text (a multi-line YAML string, say) was quoted in them.
+        for name in ("message", "hint", "spec_path"):
+            text: str = getattr(self, name)
+            if "\n" in text or "\r" in text:
+                object.__setattr__(self, name, text.replace("\r", "\\r").replace("\n", "\\n"))
+
     @property
     def location(self) -> str:
         parts = [self.file or "<input>"]

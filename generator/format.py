@@ -7,8 +7,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from persistgen.render import RenderedFile
 from ruff.__main__ import find_ruff_bin
+
+from persistgen.render import RenderedFile
 
 _PYTHON = (".py",)
 

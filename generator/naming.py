@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 
 from pydantic import BaseModel
 
@@ -14,6 +15,19 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Attributes a field would shadow on the classes every generated model or DTO derives from.
 _PYDANTIC = {n for n in dir(BaseModel) if not n.startswith("_")}
 _SQLALCHEMY = {"metadata", "registry", "awaitable_attrs", "type_annotation_map"}
+# Suffixes of the classes generated per resource (`PostCreate`, `PostRepository`, ...).
+CLASS_SUFFIXES = ("Create", "Update", "Read", "Repository", "Sort")
+# Class names the generated modules import next to a resource's own classes.
+GENERATED_CLASS_NAMES = {
+    "Any",
+    "AsyncSession",
+    "Base",
+    "Decimal",
+    "Literal",
+    "Mapped",
+    "Repository",
+    "UUID",
+}
 # Lower-case names the generated modules import or define at module level.
 GENERATED_MODULE_NAMES = {
     "dt",
@@ -40,38 +54,77 @@ def plural(word: str) -> str:
     return word + "s"
 
 
+def package_name(project_name: str) -> str:
+    """The default Python package of a project: `blog-service` -> `blog_service`."""
+    return snake(project_name.replace("-", "_"))
+
+
 def kebab(name: str) -> str:
     return snake(name).replace("_", "-")
 
 
 def attribute_problem(name: str) -> tuple[str, str] | None:
     """Why `name` cannot be a field (column attribute), and a suggestion; None if it can."""
-    suggestion = f"`{name}_`" if name.isidentifier() else "a snake_case name"
     if not name.isascii() or not _SNAKE.match(name):
-        return "field names are lower snake_case ASCII identifiers starting with a letter", (
-            f"`{snake(re.sub(r'[^0-9A-Za-z_]', '_', name)).strip('_') or 'field'}`"
+        return (
+            "field names are lower snake_case ASCII identifiers starting with a letter",
+            f"`{_snake_suggestion(name)}`",
         )
+    suggestion = f"`{name}_`"
     if keyword.iskeyword(name):
         return "it is a Python keyword", suggestion
     if name in _SQLALCHEMY:
         return "it would shadow an attribute of SQLAlchemy's declarative base", suggestion
-    if name in _PYDANTIC or name.startswith("model_"):
-        return "it would shadow a Pydantic BaseModel attribute (`model_` is reserved)", suggestion
+    if name.startswith("model_"):
+        rest = name
+        while rest.startswith("model_"):
+            rest = rest.removeprefix("model_")
+        fix = rest if rest and attribute_problem(rest) is None else f"{rest}_field".lstrip("_")
+        return "Pydantic reserves names starting with `model_`", f"`{fix}`"
+    if name in _PYDANTIC:
+        return "it would shadow a Pydantic BaseModel attribute", suggestion
     if name in GENERATED_MODULE_NAMES:
         return "the generated modules already use this name", suggestion
     return None
 
 
+def _ascii(name: str) -> str:
+    """`Café` -> `Cafe`: drop accents, then anything still not ASCII."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def _snake_suggestion(name: str) -> str:
+    """A valid field name close to `name`: `my-field` -> `my_field`, `1st` -> `field_1st`."""
+    cleaned = re.sub(r"[^0-9A-Za-z_]", "_", _ascii(name))
+    cleaned = re.sub(r"_+", "_", snake(cleaned)).strip("_")
+    if not cleaned:
+        return "field"
+    if not cleaned[0].isalpha():
+        cleaned = f"field_{cleaned}"
+    return cleaned if attribute_problem(cleaned) is None else f"{cleaned}_"
+
+
 def resource_problem(name: str) -> tuple[str, str] | None:
     """Why `name` cannot be a resource (class) name, and a suggestion; None if it can."""
     if not name.isascii() or not _PASCAL.match(name):
-        cleaned = "".join(part.capitalize() for part in re.split(r"[^0-9A-Za-z]+", name) if part)
+        parts = re.split(r"[^0-9A-Za-z]+", _ascii(name))
+        cleaned = "".join(part[:1].upper() + part[1:] for part in parts if part)
+        if cleaned[:1].isdigit():
+            cleaned = f"Resource{cleaned}"
         return "resource names are PascalCase ASCII identifiers", f"`{cleaned or 'Resource'}`"
-    if keyword.iskeyword(name) or name in {"Base", "Any", "Decimal", "UUID"}:
+    if keyword.iskeyword(name) or name in GENERATED_CLASS_NAMES:
         return "the generated modules already use this name", f"`{name}Item`"
-    if name.endswith(("Create", "Update", "Read", "Repository", "Page", "Sort")):
-        return "it would clash with the generated DTO and repository classes", f"`{name}s`"
     return None
+
+
+def class_names(resource: str) -> list[str]:
+    """The classes generated for a resource: its model, DTOs, repository and sort type."""
+    return [resource, *(resource + suffix for suffix in CLASS_SUFFIXES)]
+
+
+def enum_class(resource: str, field: str) -> str:
+    """The enum class of an enum field: `Post`, `status` -> `PostStatus`."""
+    return resource + "".join(part.capitalize() for part in field.split("_"))
 
 
 def table_problem(name: str) -> tuple[str, str] | None:

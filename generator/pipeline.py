@@ -12,7 +12,14 @@ from persistgen.format import format_files
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec
-from persistgen.write import DIR_MODE, Change, apply, plan_changes
+from persistgen.write import (
+    DIR_MODE,
+    Change,
+    apply,
+    manifest_after,
+    plan_changes,
+    read_manifest,
+)
 
 SPEC_FILE = "persistgen.yaml"
 
@@ -22,14 +29,16 @@ def render_spec(spec: Spec) -> list[RenderedFile]:
     return format_files(render_project(plan.build(spec), json_schema()))
 
 
-def generate(
-    project_dir: Path, *, force: bool = False, dry_run: bool = False
-) -> list[Change]:
+def generate(project_dir: Path, *, force: bool = False, dry_run: bool = False) -> list[Change]:
     """Regenerate a project from its `persistgen.yaml`; writes nothing when `dry_run`."""
     spec = read_spec(project_dir / SPEC_FILE)
     rendered = render_spec(spec)
     changes = plan_changes(project_dir, rendered, force=force)
-    if not dry_run and any(change.writes for change in changes):
+    # A missing or stale manifest is rewritten even when every file is already up to date.
+    if not dry_run and (
+        any(change.writes for change in changes)
+        or read_manifest(project_dir) != manifest_after(project_dir, changes, rendered)
+    ):
         apply(project_dir, changes, rendered)
     return changes
 

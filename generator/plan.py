@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -46,7 +47,7 @@ def import_lines(specs: Iterable[str]) -> tuple[str, ...]:
 
 
 def build(spec: Spec) -> ProjectModel:
-    package = spec.project.package or naming.snake(spec.project.name.replace("-", "_"))
+    package = spec.project.python_package
     ordered = _dependency_order(spec)
     resources = tuple(_resource(spec, package, name, spec.resources[name]) for name in ordered)
     enums = tuple(e for name in ordered for e in _enums(name, spec.resources[name]))
@@ -55,6 +56,8 @@ def build(spec: Spec) -> ProjectModel:
         migration_imports.add("sqlalchemy.dialects:postgresql")
     pool = spec.project.pool
     factory_imports = {"sqlalchemy.ext.asyncio:AsyncSession", "typing:Any"}
+    if any(r.uses_counter for r in resources):
+        factory_imports.add("itertools")
     for r in resources:
         factory_imports |= {
             f"{package}.models.{r.module}:{r.class_name}",
@@ -73,6 +76,7 @@ def build(spec: Spec) -> ProjectModel:
         enums=enums,
         migration_imports=import_lines(migration_imports),
         factory_imports=import_lines(factory_imports),
+        uses_counter=any(r.uses_counter for r in resources),
     )
 
 
@@ -93,13 +97,9 @@ def _dependency_order(spec: Spec) -> list[str]:
     return done
 
 
-def _enum_class(resource: str, field: str) -> str:
-    return resource + "".join(part.capitalize() for part in field.split("_"))
-
-
 def _enums(resource_name: str, resource: ResourceSpec) -> list[EnumModel]:
     return [
-        EnumModel(_enum_class(resource_name, name), tuple(_members(f.values or [])))
+        EnumModel(naming.enum_class(resource_name, name), tuple(_members(f.values or [])))
         for name, f in resource.fields.items()
         if f.type == "enum"
     ]
@@ -129,7 +129,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         "sqlalchemy.orm:mapped_column",
         f"{package}.db.base:Base",
     }
-    schema_imports = {"pydantic:Field"}
+    schema_imports: set[str] = set()
     if not declared_pk:
         pk_spec = FieldSpec(type=resource.id_type, primary_key=True)
         columns.append(
@@ -140,8 +140,12 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             _column(spec, package, name, table, field_name, field, model_imports, schema_imports)
         )
     pk = next(c for c in columns if c.primary_key)
+    if any("Field(" in c.create_decl + c.update_decl for c in columns):
+        schema_imports.add("pydantic:Field")
     relations, type_checking, refs = _relations(spec, package, name, resource, model_imports)
-    enum_classes = {_enum_class(name, n) for n, f in resource.fields.items() if f.type == "enum"}
+    enum_classes = {
+        naming.enum_class(name, n) for n, f in resource.fields.items() if f.type == "enum"
+    }
     model_imports |= {f"{package}.enums:{e}" for e in enum_classes}
     if enum_classes:
         model_imports.add(f"{package}.db.base:enum_values")
@@ -175,6 +179,9 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
         non_nullable=tuple(c.name for c in writable if not c.nullable),
         update_column=update_column,
+        uses_counter=any(
+            re.search(r"\bn\b", c.sample) for c in columns if c.in_create and not c.foreign_key
+        ),
         model_imports=import_lines(model_imports),
         model_type_checking_imports=type_checking,
         schema_imports=import_lines(schema_imports),
@@ -277,7 +284,7 @@ def _column(
     else:
         info = type_info(
             field,
-            enum_class=_enum_class(resource, name),
+            enum_class=naming.enum_class(resource, name),
             enum_name=f"{naming.snake(resource)}_{name}",
         )
     model_imports.update(info.orm_imports)
@@ -309,6 +316,7 @@ def _column(
         read_decl=f"{column}: {nullable_type}",
         sample=_sample(field, info, column),
         update_sample=_sample(field, info, column, update=True),
+        update_compare="is" if field.type == "bool" else "==",
         sample_imports=_sample_imports(field, info, package),
         python_imports=info.python_imports,
         foreign_key=foreign_key,

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import jinja2
+
 from persistgen.render_model import ProjectModel, ResourceModel
 
 Owner = Literal["generated", "user"]

@@ -44,6 +44,7 @@ class ColumnModel:
     read_decl: str
     sample: str  # an expression of `n` giving a valid, distinct value for tests
     update_sample: str  # a value different from `sample`
+    update_compare: str  # how a test compares it: `is` for booleans, `==` otherwise
     sample_imports: tuple[str, ...]  # what `sample` and `update_sample` need, as import specs
     python_imports: tuple[str, ...]  # what `python_type` needs
     foreign_key: ForeignKeyModel | None = None
@@ -96,6 +97,7 @@ class ResourceModel:
     sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
     non_nullable: tuple[str, ...]  # writable columns that refuse an explicit null
     update_column: ColumnModel | None  # the column the generated tests update
+    uses_counter: bool  # whether the test data of this resource needs a fresh number `n`
     model_imports: tuple[str, ...]
     model_type_checking_imports: tuple[str, ...]
     schema_imports: tuple[str, ...]
@@ -124,5 +126,6 @@ class ProjectModel:
     enums: tuple[EnumModel, ...]
     migration_imports: tuple[str, ...]
     factory_imports: tuple[str, ...]
+    uses_counter: bool
     max_page_size: int = 100
     default_page_size: int = 20

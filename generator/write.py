@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from persistgen.errors import fail
@@ -53,12 +53,26 @@ def read_manifest(root: Path) -> dict[str, str]:
     try:
         files = json.loads(path.read_text(encoding="utf-8"))["files"]
     except (ValueError, KeyError, TypeError):
+        files = None
+    # Removal unlinks what the manifest names, so every entry must be a path inside the project.
+    if not isinstance(files, dict) or not all(_inside(str(k)) for k in files):
         raise fail(
             f"{MANIFEST} is damaged",
             "restore it from version control, or delete it and run with --force",
             file=str(path),
-        ) from None
+        )
     return {str(k): str(v) for k, v in files.items()}
+
+
+def _inside(path: str) -> bool:
+    posix = PurePosixPath(path)
+    return (
+        bool(posix.parts)
+        and not posix.is_absolute()
+        and ".." not in posix.parts
+        and "\\" not in path
+        and ":" not in path
+    )
 
 
 def plan_changes(
@@ -92,21 +106,31 @@ def _compare(file: RenderedFile, old: str | None, recorded: str | None, force: b
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        # A file that is not UTF-8 cannot be ours: it reads as edited (a conflict).
+        return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
 
 
+def manifest_after(
+    root: Path, changes: Iterable[Change], rendered: Iterable[RenderedFile]
+) -> dict[str, str]:
+    """The manifest once `changes` are applied: conflicts keep their old record."""
+    old = read_manifest(root)
+    owners = {f.path: f.owner for f in rendered}
+    manifest: dict[str, str] = {}
+    for change in changes:
+        if change.status == "conflict":
+            if change.path in old:
+                manifest[change.path] = old[change.path]
+        elif change.new is not None and owners.get(change.path) == "generated":
+            manifest[change.path] = sha256(change.new)
+    return manifest
+
+
 def apply(root: Path, changes: list[Change], rendered: Iterable[RenderedFile]) -> None:
     """Write every change, then the manifest last; on any failure leave the old files intact."""
-    manifest = read_manifest(root)
-    owners = {f.path: f.owner for f in rendered}
-    for change in changes:
-        if change.status == "removed":
-            manifest.pop(change.path, None)
-        elif change.new is not None and owners.get(change.path) == "generated":
-            if change.status != "conflict":
-                manifest[change.path] = sha256(change.new)
+    manifest = manifest_after(root, changes, rendered)
     staged: list[tuple[Path, Path]] = []
     try:
         for change in changes:

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 from persistgen.spec.model import json_schema
-
 from tests.golden_tree import GOLDEN, generate_example, tree
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from persistgen import naming
-from persistgen.spec.load import SpecPath
+from persistgen.spec.load import SpecPath, describe
 from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
 
 NUMERIC = {"int", "bigint", "float", "decimal"}
 PRIMARY_KEY_TYPES = {"int", "bigint", "str", "uuid"}
 TEMPORAL = {"date", "datetime", "time"}
+DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
 # Which options mean something for which types.
 OPTION_TYPES: dict[str, set[str]] = {
     "max_length": {"str", "text"},  # a column length for str; a DTO bound for both
@@ -52,7 +55,18 @@ class Finding:
 
 
 def check(spec: Spec) -> list[Finding]:
-    return [*_project(spec), *_resources(spec)]
+    return [
+        *_project(spec),
+        *_resources(spec),
+        *_class_names(spec),
+        *_reverse_relations(spec),
+        *_reference_cycles(spec),
+    ]
+
+
+def reverse_name(source: str, f: FieldSpec) -> str:
+    """The one-to-many collection a ref adds to its target (named as plan.py names it)."""
+    return f.back_populates or naming.plural(naming.snake(source))
 
 
 def _project(spec: Spec) -> Iterator[Finding]:
@@ -63,25 +77,48 @@ def _project(spec: Spec) -> Iterator[Finding]:
             f"`{project.name}` is not a valid project name",
             "use letters, digits, `-`, `_` or `.`, starting with a letter",
         )
-    package = project.package
-    if package is not None:
-        problem = naming.attribute_problem(package)
-        if problem and problem[0].startswith("field names"):
-            yield Finding(
-                ("project", "package"), "the package must be a lower snake_case identifier", ""
-            )
-        elif package in _RESERVED_PACKAGES or problem:
-            yield Finding(
-                ("project", "package"),
-                f"`{package}` would clash with a module the project needs",
-                f"use `{package}_app`",
-            )
-    if project.database_url is not None and not _ASYNC_URL.match(project.database_url):
+    package = project.python_package
+    issue = _package_problem(package)
+    if issue and project.package is not None:
         yield Finding(
-            ("project", "database_url"),
-            "the database URL must use an async driver",
-            "use `sqlite+aiosqlite:///./app.db` or `postgresql+asyncpg://user@host/db`",
+            ("project", "package"), f"the package `{package}` {issue[0]}", f"use `{issue[1]}`"
         )
+    elif issue and _DIST_NAME.match(project.name):
+        yield Finding(
+            ("project", "name"),
+            f"the package named after the project, `{package}`, {issue[0]}",
+            f"add `package: {issue[1]}` under `project`",
+        )
+    if project.database_url is not None and not _ASYNC_URL.match(project.database_url):
+        yield _database_url(project.database_url)
+
+
+def _package_problem(package: str) -> tuple[str, str] | None:
+    """Why `package` cannot be the generated Python package, and a fix; None if it can."""
+    problem = naming.attribute_problem(package)
+    if problem and problem[0].startswith("field names"):
+        return "is not a lower snake_case identifier", problem[1].strip("`")
+    if keyword.iskeyword(package):
+        return "is a Python keyword", f"{package}_app"
+    if package in _RESERVED_PACKAGES or problem:
+        return "would clash with a module the project needs", f"{package}_app"
+    return None
+
+
+def _database_url(url: str) -> Finding:
+    scheme = url.partition("://")[0] if "://" in url else ""
+    if scheme.split("+")[0] == "sqlite":
+        hint = f"write `sqlite+aiosqlite://` instead of `{scheme}://`"
+    elif scheme.split("+")[0] in ("postgresql", "postgres"):
+        hint = f"write `postgresql+asyncpg://` instead of `{scheme}://`"
+    else:
+        hint = "use `sqlite+aiosqlite:///./app.db` or `postgresql+asyncpg://user@host/db`"
+    shown = f"`{scheme}://`" if scheme else "this database URL"
+    return Finding(
+        ("project", "database_url"),
+        f"{shown} does not name an async driver (sqlite+aiosqlite or postgresql+asyncpg)",
+        hint,
+    )
 
 
 def _resources(spec: Spec) -> Iterator[Finding]:
@@ -103,9 +140,12 @@ def _resources(spec: Spec) -> Iterator[Finding]:
             yield Finding((*path, "table"), f"`{table}`: {table_issue[0]}", f"use {table_issue[1]}")
         if table in tables:
             yield Finding(
-                (*path, "table"),
-                f"table `{table}` is already used by `{tables[table]}`",
+                (*path, "table") if resource.table else path,
+                f"table `{table}` is already used by `{tables[table]}`"
+                if resource.table
+                else f"`{name}` would use the table `{table}`, which `{tables[table]}` uses",
                 "set a distinct `table` on one of them",
+                at_key=resource.table is None,
             )
         tables[table] = name
         module = naming.snake(name)
@@ -129,7 +169,9 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
             "only one field can be the primary key",
             "composite keys are not supported yet; use a unique field instead",
         )
-    columns = {n if f.type != "ref" else f"{n}_id": n for n, f in resource.fields.items()}
+    columns: dict[str, list[str]] = {}
+    for n, f in resource.fields.items():
+        columns.setdefault(f"{n}_id" if f.type == "ref" else n, []).append(n)
     if not keys and "id" in resource.fields:
         yield Finding(
             (*base, "id"),
@@ -157,11 +199,12 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
                 at_key=True,
             )
         folded[fold] = name
-        if field.type == "ref" and columns.get(f"{name}_id") not in (None, name):
+        if field.type == "ref" and len(columns[f"{name}_id"]) > 1:
+            other = next(n for n in columns[f"{name}_id"] if n != name)
             yield Finding(
                 path,
                 f"the reference `{name}` needs the column `{name}_id`, "
-                "which another field already uses",
+                f"which is also the field `{other}`",
                 "rename one of them",
                 at_key=True,
             )
@@ -173,7 +216,7 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
         if option in f.model_fields_set and f.type not in types:
             yield Finding(
                 (*path, option),
-                f"`{option}` does not apply to a {f.type} field",
+                f"`{option}` does not apply to {_a(f.type)} field",
                 f"remove it, or use it with: {', '.join(sorted(types))}",
                 at_key=True,
             )
@@ -181,19 +224,21 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
         yield from _enum(path, f)
     if f.type == "ref":
         yield from _ref(spec, resource_name, path, f)
-    if f.type == "decimal" and (f.precision or 12) < (f.scale or 2):
-        yield Finding((*path, "scale"), "scale cannot exceed precision", "lower the scale")
-    bounds = [(f.min_length, f.max_length, "min_length"), (f.ge, f.le, "ge")]
-    for low, high, option in bounds:
+    if f.type == "decimal":
+        yield from _decimal(path, f)
+    bounds = [(f.min_length, f.max_length, "min_length", "max_length"), (f.ge, f.le, "ge", "le")]
+    for low, high, option, upper in bounds:
         if low is not None and high is not None and low > high:
             yield Finding(
-                (*path, option), f"`{option}` is above its upper bound", "swap the two bounds"
+                (*path, option),
+                f"`{option}` ({low}) is above `{upper}` ({high})",
+                f"swap the two bounds, or lower `{option}`",
             )
     if f.primary_key:
         if f.type not in PRIMARY_KEY_TYPES:
             yield Finding(
                 (*path, "primary_key"),
-                f"a {f.type} field cannot be the primary key",
+                f"{_a(f.type)} field cannot be the primary key",
                 f"use one of: {', '.join(sorted(PRIMARY_KEY_TYPES))}",
             )
         if f.nullable:
@@ -207,8 +252,8 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
             if f.type not in TEMPORAL:
                 yield Finding(
                     (*path, "server_default"),
-                    "`now` only suits date, datetime, time",
-                    "use a literal of the field's type",
+                    f"`server_default: now` does not suit {_a(f.type)} field",
+                    "use it on date, datetime or time fields; here give a literal or remove it",
                 )
         else:
             yield from _literal(path, "server_default", f.server_default, f)
@@ -216,7 +261,7 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
     if f.read_only and not f.primary_key and not has_value:
         yield Finding(
             (*path, "read_only"),
-            "a read-only field needs a value nobody sends",
+            "clients do not send a read-only field, so it needs a value of its own",
             "add `server_default` or `default`, or make it `nullable`",
         )
     if f.unique and f.index:
@@ -225,14 +270,20 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
 
 def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     if not f.values:
-        yield Finding(path, "an enum field needs `values`", "add e.g. `values: [draft, published]`")
+        yield Finding(
+            (*path, "values"),
+            "an enum field needs `values`",
+            "add e.g. `values: [draft, published]`, or write `enum:draft|published`",
+        )
         return
     seen: set[str] = set()
     for index, value in enumerate(f.values):
-        if not value or value in seen:
+        if not value:
+            yield Finding((*path, "values", index), "an enum value is empty", "remove it")
+        elif value in seen:
             yield Finding(
                 (*path, "values", index),
-                f"enum value {value!r} is empty or repeated",
+                f"enum value `{value}` is listed twice",
                 "list each value once",
             )
         seen.add(value)
@@ -240,28 +291,43 @@ def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
 
 def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     if f.target is None:
-        yield Finding(path, "a ref field needs a `target` resource", "add e.g. `target: User`")
+        yield Finding(
+            (*path, "target"),
+            "a ref field needs a `target` resource",
+            "add e.g. `target: User`, or write `ref:User`",
+        )
         return
     target = spec.resources.get(f.target)
     if target is None:
-        known = ", ".join(sorted(spec.resources)) or "none"
-        yield Finding((*path, "target"), f"no resource named `{f.target}`", f"use one of: {known}")
+        names = sorted(spec.resources)
+        close = difflib.get_close_matches(f.target, names, n=1, cutoff=0.6)
+        close += [n for n in names if n.lower() == f.target.lower()][:1]
+        hint = f"did you mean `{close[-1]}`? " if close else ""
+        yield Finding(
+            (*path, "target"),
+            f"no resource named `{f.target}`",
+            f"{hint}resources: {', '.join(names)}",
+        )
         return
+    if f.target == resource_name and not f.nullable:
+        yield Finding(
+            (*path, "nullable"),
+            f"`{resource_name}` cannot require a reference to itself: no first row could exist",
+            "add `nullable: true`",
+        )
     if f.on_delete == "set null" and not f.nullable:
         yield Finding(
             (*path, "on_delete"),
-            "`set null` needs a nullable reference",
+            "`on_delete: set null` needs a nullable reference",
             "add `nullable: true`, or use `cascade` or `restrict`",
         )
-    reverse = f.back_populates or naming.plural(naming.snake(resource_name))
+    reverse = reverse_name(resource_name, f)
     problem = naming.attribute_problem(reverse)
     if problem:
-        yield Finding((*path, "back_populates"), f"`{reverse}`: {problem[0]}", f"use {problem[1]}")
-    if reverse in target.fields:
         yield Finding(
             (*path, "back_populates"),
-            f"`{f.target}` already has a field `{reverse}`",
-            "set `back_populates` to another name for the reverse collection",
+            f"`{reverse}` cannot name the reverse collection: {problem[0]}",
+            f"set `back_populates` to e.g. {problem[1]}",
         )
 
 
@@ -271,25 +337,172 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
     if allowed is None:
         yield Finding(
             at,
-            f"a {f.type} field takes no literal `{option}`",
+            f"{_a(f.type)} field takes no literal `{option}`",
             "use `server_default: now` for times, or leave it out",
         )
         return
     if isinstance(value, bool) != (f.type == "bool") or not isinstance(value, allowed):
-        yield Finding(at, f"{value!r} is not a {f.type}", f"give a {f.type} literal")
+        yield Finding(
+            at,
+            f"the {option} of {_a(f.type)} field cannot be {describe(value)}",
+            f"give {_a(f.type)} literal{_example(f)}",
+        )
         return
     if f.type == "enum" and f.values and value not in f.values:
-        yield Finding(at, f"{value!r} is not one of the enum values", f"use one of {f.values}")
+        yield Finding(
+            at,
+            f"the {option} `{value}` is not one of the enum values",
+            f"use one of: {', '.join(f.values)}",
+        )
     if f.type == "decimal" and isinstance(value, str) and not _is_decimal(value):
-        yield Finding(at, f"{value!r} is not a decimal number", "write it like `9.99`")
+        yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
     if isinstance(value, str) and f.max_length is not None and len(value) > f.max_length:
-        yield Finding(at, f"the {option} is longer than max_length", "shorten it")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if (f.ge is not None and value < f.ge) or (f.le is not None and value > f.le):
-            yield Finding(
-                at, f"the {option} {value} is outside the ge/le bounds", "pick a value inside them"
-            )
+        yield Finding(
+            at,
+            f"the {option} is {len(value)} characters, longer than max_length {f.max_length}",
+            "shorten it, or raise `max_length`",
+        )
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and ((f.ge is not None and value < f.ge) or (f.le is not None and value > f.le)):
+        yield Finding(
+            at, f"the {option} {value} is outside the ge/le bounds", "pick a value inside them"
+        )
 
 
 def _is_decimal(text: str) -> bool:
     return re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
+
+
+def _a(kind: str) -> str:
+    """`an int`, `an enum`, `a str`, `a uuid`."""
+    return f"an {kind}" if kind[0] in "aeio" else f"a {kind}"
+
+
+def _example(f: FieldSpec) -> str:
+    examples = {"bool": "true", "str": '"x"', "text": '"x"', "float": "1.5", "decimal": "9.99"}
+    if f.type == "enum" and f.values:
+        return f", e.g. `{f.values[0]}`"
+    example = examples.get(f.type, "0")
+    return f", e.g. `{example}`"
+
+
+def _decimal(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    precision = f.precision if f.precision is not None else DECIMAL_PRECISION
+    scale = f.scale if f.scale is not None else DECIMAL_SCALE
+    if scale <= precision:
+        return
+    if f.scale is None:
+        yield Finding(
+            (*path, "precision"),
+            f"precision {precision} is below the default scale {DECIMAL_SCALE}",
+            f"set `scale` to at most {precision}, or raise `precision`",
+        )
+        return
+    given = "" if f.precision is not None else " (the default)"
+    yield Finding(
+        (*path, "scale"),
+        f"scale {scale} exceeds precision {precision}{given}",
+        f"lower `scale` to at most {precision}, or raise `precision`",
+    )
+
+
+def _reverse_relations(spec: Spec) -> Iterator[Finding]:
+    """Each ref adds a collection to its target; that name must be free on the target."""
+    claimed: dict[tuple[str, str], str] = {}  # (target, collection) -> "Source.field"
+    for source, resource in spec.resources.items():
+        for name, f in resource.fields.items():
+            if f.type != "ref" or f.target is None or f.target not in spec.resources:
+                continue
+            reverse = reverse_name(source, f)
+            taken = _attributes(spec.resources[f.target])
+            other = claimed.get((f.target, reverse))
+            collection = f"`{f.target}.{reverse}`"
+            if reverse in taken:
+                message = f"`{source}.{name}` adds {collection}, which is also {taken[reverse]}"
+            elif other is not None:
+                message = f"`{other}` and `{source}.{name}` both add {collection}"
+            else:
+                claimed[(f.target, reverse)] = f"{source}.{name}"
+                continue
+            yield Finding(
+                ("resources", source, "fields", name, "back_populates"),
+                message,
+                f"set `back_populates` on `{name}` to a free name, e.g. `{name}_{reverse}`",
+            )
+
+
+def _attributes(resource: ResourceSpec) -> dict[str, str]:
+    """The attributes a resource's model defines itself, described for messages."""
+    taken: dict[str, str] = {}
+    if not any(f.primary_key for f in resource.fields.values()):
+        taken["id"] = "the implicit primary key"
+    for name, f in resource.fields.items():
+        taken[name] = f"the {'reference' if f.type == 'ref' else 'field'} `{name}`"
+        if f.type == "ref":
+            taken[f"{name}_id"] = f"the column of the reference `{name}`"
+    return taken
+
+
+def _class_names(spec: Spec) -> Iterator[Finding]:
+    """Resources, their DTOs and their enums all become classes; no two may share a name."""
+    owners: dict[str, list[tuple[str, SpecPath | None]]] = {}  # class -> (what, where)
+    for name, resource in spec.resources.items():
+        owners.setdefault(name, []).append((f"the resource `{name}`", ("resources", name)))
+        for generated in naming.class_names(name)[1:]:
+            owners.setdefault(generated, []).append((f"a class generated for `{name}`", None))
+        for field_name, f in resource.fields.items():
+            if f.type == "enum":
+                owners.setdefault(naming.enum_class(name, field_name), []).append(
+                    (
+                        f"the enum of `{name}.{field_name}`",
+                        ("resources", name, "fields", field_name),
+                    )
+                )
+    for class_name, group in owners.items():
+        if len(group) < 2:
+            continue
+        # Generated DTOs cannot be renamed; otherwise the first in the spec keeps the name.
+        blamed = group[1:] if all(path for _, path in group) else group
+        for what, path in blamed:
+            if path is None:
+                continue
+            other = next(w for w, _ in group if w != what)
+            yield Finding(
+                path,
+                f"the class `{class_name}` would be both {what} and {other}",
+                f"rename the resource, e.g. to `{class_name}Item`"
+                if len(path) == 2
+                else "rename the field",
+                at_key=True,
+            )
+
+
+def _reference_cycles(spec: Spec) -> Iterator[Finding]:
+    """Tables are created referenced-first, so references between resources cannot loop yet."""
+    edges = {
+        name: [
+            (field_name, f.target)
+            for field_name, f in resource.fields.items()
+            if f.type == "ref" and f.target in spec.resources and f.target != name
+        ]
+        for name, resource in spec.resources.items()
+    }
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> Iterator[Finding]:
+        for field_name, target in edges[name]:
+            if target in trail:
+                loop = " -> ".join([*trail[trail.index(target) :], target])
+                yield Finding(
+                    ("resources", name, "fields", field_name),
+                    f"references form a cycle ({loop})",
+                    "remove one of these references; cyclic references are not supported yet",
+                    at_key=True,
+                )
+            elif target not in done:
+                yield from visit(target, [*trail, target])
+        done.add(name)
+
+    for name in spec.resources:
+        if name not in done:
+            yield from visit(name, [name])

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import typing
 from typing import Any
 
 _FLAGS = {"unique": "unique", "index": "index", "pk": "primary_key", "readonly": "read_only"}
 _ON_DELETE = {"cascade": "cascade", "set_null": "set null", "restrict": "restrict"}
+_POSITIONAL = {
+    "str": ["max_length"],
+    "decimal": ["precision", "scale"],
+    "enum": ["values"],
+    "ref": ["target"],
+}
+_INT = re.compile(r"[-+]?\d+")
+_FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
 
 GRAMMAR = (
     "TYPE[:ARG...][:unique|:index|:pk|:readonly][?][=DEFAULT], e.g. `str:200:unique`, "
@@ -13,17 +24,42 @@ GRAMMAR = (
 )
 
 
+class CompactError(ValueError):
+    """A compact field that cannot be expanded: what is wrong, and how to write it instead.
+
+    `option` names the explicit option the problem concerns (e.g. `max_length`), if any.
+    `str()` gives message and hint on one line, for callers that only show one string.
+    """
+
+    def __init__(self, message: str, hint: str = "", option: str | None = None) -> None:
+        super().__init__(f"{message}; {hint}" if hint else message)
+        self.message = message
+        self.hint = hint
+        self.option = option
+
+
+def field_types() -> tuple[str, ...]:
+    """The field types the spec model accepts, in their documented order."""
+    from persistgen.spec.model import FieldType  # model imports this module
+
+    return typing.get_args(FieldType)
+
+
 def expand(text: str) -> dict[str, Any]:
-    """Turn one compact field string into the explicit mapping form (raises ValueError)."""
+    """Turn one compact field string into the explicit mapping form (raises CompactError)."""
     body, has_default, default = text.partition("=")
     body = body.strip()
     result: dict[str, Any] = {}
     if body.endswith("?"):
-        body = body[:-1]
+        body = body[:-1].rstrip()
         result["nullable"] = True
-    kind, *args = body.split(":")
+    kind, *args = (part.strip() for part in body.split(":"))
     if not kind:
-        raise ValueError(f"compact field {text!r} names no type; the form is {GRAMMAR}")
+        raise CompactError(f"compact field `{text}` names no type", f"write {GRAMMAR}", "type")
+    types = field_types()
+    if kind not in types:
+        where = "" if text.strip() == kind else f" in `{text}`"
+        raise CompactError(f"unknown field type `{kind}`{where}", type_hint(kind, types), "type")
     result["type"] = kind
     positional: list[str] = []
     for arg in args:
@@ -39,26 +75,46 @@ def expand(text: str) -> dict[str, Any]:
     return result
 
 
+def type_hint(kind: str, types: tuple[str, ...]) -> str:
+    """How to fix an unknown field type: the closest known one, and the full list."""
+    if kind.endswith("?") and kind[:-1] in types:
+        return "`?` goes after the arguments and before `=`, e.g. `str:200?=x`"
+    close = difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
+    listed = f"types: {', '.join(types)}"
+    return f"did you mean `{close[0]}`? {listed}" if close else listed
+
+
+def _words(kind: str) -> list[str]:
+    """The words a compact field of `kind` accepts after the type."""
+    return [*_FLAGS, *(_ON_DELETE if kind == "ref" else ())]
+
+
 def _positional(kind: str, args: list[str], text: str) -> dict[str, Any]:
-    names = {
-        "str": ["max_length"],
-        "decimal": ["precision", "scale"],
-        "enum": ["values"],
-        "ref": ["target"],
-    }.get(kind, [])
+    names = _POSITIONAL.get(kind, [])
     if len(args) > len(names):
-        extra = ", ".join(repr(a) for a in args[len(names) :])
-        raise ValueError(f"compact field {text!r}: unexpected {extra}; the form is {GRAMMAR}")
+        extra = args[len(names)]
+        close = difflib.get_close_matches(extra.replace(" ", "_"), _words(kind), n=1, cutoff=0.6)
+        accepted = ", ".join(f"`{n}`" for n in [*names, *_words(kind)])
+        raise CompactError(
+            f"compact field `{text}`: unexpected `{extra}`",
+            f"did you mean `{close[0]}`?" if close else f"after `{kind}` come: {accepted}",
+        )
     result: dict[str, Any] = {}
     for name, arg in zip(names, args, strict=False):
         if name == "values":
-            result[name] = arg.split("|")
+            result[name] = [value.strip() for value in arg.split("|")]
         elif name == "target":
             result[name] = arg
-        elif arg.isdigit():
+        elif arg.isascii() and arg.isdigit():
             result[name] = int(arg)
         else:
-            raise ValueError(f"compact field {text!r}: {name} must be a whole number, not {arg!r}")
+            close = difflib.get_close_matches(arg, _words(kind), n=1, cutoff=0.6)
+            example = "`str:200`" if name == "max_length" else "`decimal:10:2`"
+            raise CompactError(
+                f"compact field `{text}`: {name} must be a whole number, not `{arg}`",
+                f"did you mean `{close[0]}`?" if close else f"write it like {example}",
+                name,
+            )
     return result
 
 
@@ -68,11 +124,10 @@ def _literal(text: str) -> Any:
         return text == "true"
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):  # not `nan`, `inf` or `1_0`: those stay text
+        return float(text)
     return text
 
 
@@ -80,5 +135,5 @@ def parse_cli_field(text: str) -> tuple[str, dict[str, Any]]:
     """`title:str:200` -> ("title", {...}); the name comes first on the command line."""
     name, sep, rest = text.partition(":")
     if not sep or not name:
-        raise ValueError(f"{text!r} is not NAME:TYPE; the form is NAME:{GRAMMAR}")
+        raise CompactError(f"`{text}` is not NAME:TYPE", f"write NAME:{GRAMMAR}")
     return name, expand(rest)

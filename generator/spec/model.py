@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from persistgen.spec import compact
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from persistgen import naming
+from persistgen.spec import compact
 
 FieldType = Literal[
     "int",
@@ -52,7 +54,9 @@ class FieldSpec(_Strict):
     server_default: Scalar | None = Field(
         None, description="`now` (datetime, date, time) or a literal, applied by the database."
     )
-    max_length: int | None = Field(None, ge=1, description="str: column length and DTO bound; text: DTO bound.")
+    max_length: int | None = Field(
+        None, ge=1, description="str: column length and DTO bound; text: DTO bound."
+    )
     min_length: int | None = Field(None, ge=0, description="str, text: DTO bound.")
     ge: int | float | None = Field(None, description="Numbers: inclusive lower bound in DTOs.")
     le: int | float | None = Field(None, description="Numbers: inclusive upper bound in DTOs.")
@@ -99,6 +103,10 @@ class ProjectSpec(_Strict):
         None, description="Default DATABASE_URL; default: a local SQLite file via aiosqlite."
     )
     pool: PoolSpec = Field(default_factory=PoolSpec)
+
+    @property
+    def python_package(self) -> str:
+        return self.package or naming.package_name(self.name)
 
 
 class Spec(_Strict):

@@ -15,18 +15,20 @@ from pathlib import Path
 import pytest
 
 from persistgen import edit, pipeline
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.golden_tree import generate_example
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(
-    scope="module", params=[*EXAMPLES, None], ids=[*(p.stem for p in EXAMPLES), "starter"]
-)
+# The examples, corner cases from tests/cases/good, and the starter (None: no --spec).
+SPECS = [*EXAMPLES, *sorted((ROOT / "tests" / "cases" / "good").glob("*.yaml")), None]
+
+
+@pytest.fixture(scope="module", params=SPECS, ids=[p.stem if p else "starter" for p in SPECS])
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Each example's project, and the one `persistgen new project` makes with no --spec."""
+    """A generated project, as `persistgen new project` makes it."""
     parent = tmp_path_factory.mktemp("generated")
     spec: Path | None = request.param
     if spec is None:

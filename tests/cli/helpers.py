@@ -1,0 +1,46 @@
+"""Helpers for the CLI tests: snapshots of a project tree and the CLI's summary table."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BLOG = ROOT / "examples" / "blog.yaml"
+SHOP = ROOT / "examples" / "shop.yaml"
+OLD = 1_000_000_000  # an mtime no write can produce by accident
+# Table rows start with a space (cell padding); the totals line ("36 created") does not.
+_ROW = re.compile(r"^ (\S+)\s+(created|updated|removed|conflict)\s*$")
+
+
+def age(root: Path) -> None:
+    for path in files(root):
+        os.utime(path, (OLD, OLD))
+
+
+def files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files(root)}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in files(root)}
+
+
+def reported(output: str) -> dict[str, str]:
+    """The summary table's rows, `{path: status}` (unchanged and kept files are not listed)."""
+    return {m[1]: m[2] for line in output.splitlines() if (m := _ROW.match(line))}
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not unique in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
