@@ -179,6 +179,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
         non_nullable=tuple(c.name for c in writable if not c.nullable),
         update_column=update_column,
+        aware_column=next((c for c in columns if c.aware and c.in_create), None),
         uses_counter=any(
             re.search(r"\bn\b", c.sample) for c in columns if c.in_create and not c.foreign_key
         ),
@@ -287,11 +288,13 @@ def _column(
             enum_class=naming.enum_class(resource, name),
             enum_name=f"{naming.snake(resource)}_{name}",
         )
-    model_imports.update(info.orm_imports)
+    model_imports.update(i.format(package=package) for i in info.orm_imports)
     model_imports.update(info.python_imports)
     schema_imports.update(info.python_imports)
     generated_key = field.primary_key and field.type in ("int", "bigint", "uuid")
     read_only = field.read_only or generated_key
+    if not read_only:
+        schema_imports.update(info.dto_imports)
     index = field.index or (foreign_key is not None and not field.unique)
     nullable_type = f"{info.python} | None" if field.nullable else info.python
     orm_args, migration_args = _column_args(field, info, foreign_key, index, model_imports)
@@ -312,11 +315,12 @@ def _column(
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
         create_decl=_decl(column, create_type, constraints, create_default),
-        update_decl=_decl(column, f"{info.python} | None", constraints, "None"),
+        update_decl=_decl(column, f"{info.dto_type} | None", constraints, "None"),
         read_decl=f"{column}: {nullable_type}",
         sample=_sample(field, info, column),
         update_sample=_sample(field, info, column, update=True),
         update_compare="is" if field.type == "bool" else "==",
+        aware=info.dto == "AwareDatetime",
         sample_imports=_sample_imports(field, info, package),
         python_imports=info.python_imports,
         foreign_key=foreign_key,
@@ -326,10 +330,10 @@ def _column(
 def _create_signature(field: FieldSpec, info: TypeInfo) -> tuple[str, str | None]:
     """The Create DTO's annotation and default; a server default is applied by leaving it unset."""
     if field.nullable or (field.server_default is not None and field.default is None):
-        return f"{info.python} | None", _default_literal(field, info)
+        return f"{info.dto_type} | None", _default_literal(field, info)
     if field.default is not None:
-        return info.python, _default_literal(field, info)
-    return info.python, None
+        return info.dto_type, _default_literal(field, info)
+    return info.dto_type, None
 
 
 def _column_args(

@@ -45,6 +45,7 @@ class ColumnModel:
     sample: str  # an expression of `n` giving a valid, distinct value for tests
     update_sample: str  # a value different from `sample`
     update_compare: str  # how a test compares it: `is` for booleans, `==` otherwise
+    aware: bool  # a timezone-aware datetime
     sample_imports: tuple[str, ...]  # what `sample` and `update_sample` need, as import specs
     python_imports: tuple[str, ...]  # what `python_type` needs
     foreign_key: ForeignKeyModel | None = None
@@ -97,6 +98,7 @@ class ResourceModel:
     sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
     non_nullable: tuple[str, ...]  # writable columns that refuse an explicit null
     update_column: ColumnModel | None  # the column the generated tests update
+    aware_column: ColumnModel | None  # a timezone-aware datetime clients send, for tests
     uses_counter: bool  # whether the test data of this resource needs a fresh number `n`
     model_imports: tuple[str, ...]
     model_type_checking_imports: tuple[str, ...]

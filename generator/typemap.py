@@ -12,8 +12,14 @@ class TypeInfo:
     python: str  # annotation in models and DTOs
     orm: str  # SQLAlchemy type expression in models
     migration: str  # the same type in an Alembic revision (`sa.` / `postgresql.` prefixed)
-    orm_imports: tuple[str, ...]  # "module:name" pairs
+    orm_imports: tuple[str, ...]  # "module:name" pairs; `{package}` is the generated package
     python_imports: tuple[str, ...] = ()
+    dto: str = ""  # annotation in Create/Update DTOs when it is stricter than `python`
+    dto_imports: tuple[str, ...] = ()
+
+    @property
+    def dto_type(self) -> str:
+        return self.dto or self.python
 
 
 def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") -> TypeInfo:
@@ -31,10 +37,20 @@ def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") ->
             ("sqlalchemy:Numeric",),
             ("decimal:Decimal",),
         )
+    if t == "datetime" and field.timezone is not False:
+        # Aware in, aware out, on every database; clients must send an offset.
+        return TypeInfo(
+            "dt.datetime",
+            "AwareDateTime()",
+            "sa.DateTime(timezone=True)",
+            ("{package}.db.types:AwareDateTime",),
+            ("datetime as dt",),
+            dto="AwareDatetime",
+            dto_imports=("pydantic:AwareDatetime",),
+        )
     if t in ("datetime", "time"):
-        aware = field.timezone if field.timezone is not None else t == "datetime"
         name = "DateTime" if t == "datetime" else "Time"
-        arg = "timezone=True" if aware else ""
+        arg = "timezone=True" if field.timezone else ""
         return TypeInfo(
             f"dt.{t}",
             f"{name}({arg})",

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Identity, Integer, String, Text, func
+from sqlalchemy import BigInteger, Enum, ForeignKey, Identity, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.db.base import Base, enum_values
+from blog.db.types import AwareDateTime
 from blog.enums import PostStatus
 
 if TYPE_CHECKING:
@@ -38,14 +39,12 @@ class Post(Base):
         index=True,
         default=PostStatus.DRAFT,
     )
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
     view_count: Mapped[int] = mapped_column(Integer(), default=0)
     author_id: Mapped[int] = mapped_column(
         BigInteger(), ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
     author: Mapped[User] = relationship(
         back_populates="posts", foreign_keys=[author_id], lazy="raise"
     )

@@ -3,7 +3,7 @@
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from blog.enums import PostStatus
 from blog.schemas.base import ReadModel, WriteModel
@@ -14,7 +14,7 @@ class PostCreate(WriteModel):
     slug: str = Field(max_length=220)
     body: str
     status: PostStatus = PostStatus.DRAFT
-    published_at: dt.datetime | None = None
+    published_at: AwareDatetime | None = None
     view_count: int = Field(default=0, ge=0)
     author_id: int
 
@@ -30,7 +30,7 @@ class PostUpdate(WriteModel):
     slug: str | None = Field(default=None, max_length=220)
     body: str | None = None
     status: PostStatus | None = None
-    published_at: dt.datetime | None = None
+    published_at: AwareDatetime | None = None
     view_count: int | None = Field(default=None, ge=0)
     author_id: int | None = None
 

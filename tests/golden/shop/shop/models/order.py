@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db.base import Base, enum_values
+from shop.db.types import AwareDateTime
 from shop.enums import OrderRating, OrderStatus
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ class Order(Base):
             length=5,
         )
     )
-    placed_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    placed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
     note: Mapped[str | None] = mapped_column(Text())
     tracking_id: Mapped[UUID | None] = mapped_column(Uuid())
     local_pickup: Mapped[dt.datetime | None] = mapped_column(DateTime())
