@@ -93,7 +93,7 @@ def new_project(
     """Create PARENT/NAME with a spec and everything generated from it."""
     target = directory / name
 
-    def create() -> tuple[list[Change], str]:
+    def create() -> tuple[pipeline.Outcome, str]:
         if not compact_name_ok(name):
             raise fail(
                 f"`{name}` is not a usable project name",
@@ -111,11 +111,11 @@ def new_project(
         else:
             parsed = read_spec(spec)  # reports a missing or unreadable file as a UserError
             text = spec.read_text(encoding="utf-8")
-        changes = pipeline.new_project(target, edit.with_schema_comment(text))
-        return changes, parsed.project.python_package
+        outcome = pipeline.new_project(target, edit.with_schema_comment(text))
+        return outcome, parsed.project.python_package
 
-    changes, package = _guarded(create)
-    _summary(changes)
+    outcome, package = _guarded(create)
+    _summary(outcome)
     out.print(
         f"\n[green]Created[/] {escape(str(target))}. Next: "
         + escape(
@@ -139,7 +139,7 @@ def add_resource(
     """Add a resource to persistgen.yaml (comments kept) and regenerate."""
     spec_path = project / pipeline.SPEC_FILE
 
-    def add() -> list[Change]:
+    def add() -> pipeline.Outcome:
         parsed: dict[str, str] = {}
         for index, text in enumerate(fields, start=1):
             where = f"field argument {index}"
@@ -160,6 +160,12 @@ def add_resource(
     _finish(_guarded(add), check=False)
 
 
+AllowDestructive = Annotated[
+    bool,
+    typer.Option(help="Accept migrations that drop tables or columns or narrow types."),
+]
+
+
 @app.command()
 def generate(
     project: ProjectOption = Path("."),
@@ -169,16 +175,37 @@ def generate(
     diff: Annotated[bool, typer.Option(help="Show the changes as unified diffs.")] = False,
     dry_run: Annotated[bool, typer.Option(help="List the changes; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite hand-edited generated files.")] = False,
+    no_migration: Annotated[
+        bool, typer.Option(help="Do not write a migration for schema changes (yet).")
+    ] = False,
+    allow_destructive: AllowDestructive = False,
 ) -> None:
-    """Regenerate the project from its persistgen.yaml."""
-    changes = _guarded(lambda: pipeline.generate(project, force=force, dry_run=dry_run or check))
+    """Regenerate the project from its persistgen.yaml, with a migration for schema changes."""
+    options = pipeline.MigrationOptions(
+        enabled=not no_migration, allow_destructive=allow_destructive
+    )
+    outcome = _guarded(
+        lambda: pipeline.generate(project, force=force, dry_run=dry_run or check, migration=options)
+    )
     if diff:
-        _diffs(changes)
-    _finish(changes, check=check)
+        _diffs(outcome.changes)
+    _finish(outcome, check=check)
 
 
-def _finish(changes: list[Change], *, check: bool) -> None:
-    _summary(changes)
+@app.command()
+def migration(
+    message: Annotated[str, typer.Option("--message", "-m", help="What the revision does.")],
+    project: ProjectOption = Path("."),
+    allow_destructive: AllowDestructive = False,
+) -> None:
+    """Write a migration now (even an empty one), named by MESSAGE, and regenerate."""
+    options = pipeline.MigrationOptions(message=message, allow_destructive=allow_destructive)
+    _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
+
+
+def _finish(outcome: pipeline.Outcome, *, check: bool) -> None:
+    _summary(outcome)
+    changes = outcome.changes
     conflicts = [c.path for c in changes if c.status == "conflict"]
     if conflicts:
         err.print(
@@ -193,7 +220,8 @@ def _finish(changes: list[Change], *, check: bool) -> None:
         raise typer.Exit(1)
 
 
-def _summary(changes: list[Change]) -> None:
+def _summary(outcome: pipeline.Outcome) -> None:
+    changes = outcome.changes
     table = Table(show_header=True, header_style="bold", box=None)
     table.add_column("file")
     table.add_column("status")
@@ -206,6 +234,13 @@ def _summary(changes: list[Change]) -> None:
     if table.row_count:
         out.print(table)
     out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    revision = outcome.revision
+    if revision is not None:
+        out.print(f"migration [bold]{escape(revision.path)}[/]:")
+        for line in revision.summary:
+            out.print(f"  {escape(line)}")
+        for line in revision.destructive:
+            out.print(f"  [bold red]destructive: {escape(line)}[/]")
 
 
 _NO_NEWLINE = "\\ No newline at end of file\n"  # as git marks a last line without one

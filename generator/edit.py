@@ -10,7 +10,6 @@ from ruamel.yaml.comments import CommentedMap
 from persistgen.errors import fail
 from persistgen.naming import snake
 from persistgen.spec.load import load_file, yaml_parser
-from persistgen.spec.model import SCHEMA_URL
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=.persistgen/schema.json"
 
@@ -18,7 +17,7 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=.persistgen/schema.json"
 def starter_spec(name: str) -> str:
     package = snake(name.replace("-", "_").replace(".", "_"))
     return f"""{SCHEMA_COMMENT}
-# The persistgen spec: edit it, then run `persistgen generate`. Reference: {SCHEMA_URL}
+# The persistgen spec: edit it, then run `persistgen generate` (`persistgen schema` describes it).
 version: 1
 project:
   name: {name}

@@ -21,12 +21,36 @@ CLASS_SUFFIXES = ("Create", "Update", "Read", "Repository", "Sort")
 GENERATED_CLASS_NAMES = {
     "Any",
     "AsyncSession",
+    "AwareDateTime",
+    "AwareDatetime",
     "Base",
+    "BigInteger",
+    "Boolean",
+    "Date",
+    "DateTime",
     "Decimal",
+    "Double",
+    "Enum",
+    "Field",
+    "ForeignKey",
+    "Identity",
+    "Integer",
+    "JSON",
+    "JSONB",
+    "LargeBinary",
     "Literal",
     "Mapped",
+    "NaiveDatetime",
+    "Numeric",
+    "Page",
+    "ReadModel",
     "Repository",
+    "String",
+    "Text",
+    "Time",
     "UUID",
+    "Uuid",
+    "WriteModel",
 }
 # Lower-case names the generated modules import or define at module level.
 GENERATED_MODULE_NAMES = {
@@ -37,6 +61,11 @@ GENERATED_MODULE_NAMES = {
     "select",
     "insert",
     "annotations",
+    "enum_values",
+    "non_nullable",
+    "true",
+    "false",
+    "uuid4",
 }
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from persistgen import plan
 from persistgen.format import format_files
+from persistgen.migrate.revise import Revision, revise
+from persistgen.migrate.state import STATE_FILE, SchemaState, dump_state, read_state
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec
@@ -24,37 +27,93 @@ from persistgen.write import (
 SPEC_FILE = "persistgen.yaml"
 
 
-def render_spec(spec: Spec) -> list[RenderedFile]:
-    """Spec in, every project file out (formatted), without touching the disk."""
-    return format_files(render_project(plan.build(spec), json_schema()))
+@dataclass(frozen=True)
+class MigrationOptions:
+    enabled: bool = True  # False: `--no-migration`; the schema change waits for the next run
+    message: str | None = None  # set: write a revision even if nothing changed
+    allow_destructive: bool = False
 
 
-def generate(project_dir: Path, *, force: bool = False, dry_run: bool = False) -> list[Change]:
+@dataclass(frozen=True)
+class Outcome:
+    changes: list[Change]
+    revision: Revision | None = None
+
+
+@dataclass(frozen=True)
+class Rendering:
+    files: list[RenderedFile]
+    revision: Revision | None = None
+
+
+def render_spec(
+    spec: Spec,
+    state: SchemaState | None = None,
+    migration: MigrationOptions | None = None,
+    spec_file: str = SPEC_FILE,
+) -> Rendering:
+    """Spec (and the schema last migrated) in, every project file out, formatted; no disk."""
+    state = state or SchemaState()
+    migration = migration or MigrationOptions()
+    project = plan.build(spec)
+    revision, after = (
+        revise(
+            project,
+            state,
+            message=migration.message,
+            allow_destructive=migration.allow_destructive,
+            spec_file=spec_file,
+        )
+        if migration.enabled
+        else (None, state)
+    )
+    files = render_project(project, json_schema(), revision)
+    files.append(RenderedFile(STATE_FILE, dump_state(after), "generated"))
+    return Rendering(format_files(sorted(files, key=lambda f: f.path)), revision)
+
+
+def generate(
+    project_dir: Path,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    migration: MigrationOptions | None = None,
+) -> Outcome:
     """Regenerate a project from its `persistgen.yaml`; writes nothing when `dry_run`."""
-    spec = read_spec(project_dir / SPEC_FILE)
-    rendered = render_spec(spec)
+    spec_path = project_dir / SPEC_FILE
+    spec = read_spec(spec_path)
+    rendering = render_spec(spec, read_state(project_dir), migration, str(spec_path))
+    rendered = rendering.files
     changes = plan_changes(project_dir, rendered, force=force)
+    revision = rendering.revision
+    if revision is not None and any(
+        c.path == STATE_FILE and c.status == "conflict" for c in changes
+    ):
+        # A revision is chained to the head state.json records: write both or neither, or the
+        # next run would number another revision the same.
+        changes = [c for c in changes if c.path != revision.path]
+        revision = None
     # A missing or stale manifest is rewritten even when every file is already up to date.
     if not dry_run and (
         any(change.writes for change in changes)
         or read_manifest(project_dir) != manifest_after(project_dir, changes, rendered)
     ):
         apply(project_dir, changes, rendered)
-    return changes
+    return Outcome(changes, revision)
 
 
-def new_project(target: Path, spec_text: str) -> list[Change]:
+def new_project(target: Path, spec_text: str) -> Outcome:
     """Build a project in a sibling temporary directory, then move it into place at once."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         staging.chmod(DIR_MODE)
         (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8")
-        changes = generate(staging)
+        outcome = generate(staging)
         if target.exists():
             target.rmdir()  # only an empty directory may be replaced
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return changes
+    return outcome

@@ -9,9 +9,10 @@ from decimal import Decimal
 from persistgen import naming
 from persistgen.render_model import (
     ColumnModel,
+    DbColumn,
+    DbTable,
     EnumModel,
     ForeignKeyModel,
-    IndexModel,
     PoolModel,
     ProjectModel,
     RefModel,
@@ -21,6 +22,7 @@ from persistgen.render_model import (
 from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
 from persistgen.typemap import BIGINT_KEY, TypeInfo, type_info
 
+_INTEGER_BITS = {"int": 32, "bigint": 64}
 _ON_DELETE_SQL = {
     "cascade": "CASCADE",
     "set null": "SET NULL",
@@ -51,9 +53,6 @@ def build(spec: Spec) -> ProjectModel:
     ordered = _dependency_order(spec)
     resources = tuple(_resource(spec, package, name, spec.resources[name]) for name in ordered)
     enums = tuple(e for name in ordered for e in _enums(name, spec.resources[name]))
-    migration_imports = {"alembic:op", "sqlalchemy as sa"} if resources else set()
-    if any("postgresql." in c.migration_args for r in resources for c in r.columns):
-        migration_imports.add("sqlalchemy.dialects:postgresql")
     pool = spec.project.pool
     factory_imports = {"sqlalchemy.ext.asyncio:AsyncSession", "typing:Any"}
     if any(r.uses_counter for r in resources):
@@ -74,7 +73,6 @@ def build(spec: Spec) -> ProjectModel:
         pool=PoolModel(pool.size, pool.max_overflow, pool.recycle, pool.timeout, pool.pre_ping),
         resources=resources,
         enums=enums,
-        migration_imports=import_lines(migration_imports),
         factory_imports=import_lines(factory_imports),
         uses_counter=any(r.uses_counter for r in resources),
     )
@@ -140,7 +138,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             _column(spec, package, name, table, field_name, field, model_imports, schema_imports)
         )
     pk = next(c for c in columns if c.primary_key)
-    if any("Field(" in c.create_decl + c.update_decl for c in columns):
+    if any(c.constrained and (c.in_create or c.in_update) for c in columns):
         schema_imports.add("pydantic:Field")
     relations, type_checking, refs = _relations(spec, package, name, resource, model_imports)
     enum_classes = {
@@ -167,13 +165,17 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         relations=relations,
         refs=refs,
         external_refs=tuple(ref for ref in refs if not ref.self_reference),
-        indexes=tuple(
-            IndexModel(f"ix_{table}_{c.name}", c.name, False) for c in columns if c.index
+        db=DbTable(
+            name=table,
+            resource=name,
+            columns=tuple(c.db for c in columns),
+            primary_key=pk.name,
+            pk_name=f"pk_{table}",
+            uniques=tuple((f"uq_{table}_{c.name}", c.name) for c in columns if c.unique),
+            indexes=tuple((f"ix_{table}_{c.name}", c.name) for c in columns if c.index),
+            foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
         ),
-        unique_constraints=tuple(
-            IndexModel(f"uq_{table}_{c.name}", c.name, True) for c in columns if c.unique
-        ),
-        pk_constraint=f"pk_{table}",
+        previous_name=resource.renamed_from,
         conflict_testable=any(c.unique and c.in_create for c in columns),
         sort_keys=sort_keys,
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
@@ -188,7 +190,25 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         schema_imports=import_lines(schema_imports),
         test_imports=import_lines(update_column.sample_imports if update_column else ()),
         key_imports=import_lines(pk.python_imports),
+        key_annotation=_key_annotation(pk),
+        key_overflow=f"2**{_INTEGER_BITS[pk.db.kind] - 1}" if pk.db.kind in _INTEGER_BITS else None,
+        api_imports=import_lines([*pk.python_imports, *_key_imports(pk, package)]),
     )
+
+
+def _key_annotation(pk: ColumnModel) -> str:
+    bits = _INTEGER_BITS.get(pk.db.kind)
+    if bits is None:
+        return pk.python_type
+    return f"Annotated[int, Path(ge=INT{bits}_MIN, le=INT{bits}_MAX)]"
+
+
+def _key_imports(pk: ColumnModel, package: str) -> list[str]:
+    bits = _INTEGER_BITS.get(pk.db.kind)
+    if bits is None:
+        return []
+    bounds = f"{package}.schemas.base:INT{bits}"
+    return ["fastapi:Path", f"{bounds}_MIN", f"{bounds}_MAX"]
 
 
 def _sortable(column: ColumnModel) -> bool:
@@ -212,12 +232,15 @@ def _relations(
         if target == name:
             args += f', remote_side="{name}.{_pk_name(spec, target)}"'
         relations.append(RelationModel(field_name, annotation, args))
+        target_table = spec.resources[target].table or naming.plural(naming.snake(target))
         refs.append(
             RefModel(
                 f"{field_name}_id",
                 naming.snake(target),
                 target,
                 _pk_name(spec, target),
+                target_table.replace("_", "-"),
+                field.on_delete if field.on_delete in ("cascade", "set null") else "refuse",
                 target == name,
             )
         )
@@ -230,8 +253,8 @@ def _relations(
             reverse = field.back_populates or naming.plural(naming.snake(source_name))
             fk = f'"{source_name}.{field_name}_id"'
             args = f'back_populates={field_name!r}, foreign_keys={fk}, lazy="raise"'
-            if field.on_delete in ("cascade", "set null"):
-                args += ", passive_deletes=True"
+            # The database enforces on_delete; the ORM must not null out or load children.
+            args += ', passive_deletes="all"'
             relations.append(RelationModel(reverse, f"Mapped[list[{source_name}]]", args))
             if source_name != name:
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
@@ -294,20 +317,39 @@ def _column(
     generated_key = field.primary_key and field.type in ("int", "bigint", "uuid")
     read_only = field.read_only or generated_key
     if not read_only:
-        schema_imports.update(info.dto_imports)
+        schema_imports.update(i.format(package=package) for i in info.dto_imports)
     index = field.index or (foreign_key is not None and not field.unique)
     nullable_type = f"{info.python} | None" if field.nullable else info.python
-    orm_args, migration_args = _column_args(field, info, foreign_key, index, model_imports)
+    orm_args = _orm_args(field, info, foreign_key, index, model_imports)
     if generated_key and field.type == "uuid":
         model_imports.add("uuid:uuid4")
         orm_args.append("default=uuid4")
+    kind = _pk_spec(spec, field.target).type if field.type == "ref" and field.target else field.type
     constraints = _dto_constraints(field)
     create_type, create_default = _create_signature(field, info)
     return ColumnModel(
         name=column,
         python_type=info.python,
         column_args=", ".join(orm_args),
-        migration_args=", ".join(migration_args),
+        db=DbColumn(
+            name=column,
+            type=info.migration,
+            kind=kind,
+            params=_type_params(field),
+            nullable=field.nullable and not field.primary_key,
+            identity=field.primary_key and field.type == "bigint",
+            server_default=_migration_server_default(field),
+            comment=field.description,
+            check=f"ck_{table}_{naming.snake(resource)}_{name}" if field.type == "enum" else None,
+        ),
+        backfill=_backfill_literal(field),
+        previous_name=(
+            None
+            if field.renamed_from is None
+            else f"{field.renamed_from}_id"
+            if field.type == "ref"
+            else field.renamed_from
+        ),
         primary_key=field.primary_key,
         nullable=field.nullable,
         unique=field.unique,
@@ -315,6 +357,7 @@ def _column(
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
         create_decl=_decl(column, create_type, constraints, create_default),
+        constrained=bool(constraints),
         update_decl=_decl(column, f"{info.dto_type} | None", constraints, "None"),
         read_decl=f"{column}: {nullable_type}",
         sample=_sample(field, info, column),
@@ -336,54 +379,72 @@ def _create_signature(field: FieldSpec, info: TypeInfo) -> tuple[str, str | None
     return info.dto_type, None
 
 
-def _column_args(
+def _orm_args(
     field: FieldSpec,
     info: TypeInfo,
     foreign_key: ForeignKeyModel | None,
     index: bool,
     model_imports: set[str],
-) -> tuple[list[str], list[str]]:
+) -> list[str]:
     orm = [info.orm]
-    migration = [info.migration]
     if foreign_key:
         on_delete = f", ondelete={foreign_key.on_delete!r}" if foreign_key.on_delete else ""
-        target = f"{foreign_key.target_table}.{foreign_key.target_column}"
-        orm.append(f"ForeignKey({target!r}{on_delete})")
+        orm.append(f"ForeignKey({foreign_key.target!r}{on_delete})")
     if field.primary_key:
-        orm.append("primary_key=True")
         if field.type == "bigint":
             model_imports.add("sqlalchemy:Identity")
-            orm.insert(1, "Identity()")
-            migration.append("sa.Identity()")
+            orm.append("Identity()")
+        orm.append("primary_key=True")
     for flag, value in (("unique", field.unique), ("index", index)):
         if value:
             orm.append(f"{flag}=True")
     if field.default is not None:
         orm.append(f"default={_default_literal(field, info)}")
     if field.server_default is not None:
-        expression = _server_default(field, model_imports)
-        orm.append(f"server_default={expression}")
-        migration.append(f"server_default={_migration_server_default(expression)}")
-    migration.append(f"nullable={field.nullable and not field.primary_key}")
+        orm.append(f"server_default={_server_default(field, model_imports)}")
     if field.description:
         orm.append(f"comment={field.description!r}")
-        migration.append(f"comment={field.description!r}")
-    return orm, migration
+    return orm
+
+
+def _type_params(field: FieldSpec) -> tuple[str, ...]:
+    if field.type == "str":
+        return (str(field.max_length or 255),)
+    if field.type == "decimal":
+        return (str(field.precision or 12), str(field.scale if field.scale is not None else 2))
+    if field.type == "enum":
+        return tuple(field.values or ())
+    return ()
+
+
+def _backfill_literal(field: FieldSpec) -> str | None:
+    """What existing rows get when the column becomes NOT NULL: `backfill`, else `default`."""
+    value = field.backfill if field.backfill is not None else field.default
+    if value is None:
+        return None
+    if field.type == "decimal":
+        return f"Decimal({str(Decimal(str(value)))!r})"
+    return repr(value)
 
 
 def _server_default(field: FieldSpec, model_imports: set[str]) -> str:
     value = field.server_default
     if value == "now":
         model_imports.add("sqlalchemy:func")
-        return "func.now()"
+        return {"date": "func.current_date()", "time": "func.current_time()"}.get(
+            field.type, "func.now()"
+        )
     if isinstance(value, bool):
         model_imports.add(f"sqlalchemy:{str(value).lower()}")
         return f"{str(value).lower()}()"
     return repr(str(value))
 
 
-def _migration_server_default(expression: str) -> str:
-    if expression.endswith("()"):  # func.now(), true(), false()
+def _migration_server_default(field: FieldSpec) -> str | None:
+    if field.server_default is None:
+        return None
+    expression = _server_default(field, set())
+    if expression.endswith("()"):  # func.now(), func.current_date(), true(), false()
         return "sa." + expression
     return expression
 
@@ -405,7 +466,9 @@ def _dto_constraints(field: FieldSpec) -> list[str]:
     args: list[str] = []
     if field.type == "str" or field.max_length is not None:
         args.append(f"max_length={field.max_length or 255}")
-    for option in ("min_length", "ge", "le"):
+    if field.min_length is not None:
+        args.append(f"min_length={field.min_length!r}")
+    for option in ("ge", "le"):
         value = getattr(field, option)
         if value is not None:
             args.append(f"{option}={value!r}")
@@ -459,10 +522,14 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
 
 
 def _number_sample(field: FieldSpec, update: bool) -> str:
-    """Within ge/le; `n` when unbounded so unique columns get distinct values."""
+    """Within ge/le; distinct per `n` when the column is unique or unbounded."""
     low, high = field.ge, field.le
     if not update:
-        return "n" if low is None and high is None else repr(low if low is not None else high)
+        if low is None and high is None:
+            return "n"
+        if field.unique:
+            return f"{low!r} + n" if low is not None else f"{high!r} - n"
+        return repr(low if low is not None else high)
     if low is not None and high is not None:
         return repr(high if high != low else low)
     if low is not None:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import jinja2
 
+from persistgen.migrate.revise import Revision
 from persistgen.render_model import ProjectModel, ResourceModel
 
 Owner = Literal["generated", "user"]
@@ -32,14 +33,17 @@ class RenderedFile:
     owner: Owner  # "user" files are created once and never rewritten
 
 
-def render_project(project: ProjectModel, spec_schema: dict[str, Any]) -> list[RenderedFile]:
+def render_project(
+    project: ProjectModel, spec_schema: dict[str, Any], revision: Revision | None
+) -> list[RenderedFile]:
+    """Every project file; a new migration revision, when there is one, is the user's."""
     with as_file(files("persistgen.templates")) as root:
         env = _environment(root)
-        rendered = [
-            file
-            for name in sorted(env.list_templates(filter_func=lambda n: n.endswith(".jinja")))
-            for file in _render_template(env, name, project)
-        ]
+        names = env.list_templates(filter_func=lambda n: n.startswith("project/"))
+        rendered = [file for name in sorted(names) for file in _render_template(env, name, project)]
+        if revision is not None:
+            text = env.get_template("revision.py.jinja").render(revision=revision)
+            rendered.append(RenderedFile(revision.path, text, "user"))
     schema = json.dumps(spec_schema, indent=2, sort_keys=True) + "\n"
     rendered.append(RenderedFile(SCHEMA_PATH, schema, "generated"))
     return sorted(rendered, key=lambda f: f.path)
@@ -47,14 +51,14 @@ def render_project(project: ProjectModel, spec_schema: dict[str, Any]) -> list[R
 
 def _environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "project"),
+        loader=jinja2.FileSystemLoader(root),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(pyrepr=repr, pyset=_pyset, tomlstr=json.dumps, docstring=_docstring)
+    env.filters.update(pyrepr=repr, pyset=_pyset, tomlstr=_tomlstr, docstring=_docstring)
     return env
 
 
@@ -62,7 +66,7 @@ def _render_template(
     env: jinja2.Environment, name: str, project: ProjectModel
 ) -> Iterable[RenderedFile]:
     owner: Owner = "user" if name.endswith(".once.jinja") else "generated"
-    target = name.removesuffix(".jinja").removesuffix(".once")
+    target = name.removeprefix("project/").removesuffix(".jinja").removesuffix(".once")
     resources: Iterable[ResourceModel | None] = (
         project.resources if "{module}" in target else [None]
     )
@@ -83,6 +87,11 @@ def _with_header(path: str, text: str, owner: Owner) -> str:
     if owner == "user" or pattern is None:
         return text
     return pattern.format(HEADER) + "\n" + text
+
+
+def _tomlstr(text: str) -> str:
+    """A TOML basic string; JSON's `\\ud83d` surrogate escapes are not valid TOML."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _pyset(values: Iterable[str]) -> str:

@@ -28,11 +28,40 @@ class ForeignKeyModel:
 
 
 @dataclass(frozen=True)
+class DbColumn:
+    """A column as the database sees it: what migrations create, compare and alter."""
+
+    name: str
+    type: str  # the type in an Alembic revision, e.g. `sa.String(length=200)`
+    kind: str  # the spec type, to tell a widening type change from a narrowing one
+    params: tuple[str, ...]  # length; precision and scale; or enum values
+    nullable: bool
+    identity: bool = False
+    server_default: str | None = None  # an expression in an Alembic revision
+    comment: str | None = None
+    check: str | None = None  # the CHECK constraint an enum column brings, by name
+
+
+@dataclass(frozen=True)
+class DbTable:
+    name: str
+    resource: str
+    columns: tuple[DbColumn, ...]
+    primary_key: str
+    pk_name: str
+    uniques: tuple[tuple[str, str], ...]  # (constraint name, column)
+    indexes: tuple[tuple[str, str], ...]  # (index name, column)
+    foreign_keys: tuple[ForeignKeyModel, ...]
+
+
+@dataclass(frozen=True)
 class ColumnModel:
     name: str
     python_type: str
     column_args: str  # inside `mapped_column(...)`
-    migration_args: str  # inside `sa.Column(...)`, after the name
+    db: DbColumn
+    backfill: str | None  # a literal for existing rows when the column becomes NOT NULL
+    previous_name: str | None  # the column's name before a declared rename
     primary_key: bool
     nullable: bool
     unique: bool
@@ -40,6 +69,7 @@ class ColumnModel:
     in_create: bool
     in_update: bool
     create_decl: str  # a whole DTO field line, e.g. `title: str = Field(max_length=200)`
+    constrained: bool  # its DTO declarations use pydantic's `Field(...)`
     update_decl: str
     read_decl: str
     sample: str  # an expression of `n` giving a valid, distinct value for tests
@@ -66,14 +96,9 @@ class RefModel:
     target_module: str
     target_class: str
     target_key: str
+    target_route: str
+    on_delete: str  # what deleting the target does: "cascade", "set null" or "refuse"
     self_reference: bool
-
-
-@dataclass(frozen=True)
-class IndexModel:
-    name: str
-    column: str
-    unique: bool
 
 
 @dataclass(frozen=True)
@@ -90,9 +115,8 @@ class ResourceModel:
     relations: tuple[RelationModel, ...]
     refs: tuple[RefModel, ...]
     external_refs: tuple[RefModel, ...]  # references to other resources (tests create those)
-    indexes: tuple[IndexModel, ...]
-    unique_constraints: tuple[IndexModel, ...]
-    pk_constraint: str
+    db: DbTable
+    previous_name: str | None  # the resource's name before a declared rename
     conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
     sort_keys: tuple[str, ...]
     sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
@@ -104,7 +128,10 @@ class ResourceModel:
     model_type_checking_imports: tuple[str, ...]
     schema_imports: tuple[str, ...]
     test_imports: tuple[str, ...]
-    key_imports: tuple[str, ...]  # what the primary key's type needs (repositories, routes)
+    key_imports: tuple[str, ...]  # what the primary key's type needs (repositories)
+    key_annotation: str  # the key as a path parameter, bounded to the column's range
+    key_overflow: str | None  # an integer key just past that range, for tests
+    api_imports: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -126,7 +153,6 @@ class ProjectModel:
     pool: PoolModel
     resources: tuple[ResourceModel, ...]  # in foreign-key dependency order
     enums: tuple[EnumModel, ...]
-    migration_imports: tuple[str, ...]
     factory_imports: tuple[str, ...]
     uses_counter: bool
     max_page_size: int = 100

@@ -48,15 +48,21 @@ def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") ->
             dto="AwareDatetime",
             dto_imports=("pydantic:AwareDatetime",),
         )
-    if t in ("datetime", "time"):
-        name = "DateTime" if t == "datetime" else "Time"
+    if t == "datetime":
+        # Naive on purpose (`timezone: false`): an offset in the input is refused, not dropped.
+        return TypeInfo(
+            "dt.datetime",
+            "DateTime()",
+            "sa.DateTime()",
+            ("sqlalchemy:DateTime",),
+            ("datetime as dt",),
+            dto="NaiveDatetime",
+            dto_imports=("pydantic:NaiveDatetime",),
+        )
+    if t == "time":
         arg = "timezone=True" if field.timezone else ""
         return TypeInfo(
-            f"dt.{t}",
-            f"{name}({arg})",
-            f"sa.{name}({arg})",
-            (f"sqlalchemy:{name}",),
-            ("datetime as dt",),
+            "dt.time", f"Time({arg})", f"sa.Time({arg})", ("sqlalchemy:Time",), ("datetime as dt",)
         )
     if t == "enum":
         values = field.values or []
@@ -77,9 +83,21 @@ def _simple(python: str, orm: str, migration: str, *python_imports: str) -> Type
     return TypeInfo(python, f"{orm}()", migration, (f"sqlalchemy:{orm}",), python_imports)
 
 
+def _integer(orm: str, bounded: str) -> TypeInfo:
+    """Integers bounded in DTOs to what the column holds: too large is a 422, not a 500."""
+    return TypeInfo(
+        "int",
+        f"{orm}()",
+        f"sa.{orm}()",
+        (f"sqlalchemy:{orm}",),
+        dto=bounded,
+        dto_imports=(f"{{package}}.schemas.base:{bounded}",),
+    )
+
+
 _SIMPLE: dict[str, TypeInfo] = {
-    "int": _simple("int", "Integer", "sa.Integer()"),
-    "bigint": _simple("int", "BigInteger", "sa.BigInteger()"),
+    "int": _integer("Integer", "Int32"),
+    "bigint": _integer("BigInteger", "Int64"),
     "text": _simple("str", "Text", "sa.Text()"),
     "bool": _simple("bool", "Boolean", "sa.Boolean()"),
     "float": _simple("float", "Double", "sa.Double()"),
@@ -101,4 +119,6 @@ BIGINT_KEY = TypeInfo(
     'BigInteger().with_variant(Integer(), "sqlite")',
     'sa.BigInteger().with_variant(sa.Integer(), "sqlite")',
     ("sqlalchemy:BigInteger", "sqlalchemy:Integer"),
+    dto="Int64",
+    dto_imports=("{package}.schemas.base:Int64",),
 )

@@ -46,8 +46,8 @@ print(json.dumps({
 
 def test_literals_are_inert_and_exact(tmp_path: Path) -> None:
     (tmp_path / "persistgen.yaml").write_text(SPEC, encoding="utf-8")
-    changes = pipeline.generate(tmp_path)
-    assert all(c.status == "created" for c in changes)
+    outcome = pipeline.generate(tmp_path)
+    assert all(c.status == "created" for c in outcome.changes)
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, check=False
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -212,6 +213,14 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
 
 
 def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    for option in ("ge", "le", "default", "server_default", "backfill"):
+        value = getattr(f, option)
+        if isinstance(value, float) and not math.isfinite(value):
+            yield Finding(
+                (*path, option),
+                f"`{option}` must be a finite number, not {value}",
+                "write an ordinary number",
+            )
     for option, types in OPTION_TYPES.items():
         if option in f.model_fields_set and f.type not in types:
             yield Finding(
@@ -247,6 +256,8 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
             )
     if "default" in f.model_fields_set and f.default is not None:
         yield from _literal(path, "default", f.default, f)
+    if f.backfill is not None:
+        yield from _literal(path, "backfill", f.backfill, f)
     if f.server_default is not None:
         if f.server_default == "now":
             if f.type not in TEMPORAL:

@@ -28,7 +28,6 @@ FieldType = Literal[
 ]
 OnDelete = Literal["cascade", "set null", "restrict", "no action"]
 Scalar = bool | int | float | str
-SCHEMA_URL = "https://persistgen.dev/schema/v1.json"
 
 
 class _Strict(BaseModel):
@@ -71,6 +70,12 @@ class FieldSpec(_Strict):
     back_populates: str | None = Field(
         None, description="ref: name of the one-to-many collection on the target."
     )
+    renamed_from: str | None = Field(
+        None, description="The field's previous name: the migration renames, never drops."
+    )
+    backfill: Scalar | None = Field(
+        None, description="Value for existing rows when the column becomes NOT NULL."
+    )
 
 
 CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
@@ -83,6 +88,9 @@ class ResourceSpec(_Strict):
         "bigint", description="Type of the implicit `id` key, unless a field is a primary key."
     )
     fields: dict[str, CompactOrField] = Field(default_factory=dict)
+    renamed_from: str | None = Field(
+        None, description="The resource's previous name: the migration renames, never recreates."
+    )
 
 
 class PoolSpec(_Strict):
@@ -112,7 +120,7 @@ class ProjectSpec(_Strict):
 class Spec(_Strict):
     """The whole `persistgen.yaml`."""
 
-    model_config = ConfigDict(title="persistgen spec", json_schema_extra={"$id": SCHEMA_URL})
+    model_config = ConfigDict(title="persistgen spec")
 
     version: Literal[1]
     project: ProjectSpec

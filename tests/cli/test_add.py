@@ -41,9 +41,13 @@ def test_add_resource(cli: Invoke, blog: Path) -> None:
         "blog/api/article.py",
         "blog/models/article.py",
         "blog/repositories/article.py",
+        "blog/repositories/generated/article.py",
         "blog/schemas/article.py",
+        "blog/schemas/generated/article.py",
         "tests/test_article.py",
+        "migrations/versions/0002_create_table_articles.py",
     }
+    assert rows[".persistgen/state.json"] == "updated"
     assert "class Article(Base)" in (blog / "blog/models/article.py").read_text(encoding="utf-8")
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 

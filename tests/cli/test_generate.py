@@ -14,21 +14,36 @@ from tests.cli.conftest import Invoke
 from tests.cli.helpers import BLOG, age, changed, edit, mtimes, reported, tree
 
 SPEC = "blog/persistgen.yaml"
-USER_OWNED = ("blog/api/custom.py", "migrations/versions/0001_initial.py")
-# What adding `subtitle: str:120?` to Post must touch, and nothing else.
-SUBTITLE_FILES = {
-    "blog/models/post.py",
+STATE = ".persistgen/state.json"
+USER_OWNED = (
+    "blog/api/custom.py",
     "blog/repositories/post.py",
     "blog/schemas/post.py",
+    "migrations/versions/0001_initial_schema.py",
+)
+# User-owned files rendered on every run (and kept): custom.py and each resource's repository
+# and schemas. Revisions are rendered only in the run that creates them.
+KEPT = 7
+# What adding `subtitle: str:120?` to Post must update, and nothing else; plus one new revision.
+SUBTITLE_FILES = {
+    STATE,
+    "blog/models/post.py",
+    "blog/repositories/generated/post.py",
+    "blog/schemas/generated/post.py",
     "tests/factories.py",
 }
+SUBTITLE_REVISION = "migrations/versions/0002_add_column_posts_subtitle.py"
+SUBTITLE_ROWS = {**dict.fromkeys(SUBTITLE_FILES, "updated"), SUBTITLE_REVISION: "created"}
 COMMENT_FILES = {
     "blog/api/comment.py",
     "blog/models/comment.py",
-    "blog/repositories/comment.py",
-    "blog/schemas/comment.py",
+    "blog/repositories/generated/comment.py",
+    "blog/schemas/generated/comment.py",
     "tests/test_comment.py",
 }
+# Yours, so left in place when Comment leaves the spec.
+COMMENT_USER_FILES = {"blog/repositories/comment.py", "blog/schemas/comment.py"}
+COMMENT_REVISION = "migrations/versions/0002_drop_table_comments.py"
 
 
 def add_subtitle(root: Path) -> None:
@@ -50,6 +65,10 @@ def manifest(root: Path) -> dict[str, str]:
     return files
 
 
+def revisions(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in (root / "migrations/versions").glob("*.py")}
+
+
 def fresh(cli: Invoke, tmp_path: Path, spec: Path) -> dict[str, bytes]:
     """What a brand-new project from `spec` contains (the reference for regenerated files)."""
     result = cli("new", "project", "ref", "--spec", str(spec), "--dir", "reference")
@@ -67,7 +86,10 @@ def test_second_run_changes_nothing(cli: Invoke, blog: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert reported(result.stdout) == {}
-    assert result.stdout.strip().splitlines()[-1] == f"2 kept, {len(before) - 4} unchanged"
+    # Neither counted: the spec, the manifest and the initial revision (not rendered again).
+    assert result.stdout.strip().splitlines()[-1] == (
+        f"{KEPT} kept, {len(before) - KEPT - 3} unchanged"
+    )
     assert tree(blog) == before
     assert mtimes(blog) == times
 
@@ -81,7 +103,7 @@ def test_runs_in_the_current_directory(
     result = cli("generate")
 
     assert result.exit_code == 0, result.output
-    assert reported(result.stdout) == dict.fromkeys(SUBTITLE_FILES, "updated")
+    assert reported(result.stdout) == SUBTITLE_ROWS
 
 
 # --- spec changes ----------------------------------------------------------------------------
@@ -94,45 +116,60 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    assert reported(result.stdout) == dict.fromkeys(SUBTITLE_FILES, "updated")
+    assert reported(result.stdout) == SUBTITLE_ROWS
     after = tree(blog)
-    assert changed(before, after) == SUBTITLE_FILES | {MANIFEST}
-    assert {p for p, t in mtimes(blog).items() if t != times[p]} == SUBTITLE_FILES | {MANIFEST}
+    written = SUBTITLE_FILES | {SUBTITLE_REVISION, MANIFEST}
+    assert changed(before, after) == written
+    assert {p for p, t in mtimes(blog).items() if t != times.get(p)} == written
     assert b"subtitle: Mapped[str | None]" in after["blog/models/post.py"]
-    # The result is what a new project from the changed spec would contain.
+    # The result is what a new project from the changed spec would contain, except that the
+    # state records one more revision.
     reference = fresh(cli, tmp_path, blog / "persistgen.yaml")
-    assert {p: after[p] for p in SUBTITLE_FILES} == {p: reference[p] for p in SUBTITLE_FILES}
-    assert manifest(blog) == json.loads(reference[MANIFEST])["files"]
+    same = SUBTITLE_FILES - {STATE}
+    assert {p: after[p] for p in same} == {p: reference[p] for p in same}
+    state, reference_state = json.loads(after[STATE]), json.loads(reference[STATE])
+    assert (state["head"], reference_state["head"]) == ("0002", "0001")
+    assert state["tables"] == reference_state["tables"]
+    reference_manifest = json.loads(reference[MANIFEST])["files"]
+    assert manifest(blog).keys() == reference_manifest.keys()
+    assert {p: h for p, h in manifest(blog).items() if p != STATE} == {
+        p: h for p, h in reference_manifest.items() if p != STATE
+    }
     for path in SUBTITLE_FILES:
         assert manifest(blog)[path] == sha256(after[path].decode())
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "expected"),
+    ("old", "new", "expected", "revision"),
     [
         pytest.param(
             "  Post:\n",
             "  Post:\n    table: blog_posts\n",
             {
+                STATE,
                 "AGENTS.md",
                 "README.md",
                 "blog/api/post.py",
                 "blog/models/comment.py",
                 "blog/models/post.py",
+                "tests/test_comment.py",
                 "tests/test_post.py",
             },
+            # The same resource under a new table name: renamed, not dropped and recreated.
+            "migrations/versions/0002_rename_table_posts_to_blog_posts_and_10_more.py",
             id="table-name",
         ),
         pytest.param(
             "  description: Posts, authors and comments.\n",
             "  description: A small blog.\n",
             {"README.md", "pyproject.toml"},
+            None,
             id="project-description",
         ),
     ],
 )
 def test_spec_change_updates_docs_that_mention_it(
-    cli: Invoke, blog: Path, old: str, new: str, expected: set[str]
+    cli: Invoke, blog: Path, old: str, new: str, expected: set[str], revision: str | None
 ) -> None:
     edit(blog / "persistgen.yaml", old, new)
     before = tree(blog)
@@ -140,8 +177,13 @@ def test_spec_change_updates_docs_that_mention_it(
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    assert reported(result.stdout) == dict.fromkeys(expected, "updated")
-    assert changed(before, tree(blog)) == expected | {MANIFEST}
+    created = {revision: "created"} if revision else {}
+    assert reported(result.stdout) == {**dict.fromkeys(expected, "updated"), **created}
+    assert changed(before, tree(blog)) == expected | created.keys() | {MANIFEST}
+    if revision:
+        text = (blog / revision).read_text(encoding="utf-8")
+        assert 'op.rename_table("posts", "blog_posts")' in text
+        assert "drop_table" not in text
 
 
 def test_new_resource_in_spec_is_created(cli: Invoke, blog: Path) -> None:
@@ -160,11 +202,14 @@ def test_new_resource_in_spec_is_created(cli: Invoke, blog: Path) -> None:
     assert created == {
         "blog/api/tag.py",
         "blog/models/tag.py",
+        "blog/repositories/generated/tag.py",
         "blog/repositories/tag.py",
+        "blog/schemas/generated/tag.py",
         "blog/schemas/tag.py",
         "tests/test_tag.py",
+        "migrations/versions/0002_create_table_tags.py",
     }
-    assert {"README.md", "AGENTS.md", "blog/main.py", "blog/models/__init__.py"} <= set(rows)
+    assert {"README.md", "AGENTS.md", "blog/main.py", "blog/models/__init__.py", STATE} <= set(rows)
     assert changed(before, tree(blog)) == set(rows) | {MANIFEST}
 
 
@@ -172,20 +217,33 @@ def test_removed_resource_removes_its_files(cli: Invoke, blog: Path, tmp_path: P
     remove_comment(blog)
     before = tree(blog)
 
-    result = cli("generate", "-p", "blog")
+    result = cli("generate", "-p", "blog", "--allow-destructive")
 
     assert result.exit_code == 0, result.output
     rows = reported(result.stdout)
     assert {p for p, s in rows.items() if s == "removed"} == COMMENT_FILES
+    assert {p for p, s in rows.items() if s == "created"} == {COMMENT_REVISION}
     after = tree(blog)
     assert not COMMENT_FILES & after.keys()
     assert not COMMENT_FILES & manifest(blog).keys()
     assert changed(before, after) == set(rows) | {MANIFEST}
-    # Apart from the spec and the (user-owned, so kept) initial migration, the tree is what a
-    # new project from the smaller spec holds.
+    # Your files are never removed, not even those of a resource that left the spec.
+    assert {p: after[p] for p in COMMENT_USER_FILES} == {p: before[p] for p in COMMENT_USER_FILES}
+    # Apart from the spec, the revisions (yours), the files the resource left you, and the
+    # state's head, the tree is what a new project from the smaller spec holds.
     reference = fresh(cli, tmp_path, blog / "persistgen.yaml")
-    for path in ("persistgen.yaml", "migrations/versions/0001_initial.py"):
-        del after[path], reference[path]
+    assert revisions(blog) == {"migrations/versions/0001_initial_schema.py", COMMENT_REVISION}
+    assert revisions(tmp_path / "reference/ref") == {"migrations/versions/0001_initial_schema.py"}
+    state, reference_state = json.loads(after[STATE]), json.loads(reference[STATE])
+    assert (state["head"], reference_state["head"]) == ("0002", "0001")
+    assert state["tables"] == reference_state["tables"]
+    assert (
+        json.loads(after[MANIFEST])["files"].keys()
+        == json.loads(reference[MANIFEST])["files"].keys()
+    )
+    for path in {"persistgen.yaml", STATE, MANIFEST} | revisions(blog) | COMMENT_USER_FILES:
+        after.pop(path)
+        reference.pop(path, None)
     assert after == reference
 
 
@@ -195,14 +253,19 @@ def test_removed_resource_keeps_an_edited_file(cli: Invoke, blog: Path) -> None:
     content = edited.read_bytes()
     remove_comment(blog)
 
-    result = cli("generate", "-p", "blog")
+    result = cli("generate", "-p", "blog", "--allow-destructive")
 
     assert result.exit_code == 1
-    assert reported(result.stdout)["blog/models/comment.py"] == "conflict"
+    rows = reported(result.stdout)
+    assert rows["blog/models/comment.py"] == "conflict"
+    assert rows[COMMENT_REVISION] == "created"  # a conflict does not hold the migration back
     assert edited.read_bytes() == content
     # Still recorded, so it stays a conflict rather than becoming an unknown file.
     assert "blog/models/comment.py" in manifest(blog)
-    assert cli("generate", "-p", "blog").exit_code == 1
+    # The drop is migrated now: no second revision, and no flag needed any more.
+    again = cli("generate", "-p", "blog")
+    assert again.exit_code == 1
+    assert reported(again.stdout) == {"blog/models/comment.py": "conflict"}
 
     forced = cli("generate", "-p", "blog", "--force")
 
@@ -216,7 +279,7 @@ def test_removed_resource_with_file_already_deleted(cli: Invoke, blog: Path) -> 
     (blog / "blog/api/comment.py").unlink()
     remove_comment(blog)
 
-    result = cli("generate", "-p", "blog")
+    result = cli("generate", "-p", "blog", "--allow-destructive")
 
     assert result.exit_code == 0, result.output
     assert "blog/api/comment.py" not in reported(result.stdout)
@@ -245,24 +308,22 @@ def test_hand_edited_file_is_a_conflict_and_kept(cli: Invoke, blog: Path) -> Non
 
 
 def test_conflict_does_not_block_other_updates(cli: Invoke, blog: Path) -> None:
-    schemas = blog / "blog/schemas/post.py"
+    path = "blog/schemas/generated/post.py"
+    schemas = blog / path
     schemas.write_text(schemas.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
     edited = schemas.read_bytes()
-    recorded = manifest(blog)["blog/schemas/post.py"]
+    recorded = manifest(blog)[path]
     add_subtitle(blog)
 
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 1
-    assert reported(result.stdout) == {
-        **dict.fromkeys(SUBTITLE_FILES - {"blog/schemas/post.py"}, "updated"),
-        "blog/schemas/post.py": "conflict",
-    }
+    assert reported(result.stdout) == {**SUBTITLE_ROWS, path: "conflict"}
     assert schemas.read_bytes() == edited
-    assert manifest(blog)["blog/schemas/post.py"] == recorded
+    assert manifest(blog)[path] == recorded
     again = cli("generate", "-p", "blog")
     assert again.exit_code == 1
-    assert reported(again.stdout) == {"blog/schemas/post.py": "conflict"}
+    assert reported(again.stdout) == {path: "conflict"}
 
 
 def test_force_overwrites_the_hand_edit(cli: Invoke, blog: Path, tmp_path: Path) -> None:
@@ -344,7 +405,7 @@ def test_check(cli: Invoke, blog: Path) -> None:
 
     assert stale.exit_code == 1
     assert "out of date" in stale.stderr
-    assert reported(stale.stdout) == dict.fromkeys(SUBTITLE_FILES, "updated")
+    assert reported(stale.stdout) == SUBTITLE_ROWS
     assert tree(blog) == before
     assert mtimes(blog) == times
 
@@ -378,10 +439,7 @@ def test_dry_run_lists_and_writes_nothing(cli: Invoke, blog: Path) -> None:
     result = cli("generate", "-p", "blog", "--dry-run")
 
     assert result.exit_code == 0, result.output
-    assert reported(result.stdout) == {
-        **dict.fromkeys(SUBTITLE_FILES, "updated"),
-        "blog/db/session.py": "created",
-    }
+    assert reported(result.stdout) == {**SUBTITLE_ROWS, "blog/db/session.py": "created"}
     assert tree(blog) == before
     assert mtimes(blog) == times
 
@@ -396,8 +454,10 @@ def test_diff_prints_a_unified_diff(cli: Invoke, blog: Path) -> None:
     assert preview.exit_code == 0, preview.output
     assert "--- a/blog/models/post.py\n+++ b/blog/models/post.py\n@@ " in preview.stdout
     assert "\n+    subtitle: Mapped[str | None]" in preview.stdout
-    assert "--- a/blog/schemas/post.py" in preview.stdout
+    assert "--- a/blog/schemas/generated/post.py" in preview.stdout
+    assert f"+++ b/{SUBTITLE_REVISION}" in preview.stdout
     assert "a/blog/models/user.py" not in preview.stdout
+    assert "a/blog/schemas/post.py" not in preview.stdout  # yours: never rewritten
     assert post.read_bytes() == old
 
     applied = cli("generate", "-p", "blog", "--diff")
@@ -431,7 +491,7 @@ def test_diff_of_a_file_without_final_newline(cli: Invoke, blog: Path) -> None:
 def test_diff_shows_removed_files(cli: Invoke, blog: Path) -> None:
     remove_comment(blog)
 
-    result = cli("generate", "-p", "blog", "--diff", "--dry-run")
+    result = cli("generate", "-p", "blog", "--diff", "--dry-run", "--allow-destructive")
 
     assert result.exit_code == 0
     assert "--- a/blog/models/comment.py\n+++ b/blog/models/comment.py" in result.stdout
@@ -459,7 +519,7 @@ def test_manifest_is_written_last(cli: Invoke, blog: Path, monkeypatch: pytest.M
     add_subtitle(blog)
     remove_comment(blog)
 
-    result = cli("generate", "-p", "blog")
+    result = cli("generate", "-p", "blog", "--allow-destructive")
 
     assert result.exit_code == 0, result.output
     assert events[-1] == f"write {MANIFEST}"
@@ -503,7 +563,7 @@ def test_deleted_manifest_is_rebuilt(cli: Invoke, blog: Path) -> None:
     add_subtitle(blog)
     changed_spec = cli("generate", "-p", "blog")
     assert changed_spec.exit_code == 0, changed_spec.output
-    assert reported(changed_spec.stdout) == dict.fromkeys(SUBTITLE_FILES, "updated")
+    assert reported(changed_spec.stdout) == SUBTITLE_ROWS
 
 
 def test_without_manifest_a_differing_file_is_a_conflict(cli: Invoke, blog: Path) -> None:
@@ -513,7 +573,11 @@ def test_without_manifest_a_differing_file_is_a_conflict(cli: Invoke, blog: Path
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 1
+    # state.json is a conflict too, so no revision is written: it would be chained to a head
+    # the kept state does not record.
     assert reported(result.stdout) == dict.fromkeys(SUBTITLE_FILES, "conflict")
+    assert revisions(blog) == {"migrations/versions/0001_initial_schema.py"}
+    assert "migration " not in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from tests.cli.conftest import Invoke
 from tests.cli.helpers import BLOG, reported, tree
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=.persistgen/schema.json\n"
+RESOURCES = ("user", "post", "comment")  # examples/blog.yaml
 
 
 def _assert_project(root: Path, package: str) -> None:
@@ -19,12 +20,24 @@ def _assert_project(root: Path, package: str) -> None:
         "persistgen.yaml",
         ".persistgen/manifest.json",
         ".persistgen/schema.json",
+        ".persistgen/state.json",
         f"{package}/db/session.py",
         f"{package}/main.py",
         f"{package}/api/custom.py",
-        "migrations/versions/0001_initial.py",
+        "migrations/versions/0001_initial_schema.py",
     ):
         assert (root / name).is_file(), name
+    # One revision, the initial schema, and the state records it as the head.
+    assert [p.name for p in (root / "migrations/versions").glob("*.py")] == [
+        "0001_initial_schema.py"
+    ]
+    initial = (root / "migrations/versions/0001_initial_schema.py").read_text(encoding="utf-8")
+    assert 'revision: str = "0001"' in initial
+    assert "down_revision: str | None = None" in initial
+    assert "op.create_table(" in initial
+    state = json.loads((root / ".persistgen/state.json").read_text(encoding="utf-8"))
+    assert state["head"] == "0001"
+    assert state["tables"]
     assert (root / "persistgen.yaml").read_text(encoding="utf-8").startswith(SCHEMA_COMMENT)
     # No staging leftovers next to the project.
     assert [p.name for p in root.parent.iterdir() if p.name.startswith(".")] == []
@@ -80,7 +93,12 @@ def test_manifest_records_generated_files_only(cli: Invoke, tmp_path: Path) -> N
 
     assert manifest["generator"] == "persistgen"
     recorded = manifest["files"]
-    user_owned = {"blog/api/custom.py", "migrations/versions/0001_initial.py"}
+    user_owned = {
+        "blog/api/custom.py",
+        "migrations/versions/0001_initial_schema.py",
+        *(f"blog/{kind}/{r}.py" for kind in ("repositories", "schemas") for r in RESOURCES),
+    }
+    assert ".persistgen/state.json" in recorded
     assert set(recorded) == set(tree(root)) - user_owned - {
         "persistgen.yaml",
         ".persistgen/manifest.json",

@@ -76,7 +76,7 @@ def test_own_tests_pass_on_sqlite(project: Path, tmp_path: Path) -> None:
 
 
 def test_own_tests_pass_on_postgres(project: Path) -> None:
-    with fresh_database(f"pg_tests_{project.name}") as url:
+    with fresh_database(f"pg_tests_{project.name}_{os.getpid()}") as url:
         output = run(project, "pytest", "-q", "-p", "no:cacheprovider", database_url=url)
     assert " passed" in output and "skipped" not in output
 
@@ -91,7 +91,7 @@ def test_migrations_build_the_models_schema_on_sqlite(project: Path, tmp_path: P
 
 
 def test_migrations_build_the_models_schema_on_postgres(project: Path) -> None:
-    with fresh_database(f"pg_migrate_{project.name}") as url:
+    with fresh_database(f"pg_migrate_{project.name}_{os.getpid()}") as url:
         run(project, "alembic", "upgrade", "head", database_url=url)
         output = run(project, "alembic", "check", database_url=url)
         assert "No new upgrade operations detected" in output

@@ -106,6 +106,7 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/comments", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/comments", params={"offset": -1})).status_code == 422
     assert (await client.get("/comments", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get(f"/comments/{2**63}")).status_code == 422
     post_id = (await factories.create_post(session)).id
     author_id = (await factories.create_user(session)).id
     payload = factories.comment_data(
@@ -115,3 +116,20 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.post("/comments", json={**payload, "not_a_field": 1})).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/comments", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_on_delete_of_post_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_comment(session)
+    await session.commit()
+    response = await client.delete(f"/posts/{child.post_id}")
+    assert response.status_code == 204
+    assert not await CommentRepository(session).exists(child.id)
+
+
+async def test_on_delete_of_author_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_comment(session)
+    await session.commit()
+    response = await client.delete(f"/users/{child.author_id}")
+    assert response.status_code == 204
+    await session.refresh(child)
+    assert child.author_id is None

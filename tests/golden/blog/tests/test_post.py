@@ -104,6 +104,7 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/posts", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/posts", params={"offset": -1})).status_code == 422
     assert (await client.get("/posts", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get(f"/posts/{2**63}")).status_code == 422
     author_id = (await factories.create_user(session)).id
     payload = factories.post_data(
         author_id=author_id,
@@ -148,3 +149,11 @@ async def test_datetimes_keep_their_instant_and_need_an_offset(
 
     payload["published_at"] = "2025-06-01T12:00:00"
     assert (await client.post("/posts", json=payload)).status_code == 422
+
+
+async def test_on_delete_of_author_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_post(session)
+    await session.commit()
+    response = await client.delete(f"/users/{child.author_id}")
+    assert response.status_code == 204
+    assert not await PostRepository(session).exists(child.id)

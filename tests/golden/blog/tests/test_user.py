@@ -92,6 +92,7 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/users", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/users", params={"offset": -1})).status_code == 422
     assert (await client.get("/users", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get(f"/users/{2**63}")).status_code == 422
     payload = factories.user_data().model_dump(mode="json", exclude_unset=True)
     assert (await client.post("/users", json={**payload, "not_a_field": 1})).status_code == 422
     # The key is set by the database; a client cannot choose it.

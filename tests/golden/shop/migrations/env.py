@@ -6,8 +6,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
-from shop.db.engine import build_engine
 from shop.models import Base
 from shop.settings import get_settings
 
@@ -43,7 +44,9 @@ def _run_sync(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = build_engine(get_settings())
+    # A plain engine: SQLite's batch mode rebuilds tables, which must not fire ON DELETE
+    # CASCADE, so foreign keys stay off here (the application's engine turns them on).
+    engine = create_async_engine(get_settings().url, poolclass=NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(_run_sync)
     await engine.dispose()

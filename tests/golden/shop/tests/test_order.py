@@ -103,6 +103,7 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/orders", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/orders", params={"offset": -1})).status_code == 422
     assert (await client.get("/orders", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get(f"/orders/{2**63}")).status_code == 422
     customer_id = (await factories.create_customer(session)).id
     payload = factories.order_data(
         customer_id=customer_id,
@@ -110,3 +111,11 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.post("/orders", json={**payload, "not_a_field": 1})).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/orders", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_on_delete_of_customer_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_order(session)
+    await session.commit()
+    response = await client.delete(f"/customers/{child.customer_id}")
+    assert response.status_code == 409
+    assert await OrderRepository(session).exists(child.id)

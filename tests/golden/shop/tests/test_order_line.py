@@ -108,6 +108,7 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     assert (await client.get("/order-lines", params={"offset": -1})).status_code == 422
     assert (await client.get("/order-lines", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get(f"/order-lines/{2**63}")).status_code == 422
     order_id = (await factories.create_order(session)).id
     product_id = (await factories.create_product(session)).id
     payload = factories.order_line_data(
@@ -119,3 +120,19 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/order-lines", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_on_delete_of_order_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_order_line(session)
+    await session.commit()
+    response = await client.delete(f"/orders/{child.order_id}")
+    assert response.status_code == 204
+    assert not await OrderLineRepository(session).exists(child.id)
+
+
+async def test_on_delete_of_product_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_order_line(session)
+    await session.commit()
+    response = await client.delete(f"/products/{child.product_id}")
+    assert response.status_code == 409
+    assert await OrderLineRepository(session).exists(child.id)

@@ -102,6 +102,7 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/products", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/products", params={"offset": -1})).status_code == 422
     assert (await client.get("/products", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get(f"/products/{2**63}")).status_code == 422
     warehouse_id = (await factories.create_warehouse(session)).code
     payload = factories.product_data(
         warehouse_id=warehouse_id,
@@ -125,3 +126,12 @@ async def test_duplicate_is_a_conflict_without_sql(
     assert response.status_code == 409
     assert "INSERT" not in response.text.upper()
     assert "products" not in response.text
+
+
+async def test_on_delete_of_warehouse_id(client: AsyncClient, session: AsyncSession) -> None:
+    child = await factories.create_product(session)
+    await session.commit()
+    response = await client.delete(f"/warehouses/{child.warehouse_id}")
+    assert response.status_code == 204
+    await session.refresh(child)
+    assert child.warehouse_id is None

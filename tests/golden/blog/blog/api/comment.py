@@ -3,12 +3,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from blog.db.session import SessionDep
 from blog.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from blog.repositories.comment import CommentRepository, CommentSort
-from blog.schemas.base import Page
+from blog.repositories.comment import CommentRepository
+from blog.repositories.generated.comment import CommentSort
+from blog.schemas.base import INT64_MAX, INT64_MIN, Page
 from blog.schemas.comment import CommentCreate, CommentRead, CommentUpdate
 
 router = APIRouter(prefix="/comments", tags=["comments"])
@@ -39,18 +40,24 @@ async def list_comments(
 
 
 @router.get("/{key}")
-async def get_comment(key: int, session: SessionDep) -> CommentRead:
+async def get_comment(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> CommentRead:
     return CommentRead.model_validate(await CommentRepository(session).get(key))
 
 
 @router.patch("/{key}")
-async def update_comment(key: int, data: CommentUpdate, session: SessionDep) -> CommentRead:
+async def update_comment(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: CommentUpdate, session: SessionDep
+) -> CommentRead:
     instance = await CommentRepository(session).update(key, data)
     await session.commit()
     return CommentRead.model_validate(instance)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_comment(key: int, session: SessionDep) -> None:
+async def delete_comment(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> None:
     await CommentRepository(session).delete(key)
     await session.commit()

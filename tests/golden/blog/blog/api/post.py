@@ -3,12 +3,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from blog.db.session import SessionDep
 from blog.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from blog.repositories.post import PostRepository, PostSort
-from blog.schemas.base import Page
+from blog.repositories.generated.post import PostSort
+from blog.repositories.post import PostRepository
+from blog.schemas.base import INT64_MAX, INT64_MIN, Page
 from blog.schemas.post import PostCreate, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
@@ -39,18 +40,24 @@ async def list_posts(
 
 
 @router.get("/{key}")
-async def get_post(key: int, session: SessionDep) -> PostRead:
+async def get_post(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> PostRead:
     return PostRead.model_validate(await PostRepository(session).get(key))
 
 
 @router.patch("/{key}")
-async def update_post(key: int, data: PostUpdate, session: SessionDep) -> PostRead:
+async def update_post(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: PostUpdate, session: SessionDep
+) -> PostRead:
     instance = await PostRepository(session).update(key, data)
     await session.commit()
     return PostRead.model_validate(instance)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_post(key: int, session: SessionDep) -> None:
+async def delete_post(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> None:
     await PostRepository(session).delete(key)
     await session.commit()

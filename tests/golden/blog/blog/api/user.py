@@ -3,12 +3,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from blog.db.session import SessionDep
 from blog.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from blog.repositories.user import UserRepository, UserSort
-from blog.schemas.base import Page
+from blog.repositories.generated.user import UserSort
+from blog.repositories.user import UserRepository
+from blog.schemas.base import INT64_MAX, INT64_MIN, Page
 from blog.schemas.user import UserCreate, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -39,18 +40,24 @@ async def list_users(
 
 
 @router.get("/{key}")
-async def get_user(key: int, session: SessionDep) -> UserRead:
+async def get_user(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> UserRead:
     return UserRead.model_validate(await UserRepository(session).get(key))
 
 
 @router.patch("/{key}")
-async def update_user(key: int, data: UserUpdate, session: SessionDep) -> UserRead:
+async def update_user(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: UserUpdate, session: SessionDep
+) -> UserRead:
     instance = await UserRepository(session).update(key, data)
     await session.commit()
     return UserRead.model_validate(instance)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_user(key: int, session: SessionDep) -> None:
+async def delete_user(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> None:
     await UserRepository(session).delete(key)
     await session.commit()

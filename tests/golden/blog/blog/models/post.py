@@ -49,5 +49,5 @@ class Post(Base):
         back_populates="posts", foreign_keys=[author_id], lazy="raise"
     )
     comments: Mapped[list[Comment]] = relationship(
-        back_populates="post", foreign_keys="Comment.post_id", lazy="raise", passive_deletes=True
+        back_populates="post", foreign_keys="Comment.post_id", lazy="raise", passive_deletes="all"
     )

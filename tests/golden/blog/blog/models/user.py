@@ -31,11 +31,11 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean(), default=True)
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
     posts: Mapped[list[Post]] = relationship(
-        back_populates="author", foreign_keys="Post.author_id", lazy="raise", passive_deletes=True
+        back_populates="author", foreign_keys="Post.author_id", lazy="raise", passive_deletes="all"
     )
     comments: Mapped[list[Comment]] = relationship(
         back_populates="author",
         foreign_keys="Comment.author_id",
         lazy="raise",
-        passive_deletes=True,
+        passive_deletes="all",
     )

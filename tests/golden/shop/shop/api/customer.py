@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, status
 
 from shop.db.session import SessionDep
 from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.customer import CustomerRepository, CustomerSort
+from shop.repositories.customer import CustomerRepository
+from shop.repositories.generated.customer import CustomerSort
 from shop.schemas.base import Page
 from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
 

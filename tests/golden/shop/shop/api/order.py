@@ -3,12 +3,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from shop.db.session import SessionDep
 from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.order import OrderRepository, OrderSort
-from shop.schemas.base import Page
+from shop.repositories.generated.order import OrderSort
+from shop.repositories.order import OrderRepository
+from shop.schemas.base import INT64_MAX, INT64_MIN, Page
 from shop.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -39,18 +40,24 @@ async def list_orders(
 
 
 @router.get("/{key}")
-async def get_order(key: int, session: SessionDep) -> OrderRead:
+async def get_order(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> OrderRead:
     return OrderRead.model_validate(await OrderRepository(session).get(key))
 
 
 @router.patch("/{key}")
-async def update_order(key: int, data: OrderUpdate, session: SessionDep) -> OrderRead:
+async def update_order(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: OrderUpdate, session: SessionDep
+) -> OrderRead:
     instance = await OrderRepository(session).update(key, data)
     await session.commit()
     return OrderRead.model_validate(instance)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_order(key: int, session: SessionDep) -> None:
+async def delete_order(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> None:
     await OrderRepository(session).delete(key)
     await session.commit()

@@ -3,12 +3,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from shop.db.session import SessionDep
 from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.order_line import OrderLineRepository, OrderLineSort
-from shop.schemas.base import Page
+from shop.repositories.generated.order_line import OrderLineSort
+from shop.repositories.order_line import OrderLineRepository
+from shop.schemas.base import INT64_MAX, INT64_MIN, Page
 from shop.schemas.order_line import OrderLineCreate, OrderLineRead, OrderLineUpdate
 
 router = APIRouter(prefix="/order-lines", tags=["order-lines"])
@@ -39,18 +40,26 @@ async def list_order_lines(
 
 
 @router.get("/{key}")
-async def get_order_line(key: int, session: SessionDep) -> OrderLineRead:
+async def get_order_line(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> OrderLineRead:
     return OrderLineRead.model_validate(await OrderLineRepository(session).get(key))
 
 
 @router.patch("/{key}")
-async def update_order_line(key: int, data: OrderLineUpdate, session: SessionDep) -> OrderLineRead:
+async def update_order_line(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    data: OrderLineUpdate,
+    session: SessionDep,
+) -> OrderLineRead:
     instance = await OrderLineRepository(session).update(key, data)
     await session.commit()
     return OrderLineRead.model_validate(instance)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_order_line(key: int, session: SessionDep) -> None:
+async def delete_order_line(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> None:
     await OrderLineRepository(session).delete(key)
     await session.commit()

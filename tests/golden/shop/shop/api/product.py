@@ -3,12 +3,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from shop.db.session import SessionDep
 from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.product import ProductRepository, ProductSort
-from shop.schemas.base import Page
+from shop.repositories.generated.product import ProductSort
+from shop.repositories.product import ProductRepository
+from shop.schemas.base import INT64_MAX, INT64_MIN, Page
 from shop.schemas.product import ProductCreate, ProductRead, ProductUpdate
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -39,18 +40,24 @@ async def list_products(
 
 
 @router.get("/{key}")
-async def get_product(key: int, session: SessionDep) -> ProductRead:
+async def get_product(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> ProductRead:
     return ProductRead.model_validate(await ProductRepository(session).get(key))
 
 
 @router.patch("/{key}")
-async def update_product(key: int, data: ProductUpdate, session: SessionDep) -> ProductRead:
+async def update_product(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: ProductUpdate, session: SessionDep
+) -> ProductRead:
     instance = await ProductRepository(session).update(key, data)
     await session.commit()
     return ProductRead.model_validate(instance)
 
 
 @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_product(key: int, session: SessionDep) -> None:
+async def delete_product(
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+) -> None:
     await ProductRepository(session).delete(key)
     await session.commit()

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query, status
 
 from shop.db.session import SessionDep
 from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.warehouse import WarehouseRepository, WarehouseSort
+from shop.repositories.generated.warehouse import WarehouseSort
+from shop.repositories.warehouse import WarehouseRepository
 from shop.schemas.base import Page
 from shop.schemas.warehouse import WarehouseCreate, WarehouseRead, WarehouseUpdate
 

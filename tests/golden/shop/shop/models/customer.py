@@ -26,5 +26,8 @@ class Customer(Base):
     birthday: Mapped[dt.date | None] = mapped_column(Date())
     newsletter: Mapped[bool] = mapped_column(Boolean(), server_default=false())
     orders: Mapped[list[Order]] = relationship(
-        back_populates="customer", foreign_keys="Order.customer_id", lazy="raise"
+        back_populates="customer",
+        foreign_keys="Order.customer_id",
+        lazy="raise",
+        passive_deletes="all",
     )

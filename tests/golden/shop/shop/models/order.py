@@ -73,5 +73,5 @@ class Order(Base):
         back_populates="order",
         foreign_keys="OrderLine.order_id",
         lazy="raise",
-        passive_deletes=True,
+        passive_deletes="all",
     )

@@ -54,5 +54,8 @@ class Product(Base):
         back_populates="products", foreign_keys=[warehouse_id], lazy="raise"
     )
     order_lines: Mapped[list[OrderLine]] = relationship(
-        back_populates="product", foreign_keys="OrderLine.product_id", lazy="raise"
+        back_populates="product",
+        foreign_keys="OrderLine.product_id",
+        lazy="raise",
+        passive_deletes="all",
     )

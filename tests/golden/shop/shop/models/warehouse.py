@@ -29,5 +29,5 @@ class Warehouse(Base):
         back_populates="warehouse",
         foreign_keys="Product.warehouse_id",
         lazy="raise",
-        passive_deletes=True,
+        passive_deletes="all",
     )

@@ -7,16 +7,16 @@ Repositories flush but never commit: the caller owns the transaction.
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, exists, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from shop.db.base import Base
+from shop.schemas.base import WriteModel
 
 ModelT = TypeVar("ModelT", bound=Base)
-CreateT = TypeVar("CreateT", bound=BaseModel)
-UpdateT = TypeVar("UpdateT", bound=BaseModel)
+CreateT = TypeVar("CreateT", bound=WriteModel)
+UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
 
 MAX_PAGE_SIZE = 100
@@ -54,10 +54,24 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         return instance
 
     async def create_many(self, items: Sequence[CreateT]) -> Sequence[ModelT]:
-        """Insert many rows in one multi-row INSERT ... RETURNING (batched by field set)."""
+        """Insert many rows with INSERT ... RETURNING, in input order.
+
+        On PostgreSQL the rows go in multi-row batches; SQLite cannot promise the order of a
+        multi-row RETURNING, so it inserts them one by one.
+        """
         if not items:
             return []
-        rows = [item.model_dump(exclude_unset=True) for item in items]
+        # Same keys in every row keep them in one batch; a key left unset for a server
+        # default (None, though the column is NOT NULL) stays out of that row.
+        keys = set().union(*(item.model_fields_set for item in items))
+        rows = [
+            {
+                name: value
+                for name, value in item.model_dump(include=keys).items()
+                if value is not None or name not in item.non_nullable
+            }
+            for item in items
+        ]
         statement = insert(self.model).returning(self.model, sort_by_parameter_order=True)
         result = await self.session.scalars(statement, rows)
         return result.all()

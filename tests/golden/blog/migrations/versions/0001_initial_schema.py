@@ -1,7 +1,12 @@
-"""Initial schema, from persistgen.yaml.
+"""initial schema
+
+- create table users
+- create table posts
+- create table comments
 
 Revision ID: 0001
 Revises:
+Written by persistgen from the change to persistgen.yaml.
 """
 
 from collections.abc import Sequence
@@ -67,10 +72,7 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.ForeignKeyConstraint(
-            ["author_id"],
-            ["users.id"],
-            name=op.f("fk_posts_author_id_users"),
-            ondelete="CASCADE",
+            ["author_id"], ["users.id"], name=op.f("fk_posts_author_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sa.UniqueConstraint("slug", name=op.f("uq_posts_slug")),
@@ -92,10 +94,7 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.ForeignKeyConstraint(
-            ["post_id"],
-            ["posts.id"],
-            name=op.f("fk_comments_post_id_posts"),
-            ondelete="CASCADE",
+            ["post_id"], ["posts.id"], name=op.f("fk_comments_post_id_posts"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["author_id"],

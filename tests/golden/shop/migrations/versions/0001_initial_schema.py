@@ -1,7 +1,14 @@
-"""Initial schema, from persistgen.yaml.
+"""initial schema
+
+- create table customers
+- create table warehouses
+- create table products
+- create table orders
+- create table order_lines
 
 Revision ID: 0001
 Revises:
+Written by persistgen from the change to persistgen.yaml.
 """
 
 from collections.abc import Sequence

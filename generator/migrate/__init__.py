@@ -1,0 +1,1 @@
+"""Alembic revisions computed from spec changes, with no database needed."""

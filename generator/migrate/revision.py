@@ -1,0 +1,370 @@
+"""Compare two schema states and write the Alembic operations that turn one into the other.
+
+Every change runs through `batch_alter_table`, so one revision works on PostgreSQL (plain
+ALTERs) and SQLite (table rebuilt). Renames are declared in the spec (`renamed_from`), never
+guessed, so a renamed column keeps its data instead of being dropped and added again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from persistgen.migrate.state import SchemaState
+from persistgen.render_model import DbColumn, DbTable, ForeignKeyModel, ProjectModel
+
+_ZERO = {
+    "str": "''",
+    "text": "''",
+    "int": "0",
+    "bigint": "0",
+    "float": "0.0",
+    "bool": "False",
+    "decimal": "Decimal('0')",
+}
+
+
+@dataclass(frozen=True)
+class Renames:
+    tables: dict[str, str] = field(default_factory=dict)  # old table -> new table
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # new table -> old -> new
+
+    def inverted(self) -> Renames:
+        return Renames(
+            {new: old for old, new in self.tables.items()},
+            {
+                self.inverse_table(table): {new: old for old, new in cols.items()}
+                for table, cols in self.columns.items()
+            },
+        )
+
+    def inverse_table(self, new_table: str) -> str:
+        return next((old for old, new in self.tables.items() if new == new_table), new_table)
+
+
+@dataclass
+class Steps:
+    """The operations of one direction, with what a person should know about them."""
+
+    lines: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    destructive: list[str] = field(default_factory=list)
+    missing_backfill: list[str] = field(default_factory=list)
+
+
+def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
+    """The renames the spec declares that apply to the schema as it was last migrated."""
+    by_resource = {t.resource: t for t in old.tables}
+    old_names = {t.name for t in old.tables}
+    tables: dict[str, str] = {}
+    columns: dict[str, dict[str, str]] = {}
+    claimed = {r.previous_name for r in project.resources if r.previous_name}
+    for resource in project.resources:
+        # A resource is its name: a new `table:` on the same resource renames its table (unless
+        # another resource declares it was that resource).
+        before = by_resource.get(resource.previous_name or "") or (
+            None if resource.class_name in claimed else by_resource.get(resource.class_name)
+        )
+        if before is None:
+            continue
+        if resource.db.name not in old_names:
+            tables[before.name] = resource.db.name
+        old_columns = {c.name for c in before.columns}
+        for column in resource.columns:
+            previous = column.previous_name
+            if previous in old_columns and column.db.name not in old_columns:
+                columns.setdefault(resource.db.name, {})[previous] = column.db.name
+    return Renames(tables, columns)
+
+
+def backfills_for(project: ProjectModel) -> dict[tuple[str, str], str]:
+    return {
+        (r.db.name, c.db.name): c.backfill
+        for r in project.resources
+        for c in r.columns
+        if c.backfill is not None
+    }
+
+
+def steps(
+    before: SchemaState,
+    after: SchemaState,
+    renames: Renames,
+    backfills: dict[tuple[str, str], str] | None = None,
+) -> Steps:
+    """Operations from `before` to `after`. Without `backfills` (a downgrade), columns that
+    become NOT NULL are filled with their type's zero value where there is one."""
+    out = Steps()
+    renamed = _apply_renames(before.tables, renames, out)
+    old = {t.name: t for t in renamed}
+    new = {t.name: t for t in after.tables}
+    for table in after.tables:
+        if table.name not in old:
+            _create_table(table, out)
+    pending_not_null: list[tuple[DbTable, DbColumn]] = []
+    late: dict[str, list[str]] = {}
+    for table in after.tables:
+        if table.name in old:
+            pending_not_null += _alter_table(old[table.name], table, out, late)
+    for table, column in pending_not_null:
+        _backfill(table, column, backfills, out)
+    for table in after.tables:
+        if late.get(table.name):
+            _batch(table.name, late[table.name], out)
+    for table in reversed(renamed):
+        if table.name not in new:
+            out.lines.append(f"op.drop_table({table.name!r})")
+            out.summary.append(f"drop table {table.name}")
+            out.destructive.append(f"drop table `{table.name}` and all its rows")
+    return out
+
+
+def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) -> list[DbTable]:
+    result = []
+    for table in tables:
+        name = renames.tables.get(table.name, table.name)
+        if name != table.name:
+            out.lines.append(f"op.rename_table({table.name!r}, {name!r})")
+            out.summary.append(f"rename table {table.name} to {name}")
+            table = replace(table, name=name)  # constraint names are renamed by _alter_table
+        columns = renames.columns.get(name, {})
+        if columns:
+            out.lines += _batch_lines(
+                name,
+                [
+                    f"batch_op.alter_column({old!r}, new_column_name={new!r})"
+                    for old, new in columns.items()
+                ],
+            )
+            out.summary += [f"rename column {name}.{old} to {new}" for old, new in columns.items()]
+            table = _rename_columns(table, columns)
+        result.append(table)
+    # References from other tables follow a renamed target.
+    return [
+        replace(
+            t,
+            foreign_keys=tuple(
+                replace(fk, target_table=renames.tables.get(fk.target_table, fk.target_table))
+                for fk in t.foreign_keys
+            ),
+        )
+        for t in result
+    ]
+
+
+def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
+    def new(name: str) -> str:
+        return columns.get(name, name)
+
+    return replace(
+        table,
+        columns=tuple(replace(c, name=new(c.name)) for c in table.columns),
+        primary_key=new(table.primary_key),
+        uniques=tuple((n, new(c)) for n, c in table.uniques),
+        indexes=tuple((n, new(c)) for n, c in table.indexes),
+        foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
+    )
+
+
+def _create_table(table: DbTable, out: Steps) -> None:
+    out.lines.append("op.create_table(")
+    out.lines.append(f"    {table.name!r},")
+    out.lines += [f"    {column_code(c)}," for c in table.columns]
+    for fk in table.foreign_keys:
+        out.lines.append(f"    {_fk_constraint(fk)},")
+    out.lines.append(
+        f"    sa.PrimaryKeyConstraint({table.primary_key!r}, name=op.f({table.pk_name!r})),"
+    )
+    for name, on in table.uniques:
+        out.lines.append(f"    sa.UniqueConstraint({on!r}, name=op.f({name!r})),")
+    out.lines.append(")")
+    for name, on in table.indexes:
+        out.lines.append(f"op.create_index(op.f({name!r}), {table.name!r}, [{on!r}])")
+    out.summary.append(f"create table {table.name}")
+
+
+def _alter_table(
+    old: DbTable, new: DbTable, out: Steps, late: dict[str, list[str]]
+) -> list[tuple[DbTable, DbColumn]]:
+    """Changes that can happen at once go in `out`; NOT NULL, new constraints and dropped
+    columns wait in `late`, after backfills. Returns the columns that need a backfill."""
+    early: list[str] = []
+    after: list[str] = []
+    needs_backfill: list[tuple[DbTable, DbColumn]] = []
+    old_fks = {fk.constraint_name: fk for fk in old.foreign_keys}
+    new_fks = {fk.constraint_name: fk for fk in new.foreign_keys}
+    for name, fk in old_fks.items():
+        if new_fks.get(name) != fk:
+            early.append(f"batch_op.drop_constraint(op.f({name!r}), type_='foreignkey')")
+            out.summary.append(f"drop foreign key {name}")
+    for name, on in old.uniques:
+        if (name, on) not in new.uniques:
+            early.append(f"batch_op.drop_constraint(op.f({name!r}), type_='unique')")
+            out.summary.append(f"drop unique constraint {name}")
+    for name, on in old.indexes:
+        if (name, on) not in new.indexes:
+            early.append(f"batch_op.drop_index(op.f({name!r}))")
+            out.summary.append(f"drop index {name}")
+    old_columns = {c.name: c for c in old.columns}
+    new_names = {c.name for c in new.columns}
+    for column in new.columns:
+        before = old_columns.get(column.name)
+        if before is None:
+            waits = not column.nullable and column.server_default is None
+            early.append(f"batch_op.add_column({column_code(column, nullable=waits or None)})")
+            out.summary.append(f"add column {new.name}.{column.name}")
+            if waits:
+                needs_backfill.append((new, column))
+                after.append(_set_not_null(column))
+            continue
+        early_change, late_change = _column_changes(new.name, before, column, out)
+        early += early_change
+        after += late_change
+        if late_change:
+            needs_backfill.append((new, column))
+    for column in old.columns:
+        if column.name not in new_names:
+            if column.check:  # SQLite's table rebuild would keep a CHECK on a missing column
+                after.append(f"batch_op.drop_constraint(op.f({column.check!r}), type_='check')")
+            after.append(f"batch_op.drop_column({column.name!r})")
+            out.summary.append(f"drop column {new.name}.{column.name}")
+            out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
+    for name, on in new.uniques:
+        if (name, on) not in old.uniques:
+            after.append(f"batch_op.create_unique_constraint(op.f({name!r}), [{on!r}])")
+            out.summary.append(f"add unique constraint {name}")
+    for name, on in new.indexes:
+        if (name, on) not in old.indexes:
+            after.append(f"batch_op.create_index(op.f({name!r}), [{on!r}])")
+            out.summary.append(f"add index {name}")
+    for name, fk in new_fks.items():
+        if old_fks.get(name) != fk:
+            after.append(_create_fk(fk))
+            out.summary.append(f"add foreign key {name}")
+    if old.pk_name != new.pk_name:
+        out.lines.append(_rename_pk(new.name, old.pk_name, new.pk_name))
+    if early:
+        _batch(new.name, early, out)
+    if after:
+        late[new.name] = after
+    return needs_backfill
+
+
+def _column_changes(
+    table: str, old: DbColumn, new: DbColumn, out: Steps
+) -> tuple[list[str], list[str]]:
+    early: list[str] = []
+    late: list[str] = []
+    args: list[str] = []
+    if (old.type, old.params) != (new.type, new.params):
+        args.append(f"type_={new.type}")
+        out.summary.append(f"change type of {table}.{new.name}")
+        if not _widens(old, new):
+            out.destructive.append(
+                f"change `{table}.{new.name}` from {old.type} to {new.type}, which can lose data"
+            )
+    if old.server_default != new.server_default:
+        args.append(f"server_default={new.server_default}")
+        out.summary.append(f"change server default of {table}.{new.name}")
+    if old.comment != new.comment:
+        args.append(f"comment={new.comment!r}, existing_comment={old.comment!r}")
+    if old.nullable and not new.nullable:
+        late.append(_set_not_null(new))
+        out.summary.append(f"make {table}.{new.name} NOT NULL")
+    elif new.nullable and not old.nullable:
+        args.append("nullable=True")
+        out.summary.append(f"make {table}.{new.name} nullable")
+    if args:
+        early.append(
+            f"batch_op.alter_column({new.name!r}, existing_type={old.type}, "
+            f"existing_nullable={old.nullable}, {', '.join(args)})"
+        )
+    return early, late
+
+
+def _widens(old: DbColumn, new: DbColumn) -> bool:
+    """Whether every value of the old type fits the new one."""
+    if (old.kind, new.kind) in {("str", "text"), ("int", "bigint")}:
+        return True
+    if old.kind != new.kind:
+        return False
+    if old.kind == "str":
+        return int(new.params[0]) >= int(old.params[0])
+    if old.kind == "decimal":
+        (p0, s0), (p1, s1) = map(int, old.params), map(int, new.params)
+        return s1 >= s0 and p1 - s1 >= p0 - s0
+    if old.kind == "enum":
+        return set(old.params) <= set(new.params)
+    return old.type == new.type
+
+
+def _backfill(
+    table: DbTable,
+    column: DbColumn,
+    backfills: dict[tuple[str, str], str] | None,
+    out: Steps,
+) -> None:
+    if backfills is not None:
+        value = backfills.get((table.name, column.name))
+    elif column.kind == "enum":
+        value = repr(column.params[0])
+    else:
+        value = _ZERO.get(column.kind)
+    if value is None:
+        out.missing_backfill.append(f"{table.resource}.{column.name}")
+        return
+    target = f"sa.table({table.name!r}, sa.column({column.name!r}, {column.type}))"
+    out.lines.append(
+        f"op.execute({target}.update().where(sa.column({column.name!r}).is_(None))"
+        f".values({{{column.name!r}: {value}}}))"
+    )
+
+
+def _batch(table: str, lines: list[str], out: Steps) -> None:
+    out.lines += _batch_lines(table, lines)
+
+
+def _batch_lines(table: str, lines: list[str]) -> list[str]:
+    return [f"with op.batch_alter_table({table!r}) as batch_op:", *(f"    {ln}" for ln in lines)]
+
+
+def _set_not_null(column: DbColumn) -> str:
+    return (
+        f"batch_op.alter_column({column.name!r}, existing_type={column.type}, "
+        "existing_nullable=True, nullable=False)"
+    )
+
+
+def _rename_pk(table: str, old: str, new: str) -> str:
+    # SQLite keeps no separate primary key name worth renaming; PostgreSQL does.
+    return (
+        'if op.get_bind().dialect.name == "postgresql":\n'
+        f'    op.execute(\'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"\')'
+    )
+
+
+def column_code(column: DbColumn, *, nullable: bool | None = None) -> str:
+    args = [repr(column.name), column.type]
+    if column.identity:
+        args.append("sa.Identity()")
+    if column.server_default is not None:
+        args.append(f"server_default={column.server_default}")
+    args.append(f"nullable={column.nullable if nullable is None else nullable}")
+    if column.comment is not None:
+        args.append(f"comment={column.comment!r}")
+    return f"sa.Column({', '.join(args)})"
+
+
+def _fk_constraint(fk: ForeignKeyModel) -> str:
+    on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+    return (
+        f"sa.ForeignKeyConstraint([{fk.column!r}], [{fk.target!r}], "
+        f"name=op.f({fk.constraint_name!r}){on_delete})"
+    )
+
+
+def _create_fk(fk: ForeignKeyModel) -> str:
+    on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+    return (
+        f"batch_op.create_foreign_key(op.f({fk.constraint_name!r}), {fk.target_table!r}, "
+        f"[{fk.column!r}], [{fk.target_column!r}]{on_delete})"
+    )

@@ -1,0 +1,352 @@
+"""Migrations follow the spec: `generate` (with `--no-migration`, `--allow-destructive`),
+`migration -m`, and the user-owned files that survive every regeneration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Invoke
+from tests.cli.helpers import edit, reported, tree
+
+STATE = ".persistgen/state.json"
+VERSIONS = "migrations/versions"
+INITIAL = f"{VERSIONS}/0001_initial_schema.py"
+SUBTITLE_REVISION = f"{VERSIONS}/0002_add_column_posts_subtitle.py"
+# What adding `subtitle: str:120?` to Post regenerates (the revision aside).
+SUBTITLE_FILES = {
+    "blog/models/post.py",
+    "blog/repositories/generated/post.py",
+    "blog/schemas/generated/post.py",
+    "tests/factories.py",
+}
+
+
+def add_subtitle(root: Path) -> None:
+    edit(
+        root / "persistgen.yaml",
+        "      slug: str:220:unique\n",
+        "      slug: str:220:unique\n      subtitle: str:120?\n",
+    )
+
+
+def revisions(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in (root / VERSIONS).glob("*.py")}
+
+
+def head(root: Path) -> str | None:
+    state: str | None = json.loads((root / STATE).read_text(encoding="utf-8"))["head"]
+    return state
+
+
+def test_added_field_writes_exactly_one_revision(cli: Invoke, blog: Path) -> None:
+    add_subtitle(blog)
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
+    text = (blog / SUBTITLE_REVISION).read_text(encoding="utf-8")
+    assert 'revision: str = "0002"' in text
+    assert 'down_revision: str | None = "0001"' in text
+    assert 'batch_op.add_column(sa.Column("subtitle", sa.String(length=120), nullable=True))' in (
+        text
+    )
+    assert 'batch_op.drop_column("subtitle")' in text.partition("def downgrade")[2]
+    assert head(blog) == "0002"
+    assert f"migration {SUBTITLE_REVISION}:\n  add column posts.subtitle\n" in result.stdout
+    assert "destructive" not in result.stdout
+
+    before = tree(blog)
+    again = cli("generate", "-p", "blog")
+
+    assert again.exit_code == 0, again.output
+    assert reported(again.stdout) == {}
+    assert "migration " not in again.stdout
+    assert tree(blog) == before
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
+def test_no_migration_leaves_the_change_for_a_later_run(cli: Invoke, blog: Path) -> None:
+    state = (blog / STATE).read_bytes()
+    add_subtitle(blog)
+
+    deferred = cli("generate", "-p", "blog", "--no-migration")
+
+    assert deferred.exit_code == 0, deferred.output
+    assert reported(deferred.stdout) == dict.fromkeys(SUBTITLE_FILES, "updated")
+    assert revisions(blog) == {INITIAL}
+    assert (blog / STATE).read_bytes() == state
+    assert "migration " not in deferred.stdout
+    # The migration is still owed: --check says so and writes nothing.
+    before = tree(blog)
+    check = cli("generate", "-p", "blog", "--check")
+    assert check.exit_code == 1
+    assert reported(check.stdout) == {STATE: "updated", SUBTITLE_REVISION: "created"}
+    assert tree(blog) == before
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    assert reported(result.stdout) == {STATE: "updated", SUBTITLE_REVISION: "created"}
+    assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
+    assert "add_column" in (blog / SUBTITLE_REVISION).read_text(encoding="utf-8")
+    assert head(blog) == "0002"
+
+
+def test_migration_command_writes_a_revision_without_a_schema_change(
+    cli: Invoke, blog: Path
+) -> None:
+    before = tree(blog)
+
+    result = cli("migration", "-m", "tune indexes", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    revision = f"{VERSIONS}/0002_tune_indexes.py"
+    assert reported(result.stdout) == {STATE: "updated", revision: "created"}
+    assert revisions(blog) == {INITIAL, revision}
+    assert set(tree(blog)) == set(before) | {revision}
+    text = (blog / revision).read_text(encoding="utf-8")
+    assert text.startswith('"""tune indexes\n')
+    assert 'down_revision: str | None = "0001"' in text
+    assert "def upgrade() -> None:\n    pass\n" in text
+    assert "def downgrade() -> None:\n    pass\n" in text
+    assert head(blog) == "0002"
+    # The state's schema did not move, only its head.
+    new_state = json.loads((blog / STATE).read_text(encoding="utf-8"))
+    assert new_state["tables"] == json.loads(before[STATE])["tables"]
+    # Nothing is owed afterwards.
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
+def test_migration_command_includes_a_pending_change(cli: Invoke, blog: Path) -> None:
+    add_subtitle(blog)
+
+    result = cli("migration", "--message", "Subtitles!", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    revision = f"{VERSIONS}/0002_subtitles.py"
+    assert reported(result.stdout) == {
+        **dict.fromkeys(SUBTITLE_FILES | {STATE}, "updated"),
+        revision: "created",
+    }
+    assert "add_column" in (blog / revision).read_text(encoding="utf-8")
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
+def test_removed_field_is_refused_without_allow_destructive(cli: Invoke, blog: Path) -> None:
+    edit(blog / "persistgen.yaml", "      bio: text?\n", "")
+    before = tree(blog)
+
+    for command in (["generate"], ["migration", "-m", "drop bio"]):
+        refused = cli(*command, "-p", "blog")
+
+        assert refused.exit_code == 2, command
+        assert "loses data" in refused.stderr
+        assert "drop column `users.bio`" in refused.stderr
+        assert "--allow-destructive" in refused.stderr
+        assert tree(blog) == before
+
+    result = cli("generate", "-p", "blog", "--allow-destructive")
+
+    assert result.exit_code == 0, result.output
+    revision = f"{VERSIONS}/0002_drop_column_users_bio.py"
+    assert reported(result.stdout) == {
+        **dict.fromkeys(
+            {
+                STATE,
+                "blog/models/user.py",
+                "blog/repositories/generated/user.py",
+                "blog/schemas/generated/user.py",
+                "tests/factories.py",
+            },
+            "updated",
+        ),
+        revision: "created",
+    }
+    assert "destructive: drop column `users.bio` and its data" in result.stdout
+    text = (blog / revision).read_text(encoding="utf-8")
+    assert 'batch_op.drop_column("bio")' in text
+    assert "Destructive (accepted with --allow-destructive)" in text
+    assert head(blog) == "0002"
+    # Once migrated, the drop needs no flag again.
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
+def test_renamed_field_is_renamed_not_dropped(cli: Invoke, blog: Path) -> None:
+    edit(
+        blog / "persistgen.yaml",
+        "      display_name: str:100\n",
+        "      name: {type: str, max_length: 100, renamed_from: display_name}\n",
+    )
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    (revision,) = revisions(blog) - {INITIAL}
+    assert revision == f"{VERSIONS}/0002_rename_column_users_display_name_to_name.py"
+    text = (blog / revision).read_text(encoding="utf-8")
+    assert 'batch_op.alter_column("display_name", new_column_name="name")' in text
+    assert 'batch_op.alter_column("name", new_column_name="display_name")' in text
+    assert "drop_column" not in text
+    assert "add_column" not in text
+    assert "destructive" not in result.stdout
+    # `renamed_from` may stay in the spec: the rename is done, nothing more is written.
+    again = cli("generate", "-p", "blog")
+    assert again.exit_code == 0, again.output
+    assert revisions(blog) == {INITIAL, revision}
+
+
+def test_not_null_field_without_backfill_is_refused(cli: Invoke, blog: Path) -> None:
+    edit(
+        blog / "persistgen.yaml",
+        "      view_count: {type: int, default: 0, ge: 0}\n",
+        "      view_count: {type: int, default: 0, ge: 0}\n      rating: int\n",
+    )
+    before = tree(blog)
+
+    refused = cli("generate", "-p", "blog")
+
+    assert refused.exit_code == 2
+    assert "`Post.rating` becomes NOT NULL" in refused.stderr
+    assert "backfill" in refused.stderr
+    assert "resources.Post.fields.rating.backfill" in refused.stderr
+    assert tree(blog) == before
+
+    edit(blog / "persistgen.yaml", "rating: int\n", "rating: {type: int, backfill: 3}\n")
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    (revision,) = revisions(blog) - {INITIAL}
+    text = (blog / revision).read_text(encoding="utf-8")
+    assert 'batch_op.add_column(sa.Column("rating", sa.Integer(), nullable=True))' in text
+    assert '.values({"rating": 3})' in text
+    assert "nullable=False" in text
+
+
+CUSTOM_REPOSITORY = '''"""Data access for post resources, with my queries."""
+
+from sqlalchemy import select
+
+from blog.models.post import Post
+from blog.repositories.generated.post import PostRepositoryBase
+
+
+class PostRepository(PostRepositoryBase):
+    async def by_slug(self, slug: str) -> Post | None:
+        result = await self.session.scalars(select(Post).where(Post.slug == slug))
+        return result.first()
+'''
+CUSTOM_SCHEMAS = '''"""DTOs for post resources, with my validator."""
+
+from pydantic import field_validator
+
+from blog.schemas.generated.post import PostCreateBase, PostReadBase, PostUpdateBase
+
+
+class PostCreate(PostCreateBase):
+    @field_validator("slug")
+    @classmethod
+    def slug_is_lower_case(cls, value: str) -> str:
+        return value.lower()
+
+
+class PostUpdate(PostUpdateBase):
+    pass
+
+
+class PostRead(PostReadBase):
+    pass
+'''
+CUSTOM_ROUTES = '''"""My routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/ping")
+async def ping() -> dict[str, str]:
+    return {"ping": "pong"}
+'''
+
+
+def test_user_files_survive_regeneration_byte_for_byte(cli: Invoke, blog: Path) -> None:
+    mine = {
+        "blog/repositories/post.py": CUSTOM_REPOSITORY.encode(),
+        "blog/schemas/post.py": CUSTOM_SCHEMAS.encode(),
+        "blog/api/custom.py": CUSTOM_ROUTES.encode(),
+    }
+    for path, content in mine.items():
+        (blog / path).write_bytes(content)
+    add_subtitle(blog)
+
+    for flags in ([], ["--force"]):
+        result = cli("generate", "-p", "blog", *flags)
+
+        assert result.exit_code == 0, result.output
+        assert not mine.keys() & reported(result.stdout).keys()
+        assert {path: (blog / path).read_bytes() for path in mine} == mine
+    # The spec change went to the generated bases the user files build on.
+    base = (blog / "blog/schemas/generated/post.py").read_text(encoding="utf-8")
+    assert "subtitle: str | None" in base
+    assert "subtitle" in (blog / "blog/repositories/generated/post.py").read_text(encoding="utf-8")
+    assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
+
+
+def test_revisions_are_never_rewritten(cli: Invoke, blog: Path) -> None:
+    add_subtitle(blog)
+    assert cli("generate", "-p", "blog").exit_code == 0
+    for path in (INITIAL, SUBTITLE_REVISION):
+        (blog / path).write_text(f"# {path}, edited by me\n", encoding="utf-8")
+    edit(blog / "persistgen.yaml", "      bio: text?\n", "      bio: text?\n      motto: str:80?\n")
+
+    result = cli("generate", "-p", "blog", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert revisions(blog) == {
+        INITIAL,
+        SUBTITLE_REVISION,
+        f"{VERSIONS}/0003_add_column_users_motto.py",
+    }
+    for path in (INITIAL, SUBTITLE_REVISION):
+        assert (blog / path).read_text(encoding="utf-8") == f"# {path}, edited by me\n"
+    text = (blog / VERSIONS / "0003_add_column_users_motto.py").read_text(encoding="utf-8")
+    assert 'down_revision: str | None = "0002"' in text
+    assert head(blog) == "0003"
+
+
+def test_state_conflict_holds_the_revision_back(cli: Invoke, blog: Path) -> None:
+    """A revision and the head state.json records are written together or not at all."""
+    state = blog / STATE
+    document = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text(json.dumps(document, indent=4) + "\n", encoding="utf-8")  # edited by hand
+    edited = state.read_bytes()
+    add_subtitle(blog)
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 1
+    assert reported(result.stdout) == {
+        **dict.fromkeys(SUBTITLE_FILES, "updated"),
+        STATE: "conflict",
+    }
+    assert revisions(blog) == {INITIAL}
+    assert state.read_bytes() == edited
+
+    forced = cli("generate", "-p", "blog", "--force")
+
+    assert forced.exit_code == 0, forced.output
+    assert reported(forced.stdout) == {STATE: "updated", SUBTITLE_REVISION: "created"}
+    assert head(blog) == "0002"
+
+
+def test_damaged_state_is_a_clear_error(cli: Invoke, blog: Path) -> None:
+    (blog / STATE).write_text('{"head": 1, "tables": "none"}\n', encoding="utf-8")
+    before = tree(blog)
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 2
+    assert f"{STATE} is damaged" in result.stderr
+    assert tree(blog) == before
