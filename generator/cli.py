@@ -189,7 +189,7 @@ def generate(
     )
     if diff:
         _diffs(outcome.changes)
-    _finish(outcome, check=check)
+    _finish(outcome, check=check, diffs_shown=diff)
 
 
 @app.command()
@@ -203,16 +203,19 @@ def migration(
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 
-def _finish(outcome: pipeline.Outcome, *, check: bool) -> None:
+def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False) -> None:
     _summary(outcome)
     changes = outcome.changes
     conflicts = [c.path for c in changes if c.status == "conflict"]
+    if conflicts and not diffs_shown:
+        # What the hand edit changed, as persistgen would write the file (- yours, + ours).
+        _diffs([c for c in changes if c.status == "conflict"])
     if conflicts:
         err.print(
             f"[bold red]{len(conflicts)} generated file(s) were edited by hand and kept:[/] "
             + ", ".join(conflicts)
             + "\n  [cyan]hint:[/] move your changes to a user-owned file, then run "
-            "`persistgen generate --force`; see `--diff`"
+            "`persistgen generate --force`"
         )
         raise typer.Exit(1)
     if check and any(c.status not in ("unchanged", "kept") for c in changes):

@@ -118,7 +118,7 @@ def _members(values: list[str]) -> list[tuple[str, str]]:
 
 
 def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> ResourceModel:
-    table = resource.table or naming.plural(naming.snake(name))
+    table = resource.table_name(name)
     module = naming.snake(name)
     declared_pk = [(n, f) for n, f in resource.fields.items() if f.primary_key]
     columns: list[ColumnModel] = []
@@ -148,7 +148,6 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     if enum_classes:
         model_imports.add(f"{package}.db.base:enum_values")
     schema_imports |= {f"{package}.enums:{e}" for e in enum_classes}
-    writable = [c for c in columns if c.in_create or c.in_update]
     updatable = [c for c in columns if c.in_update and c.foreign_key is None]
     update_column = updatable[0] if updatable else None
     sort_keys = tuple(c.name for c in columns if _sortable(c))
@@ -179,7 +178,8 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         conflict_testable=any(c.unique and c.in_create for c in columns),
         sort_keys=sort_keys,
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
-        non_nullable=tuple(c.name for c in writable if not c.nullable),
+        create_non_nullable=tuple(c.name for c in columns if c.in_create and not c.nullable),
+        update_non_nullable=tuple(c.name for c in columns if c.in_update and not c.nullable),
         update_column=update_column,
         aware_column=next((c for c in columns if c.aware and c.in_create), None),
         uses_counter=any(
@@ -226,13 +226,13 @@ def _relations(
         if field.type != "ref" or field.target is None:
             continue
         target = field.target
-        reverse = field.back_populates or naming.plural(naming.snake(name))
+        reverse = field.reverse_name(name)
         annotation = f"Mapped[{target}{' | None' if field.nullable else ''}]"
         args = f'back_populates={reverse!r}, foreign_keys=[{field_name}_id], lazy="raise"'
         if target == name:
             args += f', remote_side="{name}.{_pk_name(spec, target)}"'
         relations.append(RelationModel(field_name, annotation, args))
-        target_table = spec.resources[target].table or naming.plural(naming.snake(target))
+        target_table = spec.resources[target].table_name(target)
         refs.append(
             RefModel(
                 f"{field_name}_id",
@@ -250,7 +250,7 @@ def _relations(
         for field_name, field in source.fields.items():
             if field.type != "ref" or field.target != name:
                 continue
-            reverse = field.back_populates or naming.plural(naming.snake(source_name))
+            reverse = field.reverse_name(source_name)
             fk = f'"{source_name}.{field_name}_id"'
             args = f'back_populates={field_name!r}, foreign_keys={fk}, lazy="raise"'
             # The database enforces on_delete; the ORM must not null out or load children.
@@ -291,9 +291,7 @@ def _column(
     if field.type == "ref" and field.target:
         target_pk = _pk_spec(spec, field.target)
         info = type_info(target_pk)
-        target_table = spec.resources[field.target].table or naming.plural(
-            naming.snake(field.target)
-        )
+        target_table = spec.resources[field.target].table_name(field.target)
         on_delete = _ON_DELETE_SQL[field.on_delete] if field.on_delete else None
         foreign_key = ForeignKeyModel(
             column,
@@ -409,9 +407,9 @@ def _orm_args(
 
 def _type_params(field: FieldSpec) -> tuple[str, ...]:
     if field.type == "str":
-        return (str(field.max_length or 255),)
+        return (str(field.length),)
     if field.type == "decimal":
-        return (str(field.precision or 12), str(field.scale if field.scale is not None else 2))
+        return tuple(str(digit) for digit in field.digits)
     if field.type == "enum":
         return tuple(field.values or ())
     return ()
@@ -454,7 +452,7 @@ def _default_literal(field: FieldSpec, info: TypeInfo) -> str:
     if value is None:
         return "None"
     if field.type == "decimal":
-        scale = field.scale if field.scale is not None else 2
+        scale = field.digits[1]
         return f"Decimal({str(Decimal(str(value)).quantize(Decimal(1).scaleb(-scale)))!r})"
     if field.type == "enum":
         members = dict((v, m) for m, v in _members(field.values or []))
@@ -465,7 +463,7 @@ def _default_literal(field: FieldSpec, info: TypeInfo) -> str:
 def _dto_constraints(field: FieldSpec) -> list[str]:
     args: list[str] = []
     if field.type == "str" or field.max_length is not None:
-        args.append(f"max_length={field.max_length or 255}")
+        args.append(f"max_length={field.length}")
     if field.min_length is not None:
         args.append(f"min_length={field.min_length!r}")
     for option in ("ge", "le"):
@@ -473,8 +471,9 @@ def _dto_constraints(field: FieldSpec) -> list[str]:
         if value is not None:
             args.append(f"{option}={value!r}")
     if field.type == "decimal":
-        args.append(f"max_digits={field.precision or 12}")
-        args.append(f"decimal_places={field.scale if field.scale is not None else 2}")
+        precision, scale = field.digits
+        args.append(f"max_digits={precision}")
+        args.append(f"decimal_places={scale}")
     if field.description:
         args.append(f"description={field.description!r}")
     return args
@@ -492,7 +491,7 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
     constant that differs from it."""
     t = field.type
     if t in ("str", "text"):
-        limit = field.max_length or 255
+        limit = field.length
         stem = (column.replace("_", "-") + "-")[: max(0, limit - 7)]
         if update:
             return repr((stem + "updated")[:limit].ljust(field.min_length or 0, "x"))

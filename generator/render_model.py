@@ -120,7 +120,8 @@ class ResourceModel:
     conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
     sort_keys: tuple[str, ...]
     sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
-    non_nullable: tuple[str, ...]  # writable columns that refuse an explicit null
+    create_non_nullable: tuple[str, ...]  # DTO fields that refuse an explicit null
+    update_non_nullable: tuple[str, ...]
     update_column: ColumnModel | None  # the column the generated tests update
     aware_column: ColumnModel | None  # a timezone-aware datetime clients send, for tests
     uses_counter: bool  # whether the test data of this resource needs a fresh number `n`

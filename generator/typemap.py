@@ -26,10 +26,10 @@ def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") ->
     """How a (non-reference) field of the spec is typed in each generated module."""
     t = field.type
     if t == "str":
-        n = field.max_length or 255
+        n = field.length
         return TypeInfo("str", f"String({n})", f"sa.String(length={n})", ("sqlalchemy:String",))
     if t == "decimal":
-        p, s = field.precision or 12, field.scale if field.scale is not None else 2
+        p, s = field.digits
         return TypeInfo(
             "Decimal",
             f"Numeric({p}, {s})",

@@ -65,11 +65,6 @@ def check(spec: Spec) -> list[Finding]:
     ]
 
 
-def reverse_name(source: str, f: FieldSpec) -> str:
-    """The one-to-many collection a ref adds to its target (named as plan.py names it)."""
-    return f.back_populates or naming.plural(naming.snake(source))
-
-
 def _project(spec: Spec) -> Iterator[Finding]:
     project = spec.project
     if not _DIST_NAME.match(project.name):
@@ -135,7 +130,7 @@ def _resources(spec: Spec) -> Iterator[Finding]:
                 f"rename it to {problem[1]}",
                 at_key=True,
             )
-        table = resource.table or naming.plural(naming.snake(name))
+        table = resource.table_name(name)
         table_issue = naming.table_problem(table)
         if table_issue:
             yield Finding((*path, "table"), f"`{table}`: {table_issue[0]}", f"use {table_issue[1]}")
@@ -332,7 +327,7 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
             "`on_delete: set null` needs a nullable reference",
             "add `nullable: true`, or use `cascade` or `restrict`",
         )
-    reverse = reverse_name(resource_name, f)
+    reverse = f.reverse_name(resource_name)
     problem = naming.attribute_problem(reverse)
     if problem:
         yield Finding(
@@ -424,7 +419,7 @@ def _reverse_relations(spec: Spec) -> Iterator[Finding]:
         for name, f in resource.fields.items():
             if f.type != "ref" or f.target is None or f.target not in spec.resources:
                 continue
-            reverse = reverse_name(source, f)
+            reverse = f.reverse_name(source)
             taken = _attributes(spec.resources[f.target])
             other = claimed.get((f.target, reverse))
             collection = f"`{f.target}.{reverse}`"

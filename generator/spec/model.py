@@ -77,6 +77,20 @@ class FieldSpec(_Strict):
         None, description="Value for existing rows when the column becomes NOT NULL."
     )
 
+    @property
+    def length(self) -> int:
+        """str: the column length."""
+        return self.max_length or 255
+
+    @property
+    def digits(self) -> tuple[int, int]:
+        """decimal: precision and scale."""
+        return self.precision or 12, self.scale if self.scale is not None else 2
+
+    def reverse_name(self, source: str) -> str:
+        """ref: the one-to-many collection on the target, for a reference from `source`."""
+        return self.back_populates or naming.plural(naming.snake(source))
+
 
 CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
 
@@ -91,6 +105,9 @@ class ResourceSpec(_Strict):
     renamed_from: str | None = Field(
         None, description="The resource's previous name: the migration renames, never recreates."
     )
+
+    def table_name(self, name: str) -> str:
+        return self.table or naming.plural(naming.snake(name))
 
 
 class PoolSpec(_Strict):

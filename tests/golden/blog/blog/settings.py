@@ -3,6 +3,7 @@
 
 from functools import lru_cache
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -11,7 +12,8 @@ class DatabaseSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DATABASE_", env_file=".env", extra="ignore")
 
-    url: str = "sqlite+aiosqlite:///./blog.db"
+    # Secret: the password in the URL stays out of reprs, logs and error pages.
+    url: SecretStr = SecretStr("sqlite+aiosqlite:///./blog.db")
     pool_size: int = 10
     max_overflow: int = 20
     pool_recycle: int = 1800

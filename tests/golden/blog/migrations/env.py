@@ -32,7 +32,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
 
 
 def run_migrations_offline() -> None:
-    _configure(url=get_settings().url)
+    _configure(url=get_settings().url.get_secret_value())
     with context.begin_transaction():
         context.run_migrations()
 
@@ -46,7 +46,7 @@ def _run_sync(connection: Connection) -> None:
 async def run_migrations_online() -> None:
     # A plain engine: SQLite's batch mode rebuilds tables, which must not fire ON DELETE
     # CASCADE, so foreign keys stay off here (the application's engine turns them on).
-    engine = create_async_engine(get_settings().url, poolclass=NullPool)
+    engine = create_async_engine(get_settings().url.get_secret_value(), poolclass=NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(_run_sync)
     await engine.dispose()

@@ -4,6 +4,8 @@
 import pytest
 from httpx import AsyncClient
 
+from blog.settings import DatabaseSettings
+
 pytestmark = pytest.mark.anyio
 
 
@@ -15,3 +17,8 @@ async def test_health_reports_the_pool(client: AsyncClient) -> None:
     assert body["pool"]["pool_class"]
     if body["pool"]["size"] is not None:
         assert body["pool"]["checked_out"] == 0
+
+
+def test_settings_never_show_the_password() -> None:
+    settings = DatabaseSettings(url="postgresql+asyncpg://app:s3cret@db.internal/app")
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings)

@@ -2,6 +2,7 @@
 """Post: CRUD through the repository and through HTTP."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from httpx import AsyncClient
@@ -13,6 +14,15 @@ from blog.schemas.post import PostUpdate
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+
+
+async def references(session: AsyncSession) -> dict[str, Any]:
+    """Committed rows for each reference a new post needs, by column."""
+    values = {
+        "author_id": (await factories.create_user(session)).id,
+    }
+    await session.commit()
+    return values
 
 
 async def test_repository_crud(session: AsyncSession) -> None:
@@ -40,13 +50,7 @@ async def test_repository_crud(session: AsyncSession) -> None:
 
 async def test_create_many_and_pages(session: AsyncSession) -> None:
     repository = PostRepository(session)
-    author_id = (await factories.create_user(session)).id
-    rows = [
-        factories.post_data(
-            author_id=author_id,
-        )
-        for _ in range(5)
-    ]
+    rows = [factories.post_data(**await references(session)) for _ in range(5)]
     created = await repository.create_many(rows)
     await session.commit()
 
@@ -67,11 +71,9 @@ async def test_create_many_and_pages(session: AsyncSession) -> None:
 
 
 async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
-    author_id = (await factories.create_user(session)).id
-    await session.commit()
-    payload = factories.post_data(
-        author_id=author_id,
-    ).model_dump(mode="json", exclude_unset=True)
+    payload = factories.post_data(**await references(session)).model_dump(
+        mode="json", exclude_unset=True
+    )
 
     response = await client.post("/posts", json=payload)
     assert response.status_code == 201, response.text
@@ -105,10 +107,9 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/posts", params={"offset": -1})).status_code == 422
     assert (await client.get("/posts", params={"sort": "no_such_column"})).status_code == 422
     assert (await client.get(f"/posts/{2**63}")).status_code == 422
-    author_id = (await factories.create_user(session)).id
-    payload = factories.post_data(
-        author_id=author_id,
-    ).model_dump(mode="json", exclude_unset=True)
+    payload = factories.post_data(**await references(session)).model_dump(
+        mode="json", exclude_unset=True
+    )
     assert (await client.post("/posts", json={**payload, "not_a_field": 1})).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/posts", json={**payload, "id": 1})).status_code == 422
@@ -117,11 +118,9 @@ async def test_http_refuses_bad_pages_and_fields(
 async def test_duplicate_is_a_conflict_without_sql(
     client: AsyncClient, session: AsyncSession
 ) -> None:
-    author_id = (await factories.create_user(session)).id
-    await session.commit()
-    payload = factories.post_data(
-        author_id=author_id,
-    ).model_dump(mode="json", exclude_unset=True)
+    payload = factories.post_data(**await references(session)).model_dump(
+        mode="json", exclude_unset=True
+    )
     assert (await client.post("/posts", json=payload)).status_code == 201
 
     response = await client.post("/posts", json=payload)
@@ -133,11 +132,9 @@ async def test_duplicate_is_a_conflict_without_sql(
 async def test_datetimes_keep_their_instant_and_need_an_offset(
     client: AsyncClient, session: AsyncSession
 ) -> None:
-    author_id = (await factories.create_user(session)).id
-    await session.commit()
-    payload = factories.post_data(
-        author_id=author_id,
-    ).model_dump(mode="json", exclude_unset=True)
+    payload = factories.post_data(**await references(session)).model_dump(
+        mode="json", exclude_unset=True
+    )
     payload["published_at"] = "2025-06-01T12:00:00+02:00"
     response = await client.post("/posts", json=payload)
     assert response.status_code == 201, response.text

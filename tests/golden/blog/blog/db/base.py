@@ -4,7 +4,6 @@
 import enum
 
 from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations stable across databases.
@@ -17,7 +16,7 @@ NAMING_CONVENTION = {
 }
 
 
-class Base(AsyncAttrs, DeclarativeBase):
+class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 

@@ -16,7 +16,7 @@ from blog.settings import DatabaseSettings, get_settings
 
 
 def build_engine(settings: DatabaseSettings) -> AsyncEngine:
-    url = make_url(settings.url)
+    url = make_url(settings.url.get_secret_value())
     engine = create_async_engine(
         url,
         echo=settings.echo,

@@ -26,7 +26,7 @@ class WarehouseUpdateBase(WriteModel):
     opens_at: dt.time | None = None
     closes_at: dt.time | None = None
 
-    non_nullable = frozenset({"code", "city", "capacity", "opens_at"})
+    non_nullable = frozenset({"city", "capacity", "opens_at"})
 
 
 class WarehouseReadBase(ReadModel):
