@@ -138,6 +138,8 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             _column(spec, package, name, table, field_name, field, model_imports, schema_imports)
         )
     pk = next(c for c in columns if c.primary_key)
+    if resource.checks:
+        model_imports.add("sqlalchemy:CheckConstraint")
     if any(c.constrained and (c.in_create or c.in_update) for c in columns):
         schema_imports.add("pydantic:Field")
     relations, type_checking, refs = _relations(spec, package, name, resource, model_imports)
@@ -159,6 +161,13 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         route=table.replace("_", "-"),
         label=naming.snake(name).replace("_", " "),
         description=resource.description or "",
+        table_args=tuple(
+            f"CheckConstraint({sql!r}, name={name!r})" for name, sql in resource.checks.items()
+        ),
+        # Columns the database sets on UPDATE are read back at once, never lazily (async).
+        mapper_args='{"eager_defaults": True}'
+        if any(f.onupdate for f in resource.fields.values())
+        else "",
         pk=pk,
         columns=tuple(columns),
         relations=relations,
@@ -173,6 +182,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             uniques=tuple((f"uq_{table}_{c.name}", c.name) for c in columns if c.unique),
             indexes=tuple((f"ix_{table}_{c.name}", c.name) for c in columns if c.index),
             foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
+            checks=tuple((f"ck_{table}_{name}", sql) for name, sql in resource.checks.items()),
         ),
         previous_name=resource.renamed_from,
         conflict_testable=any(c.unique and c.in_create for c in columns),
@@ -400,6 +410,9 @@ def _orm_args(
         orm.append(f"default={_default_literal(field, info)}")
     if field.server_default is not None:
         orm.append(f"server_default={_server_default(field, model_imports)}")
+    if field.onupdate == "now":
+        model_imports.add("sqlalchemy:func")
+        orm.append("onupdate=func.now()")
     if field.description:
         orm.append(f"comment={field.description!r}")
     return orm

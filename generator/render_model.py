@@ -52,6 +52,7 @@ class DbTable:
     uniques: tuple[tuple[str, str], ...]  # (constraint name, column)
     indexes: tuple[tuple[str, str], ...]  # (index name, column)
     foreign_keys: tuple[ForeignKeyModel, ...]
+    checks: tuple[tuple[str, str], ...] = ()  # (constraint name, SQL expression)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class ResourceModel:
     route: str  # URL path segment, e.g. `blog-posts`
     label: str  # human name, e.g. `blog post`
     description: str
+    table_args: tuple[str, ...]  # items of `__table_args__`, e.g. CHECK constraints
+    mapper_args: str  # `__mapper_args__` when needed, else ""
     pk: ColumnModel
     columns: tuple[ColumnModel, ...]
     relations: tuple[RelationModel, ...]

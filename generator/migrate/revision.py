@@ -176,6 +176,8 @@ def _create_table(table: DbTable, out: Steps) -> None:
     )
     for name, on in table.uniques:
         out.lines.append(f"    sa.UniqueConstraint({on!r}, name=op.f({name!r})),")
+    for name, sql in table.checks:
+        out.lines.append(f"    sa.CheckConstraint({sql!r}, name=op.f({name!r})),")
     out.lines.append(")")
     for name, on in table.indexes:
         out.lines.append(f"op.create_index(op.f({name!r}), {table.name!r}, [{on!r}])")
@@ -204,6 +206,10 @@ def _alter_table(
         if (name, on) not in new.indexes:
             early.append(f"batch_op.drop_index(op.f({name!r}))")
             out.summary.append(f"drop index {name}")
+    for name, sql in old.checks:
+        if (name, sql) not in new.checks:
+            early.append(f"batch_op.drop_constraint(op.f({name!r}), type_='check')")
+            out.summary.append(f"drop check constraint {name}")
     old_columns = {c.name: c for c in old.columns}
     new_names = {c.name for c in new.columns}
     for column in new.columns:
@@ -240,6 +246,10 @@ def _alter_table(
         if old_fks.get(name) != fk:
             after.append(_create_fk(fk))
             out.summary.append(f"add foreign key {name}")
+    for name, sql in new.checks:
+        if (name, sql) not in old.checks:
+            after.append(f"batch_op.create_check_constraint(op.f({name!r}), {sql!r})")
+            out.summary.append(f"add check constraint {name}")
     if old.pk_name != new.pk_name:
         out.lines.append(_rename_pk(new.name, old.pk_name, new.pk_name))
     if early:

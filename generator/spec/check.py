@@ -31,6 +31,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "target": {"ref"},
     "on_delete": {"ref"},
     "back_populates": {"ref"},
+    "onupdate": {"datetime"},
 }
 _LITERAL_TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
@@ -154,6 +155,18 @@ def _resources(spec: Spec) -> Iterator[Finding]:
             )
         modules[module] = name
         yield from _fields(spec, name, resource)
+        yield from _checks(name, resource)
+
+
+def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    for name, expression in resource.checks.items():
+        path: SpecPath = ("resources", resource_name, "checks", name)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            yield Finding(
+                path, f"`{name}` cannot name a check", "use lower snake_case", at_key=True
+            )
+        if not expression.strip():
+            yield Finding(path, "the check has no SQL expression", "write e.g. `price >= 0`")
 
 
 def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:

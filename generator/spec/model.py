@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from persistgen import naming
 from persistgen.spec import compact
@@ -53,6 +53,9 @@ class FieldSpec(_Strict):
     server_default: Scalar | None = Field(
         None, description="`now` (datetime, date, time) or a literal, applied by the database."
     )
+    onupdate: Literal["now"] | None = Field(
+        None, description="`now`: the database clock is written on every update (datetime)."
+    )
     max_length: int | None = Field(
         None, ge=1, description="str: column length and DTO bound; text: DTO bound."
     )
@@ -95,6 +98,17 @@ class FieldSpec(_Strict):
 CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
 
 
+TIMESTAMP_FIELDS: dict[str, dict[str, Any]] = {
+    "created_at": {"type": "datetime", "server_default": "now", "read_only": True},
+    "updated_at": {
+        "type": "datetime",
+        "server_default": "now",
+        "onupdate": "now",
+        "read_only": True,
+    },
+}
+
+
 class ResourceSpec(_Strict):
     description: str | None = None
     table: str | None = Field(None, description="Table name; default: snake_case plural.")
@@ -102,9 +116,28 @@ class ResourceSpec(_Strict):
         "bigint", description="Type of the implicit `id` key, unless a field is a primary key."
     )
     fields: dict[str, CompactOrField] = Field(default_factory=dict)
+    timestamps: bool = Field(
+        False, description="Add read-only `created_at` and `updated_at`, set by the database."
+    )
+    checks: dict[str, str] = Field(
+        default_factory=dict, description="CHECK constraints: name -> SQL boolean expression."
+    )
     renamed_from: str | None = Field(
         None, description="The resource's previous name: the migration renames, never recreates."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _timestamp_fields(cls, data: Any) -> Any:
+        """`timestamps: true` is shorthand for two fields; from here on they are fields."""
+        if not isinstance(data, dict) or data.get("timestamps") is not True:
+            return data
+        fields = dict(data.get("fields") or {})
+        for name in TIMESTAMP_FIELDS:
+            if name in fields:
+                raise ValueError(f"`{name}` comes with `timestamps: true`; remove one of them")
+        fields.update(TIMESTAMP_FIELDS)
+        return {**data, "fields": fields}
 
     def table_name(self, name: str) -> str:
         return self.table or naming.plural(naming.snake(name))

@@ -1,4 +1,4 @@
-"""One project walks through a dozen spec revisions with rows in every table. Each generated
+"""One project walks through fifteen spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -147,6 +147,27 @@ STEPS += [
         + "      format: {type: enum, values: [paper, ebook, audio], default: paper}\n"
         + EDITOR,
         ("drop table reviews",),
+        destructive=True,
+    ),
+]
+FORMAT = "      format: {type: enum, values: [paper, ebook, audio], default: paper}\n"
+CHECKED = "    checks: {pages_positive: pages > 0}\n"
+STEPS += [
+    Step(
+        HEAD + WRITER + BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED) + FORMAT + EDITOR,
+        ("add check constraint ck_books_pages_positive",),
+    ),
+    Step(
+        HEAD
+        + WRITER.replace("  Writer:\n", "  Writer:\n    timestamps: true\n")
+        + BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED)
+        + FORMAT
+        + EDITOR,
+        ("add column writers.created_at", "add column writers.updated_at"),
+    ),
+    Step(
+        HEAD + WRITER + BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED) + FORMAT + EDITOR,
+        ("drop column writers.created_at", "drop column writers.updated_at"),
         destructive=True,
     ),
 ]

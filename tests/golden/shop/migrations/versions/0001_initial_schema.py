@@ -64,6 +64,12 @@ def upgrade() -> None:
         sa.Column("launch_date", sa.Date(), nullable=True),
         sa.Column("currency", sa.String(length=3), server_default="EUR", nullable=False),
         sa.Column("warehouse_id", sa.String(length=8), nullable=True),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["warehouse_id"],
             ["warehouses.code"],
@@ -72,6 +78,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
+        sa.CheckConstraint("price >= 0", name=op.f("ck_products_price_not_negative")),
     )
     op.create_index(op.f("ix_products_name"), "products", ["name"])
     op.create_index(op.f("ix_products_warehouse_id"), "products", ["warehouse_id"])

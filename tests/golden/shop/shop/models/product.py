@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     Double,
     ForeignKey,
@@ -19,11 +20,13 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db.base import Base
+from shop.db.types import AwareDateTime
 
 if TYPE_CHECKING:
     from shop.models.order_line import OrderLine
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
 
 class Product(Base):
     __tablename__ = "products"
+    __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True
@@ -49,6 +54,10 @@ class Product(Base):
     currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
     warehouse_id: Mapped[str | None] = mapped_column(
         String(8), ForeignKey("warehouses.code", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        AwareDateTime(), server_default=func.now(), onupdate=func.now()
     )
     warehouse: Mapped[Warehouse | None] = relationship(
         back_populates="products", foreign_keys=[warehouse_id], lazy="raise"

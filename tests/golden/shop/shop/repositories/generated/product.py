@@ -26,6 +26,10 @@ ProductSort = Literal[
     "-currency",
     "warehouse_id",
     "-warehouse_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
 ]
 
 
@@ -41,4 +45,6 @@ class ProductRepositoryBase(Repository[Product, ProductCreate, ProductUpdate, in
         "launch_date": Product.launch_date,
         "currency": Product.currency,
         "warehouse_id": Product.warehouse_id,
+        "created_at": Product.created_at,
+        "updated_at": Product.updated_at,
     }

@@ -54,3 +54,5 @@ class ProductReadBase(ReadModel):
     launch_date: dt.date | None
     currency: str
     warehouse_id: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
