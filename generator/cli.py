@@ -237,6 +237,12 @@ def _summary(outcome: pipeline.Outcome) -> None:
     if table.row_count:
         out.print(table)
     out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    for path in outcome.orphans:
+        out.print(
+            f"[yellow]yours, kept:[/] {escape(path)} extends a generated module that was "
+            "removed with its resource; delete it, or adapt it",
+            soft_wrap=True,
+        )
     revision = outcome.revision
     if revision is not None:
         out.print(f"migration [bold]{escape(revision.path)}[/]:")

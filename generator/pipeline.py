@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from persistgen import plan
 from persistgen.format import format_files
@@ -38,6 +38,8 @@ class MigrationOptions:
 class Outcome:
     changes: list[Change]
     revision: Revision | None = None
+    # Your files extending a generated base that this run removed: kept, but now broken.
+    orphans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,19 @@ def generate(
         or read_manifest(project_dir) != manifest_after(project_dir, changes, rendered)
     ):
         apply(project_dir, changes, rendered)
-    return Outcome(changes, revision)
+    return Outcome(changes, revision, _orphans(project_dir, changes))
+
+
+def _orphans(project_dir: Path, changes: list[Change]) -> tuple[str, ...]:
+    """`x/generated/m.py` removed while your `x/m.py` (which subclasses it) stays."""
+    found = []
+    for change in changes:
+        path = PurePosixPath(change.path)
+        if change.status == "removed" and path.parent.name == "generated":
+            yours = path.parent.parent / path.name
+            if (project_dir / yours).exists():
+                found.append(str(yours))
+    return tuple(sorted(found))
 
 
 def new_project(target: Path, spec_text: str) -> Outcome:

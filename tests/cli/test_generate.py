@@ -227,8 +227,11 @@ def test_removed_resource_removes_its_files(cli: Invoke, blog: Path, tmp_path: P
     assert not COMMENT_FILES & after.keys()
     assert not COMMENT_FILES & manifest(blog).keys()
     assert changed(before, after) == set(rows) | {MANIFEST}
-    # Your files are never removed, not even those of a resource that left the spec.
+    # Your files are never removed, not even those of a resource that left the spec, but the
+    # ones that extend a removed generated base are pointed out.
     assert {p: after[p] for p in COMMENT_USER_FILES} == {p: before[p] for p in COMMENT_USER_FILES}
+    for path in sorted(COMMENT_USER_FILES):
+        assert f"yours, kept: {path} extends a generated module" in result.stdout
     # Apart from the spec, the revisions (yours), the files the resource left you, and the
     # state's head, the tree is what a new project from the smaller spec holds.
     reference = fresh(cli, tmp_path, blog / "persistgen.yaml")
