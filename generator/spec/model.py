@@ -54,7 +54,7 @@ class FieldSpec(_Strict):
         None, description="`now` (datetime, date, time) or a literal, applied by the database."
     )
     onupdate: Literal["now"] | None = Field(
-        None, description="`now`: the database clock is written on every update (datetime)."
+        None, description="`now`: the database clock, on every update the application makes."
     )
     max_length: int | None = Field(
         None, ge=1, description="str: column length and DTO bound; text: DTO bound."
