@@ -134,3 +134,51 @@ def test_the_app_starts_and_reports_its_pool(server: str) -> None:
     assert response.status == 200
     assert '"status":"ok"' in body and '"checked_out":0' in body
     assert "sqlite" not in body.lower()  # no connection details leak
+
+
+COUNT_INSERTS = """
+import asyncio
+from sqlalchemy import event
+from blog.db.engine import engine
+from blog.db.session import SessionFactory
+from blog.models import Base
+from blog.repositories.user import UserRepository
+from tests import factories
+
+inserts = []
+event.listen(
+    engine.sync_engine,
+    "before_cursor_execute",
+    lambda conn, cursor, statement, *rest: inserts.append(statement)
+    if statement.startswith("INSERT") else None,
+)
+
+async def main() -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    async with SessionFactory() as session:
+        rows = [factories.user_data() for _ in range(50)]
+        rows[::2] = [factories.user_data(is_active=False) for _ in rows[::2]]
+        created = await UserRepository(session).create_many(rows)
+        await session.commit()
+    assert [u.email for u in created] == [r.email for r in rows]
+    print(len(inserts))
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+def test_create_many_is_one_insert_on_postgres(tmp_path: Path) -> None:
+    """50 rows, half of them setting an optional field, still go in one INSERT ... RETURNING."""
+    blog = generate_example(ROOT / "examples" / "blog.yaml", tmp_path)
+    with fresh_database(f"pg_create_many_{os.getpid()}") as url:
+        result = subprocess.run(
+            [sys.executable, "-c", COUNT_INSERTS],
+            cwd=blog,
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
