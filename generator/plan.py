@@ -247,7 +247,6 @@ def _relations(
             RefModel(
                 f"{field_name}_id",
                 naming.snake(target),
-                target,
                 _pk_name(spec, target),
                 target_table.replace("_", "-"),
                 field.on_delete if field.on_delete in ("cascade", "set null") else "refuse",

@@ -95,7 +95,6 @@ class RefModel:
 
     column: str
     target_module: str
-    target_class: str
     target_key: str
     target_route: str
     on_delete: str  # what deleting the target does: "cascade", "set null" or "refuse"
