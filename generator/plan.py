@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from persistgen import naming
@@ -13,6 +13,7 @@ from persistgen.render_model import (
     DbTable,
     EnumModel,
     ForeignKeyModel,
+    LinkModel,
     PoolModel,
     ProjectModel,
     RefModel,
@@ -75,6 +76,9 @@ def build(spec: Spec) -> ProjectModel:
         enums=enums,
         factory_imports=import_lines(factory_imports),
         uses_counter=any(r.uses_counter for r in resources),
+        uses_soft_delete=any(r.soft_delete for r in resources),
+        uses_versions=any(r.versioned for r in resources),
+        uses_links=any(r.links for r in resources),
     )
 
 
@@ -134,14 +138,17 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             _column(spec, package, name, table, "id", pk_spec, model_imports, schema_imports)
         )
     for field_name, field in resource.fields.items():
+        if field.type == "many":
+            continue
         columns.append(
             _column(spec, package, name, table, field_name, field, model_imports, schema_imports)
         )
     pk = next(c for c in columns if c.primary_key)
     if resource.checks:
         model_imports.add("sqlalchemy:CheckConstraint")
-    if any(c.constrained and (c.in_create or c.in_update) for c in columns):
+    if resource.versioned or any(c.constrained and (c.in_create or c.in_update) for c in columns):
         schema_imports.add("pydantic:Field")
+    links = tuple(_links(spec, name, resource, model_imports))
     relations, type_checking, refs = _relations(spec, package, name, resource, model_imports)
     enum_classes = {
         naming.enum_class(name, n) for n, f in resource.fields.items() if f.type == "enum"
@@ -164,20 +171,21 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         table_args=tuple(
             f"CheckConstraint({sql!r}, name={name!r})" for name, sql in resource.checks.items()
         ),
-        # Columns the database sets on UPDATE are read back at once, never lazily (async).
-        mapper_args='{"eager_defaults": True}'
-        if any(f.onupdate for f in resource.fields.values())
-        else "",
+        mapper_args=_mapper_args(resource),
+        soft_delete=resource.soft_delete,
+        base_repository="SoftDeleteRepository" if resource.soft_delete else "Repository",
+        versioned=resource.versioned,
         pk=pk,
         columns=tuple(columns),
         relations=relations,
+        links=links,
         refs=refs,
         external_refs=tuple(ref for ref in refs if not ref.self_reference),
         db=DbTable(
             name=table,
             resource=name,
             columns=tuple(c.db for c in columns),
-            primary_key=pk.name,
+            primary_key=(pk.name,),
             pk_name=f"pk_{table}",
             uniques=tuple((f"uq_{table}_{c.name}", c.name) for c in columns if c.unique),
             indexes=tuple((f"ix_{table}_{c.name}", c.name) for c in columns if c.index),
@@ -198,27 +206,131 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         model_imports=import_lines(model_imports),
         model_type_checking_imports=type_checking,
         schema_imports=import_lines(schema_imports),
-        test_imports=import_lines(update_column.sample_imports if update_column else ()),
-        key_imports=import_lines(pk.python_imports),
-        key_annotation=_key_annotation(pk),
+        test_imports=import_lines(
+            [*(update_column.sample_imports if update_column else ())]
+            + ["uuid:uuid4" for link in links if link.missing_key == "uuid4()"]
+        ),
+        key_imports=import_lines(
+            [*pk.python_imports, *(i for link in links for i in _link_key_imports(spec, link))]
+            + (["collections.abc:Sequence"] if links else [])
+        ),
+        key_annotation=_key_annotation(pk.db.kind, pk.python_type),
         key_overflow=f"2**{_INTEGER_BITS[pk.db.kind] - 1}" if pk.db.kind in _INTEGER_BITS else None,
-        api_imports=import_lines([*pk.python_imports, *_key_imports(pk, package)]),
+        api_imports=import_lines(
+            [*pk.python_imports, *_key_imports(pk.db.kind, package)]
+            + [i for link in links for i in _link_api_imports(spec, package, link)]
+        ),
     )
 
 
-def _key_annotation(pk: ColumnModel) -> str:
-    bits = _INTEGER_BITS.get(pk.db.kind)
+def _mapper_args(resource: ResourceSpec) -> str:
+    args = []
+    if any(f.onupdate for f in resource.fields.values()):
+        # Columns the database sets on UPDATE are read back at once, never lazily (async).
+        args.append('"eager_defaults": True')
+    if resource.versioned:
+        args.append('"version_id_col": version')
+    return "{" + ", ".join(args) + "}" if args else ""
+
+
+def _key_annotation(kind: str, python_type: str) -> str:
+    bits = _INTEGER_BITS.get(kind)
     if bits is None:
-        return pk.python_type
+        return python_type
     return f"Annotated[int, Path(ge=INT{bits}_MIN, le=INT{bits}_MAX)]"
 
 
-def _key_imports(pk: ColumnModel, package: str) -> list[str]:
-    bits = _INTEGER_BITS.get(pk.db.kind)
+def _key_imports(kind: str, package: str) -> list[str]:
+    bits = _INTEGER_BITS.get(kind)
     if bits is None:
         return []
     bounds = f"{package}.schemas.base:INT{bits}"
     return ["fastapi:Path", f"{bounds}_MIN", f"{bounds}_MAX"]
+
+
+def _links(
+    spec: Spec, name: str, resource: ResourceSpec, model_imports: set[str]
+) -> Iterator[LinkModel]:
+    """Many-to-many fields: one association table each, keyed by both references."""
+    for field_name, field in resource.fields.items():
+        if field.type != "many" or field.target is None:
+            continue
+        target = field.target
+        table = field.association_table(name, field_name)
+        ends = [_link_end(spec, table, name), _link_end(spec, table, target)]
+        (owner, _, _), (item, item_info, _) = ends
+        columns = ", ".join(_link_column(fk, info, index=fk is item) for fk, info, _ in ends)
+        model_imports |= {"sqlalchemy:Column", "sqlalchemy:ForeignKey", "sqlalchemy:Table"}
+        model_imports.update(i for _, info, _ in ends for i in info.orm_imports)
+        target_pk = _pk_spec(spec, target)
+        yield LinkModel(
+            name=field_name,
+            table=table,
+            owner_column=owner.column,
+            item_column=item.column,
+            table_code=f"Table({table!r}, Base.metadata, {columns})",
+            target_class=target,
+            target_module=naming.snake(target),
+            target_route=item.target_table.replace("_", "-"),
+            target_key=item.target_column,
+            target_key_type=item_info.python,
+            target_key_annotation=_key_annotation(target_pk.type, item_info.python),
+            target_live=f"{target}.deleted_at.is_(None)"
+            if spec.resources[target].soft_delete
+            else None,
+            missing_key=_missing_key(target_pk),
+            db=DbTable(
+                name=table,
+                resource=f"{name}.{field_name}",
+                columns=tuple(db for _, _, db in ends),
+                primary_key=(owner.column, item.column),
+                pk_name=f"pk_{table}",
+                uniques=(),
+                indexes=((f"ix_{table}_{item.column}", item.column),),
+                foreign_keys=(owner, item),
+            ),
+        )
+
+
+def _link_column(fk: ForeignKeyModel, info: TypeInfo, *, index: bool) -> str:
+    reference = f"ForeignKey({fk.target!r}, ondelete={fk.on_delete!r})"
+    # The key (owner, item) serves lookups by owner; the item side needs its own index.
+    flags = "primary_key=True, index=True" if index else "primary_key=True"
+    return f"Column({fk.column!r}, {info.orm}, {reference}, {flags})"
+
+
+def _link_end(spec: Spec, table: str, resource: str) -> tuple[ForeignKeyModel, TypeInfo, DbColumn]:
+    """One side of an association table: a cascading reference to `resource`'s key."""
+    key_name = _pk_name(spec, resource)
+    key = _pk_spec(spec, resource)
+    info = type_info(key)
+    column = f"{naming.snake(resource)}_{key_name}"
+    target_table = spec.resources[resource].table_name(resource)
+    fk = ForeignKeyModel(
+        column, target_table, key_name, "CASCADE", f"fk_{table}_{column}_{target_table}"
+    )
+    return fk, info, DbColumn(column, info.migration, key.type, _type_params(key), nullable=False)
+
+
+def _missing_key(pk: FieldSpec) -> str:
+    """A key no row has: identity keys start at 1, and a random UUID is never reused."""
+    if pk.type in _INTEGER_BITS:
+        return "0"
+    if pk.type == "uuid":
+        return "uuid4()"
+    return repr("missing"[: pk.length])
+
+
+def _link_key_imports(spec: Spec, link: LinkModel) -> list[str]:
+    return [*type_info(_pk_spec(spec, link.target_class)).python_imports]
+
+
+def _link_api_imports(spec: Spec, package: str, link: LinkModel) -> list[str]:
+    return [
+        *_link_key_imports(spec, link),
+        *_key_imports(_pk_spec(spec, link.target_class).type, package),
+        f"{package}.schemas.{link.target_module}:{link.target_class}Read",
+    ]
 
 
 def _sortable(column: ColumnModel) -> bool:
@@ -249,7 +361,7 @@ def _relations(
                 naming.snake(target),
                 _pk_name(spec, target),
                 target_table.replace("_", "-"),
-                field.on_delete if field.on_delete in ("cascade", "set null") else "refuse",
+                _on_target_delete(spec, field),
                 target == name,
             )
         )
@@ -267,9 +379,36 @@ def _relations(
             relations.append(RelationModel(reverse, f"Mapped[list[{source_name}]]", args))
             if source_name != name:
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
+    for field_name, field in resource.fields.items():
+        if field.type == "many" and field.target is not None:
+            args = f"secondary={field.association_table(name, field_name)}, "
+            reverse = field.reverse_name(name)
+            relations.append(_many_relation(field_name, field.target, args, reverse))
+            type_checking.add(f"{package}.models.{naming.snake(field.target)}:{field.target}")
+    for source_name, source in spec.resources.items():
+        for field_name, field in source.fields.items():
+            if field.type == "many" and field.target == name:
+                args = f"secondary={field.association_table(source_name, field_name)!r}, "
+                reverse = field.reverse_name(source_name)
+                relations.append(_many_relation(reverse, source_name, args, field_name))
+                type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
     if relations:
         model_imports.add("sqlalchemy.orm:relationship")
     return tuple(relations), import_lines(type_checking), tuple(refs)
+
+
+def _on_target_delete(spec: Spec, field: FieldSpec) -> str:
+    """What deleting the target through its API does to a referencing row."""
+    if field.target and spec.resources[field.target].soft_delete:
+        return "keep"  # the target row stays, only marked deleted
+    return field.on_delete if field.on_delete in ("cascade", "set null") else "refuse"
+
+
+def _many_relation(name: str, target: str, secondary: str, back_populates: str) -> RelationModel:
+    # Deleting either side removes its links in the database (ON DELETE CASCADE), so the ORM
+    # never loads a collection just to empty it.
+    args = f'{secondary}back_populates={back_populates!r}, lazy="raise", passive_deletes=True'
+    return RelationModel(name, f"Mapped[list[{target}]]", args)
 
 
 def _pk_name(spec: Spec, resource: str) -> str:

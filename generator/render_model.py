@@ -47,7 +47,7 @@ class DbTable:
     name: str
     resource: str
     columns: tuple[DbColumn, ...]
-    primary_key: str
+    primary_key: tuple[str, ...]
     pk_name: str
     uniques: tuple[tuple[str, str], ...]  # (constraint name, column)
     indexes: tuple[tuple[str, str], ...]  # (index name, column)
@@ -90,6 +90,26 @@ class RelationModel:
 
 
 @dataclass(frozen=True)
+class LinkModel:
+    """A many-to-many field: its association table, and the repository methods and routes."""
+
+    name: str  # the collection on the owner, e.g. `tags`
+    table: str  # the association table, also the name of its `Table` in the owner's module
+    owner_column: str  # e.g. `post_id`
+    item_column: str  # e.g. `tag_id`
+    table_code: str  # the `Table(...)` call
+    target_class: str
+    target_module: str
+    target_route: str
+    target_key: str  # the target's primary key attribute
+    target_key_type: str
+    target_key_annotation: str  # the target's key as a path parameter
+    target_live: str | None  # the criterion that skips soft-deleted targets
+    missing_key: str  # a target key no row has, for tests
+    db: DbTable
+
+
+@dataclass(frozen=True)
 class RefModel:
     """A many-to-one reference, as the test factories need it."""
 
@@ -97,7 +117,7 @@ class RefModel:
     target_module: str
     target_key: str
     target_route: str
-    on_delete: str  # what deleting the target does: "cascade", "set null" or "refuse"
+    on_delete: str  # what deleting the target does: "cascade", "set null", "refuse" or "keep"
     self_reference: bool
 
 
@@ -112,9 +132,13 @@ class ResourceModel:
     description: str
     table_args: tuple[str, ...]  # items of `__table_args__`, e.g. CHECK constraints
     mapper_args: str  # `__mapper_args__` when needed, else ""
+    soft_delete: bool  # deleting sets `deleted_at`; queries skip such rows
+    base_repository: str  # the generic repository class the generated one specialises
+    versioned: bool  # `version` counts updates; an update naming an older one is refused
     pk: ColumnModel
     columns: tuple[ColumnModel, ...]
     relations: tuple[RelationModel, ...]
+    links: tuple[LinkModel, ...]
     refs: tuple[RefModel, ...]
     external_refs: tuple[RefModel, ...]  # references to other resources (tests create those)
     db: DbTable
@@ -158,5 +182,14 @@ class ProjectModel:
     enums: tuple[EnumModel, ...]
     factory_imports: tuple[str, ...]
     uses_counter: bool
+    uses_soft_delete: bool
+    uses_versions: bool
+    uses_links: bool
     max_page_size: int = 100
     default_page_size: int = 20
+
+    @property
+    def tables(self) -> tuple[DbTable, ...]:
+        """Every table, each after the tables it references (association tables last)."""
+        resources = tuple(r.db for r in self.resources)
+        return resources + tuple(link.db for r in self.resources for link in r.links)

@@ -36,7 +36,7 @@ def revise(
     spec_file: str = "persistgen.yaml",
 ) -> tuple[Revision | None, SchemaState]:
     """The revision from the last migrated schema to the spec's, and the state after it."""
-    tables = tuple(r.db for r in project.resources)
+    tables = project.tables
     if tables == old.tables and message is None:
         return None, old
     new = SchemaState(head=None, tables=tables)

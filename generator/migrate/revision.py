@@ -158,7 +158,7 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
     return replace(
         table,
         columns=tuple(replace(c, name=new(c.name)) for c in table.columns),
-        primary_key=new(table.primary_key),
+        primary_key=tuple(new(c) for c in table.primary_key),
         uniques=tuple((n, new(c)) for n, c in table.uniques),
         indexes=tuple((n, new(c)) for n, c in table.indexes),
         foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
@@ -171,9 +171,8 @@ def _create_table(table: DbTable, out: Steps) -> None:
     out.lines += [f"    {column_code(c)}," for c in table.columns]
     for fk in table.foreign_keys:
         out.lines.append(f"    {_fk_constraint(fk)},")
-    out.lines.append(
-        f"    sa.PrimaryKeyConstraint({table.primary_key!r}, name=op.f({table.pk_name!r})),"
-    )
+    key = ", ".join(repr(c) for c in table.primary_key)
+    out.lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
     for name, on in table.uniques:
         out.lines.append(f"    sa.UniqueConstraint({on!r}, name=op.f({name!r})),")
     for name, sql in table.checks:

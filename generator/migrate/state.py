@@ -28,13 +28,22 @@ def read_state(root: Path) -> SchemaState:
     if not path.exists():
         return SchemaState()
     try:
-        return _ADAPTER.validate_json(path.read_bytes())
-    except ValidationError:
+        return _ADAPTER.validate_python(_upgrade(json.loads(path.read_bytes())))
+    except (ValueError, ValidationError):
         raise fail(
             f"{STATE_FILE} is damaged",
             "restore it from version control; it records the schema the migrations build",
             file=str(path),
         ) from None
+
+
+def _upgrade(data: object) -> object:
+    """State files of persistgen 0.1 name a table's primary key as one column, not a list."""
+    if isinstance(data, dict):
+        for table in data.get("tables") or ():
+            if isinstance(table, dict) and isinstance(table.get("primary_key"), str):
+                table["primary_key"] = [table["primary_key"]]
+    return data
 
 
 def dump_state(state: SchemaState) -> str:

@@ -28,9 +28,10 @@ OPTION_TYPES: dict[str, set[str]] = {
     "scale": {"decimal"},
     "timezone": {"datetime", "time"},
     "values": {"enum"},
-    "target": {"ref"},
+    "target": {"ref", "many"},
     "on_delete": {"ref"},
-    "back_populates": {"ref"},
+    "back_populates": {"ref", "many"},
+    "through": {"many"},
     "onupdate": {"datetime"},
 }
 _LITERAL_TYPES: dict[str, tuple[type, ...]] = {
@@ -156,6 +157,20 @@ def _resources(spec: Spec) -> Iterator[Finding]:
         modules[module] = name
         yield from _fields(spec, name, resource)
         yield from _checks(name, resource)
+    for name, resource in spec.resources.items():
+        for field_name, f in resource.fields.items():
+            if f.type != "many":
+                continue
+            table = f.association_table(name, field_name)
+            if table in tables:
+                yield Finding(
+                    ("resources", name, "fields", field_name),
+                    f"the link table `{table}` of `{name}.{field_name}` is already used by "
+                    f"`{tables[table]}`",
+                    "set `through` to a free table name",
+                    at_key=True,
+                )
+            tables[table] = f"{name}.{field_name}"
 
 
 def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
@@ -239,8 +254,10 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
             )
     if f.type == "enum":
         yield from _enum(path, f)
-    if f.type == "ref":
+    if f.type in ("ref", "many"):
         yield from _ref(spec, resource_name, path, f)
+    if f.type == "many":
+        yield from _many(resource_name, path, f)
     if f.type == "decimal":
         yield from _decimal(path, f)
     bounds = [(f.min_length, f.max_length, "min_length", "max_length"), (f.ge, f.le, "ge", "le")]
@@ -328,7 +345,7 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
             f"{hint}resources: {', '.join(names)}",
         )
         return
-    if f.target == resource_name and not f.nullable:
+    if f.target == resource_name and f.type == "ref" and not f.nullable:
         yield Finding(
             (*path, "nullable"),
             f"`{resource_name}` cannot require a reference to itself: no first row could exist",
@@ -348,6 +365,31 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
             f"`{reverse}` cannot name the reverse collection: {problem[0]}",
             f"set `back_populates` to e.g. {problem[1]}",
         )
+
+
+_MANY_OPTIONS = {"type", "description", "target", "back_populates", "through", "renamed_from"}
+
+
+def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A many field is a link table, not a column: column options mean nothing for it."""
+    if f.target == resource_name:
+        yield Finding(
+            (*path, "target"),
+            f"`{resource_name}` cannot link to itself with a many field yet",
+            f"add a resource with two references to `{resource_name}` (e.g. a follow or a "
+            "membership) instead",
+        )
+    for option in sorted(f.model_fields_set - _MANY_OPTIONS - set(OPTION_TYPES)):
+        yield Finding(
+            (*path, option),
+            f"`{option}` does not apply to a many field (a link table, not a column)",
+            f"remove it; a many field takes: {', '.join(sorted(_MANY_OPTIONS - {'type'}))}",
+            at_key=True,
+        )
+    if f.through is not None:
+        issue = naming.table_problem(f.through)
+        if issue:
+            yield Finding((*path, "through"), f"`{f.through}`: {issue[0]}", f"use {issue[1]}")
 
 
 def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:
@@ -430,7 +472,7 @@ def _reverse_relations(spec: Spec) -> Iterator[Finding]:
     claimed: dict[tuple[str, str], str] = {}  # (target, collection) -> "Source.field"
     for source, resource in spec.resources.items():
         for name, f in resource.fields.items():
-            if f.type != "ref" or f.target is None or f.target not in spec.resources:
+            if f.type not in ("ref", "many") or f.target not in spec.resources:
                 continue
             reverse = f.reverse_name(source)
             taken = _attributes(spec.resources[f.target])
@@ -456,7 +498,8 @@ def _attributes(resource: ResourceSpec) -> dict[str, str]:
     if not any(f.primary_key for f in resource.fields.values()):
         taken["id"] = "the implicit primary key"
     for name, f in resource.fields.items():
-        taken[name] = f"the {'reference' if f.type == 'ref' else 'field'} `{name}`"
+        kind = {"ref": "reference", "many": "collection"}.get(f.type, "field")
+        taken[name] = f"the {kind} `{name}`"
         if f.type == "ref":
             taken[f"{name}_id"] = f"the column of the reference `{name}`"
     return taken

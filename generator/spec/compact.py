@@ -14,13 +14,14 @@ _POSITIONAL = {
     "decimal": ["precision", "scale"],
     "enum": ["values"],
     "ref": ["target"],
+    "many": ["target"],
 }
 _INT = re.compile(r"[-+]?\d+")
 _FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
 
 GRAMMAR = (
     "TYPE[:ARG...][:unique|:index|:pk|:readonly][?][=DEFAULT], e.g. `str:200:unique`, "
-    "`decimal:10:2`, `enum:draft|published=draft`, `ref:User:cascade`, `text?`"
+    "`decimal:10:2`, `enum:draft|published=draft`, `ref:User:cascade`, `many:Tag`, `text?`"
 )
 
 

@@ -25,6 +25,7 @@ FieldType = Literal[
     "bytes",
     "enum",
     "ref",
+    "many",
 ]
 OnDelete = Literal["cascade", "set null", "restrict", "no action"]
 Scalar = bool | int | float | str
@@ -40,7 +41,8 @@ def _expand_compact(value: Any) -> Any:
 
 
 class FieldSpec(_Strict):
-    """One column. Written as a mapping, or compactly as a string (see compact.GRAMMAR)."""
+    """One field: a column, a reference or a link to many. Written as a mapping, or compactly
+    as a string (see compact.GRAMMAR)."""
 
     type: FieldType
     description: str | None = None
@@ -68,10 +70,13 @@ class FieldSpec(_Strict):
         None, description="datetime (default true) and time (default false): timezone-aware."
     )
     values: list[str] | None = Field(None, min_length=1, description="enum: allowed values.")
-    target: str | None = Field(None, description="ref: the referenced resource.")
+    target: str | None = Field(None, description="ref, many: the referenced resource.")
     on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
     back_populates: str | None = Field(
-        None, description="ref: name of the one-to-many collection on the target."
+        None, description="ref, many: name of the collection on the target."
+    )
+    through: str | None = Field(
+        None, description="many: the association table; default: `<resource>_<field>`."
     )
     renamed_from: str | None = Field(
         None, description="The field's previous name: the migration renames, never drops."
@@ -91,21 +96,30 @@ class FieldSpec(_Strict):
         return self.precision or 12, self.scale if self.scale is not None else 2
 
     def reverse_name(self, source: str) -> str:
-        """ref: the one-to-many collection on the target, for a reference from `source`."""
+        """ref, many: the collection on the target, for a reference from `source`."""
         return self.back_populates or naming.plural(naming.snake(source))
+
+    def association_table(self, source: str, name: str) -> str:
+        """many: the table holding one row per linked pair."""
+        return self.through or f"{naming.snake(source)}_{name}"
 
 
 CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
 
 
-TIMESTAMP_FIELDS: dict[str, dict[str, Any]] = {
-    "created_at": {"type": "datetime", "server_default": "now", "read_only": True},
-    "updated_at": {
-        "type": "datetime",
-        "server_default": "now",
-        "onupdate": "now",
-        "read_only": True,
+# Mixins a resource opts into: each is shorthand for fields, expanded before validation.
+MIXIN_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
+    "timestamps": {
+        "created_at": {"type": "datetime", "server_default": "now", "read_only": True},
+        "updated_at": {
+            "type": "datetime",
+            "server_default": "now",
+            "onupdate": "now",
+            "read_only": True,
+        },
     },
+    "soft_delete": {"deleted_at": {"type": "datetime", "nullable": True, "read_only": True}},
+    "versioned": {"version": {"type": "int", "server_default": 1, "read_only": True}},
 }
 
 
@@ -119,6 +133,15 @@ class ResourceSpec(_Strict):
     timestamps: bool = Field(
         False, description="Add read-only `created_at` and `updated_at`, set by the database."
     )
+    soft_delete: bool = Field(
+        False,
+        description="Add `deleted_at`: deleting marks the row, queries skip it, restore clears it.",
+    )
+    versioned: bool = Field(
+        False,
+        description="Add `version` (optimistic locking): an update naming a stale version is "
+        "refused.",
+    )
     checks: dict[str, str] = Field(
         default_factory=dict, description="CHECK constraints: name -> SQL boolean expression."
     )
@@ -128,15 +151,18 @@ class ResourceSpec(_Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _timestamp_fields(cls, data: Any) -> Any:
-        """`timestamps: true` is shorthand for two fields; from here on they are fields."""
-        if not isinstance(data, dict) or data.get("timestamps") is not True:
+    def _mixin_fields(cls, data: Any) -> Any:
+        """Each mixin switched on is shorthand for its fields; from here on they are fields."""
+        if not isinstance(data, dict):
             return data
         fields = dict(data.get("fields") or {})
-        for name in TIMESTAMP_FIELDS:
-            if name in fields:
-                raise ValueError(f"`{name}` comes with `timestamps: true`; remove one of them")
-        fields.update(TIMESTAMP_FIELDS)
+        for mixin, added in MIXIN_FIELDS.items():
+            if data.get(mixin) is not True:
+                continue
+            for name in added:
+                if name in fields:
+                    raise ValueError(f"`{name}` comes with `{mixin}: true`; remove one of them")
+            fields.update(added)
         return {**data, "fields": fields}
 
     def table_name(self, name: str) -> str:

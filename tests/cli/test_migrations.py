@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, reported, tree
 
 STATE = ".persistgen/state.json"
+MANIFEST = ".persistgen/manifest.json"
 VERSIONS = "migrations/versions"
 INITIAL = f"{VERSIONS}/0001_initial_schema.py"
 SUBTITLE_REVISION = f"{VERSIONS}/0002_add_column_posts_subtitle.py"
@@ -350,3 +352,50 @@ def test_damaged_state_is_a_clear_error(cli: Invoke, blog: Path) -> None:
     assert result.exit_code == 2
     assert f"{STATE} is damaged" in result.stderr
     assert tree(blog) == before
+
+
+def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> None:
+    edit(
+        blog / "persistgen.yaml",
+        "  Comment:\n",
+        "  Tag:\n    fields:\n      name: str:40:unique\n\n  Comment:\n",
+    )
+    edit(
+        blog / "persistgen.yaml",
+        "      slug: str:220:unique\n",
+        "      slug: str:220:unique\n      tags: many:Tag\n",
+    )
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    assert "  create table tags\n  create table post_tags\n" in result.stdout
+    (name,) = revisions(blog) - {INITIAL}
+    revision = (blog / name).read_text("utf-8")
+    assert 'sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags"))' in revision
+    assert 'op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"])' in revision
+    downgrade = revision.partition("def downgrade")[2]
+    assert downgrade.index('op.drop_table("post_tags")') < downgrade.index('op.drop_table("tags")')
+    routes = (blog / "blog/api/post.py").read_text("utf-8")
+    assert '@router.put("/{key}/tags/{item}"' in routes
+    assert '@router.delete("/{key}/tags/{item}"' in routes
+
+
+def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
+    """0.1 wrote a table's primary key as one column name; it is read as a one-column key."""
+    state = json.loads((blog / STATE).read_text(encoding="utf-8"))
+    for table in state["tables"]:
+        table["primary_key"] = table["primary_key"][0]
+    text = json.dumps(state, indent=2) + "\n"
+    (blog / STATE).write_text(text, encoding="utf-8")
+    manifest = json.loads((blog / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][STATE] = hashlib.sha256(text.encode()).hexdigest()
+    (blog / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    add_subtitle(blog)
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
+    rewritten = json.loads((blog / STATE).read_text(encoding="utf-8"))
+    assert {tuple(t["primary_key"]) for t in rewritten["tables"]} == {("id",)}

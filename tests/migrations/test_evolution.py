@@ -1,4 +1,4 @@
-"""One project walks through fifteen spec revisions with rows in every table. Each generated
+"""One project walks through nineteen spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -171,6 +171,47 @@ STEPS += [
         destructive=True,
     ),
 ]
+CHECKED_BOOK = BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED)
+GENRE = "  Genre:\n    fields:\n      name: str:40:unique\n"
+GENRES = "      genres: {type: many, target: Genre, back_populates: books}\n"
+MIXINS = "    soft_delete: true\n    versioned: true\n"
+STEPS += [
+    Step(
+        HEAD + WRITER + GENRE + CHECKED_BOOK + FORMAT + EDITOR + GENRES,
+        ("create table genres", "create table book_genres"),
+    ),
+    Step(
+        HEAD
+        + WRITER
+        + GENRE
+        + CHECKED_BOOK.replace("  Book:\n", "  Book:\n" + MIXINS)
+        + FORMAT
+        + EDITOR
+        + GENRES,
+        ("add column books.deleted_at", "add column books.version"),
+    ),
+    Step(
+        HEAD
+        + WRITER
+        + GENRE
+        + CHECKED_BOOK.replace("  Book:\n", "  Book:\n    soft_delete: true\n")
+        + FORMAT
+        + EDITOR
+        + GENRES,
+        ("drop column books.version",),
+        destructive=True,
+    ),
+    Step(
+        HEAD
+        + WRITER
+        + GENRE
+        + CHECKED_BOOK.replace("  Book:\n", "  Book:\n    soft_delete: true\n")
+        + FORMAT
+        + EDITOR,
+        ("drop table book_genres",),
+        destructive=True,
+    ),
+]
 
 
 def alembic(project: Path, url: str, *args: str) -> str:
@@ -185,15 +226,28 @@ def alembic(project: Path, url: str, *args: str) -> str:
     return result.stdout + result.stderr
 
 
+# One row per resource, and one link between them in each association table.
 SEED = """
 import asyncio, itertools, sys
 from tests import factories
 from {package}.db.session import SessionFactory
+from {package}.models import Base
 factories._numbers = itertools.count(int(sys.argv[1]))
 async def main() -> None:
     async with SessionFactory() as session:
+        created = {{}}
         for name in sys.argv[2:]:
-            await getattr(factories, "create_" + name)(session)
+            row = await getattr(factories, "create_" + name)(session)
+            created[row.__table__.name] = row
+        mapped = {{mapper.local_table.name for mapper in Base.registry.mappers}}
+        for table in Base.metadata.sorted_tables:
+            if table.name not in mapped:
+                link = {{
+                    column.name: getattr(created[fk.column.table.name], fk.column.name)
+                    for column in table.columns
+                    for fk in column.foreign_keys
+                }}
+                await session.execute(table.insert().values(link))
         await session.commit()
 asyncio.run(main())
 """

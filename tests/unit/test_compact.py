@@ -102,7 +102,7 @@ def test_field_types_match_the_model() -> None:
 
 def test_grammar_examples_expand() -> None:
     examples = [part.split("`")[1] for part in GRAMMAR.split("e.g. ")[1].split(", ")]
-    assert len(examples) == 5
+    assert len(examples) == 6
     for example in examples:
         assert expand(example)["type"] in field_types()
 

@@ -74,9 +74,8 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = CustomerUpdate(email="email-updated")
-    response = await client.patch(
-        f"/customers/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
-    )
+    body = changes.model_dump(mode="json", exclude_unset=True)
+    response = await client.patch(f"/customers/{key}", json=body)
     assert response.status_code == 200, response.text
     assert response.json()["email"] == changes.model_dump(mode="json")["email"]
 

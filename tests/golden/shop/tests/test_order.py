@@ -8,7 +8,12 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.enums import OrderStatus
-from shop.repositories.base import MAX_PAGE_SIZE, InvalidQueryError, NotFoundError
+from shop.repositories.base import (
+    MAX_PAGE_SIZE,
+    InvalidQueryError,
+    NotFoundError,
+    StaleVersionError,
+)
 from shop.repositories.order import OrderRepository
 from shop.schemas.order import OrderUpdate
 from tests import factories
@@ -36,7 +41,9 @@ async def test_repository_crud(session: AsyncSession) -> None:
     assert await repository.count() == 1
     assert [item.id for item in await repository.list()] == [key]
 
-    changed = await repository.update(key, OrderUpdate(status=OrderStatus.CANCELLED))
+    changed = await repository.update(
+        key, OrderUpdate(status=OrderStatus.CANCELLED, version=created.version)
+    )
     await session.commit()
     assert changed.status == OrderStatus.CANCELLED
 
@@ -87,10 +94,12 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.status_code == 200
     assert response.json()["total"] == 1
 
-    changes = OrderUpdate(status=OrderStatus.CANCELLED)
-    response = await client.patch(
-        f"/orders/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    changes = OrderUpdate(
+        status=OrderStatus.CANCELLED, version=response.json()["items"][0]["version"]
     )
+    body = changes.model_dump(mode="json", exclude_unset=True)
+    body["version"] = changes.version
+    response = await client.patch(f"/orders/{key}", json=body)
     assert response.status_code == 200, response.text
     assert response.json()["status"] == changes.model_dump(mode="json")["status"]
 
@@ -121,3 +130,29 @@ async def test_on_delete_of_customer_id(client: AsyncClient, session: AsyncSessi
     response = await client.delete(f"/customers/{child.customer_id}")
     assert response.status_code == 409
     assert await OrderRepository(session).exists(child.id)
+
+
+async def test_stale_version_is_refused(client: AsyncClient, session: AsyncSession) -> None:
+    payload = factories.order_data(**await references(session)).model_dump(
+        mode="json", exclude_unset=True
+    )
+    created = (await client.post("/orders", json=payload)).json()
+    assert created["version"] == 1
+    key = created["id"]
+    changes = OrderUpdate(status=OrderStatus.CANCELLED, version=1)
+    body = {**changes.model_dump(mode="json", exclude_unset=True), "version": 1}
+
+    first = await client.patch(f"/orders/{key}", json=body)
+    assert first.status_code == 200, first.text
+    assert first.json()["version"] == 2
+    second = await client.patch(f"/orders/{key}", json=body)
+    assert second.status_code == 409
+    assert "version 2" in second.json()["detail"]
+    without_version = {k: v for k, v in body.items() if k != "version"}
+    assert (await client.patch(f"/orders/{key}", json=without_version)).status_code == 422
+
+    session.expire_all()
+    repository = OrderRepository(session)
+    with pytest.raises(StaleVersionError):
+        await repository.update(key, changes)
+    assert (await repository.get(key)).version == 2

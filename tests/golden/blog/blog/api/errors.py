@@ -11,6 +11,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 
 from blog.repositories.base import InvalidQueryError, NotFoundError
 
@@ -36,6 +37,14 @@ async def _conflict(_request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+async def _changed_meanwhile(_request: Request, _exc: Exception) -> JSONResponse:
+    # Another transaction updated or deleted the row between this one's read and write.
+    return JSONResponse(
+        {"detail": "the row was changed by another request; reload it and retry"},
+        status_code=409,
+    )
+
+
 async def _rejected_value(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "a value was not accepted by the database"}, status_code=422)
 
@@ -54,6 +63,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(InvalidQueryError, _invalid_query)
     app.add_exception_handler(IntegrityError, _conflict)
+    app.add_exception_handler(StaleDataError, _changed_meanwhile)
     app.add_exception_handler(DataError, _rejected_value)
     for error in UNAVAILABLE:
         app.add_exception_handler(error, _unavailable)

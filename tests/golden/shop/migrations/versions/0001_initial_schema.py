@@ -126,6 +126,7 @@ def upgrade() -> None:
         sa.Column("tracking_id", sa.Uuid(), nullable=True),
         sa.Column("local_pickup", sa.DateTime(), nullable=True),
         sa.Column("discount", sa.Numeric(precision=5, scale=2), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],

@@ -66,6 +66,7 @@ class Order(Base):
     tracking_id: Mapped[UUID | None] = mapped_column(Uuid())
     local_pickup: Mapped[dt.datetime | None] = mapped_column(DateTime())
     discount: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0.00"))
+    version: Mapped[int] = mapped_column(Integer(), server_default="1")
     customer: Mapped[Customer] = relationship(
         back_populates="orders", foreign_keys=[customer_id], lazy="raise"
     )
@@ -75,3 +76,5 @@ class Order(Base):
         lazy="raise",
         passive_deletes="all",
     )
+
+    __mapper_args__ = {"version_id_col": version}

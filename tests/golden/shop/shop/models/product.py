@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 class Product(Base):
     __tablename__ = "products"
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
-    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True
@@ -68,3 +67,5 @@ class Product(Base):
         lazy="raise",
         passive_deletes="all",
     )
+
+    __mapper_args__ = {"eager_defaults": True}

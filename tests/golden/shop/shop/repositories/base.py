@@ -34,6 +34,23 @@ class InvalidQueryError(ValueError):
     """A page size or sort key outside what the repository allows."""
 
 
+class StaleVersionError(Exception):
+    """An update named a version the row has moved past: someone else changed it first."""
+
+    def __init__(self, resource: str, key: object, expected: int, current: int) -> None:
+        super().__init__(
+            f"{resource} {key!r} is at version {current}, not {expected}; reload it and retry"
+        )
+        self.current = current
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    if offset < 0:
+        raise InvalidQueryError("offset cannot be negative")
+
+
 class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
     model: ClassVar[type[Any]]
     # Sort keys a caller may use; anything else is refused rather than passed to SQL.
@@ -90,21 +107,20 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         self, *, limit: int = DEFAULT_PAGE_SIZE, offset: int = 0, sort: str | None = None
     ) -> Sequence[ModelT]:
         """One page, ordered by `sort` (a sortable name, `-name` for descending)."""
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
-        if offset < 0:
-            raise InvalidQueryError("offset cannot be negative")
-        statement = self._ordered(select(self.model), sort).limit(limit).offset(offset)
-        result = await self.session.scalars(statement)
+        _check_page(limit, offset)
+        statement = select(self.model).where(*self._visible())
+        result = await self.session.scalars(
+            self._ordered(statement, sort).limit(limit).offset(offset)
+        )
         return result.all()
 
     async def count(self) -> int:
-        total = await self.session.scalar(select(func.count()).select_from(self.model))
-        return total or 0
+        statement = select(func.count()).select_from(self.model).where(*self._visible())
+        return await self.session.scalar(statement) or 0
 
     async def exists(self, key: KeyT) -> bool:
-        found = await self.session.scalar(select(exists().where(self._key_column == key)))
-        return bool(found)
+        condition = exists().where(self._key_column == key, *self._visible())
+        return bool(await self.session.scalar(select(condition)))
 
     async def update(self, key: KeyT, data: UpdateT) -> ModelT:
         """Apply only the fields the caller set."""
@@ -118,6 +134,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         instance = await self.get(key)
         await self.session.delete(instance)
         await self.session.flush()
+
+    def _visible(self) -> tuple[ColumnElement[bool], ...]:
+        """What every read adds to its WHERE clause; nothing, unless a subclass hides rows."""
+        return ()
 
     def _ordered(self, statement: Select[Any], sort: str | None) -> Select[Any]:
         if sort is None:

@@ -4,7 +4,7 @@
 from typing import Literal
 
 from shop.models.order import Order
-from shop.repositories.base import Repository
+from shop.repositories.base import Repository, StaleVersionError
 from shop.schemas.order import OrderCreate, OrderUpdate
 
 OrderSort = Literal[
@@ -26,6 +26,8 @@ OrderSort = Literal[
     "-local_pickup",
     "discount",
     "-discount",
+    "version",
+    "-version",
 ]
 
 
@@ -41,4 +43,12 @@ class OrderRepositoryBase(Repository[Order, OrderCreate, OrderUpdate, int]):
         "tracking_id": Order.tracking_id,
         "local_pickup": Order.local_pickup,
         "discount": Order.discount,
+        "version": Order.version,
     }
+
+    async def update(self, key: int, data: OrderUpdate) -> Order:
+        """Refuse the change if the row has moved past the version the caller read."""
+        instance = await self.get(key)
+        if instance.version != data.version:
+            raise StaleVersionError(self.model.__name__, key, data.version, instance.version)
+        return await super().update(key, data)

@@ -24,8 +24,11 @@ class OrderCreateBase(WriteModel):
 
 
 class OrderUpdateBase(WriteModel):
-    """Every field is optional: only the fields sent are changed."""
+    """Every field but `version` is optional: only the fields sent are changed."""
 
+    version: int = Field(
+        ge=1, exclude=True, description="The version read; the update is refused if it is stale."
+    )
     customer_id: UUID | None = None
     status: OrderStatus | None = None
     rating: OrderRating | None = None
@@ -47,3 +50,4 @@ class OrderReadBase(ReadModel):
     tracking_id: UUID | None
     local_pickup: dt.datetime | None
     discount: Decimal
+    version: int
