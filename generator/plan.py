@@ -144,8 +144,15 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             _column(spec, package, name, table, field_name, field, model_imports, schema_imports)
         )
     pk = next(c for c in columns if c.primary_key)
+    by_column = {c.name: c for c in columns}
+    composite_uniques = [_column_names(resource, names) for names in resource.unique]
+    composite_indexes = [_column_names(resource, names) for names in resource.index]
     if resource.checks:
         model_imports.add("sqlalchemy:CheckConstraint")
+    if composite_uniques:
+        model_imports.add("sqlalchemy:UniqueConstraint")
+    if composite_indexes:
+        model_imports.add("sqlalchemy:Index")
     if resource.versioned or any(c.constrained and (c.in_create or c.in_update) for c in columns):
         schema_imports.add("pydantic:Field")
     links = tuple(_links(spec, name, resource, model_imports))
@@ -168,8 +175,13 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         route=table.replace("_", "-"),
         label=naming.snake(name).replace("_", " "),
         description=resource.description or "",
-        table_args=tuple(
-            f"CheckConstraint({sql!r}, name={name!r})" for name, sql in resource.checks.items()
+        table_args=(
+            *(f"UniqueConstraint({', '.join(map(repr, on))})" for on in composite_uniques),
+            *(
+                f"Index({name!r}, {', '.join(map(repr, on))})"
+                for name, on in _named("ix", table, composite_indexes)
+            ),
+            *(f"CheckConstraint({sql!r}, name={name!r})" for name, sql in resource.checks.items()),
         ),
         mapper_args=_mapper_args(resource),
         soft_delete=resource.soft_delete,
@@ -187,13 +199,20 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             columns=tuple(c.db for c in columns),
             primary_key=(pk.name,),
             pk_name=f"pk_{table}",
-            uniques=tuple((f"uq_{table}_{c.name}", c.name) for c in columns if c.unique),
-            indexes=tuple((f"ix_{table}_{c.name}", c.name) for c in columns if c.index),
+            uniques=_named(
+                "uq", table, [*((c.name,) for c in columns if c.unique), *composite_uniques]
+            ),
+            indexes=_named(
+                "ix", table, [*((c.name,) for c in columns if c.index), *composite_indexes]
+            ),
             foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
             checks=tuple((f"ck_{table}_{name}", sql) for name, sql in resource.checks.items()),
         ),
         previous_name=resource.renamed_from,
-        conflict_testable=any(c.unique and c.in_create for c in columns),
+        conflict_testable=any(
+            all(by_column[name].in_create for name in on)
+            for on in [*((c.name,) for c in columns if c.unique), *composite_uniques]
+        ),
         sort_keys=sort_keys,
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
         create_non_nullable=tuple(c.name for c in columns if c.in_create and not c.nullable),
@@ -221,6 +240,21 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             + [i for link in links for i in _link_api_imports(spec, package, link)]
         ),
     )
+
+
+def _column_names(resource: ResourceSpec, fields: list[str]) -> tuple[str, ...]:
+    """Field names as column names: a reference `author` is the column `author_id`."""
+    return tuple(
+        f"{name}_id" if name in resource.fields and resource.fields[name].type == "ref" else name
+        for name in fields
+    )
+
+
+def _named(
+    kind: str, table: str, groups: Iterable[tuple[str, ...]]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Constraint or index names as the project's naming convention (db/base.py) makes them."""
+    return tuple((f"{kind}_{table}_{'_'.join(columns)}", columns) for columns in groups)
 
 
 def _mapper_args(resource: ResourceSpec) -> str:
@@ -286,7 +320,7 @@ def _links(
                 primary_key=(owner.column, item.column),
                 pk_name=f"pk_{table}",
                 uniques=(),
-                indexes=((f"ix_{table}_{item.column}", item.column),),
+                indexes=_named("ix", table, [(item.column,)]),
                 foreign_keys=(owner, item),
             ),
         )

@@ -49,8 +49,8 @@ class DbTable:
     columns: tuple[DbColumn, ...]
     primary_key: tuple[str, ...]
     pk_name: str
-    uniques: tuple[tuple[str, str], ...]  # (constraint name, column)
-    indexes: tuple[tuple[str, str], ...]  # (index name, column)
+    uniques: tuple[tuple[str, tuple[str, ...]], ...]  # (constraint name, columns)
+    indexes: tuple[tuple[str, tuple[str, ...]], ...]  # (index name, columns)
     foreign_keys: tuple[ForeignKeyModel, ...]
     checks: tuple[tuple[str, str], ...] = ()  # (constraint name, SQL expression)
 

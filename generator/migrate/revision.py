@@ -158,9 +158,9 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
     return replace(
         table,
         columns=tuple(replace(c, name=new(c.name)) for c in table.columns),
-        primary_key=tuple(new(c) for c in table.primary_key),
-        uniques=tuple((n, new(c)) for n, c in table.uniques),
-        indexes=tuple((n, new(c)) for n, c in table.indexes),
+        primary_key=tuple(map(new, table.primary_key)),
+        uniques=tuple((n, tuple(map(new, on))) for n, on in table.uniques),
+        indexes=tuple((n, tuple(map(new, on))) for n, on in table.indexes),
         foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
     )
 
@@ -171,15 +171,15 @@ def _create_table(table: DbTable, out: Steps) -> None:
     out.lines += [f"    {column_code(c)}," for c in table.columns]
     for fk in table.foreign_keys:
         out.lines.append(f"    {_fk_constraint(fk)},")
-    key = ", ".join(repr(c) for c in table.primary_key)
+    key = _listed(table.primary_key)
     out.lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
     for name, on in table.uniques:
-        out.lines.append(f"    sa.UniqueConstraint({on!r}, name=op.f({name!r})),")
+        out.lines.append(f"    sa.UniqueConstraint({_listed(on)}, name=op.f({name!r})),")
     for name, sql in table.checks:
         out.lines.append(f"    sa.CheckConstraint({sql!r}, name=op.f({name!r})),")
     out.lines.append(")")
     for name, on in table.indexes:
-        out.lines.append(f"op.create_index(op.f({name!r}), {table.name!r}, [{on!r}])")
+        out.lines.append(f"op.create_index(op.f({name!r}), {table.name!r}, [{_listed(on)}])")
     out.summary.append(f"create table {table.name}")
 
 
@@ -235,11 +235,11 @@ def _alter_table(
             out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
     for name, on in new.uniques:
         if (name, on) not in old.uniques:
-            after.append(f"batch_op.create_unique_constraint(op.f({name!r}), [{on!r}])")
+            after.append(f"batch_op.create_unique_constraint(op.f({name!r}), [{_listed(on)}])")
             out.summary.append(f"add unique constraint {name}")
     for name, on in new.indexes:
         if (name, on) not in old.indexes:
-            after.append(f"batch_op.create_index(op.f({name!r}), [{on!r}])")
+            after.append(f"batch_op.create_index(op.f({name!r}), [{_listed(on)}])")
             out.summary.append(f"add index {name}")
     for name, fk in new_fks.items():
         if old_fks.get(name) != fk:
@@ -349,6 +349,10 @@ def _rename_pk(table: str, old: str, new: str) -> str:
         'if op.get_bind().dialect.name == "postgresql":\n'
         f'    op.execute(\'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"\')'
     )
+
+
+def _listed(columns: tuple[str, ...]) -> str:
+    return ", ".join(map(repr, columns))
 
 
 def column_code(column: DbColumn, *, nullable: bool | None = None) -> str:

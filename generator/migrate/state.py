@@ -38,11 +38,20 @@ def read_state(root: Path) -> SchemaState:
 
 
 def _upgrade(data: object) -> object:
-    """State files of persistgen 0.1 name a table's primary key as one column, not a list."""
-    if isinstance(data, dict):
-        for table in data.get("tables") or ():
-            if isinstance(table, dict) and isinstance(table.get("primary_key"), str):
-                table["primary_key"] = [table["primary_key"]]
+    """State files of persistgen 0.1 name one column where keys, uniques and indexes now list
+    them."""
+    if not isinstance(data, dict):
+        return data
+    for table in data.get("tables") or ():
+        if not isinstance(table, dict):
+            continue
+        if isinstance(table.get("primary_key"), str):
+            table["primary_key"] = [table["primary_key"]]
+        for kind in ("uniques", "indexes"):
+            table[kind] = [
+                [name, [on]] if isinstance(on, str) else [name, on]
+                for name, on in table.get(kind) or ()
+            ]
     return data
 
 

@@ -157,6 +157,7 @@ def _resources(spec: Spec) -> Iterator[Finding]:
         modules[module] = name
         yield from _fields(spec, name, resource)
         yield from _checks(name, resource)
+        yield from _composites(name, resource)
     for name, resource in spec.resources.items():
         for field_name, f in resource.fields.items():
             if f.type != "many":
@@ -182,6 +183,29 @@ def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
             )
         if not expression.strip():
             yield Finding(path, "the check has no SQL expression", "write e.g. `price >= 0`")
+
+
+def _composites(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """`unique` and `index` on a resource list fields that must exist and be columns."""
+    for option in ("unique", "index"):
+        for number, names in enumerate(getattr(resource, option)):
+            path: SpecPath = ("resources", resource_name, option, number)
+            if len(names) < 2 or len(set(names)) < len(names):
+                yield Finding(
+                    path,
+                    f"a resource's `{option}` lists two or more different fields",
+                    f"for one field, set `{option}: true` on the field itself",
+                )
+            for position, name in enumerate(names):
+                field = resource.fields.get(name)
+                implicit_key = name == "id" and "id" not in resource.fields
+                if (field is None and not implicit_key) or (field and field.type == "many"):
+                    columns = [n for n, f in resource.fields.items() if f.type != "many"]
+                    yield Finding(
+                        (*path, position),
+                        f"`{name}` is not a column of `{resource_name}`",
+                        f"list fields of `{resource_name}`: {', '.join(columns)}",
+                    )
 
 
 def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:

@@ -145,6 +145,13 @@ class ResourceSpec(_Strict):
     checks: dict[str, str] = Field(
         default_factory=dict, description="CHECK constraints: name -> SQL boolean expression."
     )
+    unique: list[list[str]] = Field(
+        default_factory=list,
+        description="Unique constraints over several fields, e.g. `[[organisation, user]]`.",
+    )
+    index: list[list[str]] = Field(
+        default_factory=list, description="Indexes over several fields, e.g. `[[project, status]]`."
+    )
     renamed_from: str | None = Field(
         None, description="The resource's previous name: the migration renames, never recreates."
     )

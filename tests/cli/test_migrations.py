@@ -382,10 +382,12 @@ def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> Non
 
 
 def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
-    """0.1 wrote a table's primary key as one column name; it is read as a one-column key."""
+    """0.1 wrote one column name where keys, uniques and indexes now list columns."""
     state = json.loads((blog / STATE).read_text(encoding="utf-8"))
     for table in state["tables"]:
         table["primary_key"] = table["primary_key"][0]
+        for kind in ("uniques", "indexes"):
+            table[kind] = [[name, columns[0]] for name, columns in table[kind]]
     text = json.dumps(state, indent=2) + "\n"
     (blog / STATE).write_text(text, encoding="utf-8")
     manifest = json.loads((blog / MANIFEST).read_text(encoding="utf-8"))
@@ -399,3 +401,7 @@ def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
     assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
     rewritten = json.loads((blog / STATE).read_text(encoding="utf-8"))
     assert {tuple(t["primary_key"]) for t in rewritten["tables"]} == {("id",)}
+    assert [u for t in rewritten["tables"] for u in t["uniques"]] == [
+        ["uq_users_email", ["email"]],
+        ["uq_posts_slug", ["slug"]],
+    ]

@@ -171,14 +171,14 @@ STEPS += [
         destructive=True,
     ),
 ]
-CHECKED_BOOK = BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED)
+CHECKED_BOOK = BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED + "    index: [[author, format]]\n")
 GENRE = "  Genre:\n    fields:\n      name: str:40:unique\n"
 GENRES = "      genres: {type: many, target: Genre, back_populates: books}\n"
 MIXINS = "    soft_delete: true\n    versioned: true\n"
 STEPS += [
     Step(
         HEAD + WRITER + GENRE + CHECKED_BOOK + FORMAT + EDITOR + GENRES,
-        ("create table genres", "create table book_genres"),
+        ("create table genres", "create table book_genres", "add index ix_books_author_id_format"),
     ),
     Step(
         HEAD

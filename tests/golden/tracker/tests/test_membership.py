@@ -119,6 +119,20 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.post("/memberships", json={**payload, "id": 1})).status_code == 422
 
 
+async def test_duplicate_is_a_conflict_without_sql(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    payload = factories.membership_data(**await references(session)).model_dump(
+        mode="json", exclude_unset=True
+    )
+    assert (await client.post("/memberships", json=payload)).status_code == 201
+
+    response = await client.post("/memberships", json=payload)
+    assert response.status_code == 409
+    assert "INSERT" not in response.text.upper()
+    assert "memberships" not in response.text
+
+
 async def test_on_delete_of_organisation_id(client: AsyncClient, session: AsyncSession) -> None:
     child = await factories.create_membership(session)
     await session.commit()

@@ -99,6 +99,9 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
+        sa.UniqueConstraint(
+            "organisation_id", "user_id", name=op.f("uq_memberships_organisation_id_user_id")
+        ),
     )
     op.create_index(op.f("ix_memberships_organisation_id"), "memberships", ["organisation_id"])
     op.create_index(op.f("ix_memberships_user_id"), "memberships", ["user_id"])
@@ -224,6 +227,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_issues_status"), "issues", ["status"])
     op.create_index(op.f("ix_issues_assignee_id"), "issues", ["assignee_id"])
     op.create_index(op.f("ix_issues_reviewer_id"), "issues", ["reviewer_id"])
+    op.create_index(op.f("ix_issues_project_id_status"), "issues", ["project_id", "status"])
     op.create_table(
         "comments",
         sa.Column(

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     String,
     Table,
@@ -59,6 +60,7 @@ issue_watchers = Table(
 
 class Issue(Base):
     __tablename__ = "issues"
+    __table_args__ = (Index("ix_issues_project_id_status", "project_id", "status"),)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True
