@@ -297,9 +297,11 @@ def _links(
         model_imports |= {"sqlalchemy:Column", "sqlalchemy:ForeignKey", "sqlalchemy:Table"}
         model_imports.update(i for _, info, _ in ends for i in info.orm_imports)
         target_pk = _pk_spec(spec, target)
+        previous = f"{resource.renamed_from or name}.{field.renamed_from or field_name}"
         yield LinkModel(
             name=field_name,
             table=table,
+            variable=f"{table}_table",
             owner_column=owner.column,
             item_column=item.column,
             table_code=f"Table({table!r}, Base.metadata, {columns})",
@@ -313,6 +315,7 @@ def _links(
             if spec.resources[target].soft_delete
             else None,
             missing_key=_missing_key(target_pk),
+            previous=previous if previous != f"{name}.{field_name}" else None,
             db=DbTable(
                 name=table,
                 resource=f"{name}.{field_name}",
@@ -415,7 +418,7 @@ def _relations(
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
     for field_name, field in resource.fields.items():
         if field.type == "many" and field.target is not None:
-            args = f"secondary={field.association_table(name, field_name)}, "
+            args = f"secondary={field.association_table(name, field_name)}_table, "
             reverse = field.reverse_name(name)
             relations.append(_many_relation(field_name, field.target, args, reverse))
             type_checking.add(f"{package}.models.{naming.snake(field.target)}:{field.target}")

@@ -94,7 +94,8 @@ class LinkModel:
     """A many-to-many field: its association table, and the repository methods and routes."""
 
     name: str  # the collection on the owner, e.g. `tags`
-    table: str  # the association table, also the name of its `Table` in the owner's module
+    table: str  # the association table
+    variable: str  # its `Table` in the owner's module (suffixed: it must not shadow an import)
     owner_column: str  # e.g. `post_id`
     item_column: str  # e.g. `tag_id`
     table_code: str  # the `Table(...)` call
@@ -106,6 +107,7 @@ class LinkModel:
     target_key_annotation: str  # the target's key as a path parameter
     target_live: str | None  # the criterion that skips soft-deleted targets
     missing_key: str  # a target key no row has, for tests
+    previous: str | None  # `Owner.field` before a declared rename of either, as in DbTable.resource
     db: DbTable
 
 

@@ -108,4 +108,6 @@ def _slug(text: str) -> str:
 
 def _field_path(column: str) -> str:
     resource, _, name = column.partition(".")
+    if "." in name:  # a column of the association table of the many field `Owner.field`
+        return f"resources.{resource}.fields.{name.partition('.')[0]}"
     return f"resources.{resource}.fields.{name.removesuffix('_id')}.backfill"

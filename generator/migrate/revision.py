@@ -73,6 +73,18 @@ def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
             previous = column.previous_name
             if previous in old_columns and column.db.name not in old_columns:
                 columns.setdefault(resource.db.name, {})[previous] = column.db.name
+        for link in resource.links:
+            # A link follows its owner, its field and its target: its columns are matched by
+            # position in the key (owner, item), whatever renames changed their names.
+            was = by_resource.get(link.previous or "") or by_resource.get(link.db.resource)
+            if was is None:
+                continue
+            if link.db.name != was.name and link.db.name not in old_names:
+                tables[was.name] = link.db.name
+            moved = zip(was.primary_key, link.db.primary_key, strict=True)
+            renamed = {old: new for old, new in moved if old != new}
+            if renamed:
+                columns[link.db.name] = renamed
     return Renames(tables, columns)
 
 

@@ -29,7 +29,7 @@ def read_state(root: Path) -> SchemaState:
         return SchemaState()
     try:
         return _ADAPTER.validate_python(_upgrade(json.loads(path.read_bytes())))
-    except (ValueError, ValidationError):
+    except (ValueError, TypeError, ValidationError):
         raise fail(
             f"{STATE_FILE} is damaged",
             "restore it from version control; it records the schema the migrations build",

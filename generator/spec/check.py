@@ -353,8 +353,8 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
     if f.target is None:
         yield Finding(
             (*path, "target"),
-            "a ref field needs a `target` resource",
-            "add e.g. `target: User`, or write `ref:User`",
+            f"a {f.type} field needs a `target` resource",
+            f"add e.g. `target: User`, or write `{f.type}:User`",
         )
         return
     target = spec.resources.get(f.target)
@@ -410,10 +410,12 @@ def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]
             f"remove it; a many field takes: {', '.join(sorted(_MANY_OPTIONS - {'type'}))}",
             at_key=True,
         )
-    if f.through is not None:
-        issue = naming.table_problem(f.through)
-        if issue:
-            yield Finding((*path, "through"), f"`{f.through}`: {issue[0]}", f"use {issue[1]}")
+    table = f.association_table(resource_name, str(path[-1]))
+    issue = naming.table_problem(table)
+    if issue:
+        at = (*path, "through") if f.through else path
+        hint = f"use {issue[1]}" if f.through else f"set `through` to a shorter name, {issue[1]}"
+        yield Finding(at, f"the link table `{table}`: {issue[0]}", hint, at_key=not f.through)
 
 
 def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:

@@ -1,4 +1,4 @@
-"""One project walks through nineteen spec revisions with rows in every table. Each generated
+"""One project walks through twenty spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -175,6 +175,11 @@ CHECKED_BOOK = BOOK2.replace("  Book:\n", "  Book:\n" + CHECKED + "    index: [[
 GENRE = "  Genre:\n    fields:\n      name: str:40:unique\n"
 GENRES = "      genres: {type: many, target: Genre, back_populates: books}\n"
 MIXINS = "    soft_delete: true\n    versioned: true\n"
+CATEGORY = "  Category:\n    renamed_from: Genre\n    fields:\n      name: str:40:unique\n"
+CATEGORIES = (
+    "      categories: {type: many, target: Category, back_populates: books,"
+    " renamed_from: genres}\n"
+)
 STEPS += [
     Step(
         HEAD + WRITER + GENRE + CHECKED_BOOK + FORMAT + EDITOR + GENRES,
@@ -193,22 +198,38 @@ STEPS += [
     Step(
         HEAD
         + WRITER
-        + GENRE
+        + CATEGORY
+        + CHECKED_BOOK.replace("  Book:\n", "  Book:\n" + MIXINS)
+        + FORMAT
+        + EDITOR
+        + CATEGORIES,
+        (
+            "rename table genres to categories",
+            "rename table book_genres to book_categories",
+            "rename column book_categories.genre_id to category_id",
+        ),
+        tables={"genres": "categories", "book_genres": "book_categories"},
+        columns={"book_categories": {"genre_id": "category_id"}},
+    ),
+    Step(
+        HEAD
+        + WRITER
+        + CATEGORY
         + CHECKED_BOOK.replace("  Book:\n", "  Book:\n    soft_delete: true\n")
         + FORMAT
         + EDITOR
-        + GENRES,
+        + CATEGORIES,
         ("drop column books.version",),
         destructive=True,
     ),
     Step(
         HEAD
         + WRITER
-        + GENRE
+        + CATEGORY
         + CHECKED_BOOK.replace("  Book:\n", "  Book:\n    soft_delete: true\n")
         + FORMAT
         + EDITOR,
-        ("drop table book_genres",),
+        ("drop table book_categories",),
         destructive=True,
     ),
 ]

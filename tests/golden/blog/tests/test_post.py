@@ -88,8 +88,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = PostUpdate(title="title-updated")
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/posts/{key}", json=body)
+    response = await client.patch(
+        f"/posts/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["title"] == changes.model_dump(mode="json")["title"]
 

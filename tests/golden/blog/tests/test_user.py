@@ -74,8 +74,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = UserUpdate(email="email-updated")
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/users/{key}", json=body)
+    response = await client.patch(
+        f"/users/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["email"] == changes.model_dump(mode="json")["email"]
 

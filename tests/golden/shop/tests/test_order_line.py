@@ -88,8 +88,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = OrderLineUpdate(quantity=1000)
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/order-lines/{key}", json=body)
+    response = await client.patch(
+        f"/order-lines/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["quantity"] == changes.model_dump(mode="json")["quantity"]
 

@@ -87,8 +87,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = ProductUpdate(sku="sku-updated")
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/products/{key}", json=body)
+    response = await client.patch(
+        f"/products/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["sku"] == changes.model_dump(mode="json")["sku"]
 

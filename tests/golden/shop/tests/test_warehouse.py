@@ -74,8 +74,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = WarehouseUpdate(city="city-updated")
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/warehouses/{key}", json=body)
+    response = await client.patch(
+        f"/warehouses/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["city"] == changes.model_dump(mode="json")["city"]
 

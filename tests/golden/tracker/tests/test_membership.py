@@ -89,8 +89,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = MembershipUpdate(role=MembershipRole.GUEST)
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/memberships/{key}", json=body)
+    response = await client.patch(
+        f"/memberships/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["role"] == changes.model_dump(mode="json")["role"]
 

@@ -87,8 +87,9 @@ async def test_http_crud(client: AsyncClient, session: AsyncSession) -> None:
     assert response.json()["total"] == 1
 
     changes = ProjectUpdate(key="keyupdated")
-    body = changes.model_dump(mode="json", exclude_unset=True)
-    response = await client.patch(f"/projects/{key}", json=body)
+    response = await client.patch(
+        f"/projects/{key}", json=changes.model_dump(mode="json", exclude_unset=True)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["key"] == changes.model_dump(mode="json")["key"]
 

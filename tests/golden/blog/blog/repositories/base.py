@@ -115,7 +115,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
     async def update(self, key: KeyT, data: UpdateT) -> ModelT:
         """Apply only the fields the caller set."""
         instance = await self.get(key)
-        for name, value in data.model_dump(exclude_unset=True).items():
+        for name, value in data.model_dump(
+            exclude_unset=True, exclude=set(data.preconditions)
+        ).items():
             setattr(instance, name, value)
         await self.session.flush()
         return instance

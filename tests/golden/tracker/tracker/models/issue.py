@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tracker.models.project import Project
     from tracker.models.user import User
 
-issue_labels = Table(
+issue_labels_table = Table(
     "issue_labels",
     Base.metadata,
     Column("issue_id", BigInteger(), ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
@@ -44,7 +44,7 @@ issue_labels = Table(
     ),
 )
 
-issue_watchers = Table(
+issue_watchers_table = Table(
     "issue_watchers",
     Base.metadata,
     Column("issue_id", BigInteger(), ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
@@ -127,10 +127,10 @@ class Issue(Base):
         back_populates="issue", foreign_keys="Comment.issue_id", lazy="raise", passive_deletes="all"
     )
     labels: Mapped[list[Label]] = relationship(
-        secondary=issue_labels, back_populates="issues", lazy="raise", passive_deletes=True
+        secondary=issue_labels_table, back_populates="issues", lazy="raise", passive_deletes=True
     )
     watchers: Mapped[list[User]] = relationship(
-        secondary=issue_watchers,
+        secondary=issue_watchers_table,
         back_populates="watched_issues",
         lazy="raise",
         passive_deletes=True,

@@ -8,7 +8,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, Select, delete, exists, func, insert, inspect, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Select,
+    Table,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -126,7 +138,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
     async def update(self, key: KeyT, data: UpdateT) -> ModelT:
         """Apply only the fields the caller set."""
         instance = await self.get(key)
-        for name, value in data.model_dump(exclude_unset=True).items():
+        for name, value in data.model_dump(
+            exclude_unset=True, exclude=set(data.preconditions)
+        ).items():
             setattr(instance, name, value)
         await self.session.flush()
         return instance
@@ -139,6 +153,12 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
     def _visible(self) -> tuple[ColumnElement[bool], ...]:
         """What every read adds to its WHERE clause; nothing, unless a subclass hides rows."""
         return ()
+
+    def _insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """An INSERT that can take ON CONFLICT clauses, in the session's SQL dialect."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
 
     async def _link(
         self,
@@ -159,10 +179,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         missing = [value for value in wanted if value not in found]
         if missing:
             raise NotFoundError(model.__name__, missing[0])
-        linked = set(await self.session.scalars(select(item).where(owner == key, item.in_(wanted))))
-        rows = [{owner.name: key, item.name: value} for value in wanted if value not in linked]
-        if rows:
-            await self.session.execute(insert(owner.table), rows)
+        rows = [{owner.name: key, item.name: value} for value in wanted]
+        # Two requests linking the same pair at once both succeed: the second adds nothing.
+        await self.session.execute(self._insert(owner.table).on_conflict_do_nothing(), rows)
 
     async def _unlink(
         self, key: KeyT, owner: Column[Any], item: Column[Any], items: Iterable[Any]

@@ -19,6 +19,8 @@ class WriteModel(BaseModel):
 
     # Columns that may be left out but never set to null.
     non_nullable: ClassVar[frozenset[str]] = frozenset()
+    # Fields that state what the client expects (e.g. `version`); checked, never written.
+    preconditions: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
     def _refuse_explicit_null(self) -> Self:

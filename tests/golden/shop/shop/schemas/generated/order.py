@@ -26,9 +26,7 @@ class OrderCreateBase(WriteModel):
 class OrderUpdateBase(WriteModel):
     """Every field but `version` is optional: only the fields sent are changed."""
 
-    version: int = Field(
-        ge=1, exclude=True, description="The version read; the update is refused if it is stale."
-    )
+    version: int = Field(ge=1, description="The version read; the update is refused if stale.")
     customer_id: UUID | None = None
     status: OrderStatus | None = None
     rating: OrderRating | None = None
@@ -38,6 +36,7 @@ class OrderUpdateBase(WriteModel):
     discount: Decimal | None = Field(default=None, max_digits=5, decimal_places=2)
 
     non_nullable = frozenset({"customer_id", "status", "discount"})
+    preconditions = frozenset({"version"})
 
 
 class OrderReadBase(ReadModel):

@@ -4,7 +4,7 @@
 from collections.abc import Sequence
 from typing import Literal
 
-from tracker.models.issue import Issue, issue_labels, issue_watchers
+from tracker.models.issue import Issue, issue_labels_table, issue_watchers_table
 from tracker.models.label import Label
 from tracker.models.user import User
 from tracker.repositories.base import DEFAULT_PAGE_SIZE, SoftDeleteRepository, StaleVersionError
@@ -66,31 +66,42 @@ class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, 
         return await super().update(key, data)
 
     async def add_labels(self, key: int, items: Sequence[int]) -> None:
-        await self._link(key, issue_labels.c.issue_id, issue_labels.c.label_id, Label, items)
+        await self._link(
+            key, issue_labels_table.c.issue_id, issue_labels_table.c.label_id, Label, items
+        )
 
     async def remove_labels(self, key: int, items: Sequence[int]) -> None:
-        await self._unlink(key, issue_labels.c.issue_id, issue_labels.c.label_id, items)
+        await self._unlink(key, issue_labels_table.c.issue_id, issue_labels_table.c.label_id, items)
 
     async def list_labels(
         self, key: int, *, limit: int = DEFAULT_PAGE_SIZE, offset: int = 0
     ) -> Sequence[Label]:
         return await self._linked(
-            key, issue_labels.c.issue_id, issue_labels.c.label_id, Label, limit=limit, offset=offset
+            key,
+            issue_labels_table.c.issue_id,
+            issue_labels_table.c.label_id,
+            Label,
+            limit=limit,
+            offset=offset,
         )
 
     async def add_watchers(self, key: int, items: Sequence[int]) -> None:
-        await self._link(key, issue_watchers.c.issue_id, issue_watchers.c.user_id, User, items)
+        await self._link(
+            key, issue_watchers_table.c.issue_id, issue_watchers_table.c.user_id, User, items
+        )
 
     async def remove_watchers(self, key: int, items: Sequence[int]) -> None:
-        await self._unlink(key, issue_watchers.c.issue_id, issue_watchers.c.user_id, items)
+        await self._unlink(
+            key, issue_watchers_table.c.issue_id, issue_watchers_table.c.user_id, items
+        )
 
     async def list_watchers(
         self, key: int, *, limit: int = DEFAULT_PAGE_SIZE, offset: int = 0
     ) -> Sequence[User]:
         return await self._linked(
             key,
-            issue_watchers.c.issue_id,
-            issue_watchers.c.user_id,
+            issue_watchers_table.c.issue_id,
+            issue_watchers_table.c.user_id,
             User,
             limit=limit,
             offset=offset,

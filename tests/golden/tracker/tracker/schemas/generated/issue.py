@@ -25,9 +25,7 @@ class IssueCreateBase(WriteModel):
 class IssueUpdateBase(WriteModel):
     """Every field but `version` is optional: only the fields sent are changed."""
 
-    version: int = Field(
-        ge=1, exclude=True, description="The version read; the update is refused if it is stale."
-    )
+    version: int = Field(ge=1, description="The version read; the update is refused if stale.")
     project_id: Int64 | None = None
     parent_id: Int64 | None = None
     title: str | None = Field(default=None, max_length=300, min_length=1)
@@ -38,6 +36,7 @@ class IssueUpdateBase(WriteModel):
     reviewer_id: Int64 | None = None
 
     non_nullable = frozenset({"project_id", "title", "status", "priority"})
+    preconditions = frozenset({"version"})
 
 
 class IssueReadBase(ReadModel):
