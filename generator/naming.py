@@ -16,7 +16,9 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PYDANTIC = {n for n in dir(BaseModel) if not n.startswith("_")}
 _SQLALCHEMY = {"metadata", "registry", "awaitable_attrs", "type_annotation_map"}
 # Suffixes of the classes generated per resource (`PostCreate`, `PostRepository`, ...).
-CLASS_SUFFIXES = ("Create", "Update", "Read", "Repository", "Sort")
+CLASS_SUFFIXES = ("Create", "Update", "Read", "Query", "Repository", "Sort")
+# Modules the generated packages hold next to one module per resource.
+RESERVED_MODULES = {"base", "custom", "cursors", "errors", "generated", "health"}
 # Class names the generated modules import next to a resource's own classes.
 GENERATED_CLASS_NAMES = {
     "Any",
@@ -143,6 +145,8 @@ def resource_problem(name: str) -> tuple[str, str] | None:
         return "resource names are PascalCase ASCII identifiers", f"`{cleaned or 'Resource'}`"
     if keyword.iskeyword(name) or name in GENERATED_CLASS_NAMES:
         return "the generated modules already use this name", f"`{name}Item`"
+    if snake(name) in RESERVED_MODULES:
+        return f"its modules would replace the generated `{snake(name)}.py`", f"`{name}Item`"
     return None
 
 

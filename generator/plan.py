@@ -12,6 +12,7 @@ from persistgen.render_model import (
     DbColumn,
     DbTable,
     EnumModel,
+    FilterParam,
     ForeignKeyModel,
     LinkModel,
     PoolModel,
@@ -146,6 +147,9 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     pk = next(c for c in columns if c.primary_key)
     by_column = {c.name: c for c in columns}
     composite_uniques = [_column_names(resource, names) for names in resource.unique]
+    unique_keys = tuple(
+        [*((c.name,) for c in columns if c.unique or c.primary_key), *composite_uniques]
+    )
     composite_indexes = [_column_names(resource, names) for names in resource.index]
     if resource.checks:
         model_imports.add("sqlalchemy:CheckConstraint")
@@ -153,8 +157,18 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         model_imports.add("sqlalchemy:UniqueConstraint")
     if composite_indexes:
         model_imports.add("sqlalchemy:Index")
-    if resource.versioned or any(c.constrained and (c.in_create or c.in_update) for c in columns):
+    filters = tuple(f for c in columns for f in c.filters)
+    filter_tests = tuple(
+        f for f in filters if f.operator in ("eq", "contains") and by_column[f.column].in_create
+    )
+    if (
+        resource.versioned
+        or filters
+        or any(c.constrained and (c.in_create or c.in_update) for c in columns)
+    ):
         schema_imports.add("pydantic:Field")
+    if any("Annotated[" in f.decl for f in filters):
+        schema_imports.add("typing:Annotated")
     links = tuple(_links(spec, name, resource, model_imports))
     relations, type_checking, refs = _relations(spec, package, name, resource, model_imports)
     enum_classes = {
@@ -210,8 +224,16 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         ),
         previous_name=resource.renamed_from,
         conflict_testable=any(
-            all(by_column[name].in_create for name in on)
-            for on in [*((c.name,) for c in columns if c.unique), *composite_uniques]
+            all(by_column[name].in_create for name in key)
+            for key in unique_keys
+            if not by_column[key[0]].primary_key
+        ),
+        filters=filters,
+        filter_tests=filter_tests,
+        bulk_filter=next((f for f in filter_tests if f.operator == "eq"), None),
+        unique_keys=unique_keys,
+        upsert_key=next(
+            (key for key in unique_keys if all(by_column[n].in_create for n in key)), None
         ),
         sort_keys=sort_keys,
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
@@ -499,7 +521,7 @@ def _column(
     schema_imports.update(info.python_imports)
     generated_key = field.primary_key and field.type in ("int", "bigint", "uuid")
     read_only = field.read_only or generated_key
-    if not read_only:
+    if not read_only or field.filter:
         schema_imports.update(i.format(package=package) for i in info.dto_imports)
     index = field.index or (foreign_key is not None and not field.unique)
     nullable_type = f"{info.python} | None" if field.nullable else info.python
@@ -549,8 +571,36 @@ def _column(
         aware=info.dto == "AwareDatetime",
         sample_imports=_sample_imports(field, info, package),
         python_imports=info.python_imports,
+        filters=tuple(_filters(column, field, info, kind)) if field.filter else (),
         foreign_key=foreign_key,
     )
+
+
+MAX_FILTER_VALUES = 100
+_RANGED = {"int", "bigint", "float", "decimal", "date", "datetime", "time"}
+
+
+def _filters(column: str, field: FieldSpec, info: TypeInfo, kind: str) -> Iterator[FilterParam]:
+    """What a filterable field offers: equality and `in` always (booleans: equality only),
+    ranges for numbers and times, case-insensitive `contains` for strings, null checks."""
+    value = info.dto_type
+    if field.type == "str" or (field.type == "text" and field.max_length is not None):
+        value = f"Annotated[{value}, Field(max_length={field.length})]"
+    operators = ["eq"] + ([] if field.type == "bool" else ["in"])
+    if kind in _RANGED:
+        operators += ["gte", "lte"]
+    if field.type in ("str", "text"):
+        operators.append("contains")
+    if field.nullable:
+        operators.append("null")
+    for operator in operators:
+        name = column if operator == "eq" else f"{column}__{operator}"
+        annotation = {
+            "in": f"list[{value}] | None = Field(None, max_length={MAX_FILTER_VALUES})",
+            "contains": f"{value} | None = Field(None, min_length=1)",
+            "null": "bool | None = None",
+        }.get(operator, f"{value} | None = None")
+        yield FilterParam(name, column, operator, f"{name}: {annotation}")
 
 
 def _create_signature(field: FieldSpec, info: TypeInfo) -> tuple[str, str | None]:

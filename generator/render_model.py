@@ -28,6 +28,16 @@ class ForeignKeyModel:
 
 
 @dataclass(frozen=True)
+class FilterParam:
+    """One query parameter a list can be filtered by."""
+
+    name: str  # e.g. `status__in`
+    column: str  # the model attribute it reads
+    operator: str  # eq, in, gte, lte, contains or null
+    decl: str  # its line in the resource's query DTO
+
+
+@dataclass(frozen=True)
 class DbColumn:
     """A column as the database sees it: what migrations create, compare and alter."""
 
@@ -79,6 +89,7 @@ class ColumnModel:
     aware: bool  # a timezone-aware datetime
     sample_imports: tuple[str, ...]  # what `sample` and `update_sample` need, as import specs
     python_imports: tuple[str, ...]  # what `python_type` needs
+    filters: tuple[FilterParam, ...]
     foreign_key: ForeignKeyModel | None = None
 
 
@@ -146,6 +157,11 @@ class ResourceModel:
     db: DbTable
     previous_name: str | None  # the resource's name before a declared rename
     conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
+    filters: tuple[FilterParam, ...]
+    filter_tests: tuple[FilterParam, ...]  # filters the generated tests try on factory rows
+    bulk_filter: FilterParam | None  # an equality filter for the bulk update/delete test
+    unique_keys: tuple[tuple[str, ...], ...]  # what `upsert` and `get_or_create` match on
+    upsert_key: tuple[str, ...] | None  # a unique key clients set, for tests
     sort_keys: tuple[str, ...]
     sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
     create_non_nullable: tuple[str, ...]  # DTO fields that refuse an explicit null

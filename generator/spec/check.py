@@ -326,6 +326,8 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
         )
     if f.unique and f.index:
         yield Finding((*path, "index"), "`unique` already creates an index", "remove `index`")
+    if f.filter:
+        yield from _filter(path, f)
 
 
 def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
@@ -388,6 +390,25 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
             (*path, "back_populates"),
             f"`{reverse}` cannot name the reverse collection: {problem[0]}",
             f"set `back_populates` to e.g. {problem[1]}",
+        )
+
+
+# Query parameters of every list route, next to the filters.
+PAGING_PARAMETERS = {"limit", "offset", "sort", "after"}
+
+
+def _filter(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    name = str(path[-1])
+    if f.type in ("json", "bytes"):
+        yield Finding(
+            (*path, "filter"), f"{_a(f.type)} field cannot be filtered on", "remove `filter`"
+        )
+    elif name in PAGING_PARAMETERS or "__" in name:
+        yield Finding(
+            (*path, "filter"),
+            f"a filter on `{name}` would clash with the list route's query parameters",
+            f"rename the field (lists take {', '.join(sorted(PAGING_PARAMETERS))} and "
+            "`<field>__<operator>`)",
         )
 
 

@@ -7,7 +7,13 @@ import re
 import typing
 from typing import Any
 
-_FLAGS = {"unique": "unique", "index": "index", "pk": "primary_key", "readonly": "read_only"}
+_FLAGS = {
+    "unique": "unique",
+    "index": "index",
+    "pk": "primary_key",
+    "readonly": "read_only",
+    "filter": "filter",
+}
 _ON_DELETE = {"cascade": "cascade", "set_null": "set null", "restrict": "restrict"}
 _POSITIONAL = {
     "str": ["max_length"],
@@ -20,7 +26,7 @@ _INT = re.compile(r"[-+]?\d+")
 _FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
 
 GRAMMAR = (
-    "TYPE[:ARG...][:unique|:index|:pk|:readonly][?][=DEFAULT], e.g. `str:200:unique`, "
+    "TYPE[:ARG...][:unique|:index|:pk|:readonly|:filter][?][=DEFAULT], e.g. `str:200:unique`, "
     "`decimal:10:2`, `enum:draft|published=draft`, `ref:User:cascade`, `many:Tag`, `text?`"
 )
 

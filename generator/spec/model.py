@@ -51,6 +51,9 @@ class FieldSpec(_Strict):
     unique: bool = False
     index: bool = False
     read_only: bool = Field(False, description="Set by the server; absent from create/update DTOs.")
+    filter: bool = Field(
+        False, description="Lists can be filtered by it: equality, `in`, ranges, null, contains."
+    )
     default: Scalar | None = Field(None, description="A literal used when a client sends nothing.")
     server_default: Scalar | None = Field(
         None, description="`now` (datetime, date, time) or a literal, applied by the database."

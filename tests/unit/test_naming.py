@@ -120,6 +120,8 @@ def test_resource_ok(name: str) -> None:
         ("Literal", "already use", "`LiteralItem`"),
         ("Repository", "already use", "`RepositoryItem`"),
         ("None", "already use", "`NoneItem`"),
+        ("Health", "replace the generated `health.py`", "`HealthItem`"),
+        ("Cursors", "replace the generated `cursors.py`", "`CursorsItem`"),
     ],
 )
 def test_resource_problem(name: str, reason: str, suggestion: str) -> None:
@@ -136,6 +138,7 @@ def test_generated_class_names() -> None:
         "PostCreate",
         "PostUpdate",
         "PostRead",
+        "PostQuery",
         "PostRepository",
         "PostSort",
     ]

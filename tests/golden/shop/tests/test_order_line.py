@@ -5,10 +5,15 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.repositories.base import MAX_PAGE_SIZE, InvalidQueryError, NotFoundError
+from shop.db.session import SessionFactory
+from shop.models.order_line import OrderLine
+from shop.repositories.base import InvalidQueryError, NotFoundError
 from shop.repositories.order_line import OrderLineRepository
+from shop.schemas.base import MAX_PAGE_SIZE
 from shop.schemas.order_line import OrderLineUpdate
 from tests import factories
 
@@ -108,6 +113,9 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     assert (await client.get("/order-lines", params={"offset": -1})).status_code == 422
     assert (await client.get("/order-lines", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get("/order-lines", params={"no_such_filter": 1})).status_code == 422
+    for forged in ("forged.cursor", "é.é"):
+        assert (await client.get("/order-lines", params={"after": forged})).status_code == 422
     assert (await client.get(f"/order-lines/{2**63}")).status_code == 422
     payload = factories.order_line_data(**await references(session)).model_dump(
         mode="json", exclude_unset=True
@@ -117,6 +125,52 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/order-lines", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(5):
+        await factories.create_order_line(session)
+    await session.commit()
+
+    for sort in ("id", "-id"):
+        seen: list[str] = []
+        page = (await client.get("/order-lines", params={"limit": 2, "sort": sort})).json()
+        assert page["total"] == 5
+        while page["next_cursor"] is not None:
+            seen += [str(item["id"]) for item in page["items"]]
+            params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
+            response = await client.get("/order-lines", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert page["total"] is None
+        seen += [str(item["id"]) for item in page["items"]]
+        assert len(seen) == len(set(seen)) == 5
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+    cursor = (await client.get("/order-lines", params={"limit": 2})).json()["next_cursor"]
+    body, _, signature = cursor.partition(".")
+    forged = f"{body}x.{signature}"
+    assert (await client.get("/order-lines", params={"after": forged})).status_code == 422
+    other_sort = {"after": cursor, "sort": "-id"}
+    assert (await client.get("/order-lines", params=other_sort)).status_code == 422
+
+
+async def test_stream_and_row_lock(session: AsyncSession) -> None:
+    repository = OrderLineRepository(session)
+    created = [await factories.create_order_line(session) for _ in range(3)]
+    await session.commit()
+    keys = sorted(item.id for item in created)
+
+    assert [item.id async for item in repository.stream(batch_size=2)] == keys
+
+    locked = await repository.get_for_update(keys[0])
+    assert locked.id == keys[0]
+    if session.get_bind().dialect.name == "postgresql":
+        async with SessionFactory() as other:
+            attempt = select(OrderLine).where(OrderLine.id == keys[0])
+            with pytest.raises(DBAPIError, match="lock"):
+                await other.execute(attempt.with_for_update(nowait=True))
+    await session.rollback()
 
 
 async def test_on_delete_of_order_id(client: AsyncClient, session: AsyncSession) -> None:

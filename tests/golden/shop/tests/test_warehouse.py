@@ -3,10 +3,15 @@
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.repositories.base import MAX_PAGE_SIZE, InvalidQueryError, NotFoundError
+from shop.db.session import SessionFactory
+from shop.models.warehouse import Warehouse
+from shop.repositories.base import InvalidQueryError, NotFoundError
 from shop.repositories.warehouse import WarehouseRepository
+from shop.schemas.base import MAX_PAGE_SIZE
 from shop.schemas.warehouse import WarehouseUpdate
 from tests import factories
 
@@ -92,5 +97,73 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/warehouses", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/warehouses", params={"offset": -1})).status_code == 422
     assert (await client.get("/warehouses", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get("/warehouses", params={"no_such_filter": 1})).status_code == 422
+    for forged in ("forged.cursor", "é.é"):
+        assert (await client.get("/warehouses", params={"after": forged})).status_code == 422
     payload = factories.warehouse_data().model_dump(mode="json", exclude_unset=True)
     assert (await client.post("/warehouses", json={**payload, "not_a_field": 1})).status_code == 422
+
+
+async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(5):
+        await factories.create_warehouse(session)
+    await session.commit()
+
+    for sort in ("code", "-code"):
+        seen: list[str] = []
+        page = (await client.get("/warehouses", params={"limit": 2, "sort": sort})).json()
+        assert page["total"] == 5
+        while page["next_cursor"] is not None:
+            seen += [str(item["code"]) for item in page["items"]]
+            params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
+            response = await client.get("/warehouses", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert page["total"] is None
+        seen += [str(item["code"]) for item in page["items"]]
+        assert len(seen) == len(set(seen)) == 5
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+    cursor = (await client.get("/warehouses", params={"limit": 2})).json()["next_cursor"]
+    body, _, signature = cursor.partition(".")
+    forged = f"{body}x.{signature}"
+    assert (await client.get("/warehouses", params={"after": forged})).status_code == 422
+    other_sort = {"after": cursor, "sort": "-code"}
+    assert (await client.get("/warehouses", params=other_sort)).status_code == 422
+
+
+async def test_stream_and_row_lock(session: AsyncSession) -> None:
+    repository = WarehouseRepository(session)
+    created = [await factories.create_warehouse(session) for _ in range(3)]
+    await session.commit()
+    keys = sorted(item.code for item in created)
+
+    assert [item.code async for item in repository.stream(batch_size=2)] == keys
+
+    locked = await repository.get_for_update(keys[0])
+    assert locked.code == keys[0]
+    if session.get_bind().dialect.name == "postgresql":
+        async with SessionFactory() as other:
+            attempt = select(Warehouse).where(Warehouse.code == keys[0])
+            with pytest.raises(DBAPIError, match="lock"):
+                await other.execute(attempt.with_for_update(nowait=True))
+    await session.rollback()
+
+
+async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
+    repository = WarehouseRepository(session)
+    data = factories.warehouse_data()
+
+    first, created = await repository.get_or_create(data, by=("code",))
+    again, created_again = await repository.get_or_create(data, by=("code",))
+    assert created
+    assert not created_again
+    assert again.code == first.code
+
+    changed = data.model_copy(update={"city": "city-updated"})
+    upserted = await repository.upsert(changed, by=("code",))
+    assert upserted.code == first.code
+    assert upserted.city == "city-updated"
+    assert await repository.count() == 1
+    with pytest.raises(InvalidQueryError):
+        await repository.upsert(data, by=("no_such_column",))

@@ -5,16 +5,17 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient, Response
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
-from tracker.repositories.base import (
-    MAX_PAGE_SIZE,
-    InvalidQueryError,
-    NotFoundError,
-    StaleVersionError,
-)
+from tracker.db.session import SessionFactory
+from tracker.models.issue import Issue
+from tracker.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
 from tracker.repositories.issue import IssueRepository
+from tracker.schemas.base import MAX_PAGE_SIZE
+from tracker.schemas.generated.issue import IssueQuery
 from tracker.schemas.issue import IssueUpdate
 
 pytestmark = pytest.mark.anyio
@@ -114,6 +115,9 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/issues", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/issues", params={"offset": -1})).status_code == 422
     assert (await client.get("/issues", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get("/issues", params={"no_such_filter": 1})).status_code == 422
+    for forged in ("forged.cursor", "é.é"):
+        assert (await client.get("/issues", params={"after": forged})).status_code == 422
     assert (await client.get(f"/issues/{2**63}")).status_code == 422
     payload = factories.issue_data(**await references(session)).model_dump(
         mode="json", exclude_unset=True
@@ -121,6 +125,158 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.post("/issues", json={**payload, "not_a_field": 1})).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/issues", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(5):
+        await factories.create_issue(session)
+    await session.commit()
+
+    for sort in ("id", "-id"):
+        seen: list[str] = []
+        page = (await client.get("/issues", params={"limit": 2, "sort": sort})).json()
+        assert page["total"] == 5
+        while page["next_cursor"] is not None:
+            seen += [str(item["id"]) for item in page["items"]]
+            params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
+            response = await client.get("/issues", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert page["total"] is None
+        seen += [str(item["id"]) for item in page["items"]]
+        assert len(seen) == len(set(seen)) == 5
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+    cursor = (await client.get("/issues", params={"limit": 2})).json()["next_cursor"]
+    body, _, signature = cursor.partition(".")
+    forged = f"{body}x.{signature}"
+    assert (await client.get("/issues", params={"after": forged})).status_code == 422
+    other_sort = {"after": cursor, "sort": "-id"}
+    assert (await client.get("/issues", params=other_sort)).status_code == 422
+
+
+async def test_stream_and_row_lock(session: AsyncSession) -> None:
+    repository = IssueRepository(session)
+    created = [await factories.create_issue(session) for _ in range(3)]
+    await session.commit()
+    keys = sorted(item.id for item in created)
+
+    assert [item.id async for item in repository.stream(batch_size=2)] == keys
+
+    locked = await repository.get_for_update(keys[0])
+    assert locked.id == keys[0]
+    if session.get_bind().dialect.name == "postgresql":
+        async with SessionFactory() as other:
+            attempt = select(Issue).where(Issue.id == keys[0])
+            with pytest.raises(DBAPIError, match="lock"):
+                await other.execute(attempt.with_for_update(nowait=True))
+    await session.rollback()
+
+
+async def test_bulk_update_and_delete(session: AsyncSession) -> None:
+    repository = IssueRepository(session)
+    rows = [await factories.create_issue(session) for _ in range(3)]
+    await session.commit()
+    value = rows[0].project_id
+    matching = {row.id for row in rows if row.project_id == value}
+    changes = IssueUpdate(title="title-updated", version=1)
+
+    updated = await repository.update_where(IssueQuery(project_id=value), changes)
+    await session.commit()
+    assert updated == len(matching)
+    for row in rows:
+        changed = row.title == "title-updated"
+        assert changed == (row.id in matching)
+
+    assert await repository.delete_where(IssueQuery(project_id=value)) == len(matching)
+    await session.commit()
+    assert await repository.count() == 3 - len(matching)
+    with pytest.raises(InvalidQueryError):
+        await repository.delete_where(IssueQuery())
+
+
+async def test_filter_project_id(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_issue(session)
+    await session.commit()
+    rows = (await client.get("/issues")).json()["items"]
+    needle = rows[0]["project_id"]
+    expected = [row for row in rows if row["project_id"] == needle]
+
+    response = await client.get("/issues", params={"project_id": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
+
+
+async def test_filter_title(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_issue(session)
+    await session.commit()
+    rows = (await client.get("/issues")).json()["items"]
+    needle = rows[0]["title"]
+    expected = [row for row in rows if row["title"] == needle]
+
+    response = await client.get("/issues", params={"title": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
+
+
+async def test_filter_title__contains(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_issue(session)
+    await session.commit()
+    rows = (await client.get("/issues")).json()["items"]
+    needle = rows[0]["title"][1:4].upper()
+    expected = [row for row in rows if needle.lower() in row["title"].lower()]
+
+    response = await client.get("/issues", params={"title__contains": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
+
+
+async def test_filter_status(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_issue(session)
+    await session.commit()
+    rows = (await client.get("/issues")).json()["items"]
+    needle = rows[0]["status"]
+    expected = [row for row in rows if row["status"] == needle]
+
+    response = await client.get("/issues", params={"status": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
+
+
+async def test_filter_priority(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_issue(session)
+    await session.commit()
+    rows = (await client.get("/issues")).json()["items"]
+    needle = rows[0]["priority"]
+    expected = [row for row in rows if row["priority"] == needle]
+
+    response = await client.get("/issues", params={"priority": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
+
+
+async def test_filter_assignee_id(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_issue(session)
+    await session.commit()
+    rows = (await client.get("/issues")).json()["items"]
+    needle = rows[0]["assignee_id"]
+    expected = [row for row in rows if row["assignee_id"] == needle]
+
+    response = await client.get("/issues", params={"assignee_id": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
 
 
 async def test_on_delete_of_project_id(client: AsyncClient, session: AsyncSession) -> None:

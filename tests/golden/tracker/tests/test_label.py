@@ -3,11 +3,17 @@
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
-from tracker.repositories.base import MAX_PAGE_SIZE, InvalidQueryError, NotFoundError
+from tracker.db.session import SessionFactory
+from tracker.models.label import Label
+from tracker.repositories.base import InvalidQueryError, NotFoundError
 from tracker.repositories.label import LabelRepository
+from tracker.schemas.base import MAX_PAGE_SIZE
+from tracker.schemas.generated.label import LabelQuery
 from tracker.schemas.label import LabelUpdate
 
 pytestmark = pytest.mark.anyio
@@ -92,11 +98,125 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (await client.get("/labels", params={"limit": MAX_PAGE_SIZE + 1})).status_code == 422
     assert (await client.get("/labels", params={"offset": -1})).status_code == 422
     assert (await client.get("/labels", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get("/labels", params={"no_such_filter": 1})).status_code == 422
+    for forged in ("forged.cursor", "é.é"):
+        assert (await client.get("/labels", params={"after": forged})).status_code == 422
     assert (await client.get(f"/labels/{2**63}")).status_code == 422
     payload = factories.label_data().model_dump(mode="json", exclude_unset=True)
     assert (await client.post("/labels", json={**payload, "not_a_field": 1})).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/labels", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(5):
+        await factories.create_label(session)
+    await session.commit()
+
+    for sort in ("id", "-id"):
+        seen: list[str] = []
+        page = (await client.get("/labels", params={"limit": 2, "sort": sort})).json()
+        assert page["total"] == 5
+        while page["next_cursor"] is not None:
+            seen += [str(item["id"]) for item in page["items"]]
+            params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
+            response = await client.get("/labels", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert page["total"] is None
+        seen += [str(item["id"]) for item in page["items"]]
+        assert len(seen) == len(set(seen)) == 5
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+    cursor = (await client.get("/labels", params={"limit": 2})).json()["next_cursor"]
+    body, _, signature = cursor.partition(".")
+    forged = f"{body}x.{signature}"
+    assert (await client.get("/labels", params={"after": forged})).status_code == 422
+    other_sort = {"after": cursor, "sort": "-id"}
+    assert (await client.get("/labels", params=other_sort)).status_code == 422
+
+
+async def test_stream_and_row_lock(session: AsyncSession) -> None:
+    repository = LabelRepository(session)
+    created = [await factories.create_label(session) for _ in range(3)]
+    await session.commit()
+    keys = sorted(item.id for item in created)
+
+    assert [item.id async for item in repository.stream(batch_size=2)] == keys
+
+    locked = await repository.get_for_update(keys[0])
+    assert locked.id == keys[0]
+    if session.get_bind().dialect.name == "postgresql":
+        async with SessionFactory() as other:
+            attempt = select(Label).where(Label.id == keys[0])
+            with pytest.raises(DBAPIError, match="lock"):
+                await other.execute(attempt.with_for_update(nowait=True))
+    await session.rollback()
+
+
+async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
+    repository = LabelRepository(session)
+    data = factories.label_data()
+
+    first, created = await repository.get_or_create(data, by=("name",))
+    again, created_again = await repository.get_or_create(data, by=("name",))
+    assert created
+    assert not created_again
+    assert again.id == first.id
+    assert await repository.count() == 1
+    with pytest.raises(InvalidQueryError):
+        await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_bulk_update_and_delete(session: AsyncSession) -> None:
+    repository = LabelRepository(session)
+    rows = [await factories.create_label(session) for _ in range(3)]
+    await session.commit()
+    value = rows[0].name
+    matching = {row.id for row in rows if row.name == value}
+    changes = LabelUpdate(name="name-updated")
+
+    updated = await repository.update_where(LabelQuery(name=value), changes)
+    await session.commit()
+    assert updated == len(matching)
+    for row in rows:
+        changed = row.name == "name-updated"
+        assert changed == (row.id in matching)
+
+    value = "name-updated"
+    assert await repository.delete_where(LabelQuery(name=value)) == len(matching)
+    await session.commit()
+    assert await repository.count() == 3 - len(matching)
+    with pytest.raises(InvalidQueryError):
+        await repository.delete_where(LabelQuery())
+
+
+async def test_filter_name(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_label(session)
+    await session.commit()
+    rows = (await client.get("/labels")).json()["items"]
+    needle = rows[0]["name"]
+    expected = [row for row in rows if row["name"] == needle]
+
+    response = await client.get("/labels", params={"name": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
+
+
+async def test_filter_name__contains(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_label(session)
+    await session.commit()
+    rows = (await client.get("/labels")).json()["items"]
+    needle = rows[0]["name"][1:4].upper()
+    expected = [row for row in rows if needle.lower() in row["name"].lower()]
+
+    response = await client.get("/labels", params={"name__contains": needle})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == expected
+    assert response.json()["total"] == len(expected)
 
 
 async def test_duplicate_is_a_conflict_without_sql(

@@ -5,12 +5,17 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.session import SessionFactory
 from tracker.enums import MembershipRole
-from tracker.repositories.base import MAX_PAGE_SIZE, InvalidQueryError, NotFoundError
+from tracker.models.membership import Membership
+from tracker.repositories.base import InvalidQueryError, NotFoundError
 from tracker.repositories.membership import MembershipRepository
+from tracker.schemas.base import MAX_PAGE_SIZE
 from tracker.schemas.membership import MembershipUpdate
 
 pytestmark = pytest.mark.anyio
@@ -109,6 +114,9 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     assert (await client.get("/memberships", params={"offset": -1})).status_code == 422
     assert (await client.get("/memberships", params={"sort": "no_such_column"})).status_code == 422
+    assert (await client.get("/memberships", params={"no_such_filter": 1})).status_code == 422
+    for forged in ("forged.cursor", "é.é"):
+        assert (await client.get("/memberships", params={"after": forged})).status_code == 422
     assert (await client.get(f"/memberships/{2**63}")).status_code == 422
     payload = factories.membership_data(**await references(session)).model_dump(
         mode="json", exclude_unset=True
@@ -118,6 +126,71 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/memberships", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(5):
+        await factories.create_membership(session)
+    await session.commit()
+
+    for sort in ("id", "-id"):
+        seen: list[str] = []
+        page = (await client.get("/memberships", params={"limit": 2, "sort": sort})).json()
+        assert page["total"] == 5
+        while page["next_cursor"] is not None:
+            seen += [str(item["id"]) for item in page["items"]]
+            params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
+            response = await client.get("/memberships", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert page["total"] is None
+        seen += [str(item["id"]) for item in page["items"]]
+        assert len(seen) == len(set(seen)) == 5
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+    cursor = (await client.get("/memberships", params={"limit": 2})).json()["next_cursor"]
+    body, _, signature = cursor.partition(".")
+    forged = f"{body}x.{signature}"
+    assert (await client.get("/memberships", params={"after": forged})).status_code == 422
+    other_sort = {"after": cursor, "sort": "-id"}
+    assert (await client.get("/memberships", params=other_sort)).status_code == 422
+
+
+async def test_stream_and_row_lock(session: AsyncSession) -> None:
+    repository = MembershipRepository(session)
+    created = [await factories.create_membership(session) for _ in range(3)]
+    await session.commit()
+    keys = sorted(item.id for item in created)
+
+    assert [item.id async for item in repository.stream(batch_size=2)] == keys
+
+    locked = await repository.get_for_update(keys[0])
+    assert locked.id == keys[0]
+    if session.get_bind().dialect.name == "postgresql":
+        async with SessionFactory() as other:
+            attempt = select(Membership).where(Membership.id == keys[0])
+            with pytest.raises(DBAPIError, match="lock"):
+                await other.execute(attempt.with_for_update(nowait=True))
+    await session.rollback()
+
+
+async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
+    repository = MembershipRepository(session)
+    data = factories.membership_data(**await references(session))
+
+    first, created = await repository.get_or_create(data, by=("organisation_id", "user_id"))
+    again, created_again = await repository.get_or_create(data, by=("organisation_id", "user_id"))
+    assert created
+    assert not created_again
+    assert again.id == first.id
+
+    changed = data.model_copy(update={"role": MembershipRole.GUEST})
+    upserted = await repository.upsert(changed, by=("organisation_id", "user_id"))
+    assert upserted.id == first.id
+    assert upserted.role == MembershipRole.GUEST
+    assert await repository.count() == 1
+    with pytest.raises(InvalidQueryError):
+        await repository.upsert(data, by=("no_such_column",))
 
 
 async def test_duplicate_is_a_conflict_without_sql(

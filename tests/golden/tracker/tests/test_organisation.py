@@ -3,11 +3,16 @@
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
-from tracker.repositories.base import MAX_PAGE_SIZE, InvalidQueryError, NotFoundError
+from tracker.db.session import SessionFactory
+from tracker.models.organisation import Organisation
+from tracker.repositories.base import InvalidQueryError, NotFoundError
 from tracker.repositories.organisation import OrganisationRepository
+from tracker.schemas.base import MAX_PAGE_SIZE
 from tracker.schemas.organisation import OrganisationUpdate
 
 pytestmark = pytest.mark.anyio
@@ -96,6 +101,9 @@ async def test_http_refuses_bad_pages_and_fields(
     assert (
         await client.get("/organisations", params={"sort": "no_such_column"})
     ).status_code == 422
+    assert (await client.get("/organisations", params={"no_such_filter": 1})).status_code == 422
+    for forged in ("forged.cursor", "é.é"):
+        assert (await client.get("/organisations", params={"after": forged})).status_code == 422
     assert (await client.get(f"/organisations/{2**63}")).status_code == 422
     payload = factories.organisation_data().model_dump(mode="json", exclude_unset=True)
     assert (
@@ -103,6 +111,71 @@ async def test_http_refuses_bad_pages_and_fields(
     ).status_code == 422
     # The key is set by the database; a client cannot choose it.
     assert (await client.post("/organisations", json={**payload, "id": 1})).status_code == 422
+
+
+async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:
+    for _ in range(5):
+        await factories.create_organisation(session)
+    await session.commit()
+
+    for sort in ("id", "-id"):
+        seen: list[str] = []
+        page = (await client.get("/organisations", params={"limit": 2, "sort": sort})).json()
+        assert page["total"] == 5
+        while page["next_cursor"] is not None:
+            seen += [str(item["id"]) for item in page["items"]]
+            params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
+            response = await client.get("/organisations", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert page["total"] is None
+        seen += [str(item["id"]) for item in page["items"]]
+        assert len(seen) == len(set(seen)) == 5
+        assert seen == sorted(seen, reverse=sort.startswith("-"))
+
+    cursor = (await client.get("/organisations", params={"limit": 2})).json()["next_cursor"]
+    body, _, signature = cursor.partition(".")
+    forged = f"{body}x.{signature}"
+    assert (await client.get("/organisations", params={"after": forged})).status_code == 422
+    other_sort = {"after": cursor, "sort": "-id"}
+    assert (await client.get("/organisations", params=other_sort)).status_code == 422
+
+
+async def test_stream_and_row_lock(session: AsyncSession) -> None:
+    repository = OrganisationRepository(session)
+    created = [await factories.create_organisation(session) for _ in range(3)]
+    await session.commit()
+    keys = sorted(item.id for item in created)
+
+    assert [item.id async for item in repository.stream(batch_size=2)] == keys
+
+    locked = await repository.get_for_update(keys[0])
+    assert locked.id == keys[0]
+    if session.get_bind().dialect.name == "postgresql":
+        async with SessionFactory() as other:
+            attempt = select(Organisation).where(Organisation.id == keys[0])
+            with pytest.raises(DBAPIError, match="lock"):
+                await other.execute(attempt.with_for_update(nowait=True))
+    await session.rollback()
+
+
+async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
+    repository = OrganisationRepository(session)
+    data = factories.organisation_data()
+
+    first, created = await repository.get_or_create(data, by=("slug",))
+    again, created_again = await repository.get_or_create(data, by=("slug",))
+    assert created
+    assert not created_again
+    assert again.id == first.id
+
+    changed = data.model_copy(update={"name": "name-updated"})
+    upserted = await repository.upsert(changed, by=("slug",))
+    assert upserted.id == first.id
+    assert upserted.name == "name-updated"
+    assert await repository.count() == 1
+    with pytest.raises(InvalidQueryError):
+        await repository.upsert(data, by=("no_such_column",))
 
 
 async def test_duplicate_is_a_conflict_without_sql(

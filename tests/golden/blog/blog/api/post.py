@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from blog.api import cursors
 from blog.db.session import SessionDep
-from blog.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from blog.repositories.generated.post import PostSort
 from blog.repositories.post import PostRepository
 from blog.schemas.base import INT64_MAX, INT64_MIN, Page
+from blog.schemas.generated.post import PostQuery
 from blog.schemas.post import PostCreate, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
@@ -23,19 +23,18 @@ async def create_post(data: PostCreate, session: SessionDep) -> PostRead:
 
 
 @router.get("")
-async def list_posts(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: PostSort | None = None,
-) -> Page[PostRead]:
+async def list_posts(query: Annotated[PostQuery, Query()], session: SessionDep) -> Page[PostRead]:
     repository = PostRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[PostRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

@@ -6,12 +6,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
+from shop.api import cursors
 from shop.db.session import SessionDep
-from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from shop.repositories.customer import CustomerRepository
-from shop.repositories.generated.customer import CustomerSort
 from shop.schemas.base import Page
 from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
+from shop.schemas.generated.customer import CustomerQuery
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -25,18 +25,19 @@ async def create_customer(data: CustomerCreate, session: SessionDep) -> Customer
 
 @router.get("")
 async def list_customers(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: CustomerSort | None = None,
+    query: Annotated[CustomerQuery, Query()], session: SessionDep
 ) -> Page[CustomerRead]:
     repository = CustomerRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[CustomerRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from shop.api import cursors
 from shop.db.session import SessionDep
-from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.generated.order import OrderSort
 from shop.repositories.order import OrderRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
+from shop.schemas.generated.order import OrderQuery
 from shop.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -24,18 +24,19 @@ async def create_order(data: OrderCreate, session: SessionDep) -> OrderRead:
 
 @router.get("")
 async def list_orders(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: OrderSort | None = None,
+    query: Annotated[OrderQuery, Query()], session: SessionDep
 ) -> Page[OrderRead]:
     repository = OrderRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[OrderRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

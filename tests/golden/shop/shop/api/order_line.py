@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from shop.api import cursors
 from shop.db.session import SessionDep
-from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.generated.order_line import OrderLineSort
 from shop.repositories.order_line import OrderLineRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
+from shop.schemas.generated.order_line import OrderLineQuery
 from shop.schemas.order_line import OrderLineCreate, OrderLineRead, OrderLineUpdate
 
 router = APIRouter(prefix="/order-lines", tags=["order-lines"])
@@ -24,18 +24,19 @@ async def create_order_line(data: OrderLineCreate, session: SessionDep) -> Order
 
 @router.get("")
 async def list_order_lines(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: OrderLineSort | None = None,
+    query: Annotated[OrderLineQuery, Query()], session: SessionDep
 ) -> Page[OrderLineRead]:
     repository = OrderLineRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[OrderLineRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from shop.api import cursors
 from shop.db.session import SessionDep
-from shop.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.repositories.generated.warehouse import WarehouseSort
 from shop.repositories.warehouse import WarehouseRepository
 from shop.schemas.base import Page
+from shop.schemas.generated.warehouse import WarehouseQuery
 from shop.schemas.warehouse import WarehouseCreate, WarehouseRead, WarehouseUpdate
 
 router = APIRouter(prefix="/warehouses", tags=["warehouses"])
@@ -24,18 +24,19 @@ async def create_warehouse(data: WarehouseCreate, session: SessionDep) -> Wareho
 
 @router.get("")
 async def list_warehouses(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: WarehouseSort | None = None,
+    query: Annotated[WarehouseQuery, Query()], session: SessionDep
 ) -> Page[WarehouseRead]:
     repository = WarehouseRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[WarehouseRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

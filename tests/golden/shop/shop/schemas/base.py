@@ -5,6 +5,8 @@ from typing import Annotated, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Integers as the columns store them: out-of-range input is a 422, not a database error.
@@ -43,10 +45,24 @@ class ReadModel(BaseModel):
 ItemT = TypeVar("ItemT")
 
 
+class ListQuery(BaseModel):
+    """A list route's query parameters; anything unknown is refused (422), never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0)
+    after: str | None = Field(
+        None, max_length=2000, description="The `next_cursor` of the previous page."
+    )
+
+
 class Page(BaseModel, Generic[ItemT]):
-    """One page of a list, with the total so clients can paginate."""
+    """One page of a list. Follow `next_cursor` (keyset pagination, fast at any depth) or step
+    `offset`; `total` counts all matches on offset pages only."""
 
     items: list[ItemT]
-    total: int
+    total: int | None
     limit: int
     offset: int
+    next_cursor: str | None

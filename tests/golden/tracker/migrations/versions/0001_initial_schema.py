@@ -224,7 +224,6 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_issues_project_id"), "issues", ["project_id"])
     op.create_index(op.f("ix_issues_parent_id"), "issues", ["parent_id"])
-    op.create_index(op.f("ix_issues_status"), "issues", ["status"])
     op.create_index(op.f("ix_issues_assignee_id"), "issues", ["assignee_id"])
     op.create_index(op.f("ix_issues_reviewer_id"), "issues", ["reviewer_id"])
     op.create_index(op.f("ix_issues_project_id_status"), "issues", ["project_id", "status"])

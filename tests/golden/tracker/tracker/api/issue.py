@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from tracker.api import cursors
 from tracker.db.session import SessionDep
-from tracker.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from tracker.repositories.generated.issue import IssueSort
 from tracker.repositories.issue import IssueRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE, Page
+from tracker.schemas.generated.issue import IssueQuery
 from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate
 from tracker.schemas.label import LabelRead
 from tracker.schemas.user import UserRead
@@ -26,18 +26,19 @@ async def create_issue(data: IssueCreate, session: SessionDep) -> IssueRead:
 
 @router.get("")
 async def list_issues(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: IssueSort | None = None,
+    query: Annotated[IssueQuery, Query()], session: SessionDep
 ) -> Page[IssueRead]:
     repository = IssueRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[IssueRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

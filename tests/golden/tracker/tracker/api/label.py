@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from tracker.api import cursors
 from tracker.db.session import SessionDep
-from tracker.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from tracker.repositories.generated.label import LabelSort
 from tracker.repositories.label import LabelRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.generated.label import LabelQuery
 from tracker.schemas.label import LabelCreate, LabelRead, LabelUpdate
 
 router = APIRouter(prefix="/labels", tags=["labels"])
@@ -24,18 +24,19 @@ async def create_label(data: LabelCreate, session: SessionDep) -> LabelRead:
 
 @router.get("")
 async def list_labels(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: LabelSort | None = None,
+    query: Annotated[LabelQuery, Query()], session: SessionDep
 ) -> Page[LabelRead]:
     repository = LabelRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[LabelRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

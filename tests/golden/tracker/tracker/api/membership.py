@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from tracker.api import cursors
 from tracker.db.session import SessionDep
-from tracker.repositories.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from tracker.repositories.generated.membership import MembershipSort
 from tracker.repositories.membership import MembershipRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.generated.membership import MembershipQuery
 from tracker.schemas.membership import MembershipCreate, MembershipRead, MembershipUpdate
 
 router = APIRouter(prefix="/memberships", tags=["memberships"])
@@ -24,18 +24,19 @@ async def create_membership(data: MembershipCreate, session: SessionDep) -> Memb
 
 @router.get("")
 async def list_memberships(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: MembershipSort | None = None,
+    query: Annotated[MembershipQuery, Query()], session: SessionDep
 ) -> Page[MembershipRead]:
     repository = MembershipRepository(session)
-    items = await repository.list(limit=limit, offset=offset, sort=sort)
+    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    items = await repository.list(
+        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+    )
     return Page(
         items=[MembershipRead.model_validate(item) for item in items],
-        total=await repository.count(),
-        limit=limit,
-        offset=offset,
+        total=None if after is not None else await repository.count(query),
+        limit=query.limit,
+        offset=query.offset,
+        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
     )
 
 

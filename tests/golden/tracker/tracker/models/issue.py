@@ -82,7 +82,6 @@ class Issue(Base):
             create_constraint=True,
             length=11,
         ),
-        index=True,
         default=IssueStatus.OPEN,
     )
     priority: Mapped[IssuePriority] = mapped_column(

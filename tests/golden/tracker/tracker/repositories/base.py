@@ -5,12 +5,14 @@ Repositories flush but never commit: the caller owns the transaction.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import (
     Column,
     ColumnElement,
+    CursorResult,
     Select,
     Table,
     delete,
@@ -19,21 +21,20 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    tuple_,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tracker.db.base import Base
-from tracker.schemas.base import WriteModel
+from tracker.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, WriteModel
 
 ModelT = TypeVar("ModelT", bound=Base)
 CreateT = TypeVar("CreateT", bound=WriteModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
-
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
 
 
 class NotFoundError(LookupError):
@@ -44,7 +45,7 @@ class NotFoundError(LookupError):
 
 
 class InvalidQueryError(ValueError):
-    """A page size or sort key outside what the repository allows."""
+    """A page size, sort key or cursor outside what the repository allows."""
 
 
 class StaleVersionError(Exception):
@@ -64,17 +65,40 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidQueryError("offset cannot be negative")
 
 
+def _compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> ColumnElement[bool]:
+    condition: ColumnElement[bool]
+    match operator:
+        case "in":
+            condition = column.in_(value)
+        case "gte":
+            condition = column >= value
+        case "lte":
+            condition = column <= value
+        case "contains":
+            condition = column.icontains(value, autoescape=True)
+        case "null":
+            condition = column.is_(None) if value else column.is_not(None)
+        case _:
+            condition = column == value
+    return condition
+
+
 class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
     model: ClassVar[type[Any]]
     # Sort keys a caller may use; anything else is refused rather than passed to SQL.
-    sortable: ClassVar[Mapping[str, InstrumentedAttribute[Any]]]
+    sortable: ClassVar[frozenset[str]]
+    # Filters a caller may use, by name: the column and how it is compared.
+    filterable: ClassVar[Mapping[str, tuple[InstrumentedAttribute[Any], str]]] = {}
+    # Column sets that identify a row (unique constraints): what `upsert` and
+    # `get_or_create` match on.
+    unique_keys: ClassVar[frozenset[tuple[str, ...]]] = frozenset()
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     @property
-    def _key_column(self) -> ColumnElement[Any]:
-        column: ColumnElement[Any] = inspect(self.model).primary_key[0]
+    def _key_column(self) -> Column[Any]:
+        column: Column[Any] = inspect(self.model).primary_key[0]
         return column
 
     async def create(self, data: CreateT) -> ModelT:
@@ -117,23 +141,48 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         return instance
 
     async def list(
-        self, *, limit: int = DEFAULT_PAGE_SIZE, offset: int = 0, sort: str | None = None
+        self,
+        filters: BaseModel | None = None,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        offset: int = 0,
+        sort: str | None = None,
+        after: Sequence[Any] | None = None,
     ) -> Sequence[ModelT]:
-        """One page, ordered by `sort` (a sortable name, `-name` for descending)."""
+        """One page of the rows `filters` match, ordered by `sort` (a sortable name, `-name`
+        for descending): `offset` rows in, or, keyset pagination, the rows after `after`, the
+        `position` of the previous page's last row (as fast deep in the table as at its start).
+        """
         _check_page(limit, offset)
-        statement = select(self.model).where(*self._visible())
+        statement = select(self.model).where(*self._visible(), *self._conditions(filters))
+        if after is not None:
+            if offset:
+                raise InvalidQueryError("give an offset or a cursor, not both")
+            statement = statement.where(self._after(sort, after))
         result = await self.session.scalars(
             self._ordered(statement, sort).limit(limit).offset(offset)
         )
         return result.all()
 
-    async def count(self) -> int:
-        statement = select(func.count()).select_from(self.model).where(*self._visible())
+    async def count(self, filters: BaseModel | None = None) -> int:
+        statement = (
+            select(func.count())
+            .select_from(self.model)
+            .where(*self._visible(), *self._conditions(filters))
+        )
         return await self.session.scalar(statement) or 0
 
     async def exists(self, key: KeyT) -> bool:
         condition = exists().where(self._key_column == key, *self._visible())
         return bool(await self.session.scalar(select(condition)))
+
+    def position(self, item: ModelT, sort: str | None = None) -> tuple[Any, ...] | None:
+        """Where `item` stands in the `sort` order, for `list(after=...)`; None when that order
+        has a nullable column, which keyset pagination cannot follow."""
+        columns = self._order_columns(sort)
+        if any(column.nullable for column in columns):
+            return None
+        return tuple(getattr(item, column.key) for column in columns)
 
     async def update(self, key: KeyT, data: UpdateT) -> ModelT:
         """Apply only the fields the caller set."""
@@ -150,15 +199,106 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         await self.session.delete(instance)
         await self.session.flush()
 
+    async def get_for_update(self, key: KeyT) -> ModelT:
+        """The row, locked (`SELECT ... FOR UPDATE`) until the transaction ends, for
+        read-modify-write without lost updates. SQLite has no row locks: a write transaction
+        locks the database instead."""
+        statement = (
+            select(self.model)
+            .where(self._key_column == key, *self._visible())
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        instance: ModelT | None = await self.session.scalar(statement)
+        if instance is None:
+            raise NotFoundError(self.model.__name__, key)
+        return instance
+
+    async def get_or_create(self, data: CreateT, *, by: Sequence[str]) -> tuple[ModelT, bool]:
+        """The row whose unique key `by` has `data`'s values, and whether it was created now.
+        Safe when two requests race: INSERT ... ON CONFLICT DO NOTHING, then a read."""
+        values = data.model_dump(exclude_unset=True)
+        key = self._unique_key(by, values)
+        statement = (
+            self._insert(self.model)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=key)
+            .returning(self.model)
+        )
+        created: ModelT | None = (await self.session.scalars(statement)).one_or_none()
+        if created is not None:
+            return created, True
+        match = [getattr(self.model, name) == values[name] for name in key]
+        existing: ModelT = (await self.session.scalars(select(self.model).where(*match))).one()
+        return existing, False
+
+    async def upsert(self, data: CreateT, *, by: Sequence[str]) -> ModelT:
+        """Insert `data`, or update the row whose unique key `by` has its values, in one
+        statement (INSERT ... ON CONFLICT DO UPDATE)."""
+        values = data.model_dump(exclude_unset=True)
+        key = self._unique_key(by, values)
+        proposed = self._insert(self.model).values(values)
+        changes: dict[str, Any] = {
+            **{name: proposed.excluded[name] for name in values if name not in key},
+            **self._on_update(),
+        }
+        # With nothing else to change, the key is set to itself, so RETURNING has the row.
+        statement = proposed.on_conflict_do_update(
+            index_elements=key, set_=changes or {key[0]: values[key[0]]}
+        )
+        result = await self.session.scalars(
+            statement.returning(self.model), execution_options={"populate_existing": True}
+        )
+        upserted: ModelT = result.one()
+        return upserted
+
+    async def update_where(self, filters: BaseModel, data: UpdateT) -> int:
+        """Apply `data` to every row `filters` match, in one UPDATE; returns how many.
+        Objects this session loaded before are refreshed from the database."""
+        changes = data.model_dump(exclude_unset=True, exclude=set(data.preconditions))
+        statement = update(self.model).where(*self._visible(), *self._required(filters))
+        statement = statement.values({**changes, **self._on_update()})
+        result = await self.session.execute(
+            statement, execution_options={"synchronize_session": "fetch"}
+        )
+        return cast(CursorResult[Any], result).rowcount
+
+    async def delete_where(self, filters: BaseModel) -> int:
+        """Delete every row `filters` match, in one DELETE; returns how many."""
+        statement = delete(self.model).where(*self._visible(), *self._required(filters))
+        result = await self.session.execute(
+            statement, execution_options={"synchronize_session": "fetch"}
+        )
+        return cast(CursorResult[Any], result).rowcount
+
+    async def stream(
+        self, filters: BaseModel | None = None, *, sort: str | None = None, batch_size: int = 1000
+    ) -> AsyncIterator[ModelT]:
+        """Every row `filters` match, fetched `batch_size` at a time (a server-side cursor on
+        PostgreSQL): memory stays flat however many rows there are."""
+        statement = select(self.model).where(*self._visible(), *self._conditions(filters))
+        statement = self._ordered(statement, sort).execution_options(yield_per=batch_size)
+        async for instance in await self.session.stream_scalars(statement):
+            yield instance
+
     def _visible(self) -> tuple[ColumnElement[bool], ...]:
         """What every read adds to its WHERE clause; nothing, unless a subclass hides rows."""
         return ()
 
-    def _insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+    def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that can take ON CONFLICT clauses, in the session's SQL dialect."""
         if self.session.get_bind().dialect.name == "postgresql":
-            return postgresql.insert(table)
-        return sqlite.insert(table)
+            return postgresql.insert(target)
+        return sqlite.insert(target)
+
+    def _unique_key(self, by: Sequence[str], values: Mapping[str, Any]) -> tuple[str, ...]:
+        key = tuple(by)
+        if key not in self.unique_keys:
+            known = "; ".join(", ".join(k) for k in sorted(self.unique_keys)) or "none"
+            raise InvalidQueryError(f"{key} is not a unique key of {self.model.__name__}: {known}")
+        if missing := [name for name in key if name not in values]:
+            raise InvalidQueryError(f"set {', '.join(missing)}: the key to match on")
+        return key
 
     async def _link(
         self,
@@ -213,17 +353,66 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         )
         return (await self.session.scalars(statement)).all()
 
-    def _ordered(self, statement: Select[Any], sort: str | None) -> Select[Any]:
+    def _on_update(self) -> dict[str, Any]:
+        """What an UPDATE written by hand must also set: the version, where rows have one
+        (`onupdate` columns SQLAlchemy adds to a plain UPDATE itself, not to an upsert)."""
+        columns = {
+            column.key: column.onupdate.arg
+            for column in inspect(self.model).columns
+            if column.onupdate is not None
+        }
+        version = inspect(self.model).version_id_col
+        if version is not None:
+            columns[version.key] = version + 1
+        return columns
+
+    def _required(self, filters: BaseModel) -> tuple[ColumnElement[bool], ...]:
+        """The conditions of a bulk write: at least one, so a typo never hits every row."""
+        conditions = self._conditions(filters)
+        if not conditions:
+            raise InvalidQueryError("a bulk update or delete needs at least one filter")
+        return conditions
+
+    def _conditions(self, filters: BaseModel | None) -> tuple[ColumnElement[bool], ...]:
+        if filters is None:
+            return ()
+        return tuple(
+            _compare(column, operator, value)
+            for name, (column, operator) in self.filterable.items()
+            if (value := getattr(filters, name, None)) is not None
+        )
+
+    def _order_columns(self, sort: str | None) -> tuple[Column[Any], ...]:
+        """The columns of the `sort` order; the key comes last, so the order is total."""
         if sort is None:
-            return statement.order_by(self._key_column)
+            return (self._key_column,)
         name = sort.removeprefix("-")
-        column = self.sortable.get(name)
-        if column is None:
+        if name not in self.sortable:
             allowed = ", ".join(sorted(self.sortable))
             raise InvalidQueryError(f"cannot sort by {name!r}; use one of: {allowed}")
-        order = column.desc() if sort.startswith("-") else column.asc()
-        # The key breaks ties, so pages never overlap or skip rows.
-        return statement.order_by(order, self._key_column)
+        column: Column[Any] = inspect(self.model).columns[name]
+        return (column,) if column is self._key_column else (column, self._key_column)
+
+    def _ordered(self, statement: Select[Any], sort: str | None) -> Select[Any]:
+        columns = self._order_columns(sort)
+        if sort is not None and sort.startswith("-"):
+            return statement.order_by(*(column.desc() for column in columns))
+        return statement.order_by(*columns)
+
+    def _after(self, sort: str | None, after: Sequence[Any]) -> ColumnElement[bool]:
+        columns = self._order_columns(sort)
+        try:
+            if any(column.nullable for column in columns):
+                raise ValueError("keyset pagination needs non-null columns")
+            values = tuple(
+                TypeAdapter(column.type.python_type).validate_python(value)
+                for column, value in zip(columns, after, strict=True)
+            )
+        except ValueError:  # pydantic's ValidationError is one too
+            raise InvalidQueryError("the cursor does not fit this list; start again") from None
+        if sort is not None and sort.startswith("-"):
+            return tuple_(*columns) < tuple_(*values)
+        return tuple_(*columns) > tuple_(*values)
 
 
 class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, KeyT]):
@@ -240,6 +429,14 @@ class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, KeyT]):
         # The application's clock: the database's would cost a round trip to read back.
         row.deleted_at = dt.datetime.now(dt.UTC)
         await self.session.flush()
+
+    async def delete_where(self, filters: BaseModel) -> int:
+        statement = update(self.model).where(*self._visible(), *self._required(filters))
+        statement = statement.values({"deleted_at": dt.datetime.now(dt.UTC), **self._on_update()})
+        result = await self.session.execute(
+            statement, execution_options={"synchronize_session": "fetch"}
+        )
+        return cast(CursorResult[Any], result).rowcount
 
     async def restore(self, key: KeyT) -> ModelT:
         """Bring back a deleted row; a row that is not deleted stays as it is."""

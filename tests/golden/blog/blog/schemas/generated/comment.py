@@ -2,10 +2,24 @@
 """Generated DTOs for comment resources; adjust them in schemas/comment.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from blog.schemas.base import Int64, ReadModel, WriteModel
+from blog.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+
+CommentSort = Literal[
+    "id",
+    "-id",
+    "post_id",
+    "-post_id",
+    "author_id",
+    "-author_id",
+    "body",
+    "-body",
+    "created_at",
+    "-created_at",
+]
 
 
 class CommentCreateBase(WriteModel):
@@ -32,3 +46,9 @@ class CommentReadBase(ReadModel):
     author_id: int | None
     body: str
     created_at: dt.datetime
+
+
+class CommentQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: CommentSort | None = None

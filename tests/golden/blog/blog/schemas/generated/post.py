@@ -2,11 +2,33 @@
 """Generated DTOs for post resources; adjust them in schemas/post.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
 from blog.enums import PostStatus
-from blog.schemas.base import Int32, Int64, ReadModel, WriteModel
+from blog.schemas.base import Int32, Int64, ListQuery, ReadModel, WriteModel
+
+PostSort = Literal[
+    "id",
+    "-id",
+    "title",
+    "-title",
+    "slug",
+    "-slug",
+    "body",
+    "-body",
+    "status",
+    "-status",
+    "published_at",
+    "-published_at",
+    "view_count",
+    "-view_count",
+    "author_id",
+    "-author_id",
+    "created_at",
+    "-created_at",
+]
 
 
 class PostCreateBase(WriteModel):
@@ -47,3 +69,9 @@ class PostReadBase(ReadModel):
     view_count: int
     author_id: int
     created_at: dt.datetime
+
+
+class PostQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: PostSort | None = None

@@ -2,10 +2,26 @@
 """Generated DTOs for user resources; adjust them in schemas/user.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from blog.schemas.base import ReadModel, WriteModel
+from blog.schemas.base import ListQuery, ReadModel, WriteModel
+
+UserSort = Literal[
+    "id",
+    "-id",
+    "email",
+    "-email",
+    "display_name",
+    "-display_name",
+    "bio",
+    "-bio",
+    "is_active",
+    "-is_active",
+    "created_at",
+    "-created_at",
+]
 
 
 class UserCreateBase(WriteModel):
@@ -35,3 +51,9 @@ class UserReadBase(ReadModel):
     bio: str | None
     is_active: bool
     created_at: dt.datetime
+
+
+class UserQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: UserSort | None = None

@@ -2,11 +2,27 @@
 """Generated DTOs for customer resources; adjust them in schemas/customer.py."""
 
 import datetime as dt
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
-from shop.schemas.base import Int64, ReadModel, WriteModel
+from shop.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+
+CustomerSort = Literal[
+    "id",
+    "-id",
+    "email",
+    "-email",
+    "name",
+    "-name",
+    "loyalty_points",
+    "-loyalty_points",
+    "birthday",
+    "-birthday",
+    "newsletter",
+    "-newsletter",
+]
 
 
 class CustomerCreateBase(WriteModel):
@@ -38,3 +54,9 @@ class CustomerReadBase(ReadModel):
     loyalty_points: int
     birthday: dt.date | None
     newsletter: bool
+
+
+class CustomerQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: CustomerSort | None = None

@@ -3,12 +3,36 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field, NaiveDatetime
 
 from shop.enums import OrderRating, OrderStatus
-from shop.schemas.base import ReadModel, WriteModel
+from shop.schemas.base import ListQuery, ReadModel, WriteModel
+
+OrderSort = Literal[
+    "id",
+    "-id",
+    "customer_id",
+    "-customer_id",
+    "status",
+    "-status",
+    "rating",
+    "-rating",
+    "placed_at",
+    "-placed_at",
+    "note",
+    "-note",
+    "tracking_id",
+    "-tracking_id",
+    "local_pickup",
+    "-local_pickup",
+    "discount",
+    "-discount",
+    "version",
+    "-version",
+]
 
 
 class OrderCreateBase(WriteModel):
@@ -50,3 +74,9 @@ class OrderReadBase(ReadModel):
     local_pickup: dt.datetime | None
     discount: Decimal
     version: int
+
+
+class OrderQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: OrderSort | None = None

@@ -2,10 +2,24 @@
 """Generated DTOs for order line resources; adjust them in schemas/order_line.py."""
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
-from shop.schemas.base import Int32, Int64, ReadModel, WriteModel
+from shop.schemas.base import Int32, Int64, ListQuery, ReadModel, WriteModel
+
+OrderLineSort = Literal[
+    "id",
+    "-id",
+    "order_id",
+    "-order_id",
+    "product_id",
+    "-product_id",
+    "quantity",
+    "-quantity",
+    "unit_price",
+    "-unit_price",
+]
 
 
 class OrderLineCreateBase(WriteModel):
@@ -34,3 +48,9 @@ class OrderLineReadBase(ReadModel):
     product_id: int
     quantity: int
     unit_price: Decimal
+
+
+class OrderLineQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: OrderLineSort | None = None

@@ -3,11 +3,36 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
-from shop.schemas.base import ReadModel, WriteModel
+from shop.schemas.base import ListQuery, ReadModel, WriteModel
+
+ProductSort = Literal[
+    "id",
+    "-id",
+    "sku",
+    "-sku",
+    "name",
+    "-name",
+    "price",
+    "-price",
+    "weight_kg",
+    "-weight_kg",
+    "in_stock",
+    "-in_stock",
+    "launch_date",
+    "-launch_date",
+    "currency",
+    "-currency",
+    "warehouse_id",
+    "-warehouse_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 class ProductCreateBase(WriteModel):
@@ -56,3 +81,9 @@ class ProductReadBase(ReadModel):
     warehouse_id: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class ProductQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: ProductSort | None = None

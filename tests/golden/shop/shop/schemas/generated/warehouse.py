@@ -2,10 +2,24 @@
 """Generated DTOs for warehouse resources; adjust them in schemas/warehouse.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from shop.schemas.base import Int64, ReadModel, WriteModel
+from shop.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+
+WarehouseSort = Literal[
+    "code",
+    "-code",
+    "city",
+    "-city",
+    "capacity",
+    "-capacity",
+    "opens_at",
+    "-opens_at",
+    "closes_at",
+    "-closes_at",
+]
 
 
 class WarehouseCreateBase(WriteModel):
@@ -35,3 +49,9 @@ class WarehouseReadBase(ReadModel):
     capacity: int
     opens_at: dt.time
     closes_at: dt.time | None
+
+
+class WarehouseQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: WarehouseSort | None = None

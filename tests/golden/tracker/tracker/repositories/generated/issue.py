@@ -2,60 +2,56 @@
 """Generated data access for issue resources; extend it in repositories/issue.py."""
 
 from collections.abc import Sequence
-from typing import Literal
 
 from tracker.models.issue import Issue, issue_labels_table, issue_watchers_table
 from tracker.models.label import Label
 from tracker.models.user import User
-from tracker.repositories.base import DEFAULT_PAGE_SIZE, SoftDeleteRepository, StaleVersionError
+from tracker.repositories.base import SoftDeleteRepository, StaleVersionError
+from tracker.schemas.base import DEFAULT_PAGE_SIZE
 from tracker.schemas.issue import IssueCreate, IssueUpdate
-
-IssueSort = Literal[
-    "id",
-    "-id",
-    "project_id",
-    "-project_id",
-    "parent_id",
-    "-parent_id",
-    "title",
-    "-title",
-    "body",
-    "-body",
-    "status",
-    "-status",
-    "priority",
-    "-priority",
-    "assignee_id",
-    "-assignee_id",
-    "reviewer_id",
-    "-reviewer_id",
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-    "deleted_at",
-    "-deleted_at",
-    "version",
-    "-version",
-]
 
 
 class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, int]):
     model = Issue
-    sortable = {
-        "id": Issue.id,
-        "project_id": Issue.project_id,
-        "parent_id": Issue.parent_id,
-        "title": Issue.title,
-        "body": Issue.body,
-        "status": Issue.status,
-        "priority": Issue.priority,
-        "assignee_id": Issue.assignee_id,
-        "reviewer_id": Issue.reviewer_id,
-        "created_at": Issue.created_at,
-        "updated_at": Issue.updated_at,
-        "deleted_at": Issue.deleted_at,
-        "version": Issue.version,
+    sortable = frozenset(
+        {
+            "id",
+            "project_id",
+            "parent_id",
+            "title",
+            "body",
+            "status",
+            "priority",
+            "assignee_id",
+            "reviewer_id",
+            "created_at",
+            "updated_at",
+            "deleted_at",
+            "version",
+        }
+    )
+    unique_keys = frozenset(
+        {
+            ("id",),
+        }
+    )
+    filterable = {
+        "project_id": (Issue.project_id, "eq"),
+        "project_id__in": (Issue.project_id, "in"),
+        "project_id__gte": (Issue.project_id, "gte"),
+        "project_id__lte": (Issue.project_id, "lte"),
+        "title": (Issue.title, "eq"),
+        "title__in": (Issue.title, "in"),
+        "title__contains": (Issue.title, "contains"),
+        "status": (Issue.status, "eq"),
+        "status__in": (Issue.status, "in"),
+        "priority": (Issue.priority, "eq"),
+        "priority__in": (Issue.priority, "in"),
+        "assignee_id": (Issue.assignee_id, "eq"),
+        "assignee_id__in": (Issue.assignee_id, "in"),
+        "assignee_id__gte": (Issue.assignee_id, "gte"),
+        "assignee_id__lte": (Issue.assignee_id, "lte"),
+        "assignee_id__null": (Issue.assignee_id, "null"),
     }
 
     async def update(self, key: int, data: IssueUpdate) -> Issue:

@@ -2,10 +2,26 @@
 """Generated DTOs for comment resources; adjust them in schemas/comment.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import Int64, ReadModel, WriteModel
+from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+
+CommentSort = Literal[
+    "id",
+    "-id",
+    "issue_id",
+    "-issue_id",
+    "author_id",
+    "-author_id",
+    "body",
+    "-body",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 class CommentCreateBase(WriteModel):
@@ -33,3 +49,9 @@ class CommentReadBase(ReadModel):
     body: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class CommentQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: CommentSort | None = None

@@ -2,11 +2,41 @@
 """Generated DTOs for issue resources; adjust them in schemas/issue.py."""
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from tracker.enums import IssuePriority, IssueStatus
-from tracker.schemas.base import Int64, ReadModel, WriteModel
+from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+
+IssueSort = Literal[
+    "id",
+    "-id",
+    "project_id",
+    "-project_id",
+    "parent_id",
+    "-parent_id",
+    "title",
+    "-title",
+    "body",
+    "-body",
+    "status",
+    "-status",
+    "priority",
+    "-priority",
+    "assignee_id",
+    "-assignee_id",
+    "reviewer_id",
+    "-reviewer_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "deleted_at",
+    "-deleted_at",
+    "version",
+    "-version",
+]
 
 
 class IssueCreateBase(WriteModel):
@@ -53,3 +83,26 @@ class IssueReadBase(ReadModel):
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
     version: int
+
+
+class IssueQuery(ListQuery):
+    """`sort` is a column, `-column` for descending. Filters: `<field>` (equals), `__in`, `__gte`,
+    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows."""
+
+    sort: IssueSort | None = None
+    project_id: Int64 | None = None
+    project_id__in: list[Int64] | None = Field(None, max_length=100)
+    project_id__gte: Int64 | None = None
+    project_id__lte: Int64 | None = None
+    title: Annotated[str, Field(max_length=300)] | None = None
+    title__in: list[Annotated[str, Field(max_length=300)]] | None = Field(None, max_length=100)
+    title__contains: Annotated[str, Field(max_length=300)] | None = Field(None, min_length=1)
+    status: IssueStatus | None = None
+    status__in: list[IssueStatus] | None = Field(None, max_length=100)
+    priority: IssuePriority | None = None
+    priority__in: list[IssuePriority] | None = Field(None, max_length=100)
+    assignee_id: Int64 | None = None
+    assignee_id__in: list[Int64] | None = Field(None, max_length=100)
+    assignee_id__gte: Int64 | None = None
+    assignee_id__lte: Int64 | None = None
+    assignee_id__null: bool | None = None

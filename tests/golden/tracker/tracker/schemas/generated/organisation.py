@@ -2,10 +2,24 @@
 """Generated DTOs for organisation resources; adjust them in schemas/organisation.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import ReadModel, WriteModel
+from tracker.schemas.base import ListQuery, ReadModel, WriteModel
+
+OrganisationSort = Literal[
+    "id",
+    "-id",
+    "name",
+    "-name",
+    "slug",
+    "-slug",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 class OrganisationCreateBase(WriteModel):
@@ -30,3 +44,9 @@ class OrganisationReadBase(ReadModel):
     slug: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class OrganisationQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: OrganisationSort | None = None

@@ -2,10 +2,24 @@
 """Generated DTOs for project resources; adjust them in schemas/project.py."""
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import Int64, ReadModel, WriteModel
+from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+
+ProjectSort = Literal[
+    "id",
+    "-id",
+    "organisation_id",
+    "-organisation_id",
+    "key",
+    "-key",
+    "name",
+    "-name",
+    "deleted_at",
+    "-deleted_at",
+]
 
 
 class ProjectCreateBase(WriteModel):
@@ -34,3 +48,9 @@ class ProjectReadBase(ReadModel):
     key: str
     name: str
     deleted_at: dt.datetime | None
+
+
+class ProjectQuery(ListQuery):
+    """`sort` is a column, `-column` for descending."""
+
+    sort: ProjectSort | None = None

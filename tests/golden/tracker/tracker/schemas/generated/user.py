@@ -2,10 +2,24 @@
 """Generated DTOs for user resources; adjust them in schemas/user.py."""
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import ReadModel, WriteModel
+from tracker.schemas.base import ListQuery, ReadModel, WriteModel
+
+UserSort = Literal[
+    "id",
+    "-id",
+    "email",
+    "-email",
+    "display_name",
+    "-display_name",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 class UserCreateBase(WriteModel):
@@ -30,3 +44,13 @@ class UserReadBase(ReadModel):
     display_name: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class UserQuery(ListQuery):
+    """`sort` is a column, `-column` for descending. Filters: `<field>` (equals), `__in`, `__gte`,
+    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows."""
+
+    sort: UserSort | None = None
+    email: Annotated[str, Field(max_length=320)] | None = None
+    email__in: list[Annotated[str, Field(max_length=320)]] | None = Field(None, max_length=100)
+    email__contains: Annotated[str, Field(max_length=320)] | None = Field(None, min_length=1)
