@@ -80,6 +80,7 @@ def build(spec: Spec) -> ProjectModel:
         uses_soft_delete=any(r.soft_delete for r in resources),
         uses_versions=any(r.versioned for r in resources),
         uses_links=any(r.links for r in resources),
+        uses_relations=any(r.relations for r in resources),
     )
 
 
@@ -412,7 +413,17 @@ def _relations(
         args = f'back_populates={reverse!r}, foreign_keys=[{field_name}_id], lazy="raise"'
         if target == name:
             args += f', remote_side="{name}.{_pk_name(spec, target)}"'
-        relations.append(RelationModel(field_name, annotation, args))
+        relations.append(
+            RelationModel(
+                field_name,
+                annotation,
+                args,
+                target,
+                collection=False,
+                column=f"{field_name}_id",
+                target_key=_pk_name(spec, target),
+            )
+        )
         target_table = spec.resources[target].table_name(target)
         refs.append(
             RefModel(
@@ -435,7 +446,9 @@ def _relations(
             args = f'back_populates={field_name!r}, foreign_keys={fk}, lazy="raise"'
             # The database enforces on_delete; the ORM must not null out or load children.
             args += ', passive_deletes="all"'
-            relations.append(RelationModel(reverse, f"Mapped[list[{source_name}]]", args))
+            relations.append(
+                RelationModel(reverse, f"Mapped[list[{source_name}]]", args, source_name, True)
+            )
             if source_name != name:
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
     for field_name, field in resource.fields.items():
@@ -467,7 +480,7 @@ def _many_relation(name: str, target: str, secondary: str, back_populates: str) 
     # Deleting either side removes its links in the database (ON DELETE CASCADE), so the ORM
     # never loads a collection just to empty it.
     args = f'{secondary}back_populates={back_populates!r}, lazy="raise", passive_deletes=True'
-    return RelationModel(name, f"Mapped[list[{target}]]", args)
+    return RelationModel(name, f"Mapped[list[{target}]]", args, target, collection=True)
 
 
 def _pk_name(spec: Spec, resource: str) -> str:

@@ -98,6 +98,14 @@ class RelationModel:
     name: str
     annotation: str  # e.g. `Mapped[User]`, `Mapped[list[Post]]`
     args: str  # inside `relationship(...)`
+    target: str  # the related class
+    collection: bool  # many rows: loaded with SELECT ... IN; one row: with a JOIN
+    column: str | None = None  # a many-to-one's foreign key column
+    target_key: str = "id"  # the related class's primary key
+
+    @property
+    def strategy(self) -> str:
+        return "selectin" if self.collection else "joined"
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,7 @@ class ProjectModel:
     uses_soft_delete: bool
     uses_versions: bool
     uses_links: bool
+    uses_relations: bool
     max_page_size: int = 100
     default_page_size: int = 20
 

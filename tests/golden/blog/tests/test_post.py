@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blog.db.session import SessionFactory
@@ -186,6 +186,36 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_post(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = PostRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Post.author' is not available due to lazy='raise'"
+    ):
+        _ = plain.author
+    loaded = await repository.get(key, load=["author", "comments"])
+    assert loaded.author is not None or loaded.author_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/posts/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["author", "comments"])
+    include = {"include": ["author", "comments"]}
+    detail = (await client.get(f"/posts/{key}", params=include)).json()
+    parent = detail["author"]
+    assert (parent and parent["id"]) == detail["author_id"]
+    assert detail["comments"] == []
+    assert (await client.get(f"/posts/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_duplicate_is_a_conflict_without_sql(

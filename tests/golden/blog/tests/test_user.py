@@ -4,7 +4,7 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blog.db.session import SessionFactory
@@ -165,6 +165,35 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_user(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = UserRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'User.posts' is not available due to lazy='raise'"
+    ):
+        _ = plain.posts
+    loaded = await repository.get(key, load=["posts", "comments"])
+    assert loaded.posts == []
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/users/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["posts", "comments"])
+    include = {"include": ["posts", "comments"]}
+    detail = (await client.get(f"/users/{key}", params=include)).json()
+    assert detail["posts"] == []
+    assert detail["comments"] == []
+    assert (await client.get(f"/users/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_duplicate_is_a_conflict_without_sql(

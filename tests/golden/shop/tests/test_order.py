@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db.session import SessionFactory
@@ -171,6 +171,36 @@ async def test_stream_and_row_lock(session: AsyncSession) -> None:
             with pytest.raises(DBAPIError, match="lock"):
                 await other.execute(attempt.with_for_update(nowait=True))
     await session.rollback()
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_order(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = OrderRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Order.customer' is not available due to lazy='raise'"
+    ):
+        _ = plain.customer
+    loaded = await repository.get(key, load=["customer", "lines"])
+    assert loaded.customer is not None or loaded.customer_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/orders/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["customer", "lines"])
+    include = {"include": ["customer", "lines"]}
+    detail = (await client.get(f"/orders/{key}", params=include)).json()
+    parent = detail["customer"]
+    assert (parent and parent["id"]) == detail["customer_id"]
+    assert detail["lines"] == []
+    assert (await client.get(f"/orders/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_on_delete_of_customer_id(client: AsyncClient, session: AsyncSession) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db.session import SessionFactory
@@ -171,6 +171,37 @@ async def test_stream_and_row_lock(session: AsyncSession) -> None:
             with pytest.raises(DBAPIError, match="lock"):
                 await other.execute(attempt.with_for_update(nowait=True))
     await session.rollback()
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_order_line(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = OrderLineRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'OrderLine.order' is not available due to lazy='raise'"
+    ):
+        _ = plain.order
+    loaded = await repository.get(key, load=["order", "product"])
+    assert loaded.order is not None or loaded.order_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/order-lines/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["order", "product"])
+    include = {"include": ["order", "product"]}
+    detail = (await client.get(f"/order-lines/{key}", params=include)).json()
+    parent = detail["order"]
+    assert (parent and parent["id"]) == detail["order_id"]
+    parent = detail["product"]
+    assert (parent and parent["id"]) == detail["product_id"]
+    assert (await client.get(f"/order-lines/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_on_delete_of_order_id(client: AsyncClient, session: AsyncSession) -> None:

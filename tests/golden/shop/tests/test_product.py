@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db.session import SessionFactory
@@ -180,6 +180,36 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_product(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = ProductRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Product.warehouse' is not available due to lazy='raise'"
+    ):
+        _ = plain.warehouse
+    loaded = await repository.get(key, load=["warehouse", "order_lines"])
+    assert loaded.warehouse is not None or loaded.warehouse_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/products/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["warehouse", "order_lines"])
+    include = {"include": ["warehouse", "order_lines"]}
+    detail = (await client.get(f"/products/{key}", params=include)).json()
+    parent = detail["warehouse"]
+    assert (parent and parent["code"]) == detail["warehouse_id"]
+    assert detail["order_lines"] == []
+    assert (await client.get(f"/products/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_duplicate_is_a_conflict_without_sql(

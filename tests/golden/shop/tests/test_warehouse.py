@@ -4,7 +4,7 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db.session import SessionFactory
@@ -167,3 +167,31 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_warehouse(session)
+    await session.commit()
+    key = created.code
+    session.expunge_all()
+    repository = WarehouseRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Warehouse.products' is not available due to lazy='raise'"
+    ):
+        _ = plain.products
+    loaded = await repository.get(key, load=["products"])
+    assert loaded.products == []
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/warehouses/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["products"])
+    include = {"include": ["products"]}
+    detail = (await client.get(f"/warehouses/{key}", params=include)).json()
+    assert detail["products"] == []
+    assert (await client.get(f"/warehouses/{key}", params={"include": "nope"})).status_code == 422

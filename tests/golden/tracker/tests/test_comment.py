@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -167,6 +167,37 @@ async def test_stream_and_row_lock(session: AsyncSession) -> None:
             with pytest.raises(DBAPIError, match="lock"):
                 await other.execute(attempt.with_for_update(nowait=True))
     await session.rollback()
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_comment(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = CommentRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Comment.issue' is not available due to lazy='raise'"
+    ):
+        _ = plain.issue
+    loaded = await repository.get(key, load=["issue", "author"])
+    assert loaded.issue is not None or loaded.issue_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/comments/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["issue", "author"])
+    include = {"include": ["issue", "author"]}
+    detail = (await client.get(f"/comments/{key}", params=include)).json()
+    parent = detail["issue"]
+    assert (parent and parent["id"]) == detail["issue_id"]
+    parent = detail["author"]
+    assert (parent and parent["id"]) == detail["author_id"]
+    assert (await client.get(f"/comments/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_on_delete_of_issue_id(client: AsyncClient, session: AsyncSession) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -193,6 +193,80 @@ async def test_bulk_update_and_delete(session: AsyncSession) -> None:
     assert await repository.count() == 3 - len(matching)
     with pytest.raises(InvalidQueryError):
         await repository.delete_where(IssueQuery())
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_issue(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = IssueRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Issue.project' is not available due to lazy='raise'"
+    ):
+        _ = plain.project
+    loaded = await repository.get(
+        key,
+        load=[
+            "project",
+            "parent",
+            "assignee",
+            "reviewer",
+            "children",
+            "comments",
+            "labels",
+            "watchers",
+        ],
+    )
+    assert loaded.project is not None or loaded.project_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/issues/{key}")
+    assert response.status_code == 200, response.text
+    assert all(
+        response.json()[name] is None
+        for name in [
+            "project",
+            "parent",
+            "assignee",
+            "reviewer",
+            "children",
+            "comments",
+            "labels",
+            "watchers",
+        ]
+    )
+    include = {
+        "include": [
+            "project",
+            "parent",
+            "assignee",
+            "reviewer",
+            "children",
+            "comments",
+            "labels",
+            "watchers",
+        ]
+    }
+    detail = (await client.get(f"/issues/{key}", params=include)).json()
+    parent = detail["project"]
+    assert (parent and parent["id"]) == detail["project_id"]
+    parent = detail["parent"]
+    assert (parent and parent["id"]) == detail["parent_id"]
+    parent = detail["assignee"]
+    assert (parent and parent["id"]) == detail["assignee_id"]
+    parent = detail["reviewer"]
+    assert (parent and parent["id"]) == detail["reviewer_id"]
+    assert detail["children"] == []
+    assert detail["comments"] == []
+    assert detail["labels"] == []
+    assert detail["watchers"] == []
+    assert (await client.get(f"/issues/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_filter_project_id(client: AsyncClient, session: AsyncSession) -> None:

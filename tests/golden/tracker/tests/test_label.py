@@ -4,7 +4,7 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -189,6 +189,34 @@ async def test_bulk_update_and_delete(session: AsyncSession) -> None:
     assert await repository.count() == 3 - len(matching)
     with pytest.raises(InvalidQueryError):
         await repository.delete_where(LabelQuery())
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_label(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = LabelRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Label.issues' is not available due to lazy='raise'"
+    ):
+        _ = plain.issues
+    loaded = await repository.get(key, load=["issues"])
+    assert loaded.issues == []
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/labels/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["issues"])
+    include = {"include": ["issues"]}
+    detail = (await client.get(f"/labels/{key}", params=include)).json()
+    assert detail["issues"] == []
+    assert (await client.get(f"/labels/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_filter_name(client: AsyncClient, session: AsyncSession) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -191,6 +191,37 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_membership(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = MembershipRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Membership.organisation' is not available due to lazy='raise'"
+    ):
+        _ = plain.organisation
+    loaded = await repository.get(key, load=["organisation", "user"])
+    assert loaded.organisation is not None or loaded.organisation_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/memberships/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["organisation", "user"])
+    include = {"include": ["organisation", "user"]}
+    detail = (await client.get(f"/memberships/{key}", params=include)).json()
+    parent = detail["organisation"]
+    assert (parent and parent["id"]) == detail["organisation_id"]
+    parent = detail["user"]
+    assert (parent and parent["id"]) == detail["user_id"]
+    assert (await client.get(f"/memberships/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_duplicate_is_a_conflict_without_sql(

@@ -4,7 +4,7 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -176,6 +176,37 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_organisation(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = OrganisationRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Organisation.memberships' is not available due to lazy='raise'"
+    ):
+        _ = plain.memberships
+    loaded = await repository.get(key, load=["memberships", "projects"])
+    assert loaded.memberships == []
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/organisations/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["memberships", "projects"])
+    include = {"include": ["memberships", "projects"]}
+    detail = (await client.get(f"/organisations/{key}", params=include)).json()
+    assert detail["memberships"] == []
+    assert detail["projects"] == []
+    assert (
+        await client.get(f"/organisations/{key}", params={"include": "nope"})
+    ).status_code == 422
 
 
 async def test_duplicate_is_a_conflict_without_sql(

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -180,6 +180,36 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_project(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = ProjectRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'Project.organisation' is not available due to lazy='raise'"
+    ):
+        _ = plain.organisation
+    loaded = await repository.get(key, load=["organisation", "issues"])
+    assert loaded.organisation is not None or loaded.organisation_id is None
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/projects/{key}")
+    assert response.status_code == 200, response.text
+    assert all(response.json()[name] is None for name in ["organisation", "issues"])
+    include = {"include": ["organisation", "issues"]}
+    detail = (await client.get(f"/projects/{key}", params=include)).json()
+    parent = detail["organisation"]
+    assert (parent and parent["id"]) == detail["organisation_id"]
+    assert detail["issues"] == []
+    assert (await client.get(f"/projects/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_duplicate_is_a_conflict_without_sql(

@@ -4,7 +4,7 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
@@ -189,6 +189,58 @@ async def test_bulk_update_and_delete(session: AsyncSession) -> None:
     assert await repository.count() == 3 - len(matching)
     with pytest.raises(InvalidQueryError):
         await repository.delete_where(UserQuery())
+
+
+async def test_relationships_load_only_when_asked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    created = await factories.create_user(session)
+    await session.commit()
+    key = created.id
+    session.expunge_all()
+    repository = UserRepository(session)
+
+    plain = await repository.get(key)
+    with pytest.raises(
+        InvalidRequestError, match="'User.memberships' is not available due to lazy='raise'"
+    ):
+        _ = plain.memberships
+    loaded = await repository.get(
+        key,
+        load=["memberships", "assigned_issues", "reviewed_issues", "comments", "watched_issues"],
+    )
+    assert loaded.memberships == []
+    with pytest.raises(InvalidQueryError):
+        await repository.get(key, load=["no_such_relationship"])
+
+    response = await client.get(f"/users/{key}")
+    assert response.status_code == 200, response.text
+    assert all(
+        response.json()[name] is None
+        for name in [
+            "memberships",
+            "assigned_issues",
+            "reviewed_issues",
+            "comments",
+            "watched_issues",
+        ]
+    )
+    include = {
+        "include": [
+            "memberships",
+            "assigned_issues",
+            "reviewed_issues",
+            "comments",
+            "watched_issues",
+        ]
+    }
+    detail = (await client.get(f"/users/{key}", params=include)).json()
+    assert detail["memberships"] == []
+    assert detail["assigned_issues"] == []
+    assert detail["reviewed_issues"] == []
+    assert detail["comments"] == []
+    assert detail["watched_issues"] == []
+    assert (await client.get(f"/users/{key}", params={"include": "nope"})).status_code == 422
 
 
 async def test_filter_email(client: AsyncClient, session: AsyncSession) -> None:

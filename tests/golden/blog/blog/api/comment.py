@@ -10,7 +10,8 @@ from blog.db.session import SessionDep
 from blog.repositories.comment import CommentRepository
 from blog.schemas.base import INT64_MAX, INT64_MIN, Page
 from blog.schemas.comment import CommentCreate, CommentRead, CommentUpdate
-from blog.schemas.generated.comment import CommentQuery
+from blog.schemas.details import CommentDetail
+from blog.schemas.generated.comment import CommentLoad, CommentQuery
 
 router = APIRouter(prefix="/comments", tags=["comments"])
 
@@ -42,9 +43,13 @@ async def list_comments(
 
 @router.get("/{key}")
 async def get_comment(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> CommentRead:
-    return CommentRead.model_validate(await CommentRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[CommentLoad] | None, Query(max_length=2)] = None,
+) -> CommentDetail:
+    """`include` (repeatable) nests those related rows; `CommentLoad` lists them."""
+    instance = await CommentRepository(session).get(key, load=include or ())
+    return CommentDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -9,7 +9,8 @@ from blog.api import cursors
 from blog.db.session import SessionDep
 from blog.repositories.post import PostRepository
 from blog.schemas.base import INT64_MAX, INT64_MIN, Page
-from blog.schemas.generated.post import PostQuery
+from blog.schemas.details import PostDetail
+from blog.schemas.generated.post import PostLoad, PostQuery
 from blog.schemas.post import PostCreate, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
@@ -40,9 +41,13 @@ async def list_posts(query: Annotated[PostQuery, Query()], session: SessionDep) 
 
 @router.get("/{key}")
 async def get_post(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> PostRead:
-    return PostRead.model_validate(await PostRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[PostLoad] | None, Query(max_length=2)] = None,
+) -> PostDetail:
+    """`include` (repeatable) nests those related rows; `PostLoad` lists them."""
+    instance = await PostRepository(session).get(key, load=include or ())
+    return PostDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

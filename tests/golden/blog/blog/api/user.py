@@ -9,7 +9,8 @@ from blog.api import cursors
 from blog.db.session import SessionDep
 from blog.repositories.user import UserRepository
 from blog.schemas.base import INT64_MAX, INT64_MIN, Page
-from blog.schemas.generated.user import UserQuery
+from blog.schemas.details import UserDetail
+from blog.schemas.generated.user import UserLoad, UserQuery
 from blog.schemas.user import UserCreate, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -40,9 +41,13 @@ async def list_users(query: Annotated[UserQuery, Query()], session: SessionDep) 
 
 @router.get("/{key}")
 async def get_user(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> UserRead:
-    return UserRead.model_validate(await UserRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[UserLoad] | None, Query(max_length=2)] = None,
+) -> UserDetail:
+    """`include` (repeatable) nests those related rows; `UserLoad` lists them."""
+    instance = await UserRepository(session).get(key, load=include or ())
+    return UserDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

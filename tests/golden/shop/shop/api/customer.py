@@ -11,7 +11,8 @@ from shop.db.session import SessionDep
 from shop.repositories.customer import CustomerRepository
 from shop.schemas.base import Page
 from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
-from shop.schemas.generated.customer import CustomerQuery
+from shop.schemas.details import CustomerDetail
+from shop.schemas.generated.customer import CustomerLoad, CustomerQuery
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -42,8 +43,14 @@ async def list_customers(
 
 
 @router.get("/{key}")
-async def get_customer(key: UUID, session: SessionDep) -> CustomerRead:
-    return CustomerRead.model_validate(await CustomerRepository(session).get(key))
+async def get_customer(
+    key: UUID,
+    session: SessionDep,
+    include: Annotated[list[CustomerLoad] | None, Query(max_length=1)] = None,
+) -> CustomerDetail:
+    """`include` (repeatable) nests those related rows; `CustomerLoad` lists them."""
+    instance = await CustomerRepository(session).get(key, load=include or ())
+    return CustomerDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

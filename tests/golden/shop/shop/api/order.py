@@ -9,7 +9,8 @@ from shop.api import cursors
 from shop.db.session import SessionDep
 from shop.repositories.order import OrderRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
-from shop.schemas.generated.order import OrderQuery
+from shop.schemas.details import OrderDetail
+from shop.schemas.generated.order import OrderLoad, OrderQuery
 from shop.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -42,9 +43,13 @@ async def list_orders(
 
 @router.get("/{key}")
 async def get_order(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> OrderRead:
-    return OrderRead.model_validate(await OrderRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[OrderLoad] | None, Query(max_length=2)] = None,
+) -> OrderDetail:
+    """`include` (repeatable) nests those related rows; `OrderLoad` lists them."""
+    instance = await OrderRepository(session).get(key, load=include or ())
+    return OrderDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

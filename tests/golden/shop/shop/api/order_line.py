@@ -9,7 +9,8 @@ from shop.api import cursors
 from shop.db.session import SessionDep
 from shop.repositories.order_line import OrderLineRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
-from shop.schemas.generated.order_line import OrderLineQuery
+from shop.schemas.details import OrderLineDetail
+from shop.schemas.generated.order_line import OrderLineLoad, OrderLineQuery
 from shop.schemas.order_line import OrderLineCreate, OrderLineRead, OrderLineUpdate
 
 router = APIRouter(prefix="/order-lines", tags=["order-lines"])
@@ -42,9 +43,13 @@ async def list_order_lines(
 
 @router.get("/{key}")
 async def get_order_line(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> OrderLineRead:
-    return OrderLineRead.model_validate(await OrderLineRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[OrderLineLoad] | None, Query(max_length=2)] = None,
+) -> OrderLineDetail:
+    """`include` (repeatable) nests those related rows; `OrderLineLoad` lists them."""
+    instance = await OrderLineRepository(session).get(key, load=include or ())
+    return OrderLineDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -9,7 +9,8 @@ from shop.api import cursors
 from shop.db.session import SessionDep
 from shop.repositories.product import ProductRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
-from shop.schemas.generated.product import ProductQuery
+from shop.schemas.details import ProductDetail
+from shop.schemas.generated.product import ProductLoad, ProductQuery
 from shop.schemas.product import ProductCreate, ProductRead, ProductUpdate
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -42,9 +43,13 @@ async def list_products(
 
 @router.get("/{key}")
 async def get_product(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> ProductRead:
-    return ProductRead.model_validate(await ProductRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[ProductLoad] | None, Query(max_length=2)] = None,
+) -> ProductDetail:
+    """`include` (repeatable) nests those related rows; `ProductLoad` lists them."""
+    instance = await ProductRepository(session).get(key, load=include or ())
+    return ProductDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -9,7 +9,8 @@ from shop.api import cursors
 from shop.db.session import SessionDep
 from shop.repositories.warehouse import WarehouseRepository
 from shop.schemas.base import Page
-from shop.schemas.generated.warehouse import WarehouseQuery
+from shop.schemas.details import WarehouseDetail
+from shop.schemas.generated.warehouse import WarehouseLoad, WarehouseQuery
 from shop.schemas.warehouse import WarehouseCreate, WarehouseRead, WarehouseUpdate
 
 router = APIRouter(prefix="/warehouses", tags=["warehouses"])
@@ -41,8 +42,14 @@ async def list_warehouses(
 
 
 @router.get("/{key}")
-async def get_warehouse(key: str, session: SessionDep) -> WarehouseRead:
-    return WarehouseRead.model_validate(await WarehouseRepository(session).get(key))
+async def get_warehouse(
+    key: str,
+    session: SessionDep,
+    include: Annotated[list[WarehouseLoad] | None, Query(max_length=1)] = None,
+) -> WarehouseDetail:
+    """`include` (repeatable) nests those related rows; `WarehouseLoad` lists them."""
+    instance = await WarehouseRepository(session).get(key, load=include or ())
+    return WarehouseDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from shop.db.base import Base
 from shop.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, WriteModel
@@ -91,6 +92,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
     # Column sets that identify a row (unique constraints): what `upsert` and
     # `get_or_create` match on.
     unique_keys: ClassVar[frozenset[tuple[str, ...]]] = frozenset()
+    # Relationships a caller may load with its rows, and how: "joined" (one parent, a JOIN)
+    # or "selectin" (a collection, one more SELECT ... WHERE IN for the whole page).
+    loadable: ClassVar[Mapping[str, tuple[InstrumentedAttribute[Any], str]]] = {}
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -129,12 +133,17 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         result = await self.session.scalars(statement, rows)
         return result.all()
 
-    async def get_or_none(self, key: KeyT) -> ModelT | None:
-        instance: ModelT | None = await self.session.get(self.model, key)
+    async def get_or_none(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT | None:
+        """The row, with the relationships named in `load` (`loadable`); None if missing."""
+        options = self._loading(load)
+        # A row already in the session is refreshed, so the relationships do get loaded.
+        instance: ModelT | None = await self.session.get(
+            self.model, key, options=options, populate_existing=bool(options)
+        )
         return instance
 
-    async def get(self, key: KeyT) -> ModelT:
-        instance = await self.get_or_none(key)
+    async def get(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT:
+        instance = await self.get_or_none(key, load=load)
         if instance is None:
             raise NotFoundError(self.model.__name__, key)
         return instance
@@ -147,6 +156,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         offset: int = 0,
         sort: str | None = None,
         after: Sequence[Any] | None = None,
+        load: Sequence[str] = (),
     ) -> Sequence[ModelT]:
         """One page of the rows `filters` match, ordered by `sort` (a sortable name, `-name`
         for descending): `offset` rows in, or, keyset pagination, the rows after `after`, the
@@ -154,6 +164,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         """
         _check_page(limit, offset)
         statement = select(self.model).where(*self._visible(), *self._conditions(filters))
+        statement = statement.options(*self._loading(load))
         if after is not None:
             if offset:
                 raise InvalidQueryError("give an offset or a cursor, not both")
@@ -298,6 +309,16 @@ class Repository(Generic[ModelT, CreateT, UpdateT, KeyT]):
         if missing := [name for name in key if name not in values]:
             raise InvalidQueryError(f"set {', '.join(missing)}: the key to match on")
         return key
+
+    def _loading(self, load: Sequence[str]) -> tuple[ORMOption, ...]:
+        if unknown := [name for name in load if name not in self.loadable]:
+            allowed = ", ".join(sorted(self.loadable)) or "none"
+            raise InvalidQueryError(f"cannot load {unknown[0]!r}; loadable: {allowed}")
+        strategies = {"selectin": selectinload, "joined": joinedload}
+        return tuple(
+            strategies[strategy](attribute)
+            for attribute, strategy in (self.loadable[name] for name in load)
+        )
 
     def _on_update(self) -> dict[str, Any]:
         """What an UPDATE written by hand must also set: the version, where rows have one

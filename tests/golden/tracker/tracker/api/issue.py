@@ -9,7 +9,8 @@ from tracker.api import cursors
 from tracker.db.session import SessionDep
 from tracker.repositories.issue import IssueRepository
 from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE, Page
-from tracker.schemas.generated.issue import IssueQuery
+from tracker.schemas.details import IssueDetail
+from tracker.schemas.generated.issue import IssueLoad, IssueQuery
 from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate
 from tracker.schemas.label import LabelRead
 from tracker.schemas.user import UserRead
@@ -44,9 +45,13 @@ async def list_issues(
 
 @router.get("/{key}")
 async def get_issue(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> IssueRead:
-    return IssueRead.model_validate(await IssueRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[IssueLoad] | None, Query(max_length=8)] = None,
+) -> IssueDetail:
+    """`include` (repeatable) nests those related rows; `IssueLoad` lists them."""
+    instance = await IssueRepository(session).get(key, load=include or ())
+    return IssueDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

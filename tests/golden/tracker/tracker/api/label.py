@@ -9,7 +9,8 @@ from tracker.api import cursors
 from tracker.db.session import SessionDep
 from tracker.repositories.label import LabelRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
-from tracker.schemas.generated.label import LabelQuery
+from tracker.schemas.details import LabelDetail
+from tracker.schemas.generated.label import LabelLoad, LabelQuery
 from tracker.schemas.label import LabelCreate, LabelRead, LabelUpdate
 
 router = APIRouter(prefix="/labels", tags=["labels"])
@@ -42,9 +43,13 @@ async def list_labels(
 
 @router.get("/{key}")
 async def get_label(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> LabelRead:
-    return LabelRead.model_validate(await LabelRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[LabelLoad] | None, Query(max_length=1)] = None,
+) -> LabelDetail:
+    """`include` (repeatable) nests those related rows; `LabelLoad` lists them."""
+    instance = await LabelRepository(session).get(key, load=include or ())
+    return LabelDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -9,7 +9,8 @@ from tracker.api import cursors
 from tracker.db.session import SessionDep
 from tracker.repositories.membership import MembershipRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
-from tracker.schemas.generated.membership import MembershipQuery
+from tracker.schemas.details import MembershipDetail
+from tracker.schemas.generated.membership import MembershipLoad, MembershipQuery
 from tracker.schemas.membership import MembershipCreate, MembershipRead, MembershipUpdate
 
 router = APIRouter(prefix="/memberships", tags=["memberships"])
@@ -42,9 +43,13 @@ async def list_memberships(
 
 @router.get("/{key}")
 async def get_membership(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> MembershipRead:
-    return MembershipRead.model_validate(await MembershipRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[MembershipLoad] | None, Query(max_length=2)] = None,
+) -> MembershipDetail:
+    """`include` (repeatable) nests those related rows; `MembershipLoad` lists them."""
+    instance = await MembershipRepository(session).get(key, load=include or ())
+    return MembershipDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -9,7 +9,8 @@ from tracker.api import cursors
 from tracker.db.session import SessionDep
 from tracker.repositories.organisation import OrganisationRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
-from tracker.schemas.generated.organisation import OrganisationQuery
+from tracker.schemas.details import OrganisationDetail
+from tracker.schemas.generated.organisation import OrganisationLoad, OrganisationQuery
 from tracker.schemas.organisation import OrganisationCreate, OrganisationRead, OrganisationUpdate
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
@@ -42,9 +43,13 @@ async def list_organisations(
 
 @router.get("/{key}")
 async def get_organisation(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> OrganisationRead:
-    return OrganisationRead.model_validate(await OrganisationRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[OrganisationLoad] | None, Query(max_length=2)] = None,
+) -> OrganisationDetail:
+    """`include` (repeatable) nests those related rows; `OrganisationLoad` lists them."""
+    instance = await OrganisationRepository(session).get(key, load=include or ())
+    return OrganisationDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

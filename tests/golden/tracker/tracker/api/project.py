@@ -9,7 +9,8 @@ from tracker.api import cursors
 from tracker.db.session import SessionDep
 from tracker.repositories.project import ProjectRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
-from tracker.schemas.generated.project import ProjectQuery
+from tracker.schemas.details import ProjectDetail
+from tracker.schemas.generated.project import ProjectLoad, ProjectQuery
 from tracker.schemas.project import ProjectCreate, ProjectRead, ProjectUpdate
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -42,9 +43,13 @@ async def list_projects(
 
 @router.get("/{key}")
 async def get_project(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> ProjectRead:
-    return ProjectRead.model_validate(await ProjectRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[ProjectLoad] | None, Query(max_length=2)] = None,
+) -> ProjectDetail:
+    """`include` (repeatable) nests those related rows; `ProjectLoad` lists them."""
+    instance = await ProjectRepository(session).get(key, load=include or ())
+    return ProjectDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -9,7 +9,8 @@ from tracker.api import cursors
 from tracker.db.session import SessionDep
 from tracker.repositories.user import UserRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
-from tracker.schemas.generated.user import UserQuery
+from tracker.schemas.details import UserDetail
+from tracker.schemas.generated.user import UserLoad, UserQuery
 from tracker.schemas.user import UserCreate, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -40,9 +41,13 @@ async def list_users(query: Annotated[UserQuery, Query()], session: SessionDep) 
 
 @router.get("/{key}")
 async def get_user(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> UserRead:
-    return UserRead.model_validate(await UserRepository(session).get(key))
+    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
+    include: Annotated[list[UserLoad] | None, Query(max_length=5)] = None,
+) -> UserDetail:
+    """`include` (repeatable) nests those related rows; `UserLoad` lists them."""
+    instance = await UserRepository(session).get(key, load=include or ())
+    return UserDetail.from_loaded(instance)
 
 
 @router.patch("/{key}")

@@ -4,6 +4,7 @@
 from typing import Annotated, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import inspect
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -40,6 +41,16 @@ class ReadModel(BaseModel):
     """Output DTOs, built straight from ORM objects."""
 
     model_config = ConfigDict(from_attributes=True, ser_json_bytes="base64")
+
+    @classmethod
+    def from_loaded(cls, instance: object) -> Self:
+        """Validate what `instance` has loaded; a relationship it has not stays None rather
+        than raising (`lazy="raise"`) or querying behind the caller's back."""
+        unloaded = inspect(instance).unloaded
+        fields = {
+            name: getattr(instance, name) for name in cls.model_fields if name not in unloaded
+        }
+        return cls.model_validate(fields)
 
 
 ItemT = TypeVar("ItemT")

@@ -14,3 +14,7 @@ class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, in
             ("id",),
         }
     )
+    loadable = {
+        "post": (Comment.post, "joined"),
+        "author": (Comment.author, "joined"),
+    }

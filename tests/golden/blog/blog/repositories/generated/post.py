@@ -27,3 +27,7 @@ class PostRepositoryBase(Repository[Post, PostCreate, PostUpdate, int]):
             ("slug",),
         }
     )
+    loadable = {
+        "author": (Post.author, "joined"),
+        "comments": (Post.comments, "selectin"),
+    }

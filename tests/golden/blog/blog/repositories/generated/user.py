@@ -15,3 +15,7 @@ class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, int]):
             ("email",),
         }
     )
+    loadable = {
+        "posts": (User.posts, "selectin"),
+        "comments": (User.comments, "selectin"),
+    }

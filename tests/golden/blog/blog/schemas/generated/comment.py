@@ -20,6 +20,10 @@ CommentSort = Literal[
     "created_at",
     "-created_at",
 ]
+CommentLoad = Literal[
+    "post",
+    "author",
+]
 
 
 class CommentCreateBase(WriteModel):

@@ -29,6 +29,10 @@ PostSort = Literal[
     "created_at",
     "-created_at",
 ]
+PostLoad = Literal[
+    "author",
+    "comments",
+]
 
 
 class PostCreateBase(WriteModel):

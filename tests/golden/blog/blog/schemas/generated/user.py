@@ -22,6 +22,10 @@ UserSort = Literal[
     "created_at",
     "-created_at",
 ]
+UserLoad = Literal[
+    "posts",
+    "comments",
+]
 
 
 class UserCreateBase(WriteModel):

@@ -17,3 +17,6 @@ class CustomerRepositoryBase(Repository[Customer, CustomerCreate, CustomerUpdate
             ("email",),
         }
     )
+    loadable = {
+        "orders": (Customer.orders, "selectin"),
+    }

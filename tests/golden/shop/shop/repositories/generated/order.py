@@ -27,6 +27,10 @@ class OrderRepositoryBase(Repository[Order, OrderCreate, OrderUpdate, int]):
             ("id",),
         }
     )
+    loadable = {
+        "customer": (Order.customer, "joined"),
+        "lines": (Order.lines, "selectin"),
+    }
 
     async def update(self, key: int, data: OrderUpdate) -> Order:
         """Refuse the change if the row has moved past the version the caller read."""

@@ -14,3 +14,7 @@ class OrderLineRepositoryBase(Repository[OrderLine, OrderLineCreate, OrderLineUp
             ("id",),
         }
     )
+    loadable = {
+        "order": (OrderLine.order, "joined"),
+        "product": (OrderLine.product, "joined"),
+    }

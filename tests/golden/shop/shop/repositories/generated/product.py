@@ -29,3 +29,7 @@ class ProductRepositoryBase(Repository[Product, ProductCreate, ProductUpdate, in
             ("sku",),
         }
     )
+    loadable = {
+        "warehouse": (Product.warehouse, "joined"),
+        "order_lines": (Product.order_lines, "selectin"),
+    }

@@ -14,3 +14,6 @@ class WarehouseRepositoryBase(Repository[Warehouse, WarehouseCreate, WarehouseUp
             ("code",),
         }
     )
+    loadable = {
+        "products": (Warehouse.products, "selectin"),
+    }

@@ -23,6 +23,7 @@ CustomerSort = Literal[
     "newsletter",
     "-newsletter",
 ]
+CustomerLoad = Literal["orders",]
 
 
 class CustomerCreateBase(WriteModel):

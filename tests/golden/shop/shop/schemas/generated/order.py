@@ -33,6 +33,10 @@ OrderSort = Literal[
     "version",
     "-version",
 ]
+OrderLoad = Literal[
+    "customer",
+    "lines",
+]
 
 
 class OrderCreateBase(WriteModel):

@@ -20,6 +20,10 @@ OrderLineSort = Literal[
     "unit_price",
     "-unit_price",
 ]
+OrderLineLoad = Literal[
+    "order",
+    "product",
+]
 
 
 class OrderLineCreateBase(WriteModel):

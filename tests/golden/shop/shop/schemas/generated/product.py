@@ -33,6 +33,10 @@ ProductSort = Literal[
     "updated_at",
     "-updated_at",
 ]
+ProductLoad = Literal[
+    "warehouse",
+    "order_lines",
+]
 
 
 class ProductCreateBase(WriteModel):

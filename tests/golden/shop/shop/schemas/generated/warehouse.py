@@ -20,6 +20,7 @@ WarehouseSort = Literal[
     "closes_at",
     "-closes_at",
 ]
+WarehouseLoad = Literal["products",]
 
 
 class WarehouseCreateBase(WriteModel):

@@ -14,3 +14,7 @@ class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, in
             ("id",),
         }
     )
+    loadable = {
+        "issue": (Comment.issue, "joined"),
+        "author": (Comment.author, "joined"),
+    }

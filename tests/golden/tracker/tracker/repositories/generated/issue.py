@@ -35,6 +35,16 @@ class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, 
             ("id",),
         }
     )
+    loadable = {
+        "project": (Issue.project, "joined"),
+        "parent": (Issue.parent, "joined"),
+        "assignee": (Issue.assignee, "joined"),
+        "reviewer": (Issue.reviewer, "joined"),
+        "children": (Issue.children, "selectin"),
+        "comments": (Issue.comments, "selectin"),
+        "labels": (Issue.labels, "selectin"),
+        "watchers": (Issue.watchers, "selectin"),
+    }
     filterable = {
         "project_id": (Issue.project_id, "eq"),
         "project_id__in": (Issue.project_id, "in"),

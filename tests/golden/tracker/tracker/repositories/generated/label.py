@@ -15,6 +15,9 @@ class LabelRepositoryBase(Repository[Label, LabelCreate, LabelUpdate, int]):
             ("name",),
         }
     )
+    loadable = {
+        "issues": (Label.issues, "selectin"),
+    }
     filterable = {
         "name": (Label.name, "eq"),
         "name__in": (Label.name, "in"),

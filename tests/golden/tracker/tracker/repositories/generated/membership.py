@@ -15,3 +15,7 @@ class MembershipRepositoryBase(Repository[Membership, MembershipCreate, Membersh
             ("organisation_id", "user_id"),
         }
     )
+    loadable = {
+        "organisation": (Membership.organisation, "joined"),
+        "user": (Membership.user, "joined"),
+    }

@@ -17,3 +17,7 @@ class OrganisationRepositoryBase(
             ("slug",),
         }
     )
+    loadable = {
+        "memberships": (Organisation.memberships, "selectin"),
+        "projects": (Organisation.projects, "selectin"),
+    }

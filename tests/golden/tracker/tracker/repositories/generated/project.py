@@ -15,3 +15,7 @@ class ProjectRepositoryBase(SoftDeleteRepository[Project, ProjectCreate, Project
             ("key",),
         }
     )
+    loadable = {
+        "organisation": (Project.organisation, "joined"),
+        "issues": (Project.issues, "selectin"),
+    }

@@ -15,6 +15,13 @@ class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, int]):
             ("email",),
         }
     )
+    loadable = {
+        "memberships": (User.memberships, "selectin"),
+        "assigned_issues": (User.assigned_issues, "selectin"),
+        "reviewed_issues": (User.reviewed_issues, "selectin"),
+        "comments": (User.comments, "selectin"),
+        "watched_issues": (User.watched_issues, "selectin"),
+    }
     filterable = {
         "email": (User.email, "eq"),
         "email__in": (User.email, "in"),

@@ -22,6 +22,10 @@ CommentSort = Literal[
     "updated_at",
     "-updated_at",
 ]
+CommentLoad = Literal[
+    "issue",
+    "author",
+]
 
 
 class CommentCreateBase(WriteModel):

@@ -37,6 +37,16 @@ IssueSort = Literal[
     "version",
     "-version",
 ]
+IssueLoad = Literal[
+    "project",
+    "parent",
+    "assignee",
+    "reviewer",
+    "children",
+    "comments",
+    "labels",
+    "watchers",
+]
 
 
 class IssueCreateBase(WriteModel):

@@ -15,6 +15,7 @@ LabelSort = Literal[
     "colour",
     "-colour",
 ]
+LabelLoad = Literal["issues",]
 
 
 class LabelCreateBase(WriteModel):

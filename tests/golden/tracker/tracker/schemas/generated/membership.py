@@ -16,6 +16,10 @@ MembershipSort = Literal[
     "role",
     "-role",
 ]
+MembershipLoad = Literal[
+    "organisation",
+    "user",
+]
 
 
 class MembershipCreateBase(WriteModel):

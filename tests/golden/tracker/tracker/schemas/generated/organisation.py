@@ -20,6 +20,10 @@ OrganisationSort = Literal[
     "updated_at",
     "-updated_at",
 ]
+OrganisationLoad = Literal[
+    "memberships",
+    "projects",
+]
 
 
 class OrganisationCreateBase(WriteModel):

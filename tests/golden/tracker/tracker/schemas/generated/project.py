@@ -20,6 +20,10 @@ ProjectSort = Literal[
     "deleted_at",
     "-deleted_at",
 ]
+ProjectLoad = Literal[
+    "organisation",
+    "issues",
+]
 
 
 class ProjectCreateBase(WriteModel):

@@ -20,6 +20,13 @@ UserSort = Literal[
     "updated_at",
     "-updated_at",
 ]
+UserLoad = Literal[
+    "memberships",
+    "assigned_issues",
+    "reviewed_issues",
+    "comments",
+    "watched_issues",
+]
 
 
 class UserCreateBase(WriteModel):
