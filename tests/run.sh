@@ -19,7 +19,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   fi
 fi
 
-.venv/bin/ruff check generator tests
-.venv/bin/ruff format --check generator tests
+.venv/bin/ruff check generator tests benchmarks
+.venv/bin/ruff format --check generator tests benchmarks
 (cd .venv && bin/mypy --config-file ../pyproject.toml -p persistgen)
 .venv/bin/pytest "$@"

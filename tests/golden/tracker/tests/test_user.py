@@ -33,10 +33,15 @@ async def test_repository_crud(session: AsyncSession) -> None:
     changed = await repository.update(key, UserUpdate(email="email-updated"))
     await session.commit()
     assert changed.email == "email-updated"
+    read = await repository.read(key)
+    assert read is not None
+    assert read.id == key
+    assert read.email == "email-updated"
 
     await repository.delete(key)
     await session.commit()
     assert await repository.get_or_none(key) is None
+    assert await repository.read(key) is None
     assert not await repository.exists(key)
     with pytest.raises(NotFoundError):
         await repository.get(key)
@@ -56,6 +61,10 @@ async def test_create_many_and_pages(session: AsyncSession) -> None:
     assert len(first) == 2
     assert len(rest) == 3
     assert {item.id for item in [*first, *rest]} == set(keys)
+    await repository.insert_many([factories.user_data() for _ in range(3)])
+    await session.commit()
+    assert await repository.count() == 8
+    keys = [item.id for item in await repository.list()]
     descending = await repository.list(sort="-id")
     assert [item.id for item in descending] == sorted(keys, reverse=True)
     with pytest.raises(InvalidQueryError):

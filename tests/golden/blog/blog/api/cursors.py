@@ -14,7 +14,10 @@ from blog.settings import get_cursor_settings
 
 
 def next_cursor(
-    repository: Repository[Any, Any, Any, Any], items: Sequence[Any], limit: int, sort: str | None
+    repository: Repository[Any, Any, Any, Any, Any],
+    items: Sequence[Any],
+    limit: int,
+    sort: str | None,
 ) -> str | None:
     """The cursor of the page after `items`; None on the last page, or when `sort` has a
     nullable column (offset pages still work there)."""

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from blog.api import cursors
 from blog.db.session import SessionDep
+from blog.repositories.base import NotFoundError
 from blog.repositories.post import PostRepository
 from blog.schemas.base import INT64_MAX, INT64_MIN, Page
 from blog.schemas.details import PostDetail
@@ -46,8 +47,13 @@ async def get_post(
     include: Annotated[list[PostLoad] | None, Query(max_length=2)] = None,
 ) -> PostDetail:
     """`include` (repeatable) nests those related rows; `PostLoad` lists them."""
-    instance = await PostRepository(session).get(key, load=include or ())
-    return PostDetail.from_loaded(instance)
+    repository = PostRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Post", key)
+        return PostDetail.model_validate(item, from_attributes=True)
+    return PostDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from shop.api import cursors
 from shop.db.session import SessionDep
+from shop.repositories.base import NotFoundError
 from shop.repositories.customer import CustomerRepository
 from shop.schemas.base import Page
 from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
@@ -49,8 +50,13 @@ async def get_customer(
     include: Annotated[list[CustomerLoad] | None, Query(max_length=1)] = None,
 ) -> CustomerDetail:
     """`include` (repeatable) nests those related rows; `CustomerLoad` lists them."""
-    instance = await CustomerRepository(session).get(key, load=include or ())
-    return CustomerDetail.from_loaded(instance)
+    repository = CustomerRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Customer", key)
+        return CustomerDetail.model_validate(item, from_attributes=True)
+    return CustomerDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from shop.api import cursors
 from shop.db.session import SessionDep
+from shop.repositories.base import NotFoundError
 from shop.repositories.order import OrderRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
 from shop.schemas.details import OrderDetail
@@ -48,8 +49,13 @@ async def get_order(
     include: Annotated[list[OrderLoad] | None, Query(max_length=2)] = None,
 ) -> OrderDetail:
     """`include` (repeatable) nests those related rows; `OrderLoad` lists them."""
-    instance = await OrderRepository(session).get(key, load=include or ())
-    return OrderDetail.from_loaded(instance)
+    repository = OrderRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Order", key)
+        return OrderDetail.model_validate(item, from_attributes=True)
+    return OrderDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

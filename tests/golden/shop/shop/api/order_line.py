@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from shop.api import cursors
 from shop.db.session import SessionDep
+from shop.repositories.base import NotFoundError
 from shop.repositories.order_line import OrderLineRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
 from shop.schemas.details import OrderLineDetail
@@ -48,8 +49,13 @@ async def get_order_line(
     include: Annotated[list[OrderLineLoad] | None, Query(max_length=2)] = None,
 ) -> OrderLineDetail:
     """`include` (repeatable) nests those related rows; `OrderLineLoad` lists them."""
-    instance = await OrderLineRepository(session).get(key, load=include or ())
-    return OrderLineDetail.from_loaded(instance)
+    repository = OrderLineRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("OrderLine", key)
+        return OrderLineDetail.model_validate(item, from_attributes=True)
+    return OrderLineDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

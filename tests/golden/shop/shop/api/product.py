@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from shop.api import cursors
 from shop.db.session import SessionDep
+from shop.repositories.base import NotFoundError
 from shop.repositories.product import ProductRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN, Page
 from shop.schemas.details import ProductDetail
@@ -48,8 +49,13 @@ async def get_product(
     include: Annotated[list[ProductLoad] | None, Query(max_length=2)] = None,
 ) -> ProductDetail:
     """`include` (repeatable) nests those related rows; `ProductLoad` lists them."""
-    instance = await ProductRepository(session).get(key, load=include or ())
-    return ProductDetail.from_loaded(instance)
+    repository = ProductRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Product", key)
+        return ProductDetail.model_validate(item, from_attributes=True)
+    return ProductDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from shop.api import cursors
 from shop.db.session import SessionDep
+from shop.repositories.base import NotFoundError
 from shop.repositories.warehouse import WarehouseRepository
 from shop.schemas.base import Page
 from shop.schemas.details import WarehouseDetail
@@ -48,8 +49,13 @@ async def get_warehouse(
     include: Annotated[list[WarehouseLoad] | None, Query(max_length=1)] = None,
 ) -> WarehouseDetail:
     """`include` (repeatable) nests those related rows; `WarehouseLoad` lists them."""
-    instance = await WarehouseRepository(session).get(key, load=include or ())
-    return WarehouseDetail.from_loaded(instance)
+    repository = WarehouseRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Warehouse", key)
+        return WarehouseDetail.model_validate(item, from_attributes=True)
+    return WarehouseDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

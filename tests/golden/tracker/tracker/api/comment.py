@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.comment import CommentRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
 from tracker.schemas.comment import CommentCreate, CommentRead, CommentUpdate
@@ -48,8 +49,13 @@ async def get_comment(
     include: Annotated[list[CommentLoad] | None, Query(max_length=2)] = None,
 ) -> CommentDetail:
     """`include` (repeatable) nests those related rows; `CommentLoad` lists them."""
-    instance = await CommentRepository(session).get(key, load=include or ())
-    return CommentDetail.from_loaded(instance)
+    repository = CommentRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Comment", key)
+        return CommentDetail.model_validate(item, from_attributes=True)
+    return CommentDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.issue import IssueRepository
 from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE, Page
 from tracker.schemas.details import IssueDetail
@@ -50,8 +51,13 @@ async def get_issue(
     include: Annotated[list[IssueLoad] | None, Query(max_length=8)] = None,
 ) -> IssueDetail:
     """`include` (repeatable) nests those related rows; `IssueLoad` lists them."""
-    instance = await IssueRepository(session).get(key, load=include or ())
-    return IssueDetail.from_loaded(instance)
+    repository = IssueRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Issue", key)
+        return IssueDetail.model_validate(item, from_attributes=True)
+    return IssueDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.label import LabelRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
 from tracker.schemas.details import LabelDetail
@@ -48,8 +49,13 @@ async def get_label(
     include: Annotated[list[LabelLoad] | None, Query(max_length=1)] = None,
 ) -> LabelDetail:
     """`include` (repeatable) nests those related rows; `LabelLoad` lists them."""
-    instance = await LabelRepository(session).get(key, load=include or ())
-    return LabelDetail.from_loaded(instance)
+    repository = LabelRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Label", key)
+        return LabelDetail.model_validate(item, from_attributes=True)
+    return LabelDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.membership import MembershipRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
 from tracker.schemas.details import MembershipDetail
@@ -48,8 +49,13 @@ async def get_membership(
     include: Annotated[list[MembershipLoad] | None, Query(max_length=2)] = None,
 ) -> MembershipDetail:
     """`include` (repeatable) nests those related rows; `MembershipLoad` lists them."""
-    instance = await MembershipRepository(session).get(key, load=include or ())
-    return MembershipDetail.from_loaded(instance)
+    repository = MembershipRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Membership", key)
+        return MembershipDetail.model_validate(item, from_attributes=True)
+    return MembershipDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

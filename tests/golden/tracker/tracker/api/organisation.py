@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.organisation import OrganisationRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
 from tracker.schemas.details import OrganisationDetail
@@ -48,8 +49,13 @@ async def get_organisation(
     include: Annotated[list[OrganisationLoad] | None, Query(max_length=2)] = None,
 ) -> OrganisationDetail:
     """`include` (repeatable) nests those related rows; `OrganisationLoad` lists them."""
-    instance = await OrganisationRepository(session).get(key, load=include or ())
-    return OrganisationDetail.from_loaded(instance)
+    repository = OrganisationRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Organisation", key)
+        return OrganisationDetail.model_validate(item, from_attributes=True)
+    return OrganisationDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.project import ProjectRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
 from tracker.schemas.details import ProjectDetail
@@ -48,8 +49,13 @@ async def get_project(
     include: Annotated[list[ProjectLoad] | None, Query(max_length=2)] = None,
 ) -> ProjectDetail:
     """`include` (repeatable) nests those related rows; `ProjectLoad` lists them."""
-    instance = await ProjectRepository(session).get(key, load=include or ())
-    return ProjectDetail.from_loaded(instance)
+    repository = ProjectRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("Project", key)
+        return ProjectDetail.model_validate(item, from_attributes=True)
+    return ProjectDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tracker.api import cursors
 from tracker.db.session import SessionDep
+from tracker.repositories.base import NotFoundError
 from tracker.repositories.user import UserRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
 from tracker.schemas.details import UserDetail
@@ -46,8 +47,13 @@ async def get_user(
     include: Annotated[list[UserLoad] | None, Query(max_length=5)] = None,
 ) -> UserDetail:
     """`include` (repeatable) nests those related rows; `UserLoad` lists them."""
-    instance = await UserRepository(session).get(key, load=include or ())
-    return UserDetail.from_loaded(instance)
+    repository = UserRepository(session)
+    if not include:  # the lean path: a Core SELECT straight into the DTO
+        item = await repository.read(key)
+        if item is None:
+            raise NotFoundError("User", key)
+        return UserDetail.model_validate(item, from_attributes=True)
+    return UserDetail.from_loaded(await repository.get(key, load=include))
 
 
 @router.patch("/{key}")

@@ -3,11 +3,12 @@
 
 from blog.models.comment import Comment
 from blog.repositories.base import Repository
-from blog.schemas.comment import CommentCreate, CommentUpdate
+from blog.schemas.comment import CommentCreate, CommentRead, CommentUpdate
 
 
-class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, int]):
+class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, CommentRead, int]):
     model = Comment
+    read_model = CommentRead
     sortable = frozenset({"id", "post_id", "author_id", "body", "created_at"})
     unique_keys = frozenset(
         {

@@ -3,11 +3,12 @@
 
 from blog.models.post import Post
 from blog.repositories.base import Repository
-from blog.schemas.post import PostCreate, PostUpdate
+from blog.schemas.post import PostCreate, PostRead, PostUpdate
 
 
-class PostRepositoryBase(Repository[Post, PostCreate, PostUpdate, int]):
+class PostRepositoryBase(Repository[Post, PostCreate, PostUpdate, PostRead, int]):
     model = Post
+    read_model = PostRead
     sortable = frozenset(
         {
             "id",

@@ -3,11 +3,12 @@
 
 from blog.models.user import User
 from blog.repositories.base import Repository
-from blog.schemas.user import UserCreate, UserUpdate
+from blog.schemas.user import UserCreate, UserRead, UserUpdate
 
 
-class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, int]):
+class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, UserRead, int]):
     model = User
+    read_model = UserRead
     sortable = frozenset({"id", "email", "display_name", "bio", "is_active", "created_at"})
     unique_keys = frozenset(
         {

@@ -5,11 +5,14 @@ from uuid import UUID
 
 from shop.models.customer import Customer
 from shop.repositories.base import Repository
-from shop.schemas.customer import CustomerCreate, CustomerUpdate
+from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
 
 
-class CustomerRepositoryBase(Repository[Customer, CustomerCreate, CustomerUpdate, UUID]):
+class CustomerRepositoryBase(
+    Repository[Customer, CustomerCreate, CustomerUpdate, CustomerRead, UUID]
+):
     model = Customer
+    read_model = CustomerRead
     sortable = frozenset({"id", "email", "name", "loyalty_points", "birthday", "newsletter"})
     unique_keys = frozenset(
         {

@@ -3,11 +3,12 @@
 
 from shop.models.order import Order
 from shop.repositories.base import Repository, StaleVersionError
-from shop.schemas.order import OrderCreate, OrderUpdate
+from shop.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
 
-class OrderRepositoryBase(Repository[Order, OrderCreate, OrderUpdate, int]):
+class OrderRepositoryBase(Repository[Order, OrderCreate, OrderUpdate, OrderRead, int]):
     model = Order
+    read_model = OrderRead
     sortable = frozenset(
         {
             "id",

@@ -3,11 +3,14 @@
 
 from shop.models.order_line import OrderLine
 from shop.repositories.base import Repository
-from shop.schemas.order_line import OrderLineCreate, OrderLineUpdate
+from shop.schemas.order_line import OrderLineCreate, OrderLineRead, OrderLineUpdate
 
 
-class OrderLineRepositoryBase(Repository[OrderLine, OrderLineCreate, OrderLineUpdate, int]):
+class OrderLineRepositoryBase(
+    Repository[OrderLine, OrderLineCreate, OrderLineUpdate, OrderLineRead, int]
+):
     model = OrderLine
+    read_model = OrderLineRead
     sortable = frozenset({"id", "order_id", "product_id", "quantity", "unit_price"})
     unique_keys = frozenset(
         {

@@ -3,11 +3,12 @@
 
 from shop.models.product import Product
 from shop.repositories.base import Repository
-from shop.schemas.product import ProductCreate, ProductUpdate
+from shop.schemas.product import ProductCreate, ProductRead, ProductUpdate
 
 
-class ProductRepositoryBase(Repository[Product, ProductCreate, ProductUpdate, int]):
+class ProductRepositoryBase(Repository[Product, ProductCreate, ProductUpdate, ProductRead, int]):
     model = Product
+    read_model = ProductRead
     sortable = frozenset(
         {
             "id",

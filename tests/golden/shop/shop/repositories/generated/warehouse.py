@@ -3,11 +3,14 @@
 
 from shop.models.warehouse import Warehouse
 from shop.repositories.base import Repository
-from shop.schemas.warehouse import WarehouseCreate, WarehouseUpdate
+from shop.schemas.warehouse import WarehouseCreate, WarehouseRead, WarehouseUpdate
 
 
-class WarehouseRepositoryBase(Repository[Warehouse, WarehouseCreate, WarehouseUpdate, str]):
+class WarehouseRepositoryBase(
+    Repository[Warehouse, WarehouseCreate, WarehouseUpdate, WarehouseRead, str]
+):
     model = Warehouse
+    read_model = WarehouseRead
     sortable = frozenset({"code", "city", "capacity", "opens_at", "closes_at"})
     unique_keys = frozenset(
         {

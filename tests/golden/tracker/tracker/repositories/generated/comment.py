@@ -3,11 +3,12 @@
 
 from tracker.models.comment import Comment
 from tracker.repositories.base import Repository
-from tracker.schemas.comment import CommentCreate, CommentUpdate
+from tracker.schemas.comment import CommentCreate, CommentRead, CommentUpdate
 
 
-class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, int]):
+class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, CommentRead, int]):
     model = Comment
+    read_model = CommentRead
     sortable = frozenset({"id", "issue_id", "author_id", "body", "created_at", "updated_at"})
     unique_keys = frozenset(
         {

@@ -8,11 +8,12 @@ from tracker.models.label import Label
 from tracker.models.user import User
 from tracker.repositories.base import SoftDeleteRepository, StaleVersionError
 from tracker.schemas.base import DEFAULT_PAGE_SIZE
-from tracker.schemas.issue import IssueCreate, IssueUpdate
+from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate
 
 
-class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, int]):
+class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, IssueRead, int]):
     model = Issue
+    read_model = IssueRead
     sortable = frozenset(
         {
             "id",

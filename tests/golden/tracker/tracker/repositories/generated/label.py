@@ -3,11 +3,12 @@
 
 from tracker.models.label import Label
 from tracker.repositories.base import Repository
-from tracker.schemas.label import LabelCreate, LabelUpdate
+from tracker.schemas.label import LabelCreate, LabelRead, LabelUpdate
 
 
-class LabelRepositoryBase(Repository[Label, LabelCreate, LabelUpdate, int]):
+class LabelRepositoryBase(Repository[Label, LabelCreate, LabelUpdate, LabelRead, int]):
     model = Label
+    read_model = LabelRead
     sortable = frozenset({"id", "name", "colour"})
     unique_keys = frozenset(
         {

@@ -3,11 +3,14 @@
 
 from tracker.models.membership import Membership
 from tracker.repositories.base import Repository
-from tracker.schemas.membership import MembershipCreate, MembershipUpdate
+from tracker.schemas.membership import MembershipCreate, MembershipRead, MembershipUpdate
 
 
-class MembershipRepositoryBase(Repository[Membership, MembershipCreate, MembershipUpdate, int]):
+class MembershipRepositoryBase(
+    Repository[Membership, MembershipCreate, MembershipUpdate, MembershipRead, int]
+):
     model = Membership
+    read_model = MembershipRead
     sortable = frozenset({"id", "organisation_id", "user_id", "role"})
     unique_keys = frozenset(
         {

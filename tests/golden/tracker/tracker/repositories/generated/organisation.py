@@ -3,13 +3,14 @@
 
 from tracker.models.organisation import Organisation
 from tracker.repositories.base import Repository
-from tracker.schemas.organisation import OrganisationCreate, OrganisationUpdate
+from tracker.schemas.organisation import OrganisationCreate, OrganisationRead, OrganisationUpdate
 
 
 class OrganisationRepositoryBase(
-    Repository[Organisation, OrganisationCreate, OrganisationUpdate, int]
+    Repository[Organisation, OrganisationCreate, OrganisationUpdate, OrganisationRead, int]
 ):
     model = Organisation
+    read_model = OrganisationRead
     sortable = frozenset({"id", "name", "slug", "created_at", "updated_at"})
     unique_keys = frozenset(
         {

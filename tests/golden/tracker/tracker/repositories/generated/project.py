@@ -3,11 +3,14 @@
 
 from tracker.models.project import Project
 from tracker.repositories.base import SoftDeleteRepository
-from tracker.schemas.project import ProjectCreate, ProjectUpdate
+from tracker.schemas.project import ProjectCreate, ProjectRead, ProjectUpdate
 
 
-class ProjectRepositoryBase(SoftDeleteRepository[Project, ProjectCreate, ProjectUpdate, int]):
+class ProjectRepositoryBase(
+    SoftDeleteRepository[Project, ProjectCreate, ProjectUpdate, ProjectRead, int]
+):
     model = Project
+    read_model = ProjectRead
     sortable = frozenset({"id", "organisation_id", "key", "name", "deleted_at"})
     unique_keys = frozenset(
         {

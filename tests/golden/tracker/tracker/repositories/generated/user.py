@@ -3,11 +3,12 @@
 
 from tracker.models.user import User
 from tracker.repositories.base import Repository
-from tracker.schemas.user import UserCreate, UserUpdate
+from tracker.schemas.user import UserCreate, UserRead, UserUpdate
 
 
-class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, int]):
+class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, UserRead, int]):
     model = User
+    read_model = UserRead
     sortable = frozenset({"id", "email", "display_name", "created_at", "updated_at"})
     unique_keys = frozenset(
         {

@@ -1,0 +1,45 @@
+"""The repository benchmark keeps running: a tiny run must print every operation and ratio."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.postgres import fresh_database
+
+pytestmark = pytest.mark.postgres
+SCRIPT = ROOT / "benchmarks" / "repositories.py"
+
+
+def test_the_benchmark_runs_and_reports_ratios() -> None:
+    with fresh_database("bench_smoke") as url:
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "repositories.py"),
+                "--runs",
+                "1",
+                "--quick",
+            ],
+            env={**os.environ, "PERSISTGEN_TEST_POSTGRES_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert result.returncode == 0, result.stderr
+    lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()}
+    for operation in (
+        "bulk insert 300",
+        "get by id x100",
+        "page at offset 200 x5",
+        "keyset page at row 200 x5",
+        "filtered count x5",
+    ):
+        ratios = re.findall(r"(\d+\.\d\d)x", lines[operation])
+        assert ratios, f"no ratio for {operation}: {lines[operation]}"
+    assert "bulk insert 300 [COPY]" in lines
