@@ -446,8 +446,12 @@ def _relations(
             args = f'back_populates={field_name!r}, foreign_keys={fk}, lazy="raise"'
             # The database enforces on_delete; the ORM must not null out or load children.
             args += ', passive_deletes="all"'
+            # A unique reference is one-to-one: its reverse is one row or none.
+            annotation = (
+                f"Mapped[{source_name} | None]" if field.unique else f"Mapped[list[{source_name}]]"
+            )
             relations.append(
-                RelationModel(reverse, f"Mapped[list[{source_name}]]", args, source_name, True)
+                RelationModel(reverse, annotation, args, source_name, collection=not field.unique)
             )
             if source_name != name:
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")

@@ -99,8 +99,11 @@ class FieldSpec(_Strict):
         return self.precision or 12, self.scale if self.scale is not None else 2
 
     def reverse_name(self, source: str) -> str:
-        """ref, many: the collection on the target, for a reference from `source`."""
-        return self.back_populates or naming.plural(naming.snake(source))
+        """ref, many: the collection on the target, for a reference from `source`; a unique
+        ref is one-to-one, so its reverse is one row, named in the singular."""
+        if self.back_populates:
+            return self.back_populates
+        return naming.snake(source) if self.unique else naming.plural(naming.snake(source))
 
     def association_table(self, source: str, name: str) -> str:
         """many: the table holding one row per linked pair."""

@@ -12,6 +12,7 @@ from tracker.models.issue import Issue
 from tracker.models.label import Label
 from tracker.models.membership import Membership
 from tracker.models.organisation import Organisation
+from tracker.models.profile import Profile
 from tracker.models.project import Project
 from tracker.models.user import User
 from tracker.repositories.comment import CommentRepository
@@ -19,6 +20,7 @@ from tracker.repositories.issue import IssueRepository
 from tracker.repositories.label import LabelRepository
 from tracker.repositories.membership import MembershipRepository
 from tracker.repositories.organisation import OrganisationRepository
+from tracker.repositories.profile import ProfileRepository
 from tracker.repositories.project import ProjectRepository
 from tracker.repositories.user import UserRepository
 from tracker.schemas.comment import CommentCreate
@@ -26,6 +28,7 @@ from tracker.schemas.issue import IssueCreate
 from tracker.schemas.label import LabelCreate
 from tracker.schemas.membership import MembershipCreate
 from tracker.schemas.organisation import OrganisationCreate
+from tracker.schemas.profile import ProfileCreate
 from tracker.schemas.project import ProjectCreate
 from tracker.schemas.user import UserCreate
 
@@ -58,6 +61,22 @@ def user_data(**overrides: Any) -> UserCreate:
 
 async def create_user(session: AsyncSession, **overrides: Any) -> User:
     return await UserRepository(session).create(user_data(**overrides))
+
+
+def profile_data(**overrides: Any) -> ProfileCreate:
+    n = next(_numbers)
+    values: dict[str, Any] = {
+        "bio": f"bio-{n}",
+        "timezone": f"timezone-{n}",
+    }
+    values.update(overrides)
+    return ProfileCreate(**values)
+
+
+async def create_profile(session: AsyncSession, **overrides: Any) -> Profile:
+    if "user_id" not in overrides:
+        overrides["user_id"] = (await create_user(session)).id
+    return await ProfileRepository(session).create(profile_data(**overrides))
 
 
 def membership_data(**overrides: Any) -> MembershipCreate:

@@ -211,14 +211,21 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'User.memberships' is not available due to lazy='raise'"
+        InvalidRequestError, match="'User.profile' is not available due to lazy='raise'"
     ):
-        _ = plain.memberships
+        _ = plain.profile
     loaded = await repository.get(
         key,
-        load=["memberships", "assigned_issues", "reviewed_issues", "comments", "watched_issues"],
+        load=[
+            "profile",
+            "memberships",
+            "assigned_issues",
+            "reviewed_issues",
+            "comments",
+            "watched_issues",
+        ],
     )
-    assert loaded.memberships == []
+    assert loaded.profile is None
     with pytest.raises(InvalidQueryError):
         await repository.get(key, load=["no_such_relationship"])
 
@@ -227,6 +234,7 @@ async def test_relationships_load_only_when_asked(
     assert all(
         response.json()[name] is None
         for name in [
+            "profile",
             "memberships",
             "assigned_issues",
             "reviewed_issues",
@@ -236,6 +244,7 @@ async def test_relationships_load_only_when_asked(
     )
     include = {
         "include": [
+            "profile",
             "memberships",
             "assigned_issues",
             "reviewed_issues",
@@ -244,6 +253,7 @@ async def test_relationships_load_only_when_asked(
         ]
     }
     detail = (await client.get(f"/users/{key}", params=include)).json()
+    assert detail["profile"] is None
     assert detail["memberships"] == []
     assert detail["assigned_issues"] == []
     assert detail["reviewed_issues"] == []

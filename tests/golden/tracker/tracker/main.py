@@ -11,6 +11,7 @@ from tracker.api import (
     label,
     membership,
     organisation,
+    profile,
     project,
     user,
 )
@@ -22,6 +23,7 @@ install_error_handlers(app)
 app.include_router(health.router)
 app.include_router(organisation.router)
 app.include_router(user.router)
+app.include_router(profile.router)
 app.include_router(membership.router)
 app.include_router(project.router)
 app.include_router(label.router)

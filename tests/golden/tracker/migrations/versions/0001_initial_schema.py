@@ -2,6 +2,7 @@
 
 - create table organisations
 - create table users
+- create table profiles
 - create table memberships
 - create table projects
 - create table labels
@@ -64,6 +65,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+    )
+    op.create_table(
+        "profiles",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.Identity(),
+            nullable=False,
+        ),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("bio", sa.Text(), nullable=True),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_profiles_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_profiles")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_profiles_user_id")),
     )
     op.create_table(
         "memberships",
@@ -308,5 +326,6 @@ def downgrade() -> None:
     op.drop_table("labels")
     op.drop_table("projects")
     op.drop_table("memberships")
+    op.drop_table("profiles")
     op.drop_table("users")
     op.drop_table("organisations")

@@ -44,7 +44,7 @@ async def list_users(query: Annotated[UserQuery, Query()], session: SessionDep) 
 async def get_user(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
-    include: Annotated[list[UserLoad] | None, Query(max_length=5)] = None,
+    include: Annotated[list[UserLoad] | None, Query(max_length=6)] = None,
 ) -> UserDetail:
     """`include` (repeatable) nests those related rows; `UserLoad` lists them."""
     repository = UserRepository(session)

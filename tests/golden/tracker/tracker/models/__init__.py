@@ -7,6 +7,7 @@ from tracker.models.issue import Issue
 from tracker.models.label import Label
 from tracker.models.membership import Membership
 from tracker.models.organisation import Organisation
+from tracker.models.profile import Profile
 from tracker.models.project import Project
 from tracker.models.user import User
 
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "Organisation",
     "User",
+    "Profile",
     "Membership",
     "Project",
     "Label",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tracker.models.comment import Comment
     from tracker.models.issue import Issue
     from tracker.models.membership import Membership
+    from tracker.models.profile import Profile
 
 
 class User(Base):
@@ -29,6 +30,9 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         AwareDateTime(), server_default=func.now(), onupdate=func.now()
+    )
+    profile: Mapped[Profile | None] = relationship(
+        back_populates="user", foreign_keys="Profile.user_id", lazy="raise", passive_deletes="all"
     )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user",

@@ -9,6 +9,7 @@ from tracker.schemas.issue import IssueRead
 from tracker.schemas.label import LabelRead
 from tracker.schemas.membership import MembershipRead
 from tracker.schemas.organisation import OrganisationRead
+from tracker.schemas.profile import ProfileRead
 from tracker.schemas.project import ProjectRead
 from tracker.schemas.user import UserRead
 
@@ -23,11 +24,18 @@ class OrganisationDetail(OrganisationRead):
 class UserDetail(UserRead):
     """User with the relationships a request includes; the others are null."""
 
+    profile: ProfileRead | None = None
     memberships: list[MembershipRead] | None = None
     assigned_issues: list[IssueRead] | None = None
     reviewed_issues: list[IssueRead] | None = None
     comments: list[CommentRead] | None = None
     watched_issues: list[IssueRead] | None = None
+
+
+class ProfileDetail(ProfileRead):
+    """Profile with the relationships a request includes; the others are null."""
+
+    user: UserRead | None = None
 
 
 class MembershipDetail(MembershipRead):

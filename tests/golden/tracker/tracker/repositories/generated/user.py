@@ -17,6 +17,7 @@ class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, UserRead, int]
         }
     )
     loadable = {
+        "profile": (User.profile, "joined"),
         "memberships": (User.memberships, "selectin"),
         "assigned_issues": (User.assigned_issues, "selectin"),
         "reviewed_issues": (User.reviewed_issues, "selectin"),

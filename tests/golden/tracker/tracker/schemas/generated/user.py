@@ -21,6 +21,7 @@ UserSort = Literal[
     "-updated_at",
 ]
 UserLoad = Literal[
+    "profile",
     "memberships",
     "assigned_issues",
     "reviewed_issues",
