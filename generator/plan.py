@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from persistgen import naming
@@ -81,7 +82,19 @@ def build(spec: Spec) -> ProjectModel:
         uses_versions=any(r.versioned for r in resources),
         uses_links=any(r.links for r in resources),
         uses_relations=any(r.relations for r in resources),
+        detail_imports=_detail_imports(package, resources),
     )
+
+
+def _detail_imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, ...]:
+    modules = {r.class_name: r.module for r in resources}
+    used = {
+        name
+        for r in resources
+        if r.relations
+        for name in (r.class_name, *(rel.target for rel in r.relations))
+    }
+    return import_lines(f"{package}.schemas.{modules[name]}:{name}Read" for name in used)
 
 
 def _dependency_order(spec: Spec) -> list[str]:
@@ -238,6 +251,9 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         ),
         sort_keys=sort_keys,
         sort_values=tuple(value for key in sort_keys for value in (key, f"-{key}")),
+        keyset_sorts=tuple(
+            value for key in sort_keys if not by_column[key].nullable for value in (key, f"-{key}")
+        ),
         create_non_nullable=tuple(c.name for c in columns if c.in_create and not c.nullable),
         update_non_nullable=tuple(c.name for c in columns if c.in_update and not c.nullable),
         update_column=update_column,
@@ -251,6 +267,18 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         test_imports=import_lines(
             [*(update_column.sample_imports if update_column else ())]
             + ["uuid:uuid4" for link in links if link.missing_key == "uuid4()"]
+        ),
+        repository_imports=import_lines(
+            [
+                f"{package}.models.{module}:{name}",
+                *(f"{package}.models.{module}:{link.variable}" for link in links),
+                *(f"{package}.models.{link.target_module}:{link.target_class}" for link in links),
+                *(
+                    f"{package}.models.{naming.snake(rel.target)}:{rel.target}"
+                    for rel in relations
+                    if rel.live
+                ),
+            ]
         ),
         key_imports=import_lines(
             [*pk.python_imports, *(i for link in links for i in _link_key_imports(spec, link))]
@@ -470,6 +498,12 @@ def _relations(
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
     if relations:
         model_imports.add("sqlalchemy.orm:relationship")
+    relations = [
+        replace(rel, live=f"{rel.target}.deleted_at.is_(None)")
+        if spec.resources[rel.target].soft_delete
+        else rel
+        for rel in relations
+    ]
     return tuple(relations), import_lines(type_checking), tuple(refs)
 
 
@@ -542,7 +576,9 @@ def _column(
         schema_imports.update(i.format(package=package) for i in info.dto_imports)
     index = field.index or (foreign_key is not None and not field.unique)
     nullable_type = f"{info.python} | None" if field.nullable else info.python
-    orm_args = _orm_args(field, info, foreign_key, index, model_imports)
+    orm_imports: set[str] = set()  # specs may name `{package}`
+    orm_args = _orm_args(field, info, foreign_key, index, orm_imports)
+    model_imports.update(i.format(package=package) for i in orm_imports)
     if generated_key and field.type == "uuid":
         model_imports.add("uuid:uuid4")
         orm_args.append("default=uuid4")
@@ -563,6 +599,7 @@ def _column(
             server_default=_migration_server_default(field),
             comment=field.description,
             check=f"ck_{table}_{naming.snake(resource)}_{name}" if field.type == "enum" else None,
+            native_type=f"{naming.snake(resource)}_{name}" if field.native else None,
         ),
         backfill=_backfill_literal(field),
         previous_name=(
@@ -653,8 +690,8 @@ def _orm_args(
     if field.server_default is not None:
         orm.append(f"server_default={_server_default(field, model_imports)}")
     if field.onupdate == "now":
-        model_imports.add("sqlalchemy:func")
-        orm.append("onupdate=func.now()")
+        model_imports.add("{package}.db.types:utcnow")
+        orm.append("onupdate=utcnow()")
     if field.description:
         orm.append(f"comment={field.description!r}")
     return orm
@@ -682,11 +719,13 @@ def _backfill_literal(field: FieldSpec) -> str | None:
 
 def _server_default(field: FieldSpec, model_imports: set[str]) -> str:
     value = field.server_default
+    if value == "now" and field.type in ("datetime", "time"):
+        clock = "utcnow" if field.type == "datetime" else "utctime"
+        model_imports.add(f"{{package}}.db.types:{clock}")
+        return f"{clock}()"
     if value == "now":
         model_imports.add("sqlalchemy:func")
-        return {"date": "func.current_date()", "time": "func.current_time()"}.get(
-            field.type, "func.now()"
-        )
+        return "func.current_date()"
     if isinstance(value, bool):
         model_imports.add(f"sqlalchemy:{str(value).lower()}")
         return f"{str(value).lower()}()"
@@ -697,7 +736,9 @@ def _migration_server_default(field: FieldSpec) -> str | None:
     if field.server_default is None:
         return None
     expression = _server_default(field, set())
-    if expression.endswith("()"):  # func.now(), func.current_date(), true(), false()
+    if expression in ("utcnow()", "utctime()"):  # the project's own (db/types.py)
+        return expression
+    if expression.endswith("()"):  # func.current_date(), true(), false()
         return "sa." + expression
     return expression
 

@@ -50,6 +50,7 @@ class DbColumn:
     server_default: str | None = None  # an expression in an Alembic revision
     comment: str | None = None
     check: str | None = None  # the CHECK constraint an enum column brings, by name
+    native_type: str | None = None  # a native enum's PostgreSQL type name
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class RelationModel:
     collection: bool  # many rows: loaded with SELECT ... IN; one row: with a JOIN
     column: str | None = None  # a many-to-one's foreign key column
     target_key: str = "id"  # the related class's primary key
+    live: str | None = None  # loads skip soft-deleted related rows by this criterion
 
     @property
     def strategy(self) -> str:
@@ -172,6 +174,7 @@ class ResourceModel:
     upsert_key: tuple[str, ...] | None  # a unique key clients set, for tests
     sort_keys: tuple[str, ...]
     sort_values: tuple[str, ...]  # what `sort=` accepts: each key, and `-key` for descending
+    keyset_sorts: tuple[str, ...]  # sorts a cursor can follow (no nullable column), for tests
     create_non_nullable: tuple[str, ...]  # DTO fields that refuse an explicit null
     update_non_nullable: tuple[str, ...]
     update_column: ColumnModel | None  # the column the generated tests update
@@ -182,6 +185,7 @@ class ResourceModel:
     schema_imports: tuple[str, ...]
     test_imports: tuple[str, ...]
     key_imports: tuple[str, ...]  # what the primary key's type needs (repositories)
+    repository_imports: tuple[str, ...]  # the models the generated repository names
     key_annotation: str  # the key as a path parameter, bounded to the column's range
     key_overflow: str | None  # an integer key just past that range, for tests
     api_imports: tuple[str, ...]
@@ -212,6 +216,7 @@ class ProjectModel:
     uses_versions: bool
     uses_links: bool
     uses_relations: bool
+    detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
     max_page_size: int = 100
     default_page_size: int = 20
 

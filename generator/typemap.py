@@ -67,7 +67,7 @@ def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") ->
     if t == "enum":
         values = field.values or []
         args = (
-            f"name={enum_name!r}, native_enum=False, create_constraint=True, "
+            f"name={enum_name!r}, native_enum={field.native}, create_constraint=True, "
             f"length={max(len(v) for v in values)}"
         )
         return TypeInfo(

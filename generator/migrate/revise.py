@@ -52,6 +52,14 @@ def revise(
         )
         for column in up.missing_backfill
     ]
+    problems += [
+        Problem(
+            f"the migration cannot be written: {change}",
+            "keep `native` as it was, or write this revision by hand (`persistgen migration -m`)",
+            spec_file,
+        )
+        for change in up.unsupported
+    ]
     if not allow_destructive:
         problems += [
             Problem(
@@ -71,6 +79,9 @@ def revise(
         imports.add("sqlalchemy.dialects:postgresql")
     if any("Decimal(" in line for line in lines):
         imports.add("decimal:Decimal")
+    for clock in ("utcnow", "utctime"):
+        if any(f"{clock}()" in line for line in lines):
+            imports.add(f"{project.package}.db.types:{clock}")
     revision = Revision(
         id=number,
         down_revision=old.head,

@@ -49,6 +49,8 @@ class Steps:
     summary: list[str] = field(default_factory=list)
     destructive: list[str] = field(default_factory=list)
     missing_backfill: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    types_dropped: list[str] = field(default_factory=list)  # after the columns using them
 
 
 def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
@@ -125,8 +127,13 @@ def steps(
     for table in reversed(renamed):
         if table.name not in new:
             out.lines.append(f"op.drop_table({table.name!r})")
+            out.types_dropped += [c.native_type for c in table.columns if c.native_type]
             out.summary.append(f"drop table {table.name}")
             out.destructive.append(f"drop table `{table.name}` and all its rows")
+    # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
+    out.lines += [
+        f"sa.Enum(name={name!r}).drop(op.get_bind(), checkfirst=True)" for name in out.types_dropped
+    ]
     return out
 
 
@@ -226,6 +233,8 @@ def _alter_table(
     for column in new.columns:
         before = old_columns.get(column.name)
         if before is None:
+            if column.native_type:  # batch add_column does not create the type
+                out.lines.append(f"{column.type}.create(op.get_bind(), checkfirst=True)")
             waits = not column.nullable and column.server_default is None
             early.append(f"batch_op.add_column({column_code(column, nullable=waits or None)})")
             out.summary.append(f"add column {new.name}.{column.name}")
@@ -241,8 +250,14 @@ def _alter_table(
     for column in old.columns:
         if column.name not in new_names:
             if column.check:  # SQLite's table rebuild would keep a CHECK on a missing column
-                after.append(f"batch_op.drop_constraint(op.f({column.check!r}), type_='check')")
+                drop = f"batch_op.drop_constraint(op.f({column.check!r}), type_='check')"
+                if column.native_type:  # on PostgreSQL the ENUM type stands in for the CHECK
+                    after += ['if op.get_bind().dialect.name != "postgresql":', f"    {drop}"]
+                else:
+                    after.append(drop)
             after.append(f"batch_op.drop_column({column.name!r})")
+            if column.native_type:
+                out.types_dropped.append(column.native_type)
             out.summary.append(f"drop column {new.name}.{column.name}")
             out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
     for name, on in new.uniques:
@@ -276,7 +291,16 @@ def _column_changes(
     early: list[str] = []
     late: list[str] = []
     args: list[str] = []
-    if (old.type, old.params) != (new.type, new.params):
+    if bool(old.native_type) != bool(new.native_type):
+        out.unsupported.append(f"`native` of the enum column {table}.{new.name} changed")
+    elif new.native_type and (old.type, old.params) != (new.type, new.params):
+        out.lines += _retype_native_enum(table, old, new)
+        out.summary.append(f"change type of {table}.{new.name}")
+        if not _widens(old, new):
+            out.destructive.append(
+                f"change `{table}.{new.name}` from {old.type} to {new.type}, which can lose data"
+            )
+    elif (old.type, old.params) != (new.type, new.params):
         args.append(f"type_={new.type}")
         out.summary.append(f"change type of {table}.{new.name}")
         if not _widens(old, new):
@@ -300,6 +324,37 @@ def _column_changes(
             f"existing_nullable={old.nullable}, {', '.join(args)})"
         )
     return early, late
+
+
+def _retype_native_enum(table: str, old: DbColumn, new: DbColumn) -> list[str]:
+    """A PostgreSQL ENUM cannot lose values in place: build the new type, move the column
+    over (a removed value still in use fails the cast), drop the old one. SQLite, where the
+    type is VARCHAR + CHECK, rebuilds the table as for any type change."""
+    name, column, retired = new.native_type, new.name, f"{new.native_type}_old"
+    on_column = f'ALTER TABLE "{table}" ALTER COLUMN "{column}"'
+    postgres = [
+        _execute(f'ALTER TYPE "{old.native_type}" RENAME TO "{retired}"'),
+        f"{new.type}.create(op.get_bind())",
+    ]
+    if old.server_default:  # a default of the old type would block the cast
+        postgres.append(_execute(f"{on_column} DROP DEFAULT"))
+    postgres.append(_execute(f'{on_column} TYPE "{name}" USING "{column}"::text::"{name}"'))
+    if new.server_default:
+        postgres.append(
+            f"op.alter_column({table!r}, {column!r}, server_default={new.server_default})"
+        )
+    postgres.append(_execute(f'DROP TYPE "{retired}"'))
+    change = f"batch_op.alter_column({column!r}, existing_type={old.type}, type_={new.type})"
+    return [
+        'if op.get_bind().dialect.name == "postgresql":',
+        *(f"    {line}" for line in postgres),
+        "else:",
+        *(f"    {line}" for line in _batch_lines(table, [change])),
+    ]
+
+
+def _execute(sql: str) -> str:
+    return f"op.execute({sql!r})"
 
 
 def _widens(old: DbColumn, new: DbColumn) -> bool:

@@ -28,6 +28,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "scale": {"decimal"},
     "timezone": {"datetime", "time"},
     "values": {"enum"},
+    "native": {"enum"},
     "target": {"ref", "many"},
     "on_delete": {"ref"},
     "back_populates": {"ref", "many"},

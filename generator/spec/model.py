@@ -73,6 +73,11 @@ class FieldSpec(_Strict):
         None, description="datetime (default true) and time (default false): timezone-aware."
     )
     values: list[str] | None = Field(None, min_length=1, description="enum: allowed values.")
+    native: bool = Field(
+        False,
+        description="enum: a PostgreSQL ENUM type (SQLite: VARCHAR + CHECK); default: VARCHAR + "
+        "CHECK everywhere.",
+    )
     target: str | None = Field(None, description="ref, many: the referenced resource.")
     on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
     back_populates: str | None = Field(

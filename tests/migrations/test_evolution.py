@@ -1,4 +1,4 @@
-"""One project walks through twenty spec revisions with rows in every table. Each generated
+"""One project walks through twenty-four spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -232,6 +232,27 @@ STEPS += [
         ("drop table book_categories",),
         destructive=True,
     ),
+]
+FINAL = (
+    HEAD
+    + WRITER
+    + CATEGORY
+    + CHECKED_BOOK.replace("  Book:\n", "  Book:\n    soft_delete: true\n")
+    + FORMAT
+    + EDITOR
+)
+
+
+def shelf(values: str) -> str:
+    """A native PostgreSQL ENUM column (VARCHAR + CHECK on SQLite)."""
+    return f"      shelf: {{type: enum, values: [{values}], native: true, default: a}}\n"
+
+
+STEPS += [
+    Step(FINAL + shelf("a, b"), ("add column books.shelf",)),
+    Step(FINAL + shelf("a, b, c"), ("change type of books.shelf",)),
+    Step(FINAL + shelf("a, c"), ("change type of books.shelf",), destructive=True),
+    Step(FINAL, ("drop column books.shelf",), destructive=True),
 ]
 
 

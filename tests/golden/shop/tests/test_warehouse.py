@@ -118,11 +118,20 @@ async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: As
         await factories.create_warehouse(session)
     await session.commit()
 
-    for sort in ("code", "-code"):
+    for sort in (
+        "code",
+        "-code",
+        "city",
+        "-city",
+        "capacity",
+        "-capacity",
+        "opens_at",
+        "-opens_at",
+    ):
         seen: list[str] = []
         page = (await client.get("/warehouses", params={"limit": 2, "sort": sort})).json()
         assert page["total"] == 5
-        while page["next_cursor"] is not None:
+        while page["next_cursor"] is not None and len(seen) < 10:
             seen += [str(item["code"]) for item in page["items"]]
             params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
             response = await client.get("/warehouses", params=params)
@@ -130,8 +139,9 @@ async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: As
             page = response.json()
             assert page["total"] is None
         seen += [str(item["code"]) for item in page["items"]]
-        assert len(seen) == len(set(seen)) == 5
-        assert seen == sorted(seen, reverse=sort.startswith("-"))
+        assert len(seen) == len(set(seen)) == 5, (sort, seen)
+        if sort.removeprefix("-") == "code":
+            assert seen == sorted(seen, reverse=sort.startswith("-"))
 
     cursor = (await client.get("/warehouses", params={"limit": 2})).json()["next_cursor"]
     body, _, signature = cursor.partition(".")

@@ -139,11 +139,24 @@ async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: As
         await factories.create_comment(session)
     await session.commit()
 
-    for sort in ("id", "-id"):
+    for sort in (
+        "id",
+        "-id",
+        "issue_id",
+        "-issue_id",
+        "author_id",
+        "-author_id",
+        "body",
+        "-body",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ):
         seen: list[str] = []
         page = (await client.get("/comments", params={"limit": 2, "sort": sort})).json()
         assert page["total"] == 5
-        while page["next_cursor"] is not None:
+        while page["next_cursor"] is not None and len(seen) < 10:
             seen += [str(item["id"]) for item in page["items"]]
             params = {"limit": 2, "sort": sort, "after": page["next_cursor"]}
             response = await client.get("/comments", params=params)
@@ -151,8 +164,9 @@ async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: As
             page = response.json()
             assert page["total"] is None
         seen += [str(item["id"]) for item in page["items"]]
-        assert len(seen) == len(set(seen)) == 5
-        assert seen == sorted(seen, reverse=sort.startswith("-"))
+        assert len(seen) == len(set(seen)) == 5, (sort, seen)
+        if sort.removeprefix("-") == "id":
+            assert seen == sorted(seen, reverse=sort.startswith("-"))
 
     cursor = (await client.get("/comments", params={"limit": 2})).json()["next_cursor"]
     body, _, signature = cursor.partition(".")

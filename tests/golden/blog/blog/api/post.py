@@ -27,7 +27,7 @@ async def create_post(data: PostCreate, session: SessionDep) -> PostRead:
 @router.get("")
 async def list_posts(query: Annotated[PostQuery, Query()], session: SessionDep) -> Page[PostRead]:
     repository = PostRepository(session)
-    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    after = cursors.decode(repository, query)
     items = await repository.list(
         query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
     )
@@ -36,7 +36,7 @@ async def list_posts(query: Annotated[PostQuery, Query()], session: SessionDep) 
         total=None if after is not None else await repository.count(query),
         limit=query.limit,
         offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
+        next_cursor=cursors.next_cursor(repository, items, query),
     )
 
 

@@ -27,7 +27,7 @@ async def create_user(data: UserCreate, session: SessionDep) -> UserRead:
 @router.get("")
 async def list_users(query: Annotated[UserQuery, Query()], session: SessionDep) -> Page[UserRead]:
     repository = UserRepository(session)
-    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    after = cursors.decode(repository, query)
     items = await repository.list(
         query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
     )
@@ -36,7 +36,7 @@ async def list_users(query: Annotated[UserQuery, Query()], session: SessionDep) 
         total=None if after is not None else await repository.count(query),
         limit=query.limit,
         offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
+        next_cursor=cursors.next_cursor(repository, items, query),
     )
 
 

@@ -2,9 +2,12 @@
 """Column types that behave the same on every supported database."""
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Time
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -18,6 +21,10 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type[dt.datetime]:
+        return dt.datetime
+
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is not None and value.tzinfo is not None:
             return value.astimezone(dt.UTC)
@@ -29,3 +36,40 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value
+
+
+# The database clocks for server defaults and `onupdate`. Migrations import them too, so they
+# stay here whether or not a column uses them now.
+class utcnow(FunctionElement[dt.datetime]):
+    """The database clock, as a server default and on update. On SQLite it is written with
+    microseconds, as SQLAlchemy writes datetimes there, so values compare in time order."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+@compiles(utcnow)
+def _current_timestamp(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"
+
+
+@compiles(utcnow, "sqlite")
+def _sqlite_now(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+class utctime(FunctionElement[dt.time]):
+    """The database clock's time of day, written on SQLite as SQLAlchemy writes times."""
+
+    type = Time()
+    inherit_cache = True
+
+
+@compiles(utctime)
+def _current_time(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "CURRENT_TIME"
+
+
+@compiles(utctime, "sqlite")
+def _sqlite_time(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "strftime('%H:%M:%f000', 'now')"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, Text, func
+from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.db.base import Base
-from blog.db.types import AwareDateTime
+from blog.db.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from blog.models.post import Post
@@ -30,7 +30,7 @@ class Comment(Base):
         BigInteger(), ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     body: Mapped[str] = mapped_column(Text())
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     post: Mapped[Post] = relationship(
         back_populates="comments", foreign_keys=[post_id], lazy="raise"
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Identity, Integer, String, Text, func
+from sqlalchemy import BigInteger, Enum, ForeignKey, Identity, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.db.base import Base, enum_values
-from blog.db.types import AwareDateTime
+from blog.db.types import AwareDateTime, utcnow
 from blog.enums import PostStatus
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class Post(Base):
     author_id: Mapped[int] = mapped_column(
         BigInteger(), ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     author: Mapped[User] = relationship(
         back_populates="posts", foreign_keys=[author_id], lazy="raise"
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, Identity, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, Identity, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blog.db.base import Base
-from blog.db.types import AwareDateTime
+from blog.db.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from blog.models.comment import Comment
@@ -29,7 +29,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     bio: Mapped[str | None] = mapped_column(Text())
     is_active: Mapped[bool] = mapped_column(Boolean(), default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     posts: Mapped[list[Post]] = relationship(
         back_populates="author", foreign_keys="Post.author_id", lazy="raise", passive_deletes="all"
     )

@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from shop.db.types import utcnow
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -65,10 +67,10 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), server_default="EUR", nullable=False),
         sa.Column("warehouse_id", sa.String(length=8), nullable=True),
         sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+            "created_at", sa.DateTime(timezone=True), server_default=utcnow(), nullable=False
         ),
         sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+            "updated_at", sa.DateTime(timezone=True), server_default=utcnow(), nullable=False
         ),
         sa.ForeignKeyConstraint(
             ["warehouse_id"],
@@ -119,9 +121,7 @@ def upgrade() -> None:
             ),
             nullable=True,
         ),
-        sa.Column(
-            "placed_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        sa.Column("placed_at", sa.DateTime(timezone=True), server_default=utcnow(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("tracking_id", sa.Uuid(), nullable=True),
         sa.Column("local_pickup", sa.DateTime(), nullable=True),

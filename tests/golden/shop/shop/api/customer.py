@@ -30,7 +30,7 @@ async def list_customers(
     query: Annotated[CustomerQuery, Query()], session: SessionDep
 ) -> Page[CustomerRead]:
     repository = CustomerRepository(session)
-    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    after = cursors.decode(repository, query)
     items = await repository.list(
         query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
     )
@@ -39,7 +39,7 @@ async def list_customers(
         total=None if after is not None else await repository.count(query),
         limit=query.limit,
         offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
+        next_cursor=cursors.next_cursor(repository, items, query),
     )
 
 

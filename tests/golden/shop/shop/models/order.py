@@ -18,12 +18,11 @@ from sqlalchemy import (
     Numeric,
     Text,
     Uuid,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db.base import Base, enum_values
-from shop.db.types import AwareDateTime
+from shop.db.types import AwareDateTime, utcnow
 from shop.enums import OrderRating, OrderStatus
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ class Order(Base):
             length=5,
         )
     )
-    placed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    placed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     note: Mapped[str | None] = mapped_column(Text())
     tracking_id: Mapped[UUID | None] = mapped_column(Uuid())
     local_pickup: Mapped[dt.datetime | None] = mapped_column(DateTime())

@@ -20,13 +20,12 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db.base import Base
-from shop.db.types import AwareDateTime
+from shop.db.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from shop.models.order_line import OrderLine
@@ -54,9 +53,9 @@ class Product(Base):
     warehouse_id: Mapped[str | None] = mapped_column(
         String(8), ForeignKey("warehouses.code", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        AwareDateTime(), server_default=func.now(), onupdate=func.now()
+        AwareDateTime(), server_default=utcnow(), onupdate=utcnow()
     )
     warehouse: Mapped[Warehouse | None] = relationship(
         back_populates="products", foreign_keys=[warehouse_id], lazy="raise"

@@ -31,7 +31,7 @@ async def list_issues(
     query: Annotated[IssueQuery, Query()], session: SessionDep
 ) -> Page[IssueRead]:
     repository = IssueRepository(session)
-    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    after = cursors.decode(repository, query)
     items = await repository.list(
         query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
     )
@@ -40,7 +40,7 @@ async def list_issues(
         total=None if after is not None else await repository.count(query),
         limit=query.limit,
         offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
+        next_cursor=cursors.next_cursor(repository, items, query),
     )
 
 

@@ -29,7 +29,7 @@ async def list_labels(
     query: Annotated[LabelQuery, Query()], session: SessionDep
 ) -> Page[LabelRead]:
     repository = LabelRepository(session)
-    after = None if query.after is None else cursors.decode(query.after, query.sort)
+    after = cursors.decode(repository, query)
     items = await repository.list(
         query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
     )
@@ -38,7 +38,7 @@ async def list_labels(
         total=None if after is not None else await repository.count(query),
         limit=query.limit,
         offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query.limit, query.sort),
+        next_cursor=cursors.next_cursor(repository, items, query),
     )
 
 

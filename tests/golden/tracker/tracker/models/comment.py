@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, Text, func
+from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db.base import Base
-from tracker.db.types import AwareDateTime
+from tracker.db.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from tracker.models.issue import Issue
@@ -30,9 +30,9 @@ class Comment(Base):
         BigInteger(), ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     body: Mapped[str] = mapped_column(Text())
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        AwareDateTime(), server_default=func.now(), onupdate=func.now()
+        AwareDateTime(), server_default=utcnow(), onupdate=utcnow()
     )
     issue: Mapped[Issue] = relationship(
         back_populates="comments", foreign_keys=[issue_id], lazy="raise"

@@ -17,12 +17,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db.base import Base, enum_values
-from tracker.db.types import AwareDateTime
+from tracker.db.types import AwareDateTime, utcnow
 from tracker.enums import IssuePriority, IssueStatus
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ class Issue(Base):
             IssuePriority,
             values_callable=enum_values,
             name="issue_priority",
-            native_enum=False,
+            native_enum=True,
             create_constraint=True,
             length=6,
         ),
@@ -101,9 +100,9 @@ class Issue(Base):
     reviewer_id: Mapped[int | None] = mapped_column(
         BigInteger(), ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        AwareDateTime(), server_default=func.now(), onupdate=func.now()
+        AwareDateTime(), server_default=utcnow(), onupdate=utcnow()
     )
     deleted_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
     version: Mapped[int] = mapped_column(Integer(), server_default="1")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Identity, Integer, String, func
+from sqlalchemy import BigInteger, Identity, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db.base import Base
-from tracker.db.types import AwareDateTime
+from tracker.db.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from tracker.models.membership import Membership
@@ -25,9 +25,9 @@ class Organisation(Base):
     )
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(60), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        AwareDateTime(), server_default=func.now(), onupdate=func.now()
+        AwareDateTime(), server_default=utcnow(), onupdate=utcnow()
     )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation",

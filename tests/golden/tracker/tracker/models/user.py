@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Identity, Integer, String, func
+from sqlalchemy import BigInteger, Identity, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db.base import Base
-from tracker.db.types import AwareDateTime
+from tracker.db.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from tracker.models.comment import Comment
@@ -27,9 +27,9 @@ class User(Base):
     )
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), server_default=utcnow())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        AwareDateTime(), server_default=func.now(), onupdate=func.now()
+        AwareDateTime(), server_default=utcnow(), onupdate=utcnow()
     )
     profile: Mapped[Profile | None] = relationship(
         back_populates="user", foreign_keys="Profile.user_id", lazy="raise", passive_deletes="all"

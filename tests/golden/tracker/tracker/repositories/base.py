@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from tracker.db.base import Base
@@ -71,6 +71,15 @@ def _check_page(limit: int, offset: int) -> None:
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
 
 
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(python_type: type[Any]) -> TypeAdapter[Any]:
+    if python_type not in _ADAPTERS:
+        _ADAPTERS[python_type] = TypeAdapter(python_type)
+    return _ADAPTERS[python_type]
+
+
 def _rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
     """Create DTOs as INSERT parameters. The same keys in every row keep them in one batch;
     a key left unset for a server default (None, though NOT NULL) stays out of its row."""
@@ -106,6 +115,7 @@ def _compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> C
 class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     model: ClassVar[type[Any]]
     read_model: ClassVar[type[Any]]  # ReadT, for `read`
+    query_model: ClassVar[type[BaseModel]]  # the filters `list`, `count` and bulk writes take
     # Sort keys a caller may use; anything else is refused rather than passed to SQL.
     sortable: ClassVar[frozenset[str]]
     # Filters a caller may use, by name: the column and how it is compared.
@@ -115,7 +125,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     unique_keys: ClassVar[frozenset[tuple[str, ...]]] = frozenset()
     # Relationships a caller may load with its rows, and how: "joined" (one parent, a JOIN)
     # or "selectin" (a collection, one more SELECT ... WHERE IN for the whole page).
-    loadable: ClassVar[Mapping[str, tuple[InstrumentedAttribute[Any], str]]] = {}
+    # Soft-deleted related rows are left out by criteria on the attribute (`.and_(...)`).
+    loadable: ClassVar[Mapping[str, tuple[QueryableAttribute[Any], str]]] = {}
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -252,22 +263,26 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return instance
 
     async def get_or_create(self, data: CreateT, *, by: Sequence[str]) -> tuple[ModelT, bool]:
-        """The row whose unique key `by` has `data`'s values, and whether it was created now.
-        Safe when two requests race: INSERT ... ON CONFLICT DO NOTHING, then a read."""
+        """The row whose unique key `by` has `data`'s values, and whether it was created now
+        (a soft-deleted match is restored). Safe when requests race: INSERT ... ON CONFLICT
+        DO NOTHING, then a read; a match deleted in between is inserted again."""
         values = data.model_dump(exclude_unset=True)
         key = self._unique_key(by, values)
-        statement = (
+        insert = (
             self._insert(self.model)
             .values(values)
             .on_conflict_do_nothing(index_elements=key)
             .returning(self.model)
         )
-        created: ModelT | None = (await self.session.scalars(statement)).one_or_none()
-        if created is not None:
-            return created, True
-        match = [getattr(self.model, name) == values[name] for name in key]
-        existing: ModelT = (await self.session.scalars(select(self.model).where(*match))).one()
-        return existing, False
+        match = select(self.model).where(*(getattr(self.model, n) == values[n] for n in key))
+        for _ in range(2):
+            created: ModelT | None = (await self.session.scalars(insert)).one_or_none()
+            if created is not None:
+                return created, True
+            existing: ModelT | None = await self.session.scalar(match)
+            if existing is not None:
+                return await self._revive(existing), False
+        raise InvalidQueryError(f"{self.model.__name__} {key} keeps changing; retry")
 
     async def upsert(self, data: CreateT, *, by: Sequence[str]) -> ModelT:
         """Insert `data`, or update the row whose unique key `by` has its values, in one
@@ -278,6 +293,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         changes: dict[str, Any] = {
             **{name: proposed.excluded[name] for name in values if name not in key},
             **self._on_update(),
+            **self._revived(),
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
         statement = proposed.on_conflict_do_update(
@@ -290,10 +306,14 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return upserted
 
     async def update_where(self, filters: BaseModel, data: UpdateT) -> int:
-        """Apply `data` to every row `filters` match, in one UPDATE; returns how many.
-        Objects this session loaded before are refreshed from the database."""
+        """Apply `data` to every row `filters` match, in one UPDATE; returns how many. A
+        precondition in `data` (e.g. `version`) filters too: rows that moved past it stay as
+        they are. Objects this session loaded before are refreshed from the database."""
         changes = data.model_dump(exclude_unset=True, exclude=set(data.preconditions))
-        statement = update(self.model).where(*self._visible(), *self._required(filters))
+        if not changes:
+            return 0
+        expected = [getattr(self.model, name) == getattr(data, name) for name in data.preconditions]
+        statement = update(self.model).where(*self._visible(), *self._required(filters), *expected)
         statement = statement.values({**changes, **self._on_update()})
         result = await self.session.execute(
             statement, execution_options={"synchronize_session": "fetch"}
@@ -322,14 +342,19 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """What every read adds to its WHERE clause; nothing, unless a subclass hides rows."""
         return ()
 
+    def _revived(self) -> dict[str, Any]:
+        """What an upsert sets to bring a hidden row back; nothing, unless rows hide."""
+        return {}
+
+    async def _revive(self, instance: ModelT) -> ModelT:
+        return instance
+
     def _read_statement(self) -> Select[Any]:
-        """Built once per repository class: later calls only bind the key."""
-        cls = type(self)
-        if cls not in _READ_STATEMENTS:
-            table = self.model.__table__
+        """The key lookup is built once per model; `_visible` may vary, so it is added each time."""
+        if self.model not in _READ_STATEMENTS:
             condition = self._key_column == bindparam("key")
-            _READ_STATEMENTS[cls] = select(*table.columns).where(condition, *self._visible())
-        return _READ_STATEMENTS[cls]
+            _READ_STATEMENTS[self.model] = select(*self.model.__table__.columns).where(condition)
+        return _READ_STATEMENTS[self.model].where(*self._visible())
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that can take ON CONFLICT clauses, in the session's SQL dialect."""
@@ -432,6 +457,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     def _conditions(self, filters: BaseModel | None) -> tuple[ColumnElement[bool], ...]:
         if filters is None:
             return ()
+        if not isinstance(filters, self.query_model):
+            # Another resource's filters would apply only the names both share.
+            raise TypeError(f"filters must be a {self.query_model.__name__}")
         return tuple(
             _compare(column, operator, value)
             for name, (column, operator) in self.filterable.items()
@@ -461,14 +489,16 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             if any(column.nullable for column in columns):
                 raise ValueError("keyset pagination needs non-null columns")
             values = tuple(
-                TypeAdapter(column.type.python_type).validate_python(value)
+                _adapter(column.type.python_type).validate_python(value)
                 for column, value in zip(columns, after, strict=True)
             )
         except ValueError:  # pydantic's ValidationError is one too
             raise InvalidQueryError("the cursor does not fit this list; start again") from None
+        # Bound with the columns' types, so values are stored-format alike (e.g. UTC times).
+        position = tuple_(*values, types=[column.type for column in columns])
         if sort is not None and sort.startswith("-"):
-            return tuple_(*columns) < tuple_(*values)
-        return tuple_(*columns) > tuple_(*values)
+            return tuple_(*columns) < position
+        return tuple_(*columns) > position
 
 
 class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
@@ -511,6 +541,16 @@ class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     def _visible(self) -> tuple[ColumnElement[bool], ...]:
         return (self.model.deleted_at.is_(None),)
+
+    def _revived(self) -> dict[str, Any]:
+        return {"deleted_at": None}
+
+    async def _revive(self, instance: ModelT) -> ModelT:
+        row: Any = instance
+        if row.deleted_at is not None:
+            row.deleted_at = None
+            await self.session.flush()
+        return instance
 
     async def _get_including_deleted(self, key: KeyT) -> ModelT:
         instance = await self.get_or_none(key, include_deleted=True)

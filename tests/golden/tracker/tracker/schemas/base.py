@@ -15,7 +15,20 @@ Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 
 
-class WriteModel(BaseModel):
+class TextInput(BaseModel):
+    """Input whose strings reach PostgreSQL, where text cannot hold NUL: refused here as a 422
+    rather than failing in the driver."""
+
+    @model_validator(mode="after")
+    def _refuse_nul(self) -> Self:
+        for name, value in self:
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(item, str) and "\x00" in item for item in values):
+                raise ValueError(f"{name} cannot contain the NUL character")
+        return self
+
+
+class WriteModel(TextInput):
     """Input DTOs: unknown fields are refused, so server-set columns cannot be mass-assigned."""
 
     model_config = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
@@ -56,13 +69,14 @@ class ReadModel(BaseModel):
 ItemT = TypeVar("ItemT")
 
 
-class ListQuery(BaseModel):
+class ListQuery(TextInput):
     """A list route's query parameters; anything unknown is refused (422), never ignored."""
 
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=INT64_MAX)
+    sort: str | None = None  # each resource's query narrows it to the sortable columns
     after: str | None = Field(
         None, max_length=2000, description="The `next_cursor` of the previous page."
     )

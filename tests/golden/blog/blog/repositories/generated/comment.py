@@ -4,11 +4,13 @@
 from blog.models.comment import Comment
 from blog.repositories.base import Repository
 from blog.schemas.comment import CommentCreate, CommentRead, CommentUpdate
+from blog.schemas.generated.comment import CommentQuery
 
 
 class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, CommentRead, int]):
     model = Comment
     read_model = CommentRead
+    query_model = CommentQuery
     sortable = frozenset({"id", "post_id", "author_id", "body", "created_at"})
     unique_keys = frozenset(
         {

@@ -3,12 +3,14 @@
 
 from blog.models.post import Post
 from blog.repositories.base import Repository
+from blog.schemas.generated.post import PostQuery
 from blog.schemas.post import PostCreate, PostRead, PostUpdate
 
 
 class PostRepositoryBase(Repository[Post, PostCreate, PostUpdate, PostRead, int]):
     model = Post
     read_model = PostRead
+    query_model = PostQuery
     sortable = frozenset(
         {
             "id",

@@ -3,12 +3,14 @@
 
 from blog.models.user import User
 from blog.repositories.base import Repository
+from blog.schemas.generated.user import UserQuery
 from blog.schemas.user import UserCreate, UserRead, UserUpdate
 
 
 class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, UserRead, int]):
     model = User
     read_model = UserRead
+    query_model = UserQuery
     sortable = frozenset({"id", "email", "display_name", "bio", "is_active", "created_at"})
     unique_keys = frozenset(
         {

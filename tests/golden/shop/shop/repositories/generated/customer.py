@@ -6,6 +6,7 @@ from uuid import UUID
 from shop.models.customer import Customer
 from shop.repositories.base import Repository
 from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
+from shop.schemas.generated.customer import CustomerQuery
 
 
 class CustomerRepositoryBase(
@@ -13,6 +14,7 @@ class CustomerRepositoryBase(
 ):
     model = Customer
     read_model = CustomerRead
+    query_model = CustomerQuery
     sortable = frozenset({"id", "email", "name", "loyalty_points", "birthday", "newsletter"})
     unique_keys = frozenset(
         {

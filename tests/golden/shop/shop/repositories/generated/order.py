@@ -3,12 +3,14 @@
 
 from shop.models.order import Order
 from shop.repositories.base import Repository, StaleVersionError
+from shop.schemas.generated.order import OrderQuery
 from shop.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
 
 class OrderRepositoryBase(Repository[Order, OrderCreate, OrderUpdate, OrderRead, int]):
     model = Order
     read_model = OrderRead
+    query_model = OrderQuery
     sortable = frozenset(
         {
             "id",

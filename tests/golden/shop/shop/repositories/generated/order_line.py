@@ -3,6 +3,7 @@
 
 from shop.models.order_line import OrderLine
 from shop.repositories.base import Repository
+from shop.schemas.generated.order_line import OrderLineQuery
 from shop.schemas.order_line import OrderLineCreate, OrderLineRead, OrderLineUpdate
 
 
@@ -11,6 +12,7 @@ class OrderLineRepositoryBase(
 ):
     model = OrderLine
     read_model = OrderLineRead
+    query_model = OrderLineQuery
     sortable = frozenset({"id", "order_id", "product_id", "quantity", "unit_price"})
     unique_keys = frozenset(
         {

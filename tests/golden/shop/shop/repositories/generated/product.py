@@ -3,12 +3,14 @@
 
 from shop.models.product import Product
 from shop.repositories.base import Repository
+from shop.schemas.generated.product import ProductQuery
 from shop.schemas.product import ProductCreate, ProductRead, ProductUpdate
 
 
 class ProductRepositoryBase(Repository[Product, ProductCreate, ProductUpdate, ProductRead, int]):
     model = Product
     read_model = ProductRead
+    query_model = ProductQuery
     sortable = frozenset(
         {
             "id",

@@ -3,6 +3,7 @@
 
 from shop.models.warehouse import Warehouse
 from shop.repositories.base import Repository
+from shop.schemas.generated.warehouse import WarehouseQuery
 from shop.schemas.warehouse import WarehouseCreate, WarehouseRead, WarehouseUpdate
 
 
@@ -11,6 +12,7 @@ class WarehouseRepositoryBase(
 ):
     model = Warehouse
     read_model = WarehouseRead
+    query_model = WarehouseQuery
     sortable = frozenset({"code", "city", "capacity", "opens_at", "closes_at"})
     unique_keys = frozenset(
         {

@@ -2,13 +2,16 @@
 """Generated data access for comment resources; extend it in repositories/comment.py."""
 
 from tracker.models.comment import Comment
+from tracker.models.issue import Issue
 from tracker.repositories.base import Repository
 from tracker.schemas.comment import CommentCreate, CommentRead, CommentUpdate
+from tracker.schemas.generated.comment import CommentQuery
 
 
 class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, CommentRead, int]):
     model = Comment
     read_model = CommentRead
+    query_model = CommentQuery
     sortable = frozenset({"id", "issue_id", "author_id", "body", "created_at", "updated_at"})
     unique_keys = frozenset(
         {
@@ -16,6 +19,6 @@ class CommentRepositoryBase(Repository[Comment, CommentCreate, CommentUpdate, Co
         }
     )
     loadable = {
-        "issue": (Comment.issue, "joined"),
+        "issue": (Comment.issue.and_(Issue.deleted_at.is_(None)), "joined"),
         "author": (Comment.author, "joined"),
     }

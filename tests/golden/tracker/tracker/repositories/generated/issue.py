@@ -5,15 +5,18 @@ from collections.abc import Sequence
 
 from tracker.models.issue import Issue, issue_labels_table, issue_watchers_table
 from tracker.models.label import Label
+from tracker.models.project import Project
 from tracker.models.user import User
 from tracker.repositories.base import SoftDeleteRepository, StaleVersionError
 from tracker.schemas.base import DEFAULT_PAGE_SIZE
+from tracker.schemas.generated.issue import IssueQuery
 from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate
 
 
 class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, IssueRead, int]):
     model = Issue
     read_model = IssueRead
+    query_model = IssueQuery
     sortable = frozenset(
         {
             "id",
@@ -37,11 +40,11 @@ class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, 
         }
     )
     loadable = {
-        "project": (Issue.project, "joined"),
-        "parent": (Issue.parent, "joined"),
+        "project": (Issue.project.and_(Project.deleted_at.is_(None)), "joined"),
+        "parent": (Issue.parent.and_(Issue.deleted_at.is_(None)), "joined"),
         "assignee": (Issue.assignee, "joined"),
         "reviewer": (Issue.reviewer, "joined"),
-        "children": (Issue.children, "selectin"),
+        "children": (Issue.children.and_(Issue.deleted_at.is_(None)), "selectin"),
         "comments": (Issue.comments, "selectin"),
         "labels": (Issue.labels, "selectin"),
         "watchers": (Issue.watchers, "selectin"),

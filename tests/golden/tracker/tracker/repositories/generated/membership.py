@@ -3,6 +3,7 @@
 
 from tracker.models.membership import Membership
 from tracker.repositories.base import Repository
+from tracker.schemas.generated.membership import MembershipQuery
 from tracker.schemas.membership import MembershipCreate, MembershipRead, MembershipUpdate
 
 
@@ -11,6 +12,7 @@ class MembershipRepositoryBase(
 ):
     model = Membership
     read_model = MembershipRead
+    query_model = MembershipQuery
     sortable = frozenset({"id", "organisation_id", "user_id", "role"})
     unique_keys = frozenset(
         {

@@ -2,7 +2,9 @@
 """Generated data access for organisation resources; extend it in repositories/organisation.py."""
 
 from tracker.models.organisation import Organisation
+from tracker.models.project import Project
 from tracker.repositories.base import Repository
+from tracker.schemas.generated.organisation import OrganisationQuery
 from tracker.schemas.organisation import OrganisationCreate, OrganisationRead, OrganisationUpdate
 
 
@@ -11,6 +13,7 @@ class OrganisationRepositoryBase(
 ):
     model = Organisation
     read_model = OrganisationRead
+    query_model = OrganisationQuery
     sortable = frozenset({"id", "name", "slug", "created_at", "updated_at"})
     unique_keys = frozenset(
         {
@@ -20,5 +23,5 @@ class OrganisationRepositoryBase(
     )
     loadable = {
         "memberships": (Organisation.memberships, "selectin"),
-        "projects": (Organisation.projects, "selectin"),
+        "projects": (Organisation.projects.and_(Project.deleted_at.is_(None)), "selectin"),
     }

@@ -3,12 +3,14 @@
 
 from tracker.models.profile import Profile
 from tracker.repositories.base import Repository
+from tracker.schemas.generated.profile import ProfileQuery
 from tracker.schemas.profile import ProfileCreate, ProfileRead, ProfileUpdate
 
 
 class ProfileRepositoryBase(Repository[Profile, ProfileCreate, ProfileUpdate, ProfileRead, int]):
     model = Profile
     read_model = ProfileRead
+    query_model = ProfileQuery
     sortable = frozenset({"id", "user_id", "bio", "timezone"})
     unique_keys = frozenset(
         {
