@@ -160,11 +160,11 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         )
     pk = next(c for c in columns if c.primary_key)
     by_column = {c.name: c for c in columns}
-    composite_uniques = [_column_names(resource, names) for names in resource.unique]
-    unique_keys = tuple(
-        [*((c.name,) for c in columns if c.unique or c.primary_key), *composite_uniques]
-    )
-    composite_indexes = [_column_names(resource, names) for names in resource.index]
+    composite_uniques = [_attributes(resource, names) for names in resource.unique]
+    composite_indexes = [_attributes(resource, names) for names in resource.index]
+    unique_groups = [*((c.name,) for c in columns if c.unique), *composite_uniques]
+    index_groups = [*((c.name,) for c in columns if c.index), *composite_indexes]
+    unique_keys = tuple([*((c.name,) for c in columns if c.primary_key), *unique_groups])
     if resource.checks:
         model_imports.add("sqlalchemy:CheckConstraint")
     if composite_uniques:
@@ -204,10 +204,16 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         label=naming.snake(name).replace("_", " "),
         description=resource.description or "",
         table_args=(
-            *(f"UniqueConstraint({', '.join(map(repr, on))})" for on in composite_uniques),
+            # Constraints in `__table_args__` name their columns as the database does.
+            *(
+                f"UniqueConstraint({', '.join(map(repr, _db_names(by_column, key)))})"
+                for key in composite_uniques
+            ),
             *(
                 f"Index({name!r}, {', '.join(map(repr, on))})"
-                for name, on in _named("ix", table, composite_indexes)
+                for name, on in _named(
+                    "ix", table, [_db_names(by_column, key) for key in composite_indexes]
+                )
             ),
             *(f"CheckConstraint({sql!r}, name={name!r})" for name, sql in resource.checks.items()),
         ),
@@ -227,12 +233,8 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             columns=tuple(c.db for c in columns),
             primary_key=(pk.name,),
             pk_name=f"pk_{table}",
-            uniques=_named(
-                "uq", table, [*((c.name,) for c in columns if c.unique), *composite_uniques]
-            ),
-            indexes=_named(
-                "ix", table, [*((c.name,) for c in columns if c.index), *composite_indexes]
-            ),
+            uniques=_named("uq", table, [_db_names(by_column, key) for key in unique_groups]),
+            indexes=_named("ix", table, [_db_names(by_column, key) for key in index_groups]),
             foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
             checks=tuple((f"ck_{table}_{name}", sql) for name, sql in resource.checks.items()),
         ),
@@ -293,10 +295,14 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     )
 
 
-def _column_names(resource: ResourceSpec, fields: list[str]) -> tuple[str, ...]:
-    """Field names as column names: a reference `author` is the column `author_id`."""
+def _db_names(by_column: dict[str, ColumnModel], attributes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(by_column[attribute].db.name for attribute in attributes)
+
+
+def _attributes(resource: ResourceSpec, fields: list[str]) -> tuple[str, ...]:
+    """Field names as model attributes: a reference `author` holds `author_id`."""
     return tuple(
-        f"{name}_id" if name in resource.fields and resource.fields[name].type == "ref" else name
+        resource.fields[name].attribute(name) if name in resource.fields else name
         for name in fields
     )
 
@@ -389,8 +395,8 @@ def _link_column(fk: ForeignKeyModel, info: TypeInfo, *, index: bool) -> str:
 
 def _link_end(spec: Spec, table: str, resource: str) -> tuple[ForeignKeyModel, TypeInfo, DbColumn]:
     """One side of an association table: a cascading reference to `resource`'s key."""
-    key_name = _pk_name(spec, resource)
     key = _pk_spec(spec, resource)
+    key_name = key.column_name(_pk_name(spec, resource))
     info = type_info(key)
     column = f"{naming.snake(resource)}_{key_name}"
     target_table = spec.resources[resource].table_name(resource)
@@ -438,9 +444,11 @@ def _relations(
         target = field.target
         reverse = field.reverse_name(name)
         annotation = f"Mapped[{target}{' | None' if field.nullable else ''}]"
-        args = f'back_populates={reverse!r}, foreign_keys=[{field_name}_id], lazy="raise"'
+        attribute = field.attribute(field_name)
+        held, _ = _referenced(spec, field)
+        args = f'back_populates={reverse!r}, foreign_keys=[{attribute}], lazy="raise"'
         if target == name:
-            args += f', remote_side="{name}.{_pk_name(spec, target)}"'
+            args += f', remote_side="{name}.{held}"'
         relations.append(
             RelationModel(
                 field_name,
@@ -448,19 +456,20 @@ def _relations(
                 args,
                 target,
                 collection=False,
-                column=f"{field_name}_id",
-                target_key=_pk_name(spec, target),
+                column=attribute,
+                target_key=held,
             )
         )
         target_table = spec.resources[target].table_name(target)
         refs.append(
             RefModel(
-                f"{field_name}_id",
+                attribute,
                 naming.snake(target),
-                _pk_name(spec, target),
+                held,
                 target_table.replace("_", "-"),
                 _on_target_delete(spec, field),
                 target == name,
+                _pk_name(spec, target),
             )
         )
         if target != name:
@@ -470,7 +479,7 @@ def _relations(
             if field.type != "ref" or field.target != name:
                 continue
             reverse = field.reverse_name(source_name)
-            fk = f'"{source_name}.{field_name}_id"'
+            fk = f'"{source_name}.{field.attribute(field_name)}"'
             args = f'back_populates={field_name!r}, foreign_keys={fk}, lazy="raise"'
             # The database enforces on_delete; the ORM must not null out or load children.
             args += ', passive_deletes="all"'
@@ -521,6 +530,14 @@ def _many_relation(name: str, target: str, secondary: str, back_populates: str) 
     return RelationModel(name, f"Mapped[list[{target}]]", args, target, collection=True)
 
 
+def _referenced(spec: Spec, field: FieldSpec) -> tuple[str, FieldSpec]:
+    """The target field a ref holds, by attribute name: `target_field`, else the key."""
+    assert field.target is not None  # check.py refuses a ref without one
+    if field.target_field is not None:
+        return field.target_field, spec.resources[field.target].fields[field.target_field]
+    return _pk_name(spec, field.target), _pk_spec(spec, field.target)
+
+
 def _pk_name(spec: Spec, resource: str) -> str:
     fields = spec.resources[resource].fields
     return next((n for n, f in fields.items() if f.primary_key), "id")
@@ -544,19 +561,20 @@ def _column(
     model_imports: set[str],
     schema_imports: set[str],
 ) -> ColumnModel:
-    column = f"{name}_id" if field.type == "ref" else name
+    column = field.attribute(name)
+    db_name = field.column_name(name)
     foreign_key = None
     if field.type == "ref" and field.target:
-        target_pk = _pk_spec(spec, field.target)
-        info = type_info(target_pk)
+        held, held_spec = _referenced(spec, field)
+        info = type_info(held_spec)
         target_table = spec.resources[field.target].table_name(field.target)
         on_delete = _ON_DELETE_SQL[field.on_delete] if field.on_delete else None
         foreign_key = ForeignKeyModel(
-            column,
+            db_name,
             target_table,
-            _pk_name(spec, field.target),
+            held_spec.column_name(held),
             on_delete,
-            f"fk_{table}_{column}_{target_table}",
+            f"fk_{table}_{db_name}_{target_table}",
         )
         model_imports.add("sqlalchemy:ForeignKey")
     elif field.primary_key and field.type == "bigint":
@@ -578,11 +596,13 @@ def _column(
     nullable_type = f"{info.python} | None" if field.nullable else info.python
     orm_imports: set[str] = set()  # specs may name `{package}`
     orm_args = _orm_args(field, info, foreign_key, index, orm_imports)
+    if db_name != column:
+        orm_args.insert(0, repr(db_name))
     model_imports.update(i.format(package=package) for i in orm_imports)
     if generated_key and field.type == "uuid":
         model_imports.add("uuid:uuid4")
         orm_args.append("default=uuid4")
-    kind = _pk_spec(spec, field.target).type if field.type == "ref" and field.target else field.type
+    kind = _referenced(spec, field)[1].type if field.type == "ref" and field.target else field.type
     constraints = _dto_constraints(field)
     create_type, create_default = _create_signature(field, info)
     return ColumnModel(
@@ -590,7 +610,8 @@ def _column(
         python_type=info.python,
         column_args=", ".join(orm_args),
         db=DbColumn(
-            name=column,
+            name=db_name,
+            attribute=column,
             type=info.migration,
             kind=kind,
             params=_type_params(field),
@@ -602,13 +623,7 @@ def _column(
             native_type=f"{naming.snake(resource)}_{name}" if field.native else None,
         ),
         backfill=_backfill_literal(field),
-        previous_name=(
-            None
-            if field.renamed_from is None
-            else f"{field.renamed_from}_id"
-            if field.type == "ref"
-            else field.renamed_from
-        ),
+        previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
         primary_key=field.primary_key,
         nullable=field.nullable,
         unique=field.unique,

@@ -51,6 +51,7 @@ class DbColumn:
     comment: str | None = None
     check: str | None = None  # the CHECK constraint an enum column brings, by name
     native_type: str | None = None  # a native enum's PostgreSQL type name
+    attribute: str = ""  # the model attribute, to follow a change of `column` as a rename
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,11 @@ class RefModel:
 
     column: str
     target_module: str
-    target_key: str
+    target_key: str  # the target attribute the reference holds
     target_route: str
     on_delete: str  # what deleting the target does: "cascade", "set null", "refuse" or "keep"
     self_reference: bool
+    target_pk: str  # the target's primary key, to address it over HTTP
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,12 @@ def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
         if resource.db.name not in old_names:
             tables[before.name] = resource.db.name
         old_columns = {c.name for c in before.columns}
+        # A field keeps its attribute when only its `column` changes: that too is a rename.
+        by_attribute = {c.attribute: c.name for c in before.columns if c.attribute}
         for column in resource.columns:
             previous = column.previous_name
+            if previous not in old_columns:
+                previous = by_attribute.get(column.name)
             if previous in old_columns and column.db.name not in old_columns:
                 columns.setdefault(resource.db.name, {})[previous] = column.db.name
         for link in resource.links:

@@ -33,6 +33,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "on_delete": {"ref"},
     "back_populates": {"ref", "many"},
     "through": {"many"},
+    "target_field": {"ref"},
     "onupdate": {"datetime"},
 }
 _LITERAL_TYPES: dict[str, tuple[type, ...]] = {
@@ -220,7 +221,7 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
         )
     columns: dict[str, list[str]] = {}
     for n, f in resource.fields.items():
-        columns.setdefault(f"{n}_id" if f.type == "ref" else n, []).append(n)
+        columns.setdefault(f.attribute(n), []).append(n)
     if not keys and "id" in resource.fields:
         yield Finding(
             (*base, "id"),
@@ -229,6 +230,7 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
             at_key=True,
         )
     folded: dict[str, str] = {}
+    db_columns: dict[str, str] = {} if keys else {"id": "the implicit key `id`"}
     for name, field in resource.fields.items():
         path: SpecPath = (*base, name)
         problem = naming.attribute_problem(name)
@@ -248,15 +250,27 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
                 at_key=True,
             )
         folded[fold] = name
-        if field.type == "ref" and len(columns[f"{name}_id"]) > 1:
-            other = next(n for n in columns[f"{name}_id"] if n != name)
+        attribute = field.attribute(name)
+        if field.type == "ref" and len(columns[attribute]) > 1:
+            other = next(n for n in columns[attribute] if n != name)
             yield Finding(
                 path,
-                f"the reference `{name}` needs the column `{name}_id`, "
+                f"the reference `{name}` needs the column `{attribute}`, "
                 f"which is also the field `{other}`",
                 "rename one of them",
                 at_key=True,
             )
+        if field.type != "many":
+            db_name = field.column_name(name)
+            reported = db_name == attribute and len(columns[attribute]) > 1
+            if db_name in db_columns and not reported:
+                yield Finding(
+                    (*path, "column") if field.column else path,
+                    f"the column `{db_name}` would hold both `{db_columns[db_name]}` and `{name}`",
+                    "set a distinct `column` on one of them",
+                    at_key=not field.column,
+                )
+            db_columns[db_name] = name
         yield from _field(spec, resource_name, path, field)
 
 
@@ -279,6 +293,12 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
             )
     if f.type == "enum":
         yield from _enum(path, f)
+    if f.column is not None and (issue := naming.table_problem(f.column)):
+        yield Finding(
+            (*path, "column"),
+            f"`{f.column}`: {issue[0].replace('table', 'column')}",
+            f"use {issue[1]}",
+        )
     if f.type in ("ref", "many"):
         yield from _ref(spec, resource_name, path, f)
     if f.type == "many":
@@ -378,6 +398,15 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
             f"`{resource_name}` cannot require a reference to itself: no first row could exist",
             "add `nullable: true`",
         )
+    if f.target_field is not None:
+        held = target.fields.get(f.target_field)
+        if held is None or not (held.unique or held.primary_key) or held.type in ("ref", "many"):
+            candidates = [n for n, h in target.fields.items() if h.unique and h.type != "ref"]
+            yield Finding(
+                (*path, "target_field"),
+                f"a reference holds a unique field of `{f.target}`; `{f.target_field}` is not one",
+                f"use one of: {', '.join(candidates)}" if candidates else "leave it out: the key",
+            )
     if f.on_delete == "set null" and not f.nullable:
         yield Finding(
             (*path, "on_delete"),
@@ -549,7 +578,7 @@ def _attributes(resource: ResourceSpec) -> dict[str, str]:
         kind = {"ref": "reference", "many": "collection"}.get(f.type, "field")
         taken[name] = f"the {kind} `{name}`"
         if f.type == "ref":
-            taken[f"{name}_id"] = f"the column of the reference `{name}`"
+            taken[f.attribute(name)] = f"the column of the reference `{name}`"
     return taken
 
 

@@ -79,12 +79,18 @@ class FieldSpec(_Strict):
         "CHECK everywhere.",
     )
     target: str | None = Field(None, description="ref, many: the referenced resource.")
+    target_field: str | None = Field(
+        None, description="ref: the target's unique field it holds; default: its primary key."
+    )
     on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
     back_populates: str | None = Field(
         None, description="ref, many: name of the collection on the target."
     )
     through: str | None = Field(
         None, description="many: the association table; default: `<resource>_<field>`."
+    )
+    column: str | None = Field(
+        None, description="The column's name in the database; default: the field's name."
     )
     renamed_from: str | None = Field(
         None, description="The field's previous name: the migration renames, never drops."
@@ -102,6 +108,17 @@ class FieldSpec(_Strict):
     def digits(self) -> tuple[int, int]:
         """decimal: precision and scale."""
         return self.precision or 12, self.scale if self.scale is not None else 2
+
+    def column_name(self, name: str) -> str:
+        """The column in the database: `column`, else the attribute (`<name>_id` for a ref)."""
+        return self.column or self.attribute(name)
+
+    def attribute(self, name: str) -> str:
+        """The model attribute of the column: a ref `author` holds `author_id` (or
+        `author_<target_field>`)."""
+        if self.type != "ref":
+            return name
+        return f"{name}_{self.target_field or 'id'}"
 
     def reverse_name(self, source: str) -> str:
         """ref, many: the collection on the target, for a reference from `source`; a unique

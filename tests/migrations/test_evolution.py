@@ -1,4 +1,4 @@
-"""One project walks through twenty-four spec revisions with rows in every table. Each generated
+"""One project walks through twenty-five spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -253,6 +253,14 @@ STEPS += [
     Step(FINAL + shelf("a, b, c"), ("change type of books.shelf",)),
     Step(FINAL + shelf("a, c"), ("change type of books.shelf",), destructive=True),
     Step(FINAL, ("drop column books.shelf",), destructive=True),
+    Step(
+        FINAL.replace(
+            "      name: str:200:unique\n",
+            "      name: {type: str, max_length: 200, unique: true, column: full_name}\n",
+        ),
+        ("rename column writers.name to full_name",),
+        columns={"writers": {"name": "full_name"}},
+    ),
 ]
 
 

@@ -213,17 +213,19 @@ async def test_relationships_load_only_when_asked(
 
 
 async def test_on_delete_of_post_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_comment(session)
+    target = await factories.create_post(session)
+    child = await factories.create_comment(session, post_id=target.id)
     await session.commit()
-    response = await client.delete(f"/posts/{child.post_id}")
+    response = await client.delete(f"/posts/{target.id}")
     assert response.status_code == 204
     assert not await CommentRepository(session).exists(child.id)
 
 
 async def test_on_delete_of_author_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_comment(session)
+    target = await factories.create_user(session)
+    child = await factories.create_comment(session, author_id=target.id)
     await session.commit()
-    response = await client.delete(f"/users/{child.author_id}")
+    response = await client.delete(f"/users/{target.id}")
     assert response.status_code == 204
     await session.refresh(child)
     assert child.author_id is None

@@ -281,8 +281,9 @@ async def test_datetimes_keep_their_instant_and_need_an_offset(
 
 
 async def test_on_delete_of_author_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_post(session)
+    target = await factories.create_user(session)
+    child = await factories.create_post(session, author_id=target.id)
     await session.commit()
-    response = await client.delete(f"/users/{child.author_id}")
+    response = await client.delete(f"/users/{target.id}")
     assert response.status_code == 204
     assert not await PostRepository(session).exists(child.id)

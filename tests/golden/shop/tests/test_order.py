@@ -229,9 +229,10 @@ async def test_relationships_load_only_when_asked(
 
 
 async def test_on_delete_of_customer_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_order(session)
+    target = await factories.create_customer(session)
+    child = await factories.create_order(session, customer_id=target.id)
     await session.commit()
-    response = await client.delete(f"/customers/{child.customer_id}")
+    response = await client.delete(f"/customers/{target.id}")
     assert response.status_code == 409
     assert await OrderRepository(session).exists(child.id)
 

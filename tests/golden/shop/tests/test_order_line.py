@@ -228,16 +228,18 @@ async def test_relationships_load_only_when_asked(
 
 
 async def test_on_delete_of_order_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_order_line(session)
+    target = await factories.create_order(session)
+    child = await factories.create_order_line(session, order_id=target.id)
     await session.commit()
-    response = await client.delete(f"/orders/{child.order_id}")
+    response = await client.delete(f"/orders/{target.id}")
     assert response.status_code == 204
     assert not await OrderLineRepository(session).exists(child.id)
 
 
 async def test_on_delete_of_product_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_order_line(session)
+    target = await factories.create_product(session)
+    child = await factories.create_order_line(session, product_id=target.id)
     await session.commit()
-    response = await client.delete(f"/products/{child.product_id}")
+    response = await client.delete(f"/products/{target.id}")
     assert response.status_code == 409
     assert await OrderLineRepository(session).exists(child.id)

@@ -256,9 +256,10 @@ async def test_duplicate_is_a_conflict_without_sql(
 
 
 async def test_on_delete_of_warehouse_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_product(session)
+    target = await factories.create_warehouse(session)
+    child = await factories.create_product(session, warehouse_id=target.code)
     await session.commit()
-    response = await client.delete(f"/warehouses/{child.warehouse_id}")
+    response = await client.delete(f"/warehouses/{target.code}")
     assert response.status_code == 204
     await session.refresh(child)
     assert child.warehouse_id is None

@@ -226,9 +226,10 @@ async def test_relationships_load_only_when_asked(
 
 
 async def test_on_delete_of_issue_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_comment(session)
+    target = await factories.create_issue(session)
+    child = await factories.create_comment(session, issue_id=target.id)
     await session.commit()
-    response = await client.delete(f"/issues/{child.issue_id}")
+    response = await client.delete(f"/issues/{target.id}")
     # The target is only marked deleted, so the reference still holds.
     assert response.status_code == 204
     await session.refresh(child)
@@ -236,8 +237,9 @@ async def test_on_delete_of_issue_id(client: AsyncClient, session: AsyncSession)
 
 
 async def test_on_delete_of_author_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_comment(session)
+    target = await factories.create_user(session)
+    child = await factories.create_comment(session, author_id=target.id)
     await session.commit()
-    response = await client.delete(f"/users/{child.author_id}")
+    response = await client.delete(f"/users/{target.id}")
     assert response.status_code == 409
     assert await CommentRepository(session).exists(child.id)

@@ -387,9 +387,10 @@ async def test_filter_assignee_id(client: AsyncClient, session: AsyncSession) ->
 
 
 async def test_on_delete_of_project_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_issue(session)
+    target = await factories.create_project(session)
+    child = await factories.create_issue(session, project_id=target.id)
     await session.commit()
-    response = await client.delete(f"/projects/{child.project_id}")
+    response = await client.delete(f"/projects/{target.id}")
     # The target is only marked deleted, so the reference still holds.
     assert response.status_code == 204
     await session.refresh(child)
@@ -397,18 +398,20 @@ async def test_on_delete_of_project_id(client: AsyncClient, session: AsyncSessio
 
 
 async def test_on_delete_of_assignee_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_issue(session)
+    target = await factories.create_user(session)
+    child = await factories.create_issue(session, assignee_id=target.id)
     await session.commit()
-    response = await client.delete(f"/users/{child.assignee_id}")
+    response = await client.delete(f"/users/{target.id}")
     assert response.status_code == 204
     await session.refresh(child)
     assert child.assignee_id is None
 
 
 async def test_on_delete_of_reviewer_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_issue(session)
+    target = await factories.create_user(session)
+    child = await factories.create_issue(session, reviewer_id=target.id)
     await session.commit()
-    response = await client.delete(f"/users/{child.reviewer_id}")
+    response = await client.delete(f"/users/{target.id}")
     assert response.status_code == 204
     await session.refresh(child)
     assert child.reviewer_id is None

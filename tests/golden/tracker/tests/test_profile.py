@@ -243,8 +243,9 @@ async def test_duplicate_is_a_conflict_without_sql(
 
 
 async def test_on_delete_of_user_id(client: AsyncClient, session: AsyncSession) -> None:
-    child = await factories.create_profile(session)
+    target = await factories.create_user(session)
+    child = await factories.create_profile(session, user_id=target.id)
     await session.commit()
-    response = await client.delete(f"/users/{child.user_id}")
+    response = await client.delete(f"/users/{target.id}")
     assert response.status_code == 204
     assert not await ProfileRepository(session).exists(child.id)

@@ -158,7 +158,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Insert many rows without reading them back: the driver's executemany, the fastest
         bulk load short of COPY. Use `create_many` when you need the new rows."""
         if items:
-            await self.session.execute(insert(self.model.__table__), _rows(items))
+            await self.session.execute(insert(self.model), _rows(items))
 
     async def get_or_none(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT | None:
         """The row, with the relationships named in `load` (`loadable`); None if missing."""
@@ -230,7 +230,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         columns = self._order_columns(sort)
         if any(column.nullable for column in columns):
             return None
-        return tuple(getattr(item, column.key) for column in columns)
+        mapper = inspect(self.model)
+        return tuple(getattr(item, mapper.get_property_by_column(c).key) for c in columns)
 
     async def update(self, key: KeyT, data: UpdateT) -> ModelT:
         """Apply only the fields the caller set."""
@@ -271,7 +272,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         insert = (
             self._insert(self.model)
             .values(values)
-            .on_conflict_do_nothing(index_elements=key)
+            .on_conflict_do_nothing(index_elements=self._key_columns(key))
             .returning(self.model)
         )
         match = select(self.model).where(*(getattr(self.model, n) == values[n] for n in key))
@@ -290,14 +291,15 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         values = data.model_dump(exclude_unset=True)
         key = self._unique_key(by, values)
         proposed = self._insert(self.model).values(values)
-        changes: dict[str, Any] = {
-            **{name: proposed.excluded[name] for name in values if name not in key},
+        columns = inspect(self.model).columns
+        changes: dict[Any, Any] = {
+            **{columns[n]: proposed.excluded[columns[n].key] for n in values if n not in key},
             **self._on_update(),
             **self._revived(),
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
         statement = proposed.on_conflict_do_update(
-            index_elements=key, set_=changes or {key[0]: values[key[0]]}
+            index_elements=self._key_columns(key), set_=changes or {key[0]: values[key[0]]}
         )
         result = await self.session.scalars(
             statement.returning(self.model), execution_options={"populate_existing": True}
@@ -352,8 +354,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     def _read_statement(self) -> Select[Any]:
         """The key lookup is built once per model; `_visible` may vary, so it is added each time."""
         if self.model not in _READ_STATEMENTS:
+            # Labelled by attribute: a column may be named otherwise in the database.
+            columns = [column.label(key) for key, column in inspect(self.model).columns.items()]
             condition = self._key_column == bindparam("key")
-            _READ_STATEMENTS[self.model] = select(*self.model.__table__.columns).where(condition)
+            _READ_STATEMENTS[self.model] = select(*columns).where(condition)
         return _READ_STATEMENTS[self.model].where(*self._visible())
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -361,6 +365,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if self.session.get_bind().dialect.name == "postgresql":
             return postgresql.insert(target)
         return sqlite.insert(target)
+
+    def _key_columns(self, key: tuple[str, ...]) -> tuple[Column[Any], ...]:
+        return tuple(inspect(self.model).columns[name] for name in key)
 
     def _unique_key(self, by: Sequence[str], values: Mapping[str, Any]) -> tuple[str, ...]:
         key = tuple(by)
@@ -434,17 +441,17 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             for attribute, strategy in (self.loadable[name] for name in load)
         )
 
-    def _on_update(self) -> dict[str, Any]:
-        """What an UPDATE written by hand must also set: the version, where rows have one
-        (`onupdate` columns SQLAlchemy adds to a plain UPDATE itself, not to an upsert)."""
-        columns = {
-            column.key: column.onupdate.arg
+    def _on_update(self) -> dict[Column[Any], Any]:
+        """What an UPDATE written by hand must also set: `onupdate` columns (SQLAlchemy adds
+        those to a plain UPDATE, not to an upsert) and the version, where rows have one."""
+        columns: dict[Column[Any], Any] = {
+            column: column.onupdate.arg
             for column in inspect(self.model).columns
             if column.onupdate is not None
         }
         version = inspect(self.model).version_id_col
         if version is not None:
-            columns[version.key] = version + 1
+            columns[version] = version + 1
         return columns
 
     def _required(self, filters: BaseModel) -> tuple[ColumnElement[bool], ...]:
