@@ -21,8 +21,8 @@ class TextInput(BaseModel):
 
     @model_validator(mode="after")
     def _refuse_nul(self) -> Self:
-        for name, value in self:
-            values = value if isinstance(value, list) else [value]
+        for name, value in self.__dict__.items():
+            values = value if isinstance(value, list) else (value,)
             if any(isinstance(item, str) and "\x00" in item for item in values):
                 raise ValueError(f"{name} cannot contain the NUL character")
         return self

@@ -157,8 +157,14 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     async def insert_many(self, items: Sequence[CreateT]) -> None:
         """Insert many rows without reading them back: the driver's executemany, the fastest
         bulk load short of COPY. Use `create_many` when you need the new rows."""
-        if items:
-            await self.session.execute(insert(self.model), _rows(items))
+        if not items:
+            return
+        rows = _rows(items)
+        # Core rows are keyed by column, which a field may name otherwise (`column:`).
+        keys = {name: column.key for name, column in inspect(self.model).columns.items()}
+        if any(name != key for name, key in keys.items()):
+            rows = [{keys[name]: value for name, value in row.items()} for row in rows]
+        await self.session.execute(insert(self.model.__table__), rows)
 
     async def get_or_none(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT | None:
         """The row, with the relationships named in `load` (`loadable`); None if missing."""
@@ -341,7 +347,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             yield instance
 
     def _visible(self) -> tuple[ColumnElement[bool], ...]:
-        """What every read adds to its WHERE clause; nothing, unless a subclass hides rows."""
+        """What every read adds to its WHERE clause; nothing, unless a subclass hides rows.
+        It may depend on the class only, not on the instance: `read` caches it per class."""
         return ()
 
     def _revived(self) -> dict[str, Any]:
@@ -352,13 +359,17 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return instance
 
     def _read_statement(self) -> Select[Any]:
-        """The key lookup is built once per model; `_visible` may vary, so it is added each time."""
-        if self.model not in _READ_STATEMENTS:
-            # Labelled by attribute: a column may be named otherwise in the database.
-            columns = [column.label(key) for key, column in inspect(self.model).columns.items()]
+        """Built once per repository class, `_visible` included: later calls only bind the key."""
+        cls = type(self)
+        if cls not in _READ_STATEMENTS:
+            # Keyed by attribute: a column may be named otherwise in the database (`column:`).
+            columns = [
+                column if column.name == key else column.label(key)
+                for key, column in inspect(self.model).columns.items()
+            ]
             condition = self._key_column == bindparam("key")
-            _READ_STATEMENTS[self.model] = select(*columns).where(condition)
-        return _READ_STATEMENTS[self.model].where(*self._visible())
+            _READ_STATEMENTS[cls] = select(*columns).where(condition, *self._visible())
+        return _READ_STATEMENTS[cls]
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that can take ON CONFLICT clauses, in the session's SQL dialect."""
