@@ -21,6 +21,7 @@ from persistgen.render_model import (
     RefModel,
     RelationModel,
     ResourceModel,
+    TimeoutModel,
 )
 from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
 from persistgen.typemap import BIGINT_KEY, TypeInfo, type_info
@@ -74,6 +75,7 @@ def build(spec: Spec) -> ProjectModel:
         description=spec.project.description,
         database_url=spec.project.database_url or f"sqlite+aiosqlite:///./{package}.db",
         pool=PoolModel(pool.size, pool.max_overflow, pool.recycle, pool.timeout, pool.pre_ping),
+        timeouts=TimeoutModel(**spec.project.timeouts.model_dump()),
         resources=resources,
         enums=enums,
         factory_imports=import_lines(factory_imports),

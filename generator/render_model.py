@@ -203,6 +203,13 @@ class PoolModel:
 
 
 @dataclass(frozen=True)
+class TimeoutModel:
+    statement: float
+    idle_in_transaction: float
+    command: float
+
+
+@dataclass(frozen=True)
 class ProjectModel:
     name: str
     package: str
@@ -210,6 +217,7 @@ class ProjectModel:
     description: str
     database_url: str
     pool: PoolModel
+    timeouts: TimeoutModel
     resources: tuple[ResourceModel, ...]  # in foreign-key dependency order
     enums: tuple[EnumModel, ...]
     factory_imports: tuple[str, ...]

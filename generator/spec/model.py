@@ -214,6 +214,18 @@ class PoolSpec(_Strict):
     pre_ping: bool = Field(True, description="Test each connection before handing it out.")
 
 
+class TimeoutSpec(_Strict):
+    """PostgreSQL time limits, in seconds (0: none); SQLite has no such settings."""
+
+    statement: float = Field(30, ge=0, description="The server cancels a longer statement.")
+    idle_in_transaction: float = Field(
+        60, ge=0, description="The server ends a session idle this long inside a transaction."
+    )
+    command: float = Field(
+        35, ge=0, description="asyncpg gives up on an answer after this long (client side)."
+    )
+
+
 class ProjectSpec(_Strict):
     name: str = Field(description="Distribution name, e.g. `blog-service`.")
     package: str | None = Field(None, description="Python package; default: name in snake_case.")
@@ -222,6 +234,7 @@ class ProjectSpec(_Strict):
         None, description="Default DATABASE_URL; default: a local SQLite file via aiosqlite."
     )
     pool: PoolSpec = Field(default_factory=PoolSpec)
+    timeouts: TimeoutSpec = Field(default_factory=TimeoutSpec)
 
     @property
     def python_package(self) -> str:

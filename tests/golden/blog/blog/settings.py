@@ -20,6 +20,13 @@ class DatabaseSettings(BaseSettings):
     pool_recycle: int = 1800
     pool_timeout: float = 30
     pool_pre_ping: bool = True
+    # PostgreSQL limits in seconds (0: none): a runaway query or a forgotten transaction ends
+    # with an error instead of holding a connection and its locks.
+    statement_timeout: float = 30
+    idle_in_transaction_timeout: float = 60
+    command_timeout: float = 35
+    # Shown in pg_stat_activity, so operators can tell this service's connections apart.
+    application_name: str = "blog"
     echo: bool = False
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from shop.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
 
 
 def unavailable(detail: str = "the database is unavailable; retry shortly") -> JSONResponse:
@@ -60,7 +61,17 @@ async def _unavailable(_request: Request, _exc: Exception) -> JSONResponse:
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return unavailable()
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
+        return _too_slow()
     return JSONResponse({"detail": "internal database error"}, status_code=500)
+
+
+async def _timed_out(_request: Request, _exc: Exception) -> JSONResponse:
+    return _too_slow()
+
+
+def _too_slow() -> JSONResponse:
+    return JSONResponse({"detail": "the database did not answer in time"}, status_code=504)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -73,3 +84,5 @@ def install_error_handlers(app: FastAPI) -> None:
     for error in UNAVAILABLE:
         app.add_exception_handler(error, _unavailable)
     app.add_exception_handler(DBAPIError, _database_error)
+    # asyncpg's command_timeout: no answer from the server in time.
+    app.add_exception_handler(TimeoutError, _timed_out)

@@ -23,6 +23,7 @@ def build_engine(settings: DatabaseSettings) -> AsyncEngine:
         hide_parameters=True,
         pool_pre_ping=settings.pool_pre_ping,
         pool_recycle=settings.pool_recycle,
+        connect_args=_postgres_arguments(url, settings),
         **_queue_pool_arguments(url, settings),
     )
     if url.get_backend_name() == "sqlite":
@@ -41,6 +42,21 @@ def _queue_pool_arguments(url: URL, settings: DatabaseSettings) -> dict[str, Any
         "pool_size": settings.pool_size,
         "max_overflow": settings.max_overflow,
         "pool_timeout": settings.pool_timeout,
+    }
+
+
+def _postgres_arguments(url: URL, settings: DatabaseSettings) -> dict[str, Any]:
+    """asyncpg's connection settings: the time limits and the application name."""
+    if url.get_backend_name() != "postgresql":
+        return {}
+    milliseconds = {
+        "statement_timeout": settings.statement_timeout,
+        "idle_in_transaction_session_timeout": settings.idle_in_transaction_timeout,
+    }
+    server_settings = {name: str(round(value * 1000)) for name, value in milliseconds.items()}
+    return {
+        "command_timeout": settings.command_timeout or None,
+        "server_settings": {**server_settings, "application_name": settings.application_name},
     }
 
 
