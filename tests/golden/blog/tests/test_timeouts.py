@@ -15,12 +15,7 @@ from blog.api.errors import install_error_handlers
 from blog.db.engine import build_engine, engine
 from blog.settings import get_settings
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.skipif(
-        engine.dialect.name != "postgresql", reason="time limits are PostgreSQL settings"
-    ),
-]
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 
 
 def limited(**limits: float) -> AsyncEngine:

@@ -15,12 +15,7 @@ from tracker.api.errors import install_error_handlers
 from tracker.db.engine import build_engine, engine
 from tracker.settings import get_settings
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.skipif(
-        engine.dialect.name != "postgresql", reason="time limits are PostgreSQL settings"
-    ),
-]
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 
 
 def limited(**limits: float) -> AsyncEngine:
