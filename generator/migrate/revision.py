@@ -416,10 +416,8 @@ def _set_not_null(column: DbColumn) -> str:
 
 def _rename_pk(table: str, old: str, new: str) -> str:
     # SQLite keeps no separate primary key name worth renaming; PostgreSQL does.
-    return (
-        'if op.get_bind().dialect.name == "postgresql":\n'
-        f'    op.execute(\'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"\')'
-    )
+    rename = _execute(f'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"')
+    return f'if op.get_bind().dialect.name == "postgresql":\n    {rename}'
 
 
 def _listed(columns: tuple[str, ...]) -> str:

@@ -12,8 +12,10 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     CursorResult,
+    Delete,
     Select,
     Table,
+    Update,
     bindparam,
     delete,
     exists,
@@ -65,6 +67,11 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     if offset < 0:
         raise InvalidQueryError("offset cannot be negative")
+
+
+def _primary_key(model: type[Any]) -> Column[Any]:
+    column: Column[Any] = inspect(model).primary_key[0]
+    return column
 
 
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
@@ -132,8 +139,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     @property
     def _key_column(self) -> Column[Any]:
-        column: Column[Any] = inspect(self.model).primary_key[0]
-        return column
+        return _primary_key(self.model)
 
     async def create(self, data: CreateT) -> ModelT:
         instance: ModelT = self.model(**data.model_dump(exclude_unset=True))
@@ -322,18 +328,12 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         expected = [getattr(self.model, name) == getattr(data, name) for name in data.preconditions]
         statement = update(self.model).where(*self._visible(), *self._required(filters), *expected)
         statement = statement.values({**changes, **self._on_update()})
-        result = await self.session.execute(
-            statement, execution_options={"synchronize_session": "fetch"}
-        )
-        return cast(CursorResult[Any], result).rowcount
+        return await self._write_many(statement)
 
     async def delete_where(self, filters: BaseModel) -> int:
         """Delete every row `filters` match, in one DELETE; returns how many."""
         statement = delete(self.model).where(*self._visible(), *self._required(filters))
-        result = await self.session.execute(
-            statement, execution_options={"synchronize_session": "fetch"}
-        )
-        return cast(CursorResult[Any], result).rowcount
+        return await self._write_many(statement)
 
     async def stream(
         self, filters: BaseModel | None = None, *, sort: str | None = None, batch_size: int = 1000
@@ -349,6 +349,13 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """What every read adds to its WHERE clause; nothing, unless a subclass hides rows.
         It may depend on the class only, not on the instance: `read` caches it per class."""
         return ()
+
+    async def _write_many(self, statement: Update | Delete) -> int:
+        """Run a bulk UPDATE or DELETE; objects this session loaded follow it. The row count."""
+        result = await self.session.execute(
+            statement, execution_options={"synchronize_session": "fetch"}
+        )
+        return cast(CursorResult[Any], result).rowcount
 
     def _revived(self) -> dict[str, Any]:
         """What an upsert sets to bring a hidden row back; nothing, unless rows hide."""

@@ -13,8 +13,10 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     CursorResult,
+    Delete,
     Select,
     Table,
+    Update,
     bindparam,
     delete,
     exists,
@@ -66,6 +68,11 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     if offset < 0:
         raise InvalidQueryError("offset cannot be negative")
+
+
+def _primary_key(model: type[Any]) -> Column[Any]:
+    column: Column[Any] = inspect(model).primary_key[0]
+    return column
 
 
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
@@ -133,8 +140,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     @property
     def _key_column(self) -> Column[Any]:
-        column: Column[Any] = inspect(self.model).primary_key[0]
-        return column
+        return _primary_key(self.model)
 
     async def create(self, data: CreateT) -> ModelT:
         instance: ModelT = self.model(**data.model_dump(exclude_unset=True))
@@ -323,18 +329,12 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         expected = [getattr(self.model, name) == getattr(data, name) for name in data.preconditions]
         statement = update(self.model).where(*self._visible(), *self._required(filters), *expected)
         statement = statement.values({**changes, **self._on_update()})
-        result = await self.session.execute(
-            statement, execution_options={"synchronize_session": "fetch"}
-        )
-        return cast(CursorResult[Any], result).rowcount
+        return await self._write_many(statement)
 
     async def delete_where(self, filters: BaseModel) -> int:
         """Delete every row `filters` match, in one DELETE; returns how many."""
         statement = delete(self.model).where(*self._visible(), *self._required(filters))
-        result = await self.session.execute(
-            statement, execution_options={"synchronize_session": "fetch"}
-        )
-        return cast(CursorResult[Any], result).rowcount
+        return await self._write_many(statement)
 
     async def stream(
         self, filters: BaseModel | None = None, *, sort: str | None = None, batch_size: int = 1000
@@ -350,6 +350,13 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """What every read adds to its WHERE clause; nothing, unless a subclass hides rows.
         It may depend on the class only, not on the instance: `read` caches it per class."""
         return ()
+
+    async def _write_many(self, statement: Update | Delete) -> int:
+        """Run a bulk UPDATE or DELETE; objects this session loaded follow it. The row count."""
+        result = await self.session.execute(
+            statement, execution_options={"synchronize_session": "fetch"}
+        )
+        return cast(CursorResult[Any], result).rowcount
 
     def _revived(self) -> dict[str, Any]:
         """What an upsert sets to bring a hidden row back; nothing, unless rows hide."""
@@ -401,7 +408,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Link `items` (keys of `model`) to `key`; links that exist already are kept."""
         await self.get(key)
         wanted = list(dict.fromkeys(items))
-        target_key: Column[Any] = inspect(model).primary_key[0]
+        target_key = _primary_key(model)
         found = set(
             await self.session.scalars(select(target_key).where(target_key.in_(wanted), *visible))
         )
@@ -431,7 +438,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """The rows of `model` linked to `key`, in key order."""
         _check_page(limit, offset)
         await self.get(key)
-        target_key: Column[Any] = inspect(model).primary_key[0]
+        target_key = _primary_key(model)
         statement = (
             select(model)
             .join(owner.table, item == target_key)
@@ -539,10 +546,7 @@ class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     async def delete_where(self, filters: BaseModel) -> int:
         statement = update(self.model).where(*self._visible(), *self._required(filters))
         statement = statement.values({"deleted_at": dt.datetime.now(dt.UTC), **self._on_update()})
-        result = await self.session.execute(
-            statement, execution_options={"synchronize_session": "fetch"}
-        )
-        return cast(CursorResult[Any], result).rowcount
+        return await self._write_many(statement)
 
     async def restore(self, key: KeyT) -> ModelT:
         """Bring back a deleted row; a row that is not deleted stays as it is."""
