@@ -15,10 +15,15 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Attributes a field would shadow on the classes every generated model or DTO derives from.
 _PYDANTIC = {n for n in dir(BaseModel) if not n.startswith("_")}
 _SQLALCHEMY = {"metadata", "registry", "awaitable_attrs", "type_annotation_map"}
+# Builtin types the generated models and DTOs annotate with: a field of the same name would
+# shadow the type in the class body (`id: int` after a field `int`).
+_BUILTIN_TYPES = {"bool", "bytes", "dict", "float", "frozenset", "int", "list", "str"}
 # Suffixes of the classes generated per resource (`PostCreate`, `PostRepository`, ...).
 CLASS_SUFFIXES = ("Create", "Update", "Read", "Query", "Repository", "Sort")
 # Modules the generated packages hold next to one module per resource.
 RESERVED_MODULES = {"base", "custom", "cursors", "errors", "generated", "health"}
+# Names Windows reserves for devices, with any extension: `con.py` cannot exist there.
+DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))}
 # Class names the generated modules import next to a resource's own classes.
 GENERATED_CLASS_NAMES = {
     "Any",
@@ -114,6 +119,8 @@ def attribute_problem(name: str) -> tuple[str, str] | None:
         return "Pydantic reserves names starting with `model_`", f"`{fix}`"
     if name in _PYDANTIC:
         return "it would shadow a Pydantic BaseModel attribute", suggestion
+    if name in _BUILTIN_TYPES:
+        return "it would shadow a builtin type the generated classes use", suggestion
     if name in GENERATED_MODULE_NAMES:
         return "the generated modules already use this name", suggestion
     return None
@@ -147,6 +154,8 @@ def resource_problem(name: str) -> tuple[str, str] | None:
         return "the generated modules already use this name", f"`{name}Item`"
     if snake(name) in RESERVED_MODULES:
         return f"its modules would replace the generated `{snake(name)}.py`", f"`{name}Item`"
+    if snake(name) in DEVICE_NAMES:
+        return f"`{snake(name)}.py` is a device name on Windows, not a file", f"`{name}Item`"
     return None
 
 
@@ -163,4 +172,17 @@ def enum_class(resource: str, field: str) -> str:
 def table_problem(name: str) -> tuple[str, str] | None:
     if not _SNAKE.match(name) or len(name) > 63:
         return "table names are lower snake_case, at most 63 characters", f"`{snake(name)[:63]}`"
+    return None
+
+
+def schema_problem(name: str) -> tuple[str, str] | None:
+    """Why `name` cannot be a PostgreSQL schema of the project's tables, and a suggestion."""
+    problem = table_problem(name)
+    if problem:
+        return "schema names are lower snake_case, at most 63 characters", problem[1]
+    if name.startswith("pg_") or name == "information_schema":
+        return (
+            "PostgreSQL keeps this name for its own catalogs",
+            f"`app_{name.removeprefix('pg_')}`",
+        )
     return None

@@ -19,9 +19,11 @@ from persistgen.write import (
     DIR_MODE,
     Change,
     apply,
+    finish_interrupted,
     manifest_after,
     plan_changes,
     read_manifest,
+    writing,
 )
 
 SPEC_FILE = "persistgen.yaml"
@@ -82,6 +84,8 @@ def generate(
     migration: MigrationOptions | None = None,
 ) -> Outcome:
     """Regenerate a project from its `persistgen.yaml`; writes nothing when `dry_run`."""
+    if not dry_run:
+        finish_interrupted(project_dir)
     spec_path = project_dir / SPEC_FILE
     spec = read_spec(spec_path)
     rendering = render_spec(spec, read_state(project_dir), migration, str(spec_path))
@@ -118,15 +122,18 @@ def _orphans(project_dir: Path, changes: list[Change]) -> tuple[str, ...]:
 
 def new_project(target: Path, spec_text: str) -> Outcome:
     """Build a project in a sibling temporary directory, then move it into place at once."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    with writing():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        staging.chmod(DIR_MODE)
-        (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8")
+        with writing():
+            staging.chmod(DIR_MODE)
+            (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8")
         outcome = generate(staging)
-        if target.exists():
-            target.rmdir()  # only an empty directory may be replaced
-        os.replace(staging, target)
+        with writing():
+            if target.exists():
+                target.rmdir()  # only an empty directory may be replaced
+            os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from persistgen import naming
 from persistgen.render_model import (
@@ -74,7 +74,8 @@ def build(spec: Spec) -> ProjectModel:
         title=spec.project.name.replace("-", " ").replace("_", " ").title(),
         description=spec.project.description,
         database_url=spec.project.database_url or f"sqlite+aiosqlite:///./{package}.db",
-        pool=PoolModel(pool.size, pool.max_overflow, pool.recycle, pool.timeout, pool.pre_ping),
+        pool=PoolModel(**pool.model_dump()),
+        schema=spec.project.schema_,
         timeouts=TimeoutModel(**spec.project.timeouts.model_dump()),
         resources=resources,
         enums=enums,
@@ -179,7 +180,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     )
     if (
         resource.versioned
-        or filters
+        or any("Field(" in f.decl for f in filters)
         or any(c.constrained and (c.in_create or c.in_update) for c in columns)
     ):
         schema_imports.add("pydantic:Field")
@@ -218,6 +219,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
                 )
             ),
             *(f"CheckConstraint({sql!r}, name={name!r})" for name, sql in resource.checks.items()),
+            *([repr({"schema": spec.project.schema_})] if spec.project.schema_ else []),
         ),
         mapper_args=_mapper_args(resource),
         soft_delete=resource.soft_delete,
@@ -239,6 +241,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             indexes=_named("ix", table, [_db_names(by_column, key) for key in index_groups]),
             foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
             checks=tuple((f"ck_{table}_{name}", sql) for name, sql in resource.checks.items()),
+            schema=spec.project.schema_,
         ),
         previous_name=resource.renamed_from,
         conflict_testable=any(
@@ -363,7 +366,7 @@ def _links(
             variable=f"{table}_table",
             owner_column=owner.column,
             item_column=item.column,
-            table_code=f"Table({table!r}, Base.metadata, {columns})",
+            table_code=f"Table({table!r}, Base.metadata, {columns}{_schema_arg(spec)})",
             target_class=target,
             target_module=naming.snake(target),
             target_route=item.target_table.replace("_", "-"),
@@ -384,8 +387,13 @@ def _links(
                 uniques=(),
                 indexes=_named("ix", table, [(item.column,)]),
                 foreign_keys=(owner, item),
+                schema=spec.project.schema_,
             ),
         )
+
+
+def _schema_arg(spec: Spec) -> str:
+    return f", schema={spec.project.schema_!r}" if spec.project.schema_ else ""
 
 
 def _link_column(fk: ForeignKeyModel, info: TypeInfo, *, index: bool) -> str:
@@ -401,9 +409,15 @@ def _link_end(spec: Spec, table: str, resource: str) -> tuple[ForeignKeyModel, T
     key_name = key.column_name(_pk_name(spec, resource))
     info = type_info(key)
     column = f"{naming.snake(resource)}_{key_name}"
-    target_table = spec.resources[resource].table_name(resource)
+    target = spec.resources[resource]
+    target_table = target.table_name(resource)
     fk = ForeignKeyModel(
-        column, target_table, key_name, "CASCADE", f"fk_{table}_{column}_{target_table}"
+        column,
+        target_table,
+        key_name,
+        "CASCADE",
+        f"fk_{table}_{column}_{target_table}",
+        spec.project.schema_,
     )
     return fk, info, DbColumn(column, info.migration, key.type, _type_params(key), nullable=False)
 
@@ -503,7 +517,10 @@ def _relations(
     for source_name, source in spec.resources.items():
         for field_name, field in source.fields.items():
             if field.type == "many" and field.target == name:
-                args = f"secondary={field.association_table(source_name, field_name)!r}, "
+                table = field.association_table(source_name, field_name)
+                schema = spec.project.schema_
+                qualified = f"{schema}.{table}" if schema else table
+                args = f"secondary={qualified!r}, "
                 reverse = field.reverse_name(source_name)
                 relations.append(_many_relation(reverse, source_name, args, field_name))
                 type_checking.add(f"{package}.models.{naming.snake(source_name)}:{source_name}")
@@ -577,6 +594,7 @@ def _column(
             held_spec.column_name(held),
             on_delete,
             f"fk_{table}_{db_name}_{target_table}",
+            spec.project.schema_,
         )
         model_imports.add("sqlalchemy:ForeignKey")
     elif field.primary_key and field.type == "bigint":
@@ -765,8 +783,10 @@ def _default_literal(field: FieldSpec, info: TypeInfo) -> str:
     if value is None:
         return "None"
     if field.type == "decimal":
-        scale = field.digits[1]
-        return f"Decimal({str(Decimal(str(value)).quantize(Decimal(1).scaleb(-scale)))!r})"
+        precision, scale = field.digits
+        with localcontext(prec=precision + 1):  # the default 28 digits may be too few
+            fixed = Decimal(str(value)).quantize(Decimal(1).scaleb(-scale))
+        return f"Decimal({str(fixed)!r})"
     if field.type == "enum":
         members = dict((v, m) for m, v in _members(field.values or []))
         return f"{info.python}.{members[repr(value)]}"
@@ -804,15 +824,18 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
     constant that differs from it."""
     t = field.type
     if t in ("str", "text"):
-        limit = field.length
+        limit, least = field.length, field.min_length or 0
         stem = (column.replace("_", "-") + "-")[: max(0, limit - 7)]
         if update:
-            return repr((stem + "updated")[:limit].ljust(field.min_length or 0, "x"))
-        return f'f"{stem.ljust(field.min_length or 0, "x")}{{n}}"'
+            value = (stem + "updated")[:limit]
+            pad = least - len(value)
+            return f"{value!r} + 'x' * {pad}" if pad > 0 else repr(value)
+        pad = least - len(stem)
+        return f'f"{stem}{{n}}"' if pad <= 0 else f"f\"{stem}{{'x' * {pad}}}{{n}}\""
     if t in ("int", "bigint", "float", "decimal"):
         number = _number_sample(field, update)
-        if t == "float":
-            return f"float({number})"
+        if t == "float":  # a literal with a point or an exponent is a float already
+            return number if "." in number or "e" in number else f"float({number})"
         return f"Decimal({number})" if t == "decimal" else number
     if t == "enum":
         members = _members(field.values or [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import as_file, files
@@ -24,6 +25,7 @@ _COMMENT = {
     ".gitignore": "# {}",
 }
 SCHEMA_PATH = ".persistgen/schema.json"
+LINE_LENGTH = 100  # the generated project's ruff setting
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ def _environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(pyrepr=repr, pyset=_pyset, tomlstr=_tomlstr, docstring=_docstring)
+    env.filters.update(
+        pyrepr=repr, pyset=_pyset, tomlstr=_tomlstr, docstring=_docstring, summary=_summary
+    )
     return env
 
 
@@ -96,6 +100,16 @@ def _tomlstr(text: str) -> str:
 
 def _pyset(values: Iterable[str]) -> str:
     return "{" + ", ".join(repr(v) for v in values) + "}"
+
+
+def _summary(text: str, indent: int = 0) -> str:
+    """A docstring of generated prose (names, no quotes): one line when it fits in 100 columns
+    with its indent and quotes, else wrapped, since long resource names make long sentences."""
+    if indent + len(text) + 6 <= LINE_LENGTH:
+        return f'"""{text}"""'
+    margin = "\n" + " " * indent
+    lines = textwrap.wrap(text, width=LINE_LENGTH - indent - 3, break_on_hyphens=False)
+    return '"""' + margin.join(lines) + margin + '"""'
 
 
 def _docstring(text: str) -> str:

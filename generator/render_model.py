@@ -21,10 +21,14 @@ class ForeignKeyModel:
     target_column: str
     on_delete: str | None  # SQL spelling, e.g. "CASCADE"
     constraint_name: str
+    target_schema: str | None = None
 
     @property
     def target(self) -> str:
-        return f"{self.target_table}.{self.target_column}"
+        table = (
+            f"{self.target_schema}.{self.target_table}" if self.target_schema else self.target_table
+        )
+        return f"{table}.{self.target_column}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class DbTable:
     indexes: tuple[tuple[str, tuple[str, ...]], ...]  # (index name, columns)
     foreign_keys: tuple[ForeignKeyModel, ...]
     checks: tuple[tuple[str, str], ...] = ()  # (constraint name, SQL expression)
+    schema: str | None = None  # PostgreSQL schema; None: the default one
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,7 @@ class PoolModel:
     recycle: int
     timeout: float
     pre_ping: bool
+    transaction_pooler: bool
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,7 @@ class ProjectModel:
     uses_versions: bool
     uses_links: bool
     uses_relations: bool
+    schema: str | None  # the PostgreSQL schema of every table; None: the default one
     detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
     max_page_size: int = 100
     default_page_size: int = 20

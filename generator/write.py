@@ -11,8 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -21,6 +20,9 @@ from persistgen.errors import fail
 from persistgen.render import RenderedFile
 
 MANIFEST = ".persistgen/manifest.json"
+# An interrupted run's plan: pending while files are staged, the journal once committed.
+PENDING = ".persistgen/journal.pending.json"
+JOURNAL = ".persistgen/journal.json"
 # Temporary files and directories are private (0600/0700); what we move into place should get
 # the modes an editor would give it, so read the umask once (it can only be read by setting it).
 _UMASK = os.umask(0o022)
@@ -129,39 +131,128 @@ def manifest_after(
 
 
 def apply(root: Path, changes: list[Change], rendered: Iterable[RenderedFile]) -> None:
-    """Write every change, then the manifest last; on any failure leave the old files intact."""
+    """Write every change, the manifest last, all or nothing.
+
+    Each new file is first written and flushed next to its target (same directory, so the
+    move is an atomic rename). A journal listing the targets goes first: until the whole
+    journal is committed (renamed to `journal.json`), an interruption (an error, a full disk,
+    a read-only directory, Ctrl-C, kill -9) leaves the project as it was, and the next run
+    deletes the staged files; once committed, the next run finishes the moves."""
+    _refuse_links_out(root, changes)
+    finish_interrupted(root)
     manifest = manifest_after(root, changes, rendered)
-    staged: list[tuple[Path, Path]] = []
+    document = {"generator": "persistgen", "files": dict(sorted(manifest.items()))}
+    writes = [(c.path, c.new) for c in changes if c.writes and c.new is not None]
+    writes.append((MANIFEST, json.dumps(document, indent=2) + "\n"))
+    journal = {
+        "write": [path for path, _ in writes],
+        "remove": [c.path for c in changes if c.status == "removed"],
+    }
+    pending = root / PENDING
     try:
-        for change in changes:
-            if change.writes and change.new is not None:
-                staged.append((_stage(root / change.path, change.new), root / change.path))
-        document = {"generator": "persistgen", "files": dict(sorted(manifest.items()))}
-        manifest_text = json.dumps(document, indent=2) + "\n"
-        staged.append((_stage(root / MANIFEST, manifest_text), root / MANIFEST))
+        with writing():
+            _stage(pending, json.dumps(journal))
+            for path, text in writes:
+                _stage(_staged(root / path), text)
+            os.replace(pending, root / JOURNAL)  # the commit point
     except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        _discard(root)
         raise
-    for temporary, target in staged[:-1]:
-        os.replace(temporary, target)
+    finish_interrupted(root)
+
+
+def finish_interrupted(root: Path) -> bool:
+    """Finish the moves of a committed journal (each is skipped once done: its staged file is
+    gone), or discard what an uncommitted one staged. Whether there was a journal to finish."""
+    if not (root / JOURNAL).exists():
+        _discard(root)
+        return False
+    journal = _read_journal(root / JOURNAL)
+    *files, manifest = [root / path for path in journal["write"]]
+    with writing():
+        for target in files:
+            _move_staged(target)
+        for path in journal["remove"]:
+            (root / path).unlink(missing_ok=True)
+            _prune(root, (root / path).parent)
+        _move_staged(manifest)
+        (root / JOURNAL).unlink()
+    return True
+
+
+def _move_staged(target: Path) -> None:
+    if _staged(target).exists():
+        os.replace(_staged(target), target)
+
+
+def _read_journal(path: Path) -> dict[str, list[str]]:
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+        if all(_inside(p) for key in ("write", "remove") for p in journal[key]):
+            return {key: [str(p) for p in journal[key]] for key in ("write", "remove")}
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise fail(
+        f"{JOURNAL}, left by an interrupted run, is damaged",
+        "delete it and every `.*.persistgen-tmp` file, then run with --force",
+        file=str(path),
+    )
+
+
+def _discard(root: Path) -> None:
+    """Delete what an uncommitted journal staged, then the journal itself."""
+    pending = root / PENDING
+    if not pending.exists():
+        return
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        for path in json.loads(pending.read_text(encoding="utf-8"))["write"]:
+            if _inside(str(path)):
+                _staged(root / str(path)).unlink(missing_ok=True)
+    pending.unlink(missing_ok=True)
+
+
+def _staged(target: Path) -> Path:
+    return target.with_name(f".{target.name}.persistgen-tmp")
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """An OSError met while writing (a full disk, a read-only directory) becomes a one-screen
+    error that names the file."""
+    try:
+        yield
+    except OSError as exc:
+        raise fail(
+            f"cannot write: {exc.strerror or exc}",
+            "free some space or make the directory writable, then run again",
+            file=str(exc.filename or "."),
+        ) from None
+
+
+def _refuse_links_out(root: Path, changes: Iterable[Change]) -> None:
+    """A directory in the project that links outside it must not receive generated files."""
+    inside = root.resolve()
     for change in changes:
-        if change.status == "removed":
-            (root / change.path).unlink(missing_ok=True)
-            _prune(root, (root / change.path).parent)
-    os.replace(*staged[-1])
+        if not change.writes:
+            continue
+        directory = (root / change.path).parent
+        if not directory.resolve().is_relative_to(inside):
+            raise fail(
+                f"`{change.path}` would be written outside the project: a directory on its "
+                f"path links to {directory.resolve()}",
+                "replace the link with a real directory, then run again",
+                file=str(root / change.path),
+            )
 
 
-def _stage(target: Path, text: str) -> Path:
-    """Write `text` next to `target` under a temporary name, flushed to disk."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.chmod(name, _FILE_MODE)  # mkstemp creates 0600; generated files are ordinary files
+def _stage(path: Path, text: str) -> None:
+    """Write `text` to `path`, flushed to disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
-    return Path(name)
 
 
 def _prune(root: Path, directory: Path) -> None:

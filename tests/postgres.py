@@ -1,15 +1,21 @@
 """Throw-away PostgreSQL databases for the generated projects' tests.
 
 The server comes from PERSISTGEN_TEST_POSTGRES_URL (default: the local one). Without a server
-the tests are skipped locally, but fail under CI=true: CI must never skip them silently.
+the tests are skipped locally, but fail under CI=true: CI must never skip them silently. Tests
+that restart the server get a private one instead, from the local PostgreSQL binaries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -52,3 +58,60 @@ def fresh_database(name: str) -> Iterator[str]:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_execute(drop))
+
+
+@dataclass(frozen=True)
+class PrivateServer:
+    """A PostgreSQL server of the tests' own, which they may stop and restart at will."""
+
+    directory: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def pg_ctl(self, *args: str) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        command = ["pg_ctl", "-D", str(self.directory / "data"), "-o", options, "-w", *args]
+        _as_server_user(command, log=self.directory / "commands.log")
+
+    def restart(self) -> None:
+        self.pg_ctl("-m", "fast", "restart")
+
+
+def _server_binaries() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        message = "PostgreSQL's server binaries (initdb, pg_ctl) are not installed"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found[-1].parent
+
+
+def _as_server_user(command: list[str], log: Path) -> None:
+    """Run a server binary; PostgreSQL refuses root, so under root run it as `postgres`."""
+    command = [str(_server_binaries() / command[0]), *command[1:]]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    with log.open("a") as output:
+        subprocess.run(command, check=True, stdout=output, stderr=subprocess.STDOUT, timeout=60)
+
+
+@contextmanager
+def private_server(port: int) -> Iterator[PrivateServer]:
+    """initdb a throw-away cluster, start it on `port`, and remove it afterwards."""
+    directory = Path(tempfile.mkdtemp(prefix="postgres-"))
+    server = PrivateServer(directory, port)
+    try:
+        if os.geteuid() == 0:
+            shutil.chown(directory, "postgres")
+        command = ["initdb", "-D", str(directory / "data"), "-A", "trust", "-U", "postgres"]
+        _as_server_user([*command, "--no-sync"], log=directory / "commands.log")
+        server.pg_ctl("-l", str(directory / "data" / "server.log"), "start")
+        yield server
+    finally:
+        if (directory / "data" / "postmaster.pid").exists():
+            server.pg_ctl("-m", "immediate", "stop")
+        shutil.rmtree(directory, ignore_errors=True)

@@ -55,10 +55,21 @@ def revise(
     problems += [
         Problem(
             f"the migration cannot be written: {change}",
-            "keep `native` as it was, or write this revision by hand (`persistgen migration -m`)",
+            "undo that change, or write this revision by hand (`persistgen migration -m`)",
             spec_file,
         )
         for change in up.unsupported
+    ]
+    # Earlier revisions name the schema they were written for, and SQLite can only be told to
+    # ignore the project's current one (db/engine.py).
+    problems += [
+        Problem(
+            f"the migration cannot be written: the project's `schema` changed from `{schema}`",
+            "set it back, or write this revision by hand (`persistgen migration -m`)",
+            spec_file,
+            spec_path="project.schema",
+        )
+        for schema in sorted({t.schema for t in old.tables if t.schema} - {project.schema})
     ]
     if not allow_destructive:
         problems += [

@@ -115,6 +115,7 @@ def steps(
     renamed = _apply_renames(before.tables, renames, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
+    _create_schemas(before, after, out)
     for table in after.tables:
         if table.name not in old:
             _create_table(table, out)
@@ -127,10 +128,10 @@ def steps(
         _backfill(table, column, backfills, out)
     for table in after.tables:
         if late.get(table.name):
-            _batch(table.name, late[table.name], out)
+            out.lines += _batch_lines(table, late[table.name])
     for table in reversed(renamed):
         if table.name not in new:
-            out.lines.append(f"op.drop_table({table.name!r})")
+            out.lines.append(f"op.drop_table({table.name!r}{_schema(table)})")
             out.types_dropped += [c.native_type for c in table.columns if c.native_type]
             out.summary.append(f"drop table {table.name}")
             out.destructive.append(f"drop table `{table.name}` and all its rows")
@@ -146,13 +147,13 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
     for table in tables:
         name = renames.tables.get(table.name, table.name)
         if name != table.name:
-            out.lines.append(f"op.rename_table({table.name!r}, {name!r})")
+            out.lines.append(f"op.rename_table({table.name!r}, {name!r}{_schema(table)})")
             out.summary.append(f"rename table {table.name} to {name}")
             table = replace(table, name=name)  # constraint names are renamed by _alter_table
         columns = renames.columns.get(name, {})
         if columns:
             out.lines += _batch_lines(
-                name,
+                table,
                 [
                     f"batch_op.alter_column({old!r}, new_column_name={new!r})"
                     for old, new in columns.items()
@@ -188,6 +189,27 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
     )
 
 
+def _create_schemas(before: SchemaState, after: SchemaState, out: Steps) -> None:
+    """The PostgreSQL schema that tables go into must exist first (SQLite has just one)."""
+    existing = {t.schema for t in before.tables}
+    schemas = sorted({t.schema for t in after.tables if t.schema} - existing)
+    if schemas:
+        out.lines.append('if op.get_bind().dialect.name == "postgresql":')
+    for schema in schemas:
+        out.lines.append(f"    op.execute(sa.schema.CreateSchema({schema!r}, if_not_exists=True))")
+        out.summary.append(f"create schema {schema}")
+
+
+def _schema(table: DbTable) -> str:
+    """The `schema=` argument of an operation on `table`, if it lives outside the default."""
+    return f", schema={table.schema!r}" if table.schema else ""
+
+
+def _qualified(table: DbTable) -> str:
+    """`table`'s name in raw PostgreSQL SQL."""
+    return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
+
+
 def _create_table(table: DbTable, out: Steps) -> None:
     out.lines.append("op.create_table(")
     out.lines.append(f"    {table.name!r},")
@@ -200,9 +222,13 @@ def _create_table(table: DbTable, out: Steps) -> None:
         out.lines.append(f"    sa.UniqueConstraint({_listed(on)}, name=op.f({name!r})),")
     for name, sql in table.checks:
         out.lines.append(f"    sa.CheckConstraint({sql!r}, name=op.f({name!r})),")
+    if table.schema:
+        out.lines.append(f"    schema={table.schema!r},")
     out.lines.append(")")
     for name, on in table.indexes:
-        out.lines.append(f"op.create_index(op.f({name!r}), {table.name!r}, [{_listed(on)}])")
+        out.lines.append(
+            f"op.create_index(op.f({name!r}), {table.name!r}, [{_listed(on)}]{_schema(table)})"
+        )
     out.summary.append(f"create table {table.name}")
 
 
@@ -214,6 +240,9 @@ def _alter_table(
     early: list[str] = []
     after: list[str] = []
     needs_backfill: list[tuple[DbTable, DbColumn]] = []
+    if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
+        out.lines += _move_table(old, new.schema or "public")
+        out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
     old_fks = {fk.constraint_name: fk for fk in old.foreign_keys}
     new_fks = {fk.constraint_name: fk for fk in new.foreign_keys}
     for name, fk in old_fks.items():
@@ -246,7 +275,7 @@ def _alter_table(
                 needs_backfill.append((new, column))
                 after.append(_set_not_null(column))
             continue
-        early_change, late_change = _column_changes(new.name, before, column, out)
+        early_change, late_change = _column_changes(new, before, column, out)
         early += early_change
         after += late_change
         if late_change:
@@ -281,24 +310,25 @@ def _alter_table(
             after.append(f"batch_op.create_check_constraint(op.f({name!r}), {sql!r})")
             out.summary.append(f"add check constraint {name}")
     if old.pk_name != new.pk_name:
-        out.lines.append(_rename_pk(new.name, old.pk_name, new.pk_name))
+        out.lines.append(_rename_pk(new, old.pk_name, new.pk_name))
     if early:
-        _batch(new.name, early, out)
+        out.lines += _batch_lines(new, early)
     if after:
         late[new.name] = after
     return needs_backfill
 
 
 def _column_changes(
-    table: str, old: DbColumn, new: DbColumn, out: Steps
+    db_table: DbTable, old: DbColumn, new: DbColumn, out: Steps
 ) -> tuple[list[str], list[str]]:
+    table = db_table.name
     early: list[str] = []
     late: list[str] = []
     args: list[str] = []
     if bool(old.native_type) != bool(new.native_type):
         out.unsupported.append(f"`native` of the enum column {table}.{new.name} changed")
     elif new.native_type and (old.type, old.params) != (new.type, new.params):
-        out.lines += _retype_native_enum(table, old, new)
+        out.lines += _retype_native_enum(db_table, old, new)
         out.summary.append(f"change type of {table}.{new.name}")
         if not _widens(old, new):
             out.destructive.append(
@@ -330,12 +360,18 @@ def _column_changes(
     return early, late
 
 
-def _retype_native_enum(table: str, old: DbColumn, new: DbColumn) -> list[str]:
+def _move_table(table: DbTable, schema: str) -> list[str]:
+    """`ALTER TABLE ... SET SCHEMA` on PostgreSQL; on SQLite every schema is the same one."""
+    move = _execute(f'ALTER TABLE {_qualified(table)} SET SCHEMA "{schema}"')
+    return ['if op.get_bind().dialect.name == "postgresql":', f"    {move}"]
+
+
+def _retype_native_enum(db_table: DbTable, old: DbColumn, new: DbColumn) -> list[str]:
     """A PostgreSQL ENUM cannot lose values in place: build the new type, move the column
     over (a removed value still in use fails the cast), drop the old one. SQLite, where the
     type is VARCHAR + CHECK, rebuilds the table as for any type change."""
     name, column, retired = new.native_type, new.name, f"{new.native_type}_old"
-    on_column = f'ALTER TABLE "{table}" ALTER COLUMN "{column}"'
+    on_column = f'ALTER TABLE {_qualified(db_table)} ALTER COLUMN "{column}"'
     postgres = [
         _execute(f'ALTER TYPE "{old.native_type}" RENAME TO "{retired}"'),
         f"{new.type}.create(op.get_bind())",
@@ -345,7 +381,8 @@ def _retype_native_enum(table: str, old: DbColumn, new: DbColumn) -> list[str]:
     postgres.append(_execute(f'{on_column} TYPE "{name}" USING "{column}"::text::"{name}"'))
     if new.server_default:
         postgres.append(
-            f"op.alter_column({table!r}, {column!r}, server_default={new.server_default})"
+            f"op.alter_column({db_table.name!r}, {column!r}, "
+            f"server_default={new.server_default}{_schema(db_table)})"
         )
     postgres.append(_execute(f'DROP TYPE "{retired}"'))
     change = f"batch_op.alter_column({column!r}, existing_type={old.type}, type_={new.type})"
@@ -353,7 +390,7 @@ def _retype_native_enum(table: str, old: DbColumn, new: DbColumn) -> list[str]:
         'if op.get_bind().dialect.name == "postgresql":',
         *(f"    {line}" for line in postgres),
         "else:",
-        *(f"    {line}" for line in _batch_lines(table, [change])),
+        *(f"    {line}" for line in _batch_lines(db_table, [change])),
     ]
 
 
@@ -392,19 +429,18 @@ def _backfill(
     if value is None:
         out.missing_backfill.append(f"{table.resource}.{column.name}")
         return
-    target = f"sa.table({table.name!r}, sa.column({column.name!r}, {column.type}))"
+    target = f"sa.table({table.name!r}, sa.column({column.name!r}, {column.type}){_schema(table)})"
     out.lines.append(
         f"op.execute({target}.update().where(sa.column({column.name!r}).is_(None))"
         f".values({{{column.name!r}: {value}}}))"
     )
 
 
-def _batch(table: str, lines: list[str], out: Steps) -> None:
-    out.lines += _batch_lines(table, lines)
-
-
-def _batch_lines(table: str, lines: list[str]) -> list[str]:
-    return [f"with op.batch_alter_table({table!r}) as batch_op:", *(f"    {ln}" for ln in lines)]
+def _batch_lines(table: DbTable, lines: list[str]) -> list[str]:
+    return [
+        f"with op.batch_alter_table({table.name!r}{_schema(table)}) as batch_op:",
+        *(f"    {ln}" for ln in lines),
+    ]
 
 
 def _set_not_null(column: DbColumn) -> str:
@@ -414,9 +450,9 @@ def _set_not_null(column: DbColumn) -> str:
     )
 
 
-def _rename_pk(table: str, old: str, new: str) -> str:
+def _rename_pk(table: DbTable, old: str, new: str) -> str:
     # SQLite keeps no separate primary key name worth renaming; PostgreSQL does.
-    rename = _execute(f'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"')
+    rename = _execute(f'ALTER TABLE {_qualified(table)} RENAME CONSTRAINT "{old}" TO "{new}"')
     return f'if op.get_bind().dialect.name == "postgresql":\n    {rename}'
 
 
@@ -446,7 +482,8 @@ def _fk_constraint(fk: ForeignKeyModel) -> str:
 
 def _create_fk(fk: ForeignKeyModel) -> str:
     on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+    schema = f", referent_schema={fk.target_schema!r}" if fk.target_schema else ""
     return (
         f"batch_op.create_foreign_key(op.f({fk.constraint_name!r}), {fk.target_table!r}, "
-        f"[{fk.column!r}], [{fk.target_column!r}]{on_delete})"
+        f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{schema})"
     )

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from persistgen import naming
@@ -91,6 +92,13 @@ def _project(spec: Spec) -> Iterator[Finding]:
         )
     if project.database_url is not None and not _ASYNC_URL.match(project.database_url):
         yield _database_url(project.database_url)
+    schema_issue = project.schema_ and naming.schema_problem(project.schema_)
+    if schema_issue:
+        yield Finding(
+            ("project", "schema"),
+            f"`{project.schema_}`: {schema_issue[0]}",
+            f"use {schema_issue[1]}",
+        )
 
 
 def _package_problem(package: str) -> tuple[str, str] | None:
@@ -102,6 +110,8 @@ def _package_problem(package: str) -> tuple[str, str] | None:
         return "is a Python keyword", f"{package}_app"
     if package in _RESERVED_PACKAGES or problem:
         return "would clash with a module the project needs", f"{package}_app"
+    if package in naming.DEVICE_NAMES:
+        return "is a device name on Windows, not a directory", f"{package}_app"
     return None
 
 
@@ -494,6 +504,13 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         )
     if f.type == "decimal" and isinstance(value, str) and not _is_decimal(value):
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
+    elif f.type == "decimal" and _too_wide(value, f):
+        precision, scale = f.digits
+        yield Finding(
+            at,
+            f"the {option} {value} does not fit in {precision} digits with {scale} after the point",
+            f"use at most {precision - scale} digits before the point, or raise `precision`",
+        )
     if isinstance(value, str) and f.max_length is not None and len(value) > f.max_length:
         yield Finding(
             at,
@@ -509,6 +526,13 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
 
 def _is_decimal(text: str) -> bool:
     return re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
+
+
+def _too_wide(value: Any, f: FieldSpec) -> bool:
+    """A decimal literal with more digits before the point than NUMERIC(p, s) holds."""
+    precision, scale = f.digits
+    number = Decimal(str(value))
+    return number.is_finite() and number != 0 and number.adjusted() >= precision - scale
 
 
 def _a(kind: str) -> str:

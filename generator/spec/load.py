@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from persistgen.errors import UserError, fail
@@ -98,8 +99,14 @@ def load_file(path: Path) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        before = raw[line_start : exc.start].decode("utf-8", errors="replace")
         raise fail(
-            f"the spec is not UTF-8 (byte {exc.start})", "save the file as UTF-8", file=str(path)
+            f"the spec is not UTF-8 (byte {exc.start})",
+            "save the file as UTF-8",
+            file=str(path),
+            line=raw.count(b"\n", 0, exc.start) + 1,
+            column=len(before) + 1,
         ) from None
     return load_text(text, str(path))
 
@@ -123,6 +130,8 @@ def load_text(text: str, file: str = "<input>") -> Document:
         raise _duplicate_key(exc, text, file) from None
     except MarkedYAMLError as exc:
         raise _syntax_error(exc, file) from None
+    except ReaderError as exc:
+        raise _bad_character(exc, text, file) from None
     except YAMLError as exc:
         raise fail(f"invalid YAML: {exc}", "fix the YAML syntax", file=file) from None
     except RecursionError:
@@ -181,6 +190,19 @@ def _syntax_error(exc: MarkedYAMLError, file: str) -> UserError:
         file=file,
         line=mark.line + 1 if mark else None,
         column=mark.column + 1 if mark else None,
+    )
+
+
+def _bad_character(exc: ReaderError, text: str, file: str) -> UserError:
+    """A character YAML forbids anywhere (NUL, most control characters): where it stands."""
+    position, character = int(exc.position), int(exc.character)  # `text` is str: a code point
+    escape = f"\\x{character:02x}" if character < 0x100 else f"\\u{character:04x}"
+    return fail(
+        f"the character U+{character:04X} is not allowed in YAML",
+        f"remove it; inside a double-quoted string, write it as `{escape}`",
+        file=file,
+        line=text.count("\n", 0, position) + 1,
+        column=position - (text.rfind("\n", 0, position) + 1) + 1,
     )
 
 
@@ -256,6 +278,18 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
             "YAML aliases (`*name`) that repeat other aliases multiply; write the values out",
             file=doc.file,
         )
+    tag = _tag(node)
+    if isinstance(node, CommentedMap | CommentedSeq) and tag not in ("", "!!map", "!!seq"):
+        # e.g. `!!python/object/apply:...`: never constructed, but not silently dropped either.
+        at = doc.positions.get(path, (1, 1))
+        raise fail(
+            f"the YAML tag `{tag}` is not supported in a spec",
+            f"remove `{tag}`",
+            file=doc.file,
+            line=at[0],
+            column=at[1],
+            spec_path=".".join(str(p) for p in path),
+        )
     if isinstance(node, CommentedMap):
         result: dict[Any, Any] = {}
         for key, value in node.items():
@@ -286,7 +320,7 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
             items.append(_plain(value, (*path, index), doc, budget))
         return items
     value = _scalar(node)
-    if _tag(node) == "!!str":  # ruamel keeps an explicit `!!str` as a tagged scalar
+    if tag == "!!str":  # ruamel keeps an explicit `!!str` as a tagged scalar
         return str(getattr(node, "value", ""))
     if value is not None and not isinstance(value, bool | int | float | str):
         line, column = doc.positions.get(path, (None, None))

@@ -212,10 +212,16 @@ class PoolSpec(_Strict):
     recycle: int = Field(1800, ge=-1, description="Seconds before a connection is replaced.")
     timeout: float = Field(30, gt=0, description="Seconds to wait for a free connection.")
     pre_ping: bool = Field(True, description="Test each connection before handing it out.")
+    transaction_pooler: bool = Field(
+        False,
+        description="Connect through PgBouncer in transaction mode (or a pooler like it): no "
+        "prepared-statement cache, time limits set per transaction.",
+    )
 
 
 class TimeoutSpec(_Strict):
-    """PostgreSQL time limits, in seconds (0: none); SQLite has no such settings."""
+    """PostgreSQL time limits, in seconds (0: the server's own setting, none by default);
+    SQLite has no such settings."""
 
     statement: float = Field(30, ge=0, description="The server cancels a longer statement.")
     idle_in_transaction: float = Field(
@@ -229,6 +235,12 @@ class TimeoutSpec(_Strict):
 class ProjectSpec(_Strict):
     name: str = Field(description="Distribution name, e.g. `blog-service`.")
     package: str | None = Field(None, description="Python package; default: name in snake_case.")
+    schema_: str | None = Field(
+        None,
+        alias="schema",
+        description="PostgreSQL schema of every table (the first migration creates it); "
+        "default: the database's own. SQLite, which has one schema, keeps them there.",
+    )
     description: str = ""
     database_url: str | None = Field(
         None, description="Default DATABASE_URL; default: a local SQLite file via aiosqlite."

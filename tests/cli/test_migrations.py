@@ -405,3 +405,24 @@ def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
         ["uq_users_email", ["email"]],
         ["uq_posts_slug", ["slug"]],
     ]
+
+
+def test_a_project_moves_into_a_schema_but_never_out(cli: Invoke, blog: Path) -> None:
+    edit(blog / "persistgen.yaml", "  package: blog\n", "  package: blog\n  schema: cms\n")
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    (path,) = (blog / VERSIONS).glob("0002_create_schema_cms_and_*.py")
+    revision = path.read_text(encoding="utf-8")
+    assert 'op.execute(sa.schema.CreateSchema("cms", if_not_exists=True))' in revision
+    assert 'op.execute(\'ALTER TABLE "users" SET SCHEMA "cms"\')' in revision
+    assert 'op.execute(\'ALTER TABLE "cms"."users" SET SCHEMA "public"\')' in revision
+
+    edit(blog / "persistgen.yaml", "  schema: cms\n", "  schema: crm\n")
+    before = tree(blog)
+    refused = cli("generate", "-p", "blog")
+
+    assert refused.exit_code == 2
+    assert "the project's `schema` changed from `cms`" in refused.stderr
+    assert tree(blog) == before

@@ -4,10 +4,8 @@ migrations pass on SQLite and on PostgreSQL (through asyncpg)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 
 from persistgen import edit, pipeline
 from tests.conftest import EXAMPLES, ROOT
+from tests.generated.project import package_of, run, served
 from tests.golden_tree import generate_example
 from tests.postgres import fresh_database
 
@@ -35,22 +34,6 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         pipeline.new_project(parent / "starter", edit.starter_spec("starter"))
         return parent / "starter"
     return generate_example(spec, parent)
-
-
-def run(project: Path, *args: str, database_url: str | None = None) -> str:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    result = subprocess.run(
-        [sys.executable, "-m", *args], cwd=project, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout + result.stderr
-
-
-def package_of(project: Path) -> str:
-    return next(p.name for p in project.iterdir() if (p / "db" / "session.py").exists())
 
 
 def test_ruff_check_and_format(project: Path) -> None:
@@ -104,29 +87,8 @@ def server(project: Path, tmp_path: Path) -> Iterator[str]:
     """The generated app served by uvicorn on SQLite, as the README's first command does."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
     run(project, "alembic", "upgrade", "head", database_url=url)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", f"{package_of(project)}.main:app", "--port", str(port)],
-        cwd=project,
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base}/health/db", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with served(project, url) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_app_starts_and_reports_its_pool(server: str) -> None:

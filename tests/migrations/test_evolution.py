@@ -1,4 +1,4 @@
-"""One project walks through twenty-five spec revisions with rows in every table. Each generated
+"""One project walks through twenty-six spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -262,6 +262,18 @@ STEPS += [
         columns={"writers": {"name": "full_name"}},
     ),
 ]
+RENAMED = FINAL.replace(
+    "      name: str:200:unique\n",
+    "      name: {type: str, max_length: 200, unique: true, column: full_name}\n",
+)
+# The project moves into a PostgreSQL schema (SQLite has just one).
+STEPS += [
+    Step(
+        RENAMED.replace("project: {name: library}", "project: {name: library, schema: people}"),
+        ("create schema people", "move table writers to schema people"),
+    ),
+]
+SCHEMAS = ("people",)
 
 
 def alembic(project: Path, url: str, *args: str) -> str:
@@ -320,6 +332,9 @@ async def _rows(url: str) -> Rows:
         async with engine.connect() as connection:
             metadata = MetaData()
             await connection.run_sync(metadata.reflect)
+            if connection.dialect.name == "postgresql":
+                for schema in SCHEMAS:
+                    await connection.run_sync(metadata.reflect, schema=schema)
             rows: Rows = {}
             for table in metadata.sorted_tables:
                 if table.name == "alembic_version":

@@ -5,10 +5,11 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from blog.db.engine import pooler_arguments
 from blog.models import Base
 from blog.settings import get_settings
 
@@ -45,8 +46,15 @@ def _run_sync(connection: Connection) -> None:
 
 async def run_migrations_online() -> None:
     # A plain engine: SQLite's batch mode rebuilds tables, which must not fire ON DELETE
-    # CASCADE, so foreign keys stay off here (the application's engine turns them on).
-    engine = create_async_engine(get_settings().url.get_secret_value(), poolclass=NullPool)
+    # CASCADE, so foreign keys stay off here (the application's engine turns them on); and no
+    # time limits, which a long migration may well need to exceed.
+    settings = get_settings()
+    url = make_url(settings.url.get_secret_value())
+    engine = create_async_engine(
+        url,
+        poolclass=NullPool,
+        connect_args=pooler_arguments(url, settings),
+    )
     async with engine.connect() as connection:
         await connection.run_sync(_run_sync)
     await engine.dispose()

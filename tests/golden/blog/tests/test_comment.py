@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blog.db.base import UnloadedRelationshipError
 from blog.db.session import SessionFactory
 from blog.models.comment import Comment
 from blog.repositories.base import InvalidQueryError, NotFoundError
@@ -191,10 +192,9 @@ async def test_relationships_load_only_when_asked(
     repository = CommentRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'Comment.post' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="Comment.post was not loaded") as unloaded:
         _ = plain.post
+    assert 'load=["post"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["post", "author"])
     assert loaded.post is not None or loaded.post_id is None
     with pytest.raises(InvalidQueryError):

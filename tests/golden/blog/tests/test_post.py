@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blog.db.base import UnloadedRelationshipError
 from blog.db.session import SessionFactory
 from blog.models.post import Post
 from blog.repositories.base import InvalidQueryError, NotFoundError
@@ -227,10 +228,9 @@ async def test_relationships_load_only_when_asked(
     repository = PostRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'Post.author' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="Post.author was not loaded") as unloaded:
         _ = plain.author
+    assert 'load=["author"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["author", "comments"])
     assert loaded.author is not None or loaded.author_id is None
     with pytest.raises(InvalidQueryError):

@@ -4,9 +4,10 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blog.db.base import UnloadedRelationshipError
 from blog.db.session import SessionFactory
 from blog.models.user import User
 from blog.repositories.base import InvalidQueryError, NotFoundError
@@ -198,10 +199,9 @@ async def test_relationships_load_only_when_asked(
     repository = UserRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'User.posts' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="User.posts was not loaded") as unloaded:
         _ = plain.posts
+    assert 'load=["posts"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["posts", "comments"])
     assert loaded.posts == []
     with pytest.raises(InvalidQueryError):

@@ -4,9 +4,10 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db.base import UnloadedRelationshipError
 from shop.db.session import SessionFactory
 from shop.models.customer import Customer
 from shop.repositories.base import InvalidQueryError, NotFoundError
@@ -198,9 +199,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'Customer.orders' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="Customer.orders was not loaded"
+    ) as unloaded:
         _ = plain.orders
+    assert 'load=["orders"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["orders"])
     assert loaded.orders == []
     with pytest.raises(InvalidQueryError):

@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db.base import UnloadedRelationshipError
 from shop.db.session import SessionFactory
 from shop.enums import OrderStatus
 from shop.models.order import Order
@@ -209,9 +210,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'Order.customer' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="Order.customer was not loaded"
+    ) as unloaded:
         _ = plain.customer
+    assert 'load=["customer"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["customer", "lines"])
     assert loaded.customer is not None or loaded.customer_id is None
     with pytest.raises(InvalidQueryError):

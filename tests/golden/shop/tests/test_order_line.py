@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db.base import UnloadedRelationshipError
 from shop.db.session import SessionFactory
 from shop.models.order_line import OrderLine
 from shop.repositories.base import InvalidQueryError, NotFoundError
@@ -207,9 +208,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'OrderLine.order' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="OrderLine.order was not loaded"
+    ) as unloaded:
         _ = plain.order
+    assert 'load=["order"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["order", "product"])
     assert loaded.order is not None or loaded.order_id is None
     with pytest.raises(InvalidQueryError):

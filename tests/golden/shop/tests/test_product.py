@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db.base import UnloadedRelationshipError
 from shop.db.session import SessionFactory
 from shop.models.product import Product
 from shop.repositories.base import InvalidQueryError, NotFoundError
@@ -222,9 +223,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'Product.warehouse' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="Product.warehouse was not loaded"
+    ) as unloaded:
         _ = plain.warehouse
+    assert 'load=["warehouse"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["warehouse", "order_lines"])
     assert loaded.warehouse is not None or loaded.warehouse_id is None
     with pytest.raises(InvalidQueryError):

@@ -4,9 +4,10 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db.base import UnloadedRelationshipError
 from shop.db.session import SessionFactory
 from shop.models.warehouse import Warehouse
 from shop.repositories.base import InvalidQueryError, NotFoundError
@@ -199,9 +200,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'Warehouse.products' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="Warehouse.products was not loaded"
+    ) as unloaded:
         _ = plain.products
+    assert 'load=["products"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["products"])
     assert loaded.products == []
     with pytest.raises(InvalidQueryError):

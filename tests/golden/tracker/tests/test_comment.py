@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.comment import Comment
 from tracker.repositories.base import InvalidQueryError, NotFoundError
@@ -204,10 +205,9 @@ async def test_relationships_load_only_when_asked(
     repository = CommentRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'Comment.issue' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="Comment.issue was not loaded") as unloaded:
         _ = plain.issue
+    assert 'load=["issue"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["issue", "author"])
     assert loaded.issue is not None or loaded.issue_id is None
     with pytest.raises(InvalidQueryError):

@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.issue import Issue
 from tracker.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
@@ -238,10 +239,9 @@ async def test_relationships_load_only_when_asked(
     repository = IssueRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'Issue.project' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="Issue.project was not loaded") as unloaded:
         _ = plain.project
+    assert 'load=["project"]' in str(unloaded.value)
     loaded = await repository.get(
         key,
         load=[

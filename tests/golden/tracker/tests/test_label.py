@@ -4,10 +4,11 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.label import Label
 from tracker.repositories.base import InvalidQueryError, NotFoundError
@@ -215,10 +216,9 @@ async def test_relationships_load_only_when_asked(
     repository = LabelRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'Label.issues' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="Label.issues was not loaded") as unloaded:
         _ = plain.issues
+    assert 'load=["issues"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["issues"])
     assert loaded.issues == []
     with pytest.raises(InvalidQueryError):

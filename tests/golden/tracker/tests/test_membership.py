@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.enums import MembershipRole
 from tracker.models.membership import Membership
@@ -225,9 +226,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'Membership.organisation' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="Membership.organisation was not loaded"
+    ) as unloaded:
         _ = plain.organisation
+    assert 'load=["organisation"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["organisation", "user"])
     assert loaded.organisation is not None or loaded.organisation_id is None
     with pytest.raises(InvalidQueryError):

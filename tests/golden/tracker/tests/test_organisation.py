@@ -4,10 +4,11 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.organisation import Organisation
 from tracker.repositories.base import InvalidQueryError, NotFoundError
@@ -210,9 +211,10 @@ async def test_relationships_load_only_when_asked(
 
     plain = await repository.get(key)
     with pytest.raises(
-        InvalidRequestError, match="'Organisation.memberships' is not available due to lazy='raise'"
-    ):
+        UnloadedRelationshipError, match="Organisation.memberships was not loaded"
+    ) as unloaded:
         _ = plain.memberships
+    assert 'load=["memberships"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["memberships", "projects"])
     assert loaded.memberships == []
     with pytest.raises(InvalidQueryError):

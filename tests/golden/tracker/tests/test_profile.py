@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.profile import Profile
 from tracker.repositories.base import InvalidQueryError, NotFoundError
@@ -209,10 +210,9 @@ async def test_relationships_load_only_when_asked(
     repository = ProfileRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'Profile.user' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="Profile.user was not loaded") as unloaded:
         _ = plain.user
+    assert 'load=["user"]' in str(unloaded.value)
     loaded = await repository.get(key, load=["user"])
     assert loaded.user is not None or loaded.user_id is None
     with pytest.raises(InvalidQueryError):

@@ -4,10 +4,11 @@
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.user import User
 from tracker.repositories.base import InvalidQueryError, NotFoundError
@@ -226,10 +227,9 @@ async def test_relationships_load_only_when_asked(
     repository = UserRepository(session)
 
     plain = await repository.get(key)
-    with pytest.raises(
-        InvalidRequestError, match="'User.profile' is not available due to lazy='raise'"
-    ):
+    with pytest.raises(UnloadedRelationshipError, match="User.profile was not loaded") as unloaded:
         _ = plain.profile
+    assert 'load=["profile"]' in str(unloaded.value)
     loaded = await repository.get(
         key,
         load=[

@@ -20,8 +20,10 @@ class DatabaseSettings(BaseSettings):
     pool_recycle: int = 1800
     pool_timeout: float = 30
     pool_pre_ping: bool = True
-    # PostgreSQL limits in seconds (0: none): a runaway query or a forgotten transaction ends
-    # with an error instead of holding a connection and its locks.
+    # Behind PgBouncer in transaction mode: no prepared-statement cache, limits per transaction.
+    transaction_pooler: bool = False
+    # PostgreSQL limits in seconds (0: the server's own setting): a runaway query or a forgotten
+    # transaction ends with an error instead of holding a connection and its locks.
     statement_timeout: float = 30
     idle_in_transaction_timeout: float = 60
     command_timeout: float = 35

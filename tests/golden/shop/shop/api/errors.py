@@ -17,6 +17,23 @@ from shop.repositories.base import InvalidQueryError, NotFoundError, StaleVersio
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
+# A connection that failed or could not be made, a server shutting down, crashed, starting up
+# or out of connections. All pass once it is back: worth a retry, not a 500. (Not 08P01, which
+# PgBouncer also uses for its configuration errors.)
+SERVER_GONE = {"08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53300"}
+
+
+def is_unavailable(exc: Exception) -> bool:
+    """Whether `exc` means the database cannot be reached right now."""
+    if isinstance(exc, UNAVAILABLE):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    return exc.connection_invalidated or _sqlstate(exc) in SERVER_GONE
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", None) or "")
 
 
 def unavailable(detail: str = "the database is unavailable; retry shortly") -> JSONResponse:
@@ -59,9 +76,9 @@ async def _unavailable(_request: Request, _exc: Exception) -> JSONResponse:
 
 
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if is_unavailable(exc):
         return unavailable()
-    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
+    if isinstance(exc, DBAPIError) and _sqlstate(exc) == QUERY_CANCELED:
         return _too_slow()
     return JSONResponse({"detail": "internal database error"}, status_code=500)
 

@@ -4,8 +4,9 @@
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from tracker.api.errors import UNAVAILABLE
+from tracker.api.errors import UNAVAILABLE, is_unavailable
 from tracker.db.engine import engine
 from tracker.db.pool import PoolStatus, pool_status
 
@@ -24,7 +25,9 @@ async def database_health(response: Response) -> DatabaseHealth:
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except UNAVAILABLE:
+    except (*UNAVAILABLE, DBAPIError) as exc:
+        if not is_unavailable(exc):
+            raise
         response.status_code = 503
         response.headers["Retry-After"] = "1"
         return DatabaseHealth(status="unavailable", pool=pool)

@@ -2,9 +2,12 @@
 """The declarative base every model derives from."""
 
 import enum
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, event
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import DeclarativeBase, Mapper
 
 # Named constraints keep Alembic migrations stable across databases.
 NAMING_CONVENTION = {
@@ -18,6 +21,32 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UnloadedRelationshipError(InvalidRequestError):
+    """A relationship read before it was loaded: async code cannot load it on access."""
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _explain_unloaded_relationships(mapper: Mapper[Any], class_: type[Any]) -> None:
+    # Relationships are lazy="raise". SQLAlchemy's error says which one; this says how to load it.
+    for relationship in mapper.relationships:
+        attribute = getattr(class_, relationship.key).impl
+        attribute.callable_ = _explained(attribute.callable_, class_.__name__, relationship.key)
+
+
+def _explained(load: Callable[..., Any], owner: str, name: str) -> Callable[..., Any]:
+    def explained(*args: Any) -> Any:
+        try:
+            return load(*args)
+        except InvalidRequestError as exc:
+            raise UnloadedRelationshipError(
+                f"{owner}.{name} was not loaded, and async code cannot load it on access; "
+                f'ask for it: `repository.get(key, load=["{name}"])` (or `list(..., load=...)`), '
+                f"or `.options(selectinload({owner}.{name}))` on your own select()"
+            ) from exc
+
+    return explained
 
 
 def enum_values(enum_class: type[enum.Enum]) -> list[str]:

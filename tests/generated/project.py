@@ -1,0 +1,82 @@
+"""Running a generated project: its tools in a subprocess, and its app served by uvicorn."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+
+def run(project: Path, *args: str, database_url: str | None = None) -> str:
+    """`python -m <args>` in the project; it must succeed. Its output."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    result = subprocess.run(
+        [sys.executable, "-m", *args], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def package_of(project: Path) -> str:
+    return next(p.name for p in project.iterdir() if (p / "db" / "session.py").exists())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextmanager
+def served(project: Path, database_url: str, **settings: str) -> Iterator[str]:
+    """The project's app served by uvicorn on a free port; yields its base URL once it answers.
+    `settings` become `DATABASE_<NAME>` variables."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    env.update({f"DATABASE_{name.upper()}": value for name, value in settings.items()})
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{package_of(project)}.main:app",
+                "--port",
+                str(port),
+            ],
+            cwd=project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_serving(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_until_serving(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(f"{base}/health/db", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    log.seek(0)
+    raise AssertionError(f"uvicorn did not serve {base}:\n{log.read().decode(errors='replace')}")
