@@ -25,6 +25,7 @@ class Revision:
     downgrade: tuple[str, ...]
     summary: tuple[str, ...]
     destructive: tuple[str, ...]
+    schema_here: bool = False  # whether the revision needs its `on_postgres` helper
 
 
 def revise(
@@ -90,6 +91,7 @@ def revise(
         imports.add("sqlalchemy.dialects:postgresql")
     if any("Decimal(" in line for line in lines):
         imports.add("decimal:Decimal")
+    schema_here = any("on_postgres(" in line for line in lines)
     for clock in ("utcnow", "utctime"):
         if any(f"{clock}()" in line for line in lines):
             imports.add(f"{project.package}.db.types:{clock}")
@@ -103,6 +105,7 @@ def revise(
         downgrade=tuple(down.lines),
         summary=tuple(up.summary),
         destructive=tuple(up.destructive),
+        schema_here=schema_here,
     )
     return revision, SchemaState(head=number, tables=tables)
 

@@ -147,7 +147,8 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
     for table in tables:
         name = renames.tables.get(table.name, table.name)
         if name != table.name:
-            out.lines.append(f"op.rename_table({table.name!r}, {name!r}{_schema(table)})")
+            rename = f"op.rename_table({table.name!r}, {name!r}{_schema_here(table.schema)})"
+            out.lines.append(rename)
             out.summary.append(f"rename table {table.name} to {name}")
             table = replace(table, name=name)  # constraint names are renamed by _alter_table
         columns = renames.columns.get(name, {})
@@ -201,8 +202,15 @@ def _create_schemas(before: SchemaState, after: SchemaState, out: Steps) -> None
 
 
 def _schema(table: DbTable) -> str:
-    """The `schema=` argument of an operation on `table`, if it lives outside the default."""
+    """The `schema=` argument of an operation on `table`, if it lives outside the default.
+    SQLite's engine translates the name away (`schema_translate_map`)."""
     return f", schema={table.schema!r}" if table.schema else ""
+
+
+def _schema_here(schema: str | None, keyword: str = "schema") -> str:
+    """The same argument for operations that Alembic's SQLite side spells out itself (table
+    renames, batch rebuilds, their foreign keys): named on PostgreSQL only."""
+    return f", {keyword}=on_postgres({schema!r})" if schema else ""
 
 
 def _qualified(table: DbTable) -> str:
@@ -243,10 +251,11 @@ def _alter_table(
     if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
         out.lines += _move_table(old, new.schema or "public")
         out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
-    old_fks = {fk.constraint_name: fk for fk in old.foreign_keys}
+    # A reference's schema is the project's: moving every table keeps the constraints as they are.
+    old_fks = {fk.constraint_name: replace(fk, target_schema=None) for fk in old.foreign_keys}
     new_fks = {fk.constraint_name: fk for fk in new.foreign_keys}
     for name, fk in old_fks.items():
-        if new_fks.get(name) != fk:
+        if name not in new_fks or replace(new_fks[name], target_schema=None) != fk:
             early.append(f"batch_op.drop_constraint(op.f({name!r}), type_='foreignkey')")
             out.summary.append(f"drop foreign key {name}")
     for name, on in old.uniques:
@@ -302,7 +311,7 @@ def _alter_table(
             after.append(f"batch_op.create_index(op.f({name!r}), [{_listed(on)}])")
             out.summary.append(f"add index {name}")
     for name, fk in new_fks.items():
-        if old_fks.get(name) != fk:
+        if old_fks.get(name) != replace(fk, target_schema=None):
             after.append(_create_fk(fk))
             out.summary.append(f"add foreign key {name}")
     for name, sql in new.checks:
@@ -438,7 +447,7 @@ def _backfill(
 
 def _batch_lines(table: DbTable, lines: list[str]) -> list[str]:
     return [
-        f"with op.batch_alter_table({table.name!r}{_schema(table)}) as batch_op:",
+        f"with op.batch_alter_table({table.name!r}{_schema_here(table.schema)}) as batch_op:",
         *(f"    {ln}" for ln in lines),
     ]
 
@@ -482,7 +491,7 @@ def _fk_constraint(fk: ForeignKeyModel) -> str:
 
 def _create_fk(fk: ForeignKeyModel) -> str:
     on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
-    schema = f", referent_schema={fk.target_schema!r}" if fk.target_schema else ""
+    schema = _schema_here(fk.target_schema, "referent_schema")
     return (
         f"batch_op.create_foreign_key(op.f({fk.constraint_name!r}), {fk.target_table!r}, "
         f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{schema})"
