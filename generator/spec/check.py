@@ -373,6 +373,12 @@ def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     for index, value in enumerate(f.values):
         if not value:
             yield Finding((*path, "values", index), "an enum value is empty", "remove it")
+        elif len(value) > 63:  # PostgreSQL's limit for an ENUM label, kept for either storage
+            yield Finding(
+                (*path, "values", index),
+                f"enum value `{value[:20]}…` is {len(value)} characters; at most 63 fit",
+                "shorten it",
+            )
         elif value in seen:
             yield Finding(
                 (*path, "values", index),
@@ -380,6 +386,9 @@ def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
                 "list each value once",
             )
         seen.add(value)
+
+
+_NOT_HELD = ("ref", "many", "enum")  # field types a reference cannot hold (`target_field`)
 
 
 def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
@@ -410,11 +419,15 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
         )
     if f.target_field is not None:
         held = target.fields.get(f.target_field)
-        if held is None or not (held.unique or held.primary_key) or held.type in ("ref", "many"):
-            candidates = [n for n, h in target.fields.items() if h.unique and h.type != "ref"]
+        # An enum's type belongs to its own field; a reference would need a second one.
+        if held is None or not (held.unique or held.primary_key) or held.type in _NOT_HELD:
+            candidates = [
+                n for n, h in target.fields.items() if h.unique and h.type not in _NOT_HELD
+            ]
             yield Finding(
                 (*path, "target_field"),
-                f"a reference holds a unique field of `{f.target}`; `{f.target_field}` is not one",
+                f"a reference holds a unique field of `{f.target}`; `{f.target_field}` is "
+                + ("an enum, which it cannot hold" if held and held.type == "enum" else "not one"),
                 f"use one of: {', '.join(candidates)}" if candidates else "leave it out: the key",
             )
     if f.on_delete == "set null" and not f.nullable:
