@@ -161,13 +161,13 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         columns.append(
             _column(spec, package, name, table, field_name, field, model_imports, schema_imports)
         )
-    pk = next(c for c in columns if c.primary_key)
+    key_columns = tuple(c for c in columns if c.primary_key)
     by_column = {c.name: c for c in columns}
     composite_uniques = [_attributes(resource, names) for names in resource.unique]
     composite_indexes = [_attributes(resource, names) for names in resource.index]
     unique_groups = [*((c.name,) for c in columns if c.unique), *composite_uniques]
     index_groups = [*((c.name,) for c in columns if c.index), *composite_indexes]
-    unique_keys = tuple([*((c.name,) for c in columns if c.primary_key), *unique_groups])
+    unique_keys = tuple([tuple(c.name for c in key_columns), *unique_groups])
     if resource.checks:
         model_imports.add("sqlalchemy:CheckConstraint")
     if composite_uniques:
@@ -198,6 +198,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     updatable = [c for c in columns if c.in_update and c.foreign_key is None]
     update_column = updatable[0] if updatable else None
     sort_keys = tuple(c.name for c in columns if _sortable(c))
+    key_python_imports = [i for c in key_columns for i in c.python_imports]
     return ResourceModel(
         class_name=name,
         module=module,
@@ -225,7 +226,11 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         soft_delete=resource.soft_delete,
         base_repository="SoftDeleteRepository" if resource.soft_delete else "Repository",
         versioned=resource.versioned,
-        pk=pk,
+        key=key_columns,
+        key_type=key_columns[0].python_type
+        if len(key_columns) == 1
+        else f"tuple[{', '.join(c.python_type for c in key_columns)}]",
+        key_annotations=tuple(_key_annotation(c.db.kind, c.python_type) for c in key_columns),
         columns=tuple(columns),
         relations=relations,
         links=links,
@@ -235,7 +240,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             name=table,
             resource=name,
             columns=tuple(c.db for c in columns),
-            primary_key=(pk.name,),
+            primary_key=tuple(c.db.name for c in key_columns),
             pk_name=f"pk_{table}",
             uniques=_named("uq", table, [_db_names(by_column, key) for key in unique_groups]),
             indexes=_named("ix", table, [_db_names(by_column, key) for key in index_groups]),
@@ -247,7 +252,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         conflict_testable=any(
             all(by_column[name].in_create for name in key)
             for key in unique_keys
-            if not by_column[key[0]].primary_key
+            if len(key) > 1 or not by_column[key[0]].primary_key
         ),
         filters=filters,
         filter_tests=filter_tests,
@@ -288,13 +293,17 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             ]
         ),
         key_imports=import_lines(
-            [*pk.python_imports, *(i for link in links for i in _link_key_imports(spec, link))]
+            [*key_python_imports, *(i for link in links for i in _link_key_imports(spec, link))]
             + (["collections.abc:Sequence"] if links else [])
         ),
-        key_annotation=_key_annotation(pk.db.kind, pk.python_type),
-        key_overflow=f"2**{_INTEGER_BITS[pk.db.kind] - 1}" if pk.db.kind in _INTEGER_BITS else None,
+        key_overflow=f"2**{_INTEGER_BITS[key_columns[0].db.kind] - 1}"
+        if len(key_columns) == 1 and key_columns[0].db.kind in _INTEGER_BITS
+        else None,
         api_imports=import_lines(
-            [*pk.python_imports, *_key_imports(pk.db.kind, package)]
+            [
+                *key_python_imports,
+                *(i for c in key_columns for i in _key_imports(c.db.kind, package)),
+            ]
             + [i for link in links for i in _link_api_imports(spec, package, link)]
         ),
     )
@@ -485,7 +494,7 @@ def _relations(
                 target_table.replace("_", "-"),
                 _on_target_delete(spec, field),
                 target == name,
-                _pk_name(spec, target),
+                tuple(_key_attributes(spec.resources[target])),
             )
         )
         if target != name:
@@ -557,6 +566,11 @@ def _referenced(spec: Spec, field: FieldSpec) -> tuple[str, FieldSpec]:
     return _pk_name(spec, field.target), _pk_spec(spec, field.target)
 
 
+def _key_attributes(resource: ResourceSpec) -> list[str]:
+    keys = resource.key_fields
+    return [resource.fields[n].attribute(n) for n in keys] if keys else ["id"]
+
+
 def _pk_name(spec: Spec, resource: str) -> str:
     fields = spec.resources[resource].fields
     return next((n for n, f in fields.items() if f.primary_key), "id")
@@ -582,6 +596,12 @@ def _column(
 ) -> ColumnModel:
     column = field.attribute(name)
     db_name = field.column_name(name)
+    key_fields = spec.resources[resource].key_fields
+    # The database numbers a one-column integer key (or the model draws a uuid); clients set
+    # every field of a composite key.
+    generated_key = (
+        field.primary_key and len(key_fields) <= 1 and field.type in ("int", "bigint", "uuid")
+    )
     foreign_key = None
     if field.type == "ref" and field.target:
         held, held_spec = _referenced(spec, field)
@@ -597,7 +617,7 @@ def _column(
             spec.project.schema_,
         )
         model_imports.add("sqlalchemy:ForeignKey")
-    elif field.primary_key and field.type == "bigint":
+    elif generated_key and field.type == "bigint":
         info = BIGINT_KEY
     else:
         info = type_info(
@@ -608,14 +628,15 @@ def _column(
     model_imports.update(i.format(package=package) for i in info.orm_imports)
     model_imports.update(info.python_imports)
     schema_imports.update(info.python_imports)
-    generated_key = field.primary_key and field.type in ("int", "bigint", "uuid")
     read_only = field.read_only or generated_key
     if not read_only or field.filter:
         schema_imports.update(i.format(package=package) for i in info.dto_imports)
-    index = field.index or (foreign_key is not None and not field.unique)
+    # A reference gets an index for joins, unless the key's own index leads with it.
+    leads_key = bool(key_fields) and key_fields[0] == name
+    index = field.index or (foreign_key is not None and not field.unique and not leads_key)
     nullable_type = f"{info.python} | None" if field.nullable else info.python
     orm_imports: set[str] = set()  # specs may name `{package}`
-    orm_args = _orm_args(field, info, foreign_key, index, orm_imports)
+    orm_args = _orm_args(field, info, foreign_key, index, orm_imports, generated_key)
     if db_name != column:
         orm_args.insert(0, repr(db_name))
     model_imports.update(i.format(package=package) for i in orm_imports)
@@ -636,7 +657,7 @@ def _column(
             kind=kind,
             params=_type_params(field),
             nullable=field.nullable and not field.primary_key,
-            identity=field.primary_key and field.type == "bigint",
+            identity=generated_key and field.type == "bigint",
             server_default=_migration_server_default(field),
             comment=field.description,
             check=f"ck_{table}_{naming.snake(resource)}_{name}" if field.type == "enum" else None,
@@ -707,13 +728,14 @@ def _orm_args(
     foreign_key: ForeignKeyModel | None,
     index: bool,
     model_imports: set[str],
+    generated_key: bool,
 ) -> list[str]:
     orm = [info.orm]
     if foreign_key:
         on_delete = f", ondelete={foreign_key.on_delete!r}" if foreign_key.on_delete else ""
         orm.append(f"ForeignKey({foreign_key.target!r}{on_delete})")
     if field.primary_key:
-        if field.type == "bigint":
+        if generated_key and field.type == "bigint":
             model_imports.add("sqlalchemy:Identity")
             orm.append("Identity()")
         orm.append("primary_key=True")

@@ -94,8 +94,9 @@ def _with_header(path: str, text: str, owner: Owner) -> str:
 
 
 def _tomlstr(text: str) -> str:
-    """A TOML basic string; JSON's `\\ud83d` surrogate escapes are not valid TOML."""
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string. JSON's escapes are TOML's, with two differences: its `\\ud83d`
+    surrogate escapes are not valid TOML (so no ASCII-only output), and TOML escapes DEL too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _pyset(values: Iterable[str]) -> str:

@@ -148,7 +148,11 @@ class RefModel:
     target_route: str
     on_delete: str  # what deleting the target does: "cascade", "set null", "refuse" or "keep"
     self_reference: bool
-    target_pk: str  # the target's primary key, to address it over HTTP
+    target_keys: tuple[str, ...]  # the target's primary key attributes, to address it over HTTP
+
+    def target_url(self, row: str) -> str:
+        """The path segments that address the target `row`, inside an f-string."""
+        return "/".join(f"{{{row}.{key}}}" for key in self.target_keys)
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,9 @@ class ResourceModel:
     soft_delete: bool  # deleting sets `deleted_at`; queries skip such rows
     base_repository: str  # the generic repository class the generated one specialises
     versioned: bool  # `version` counts updates; an update naming an older one is refused
-    pk: ColumnModel
+    key: tuple[ColumnModel, ...]  # the primary key's columns: one, or several (composite)
+    key_type: str  # its Python type: the column's, or a tuple of theirs
+    key_annotations: tuple[str, ...]  # each key column as a path parameter, bounded to its range
     columns: tuple[ColumnModel, ...]
     relations: tuple[RelationModel, ...]
     links: tuple[LinkModel, ...]
@@ -193,9 +199,52 @@ class ResourceModel:
     test_imports: tuple[str, ...]
     key_imports: tuple[str, ...]  # what the primary key's type needs (repositories)
     repository_imports: tuple[str, ...]  # the models the generated repository names
-    key_annotation: str  # the key as a path parameter, bounded to the column's range
-    key_overflow: str | None  # an integer key just past that range, for tests
+    key_overflow: str | None  # a one-column integer key just past its range, for tests
     api_imports: tuple[str, ...]
+
+    # How templates spell the key. A one-column key is `key` in routes and repositories; a
+    # composite one is a tuple in repositories and one path segment per column in routes.
+    @property
+    def composite(self) -> bool:
+        return len(self.key) > 1
+
+    @property
+    def key_params(self) -> str:
+        """The parameters of a route that addresses one row."""
+        if not self.composite:
+            return f"key: {self.key_annotations[0]}"
+        pairs = zip(self.key, self.key_annotations, strict=True)
+        return ", ".join(f"{column.name}: {annotation}" for column, annotation in pairs)
+
+    @property
+    def key_path(self) -> str:
+        """The route path after the collection, e.g. `/{key}`."""
+        if not self.composite:
+            return "/{key}"
+        return "".join(f"/{{{c.name}}}" for c in self.key)
+
+    @property
+    def key_value(self) -> str:
+        """The key in a route, as the repository takes it."""
+        return f"({', '.join(c.name for c in self.key)})" if self.composite else "key"
+
+    def key_of(self, row: str) -> str:
+        """The key of the model or DTO `row`."""
+        if not self.composite:
+            return f"{row}.{self.key[0].name}"
+        return f"({', '.join(f'{row}.{c.name}' for c in self.key)})"
+
+    def key_in(self, item: str) -> str:
+        """The key of the JSON object `item`."""
+        if not self.composite:
+            return f"{item}[{self.key[0].name!r}]"
+        return f"({', '.join(f'{item}[{c.name!r}]' for c in self.key)})"
+
+    def key_url(self, key: str) -> str:
+        """The path segments of the key `key`, inside an f-string."""
+        if not self.composite:
+            return f"{{{key}}}"
+        return "/".join(f"{{{key}[{i}]}}" for i in range(len(self.key)))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import ast
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from persistgen import pipeline
@@ -67,3 +68,14 @@ def test_literals_are_inert_and_exact(tmp_path: Path) -> None:
     assert all(isinstance(node, ast.Import | ast.ImportFrom | ast.Expr) for node in head)
     assert isinstance(cls, ast.ClassDef)
     assert all(isinstance(node, ast.Expr | ast.Assign | ast.AnnAssign) for node in cls.body)
+
+
+def test_project_text_reaches_pyproject_exactly(tmp_path: Path) -> None:
+    # TOML escapes DEL and the other control characters; JSON, which it mostly resembles, not DEL.
+    description = 'tabs\tquotes " \\ controls \x01\x7f and 😀'
+    quoted = json.dumps(description, ensure_ascii=False).replace("\x7f", "\\x7f")
+    spec = f"version: 1\nproject: {{name: lit, description: {quoted}}}\n"
+    (tmp_path / "persistgen.yaml").write_text(spec, encoding="utf-8")
+    pipeline.generate(tmp_path)
+    pyproject = tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["description"] == description

@@ -318,6 +318,11 @@ def _alter_table(
         if (name, sql) not in old.checks:
             after.append(f"batch_op.create_check_constraint(op.f({name!r}), {sql!r})")
             out.summary.append(f"add check constraint {name}")
+    if old.primary_key != new.primary_key:  # rows would need new keys, and references too
+        old_key, new_key = ", ".join(old.primary_key), ", ".join(new.primary_key)
+        out.unsupported.append(
+            f"the primary key of {new.name} changed from ({old_key}) to ({new_key})"
+        )
     if old.pk_name != new.pk_name:
         out.lines.append(_rename_pk(new, old.pk_name, new.pk_name))
     if early:

@@ -210,7 +210,9 @@ def _composites(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]
                 )
             for position, name in enumerate(names):
                 field = resource.fields.get(name)
-                implicit_key = name == "id" and "id" not in resource.fields
+                implicit_key = (
+                    name == "id" and "id" not in resource.fields and not resource.key_fields
+                )
                 if (field is None and not implicit_key) or (field and field.type == "many"):
                     columns = [n for n, f in resource.fields.items() if f.type != "many"]
                     yield Finding(
@@ -222,12 +224,15 @@ def _composites(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]
 
 def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
     base: SpecPath = ("resources", resource_name, "fields")
-    keys = [n for n, f in resource.fields.items() if f.primary_key]
+    keys = resource.key_fields
     if len(keys) > 1:
+        yield from _composite_key(resource_name, resource)
+    elif keys and resource.fields[keys[0]].type == "ref":
         yield Finding(
-            (*base, keys[1], "primary_key"),
-            "only one field can be the primary key",
-            "composite keys are not supported yet; use a unique field instead",
+            (*base, keys[0], "primary_key"),
+            "a reference alone cannot be the primary key",
+            "for one-to-one, keep the implicit `id` and make the reference `unique: true`; "
+            "or mark a second field `primary_key` for a composite key",
         )
     columns: dict[str, list[str]] = {}
     for n, f in resource.fields.items():
@@ -284,6 +289,55 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
         yield from _field(spec, resource_name, path, field)
 
 
+# Parameters of the routes that address one row, next to the fields of a composite key.
+ROUTE_PARAMETERS = {"session", "data", "include", "item", "limit", "offset"}
+
+
+def _composite_key(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """Clients address a row by all its key fields, so they set each, one path segment apiece."""
+    base: SpecPath = ("resources", resource_name, "fields")
+    for name in resource.key_fields:
+        f = resource.fields[name]
+        if f.read_only:
+            yield Finding(
+                (*base, name, "read_only"),
+                "clients set every field of a composite key",
+                "remove `read_only`",
+            )
+        if f.attribute(name) in ROUTE_PARAMETERS:
+            yield Finding(
+                (*base, name),
+                f"`{f.attribute(name)}` would clash with a parameter of the routes that take "
+                f"the key ({', '.join(sorted(ROUTE_PARAMETERS))})",
+                "rename the field",
+                at_key=True,
+            )
+    for name, f in resource.fields.items():
+        if f.type == "many":
+            yield Finding(
+                (*base, name),
+                "a resource with a composite primary key cannot have many fields yet: a link "
+                "table refers to one key column",
+                "add a resource with a reference to each side instead",
+                at_key=True,
+            )
+
+
+def _held_type(spec: Spec, f: FieldSpec) -> str | None:
+    """The type of what a reference holds; None when the target is missing or has no one
+    column to hold (both reported elsewhere)."""
+    target = spec.resources.get(f.target or "")
+    if target is None:
+        return None
+    if f.target_field is not None:
+        held = target.fields.get(f.target_field)
+        return held.type if held else None
+    keys = target.key_fields
+    if len(keys) > 1:
+        return None
+    return target.fields[keys[0]].type if keys else target.id_type
+
+
 def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     for option in ("ge", "le", "default", "server_default", "backfill"):
         value = getattr(f, option)
@@ -324,10 +378,12 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
                 f"swap the two bounds, or lower `{option}`",
             )
     if f.primary_key:
-        if f.type not in PRIMARY_KEY_TYPES:
+        key_type = _held_type(spec, f) if f.type == "ref" else f.type
+        if key_type is not None and key_type not in PRIMARY_KEY_TYPES:
+            held = f" holding {_a(key_type)} field" if f.type == "ref" else ""
             yield Finding(
                 (*path, "primary_key"),
-                f"{_a(f.type)} field cannot be the primary key",
+                f"{_a(f.type)} field{held} cannot be the primary key",
                 f"use one of: {', '.join(sorted(PRIMARY_KEY_TYPES))}",
             )
         if f.nullable:
@@ -417,10 +473,27 @@ def _ref(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterat
             f"`{resource_name}` cannot require a reference to itself: no first row could exist",
             "add `nullable: true`",
         )
+    if len(target.key_fields) > 1 and f.type == "many":
+        yield Finding(
+            (*path, "target"),
+            f"`{f.target}` has a composite primary key, which a many field cannot link to yet",
+            "add a resource with a reference to each side instead",
+        )
+    elif len(target.key_fields) > 1 and f.target_field is None:
+        unique = [n for n, h in target.fields.items() if h.unique and h.type not in _NOT_HELD]
+        yield Finding(
+            (*path, "target"),
+            f"`{f.target}` has a composite primary key; a reference holds one column, "
+            f"so it needs a unique field of `{f.target}`",
+            f"set `target_field` to one of: {', '.join(unique)}"
+            if unique
+            else f"add a unique field to `{f.target}` and set `target_field` to it",
+        )
     if f.target_field is not None:
         held = target.fields.get(f.target_field)
         # An enum's type belongs to its own field; a reference would need a second one.
-        if held is None or not (held.unique or held.primary_key) or held.type in _NOT_HELD:
+        sole_key = held is not None and held.primary_key and len(target.key_fields) == 1
+        if held is None or not (held.unique or sole_key) or held.type in _NOT_HELD:
             candidates = [
                 n for n, h in target.fields.items() if h.unique and h.type not in _NOT_HELD
             ]

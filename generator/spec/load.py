@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedOrderedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -278,7 +278,7 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
             "YAML aliases (`*name`) that repeat other aliases multiply; write the values out",
             file=doc.file,
         )
-    tag = _tag(node)
+    tag = "!!omap" if isinstance(node, CommentedOrderedMap) else _tag(node)  # ruamel drops it
     if isinstance(node, CommentedMap | CommentedSeq) and tag not in ("", "!!map", "!!seq"):
         # e.g. `!!python/object/apply:...`: never constructed, but not silently dropped either.
         at = doc.positions.get(path, (1, 1))
@@ -306,6 +306,7 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
                 )
             child = (*path, str(key))
             doc.key_positions[child] = (key_line + 1, key_col + 1)
+            _refuse_surrogates(key, child, doc.key_positions[child], doc.file)
             if value is None:  # ruamel places an empty value at the start of the next line
                 doc.positions[child] = doc.key_positions[child]
             else:
@@ -321,7 +322,11 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
         return items
     value = _scalar(node)
     if tag == "!!str":  # ruamel keeps an explicit `!!str` as a tagged scalar
-        return str(getattr(node, "value", ""))
+        value = str(getattr(node, "value", ""))
+    if isinstance(value, str):
+        _refuse_surrogates(value, path, doc.positions.get(path, (1, 1)), doc.file)
+    if tag == "!!str":
+        return value
     if value is not None and not isinstance(value, bool | int | float | str):
         line, column = doc.positions.get(path, (None, None))
         message, hint = _bad_scalar(node, value)
@@ -334,6 +339,23 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
             spec_path=".".join(str(p) for p in path),
         )
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(text: str, path: SpecPath, at: Position, file: str) -> None:
+    """YAML reads `"\\ud83d\\ude00"` as two halves of a UTF-16 pair, which no UTF-8 file can
+    hold: refuse it here rather than fail when the generated files are written."""
+    if found := _SURROGATE.search(text):
+        raise fail(
+            f"`\\u{ord(found.group()):04x}` is half of a UTF-16 surrogate pair, not a character",
+            "write the character itself, or escape it whole, e.g. `\\U0001F600` for 😀",
+            file=file,
+            line=at[0],
+            column=at[1],
+            spec_path=".".join(str(p) for p in path),
+        )
 
 
 def _bad_key(key: Any) -> tuple[str, str]:

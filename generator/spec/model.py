@@ -47,7 +47,10 @@ class FieldSpec(_Strict):
     type: FieldType
     description: str | None = None
     nullable: bool = False
-    primary_key: bool = False
+    primary_key: bool = Field(
+        False,
+        description="The key instead of the implicit `id`; several fields make a composite key.",
+    )
     unique: bool = False
     index: bool = False
     read_only: bool = Field(False, description="Set by the server; absent from create/update DTOs.")
@@ -202,6 +205,12 @@ class ResourceSpec(_Strict):
 
     def table_name(self, name: str) -> str:
         return self.table or naming.plural(naming.snake(name))
+
+    @property
+    def key_fields(self) -> list[str]:
+        """The fields marked `primary_key`, in spec order: none means the implicit `id`,
+        several a composite key."""
+        return [name for name, f in self.fields.items() if f.primary_key]
 
 
 class PoolSpec(_Strict):

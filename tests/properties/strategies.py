@@ -51,6 +51,7 @@ SCALAR_TYPES = [
     "int", "bigint", "str", "text", "bool", "float", "decimal", "date", "datetime", "time",
     "uuid", "json", "bytes", "enum",
 ]  # fmt: skip
+KEY_TYPES = ["int", "bigint", "str", "uuid", "ref"]  # what may be part of a primary key
 ON_DELETE = ["cascade", "set null", "restrict", "no action"]
 COMPACT_ON_DELETE = {"cascade": "cascade", "set null": "set_null", "restrict": "restrict"}
 COMPACT_FLAGS = {
@@ -286,6 +287,14 @@ def resource(
             claim_reverse(name, field_name, field, claimed)
         short = compact(field) if draw(st.booleans()) else None
         fields[field_name] = short if short is not None else field
+    keyable = [
+        n
+        for n, f in fields.items()
+        if isinstance(f, dict) and f["type"] in KEY_TYPES and not f.get("nullable")
+    ]
+    if keyable and draw(st.integers(0, 3)) == 0:  # its own key: one field, or composite
+        for key in draw(st.lists(st.sampled_from(keyable), min_size=1, max_size=3, unique=True)):
+            fields[key] = {**fields[key], "primary_key": True}
     body: Doc = {"fields": fields}
     body |= draw(resource_options(name, fields))
     return body

@@ -16,7 +16,7 @@ from shop.models.order import Order
 from shop.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
 from shop.repositories.order import OrderRepository
 from shop.schemas.base import MAX_PAGE_SIZE
-from shop.schemas.order import OrderUpdate
+from shop.schemas.order import OrderRead, OrderUpdate
 from tests import factories
 
 pytestmark = pytest.mark.anyio
@@ -243,9 +243,9 @@ async def test_stale_version_is_refused(client: AsyncClient, session: AsyncSessi
     payload = factories.order_data(**await references(session)).model_dump(
         mode="json", exclude_unset=True
     )
-    created = (await client.post("/orders", json=payload)).json()
-    assert created["version"] == 1
-    key = created["id"]
+    created = OrderRead.model_validate((await client.post("/orders", json=payload)).json())
+    assert created.version == 1
+    key = created.id
     changes = OrderUpdate(status=OrderStatus.CANCELLED, version=1)
     body = changes.model_dump(mode="json", exclude_unset=True)
 

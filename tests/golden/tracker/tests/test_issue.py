@@ -17,7 +17,7 @@ from tracker.repositories.base import InvalidQueryError, NotFoundError, StaleVer
 from tracker.repositories.issue import IssueRepository
 from tracker.schemas.base import MAX_PAGE_SIZE
 from tracker.schemas.generated.issue import IssueQuery
-from tracker.schemas.issue import IssueUpdate
+from tracker.schemas.issue import IssueRead, IssueUpdate
 
 pytestmark = pytest.mark.anyio
 
@@ -451,9 +451,9 @@ async def test_stale_version_is_refused(client: AsyncClient, session: AsyncSessi
     payload = factories.issue_data(**await references(session)).model_dump(
         mode="json", exclude_unset=True
     )
-    created = (await client.post("/issues", json=payload)).json()
-    assert created["version"] == 1
-    key = created["id"]
+    created = IssueRead.model_validate((await client.post("/issues", json=payload)).json())
+    assert created.version == 1
+    key = created.id
     changes = IssueUpdate(title="title-updated", version=1)
     body = changes.model_dump(mode="json", exclude_unset=True)
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     Table,
     Update,
+    and_,
     bindparam,
     delete,
     exists,
@@ -57,11 +58,6 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     if offset < 0:
         raise InvalidQueryError("offset cannot be negative")
-
-
-def _primary_key(model: type[Any]) -> Column[Any]:
-    column: Column[Any] = inspect(model).primary_key[0]
-    return column
 
 
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
@@ -109,6 +105,8 @@ def _compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> C
 
 
 class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
+    """`KeyT` is the primary key's value; for a composite key, a tuple in column order."""
+
     model: ClassVar[type[Any]]
     read_model: ClassVar[type[Any]]  # ReadT, for `read`
     query_model: ClassVar[type[BaseModel]]  # the filters `list`, `count` and bulk writes take
@@ -128,8 +126,16 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         self.session = session
 
     @property
-    def _key_column(self) -> Column[Any]:
-        return _primary_key(self.model)
+    def _key_columns(self) -> tuple[Column[Any], ...]:
+        columns: tuple[Column[Any], ...] = inspect(self.model).primary_key
+        return columns
+
+    def _key_values(self, key: KeyT) -> tuple[Any, ...]:
+        return cast(tuple[Any, ...], key) if len(self._key_columns) > 1 else (key,)
+
+    def _is_key(self, key: KeyT) -> ColumnElement[bool]:
+        values = self._key_values(key)
+        return and_(*(c == value for c, value in zip(self._key_columns, values, strict=True)))
 
     async def create(self, data: CreateT) -> ModelT:
         instance: ModelT = self.model(**data.model_dump(exclude_unset=True))
@@ -180,7 +186,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """The row as its Read DTO straight from a Core SELECT: no ORM object, no identity
         map, about half the cost of `get`. For hot read paths that only serialise."""
         connection = await self.session.connection()
-        result = await connection.execute(self._read_statement(), {"key": key})
+        values = {f"key{i}": value for i, value in enumerate(self._key_values(key))}
+        result = await connection.execute(self._read_statement(), values)
         row = result.mappings().one_or_none()
         if row is None:
             return None
@@ -222,7 +229,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return await self.session.scalar(statement) or 0
 
     async def exists(self, key: KeyT) -> bool:
-        condition = exists().where(self._key_column == key, *self._visible())
+        condition = exists().where(self._is_key(key), *self._visible())
         return bool(await self.session.scalar(select(condition)))
 
     def position(self, item: ModelT, sort: str | None = None) -> tuple[Any, ...] | None:
@@ -255,7 +262,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         locks the database instead."""
         statement = (
             select(self.model)
-            .where(self._key_column == key, *self._visible())
+            .where(self._is_key(key), *self._visible())
             .with_for_update()
             .execution_options(populate_existing=True)
         )
@@ -273,7 +280,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         insert = (
             self._insert(self.model)
             .values(values)
-            .on_conflict_do_nothing(index_elements=self._key_columns(key))
+            .on_conflict_do_nothing(index_elements=self._columns(key))
             .returning(self.model)
         )
         match = select(self.model).where(*(getattr(self.model, n) == values[n] for n in key))
@@ -300,7 +307,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
         statement = proposed.on_conflict_do_update(
-            index_elements=self._key_columns(key), set_=changes or {key[0]: values[key[0]]}
+            index_elements=self._columns(key), set_=changes or {key[0]: values[key[0]]}
         )
         result = await self.session.scalars(
             statement.returning(self.model), execution_options={"populate_existing": True}
@@ -363,8 +370,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
                 column if column.name == key else column.label(key)
                 for key, column in inspect(self.model).columns.items()
             ]
-            condition = self._key_column == bindparam("key")
-            _READ_STATEMENTS[cls] = select(*columns).where(condition, *self._visible())
+            is_key = [c == bindparam(f"key{i}") for i, c in enumerate(self._key_columns)]
+            _READ_STATEMENTS[cls] = select(*columns).where(*is_key, *self._visible())
         return _READ_STATEMENTS[cls]
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -373,8 +380,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             return postgresql.insert(target)
         return sqlite.insert(target)
 
-    def _key_columns(self, key: tuple[str, ...]) -> tuple[Column[Any], ...]:
-        return tuple(inspect(self.model).columns[name] for name in key)
+    def _columns(self, names: tuple[str, ...]) -> tuple[Column[Any], ...]:
+        return tuple(inspect(self.model).columns[name] for name in names)
 
     def _unique_key(self, by: Sequence[str], values: Mapping[str, Any]) -> tuple[str, ...]:
         key = tuple(by)
@@ -430,13 +437,13 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     def _order_columns(self, sort: str | None) -> tuple[Column[Any], ...]:
         """The columns of the `sort` order; the key comes last, so the order is total."""
         if sort is None:
-            return (self._key_column,)
+            return self._key_columns
         name = sort.removeprefix("-")
         if name not in self.sortable:
             allowed = ", ".join(sorted(self.sortable))
             raise InvalidQueryError(f"cannot sort by {name!r}; use one of: {allowed}")
         column: Column[Any] = inspect(self.model).columns[name]
-        return (column,) if column is self._key_column else (column, self._key_column)
+        return (column, *(key for key in self._key_columns if key is not column))
 
     def _ordered(self, statement: Select[Any], sort: str | None) -> Select[Any]:
         columns = self._order_columns(sort)

@@ -87,12 +87,6 @@ def upgrade() -> None:
     )
     op.create_table(
         "memberships",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            sa.Identity(),
-            nullable=False,
-        ),
         sa.Column("organisation_id", sa.BigInteger(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column(
@@ -118,12 +112,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
-        sa.UniqueConstraint(
-            "organisation_id", "user_id", name=op.f("uq_memberships_organisation_id_user_id")
-        ),
+        sa.PrimaryKeyConstraint("organisation_id", "user_id", name=op.f("pk_memberships")),
     )
-    op.create_index(op.f("ix_memberships_organisation_id"), "memberships", ["organisation_id"])
     op.create_index(op.f("ix_memberships_user_id"), "memberships", ["user_id"])
     op.create_table(
         "projects",
@@ -150,6 +140,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
         sa.UniqueConstraint("key", name=op.f("uq_projects_key")),
+        sa.UniqueConstraint(
+            "organisation_id", "name", name=op.f("uq_projects_organisation_id_name")
+        ),
     )
     op.create_index(op.f("ix_projects_organisation_id"), "projects", ["organisation_id"])
     op.create_table(

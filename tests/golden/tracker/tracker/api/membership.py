@@ -42,36 +42,42 @@ async def list_memberships(
     )
 
 
-@router.get("/{key}")
+@router.get("/{organisation_id}/{user_id}")
 async def get_membership(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    organisation_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    user_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
     include: Annotated[list[MembershipLoad] | None, Query(max_length=2)] = None,
 ) -> MembershipDetail:
     """`include` (repeatable) nests those related rows; `MembershipLoad` lists them."""
     repository = MembershipRepository(session)
     if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
+        item = await repository.read((organisation_id, user_id))
         if item is None:
-            raise NotFoundError("Membership", key)
+            raise NotFoundError("Membership", (organisation_id, user_id))
         return MembershipDetail.model_validate(item, from_attributes=True)
-    return MembershipDetail.from_loaded(await repository.get(key, load=include))
+    return MembershipDetail.from_loaded(
+        await repository.get((organisation_id, user_id), load=include)
+    )
 
 
-@router.patch("/{key}")
+@router.patch("/{organisation_id}/{user_id}")
 async def update_membership(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    organisation_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    user_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     data: MembershipUpdate,
     session: SessionDep,
 ) -> MembershipRead:
-    instance = await MembershipRepository(session).update(key, data)
+    instance = await MembershipRepository(session).update((organisation_id, user_id), data)
     await session.commit()
     return MembershipRead.model_validate(instance)
 
 
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{organisation_id}/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_membership(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
+    organisation_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    user_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    session: SessionDep,
 ) -> None:
-    await MembershipRepository(session).delete(key)
+    await MembershipRepository(session).delete((organisation_id, user_id))
     await session.commit()

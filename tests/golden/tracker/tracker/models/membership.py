@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Identity, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db.base import Base, enum_values
@@ -17,19 +17,15 @@ if TYPE_CHECKING:
 
 
 class Membership(Base):
-    """A user's role in an organisation."""
+    """A user's role in an organisation, keyed by the pair."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True
-    )
     organisation_id: Mapped[int] = mapped_column(
-        BigInteger(), ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+        BigInteger(), ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(
-        BigInteger(), ForeignKey("users.id", ondelete="CASCADE"), index=True
+        BigInteger(), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     role: Mapped[MembershipRole] = mapped_column(
         Enum(

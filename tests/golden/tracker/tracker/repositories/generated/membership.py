@@ -8,15 +8,14 @@ from tracker.schemas.membership import MembershipCreate, MembershipRead, Members
 
 
 class MembershipRepositoryBase(
-    Repository[Membership, MembershipCreate, MembershipUpdate, MembershipRead, int]
+    Repository[Membership, MembershipCreate, MembershipUpdate, MembershipRead, tuple[int, int]]
 ):
     model = Membership
     read_model = MembershipRead
     query_model = MembershipQuery
-    sortable = frozenset({"id", "organisation_id", "user_id", "role"})
+    sortable = frozenset({"organisation_id", "user_id", "role"})
     unique_keys = frozenset(
         {
-            ("id",),
             ("organisation_id", "user_id"),
         }
     )

@@ -19,6 +19,7 @@ class ProjectRepositoryBase(
         {
             ("id",),
             ("key",),
+            ("organisation_id", "name"),
         }
     )
     loadable = {

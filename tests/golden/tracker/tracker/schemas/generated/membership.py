@@ -7,8 +7,6 @@ from tracker.enums import MembershipRole
 from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
 
 MembershipSort = Literal[
-    "id",
-    "-id",
     "organisation_id",
     "-organisation_id",
     "user_id",
@@ -33,15 +31,12 @@ class MembershipCreateBase(WriteModel):
 class MembershipUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    organisation_id: Int64 | None = None
-    user_id: Int64 | None = None
     role: MembershipRole | None = None
 
-    non_nullable = frozenset({"organisation_id", "user_id", "role"})
+    non_nullable = frozenset({"role"})
 
 
 class MembershipReadBase(ReadModel):
-    id: int
     organisation_id: int
     user_id: int
     role: MembershipRole
