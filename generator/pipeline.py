@@ -19,6 +19,7 @@ from persistgen.write import (
     DIR_MODE,
     Change,
     apply,
+    exclusive,
     finish_interrupted,
     manifest_after,
     plan_changes,
@@ -84,8 +85,16 @@ def generate(
     migration: MigrationOptions | None = None,
 ) -> Outcome:
     """Regenerate a project from its `persistgen.yaml`; writes nothing when `dry_run`."""
-    if not dry_run:
+    if dry_run:
+        return _regenerate(project_dir, force=force, dry_run=True, migration=migration)
+    with exclusive(project_dir):
         finish_interrupted(project_dir)
+        return _regenerate(project_dir, force=force, dry_run=False, migration=migration)
+
+
+def _regenerate(
+    project_dir: Path, *, force: bool, dry_run: bool, migration: MigrationOptions | None
+) -> Outcome:
     spec_path = project_dir / SPEC_FILE
     spec = read_spec(spec_path)
     rendering = render_spec(spec, read_state(project_dir), migration, str(spec_path))

@@ -27,6 +27,7 @@ from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
 from persistgen.typemap import BIGINT_KEY, TypeInfo, type_info
 
 _INTEGER_BITS = {"int": 32, "bigint": 64}
+KEY_SEGMENT = "^[^/]+$"  # what one URL path segment can hold
 _ON_DELETE_SQL = {
     "cascade": "CASCADE",
     "set null": "SET NULL",
@@ -819,6 +820,8 @@ def _dto_constraints(field: FieldSpec) -> list[str]:
     args: list[str] = []
     if field.type == "str" or field.max_length is not None:
         args.append(f"max_length={field.length}")
+    if field.primary_key and field.type == "str":  # a key a client sets is a path segment
+        args.append(f"pattern={KEY_SEGMENT!r}")
     if field.min_length is not None:
         args.append(f"min_length={field.min_length!r}")
     for option in ("ge", "le"):
@@ -879,12 +882,12 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
 
 
 def _number_sample(field: FieldSpec, update: bool) -> str:
-    """Within ge/le; distinct per `n` when the column is unique or unbounded."""
+    """Within ge/le; distinct per `n` when the column is unique (or part of a key) or unbounded."""
     low, high = field.ge, field.le
     if not update:
         if low is None and high is None:
             return "n"
-        if field.unique:
+        if field.unique or field.primary_key:
             return f"{low!r} + n" if low is not None else f"{high!r} - n"
         return repr(low if low is not None else high)
     if low is not None and high is not None:

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,9 @@ from typing import Literal
 
 from persistgen.errors import fail
 from persistgen.render import RenderedFile
+
+if sys.platform != "win32":
+    import fcntl
 
 MANIFEST = ".persistgen/manifest.json"
 # An interrupted run's plan: pending while files are staged, the journal once committed.
@@ -213,6 +217,29 @@ def _discard(root: Path) -> None:
 
 def _staged(target: Path) -> Path:
     return target.with_name(f".{target.name}.persistgen-tmp")
+
+
+@contextlib.contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """One writing run per project at a time: a second would take the first one's staged files
+    for the leftovers of an interrupted run. The lock is on the project directory itself, so
+    no lock file is left behind, and the OS releases it when a run dies however it dies."""
+    if sys.platform == "win32" or not root.is_dir():  # no flock(); nothing to write into yet
+        yield
+        return
+    descriptor = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise fail(
+                "another persistgen run is writing this project",
+                "wait for it to finish, then run again",
+                file=str(root),
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
 
 
 @contextlib.contextmanager

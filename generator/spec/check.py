@@ -290,7 +290,17 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
 
 
 # Parameters of the routes that address one row, next to the fields of a composite key.
-ROUTE_PARAMETERS = {"session", "data", "include", "item", "limit", "offset"}
+# Their local variables too: a parameter of the same name would be overwritten.
+ROUTE_PARAMETERS = {
+    "session",
+    "data",
+    "include",
+    "item",
+    "limit",
+    "offset",
+    "repository",
+    "instance",
+}
 
 
 def _composite_key(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
@@ -380,11 +390,15 @@ def _field(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iter
     if f.primary_key:
         key_type = _held_type(spec, f) if f.type == "ref" else f.type
         if key_type is not None and key_type not in PRIMARY_KEY_TYPES:
-            held = f" holding {_a(key_type)} field" if f.type == "ref" else ""
+            allowed = ", ".join(sorted(PRIMARY_KEY_TYPES))
             yield Finding(
                 (*path, "primary_key"),
-                f"{_a(f.type)} field{held} cannot be the primary key",
-                f"use one of: {', '.join(sorted(PRIMARY_KEY_TYPES))}",
+                f"a reference holding {_a(key_type)} field cannot be part of the primary key"
+                if f.type == "ref"
+                else f"{_a(f.type)} field cannot be the primary key",
+                f"set `target_field` to a unique field of type {allowed}, or remove `primary_key`"
+                if f.type == "ref"
+                else f"use one of: {allowed}",
             )
         if f.nullable:
             yield Finding(

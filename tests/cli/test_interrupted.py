@@ -23,12 +23,13 @@ from tests.cli.helpers import edit, reported, tree
 from tests.cli.test_generate import SUBTITLE_REVISION, add_subtitle
 
 KILLED = 9
-# Dies (no cleanup, like kill -9) on the Nth call of `persistgen.write.<function>`.
+# Dies (no cleanup, like kill -9) on the Nth call of `persistgen.write.<function>`; or first
+# says "paused" and waits there to be killed.
 KILL_ON_CALL = """
-import os, sys
+import os, sys, time
 from persistgen import cli, write
 
-function, number = sys.argv[1], int(sys.argv[2])
+function, number, pause = sys.argv[1], int(sys.argv[2]), sys.argv[3:] == ["pause"]
 owner = os if function == "replace" else write
 original, calls = getattr(owner, function), 0
 
@@ -36,6 +37,9 @@ def dying(*args):
     global calls
     calls += 1
     if calls == number:
+        if pause:
+            print("paused", flush=True)
+            time.sleep(600)
         os._exit(9)
     return original(*args)
 
@@ -88,6 +92,32 @@ def test_killed_while_moving_files_is_finished_by_the_next_run(blog: Path, cli: 
     assert "subtitle" in (blog / "blog/models/post.py").read_text(encoding="utf-8")
     assert (blog / SUBTITLE_REVISION).is_file()
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
+def test_a_second_run_leaves_a_running_one_alone(blog: Path, cli: Invoke) -> None:
+    add_subtitle(blog)
+    first = subprocess.Popen(
+        [sys.executable, "-c", KILL_ON_CALL, "_stage", "3", "pause"],
+        cwd=blog.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert first.stdout is not None and first.stdout.readline() == "paused\n"
+        during = tree(blog)
+        assert len(staged(during)) == 2, "the first run has staged the journal and a file"
+
+        second = cli("generate", "-p", "blog")
+
+        assert second.exit_code == 2
+        assert "another persistgen run is writing this project" in second.output
+        assert tree(blog) == during, "the first run's staged files are still there"
+    finally:
+        first.kill()  # like kill -9: the OS releases its lock
+        first.wait(timeout=60)
+    assert cli("generate", "-p", "blog").exit_code == 0
+    assert not staged(tree(blog))
+    assert "subtitle" in (blog / "blog/models/post.py").read_text(encoding="utf-8")
 
 
 def test_ctrl_c_while_staging_leaves_the_project_as_it_was(

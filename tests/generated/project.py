@@ -28,6 +28,14 @@ def run(project: Path, *args: str, database_url: str | None = None) -> str:
     return result.stdout + result.stderr
 
 
+def database_env(database_url: str, **settings: str) -> dict[str, str]:
+    """This environment with the project's database settings: `settings` become
+    `DATABASE_<NAME>` variables."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    env.update({f"DATABASE_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
 def package_of(project: Path) -> str:
     return next(p.name for p in project.iterdir() if (p / "db" / "session.py").exists())
 
@@ -44,8 +52,7 @@ def served(project: Path, database_url: str, **settings: str) -> Iterator[str]:
     """The project's app served by uvicorn on a free port; yields its base URL once it answers.
     `settings` become `DATABASE_<NAME>` variables."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
-    env.update({f"DATABASE_{name.upper()}": value for name, value in settings.items()})
+    env = database_env(database_url, **settings)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [

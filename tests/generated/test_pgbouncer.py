@@ -16,7 +16,7 @@ import pytest
 
 from persistgen import pipeline
 from tests.conftest import ROOT
-from tests.generated.project import run
+from tests.generated.project import database_env, run
 from tests.pgbouncer import through, transaction_pooler
 from tests.postgres import fresh_database
 
@@ -95,8 +95,7 @@ def test_migrations_and_the_whole_suite_pass_through_pgbouncer(
 
 
 def burst(project: Path, database_url: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_POOL_SIZE": "8"}
-    env.update({f"DATABASE_{name.upper()}": value for name, value in settings.items()})
+    env = database_env(database_url, pool_size="8", **settings)
     return subprocess.run(
         [sys.executable, "-c", BURST], cwd=project, env=env, capture_output=True, text=True
     )

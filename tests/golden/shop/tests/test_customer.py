@@ -183,6 +183,9 @@ async def test_get_or_create_and_upsert(session: AsyncSession) -> None:
     assert created
     assert not created_again
     assert again.id == first.id
+
+    upserted = await repository.upsert(data, by=("email",))
+    assert upserted.id == first.id
     assert await repository.count() == 1
     with pytest.raises(InvalidQueryError):
         await repository.upsert(data, by=("no_such_column",))

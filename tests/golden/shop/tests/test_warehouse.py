@@ -112,6 +112,8 @@ async def test_http_refuses_bad_pages_and_fields(
         assert (await client.get("/warehouses", params={"after": forged})).status_code == 422
     payload = factories.warehouse_data().model_dump(mode="json", exclude_unset=True)
     assert (await client.post("/warehouses", json={**payload, "not_a_field": 1})).status_code == 422
+    # A key is a path segment: it cannot hold a "/".
+    assert (await client.post("/warehouses", json={**payload, "code": "a/b"})).status_code == 422
 
 
 async def test_cursor_pages_walk_the_whole_list(client: AsyncClient, session: AsyncSession) -> None:

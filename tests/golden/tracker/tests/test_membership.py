@@ -58,6 +58,8 @@ async def test_repository_crud(session: AsyncSession) -> None:
     assert not await repository.exists(key)
     with pytest.raises(NotFoundError):
         await repository.get(key)
+    with pytest.raises(InvalidQueryError, match="key is a tuple"):
+        await repository.get(key[:-1])  # type: ignore[arg-type]
 
 
 async def test_create_many_and_pages(session: AsyncSession) -> None:

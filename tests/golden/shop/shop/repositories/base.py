@@ -141,7 +141,13 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return columns
 
     def _key_values(self, key: KeyT) -> tuple[Any, ...]:
-        return cast(tuple[Any, ...], key) if len(self._key_columns) > 1 else (key,)
+        columns = self._key_columns
+        if len(columns) == 1:
+            return (key,)
+        if not isinstance(key, tuple) or len(key) != len(columns):
+            names = ", ".join(column.key for column in columns)
+            raise InvalidQueryError(f"a {self.model.__name__} key is a tuple: ({names})")
+        return key
 
     def _is_key(self, key: KeyT) -> ColumnElement[bool]:
         values = self._key_values(key)
@@ -182,7 +188,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         options = self._loading(load)
         # A row already in the session is refreshed, so the relationships do get loaded.
         instance: ModelT | None = await self.session.get(
-            self.model, key, options=options, populate_existing=bool(options)
+            self.model, self._key_values(key), options=options, populate_existing=bool(options)
         )
         return instance
 
@@ -317,7 +323,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
         statement = proposed.on_conflict_do_update(
-            index_elements=self._columns(key), set_=changes or {key[0]: values[key[0]]}
+            index_elements=self._columns(key), set_=changes or {columns[key[0]]: values[key[0]]}
         )
         result = await self.session.scalars(
             statement.returning(self.model), execution_options={"populate_existing": True}

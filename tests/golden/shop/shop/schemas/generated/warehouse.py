@@ -24,7 +24,7 @@ WarehouseLoad = Literal["products",]
 
 
 class WarehouseCreateBase(WriteModel):
-    code: str = Field(max_length=8, description="Site code, e.g. 'BER-1'")
+    code: str = Field(max_length=8, pattern="^[^/]+$", description="Site code, e.g. 'BER-1'")
     city: str = Field(max_length=80)
     capacity: Int64 = Field(ge=1)
     opens_at: dt.time
