@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Delete,
+    RowMapping,
     Select,
     Table,
     Update,
@@ -29,7 +30,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, joinedload, selectinload
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    QueryableAttribute,
+    Session,
+    joinedload,
+    selectinload,
+)
 from sqlalchemy.orm.interfaces import ORMOption
 
 from shop.db.base import Base
@@ -201,10 +208,15 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     async def read(self, key: KeyT) -> ReadT | None:
         """The row as its Read DTO straight from a Core SELECT: no ORM object, no identity
         map, about half the cost of `get`. For hot read paths that only serialise."""
-        connection = await self.session.connection()
         values = {f"key{i}": value for i, value in enumerate(self._key_values(key))}
-        result = await connection.execute(self._read_statement(), values)
-        row = result.mappings().one_or_none()
+        statement = self._read_statement()
+
+        def fetch(session: Session) -> RowMapping | None:
+            # One hop into SQLAlchemy's synchronous core for both steps instead of one each:
+            # on this hot path the hop costs as much as the query's Python side.
+            return session.connection().execute(statement, values).mappings().one_or_none()
+
+        row = await self.session.run_sync(fetch)
         if row is None:
             return None
         dto: ReadT = self.read_model.model_validate(row)
