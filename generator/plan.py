@@ -143,7 +143,6 @@ def _members(values: list[str]) -> list[tuple[str, str]]:
 def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> ResourceModel:
     table = resource.table_name(name)
     module = naming.snake(name)
-    declared_pk = [(n, f) for n, f in resource.fields.items() if f.primary_key]
     columns: list[ColumnModel] = []
     model_imports = {
         "sqlalchemy.orm:Mapped",
@@ -151,7 +150,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         f"{package}.db.base:Base",
     }
     schema_imports: set[str] = set()
-    if not declared_pk:
+    if not resource.key_fields:
         pk_spec = FieldSpec(type=resource.id_type, primary_key=True)
         columns.append(
             _column(spec, package, name, table, "id", pk_spec, model_imports, schema_imports)
@@ -573,16 +572,16 @@ def _key_attributes(resource: ResourceSpec) -> list[str]:
 
 
 def _pk_name(spec: Spec, resource: str) -> str:
-    fields = spec.resources[resource].fields
-    return next((n for n, f in fields.items() if f.primary_key), "id")
+    """The key field of a resource with a one-field key (the only kind a reference holds)."""
+    keys = spec.resources[resource].key_fields
+    return keys[0] if keys else "id"
 
 
 def _pk_spec(spec: Spec, resource: str) -> FieldSpec:
     target = spec.resources[resource]
-    return next(
-        (f for f in target.fields.values() if f.primary_key),
-        FieldSpec(type=target.id_type, primary_key=True),
-    )
+    if target.key_fields:
+        return target.fields[target.key_fields[0]]
+    return FieldSpec(type=target.id_type, primary_key=True)
 
 
 def _column(

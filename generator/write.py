@@ -141,9 +141,9 @@ def apply(root: Path, changes: list[Change], rendered: Iterable[RenderedFile]) -
     move is an atomic rename). A journal listing the targets goes first: until the whole
     journal is committed (renamed to `journal.json`), an interruption (an error, a full disk,
     a read-only directory, Ctrl-C, kill -9) leaves the project as it was, and the next run
-    deletes the staged files; once committed, the next run finishes the moves."""
+    deletes the staged files; once committed, the next run finishes the moves. The caller
+    holds `exclusive` and has finished any interrupted run (`finish_interrupted`) first."""
     _refuse_links_out(root, changes)
-    finish_interrupted(root)
     manifest = manifest_after(root, changes, rendered)
     document = {"generator": "persistgen", "files": dict(sorted(manifest.items()))}
     writes = [(c.path, c.new) for c in changes if c.writes and c.new is not None]

@@ -696,7 +696,7 @@ def _reverse_relations(spec: Spec) -> Iterator[Finding]:
 def _attributes(resource: ResourceSpec) -> dict[str, str]:
     """The attributes a resource's model defines itself, described for messages."""
     taken: dict[str, str] = {}
-    if not any(f.primary_key for f in resource.fields.values()):
+    if not resource.key_fields:
         taken["id"] = "the implicit primary key"
     for name, f in resource.fields.items():
         kind = {"ref": "reference", "many": "collection"}.get(f.type, "field")
