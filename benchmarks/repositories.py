@@ -7,7 +7,8 @@ each operation through three paths in the same process, on the same table:
 - persistgen: the generated `IssueRepository`, through an `AsyncSession`;
 - advanced-alchemy: its `SQLAlchemyAsyncRepository` over the same generated model.
 
-Each figure is the median of `--runs` runs. Run: python benchmarks/repositories.py
+Each figure is the median of `--runs` runs; each ratio, the median of the ratios to raw asyncpg
+in the same run. Run: python benchmarks/repositories.py
 (PostgreSQL from PERSISTGEN_TEST_POSTGRES_URL, like the tests; needs `pip install -e '.[bench]'`).
 """
 
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import importlib
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -84,19 +87,59 @@ async def _run(dsn: str, runs: int) -> None:
         "persistgen": _Persistgen(project_id),
         "advanced-alchemy": _AdvancedAlchemy(project_id),
     }
-    results: dict[str, dict[str, list[float]]] = {name: {} for name in paths}
-    for _ in range(runs):
-        for name, path in paths.items():
-            for operation, timer in path.writes():
+    # times[operation][path]: one figure per run. The paths take turns within each operation,
+    # in an order that rotates from run to run, so a slow spell of the machine hits them alike.
+    times: dict[str, dict[str, list[float]]] = {}
+    for run in range(runs):
+        order = [*paths][run % len(paths) :] + [*paths][: run % len(paths)]
+        writes = _by_operation({name: paths[name].writes() for name in order})
+        for operation, timers in writes.items():
+            for name, timer in timers.items():
                 await raw.execute("TRUNCATE issues RESTART IDENTITY CASCADE")
-                results[name].setdefault(operation, []).append(await _time(timer))
+                times.setdefault(operation, {}).setdefault(name, []).append(await _time(timer))
         ids = [r["id"] for r in await raw.fetch("SELECT id FROM issues ORDER BY id")]
-        for name, path in paths.items():
-            for operation, timer in path.reads(ids):
-                results[name].setdefault(operation, []).append(await _time(timer))
+        reads = _by_operation({name: paths[name].reads(ids) for name in order})
+        for operation, timers in reads.items():
+            for name, timer in timers.items():
+                times.setdefault(operation, {}).setdefault(name, []).append(await _time(timer))
+    calls = await _calls(paths, raw, ids)
     await raw.close()
     await engine.dispose()
-    _report(results, runs)
+    _report(times, runs)
+    _report_calls(calls)
+
+
+async def _calls(
+    paths: dict[str, Any], raw: asyncpg.Connection, ids: list[int]
+) -> dict[str, dict[str, int]]:
+    """Python function calls of one more run of each operation, under cProfile: a figure the
+    machine's noise cannot move, for telling close timings apart."""
+    calls: dict[str, dict[str, int]] = {}
+    for name, path in paths.items():
+        for operation, timer in path.writes():
+            await raw.execute("TRUNCATE issues RESTART IDENTITY CASCADE")
+            calls.setdefault(operation, {})[name] = await _profiled(timer)
+        for operation, timer in path.reads(ids):
+            calls.setdefault(operation, {})[name] = await _profiled(timer)
+    return calls
+
+
+async def _profiled(timer: Timer) -> int:
+    profile = cProfile.Profile()
+    profile.enable()
+    await timer()
+    profile.disable()
+    calls: int = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+    return calls
+
+
+def _by_operation(timers: dict[str, list[tuple[str, Timer]]]) -> dict[str, dict[str, Timer]]:
+    """{path: [(operation, timer)]} as {operation: {path: timer}}, paths in the given order."""
+    grouped: dict[str, dict[str, Timer]] = {}
+    for name, operations in timers.items():
+        for operation, timer in operations:
+            grouped.setdefault(operation, {})[name] = timer
+    return grouped
 
 
 async def _project(raw: asyncpg.Connection) -> int:
@@ -309,24 +352,40 @@ class _AdvancedAlchemy:
         return _reads(gets, offset_page, None, filtered_count)
 
 
-def _report(results: dict[str, dict[str, list[float]]], runs: int) -> None:
-    """One line per operation; a variant (`op [detail]`) is compared with raw `op`."""
-    baseline = {op: statistics.median(times) for op, times in results["raw asyncpg"].items()}
-    operations = list(dict.fromkeys(op for times in results.values() for op in times))
-    print(f"median of {runs} runs; ratio = time / raw asyncpg time (lower is better)\n")
+def _report(times: dict[str, dict[str, list[float]]], runs: int) -> None:
+    """One line per operation: each path's median time and its median ratio to raw asyncpg in
+    the same run. A variant (`op [detail]`) is compared with raw `op`."""
+    print(f"median of {runs} runs; ratio = time / raw asyncpg time in the same run\n")
     print(f"{'operation':<36} {'raw asyncpg':>12} {'persistgen':>18} {'advanced-alchemy':>20}")
-    for operation in operations:
-        base = baseline.get(operation) or baseline[operation.split(" [")[0]]
+    bases = [operation for operation in times if " [" not in operation]
+    for operation in sorted(times, key=lambda op: bases.index(op.split(" [")[0])):
+        by_path = times[operation]
+        raw = times[operation.split(" [")[0]]["raw asyncpg"]
         cells = []
-        for name in results:
-            times = results[name].get(operation)
-            median = statistics.median(times) if times else None
-            if median is None:
+        for name in ("raw asyncpg", "persistgen", "advanced-alchemy"):
+            path_times = by_path.get(name)
+            if path_times is None:
                 cells.append("-")
-            elif name == "raw asyncpg":
-                cells.append(f"{median * 1000:9.1f} ms")
+                continue
+            median = statistics.median(path_times) * 1000
+            if name == "raw asyncpg":
+                cells.append(f"{median:9.1f} ms")
             else:
-                cells.append(f"{median * 1000:7.1f} ms {median / base:5.2f}x")
+                ratio = statistics.median(t / base for t, base in zip(path_times, raw, strict=True))
+                cells.append(f"{median:7.1f} ms {ratio:5.2f}x")
+        print(f"{operation:<36} {cells[0]:>12} {cells[1]:>18} {cells[2]:>20}")
+
+
+def _report_calls(calls: dict[str, dict[str, int]]) -> None:
+    print("\nPython function calls, one run of each (cProfile; raw asyncpg runs mostly in C)\n")
+    print(f"{'operation':<36} {'raw asyncpg':>12} {'persistgen':>18} {'advanced-alchemy':>20}")
+    bases = [operation for operation in calls if " [" not in operation]
+    for operation in sorted(calls, key=lambda op: bases.index(op.split(" [")[0])):
+        by_path = calls[operation]
+        cells = [
+            f"{by_path[name]:,}" if name in by_path else "-"
+            for name in ("raw asyncpg", "persistgen", "advanced-alchemy")
+        ]
         print(f"{operation:<36} {cells[0]:>12} {cells[1]:>18} {cells[2]:>20}")
 
 

@@ -86,6 +86,11 @@ def build(spec: Spec) -> ProjectModel:
         uses_versions=any(r.versioned for r in resources),
         uses_links=any(r.links for r in resources),
         uses_relations=any(r.relations for r in resources),
+        uses_aware_time=any(
+            f.type == "time" and f.timezone
+            for r in spec.resources.values()
+            for f in r.fields.values()
+        ),
         detail_imports=_detail_imports(package, resources),
     )
 
@@ -227,6 +232,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         base_repository="SoftDeleteRepository" if resource.soft_delete else "Repository",
         versioned=resource.versioned,
         key=key_columns,
+        missing_key=_missing_resource_key(spec, resource),
         key_type=key_columns[0].python_type
         if len(key_columns) == 1
         else f"tuple[{', '.join(c.python_type for c in key_columns)}]",
@@ -270,6 +276,14 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         update_non_nullable=tuple(c.name for c in columns if c.in_update and not c.nullable),
         update_column=update_column,
         aware_column=next((c for c in columns if c.aware and c.in_create), None),
+        aware_time_column=next(
+            (
+                c
+                for c in columns
+                if c.in_create and c.db.kind == "time" and resource.fields[c.name].timezone
+            ),
+            None,
+        ),
         uses_counter=any(
             re.search(r"\bn\b", c.sample) for c in columns if c.in_create and not c.foreign_key
         ),
@@ -438,6 +452,13 @@ def _missing_key(pk: FieldSpec) -> str:
     if pk.type == "uuid":
         return "uuid4()"
     return repr("missing"[: pk.length])
+
+
+def _missing_resource_key(spec: Spec, resource: ResourceSpec) -> str:
+    fields = [resource.fields[name] for name in resource.key_fields]
+    held = [_referenced(spec, f)[1] if f.type == "ref" else f for f in fields]
+    parts = [_missing_key(f) for f in held] or [_missing_key(FieldSpec(type=resource.id_type))]
+    return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
 
 
 def _link_key_imports(spec: Spec, link: LinkModel) -> list[str]:
@@ -866,9 +887,9 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
         return f"{info.python}.{members[-1 if update else 0][0]}"
     if t in ("datetime", "time"):
         aware = field.timezone if field.timezone is not None else t == "datetime"
-        if t == "time":
-            return "dt.time(18, 45)" if update else "dt.time(12, 30)"
         zone = ", tzinfo=dt.UTC" if aware else ""
+        if t == "time":
+            return f"dt.time(18, 45{zone})" if update else f"dt.time(12, 30{zone})"
         return f"dt.datetime(2025, 6, {2 if update else 1}, 12{zone})"
     return {
         "bool": "False" if update else "True",

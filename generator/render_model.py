@@ -170,6 +170,7 @@ class ResourceModel:
     base_repository: str  # the generic repository class the generated one specialises
     versioned: bool  # `version` counts updates; an update naming an older one is refused
     key: tuple[ColumnModel, ...]  # the primary key's columns: one, or several (composite)
+    missing_key: str  # a key no row has, as the repository takes it, for tests
     key_type: str  # its Python type: the column's, or a tuple of theirs
     key_annotations: tuple[str, ...]  # each key column as a path parameter, bounded to its range
     columns: tuple[ColumnModel, ...]
@@ -192,6 +193,7 @@ class ResourceModel:
     update_non_nullable: tuple[str, ...]
     update_column: ColumnModel | None  # the column the generated tests update
     aware_column: ColumnModel | None  # a timezone-aware datetime clients send, for tests
+    aware_time_column: ColumnModel | None  # a `time` with `timezone: true` set on create
     uses_counter: bool  # whether the test data of this resource needs a fresh number `n`
     model_imports: tuple[str, ...]
     model_type_checking_imports: tuple[str, ...]
@@ -281,6 +283,7 @@ class ProjectModel:
     uses_versions: bool
     uses_links: bool
     uses_relations: bool
+    uses_aware_time: bool  # a `time` field with `timezone: true`
     schema: str | None  # the PostgreSQL schema of every table; None: the default one
     detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
     max_page_size: int = 100

@@ -59,11 +59,19 @@ def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") ->
             dto="NaiveDatetime",
             dto_imports=("pydantic:NaiveDatetime",),
         )
-    if t == "time":
-        arg = "timezone=True" if field.timezone else ""
+    if t == "time" and field.timezone:
+        # Like aware datetimes: clients must send an offset, and values come back in UTC.
         return TypeInfo(
-            "dt.time", f"Time({arg})", f"sa.Time({arg})", ("sqlalchemy:Time",), ("datetime as dt",)
+            "dt.time",
+            "AwareTime()",
+            "sa.Time(timezone=True)",
+            ("{package}.db.types:AwareTime",),
+            ("datetime as dt",),
+            dto="OffsetTime",
+            dto_imports=("{package}.schemas.base:OffsetTime",),
         )
+    if t == "time":
+        return TypeInfo("dt.time", "Time()", "sa.Time()", ("sqlalchemy:Time",), ("datetime as dt",))
     if t == "enum":
         values = field.values or []
         args = (

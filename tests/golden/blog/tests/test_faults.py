@@ -22,6 +22,7 @@ from blog.settings import get_settings
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 ROUTE = "/users"
+MISSING = 0  # a key no row has
 
 
 @asynccontextmanager
@@ -77,7 +78,10 @@ async def test_killed_connections_are_replaced() -> None:
             assert (await client.get(ROUTE)).status_code == 200
 
 
-async def test_cancelled_requests_give_their_connections_back() -> None:
+@pytest.mark.parametrize(
+    ("route", "answer"), [(ROUTE, 200), (f"{ROUTE}/{MISSING}", 404)], ids=["list", "read"]
+)
+async def test_cancelled_requests_give_their_connections_back(route: str, answer: int) -> None:
     # A request cancelled mid-query has its connection closed, not reused; asyncpg then reports
     # the lost connection to the event loop, which is all that may reach the loop's handler.
     loop = asyncio.get_running_loop()
@@ -88,12 +92,12 @@ async def test_cancelled_requests_give_their_connections_back() -> None:
             cancelled = 0
             for n in range(1000):
                 try:
-                    await asyncio.wait_for(client.get(ROUTE), timeout=0.0005 * (n % 8))
+                    await asyncio.wait_for(client.get(route), timeout=0.0005 * (n % 8))
                 except TimeoutError:
                     cancelled += 1
             assert cancelled > 100
             assert pool_status(database).checked_out == 0
-            assert (await client.get(ROUTE)).status_code == 200
+            assert (await client.get(route)).status_code == answer
     finally:
         loop.set_exception_handler(None)
     assert all(isinstance(c.get("exception"), ConnectionError) for c in reported), reported[:3]

@@ -38,6 +38,10 @@ async def test_repository_crud(session: AsyncSession) -> None:
     assert read.id == key
     assert read.email == "email-updated"
 
+    await session.delete(await repository.get(key))
+    assert await repository.read(key) is None  # the session's pending delete is flushed first
+    await session.rollback()
+
     await repository.delete(key)
     await session.commit()
     assert await repository.get_or_none(key) is None

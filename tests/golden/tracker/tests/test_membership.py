@@ -51,6 +51,10 @@ async def test_repository_crud(session: AsyncSession) -> None:
     assert (read.organisation_id, read.user_id) == key
     assert read.role == MembershipRole.GUEST
 
+    await session.delete(await repository.get(key))
+    assert await repository.read(key) is None  # the session's pending delete is flushed first
+    await session.rollback()
+
     await repository.delete(key)
     await session.commit()
     assert await repository.get_or_none(key) is None

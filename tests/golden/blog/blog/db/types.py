@@ -2,6 +2,7 @@
 """Column types that behave the same on every supported database."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import DateTime, Time
@@ -29,6 +30,14 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
         if value is not None and value.tzinfo is not None:
             return value.astimezone(dt.UTC)
         return value
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], dt.datetime | None] | None:
+        if dialect.name == "postgresql":
+            # timestamptz values come back aware: no call per value, which list pages feel.
+            return self.impl_instance.dialect_impl(dialect).result_processor(dialect, coltype)
+        return super().result_processor(dialect, coltype)
 
     def process_result_value(
         self, value: dt.datetime | None, dialect: Dialect

@@ -14,7 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Delete,
-    RowMapping,
+    Row,
     Select,
     Table,
     Update,
@@ -218,15 +218,17 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         values = {f"key{i}": value for i, value in enumerate(self._key_values(key))}
         statement = self._read_statement()
 
-        def fetch(session: Session) -> RowMapping | None:
-            # One hop into SQLAlchemy's synchronous core for both steps instead of one each:
+        def fetch(session: Session) -> Row[Any] | None:
+            # One hop into SQLAlchemy's synchronous core for all steps instead of one each:
             # on this hot path the hop costs as much as the query's Python side.
-            return session.connection().execute(statement, values).mappings().one_or_none()
+            if session.autoflush:
+                session.flush()  # as an ORM query would: the read sees this session's changes
+            return session.connection().execute(statement, values).one_or_none()
 
         row = await self.session.run_sync(fetch)
         if row is None:
             return None
-        dto: ReadT = self.read_model.model_validate(row)
+        dto: ReadT = self.read_model.model_validate(row._asdict())
         return dto
 
     async def list(
@@ -550,11 +552,15 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             )
         except ValueError:  # pydantic's ValidationError is one too
             raise InvalidQueryError("the cursor does not fit this list; start again") from None
+        descending = sort is not None and sort.startswith("-")
+        if len(columns) == 1:  # the key alone, the default order: cheaper than a tuple
+            condition: ColumnElement[bool] = (
+                columns[0] < values[0] if descending else columns[0] > values[0]
+            )
+            return condition
         # Bound with the columns' types, so values are stored-format alike (e.g. UTC times).
         position = tuple_(*values, types=[column.type for column in columns])
-        if sort is not None and sort.startswith("-"):
-            return tuple_(*columns) < position
-        return tuple_(*columns) > position
+        return tuple_(*columns) < position if descending else tuple_(*columns) > position
 
 
 class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
