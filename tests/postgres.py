@@ -53,7 +53,10 @@ def fresh_database(name: str) -> Iterator[str]:
     _require_server()
     name = name.replace("-", "_").lower()
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    asyncio.run(_execute(drop, f'CREATE DATABASE "{name}"'))
+    # A zone far from UTC, with an odd offset: code that leans on the server's time zone
+    # instead of UTC fails here, as it would on a server configured abroad.
+    zone = f"ALTER DATABASE \"{name}\" SET timezone = 'Asia/Kathmandu'"
+    asyncio.run(_execute(drop, f'CREATE DATABASE "{name}"', zone))
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:

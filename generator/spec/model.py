@@ -73,7 +73,9 @@ class FieldSpec(_Strict):
     precision: int | None = Field(None, ge=1, le=1000, description="decimal: total digits.")
     scale: int | None = Field(None, ge=0, description="decimal: digits after the point.")
     timezone: bool | None = Field(
-        None, description="datetime (default true) and time (default false): timezone-aware."
+        None,
+        description="datetime (default true) and time (default false): timezone-aware; "
+        "clients must send an offset, and values are stored and read back in UTC.",
     )
     values: list[str] | None = Field(None, min_length=1, description="enum: allowed values.")
     native: bool = Field(

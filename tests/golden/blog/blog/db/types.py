@@ -68,7 +68,7 @@ def _sqlite_now(_element: Any, _compiler: Any, **_kw: Any) -> str:
 
 
 class utctime(FunctionElement[dt.time]):
-    """The database clock's time of day, written on SQLite as SQLAlchemy writes times."""
+    """The database clock's time of day in UTC, written on SQLite as SQLAlchemy writes times."""
 
     type = Time()
     inherit_cache = True
@@ -76,7 +76,8 @@ class utctime(FunctionElement[dt.time]):
 
 @compiles(utctime)
 def _current_time(_element: Any, _compiler: Any, **_kw: Any) -> str:
-    return "CURRENT_TIME"
+    # CURRENT_TIME alone is in the session's time zone.
+    return "(CURRENT_TIME AT TIME ZONE 'UTC')"
 
 
 @compiles(utctime, "sqlite")
