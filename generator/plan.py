@@ -885,20 +885,34 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
     if t == "enum":
         members = _members(field.values or [])
         return f"{info.python}.{members[-1 if update else 0][0]}"
-    if t in ("datetime", "time"):
-        aware = field.timezone if field.timezone is not None else t == "datetime"
-        zone = ", tzinfo=dt.UTC" if aware else ""
-        if t == "time":
-            return f"dt.time(18, 45{zone})" if update else f"dt.time(12, 30{zone})"
-        return f"dt.datetime(2025, 6, {2 if update else 1}, 12{zone})"
+    if t in ("date", "datetime", "time"):
+        return _moment_sample(field, update)
     return {
         "bool": "False" if update else "True",
-        "date": "dt.date(2025, 6, 2)" if update else "dt.date(2025, 6, 1)",
         "uuid": "uuid4()",
         "json": '{"updated": True}' if update else '{"n": n}',
         "bytes": 'b"updated"' if update else "str(n).encode()",
         "ref": "None",  # tests pass references explicitly
     }[t]
+
+
+def _moment_sample(field: FieldSpec, update: bool) -> str:
+    """A date or time; distinct per `n` when unique, counting back from it, so that the later
+    update sample is never reached."""
+    t = field.type
+    aware = field.timezone if field.timezone is not None else t == "datetime"
+    zone = ", tzinfo=dt.UTC" if aware else ""
+    value = {
+        "date": f"dt.date(2025, 6, {2 if update else 1})",
+        "datetime": f"dt.datetime(2025, 6, {2 if update else 1}, 12{zone})",
+        "time": f"dt.time(18, 45{zone})" if update else f"dt.time(12, 30{zone})",
+    }[t]
+    if update or not field.unique:
+        return value
+    if t == "time":  # a time of day takes no timedelta: step back on a day's clock
+        return f"(dt.datetime(2025, 6, 1, 12, 30{zone}) - dt.timedelta(seconds=n)).timetz()"
+    step = "days" if t == "date" else "minutes"
+    return f"{value} - dt.timedelta({step}=n)"
 
 
 def _number_sample(field: FieldSpec, update: bool) -> str:
