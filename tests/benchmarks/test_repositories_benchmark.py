@@ -1,4 +1,5 @@
-"""The repository benchmark keeps running: a tiny run must print every operation and ratio."""
+"""The repository benchmark keeps running: a tiny run must print every operation, its ratios
+and its call counts."""
 
 from __future__ import annotations
 
@@ -32,7 +33,10 @@ def test_the_benchmark_runs_and_reports_ratios() -> None:
             timeout=300,
         )
     assert result.returncode == 0, result.stderr
-    lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()}
+    timings, header, calls = result.stdout.partition("Python function calls")
+    assert header, result.stdout
+    lines = {line.split("  ")[0]: line for line in timings.splitlines()}
+    counted = {line.split("  ")[0]: line for line in calls.splitlines()}
     for operation in (
         "bulk insert 300",
         "get by id x100",
@@ -42,4 +46,5 @@ def test_the_benchmark_runs_and_reports_ratios() -> None:
     ):
         ratios = re.findall(r"(\d+\.\d\d)x", lines[operation])
         assert ratios, f"no ratio for {operation}: {lines[operation]}"
+        assert re.findall(r"\b\d{1,3}(?:,\d{3})*\b", counted[operation].removeprefix(operation))
     assert "bulk insert 300 [COPY]" in lines
