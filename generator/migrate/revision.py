@@ -351,7 +351,9 @@ def _column_changes(
     elif (old.type, old.params) != (new.type, new.params):
         args.append(f"type_={new.type}")
         out.summary.append(f"change type of {table}.{new.name}")
-        if not _widens(old, new):
+        if using := _zone_cast(old, new):
+            args.append(f"postgresql_using={using!r}")
+        elif not _widens(old, new):
             out.destructive.append(
                 f"change `{table}.{new.name}` from {old.type} to {new.type}, which can lose data"
             )
@@ -410,6 +412,20 @@ def _retype_native_enum(db_table: DbTable, old: DbColumn, new: DbColumn) -> list
 
 def _execute(sql: str) -> str:
     return f"op.execute({sql!r})"
+
+
+def _zone_cast(old: DbColumn, new: DbColumn) -> str | None:
+    """How PostgreSQL moves a datetime or time column into or out of time zone awareness
+    without changing an instant: the naive side is UTC, as everywhere in a generated project.
+    Its own cast would read naive values in the session's time zone. SQLite stores both alike."""
+    if old.kind != new.kind or old.kind not in ("datetime", "time"):
+        return None
+    column = f'"{new.name}"'
+    if old.kind == "datetime":
+        return f"{column} AT TIME ZONE 'UTC'"  # each way: timestamptz <-> UTC wall clock
+    if new.type == "sa.Time(timezone=True)":
+        return f"({column}::text || '+00')::timetz"
+    return f"({column} AT TIME ZONE 'UTC')::time"
 
 
 def _widens(old: DbColumn, new: DbColumn) -> bool:

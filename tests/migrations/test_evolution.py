@@ -1,10 +1,11 @@
-"""One project walks through twenty-six spec revisions with rows in every table. Each generated
+"""One project walks through twenty-nine spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -274,6 +275,17 @@ STEPS += [
     ),
 ]
 SCHEMAS = ("people",)
+# Time zone awareness switched on and back off: on PostgreSQL, under a session time zone that is
+# not UTC (tests/postgres.py), every instant stays what it was.
+SCHEMED = STEPS[-1].spec
+NAIVE = "      signed_at: {type: datetime, timezone: false, nullable: true}\n      opens: time?\n"
+AWARE = "      signed_at: datetime?\n      opens: {type: time, timezone: true, nullable: true}\n"
+RETYPED = ("change type of books.signed_at", "change type of books.opens")
+STEPS += [
+    Step(SCHEMED + NAIVE, ("add column books.signed_at", "add column books.opens")),
+    Step(SCHEMED + AWARE, RETYPED),
+    Step(SCHEMED + NAIVE, RETYPED),
+]
 
 
 def alembic(project: Path, url: str, *args: str) -> str:
@@ -365,9 +377,20 @@ def assert_survived(before: Rows, after: Rows, step: Step) -> None:
                 target = renames.get(column, column)
                 if target in new:
                     if value is not None:  # a NULL may be backfilled when the column tightens
-                        assert str(new[target]) == str(value), f"{name}.{target} of {key} changed"
+                        assert same(value, new[target]), f"{name}.{target} of {key} changed"
                 else:
                     assert step.destructive, f"{table}.{column} vanished"
+
+
+def same(old: Any, new: Any) -> bool:
+    """Equal; for times and datetimes, the same instant, a naive one being in UTC."""
+    if isinstance(old, dt.datetime | dt.time) and type(new) is type(old):
+        return bool(_in_utc(old) == _in_utc(new))
+    return str(new) == str(old)
+
+
+def _in_utc(value: dt.datetime | dt.time) -> dt.datetime | dt.time:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
