@@ -91,6 +91,7 @@ def build(spec: Spec) -> ProjectModel:
             for r in spec.resources.values()
             for f in r.fields.values()
         ),
+        uses_clocks=any(r.clock_columns for r in resources),
         detail_imports=_detail_imports(package, resources),
     )
 
@@ -204,6 +205,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     update_column = updatable[0] if updatable else None
     sort_keys = tuple(c.name for c in columns if _sortable(c))
     key_python_imports = [i for c in key_columns for i in c.python_imports]
+    clock_columns = tuple(n for n, f in resource.fields.items() if f.server_default == "now")
     return ResourceModel(
         class_name=name,
         module=module,
@@ -284,6 +286,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
             ),
             None,
         ),
+        clock_columns=clock_columns,
         uses_counter=any(
             re.search(r"\bn\b", c.sample) for c in columns if c.in_create and not c.foreign_key
         ),
@@ -293,6 +296,7 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         test_imports=import_lines(
             [*(update_column.sample_imports if update_column else ())]
             + ["uuid:uuid4" for link in links if link.missing_key == "uuid4()"]
+            + (["tests.clocks:is_utc_now"] if clock_columns else [])
         ),
         repository_imports=import_lines(
             [
@@ -768,8 +772,7 @@ def _orm_args(
     if field.server_default is not None:
         orm.append(f"server_default={_server_default(field, model_imports)}")
     if field.onupdate == "now":
-        model_imports.add("{package}.db.types:utcnow")
-        orm.append("onupdate=utcnow()")
+        orm.append(f"onupdate={_clock(field, model_imports)}")
     if field.description:
         orm.append(f"comment={field.description!r}")
     return orm
@@ -795,15 +798,20 @@ def _backfill_literal(field: FieldSpec) -> str | None:
     return repr(value)
 
 
+def _clock(field: FieldSpec, model_imports: set[str]) -> str:
+    """The database clock (db/types.py) for `now` in a field of this type: UTC on every database."""
+    if field.type == "datetime":
+        clock = "utcnow" if field.timezone is not False else "utcnow_naive"
+    else:
+        clock = {"time": "utctime", "date": "utctoday"}[field.type]
+    model_imports.add(f"{{package}}.db.types:{clock}")
+    return f"{clock}()"
+
+
 def _server_default(field: FieldSpec, model_imports: set[str]) -> str:
     value = field.server_default
-    if value == "now" and field.type in ("datetime", "time"):
-        clock = "utcnow" if field.type == "datetime" else "utctime"
-        model_imports.add(f"{{package}}.db.types:{clock}")
-        return f"{clock}()"
     if value == "now":
-        model_imports.add("sqlalchemy:func")
-        return "func.current_date()"
+        return _clock(field, model_imports)
     if isinstance(value, bool):
         model_imports.add(f"sqlalchemy:{str(value).lower()}")
         return f"{str(value).lower()}()"
@@ -813,10 +821,10 @@ def _server_default(field: FieldSpec, model_imports: set[str]) -> str:
 def _migration_server_default(field: FieldSpec) -> str | None:
     if field.server_default is None:
         return None
+    if field.server_default == "now":  # the project's own clock (db/types.py)
+        return _clock(field, set())
     expression = _server_default(field, set())
-    if expression in ("utcnow()", "utctime()"):  # the project's own (db/types.py)
-        return expression
-    if expression.endswith("()"):  # func.current_date(), true(), false()
+    if expression.endswith("()"):  # true(), false()
         return "sa." + expression
     return expression
 

@@ -194,6 +194,7 @@ class ResourceModel:
     update_column: ColumnModel | None  # the column the generated tests update
     aware_column: ColumnModel | None  # a timezone-aware datetime clients send, for tests
     aware_time_column: ColumnModel | None  # a `time` with `timezone: true` set on create
+    clock_columns: tuple[str, ...]  # attributes the database clock sets (`server_default: now`)
     uses_counter: bool  # whether the test data of this resource needs a fresh number `n`
     model_imports: tuple[str, ...]
     model_type_checking_imports: tuple[str, ...]
@@ -284,6 +285,7 @@ class ProjectModel:
     uses_links: bool
     uses_relations: bool
     uses_aware_time: bool  # a `time` field with `timezone: true`
+    uses_clocks: bool  # a `server_default: now` field
     schema: str | None  # the PostgreSQL schema of every table; None: the default one
     detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
     max_page_size: int = 100

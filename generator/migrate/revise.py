@@ -92,7 +92,7 @@ def revise(
     if any("Decimal(" in line for line in lines):
         imports.add("decimal:Decimal")
     schema_here = any("on_postgres(" in line for line in lines)
-    for clock in ("utcnow", "utctime"):
+    for clock in ("utcnow", "utcnow_naive", "utctime", "utctoday"):
         if any(f"{clock}()" in line for line in lines):
             imports.add(f"{project.package}.db.types:{clock}")
     revision = Revision(

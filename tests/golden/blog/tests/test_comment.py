@@ -17,6 +17,7 @@ from blog.repositories.comment import CommentRepository
 from blog.schemas.base import MAX_PAGE_SIZE
 from blog.schemas.comment import CommentUpdate
 from tests import factories
+from tests.clocks import is_utc_now
 
 pytestmark = pytest.mark.anyio
 
@@ -214,6 +215,11 @@ async def test_relationships_load_only_when_asked(
     parent = detail["author"]
     assert (parent and parent["id"]) == detail["author_id"]
     assert (await client.get(f"/comments/{key}", params={"include": "nope"})).status_code == 422
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_comment(session)
+    assert is_utc_now(row.created_at), row.created_at
 
 
 async def test_on_delete_of_post_id(client: AsyncClient, session: AsyncSession) -> None:

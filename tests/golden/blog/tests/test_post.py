@@ -18,6 +18,7 @@ from blog.repositories.post import PostRepository
 from blog.schemas.base import MAX_PAGE_SIZE
 from blog.schemas.post import PostUpdate
 from tests import factories
+from tests.clocks import is_utc_now
 
 pytestmark = pytest.mark.anyio
 
@@ -263,6 +264,11 @@ async def test_duplicate_is_a_conflict_without_sql(
     assert response.status_code == 409
     assert "INSERT" not in response.text.upper()
     assert "posts" not in response.text
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_post(session)
+    assert is_utc_now(row.created_at), row.created_at
 
 
 async def test_datetimes_keep_their_instant_and_need_an_offset(

@@ -15,6 +15,7 @@ from blog.repositories.user import UserRepository
 from blog.schemas.base import MAX_PAGE_SIZE
 from blog.schemas.user import UserUpdate
 from tests import factories
+from tests.clocks import is_utc_now
 
 pytestmark = pytest.mark.anyio
 
@@ -234,3 +235,8 @@ async def test_duplicate_is_a_conflict_without_sql(
     assert response.status_code == 409
     assert "INSERT" not in response.text.upper()
     assert "users" not in response.text
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_user(session)
+    assert is_utc_now(row.created_at), row.created_at

@@ -18,6 +18,7 @@ from shop.repositories.order import OrderRepository
 from shop.schemas.base import MAX_PAGE_SIZE
 from shop.schemas.order import OrderRead, OrderUpdate
 from tests import factories
+from tests.clocks import is_utc_now
 
 pytestmark = pytest.mark.anyio
 
@@ -232,6 +233,11 @@ async def test_relationships_load_only_when_asked(
     assert (parent and parent["id"]) == detail["customer_id"]
     assert detail["lines"] == []
     assert (await client.get(f"/orders/{key}", params={"include": "nope"})).status_code == 422
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_order(session)
+    assert is_utc_now(row.placed_at), row.placed_at
 
 
 async def test_on_delete_of_customer_id(client: AsyncClient, session: AsyncSession) -> None:

@@ -17,6 +17,7 @@ from shop.repositories.product import ProductRepository
 from shop.schemas.base import MAX_PAGE_SIZE
 from shop.schemas.product import ProductUpdate
 from tests import factories
+from tests.clocks import is_utc_now
 
 pytestmark = pytest.mark.anyio
 
@@ -262,6 +263,12 @@ async def test_duplicate_is_a_conflict_without_sql(
     assert response.status_code == 409
     assert "INSERT" not in response.text.upper()
     assert "products" not in response.text
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_product(session)
+    assert is_utc_now(row.created_at), row.created_at
+    assert is_utc_now(row.updated_at), row.updated_at
 
 
 async def test_on_delete_of_warehouse_id(client: AsyncClient, session: AsyncSession) -> None:

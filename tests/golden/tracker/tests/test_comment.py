@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tests.clocks import is_utc_now
 from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.comment import Comment
@@ -227,6 +228,12 @@ async def test_relationships_load_only_when_asked(
     parent = detail["author"]
     assert (parent and parent["id"]) == detail["author_id"]
     assert (await client.get(f"/comments/{key}", params={"include": "nope"})).status_code == 422
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_comment(session)
+    assert is_utc_now(row.created_at), row.created_at
+    assert is_utc_now(row.updated_at), row.updated_at
 
 
 async def test_on_delete_of_issue_id(client: AsyncClient, session: AsyncSession) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tests.clocks import is_utc_now
 from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.issue import Issue
@@ -388,6 +389,12 @@ async def test_filter_assignee_id(client: AsyncClient, session: AsyncSession) ->
     assert response.status_code == 200, response.text
     assert response.json()["items"] == expected
     assert response.json()["total"] == len(expected)
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_issue(session)
+    assert is_utc_now(row.created_at), row.created_at
+    assert is_utc_now(row.updated_at), row.updated_at
 
 
 async def test_on_delete_of_project_id(client: AsyncClient, session: AsyncSession) -> None:

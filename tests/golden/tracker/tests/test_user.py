@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+from tests.clocks import is_utc_now
 from tracker.db.base import UnloadedRelationshipError
 from tracker.db.session import SessionFactory
 from tracker.models.user import User
@@ -323,3 +324,9 @@ async def test_duplicate_is_a_conflict_without_sql(
     assert response.status_code == 409
     assert "INSERT" not in response.text.upper()
     assert "users" not in response.text
+
+
+async def test_the_database_clock_is_utc(session: AsyncSession) -> None:
+    row = await factories.create_user(session)
+    assert is_utc_now(row.created_at), row.created_at
+    assert is_utc_now(row.updated_at), row.updated_at

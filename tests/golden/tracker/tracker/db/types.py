@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import DateTime, Time
+from sqlalchemy import Date, DateTime, Time
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -47,8 +47,8 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
         return value
 
 
-# The database clocks for server defaults and `onupdate`. Migrations import them too, so they
-# stay here whether or not a column uses them now.
+# The database clocks for server defaults and `onupdate`, in UTC on every database. Migrations
+# import them too, so they stay here whether or not a column uses them now.
 class utcnow(FunctionElement[dt.datetime]):
     """The database clock, as a server default and on update. On SQLite it is written with
     microseconds, as SQLAlchemy writes datetimes there, so values compare in time order."""
@@ -62,9 +62,40 @@ def _current_timestamp(_element: Any, _compiler: Any, **_kw: Any) -> str:
     return "CURRENT_TIMESTAMP"
 
 
+class utcnow_naive(FunctionElement[dt.datetime]):
+    """The database clock in UTC without a time zone, for `timezone: false` columns, which
+    PostgreSQL would otherwise give the session time zone's wall clock."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(utcnow_naive)
+def _utc_wall_clock(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
+
+
 @compiles(utcnow, "sqlite")
+@compiles(utcnow_naive, "sqlite")
 def _sqlite_now(_element: Any, _compiler: Any, **_kw: Any) -> str:
     return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+class utctoday(FunctionElement[dt.date]):
+    """The database clock's date in UTC; PostgreSQL's CURRENT_DATE is the session time zone's."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utctoday)
+def _utc_date(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS DATE)"
+
+
+@compiles(utctoday, "sqlite")
+def _sqlite_date(_element: Any, _compiler: Any, **_kw: Any) -> str:
+    return "CURRENT_DATE"  # in UTC
 
 
 class utctime(FunctionElement[dt.time]):
