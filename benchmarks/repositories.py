@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -352,18 +352,19 @@ class _AdvancedAlchemy:
         return _reads(gets, offset_page, None, filtered_count)
 
 
+PATHS = ("raw asyncpg", "persistgen", "advanced-alchemy")
+
+
 def _report(times: dict[str, dict[str, list[float]]], runs: int) -> None:
     """One line per operation: each path's median time and its median ratio to raw asyncpg in
     the same run. A variant (`op [detail]`) is compared with raw `op`."""
     print(f"median of {runs} runs; ratio = time / raw asyncpg time in the same run\n")
-    print(f"{'operation':<36} {'raw asyncpg':>12} {'persistgen':>18} {'advanced-alchemy':>20}")
-    bases = [operation for operation in times if " [" not in operation]
-    for operation in sorted(times, key=lambda op: bases.index(op.split(" [")[0])):
-        by_path = times[operation]
-        raw = times[operation.split(" [")[0]]["raw asyncpg"]
+    _line("operation", PATHS)
+    for operation in _in_order(times):
+        raw = times[_base(operation)]["raw asyncpg"]
         cells = []
-        for name in ("raw asyncpg", "persistgen", "advanced-alchemy"):
-            path_times = by_path.get(name)
+        for name in PATHS:
+            path_times = times[operation].get(name)
             if path_times is None:
                 cells.append("-")
                 continue
@@ -373,20 +374,29 @@ def _report(times: dict[str, dict[str, list[float]]], runs: int) -> None:
             else:
                 ratio = statistics.median(t / base for t, base in zip(path_times, raw, strict=True))
                 cells.append(f"{median:7.1f} ms {ratio:5.2f}x")
-        print(f"{operation:<36} {cells[0]:>12} {cells[1]:>18} {cells[2]:>20}")
+        _line(operation, cells)
 
 
 def _report_calls(calls: dict[str, dict[str, int]]) -> None:
     print("\nPython function calls, one run of each (cProfile; raw asyncpg runs mostly in C)\n")
-    print(f"{'operation':<36} {'raw asyncpg':>12} {'persistgen':>18} {'advanced-alchemy':>20}")
-    bases = [operation for operation in calls if " [" not in operation]
-    for operation in sorted(calls, key=lambda op: bases.index(op.split(" [")[0])):
+    _line("operation", PATHS)
+    for operation in _in_order(calls):
         by_path = calls[operation]
-        cells = [
-            f"{by_path[name]:,}" if name in by_path else "-"
-            for name in ("raw asyncpg", "persistgen", "advanced-alchemy")
-        ]
-        print(f"{operation:<36} {cells[0]:>12} {cells[1]:>18} {cells[2]:>20}")
+        _line(operation, [f"{by_path[name]:,}" if name in by_path else "-" for name in PATHS])
+
+
+def _in_order(operations: Collection[str]) -> list[str]:
+    """Operations in the order they ran, each variant (`op [detail]`) right after its `op`."""
+    bases = [operation for operation in operations if " [" not in operation]
+    return sorted(operations, key=lambda operation: bases.index(_base(operation)))
+
+
+def _base(operation: str) -> str:
+    return operation.split(" [")[0]
+
+
+def _line(operation: str, cells: Sequence[str]) -> None:
+    print(f"{operation:<36} {cells[0]:>12} {cells[1]:>18} {cells[2]:>20}")
 
 
 if __name__ == "__main__":
