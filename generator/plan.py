@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal, localcontext
 
@@ -277,15 +277,8 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         create_non_nullable=tuple(c.name for c in columns if c.in_create and not c.nullable),
         update_non_nullable=tuple(c.name for c in columns if c.in_update and not c.nullable),
         update_column=update_column,
-        aware_column=next((c for c in columns if c.aware and c.in_create), None),
-        aware_time_column=next(
-            (
-                c
-                for c in columns
-                if c.in_create and c.db.kind == "time" and resource.fields[c.name].timezone
-            ),
-            None,
-        ),
+        aware_column=_aware_in_create(columns, "datetime"),
+        aware_time_column=_aware_in_create(columns, "time"),
         clock_columns=clock_columns,
         uses_counter=any(
             re.search(r"\bn\b", c.sample) for c in columns if c.in_create and not c.foreign_key
@@ -344,6 +337,11 @@ def _named(
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Constraint or index names as the project's naming convention (db/base.py) makes them."""
     return tuple((f"{kind}_{table}_{'_'.join(columns)}", columns) for columns in groups)
+
+
+def _aware_in_create(columns: Sequence[ColumnModel], kind: str) -> ColumnModel | None:
+    """A column of this kind with a time zone that clients send, for the tests of offsets."""
+    return next((c for c in columns if c.aware and c.db.kind == kind and c.in_create), None)
 
 
 def _mapper_args(resource: ResourceSpec) -> str:
@@ -703,7 +701,7 @@ def _column(
         sample=_sample(field, info, column),
         update_sample=_sample(field, info, column, update=True),
         update_compare="is" if field.type == "bool" else "==",
-        aware=info.dto == "AwareDatetime",
+        aware=info.dto in ("AwareDatetime", "OffsetTime"),
         sample_imports=_sample_imports(field, info, package),
         python_imports=info.python_imports,
         filters=tuple(_filters(column, field, info, kind)) if field.filter else (),

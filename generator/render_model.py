@@ -93,7 +93,7 @@ class ColumnModel:
     sample: str  # an expression of `n` giving a valid, distinct value for tests
     update_sample: str  # a value different from `sample`
     update_compare: str  # how a test compares it: `is` for booleans, `==` otherwise
-    aware: bool  # a timezone-aware datetime
+    aware: bool  # a datetime or time with a time zone
     sample_imports: tuple[str, ...]  # what `sample` and `update_sample` need, as import specs
     python_imports: tuple[str, ...]  # what `python_type` needs
     filters: tuple[FilterParam, ...]
