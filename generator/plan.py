@@ -28,6 +28,7 @@ from persistgen.typemap import BIGINT_KEY, TypeInfo, type_info
 
 _INTEGER_BITS = {"int": 32, "bigint": 64}
 KEY_SEGMENT = "^[^/]+$"  # what one URL path segment can hold
+_COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter
 _ON_DELETE_SQL = {
     "cascade": "CASCADE",
     "set null": "SET NULL",
@@ -82,6 +83,7 @@ def build(spec: Spec) -> ProjectModel:
         enums=enums,
         factory_imports=import_lines(factory_imports),
         uses_counter=any(r.uses_counter for r in resources),
+        uses_short_text=any("_short_text(" in c.sample for r in resources for c in r.columns),
         uses_soft_delete=any(r.soft_delete for r in resources),
         uses_versions=any(r.versioned for r in resources),
         uses_links=any(r.links for r in resources),
@@ -205,7 +207,11 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
     update_column = updatable[0] if updatable else None
     sort_keys = tuple(c.name for c in columns if _sortable(c))
     key_python_imports = [i for c in key_columns for i in c.python_imports]
-    clock_columns = tuple(n for n, f in resource.fields.items() if f.server_default == "now")
+    clock_columns = tuple(  # the factories send the others
+        n
+        for n, f in resource.fields.items()
+        if f.server_default == "now" and not by_column[n].in_create
+    )
     return ResourceModel(
         class_name=name,
         module=module,
@@ -453,7 +459,9 @@ def _missing_key(pk: FieldSpec) -> str:
         return "0"
     if pk.type == "uuid":
         return "uuid4()"
-    return repr("missing"[: pk.length])
+    if pk.length <= _COUNTER_DIGITS:  # upper case: not a `_short_text` sample
+        return repr("MISSING"[: pk.length])
+    return repr("missing".ljust(pk.min_length or 0, "x")[: pk.length])
 
 
 def _missing_resource_key(spec: Spec, resource: ResourceSpec) -> str:
@@ -875,14 +883,7 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
     constant that differs from it."""
     t = field.type
     if t in ("str", "text"):
-        limit, least = field.length, field.min_length or 0
-        stem = (column.replace("_", "-") + "-")[: max(0, limit - 7)]
-        if update:
-            value = (stem + "updated")[:limit]
-            pad = least - len(value)
-            return f"{value!r} + 'x' * {pad}" if pad > 0 else repr(value)
-        pad = least - len(stem)
-        return f'f"{stem}{{n}}"' if pad <= 0 else f"f\"{stem}{{'x' * {pad}}}{{n}}\""
+        return _text_sample(field, column, update)
     if t in ("int", "bigint", "float", "decimal"):
         number = _number_sample(field, update)
         if t == "float":  # a literal with a point or an exponent is a float already
@@ -900,6 +901,24 @@ def _sample(field: FieldSpec, info: TypeInfo, column: str, *, update: bool = Fal
         "bytes": 'b"updated"' if update else "str(n).encode()",
         "ref": "None",  # tests pass references explicitly
     }[t]
+
+
+def _text_sample(field: FieldSpec, column: str, update: bool) -> str:
+    """`name-12` where seven digits fit after a stem of the column's name; in a shorter field
+    (a country code), the counter in base 36, counting round (`_short_text` in the factories).
+    Update samples are upper case there, out of that alphabet: no other row holds them."""
+    limit, least = field.length, field.min_length or 0
+    if limit <= _COUNTER_DIGITS:
+        if update:
+            return repr("UPDATED"[:limit])
+        return f"_short_text(n, {limit}{f', {least}' if least else ''})"
+    stem = (column.replace("_", "-") + "-")[: limit - _COUNTER_DIGITS]
+    if update:
+        value = (stem + "updated")[:limit]
+        pad = least - len(value)
+        return f"{value!r} + 'x' * {pad}" if pad > 0 else repr(value)
+    digits = least - len(stem)  # zero-padded up to `min_length`
+    return f'f"{stem}{{n:0{digits}}}"' if digits > 1 else f'f"{stem}{{n}}"'
 
 
 def _moment_sample(field: FieldSpec, update: bool) -> str:

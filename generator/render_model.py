@@ -194,7 +194,7 @@ class ResourceModel:
     update_column: ColumnModel | None  # the column the generated tests update
     aware_column: ColumnModel | None  # a timezone-aware datetime clients send, for tests
     aware_time_column: ColumnModel | None  # a `time` with `timezone: true` set on create
-    clock_columns: tuple[str, ...]  # attributes the database clock sets (`server_default: now`)
+    clock_columns: tuple[str, ...]  # the database clock sets them (`now`), clients cannot
     uses_counter: bool  # whether the test data of this resource needs a fresh number `n`
     model_imports: tuple[str, ...]
     model_type_checking_imports: tuple[str, ...]
@@ -280,6 +280,7 @@ class ProjectModel:
     enums: tuple[EnumModel, ...]
     factory_imports: tuple[str, ...]
     uses_counter: bool
+    uses_short_text: bool  # a text field too short for `name-<n>` test data
     uses_soft_delete: bool
     uses_versions: bool
     uses_links: bool

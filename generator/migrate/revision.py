@@ -51,6 +51,7 @@ class Steps:
     missing_backfill: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
+    zone_casts: bool = False  # a column moves into or out of time zone awareness
 
 
 def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
@@ -139,6 +140,8 @@ def steps(
     out.lines += [
         f"sa.Enum(name={name!r}).drop(op.get_bind(), checkfirst=True)" for name in out.types_dropped
     ]
+    if out.zone_casts:
+        out.lines[:0] = _in_utc()
     return out
 
 
@@ -353,6 +356,7 @@ def _column_changes(
         out.summary.append(f"change type of {table}.{new.name}")
         if using := _zone_cast(old, new):
             args.append(f"postgresql_using={using!r}")
+            out.zone_casts = True
         elif not _widens(old, new):
             out.destructive.append(
                 f"change `{table}.{new.name}` from {old.type} to {new.type}, which can lose data"
@@ -374,6 +378,14 @@ def _column_changes(
             f"existing_nullable={old.nullable}, {', '.join(args)})"
         )
     return early, late
+
+
+def _in_utc() -> list[str]:
+    """PostgreSQL checks a foreign key again when a column of it changes type, and between a
+    naive and an aware column it reads the naive values in the session's time zone: make that
+    UTC, as the casts take it, until the migration's transaction ends."""
+    utc = _execute("SET LOCAL timezone = 'UTC'")
+    return ['if op.get_bind().dialect.name == "postgresql":', f"    {utc}"]
 
 
 def _move_table(table: DbTable, schema: str) -> list[str]:

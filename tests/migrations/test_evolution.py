@@ -278,11 +278,29 @@ SCHEMAS = ("people",)
 # Time zone awareness switched on and back off: on PostgreSQL, under a session time zone that is
 # not UTC (tests/postgres.py), every instant stays what it was.
 SCHEMED = STEPS[-1].spec
-NAIVE = "      signed_at: {type: datetime, timezone: false, nullable: true}\n      opens: time?\n"
-AWARE = "      signed_at: datetime?\n      opens: {type: time, timezone: true, nullable: true}\n"
-RETYPED = ("change type of books.signed_at", "change type of books.opens")
+# A foreign key to the datetime is checked again as each side changes type.
+SIGNING = (
+    "  Signing:\n    fields:\n      book: {type: ref, target: Book, target_field: signed_at}\n"
+)
+NAIVE = (
+    "      signed_at: {type: datetime, timezone: false, nullable: true, unique: true}\n"
+    "      opens: time?\n" + SIGNING
+)
+AWARE = (
+    "      signed_at: {type: datetime, nullable: true, unique: true}\n"
+    "      opens: {type: time, timezone: true, nullable: true}\n" + SIGNING
+)
+RETYPED = (
+    "change type of books.signed_at",
+    "change type of books.opens",
+    "change type of signings.book_signed_at",
+)
 STEPS += [
-    Step(SCHEMED + NAIVE, ("add column books.signed_at", "add column books.opens")),
+    Step(
+        SCHEMED + NAIVE.replace(SIGNING, ""),
+        ("add column books.signed_at", "add column books.opens"),
+    ),
+    Step(SCHEMED + NAIVE, ("create table signings",)),
     Step(SCHEMED + AWARE, RETYPED),
     Step(SCHEMED + NAIVE, RETYPED),
 ]

@@ -27,6 +27,17 @@ from shop.schemas.product import ProductCreate
 from shop.schemas.warehouse import WarehouseCreate
 
 _numbers = itertools.count(1)
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _short_text(n: int, width: int, least: int = 0) -> str:
+    """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
+    each test starts on empty tables and draws far fewer than 36**width numbers."""
+    n %= 36**width
+    text = _BASE36[n % 36]
+    while n := n // 36:
+        text = _BASE36[n % 36] + text
+    return text.rjust(least, "0")
 
 
 def customer_data(**overrides: Any) -> CustomerCreate:
@@ -74,7 +85,7 @@ def product_data(**overrides: Any) -> ProductCreate:
         "attributes": {"n": n},
         "image": str(n).encode(),
         "launch_date": dt.date(2025, 6, 1),
-        "currency": f"{n}",
+        "currency": _short_text(n, 3),
     }
     values.update(overrides)
     return ProductCreate(**values)

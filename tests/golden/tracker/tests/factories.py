@@ -33,6 +33,17 @@ from tracker.schemas.project import ProjectCreate
 from tracker.schemas.user import UserCreate
 
 _numbers = itertools.count(1)
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _short_text(n: int, width: int, least: int = 0) -> str:
+    """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
+    each test starts on empty tables and draws far fewer than 36**width numbers."""
+    n %= 36**width
+    text = _BASE36[n % 36]
+    while n := n // 36:
+        text = _BASE36[n % 36] + text
+    return text.rjust(least, "0")
 
 
 def organisation_data(**overrides: Any) -> OrganisationCreate:
@@ -115,7 +126,7 @@ def label_data(**overrides: Any) -> LabelCreate:
     n = next(_numbers)
     values: dict[str, Any] = {
         "name": f"name-{n}",
-        "colour": f"{n}",
+        "colour": _short_text(n, 7),
     }
     values.update(overrides)
     return LabelCreate(**values)
