@@ -52,6 +52,8 @@ class Steps:
     unsupported: list[str] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
     zone_casts: bool = False  # a column moves into or out of time zone awareness
+    # (new table, column) pairs: a new table's foreign key to a column this revision adds
+    entangled: list[tuple[str, str]] = field(default_factory=list)
 
 
 def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
@@ -120,6 +122,11 @@ def steps(
     for table in after.tables:
         if table.name not in old:
             _create_table(table, out)
+            out.entangled += [
+                (table.name, f"{fk.target_table}.{fk.target_column}")
+                for fk in table.foreign_keys
+                if fk.target_table in old and not _is_key(old[fk.target_table], fk.target_column)
+            ]
     pending_not_null: list[tuple[DbTable, DbColumn]] = []
     late: dict[str, list[str]] = {}
     for table in after.tables:
@@ -241,6 +248,11 @@ def _create_table(table: DbTable, out: Steps) -> None:
             f"op.create_index(op.f({name!r}), {table.name!r}, [{_listed(on)}]{_schema(table)})"
         )
     out.summary.append(f"create table {table.name}")
+
+
+def _is_key(table: DbTable, column: str) -> bool:
+    """Whether a foreign key can reference `column` before this revision's changes."""
+    return (column,) == table.primary_key or any(on == (column,) for _, on in table.uniques)
 
 
 def _alter_table(

@@ -460,3 +460,34 @@ def test_a_composite_key_is_created_but_never_changed(cli: Invoke, blog: Path) -
     assert refused.exit_code == 2
     assert "the primary key of bookmarks changed from (user_id, post_id)" in refused.stderr
     assert tree(blog) == before
+
+
+HANDLE = "      handle: {type: str, max_length: 40, unique: true, nullable: true}\n"
+MENTIONS = "  Mention:\n    fields:\n      user: {type: ref, target: User, target_field: handle}\n"
+
+
+def test_a_table_and_the_column_it_references_come_in_two_revisions(
+    cli: Invoke, blog: Path
+) -> None:
+    spec = blog / "persistgen.yaml"
+    users = "      bio: text?\n"
+    original = spec.read_text(encoding="utf-8")
+    # PostgreSQL would refuse the new table's foreign key: the column comes after the table.
+    spec.write_text(original.replace(users, users + HANDLE) + MENTIONS, encoding="utf-8")
+    before = tree(blog)
+    refused = cli("generate", "-p", "blog")
+
+    assert refused.exit_code == 2
+    assert "the table `mentions` and `users.handle`" in refused.stderr
+    assert "add the column before the resource that references it" in refused.stderr
+    assert tree(blog) == before
+
+    spec.write_text(original.replace(users, users + HANDLE), encoding="utf-8")
+    assert cli("generate", "-p", "blog").exit_code == 0
+    spec.write_text(original.replace(users, users + HANDLE) + MENTIONS, encoding="utf-8")
+    assert cli("generate", "-p", "blog").exit_code == 0
+    assert head(blog) == "0003"
+
+    # Going back in one step would drop the column first: refused the same way.
+    spec.write_text(original, encoding="utf-8")
+    assert cli("generate", "-p", "blog", "--allow-destructive").exit_code == 2
