@@ -61,18 +61,6 @@ def revise(
         )
         for change in up.unsupported
     ]
-    # A table is created before the columns and constraints of others change, and dropped
-    # after: its foreign key cannot follow a column that comes or goes in the same revision.
-    problems += [
-        Problem(
-            f"the migration cannot be written: the table `{table}` and `{column}`, the column "
-            "it references, come or go together",
-            "make it two changes, each with its own `persistgen generate`: add the column "
-            "before the resource that references it; remove that resource before the column",
-            spec_file,
-        )
-        for table, column in dict.fromkeys(up.entangled + down.entangled)
-    ]
     # Earlier revisions name the schema they were written for, and SQLite can only be told to
     # ignore the project's current one (db/engine.py).
     problems += [

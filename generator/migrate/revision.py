@@ -52,8 +52,6 @@ class Steps:
     unsupported: list[str] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
     zone_casts: bool = False  # a column moves into or out of time zone awareness
-    # (new table, column) pairs: a new table's foreign key to a column this revision adds
-    entangled: list[tuple[str, str]] = field(default_factory=list)
 
 
 def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
@@ -118,31 +116,32 @@ def steps(
     renamed = _apply_renames(before.tables, renames, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
+    kept = [(old[t.name], t) for t in after.tables if t.name in old]
     _create_schemas(before, after, out)
+    # First what other changes may depend on: tables in their schema, and no foreign key or
+    # dropped table left holding a column or unique constraint that is about to go.
+    for was, table in kept:
+        _move_and_unlink(was, table, out)
+    for table in reversed(renamed):
+        if table.name not in new:
+            _drop_table(table, out)
+    # A new table's foreign key to a column or unique constraint this revision adds waits
+    # until that exists.
+    waiting: dict[str, list[str]] = {}
     for table in after.tables:
         if table.name not in old:
-            _create_table(table, out)
-            out.entangled += [
-                (table.name, f"{fk.target_table}.{fk.target_column}")
-                for fk in table.foreign_keys
-                if fk.target_table in old and not _is_key(old[fk.target_table], fk.target_column)
-            ]
+            inline = {fk for fk in table.foreign_keys if _holds(old, new, fk)}
+            _create_table(table, inline, out)
+            waiting[table.name] = [_create_fk(fk) for fk in table.foreign_keys if fk not in inline]
     pending_not_null: list[tuple[DbTable, DbColumn]] = []
     late: dict[str, list[str]] = {}
-    for table in after.tables:
-        if table.name in old:
-            pending_not_null += _alter_table(old[table.name], table, out, late)
+    for was, table in kept:
+        pending_not_null += _alter_table(was, table, out, late)
     for table, column in pending_not_null:
         _backfill(table, column, backfills, out)
     for table in after.tables:
-        if late.get(table.name):
-            out.lines += _batch_lines(table, late[table.name])
-    for table in reversed(renamed):
-        if table.name not in new:
-            out.lines.append(f"op.drop_table({table.name!r}{_schema(table)})")
-            out.types_dropped += [c.native_type for c in table.columns if c.native_type]
-            out.summary.append(f"drop table {table.name}")
-            out.destructive.append(f"drop table `{table.name}` and all its rows")
+        if lines := late.get(table.name, []) + waiting.get(table.name, []):
+            out.lines += _batch_lines(table, lines)
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
     out.lines += [
         f"sa.Enum(name={name!r}).drop(op.get_bind(), checkfirst=True)" for name in out.types_dropped
@@ -228,12 +227,25 @@ def _qualified(table: DbTable) -> str:
     return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
 
 
-def _create_table(table: DbTable, out: Steps) -> None:
+def _holds(old: dict[str, DbTable], new: dict[str, DbTable], fk: ForeignKeyModel) -> bool:
+    """Whether `fk`'s target is there, unchanged, before this revision alters any table: a new
+    table's, or an existing table's primary key or a unique constraint it keeps."""
+    if fk.target_table not in old:
+        return True
+    before, after = old[fk.target_table], new[fk.target_table]
+    on = (fk.target_column,)
+    return on == before.primary_key or any(
+        key == on and (name, key) in after.uniques for name, key in before.uniques
+    )
+
+
+def _create_table(table: DbTable, foreign_keys: set[ForeignKeyModel], out: Steps) -> None:
     out.lines.append("op.create_table(")
     out.lines.append(f"    {table.name!r},")
     out.lines += [f"    {column_code(c)}," for c in table.columns]
     for fk in table.foreign_keys:
-        out.lines.append(f"    {_fk_constraint(fk)},")
+        if fk in foreign_keys:
+            out.lines.append(f"    {_fk_constraint(fk)},")
     key = _listed(table.primary_key)
     out.lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
     for name, on in table.uniques:
@@ -250,9 +262,30 @@ def _create_table(table: DbTable, out: Steps) -> None:
     out.summary.append(f"create table {table.name}")
 
 
-def _is_key(table: DbTable, column: str) -> bool:
-    """Whether a foreign key can reference `column` before this revision's changes."""
-    return (column,) == table.primary_key or any(on == (column,) for _, on in table.uniques)
+def _move_and_unlink(old: DbTable, new: DbTable, out: Steps) -> None:
+    if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
+        out.lines += _move_table(old, new.schema or "public")
+        out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
+    new_fks = _foreign_keys(new)
+    dropped = [name for name, fk in _foreign_keys(old).items() if new_fks.get(name) != fk]
+    if dropped:
+        out.lines += _batch_lines(
+            new, [f"batch_op.drop_constraint(op.f({n!r}), type_='foreignkey')" for n in dropped]
+        )
+        out.summary += [f"drop foreign key {name}" for name in dropped]
+
+
+def _foreign_keys(table: DbTable) -> dict[str, ForeignKeyModel]:
+    """By constraint name. A reference's schema is the project's: moving every table keeps
+    the constraints as they are."""
+    return {fk.constraint_name: replace(fk, target_schema=None) for fk in table.foreign_keys}
+
+
+def _drop_table(table: DbTable, out: Steps) -> None:
+    out.lines.append(f"op.drop_table({table.name!r}{_schema(table)})")
+    out.types_dropped += [c.native_type for c in table.columns if c.native_type]
+    out.summary.append(f"drop table {table.name}")
+    out.destructive.append(f"drop table `{table.name}` and all its rows")
 
 
 def _alter_table(
@@ -263,16 +296,6 @@ def _alter_table(
     early: list[str] = []
     after: list[str] = []
     needs_backfill: list[tuple[DbTable, DbColumn]] = []
-    if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
-        out.lines += _move_table(old, new.schema or "public")
-        out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
-    # A reference's schema is the project's: moving every table keeps the constraints as they are.
-    old_fks = {fk.constraint_name: replace(fk, target_schema=None) for fk in old.foreign_keys}
-    new_fks = {fk.constraint_name: fk for fk in new.foreign_keys}
-    for name, fk in old_fks.items():
-        if name not in new_fks or replace(new_fks[name], target_schema=None) != fk:
-            early.append(f"batch_op.drop_constraint(op.f({name!r}), type_='foreignkey')")
-            out.summary.append(f"drop foreign key {name}")
     for name, on in old.uniques:
         if (name, on) not in new.uniques:
             early.append(f"batch_op.drop_constraint(op.f({name!r}), type_='unique')")
@@ -325,10 +348,11 @@ def _alter_table(
         if (name, on) not in old.indexes:
             after.append(f"batch_op.create_index(op.f({name!r}), [{_listed(on)}])")
             out.summary.append(f"add index {name}")
-    for name, fk in new_fks.items():
-        if old_fks.get(name) != replace(fk, target_schema=None):
+    old_fks = _foreign_keys(old)
+    for fk in new.foreign_keys:
+        if old_fks.get(fk.constraint_name) != replace(fk, target_schema=None):
             after.append(_create_fk(fk))
-            out.summary.append(f"add foreign key {name}")
+            out.summary.append(f"add foreign key {fk.constraint_name}")
     for name, sql in new.checks:
         if (name, sql) not in old.checks:
             after.append(f"batch_op.create_check_constraint(op.f({name!r}), {sql!r})")
