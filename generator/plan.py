@@ -184,7 +184,12 @@ def _resource(spec: Spec, package: str, name: str, resource: ResourceSpec) -> Re
         model_imports.add("sqlalchemy:Index")
     filters = tuple(f for c in columns for f in c.filters)
     filter_tests = tuple(
-        f for f in filters if f.operator in ("eq", "contains") and by_column[f.column].in_create
+        f
+        for f in filters
+        if f.operator in ("eq", "contains")
+        and by_column[f.column].in_create
+        # the test searches from a value's second character
+        and not (f.operator == "contains" and resource.fields[f.column].length < 2)
     )
     if (
         resource.versioned
@@ -911,7 +916,8 @@ def _text_sample(field: FieldSpec, column: str, update: bool) -> str:
     if limit <= _COUNTER_DIGITS:
         if update:
             return repr("UPDATED"[:limit])
-        return f"_short_text(n, {limit}{f', {least}' if least else ''})"
+        least = max(least, min(limit, 2))  # a second character for the `contains` test
+        return f"_short_text(n, {limit}, {least})"
     stem = (column.replace("_", "-") + "-")[: limit - _COUNTER_DIGITS]
     if update:
         value = (stem + "updated")[:limit]

@@ -30,7 +30,7 @@ _numbers = itertools.count(1)
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def _short_text(n: int, width: int, least: int = 0) -> str:
+def _short_text(n: int, width: int, least: int) -> str:
     """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
     each test starts on empty tables and draws far fewer than 36**width numbers."""
     n %= 36**width
@@ -85,7 +85,7 @@ def product_data(**overrides: Any) -> ProductCreate:
         "attributes": {"n": n},
         "image": str(n).encode(),
         "launch_date": dt.date(2025, 6, 1),
-        "currency": _short_text(n, 3),
+        "currency": _short_text(n, 3, 2),
     }
     values.update(overrides)
     return ProductCreate(**values)

@@ -36,7 +36,7 @@ _numbers = itertools.count(1)
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def _short_text(n: int, width: int, least: int = 0) -> str:
+def _short_text(n: int, width: int, least: int) -> str:
     """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
     each test starts on empty tables and draws far fewer than 36**width numbers."""
     n %= 36**width
@@ -126,7 +126,7 @@ def label_data(**overrides: Any) -> LabelCreate:
     n = next(_numbers)
     values: dict[str, Any] = {
         "name": f"name-{n}",
-        "colour": _short_text(n, 7),
+        "colour": _short_text(n, 7, 2),
     }
     values.update(overrides)
     return LabelCreate(**values)
