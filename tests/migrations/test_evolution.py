@@ -1,4 +1,4 @@
-"""One project walks through twenty-nine spec revisions with rows in every table. Each generated
+"""One project walks through thirty spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -303,6 +303,22 @@ STEPS += [
     ),
     Step(SCHEMED + AWARE, RETYPED),
     Step(SCHEMED + NAIVE, RETYPED),
+]
+# An existing table references a column and unique constraint of the same revision; its
+# downgrade drops the foreign key before them.
+WRITER_NAME = "      name: {type: str, max_length: 200, unique: true, column: full_name}\n"
+CODE = "      code: {type: str, max_length: 12, unique: true, nullable: true}\n"
+WITNESS = "      witness: {type: ref, target: Writer, target_field: code, nullable: true}\n"
+STEPS += [
+    Step(
+        (SCHEMED + NAIVE + WITNESS).replace(WRITER_NAME, WRITER_NAME + CODE),
+        (
+            "add column writers.code",
+            "add unique constraint uq_writers_code",
+            "add column signings.witness_code",
+            "add foreign key fk_signings_witness_code_writers",
+        ),
+    ),
 ]
 
 
