@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from persistgen.migrate.state import SchemaState
 from persistgen.render_model import DbColumn, DbTable, ForeignKeyModel, ProjectModel
 
+Columns = set[tuple[str, str]]  # (table, column)
 _ZERO = {
     "str": "''",
     "text": "''",
@@ -51,7 +52,6 @@ class Steps:
     missing_backfill: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
-    zone_casts: bool = False  # a column moves into or out of time zone awareness
 
 
 def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
@@ -117,11 +117,12 @@ def steps(
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
     kept = [(old[t.name], t) for t in after.tables if t.name in old]
+    retyped = _retyped(kept)
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
     # dropped table left holding a column or unique constraint that is about to go.
     for was, table in kept:
-        _move_and_unlink(was, table, out)
+        _move_and_unlink(was, table, retyped, out)
     for table in reversed(renamed):
         if table.name not in new:
             _drop_table(table, out)
@@ -130,13 +131,13 @@ def steps(
     waiting: dict[str, list[str]] = {}
     for table in after.tables:
         if table.name not in old:
-            inline = {fk for fk in table.foreign_keys if _holds(old, new, fk)}
+            inline = {fk for fk in table.foreign_keys if _holds(old, new, retyped, fk)}
             _create_table(table, inline, out)
             waiting[table.name] = [_create_fk(fk) for fk in table.foreign_keys if fk not in inline]
     pending_not_null: list[tuple[DbTable, DbColumn]] = []
     late: dict[str, list[str]] = {}
     for was, table in kept:
-        pending_not_null += _alter_table(was, table, out, late)
+        pending_not_null += _alter_table(was, table, retyped, out, late)
     for table, column in pending_not_null:
         _backfill(table, column, backfills, out)
     for table in after.tables:
@@ -146,8 +147,6 @@ def steps(
     out.lines += [
         f"sa.Enum(name={name!r}).drop(op.get_bind(), checkfirst=True)" for name in out.types_dropped
     ]
-    if out.zone_casts:
-        out.lines[:0] = _in_utc()
     return out
 
 
@@ -227,11 +226,15 @@ def _qualified(table: DbTable) -> str:
     return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
 
 
-def _holds(old: dict[str, DbTable], new: dict[str, DbTable], fk: ForeignKeyModel) -> bool:
+def _holds(
+    old: dict[str, DbTable], new: dict[str, DbTable], retyped: Columns, fk: ForeignKeyModel
+) -> bool:
     """Whether `fk`'s target is there, unchanged, before this revision alters any table: a new
     table's, or an existing table's primary key or a unique constraint it keeps."""
     if fk.target_table not in old:
         return True
+    if (fk.target_table, fk.target_column) in retyped:
+        return False
     before, after = old[fk.target_table], new[fk.target_table]
     on = (fk.target_column,)
     return on == before.primary_key or any(
@@ -262,17 +265,45 @@ def _create_table(table: DbTable, foreign_keys: set[ForeignKeyModel], out: Steps
     out.summary.append(f"create table {table.name}")
 
 
-def _move_and_unlink(old: DbTable, new: DbTable, out: Steps) -> None:
+def _move_and_unlink(old: DbTable, new: DbTable, retyped: Columns, out: Steps) -> None:
     if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
         out.lines += _move_table(old, new.schema or "public")
         out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
-    new_fks = _foreign_keys(new)
-    dropped = [name for name, fk in _foreign_keys(old).items() if new_fks.get(name) != fk]
+    dropped, _ = _foreign_key_changes(old, new, retyped)
     if dropped:
         out.lines += _batch_lines(
             new, [f"batch_op.drop_constraint(op.f({n!r}), type_='foreignkey')" for n in dropped]
         )
         out.summary += [f"drop foreign key {name}" for name in dropped]
+
+
+def _retyped(kept: list[tuple[DbTable, DbTable]]) -> Columns:
+    """The (table, column) pairs whose type changes."""
+    changed: Columns = set()
+    for old, new in kept:
+        was = {c.name: (c.type, c.params) for c in old.columns}
+        changed |= {
+            (new.name, c.name)
+            for c in new.columns
+            if was.get(c.name, (c.type, c.params)) != (c.type, c.params)
+        }
+    return changed
+
+
+def _foreign_key_changes(
+    old: DbTable, new: DbTable, retyped: Columns
+) -> tuple[list[str], list[ForeignKeyModel]]:
+    """The names of the foreign keys to drop, and those to create: the ones that change, and
+    the ones whose target changes type (PostgreSQL cannot compare the two sides in between)."""
+    old_fks, new_fks = _foreign_keys(old), _foreign_keys(new)
+    remade = {n for n, fk in new_fks.items() if (fk.target_table, fk.target_column) in retyped}
+    dropped = [n for n, fk in old_fks.items() if new_fks.get(n) != fk or n in remade]
+    created = [
+        fk
+        for fk in new.foreign_keys
+        if old_fks.get(name := fk.constraint_name) != new_fks[name] or name in remade
+    ]
+    return dropped, created
 
 
 def _foreign_keys(table: DbTable) -> dict[str, ForeignKeyModel]:
@@ -289,7 +320,7 @@ def _drop_table(table: DbTable, out: Steps) -> None:
 
 
 def _alter_table(
-    old: DbTable, new: DbTable, out: Steps, late: dict[str, list[str]]
+    old: DbTable, new: DbTable, retyped: Columns, out: Steps, late: dict[str, list[str]]
 ) -> list[tuple[DbTable, DbColumn]]:
     """Changes that can happen at once go in `out`; NOT NULL, new constraints and dropped
     columns wait in `late`, after backfills. Returns the columns that need a backfill."""
@@ -348,11 +379,9 @@ def _alter_table(
         if (name, on) not in old.indexes:
             after.append(f"batch_op.create_index(op.f({name!r}), [{_listed(on)}])")
             out.summary.append(f"add index {name}")
-    old_fks = _foreign_keys(old)
-    for fk in new.foreign_keys:
-        if old_fks.get(fk.constraint_name) != replace(fk, target_schema=None):
-            after.append(_create_fk(fk))
-            out.summary.append(f"add foreign key {fk.constraint_name}")
+    for fk in _foreign_key_changes(old, new, retyped)[1]:
+        after.append(_create_fk(fk))
+        out.summary.append(f"add foreign key {fk.constraint_name}")
     for name, sql in new.checks:
         if (name, sql) not in old.checks:
             after.append(f"batch_op.create_check_constraint(op.f({name!r}), {sql!r})")
@@ -392,7 +421,6 @@ def _column_changes(
         out.summary.append(f"change type of {table}.{new.name}")
         if using := _zone_cast(old, new):
             args.append(f"postgresql_using={using!r}")
-            out.zone_casts = True
         elif not _widens(old, new):
             out.destructive.append(
                 f"change `{table}.{new.name}` from {old.type} to {new.type}, which can lose data"
@@ -414,14 +442,6 @@ def _column_changes(
             f"existing_nullable={old.nullable}, {', '.join(args)})"
         )
     return early, late
-
-
-def _in_utc() -> list[str]:
-    """PostgreSQL checks a foreign key again when a column of it changes type, and between a
-    naive and an aware column it reads the naive values in the session's time zone: make that
-    UTC, as the casts take it, until the migration's transaction ends."""
-    utc = _execute("SET LOCAL timezone = 'UTC'")
-    return ['if op.get_bind().dialect.name == "postgresql":', f"    {utc}"]
 
 
 def _move_table(table: DbTable, schema: str) -> list[str]:
@@ -507,7 +527,9 @@ def _backfill(
     if value is None:
         out.missing_backfill.append(f"{table.resource}.{column.name}")
         return
-    target = f"sa.table({table.name!r}, sa.column({column.name!r}, {column.type}){_schema(table)})"
+    # Not translated by SQLite's schema_translate_map, which only reads `Table`s.
+    schema = _schema_here(table.schema)
+    target = f"sa.table({table.name!r}, sa.column({column.name!r}, {column.type}){schema})"
     out.lines.append(
         f"op.execute({target}.update().where(sa.column({column.name!r}).is_(None))"
         f".values({{{column.name!r}: {value}}}))"

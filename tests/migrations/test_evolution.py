@@ -278,23 +278,26 @@ SCHEMAS = ("people",)
 # Time zone awareness switched on and back off: on PostgreSQL, under a session time zone that is
 # not UTC (tests/postgres.py), every instant stays what it was.
 SCHEMED = STEPS[-1].spec
-# A new table references a column of the same revision; its foreign key to the datetime is
-# checked again as each side changes type.
+# A new table references columns of the same revision; as their types change, PostgreSQL
+# could not compare the two sides of its foreign keys in between (time with timetz).
 SIGNING = (
     "  Signing:\n    fields:\n      book: {type: ref, target: Book, target_field: signed_at}\n"
+    "      slot: {type: ref, target: Book, target_field: opens, nullable: true,"
+    " back_populates: slot_signings}\n"
 )
 NAIVE = (
     "      signed_at: {type: datetime, timezone: false, nullable: true, unique: true}\n"
-    "      opens: time?\n" + SIGNING
+    "      opens: {type: time, nullable: true, unique: true}\n" + SIGNING
 )
 AWARE = (
     "      signed_at: {type: datetime, nullable: true, unique: true}\n"
-    "      opens: {type: time, timezone: true, nullable: true}\n" + SIGNING
+    "      opens: {type: time, timezone: true, nullable: true, unique: true}\n" + SIGNING
 )
 RETYPED = (
     "change type of books.signed_at",
     "change type of books.opens",
     "change type of signings.book_signed_at",
+    "change type of signings.slot_opens",
 )
 STEPS += [
     Step(
@@ -304,16 +307,18 @@ STEPS += [
     Step(SCHEMED + AWARE, RETYPED),
     Step(SCHEMED + NAIVE, RETYPED),
 ]
-# An existing table references a column and unique constraint of the same revision; its
-# downgrade drops the foreign key before them.
+# An existing table references a column and unique constraint of the same revision (its
+# downgrade drops the foreign key before them); a backfill inside the project's schema.
 WRITER_NAME = "      name: {type: str, max_length: 200, unique: true, column: full_name}\n"
 CODE = "      code: {type: str, max_length: 12, unique: true, nullable: true}\n"
+RATING = "      rating: {type: int, backfill: 3}\n"
 WITNESS = "      witness: {type: ref, target: Writer, target_field: code, nullable: true}\n"
 STEPS += [
     Step(
-        (SCHEMED + NAIVE + WITNESS).replace(WRITER_NAME, WRITER_NAME + CODE),
+        (SCHEMED + NAIVE + WITNESS).replace(WRITER_NAME, WRITER_NAME + CODE + RATING),
         (
             "add column writers.code",
+            "add column writers.rating",
             "add unique constraint uq_writers_code",
             "add column signings.witness_code",
             "add foreign key fk_signings_witness_code_writers",
