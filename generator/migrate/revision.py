@@ -161,11 +161,16 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
             table = replace(table, name=name)  # constraint names are renamed by _alter_table
         columns = renames.columns.get(name, {})
         if columns:
+            checks = {c.name: c for c in table.columns if c.check}
             out.lines += _batch_lines(
                 table,
                 [
-                    f"batch_op.alter_column({old!r}, new_column_name={new!r})"
+                    line
                     for old, new in columns.items()
+                    for line in [
+                        *(_recheck(checks[old], new) if old in checks else []),
+                        f"batch_op.alter_column({old!r}, new_column_name={new!r})",
+                    ]
                 ],
             )
             out.summary += [f"rename column {name}.{old} to {new}" for old, new in columns.items()]
@@ -181,6 +186,18 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
             ),
         )
         for t in result
+    ]
+
+
+def _recheck(column: DbColumn, name: str) -> list[str]:
+    """An enum's CHECK for its column's new name. SQLite's table rebuild would keep the old
+    name in it; PostgreSQL follows the rename itself."""
+    values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
+    check = f"op.f({column.check!r})"
+    return [
+        'if op.get_bind().dialect.name != "postgresql":',
+        f"    batch_op.drop_constraint({check}, type_='check')",
+        f"    batch_op.create_check_constraint({check}, {f'{name} IN ({values})'!r})",
     ]
 
 

@@ -1,4 +1,4 @@
-"""One project walks through thirty spec revisions with rows in every table. Each generated
+"""One project walks through thirty-one spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -323,6 +323,17 @@ STEPS += [
             "add column signings.witness_code",
             "add foreign key fk_signings_witness_code_writers",
         ),
+    ),
+]
+
+# An enum field renamed: its CHECK follows the column on SQLite too.
+STEPS += [
+    Step(
+        STEPS[-1]
+        .spec.replace(FORMAT, FORMAT.replace("format: {", "binding: {renamed_from: format, "))
+        .replace("[[author, format]]", "[[author, binding]]"),
+        ("rename column books.format to binding", "change type of books.binding"),
+        columns={"books": {"format": "binding"}},
     ),
 ]
 
