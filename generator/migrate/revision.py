@@ -158,7 +158,8 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
             rename = f"op.rename_table({table.name!r}, {name!r}{_schema_here(table.schema)})"
             out.lines.append(rename)
             out.summary.append(f"rename table {table.name} to {name}")
-            table = replace(table, name=name)  # constraint names are renamed by _alter_table
+            # Other constraint names are renamed by _alter_table.
+            table = _rename_checks(replace(table, name=name), table.name, out)
         columns = renames.columns.get(name, {})
         if columns:
             checks = {c.name: c for c in table.columns if c.check}
@@ -168,7 +169,7 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
                     line
                     for old, new in columns.items()
                     for line in [
-                        *(_recheck(checks[old], new) if old in checks else []),
+                        *(_recheck(checks[old], new, checks[old].check) if old in checks else []),
                         f"batch_op.alter_column({old!r}, new_column_name={new!r})",
                     ]
                 ],
@@ -189,16 +190,32 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Steps) ->
     ]
 
 
-def _recheck(column: DbColumn, name: str) -> list[str]:
-    """An enum's CHECK for its column's new name. SQLite's table rebuild would keep the old
-    name in it; PostgreSQL follows the rename itself."""
+def _rename_checks(table: DbTable, old_name: str, out: Steps) -> DbTable:
+    """Enum CHECKs named after the table's new name, where a type change (of the enum's name)
+    looks for them. PostgreSQL has them only for enums that are not `native`."""
+    columns, lines = [], []
+    for column in table.columns:
+        if column.check:
+            check = column.check.replace(f"ck_{old_name}_", f"ck_{table.name}_", 1)
+            lines += _recheck(column, column.name, check, everywhere=not column.native_type)
+            column = replace(column, check=check)
+        columns.append(column)
+    if lines:
+        out.lines += _batch_lines(table, lines)
+    return replace(table, columns=tuple(columns))
+
+
+def _recheck(column: DbColumn, name: str, check: str | None, everywhere: bool = False) -> list[str]:
+    """An enum's CHECK again, on its column's new `name` or as `check`. SQLite's table rebuild
+    would keep the old one; PostgreSQL follows a column rename itself."""
     values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
-    check = f"op.f({column.check!r})"
-    return [
-        'if op.get_bind().dialect.name != "postgresql":',
-        f"    batch_op.drop_constraint({check}, type_='check')",
-        f"    batch_op.create_check_constraint({check}, {f'{name} IN ({values})'!r})",
+    lines = [
+        f"batch_op.drop_constraint(op.f({column.check!r}), type_='check')",
+        f"batch_op.create_check_constraint(op.f({check!r}), {f'{name} IN ({values})'!r})",
     ]
+    if everywhere:
+        return lines
+    return ['if op.get_bind().dialect.name != "postgresql":', *(f"    {line}" for line in lines)]
 
 
 def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:

@@ -1,4 +1,4 @@
-"""One project walks through thirty-one spec revisions with rows in every table. Each generated
+"""One project walks through thirty-two spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 
@@ -326,14 +326,24 @@ STEPS += [
     ),
 ]
 
-# An enum field renamed: its CHECK follows the column on SQLite too.
+# An enum field renamed, then its table: its CHECK follows.
+BOUND = (
+    STEPS[-1]
+    .spec.replace(FORMAT, FORMAT.replace("format: {", "binding: {renamed_from: format, "))
+    .replace("[[author, format]]", "[[author, binding]]")
+)
 STEPS += [
     Step(
-        STEPS[-1]
-        .spec.replace(FORMAT, FORMAT.replace("format: {", "binding: {renamed_from: format, "))
-        .replace("[[author, format]]", "[[author, binding]]"),
+        BOUND,
         ("rename column books.format to binding", "change type of books.binding"),
         columns={"books": {"format": "binding"}},
+    ),
+    Step(
+        BOUND.replace("  Book:\n", "  Volume:\n    renamed_from: Book\n").replace(
+            "target: Book", "target: Volume"
+        ),
+        ("rename table books to volumes", "change type of volumes.binding"),
+        tables={"books": "volumes"},
     ),
 ]
 
