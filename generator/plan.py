@@ -29,6 +29,13 @@ from persistgen.typemap import BIGINT_KEY, TypeInfo, type_info
 _INTEGER_BITS = {"int": 32, "bigint": 64}
 KEY_SEGMENT = "^[^/]+$"  # what one URL path segment can hold
 _COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter
+# The database clocks of db/types.py, by the kind of field `now` fills.
+CLOCKS = {
+    "datetime": "utcnow",
+    "naive datetime": "utcnow_naive",
+    "date": "utctoday",
+    "time": "utctime",
+}
 _ON_DELETE_SQL = {
     "cascade": "CASCADE",
     "set null": "SET NULL",
@@ -811,10 +818,8 @@ def _backfill_literal(field: FieldSpec) -> str | None:
 
 def _clock(field: FieldSpec, model_imports: set[str]) -> str:
     """The database clock (db/types.py) for `now` in a field of this type: UTC on every database."""
-    if field.type == "datetime":
-        clock = "utcnow" if field.timezone is not False else "utcnow_naive"
-    else:
-        clock = {"time": "utctime", "date": "utctoday"}[field.type]
+    naive = field.type == "datetime" and field.timezone is False
+    clock = CLOCKS["naive datetime" if naive else field.type]
     model_imports.add(f"{{package}}.db.types:{clock}")
     return f"{clock}()"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from persistgen.errors import Problem, UserError
 from persistgen.migrate.revision import backfills_for, renames_for, steps
 from persistgen.migrate.state import SchemaState
-from persistgen.plan import import_lines
+from persistgen.plan import CLOCKS, import_lines
 from persistgen.render_model import ProjectModel
 
 VERSIONS = "migrations/versions"
@@ -92,7 +92,7 @@ def revise(
     if any("Decimal(" in line for line in lines):
         imports.add("decimal:Decimal")
     schema_here = any("on_postgres(" in line for line in lines)
-    for clock in ("utcnow", "utcnow_naive", "utctime", "utctoday"):
+    for clock in CLOCKS.values():
         if any(f"{clock}()" in line for line in lines):
             imports.add(f"{project.package}.db.types:{clock}")
     revision = Revision(

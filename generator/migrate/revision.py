@@ -118,11 +118,12 @@ def steps(
     new = {t.name: t for t in after.tables}
     kept = [(old[t.name], t) for t in after.tables if t.name in old]
     retyped = _retyped(kept)
+    references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
     # dropped table left holding a column or unique constraint that is about to go.
     for was, table in kept:
-        _move_and_unlink(was, table, retyped, out)
+        _move_and_unlink(was, table, references[table.name][0], out)
     for table in reversed(renamed):
         if table.name not in new:
             _drop_table(table, out)
@@ -137,7 +138,7 @@ def steps(
     pending_not_null: list[tuple[DbTable, DbColumn]] = []
     late: dict[str, list[str]] = {}
     for was, table in kept:
-        pending_not_null += _alter_table(was, table, retyped, out, late)
+        pending_not_null += _alter_table(was, table, references[table.name][1], out, late)
     for table, column in pending_not_null:
         _backfill(table, column, backfills, out)
     for table in after.tables:
@@ -299,11 +300,10 @@ def _create_table(table: DbTable, foreign_keys: set[ForeignKeyModel], out: Steps
     out.summary.append(f"create table {table.name}")
 
 
-def _move_and_unlink(old: DbTable, new: DbTable, retyped: Columns, out: Steps) -> None:
+def _move_and_unlink(old: DbTable, new: DbTable, dropped: list[str], out: Steps) -> None:
     if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
         out.lines += _move_table(old, new.schema or "public")
         out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
-    dropped, _ = _foreign_key_changes(old, new, retyped)
     if dropped:
         out.lines += _batch_lines(
             new, [f"batch_op.drop_constraint(op.f({n!r}), type_='foreignkey')" for n in dropped]
@@ -354,10 +354,15 @@ def _drop_table(table: DbTable, out: Steps) -> None:
 
 
 def _alter_table(
-    old: DbTable, new: DbTable, retyped: Columns, out: Steps, late: dict[str, list[str]]
+    old: DbTable,
+    new: DbTable,
+    created: list[ForeignKeyModel],
+    out: Steps,
+    late: dict[str, list[str]],
 ) -> list[tuple[DbTable, DbColumn]]:
-    """Changes that can happen at once go in `out`; NOT NULL, new constraints and dropped
-    columns wait in `late`, after backfills. Returns the columns that need a backfill."""
+    """Changes that can happen at once go in `out`; NOT NULL, new constraints (`created`:
+    the foreign keys) and dropped columns wait in `late`, after backfills. Returns the columns
+    that need a backfill."""
     early: list[str] = []
     after: list[str] = []
     needs_backfill: list[tuple[DbTable, DbColumn]] = []
@@ -413,7 +418,7 @@ def _alter_table(
         if (name, on) not in old.indexes:
             after.append(f"batch_op.create_index(op.f({name!r}), [{_listed(on)}])")
             out.summary.append(f"add index {name}")
-    for fk in _foreign_key_changes(old, new, retyped)[1]:
+    for fk in created:
         after.append(_create_fk(fk))
         out.summary.append(f"add foreign key {fk.constraint_name}")
     for name, sql in new.checks:
