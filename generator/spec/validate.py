@@ -12,8 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from persistgen.errors import Problem, UserError
-from persistgen.spec import compact
-from persistgen.spec.check import check
+from persistgen.spec import compact, rules
 from persistgen.spec.load import Document, SpecPath, describe, load_file, load_text
 from persistgen.spec.model import FieldSpec, Spec
 
@@ -52,7 +51,7 @@ def validate(doc: Document) -> Spec:
         spec = Spec.model_validate(doc.data)
     except ValidationError as exc:
         raise UserError(_from_pydantic_errors(doc, exc.errors())) from None
-    findings = check(spec)
+    findings = rules.findings(spec)
     if findings:
         raise UserError(
             [_problem(doc, f.path, f.message, f.hint, at_key=f.at_key) for f in findings][

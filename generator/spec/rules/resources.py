@@ -1,0 +1,214 @@
+"""Rules on each resource as a whole: names, tables, modules, checks, composite keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from persistgen import naming
+from persistgen.spec.load import SpecPath
+from persistgen.spec.model import ResourceSpec, Spec
+from persistgen.spec.rules.fields import field_findings
+from persistgen.spec.rules.finding import Finding
+
+
+def findings(spec: Spec) -> Iterator[Finding]:
+    tables: dict[str, str] = {}
+    modules: dict[str, str] = {}
+    for name, resource in spec.resources.items():
+        path: SpecPath = ("resources", name)
+        problem = naming.resource_problem(name)
+        if problem:
+            yield Finding(
+                path,
+                f"`{name}` cannot be a resource name: {problem[0]}",
+                f"rename it to {problem[1]}",
+                at_key=True,
+            )
+        table = resource.table_name(name)
+        table_issue = naming.table_problem(table)
+        if table_issue:
+            yield Finding((*path, "table"), f"`{table}`: {table_issue[0]}", f"use {table_issue[1]}")
+        if table in tables:
+            yield Finding(
+                (*path, "table") if resource.table else path,
+                f"table `{table}` is already used by `{tables[table]}`"
+                if resource.table
+                else f"`{name}` would use the table `{table}`, which `{tables[table]}` uses",
+                "set a distinct `table` on one of them",
+                at_key=resource.table is None,
+            )
+        tables[table] = name
+        module = naming.snake(name)
+        if module in modules:
+            yield Finding(
+                path,
+                f"`{name}` and `{modules[module]}` would share the module `{module}.py`",
+                "rename one of them",
+                at_key=True,
+            )
+        modules[module] = name
+        yield from _fields(spec, name, resource)
+        yield from _checks(name, resource)
+        yield from _composites(name, resource)
+    for name, resource in spec.resources.items():
+        for field_name, f in resource.fields.items():
+            if f.type != "many":
+                continue
+            table = f.association_table(name, field_name)
+            if table in tables:
+                yield Finding(
+                    ("resources", name, "fields", field_name),
+                    f"the link table `{table}` of `{name}.{field_name}` is already used by "
+                    f"`{tables[table]}`",
+                    "set `through` to a free table name",
+                    at_key=True,
+                )
+            tables[table] = f"{name}.{field_name}"
+
+
+def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    for name, expression in resource.checks.items():
+        path: SpecPath = ("resources", resource_name, "checks", name)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            yield Finding(
+                path, f"`{name}` cannot name a check", "use lower snake_case", at_key=True
+            )
+        if not expression.strip():
+            yield Finding(path, "the check has no SQL expression", "write e.g. `price >= 0`")
+
+
+def _composites(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """`unique` and `index` on a resource list fields that must exist and be columns."""
+    for option in ("unique", "index"):
+        for number, names in enumerate(getattr(resource, option)):
+            path: SpecPath = ("resources", resource_name, option, number)
+            if len(names) < 2 or len(set(names)) < len(names):
+                yield Finding(
+                    path,
+                    f"a resource's `{option}` lists two or more different fields",
+                    f"for one field, set `{option}: true` on the field itself",
+                )
+            for position, name in enumerate(names):
+                field = resource.fields.get(name)
+                implicit_key = (
+                    name == "id" and "id" not in resource.fields and not resource.key_fields
+                )
+                if (field is None and not implicit_key) or (field and field.type == "many"):
+                    columns = [n for n, f in resource.fields.items() if f.type != "many"]
+                    yield Finding(
+                        (*path, position),
+                        f"`{name}` is not a column of `{resource_name}`",
+                        f"list fields of `{resource_name}`: {', '.join(columns)}",
+                    )
+
+
+def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    base: SpecPath = ("resources", resource_name, "fields")
+    keys = resource.key_fields
+    if len(keys) > 1:
+        yield from _composite_key(resource_name, resource)
+    elif keys and resource.fields[keys[0]].type == "ref":
+        yield Finding(
+            (*base, keys[0], "primary_key"),
+            "a reference alone cannot be the primary key",
+            "for one-to-one, keep the implicit `id` and make the reference `unique: true`; "
+            "or mark a second field `primary_key` for a composite key",
+        )
+    columns: dict[str, list[str]] = {}
+    for n, f in resource.fields.items():
+        columns.setdefault(f.attribute(n), []).append(n)
+    if not keys and "id" in resource.fields:
+        yield Finding(
+            (*base, "id"),
+            "`id` is the implicit primary key",
+            "mark it `primary_key: true`, or rename it",
+            at_key=True,
+        )
+    folded: dict[str, str] = {}
+    db_columns: dict[str, str] = {} if keys else {"id": "the implicit key `id`"}
+    for name, field in resource.fields.items():
+        path: SpecPath = (*base, name)
+        problem = naming.attribute_problem(name)
+        if problem:
+            yield Finding(
+                path,
+                f"`{name}` cannot be a field name: {problem[0]}",
+                f"rename it, e.g. to {problem[1]}",
+                at_key=True,
+            )
+        fold = name.replace("_", "")
+        if fold in folded:
+            yield Finding(
+                path,
+                f"`{name}` is too close to `{folded[fold]}`",
+                "names that differ only by underscores are confusing; rename one",
+                at_key=True,
+            )
+        folded[fold] = name
+        attribute = field.attribute(name)
+        if field.type == "ref" and len(columns[attribute]) > 1:
+            other = next(n for n in columns[attribute] if n != name)
+            yield Finding(
+                path,
+                f"the reference `{name}` needs the column `{attribute}`, "
+                f"which is also the field `{other}`",
+                "rename one of them",
+                at_key=True,
+            )
+        if field.type != "many":
+            db_name = field.column_name(name)
+            reported = db_name == attribute and len(columns[attribute]) > 1
+            if db_name in db_columns and not reported:
+                yield Finding(
+                    (*path, "column") if field.column else path,
+                    f"the column `{db_name}` would hold both `{db_columns[db_name]}` and `{name}`",
+                    "set a distinct `column` on one of them",
+                    at_key=not field.column,
+                )
+            db_columns[db_name] = name
+        yield from field_findings(spec, resource_name, path, field)
+
+
+# Parameters of the routes that address one row, next to the fields of a composite key.
+# Their local variables too: a parameter of the same name would be overwritten.
+ROUTE_PARAMETERS = {
+    "session",
+    "data",
+    "include",
+    "item",
+    "limit",
+    "offset",
+    "repository",
+    "instance",
+}
+
+
+def _composite_key(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """Clients address a row by all its key fields, so they set each, one path segment apiece."""
+    base: SpecPath = ("resources", resource_name, "fields")
+    for name in resource.key_fields:
+        f = resource.fields[name]
+        if f.read_only:
+            yield Finding(
+                (*base, name, "read_only"),
+                "clients set every field of a composite key",
+                "remove `read_only`",
+            )
+        if f.attribute(name) in ROUTE_PARAMETERS:
+            yield Finding(
+                (*base, name),
+                f"`{f.attribute(name)}` would clash with a parameter of the routes that take "
+                f"the key ({', '.join(sorted(ROUTE_PARAMETERS))})",
+                "rename the field",
+                at_key=True,
+            )
+    for name, f in resource.fields.items():
+        if f.type == "many":
+            yield Finding(
+                (*base, name),
+                "a resource with a composite primary key cannot have many fields yet: a link "
+                "table refers to one key column",
+                "add a resource with a reference to each side instead",
+                at_key=True,
+            )
