@@ -1,0 +1,11 @@
+"""Data access for profile resources.
+
+Yours: persistgen created this file once and never rewrites it. Add queries as methods here;
+the generated CRUD comes from the base class, which follows persistgen.yaml.
+"""
+
+from tracker.repositories.generated.profile import ProfileRepositoryBase
+
+
+class ProfileRepository(ProfileRepositoryBase):
+    pass

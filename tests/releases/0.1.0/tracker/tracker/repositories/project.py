@@ -1,0 +1,11 @@
+"""Data access for project resources.
+
+Yours: persistgen created this file once and never rewrites it. Add queries as methods here;
+the generated CRUD comes from the base class, which follows persistgen.yaml.
+"""
+
+from tracker.repositories.generated.project import ProjectRepositoryBase
+
+
+class ProjectRepository(ProjectRepositoryBase):
+    pass
