@@ -40,7 +40,8 @@ from persistgen.cli import app
 from persistgen.errors import UserError
 from persistgen.spec.model import Spec
 from persistgen.spec.validate import read_spec_text
-from tests.properties.strategies import any_documents, dump, spec_documents
+from tests.properties.garbage import any_documents
+from tests.properties.strategies import dump, spec_documents
 
 ACCEPTED_EXAMPLES = 24
 ANY_EXAMPLES = 200
