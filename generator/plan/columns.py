@@ -55,6 +55,7 @@ def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -
             column_name=db_name if db_name != attribute else None,
             foreign_key=foreign_key,
             primary_key=field.primary_key,
+            nullable=field.nullable,
             identity=generated_key and field.type == "bigint",
             unique=field.unique,
             index=field.index or (foreign_key is not None and not field.unique and not leads_key),

@@ -45,6 +45,7 @@ class OrmColumn:
     column_name: str | None  # the database's name, when it is not the attribute's
     foreign_key: ForeignKeyModel | None
     primary_key: bool
+    nullable: bool
     identity: bool  # the database numbers it
     unique: bool
     index: bool
@@ -53,6 +54,10 @@ class OrmColumn:
     onupdate: str | None  # the db/types.py clock each update sets it to
     comment: str | None
     uuid_default: bool  # the model draws a random key
+
+    @property
+    def annotation(self) -> str:
+        return f"Mapped[{self.type.python}{' | None' if self.nullable else ''}]"
 
     @property
     def args(self) -> str:
@@ -166,6 +171,12 @@ class RelationModel:
         if self.collection:
             return f"Mapped[list[{self.target}]]"
         return f"Mapped[{self.target}{' | None' if self.optional else ''}]"
+
+    @property
+    def detail_annotation(self) -> str:
+        """Its field in the Detail DTO: the related Read DTOs, null unless included."""
+        read = f"{self.target}Read"
+        return f"{f'list[{read}]' if self.collection else read} | None"
 
     @property
     def args(self) -> str:
