@@ -21,7 +21,8 @@ from persistgen.render_model import (
 from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
 from persistgen.typemap import type_info
 
-Named = tuple[tuple[str, tuple[str, ...]], ...]
+Columns = tuple[str, ...]
+Named = tuple[tuple[str, Columns], ...]
 
 
 def resource(spec: Spec, name: str) -> ResourceModel:
@@ -44,16 +45,12 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         for n, f in spec_resource.fields.items()
         if f.server_default == "now" and not by_column[n].in_create
     )
-    orm = OrmTable(
-        uniques=tuple(_db_names(by_column, group) for group in uniques),
-        indexes=_named("ix", table, (_db_names(by_column, group) for group in indexes)),
-        checks=tuple(spec_resource.checks.items()),
-        schema=spec.project.schema_,
-        # Columns the database sets on UPDATE are read back at once, never lazily (async).
-        eager_defaults=any(f.onupdate for f in spec_resource.fields.values()),
-        versioned=spec_resource.versioned,
+    orm = _orm_table(
+        spec,
+        name,
+        [_db_names(by_column, g) for g in uniques],
+        [_db_names(by_column, g) for g in indexes],
     )
-    missing = _missing_key(spec, spec_resource)
     return ResourceModel(
         class_name=name,
         module=module,
@@ -66,29 +63,17 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         soft_delete=spec_resource.soft_delete,
         versioned=spec_resource.versioned,
         key=key,
-        missing=missing,
+        missing=_missing_key(spec, spec_resource),
         columns=columns,
         relations=rels,
         links=link_models,
         refs=refs(spec, name),
-        db=DbTable(
-            name=table,
-            resource=name,
-            columns=tuple(c.db for c in columns),
-            primary_key=tuple(c.db.name for c in key),
-            pk_name=f"pk_{table}",
-            uniques=_named("uq", table, (_db_names(by_column, g) for g in unique_groups)),
-            indexes=_named(
-                "ix",
-                table,
-                (
-                    _db_names(by_column, g)
-                    for g in [*((c.name,) for c in columns if c.index), *indexes]
-                ),
-            ),
-            foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
-            checks=tuple((f"ck_{table}_{n}", sql) for n, sql in spec_resource.checks.items()),
-            schema=spec.project.schema_,
+        db=_db_table(
+            spec,
+            name,
+            columns,
+            [_db_names(by_column, g) for g in unique_groups],
+            [_db_names(by_column, g) for g in [*((c.name,) for c in columns if c.index), *indexes]],
         ),
         previous_name=spec_resource.renamed_from,
         conflict_testable=any(
@@ -99,12 +84,9 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         filter_tests=_filter_tests(columns, spec_resource),
         unique_keys=unique_keys,
         upsert_key=next((k for k in unique_keys if all(by_column[n].in_create for n in k)), None),
-        sort_keys=tuple(c.name for c in columns if c.type.sortable),
+        sort_keys=tuple(c.name for c in _sortable(columns)),
         keyset_sorts=tuple(
-            value
-            for c in columns
-            if c.type.sortable and not c.nullable
-            for value in (c.name, f"-{c.name}")
+            value for c in _sortable(columns) if not c.nullable for value in (c.name, f"-{c.name}")
         ),
         update_column=update_column,
         aware_column=_aware_in_create(columns, "datetime"),
@@ -120,6 +102,49 @@ def resource(spec: Spec, name: str) -> ResourceModel:
     )
 
 
+def _orm_table(spec: Spec, name: str, uniques: list[Columns], indexes: list[Columns]) -> OrmTable:
+    """The composite constraints; `__table_args__` name columns as the database does."""
+    resource = spec.resources[name]
+    return OrmTable(
+        uniques=tuple(uniques),
+        indexes=_named("ix", resource.table_name(name), indexes),
+        checks=tuple(resource.checks.items()),
+        schema=spec.project.schema_,
+        # Columns the database sets on UPDATE are read back at once, never lazily (async).
+        eager_defaults=any(f.onupdate for f in resource.fields.values()),
+        versioned=resource.versioned,
+    )
+
+
+def _db_table(
+    spec: Spec,
+    name: str,
+    columns: Sequence[ColumnModel],
+    uniques: list[Columns],
+    indexes: list[Columns],
+) -> DbTable:
+    """The table as migrations see it; single-column constraints included."""
+    resource = spec.resources[name]
+    table = resource.table_name(name)
+    key = [c for c in columns if c.primary_key]
+    return DbTable(
+        name=table,
+        resource=name,
+        columns=tuple(c.db for c in columns),
+        primary_key=tuple(c.db.name for c in key),
+        pk_name=f"pk_{table}",
+        uniques=_named("uq", table, uniques),
+        indexes=_named("ix", table, indexes),
+        foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
+        checks=tuple((f"ck_{table}_{n}", sql) for n, sql in resource.checks.items()),
+        schema=spec.project.schema_,
+    )
+
+
+def _sortable(columns: Sequence[ColumnModel]) -> list[ColumnModel]:
+    return [c for c in columns if c.type.sortable]
+
+
 def _columns(spec: Spec, name: str, table: str) -> Iterable[ColumnModel]:
     resource = spec.resources[name]
     if not resource.key_fields:
@@ -129,11 +154,11 @@ def _columns(spec: Spec, name: str, table: str) -> Iterable[ColumnModel]:
             yield column(spec, name, table, field_name, field)
 
 
-def _db_names(by_column: dict[str, ColumnModel], names: tuple[str, ...]) -> tuple[str, ...]:
+def _db_names(by_column: dict[str, ColumnModel], names: Columns) -> Columns:
     return tuple(by_column[attribute].db.name for attribute in names)
 
 
-def _named(kind: str, table: str, groups: Iterable[tuple[str, ...]]) -> Named:
+def _named(kind: str, table: str, groups: Iterable[Columns]) -> Named:
     """Constraint or index names as the project's naming convention (db/base.py) makes them."""
     return tuple((f"{kind}_{table}_{'_'.join(columns)}", columns) for columns in groups)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import typing
+
+from persistgen.spec.model import FieldType
+from persistgen.typemap import TYPES
 from tests.unit.plan_specs import column, resource
 
 POST = """
@@ -113,3 +117,8 @@ def test_column_name_and_composite_constraints() -> None:
         "sqlalchemy:Index",
     }
     assert ("uq_lines_order_no_pos", ("order_no", "pos")) in line.db.uniques
+
+
+def test_every_scalar_spec_type_has_a_row_in_the_type_table() -> None:
+    scalar = set(typing.get_args(FieldType)) - {"ref", "many"}  # relations, not column types
+    assert scalar == set(TYPES)
