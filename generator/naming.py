@@ -186,3 +186,18 @@ def schema_problem(name: str) -> tuple[str, str] | None:
             f"`app_{name.removeprefix('pg_')}`",
         )
     return None
+
+
+def enum_members(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """An enum's (MEMBER_NAME, quoted value) pairs: upper-case identifiers, made unique."""
+    members: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for value in values:
+        member = "".join(c if c.isalnum() else "_" for c in value.upper()).strip("_") or "VALUE"
+        if not member.isidentifier() or not member.isascii():
+            member = f"V_{member}" if member.isascii() else f"VALUE_{len(used)}"
+        while member in used:
+            member += "_"
+        used.add(member)
+        members.append((member, repr(value)))
+    return tuple(members)

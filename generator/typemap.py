@@ -1,98 +1,34 @@
-"""The one table from spec types to Python, SQLAlchemy and migration types."""
+"""The one table from spec types to what every generated module makes of them.
+
+`TYPES` has one row per scalar spec type: a `TypeInfo`, or a function of the field's options
+that builds one (a length, digits, a time zone, an enum's values). The planner learns
+everything type-specific from these rows (annotations, column types, imports, filters, sorting,
+test samples), so a new field type is a new row here; docs/CONTRIBUTING.md walks through it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
+from persistgen import naming
+from persistgen.render_model.types import Expr, Sample, TypeInfo
 from persistgen.spec.model import FieldSpec
 
-
-@dataclass(frozen=True)
-class TypeInfo:
-    python: str  # annotation in models and DTOs
-    orm: str  # SQLAlchemy type expression in models
-    migration: str  # the same type in an Alembic revision (`sa.` / `postgresql.` prefixed)
-    orm_imports: tuple[str, ...]  # "module:name" pairs; `{package}` is the generated package
-    python_imports: tuple[str, ...] = ()
-    dto: str = ""  # annotation in Create/Update DTOs when it is stricter than `python`
-    dto_imports: tuple[str, ...] = ()
-
-    @property
-    def dto_type(self) -> str:
-        return self.dto or self.python
+# The database clocks of db/types.py, by the kind of field `now` fills: UTC on every database.
+CLOCKS = {
+    "datetime": "utcnow",
+    "naive datetime": "utcnow_naive",
+    "date": "utctoday",
+    "time": "utctime",
+}
+DATES = ("datetime as dt",)
+ZERO = Expr("0")  # identity keys start at 1
+NEW_UUID = Expr("uuid4()", ("uuid:uuid4",))  # a random UUID is never reused
 
 
-def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") -> TypeInfo:
-    """How a (non-reference) field of the spec is typed in each generated module."""
-    t = field.type
-    if t == "str":
-        n = field.length
-        return TypeInfo("str", f"String({n})", f"sa.String(length={n})", ("sqlalchemy:String",))
-    if t == "decimal":
-        p, s = field.digits
-        return TypeInfo(
-            "Decimal",
-            f"Numeric({p}, {s})",
-            f"sa.Numeric(precision={p}, scale={s})",
-            ("sqlalchemy:Numeric",),
-            ("decimal:Decimal",),
-        )
-    if t == "datetime" and field.timezone is not False:
-        # Aware in, aware out, on every database; clients must send an offset.
-        return TypeInfo(
-            "dt.datetime",
-            "AwareDateTime()",
-            "sa.DateTime(timezone=True)",
-            ("{package}.db.types:AwareDateTime",),
-            ("datetime as dt",),
-            dto="AwareDatetime",
-            dto_imports=("pydantic:AwareDatetime",),
-        )
-    if t == "datetime":
-        # Naive on purpose (`timezone: false`): an offset in the input is refused, not dropped.
-        return TypeInfo(
-            "dt.datetime",
-            "DateTime()",
-            "sa.DateTime()",
-            ("sqlalchemy:DateTime",),
-            ("datetime as dt",),
-            dto="NaiveDatetime",
-            dto_imports=("pydantic:NaiveDatetime",),
-        )
-    if t == "time" and field.timezone:
-        # Like aware datetimes: clients must send an offset, and values come back in UTC.
-        return TypeInfo(
-            "dt.time",
-            "AwareTime()",
-            "sa.Time(timezone=True)",
-            ("{package}.db.types:AwareTime",),
-            ("datetime as dt",),
-            dto="OffsetTime",
-            dto_imports=("{package}.schemas.base:OffsetTime",),
-        )
-    if t == "time":
-        return TypeInfo("dt.time", "Time()", "sa.Time()", ("sqlalchemy:Time",), ("datetime as dt",))
-    if t == "enum":
-        values = field.values or []
-        args = (
-            f"name={enum_name!r}, native_enum={field.native}, create_constraint=True, "
-            f"length={max(len(v) for v in values)}"
-        )
-        return TypeInfo(
-            enum_class,
-            f"Enum({enum_class}, values_callable=enum_values, {args})",
-            f"sa.Enum({', '.join(repr(v) for v in values)}, {args})",
-            ("sqlalchemy:Enum",),
-        )
-    return _SIMPLE[t]
-
-
-def _simple(python: str, orm: str, migration: str, *python_imports: str) -> TypeInfo:
-    return TypeInfo(python, f"{orm}()", migration, (f"sqlalchemy:{orm}",), python_imports)
-
-
-def _integer(orm: str, bounded: str) -> TypeInfo:
+def _integer(orm: str, bits: int) -> TypeInfo:
     """Integers bounded in DTOs to what the column holds: too large is a 422, not a 500."""
+    bounded = f"Int{bits}"
     return TypeInfo(
         "int",
         f"{orm}()",
@@ -100,25 +36,193 @@ def _integer(orm: str, bounded: str) -> TypeInfo:
         (f"sqlalchemy:{orm}",),
         dto=bounded,
         dto_imports=(f"{{package}}.schemas.base:{bounded}",),
+        sample="int",
+        bits=bits,
+        ranged=True,
+        missing=ZERO,
     )
 
 
-_SIMPLE: dict[str, TypeInfo] = {
-    "int": _integer("Integer", "Int32"),
-    "bigint": _integer("BigInteger", "Int64"),
-    "text": _simple("str", "Text", "sa.Text()"),
-    "bool": _simple("bool", "Boolean", "sa.Boolean()"),
-    "float": _simple("float", "Double", "sa.Double()"),
-    "date": _simple("dt.date", "Date", "sa.Date()", "datetime as dt"),
-    "uuid": _simple("UUID", "Uuid", "sa.Uuid()", "uuid:UUID"),
-    "bytes": _simple("bytes", "LargeBinary", "sa.LargeBinary()"),
+def _str(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    n = field.length
+    return TypeInfo(
+        "str",
+        f"String({n})",
+        f"sa.String(length={n})",
+        ("sqlalchemy:String",),
+        sample="text",
+        params=(str(n),),
+        max_length=n,
+        text=True,
+    )
+
+
+def _text(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    return TypeInfo(
+        "str",
+        "Text()",
+        "sa.Text()",
+        ("sqlalchemy:Text",),
+        sample="text",
+        max_length=field.max_length,  # a DTO bound only: the column is unbounded
+        text=True,
+    )
+
+
+def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    p, s = field.digits
+    return TypeInfo(
+        "Decimal",
+        f"Numeric({p}, {s})",
+        f"sa.Numeric(precision={p}, scale={s})",
+        ("sqlalchemy:Numeric",),
+        ("decimal:Decimal",),
+        sample="decimal",
+        params=(str(p), str(s)),
+        digits=(p, s),
+        ranged=True,
+    )
+
+
+def _datetime(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    if field.timezone is not False:
+        # Aware in, aware out, on every database; clients must send an offset.
+        return TypeInfo(
+            "dt.datetime",
+            "AwareDateTime()",
+            "sa.DateTime(timezone=True)",
+            ("{package}.db.types:AwareDateTime",),
+            DATES,
+            dto="AwareDatetime",
+            dto_imports=("pydantic:AwareDatetime",),
+            sample="datetime",
+            ranged=True,
+            aware=True,
+            clock=CLOCKS["datetime"],
+        )
+    # Naive on purpose (`timezone: false`): an offset in the input is refused, not dropped.
+    return TypeInfo(
+        "dt.datetime",
+        "DateTime()",
+        "sa.DateTime()",
+        ("sqlalchemy:DateTime",),
+        DATES,
+        dto="NaiveDatetime",
+        dto_imports=("pydantic:NaiveDatetime",),
+        sample="datetime",
+        ranged=True,
+        clock=CLOCKS["naive datetime"],
+    )
+
+
+def _time(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    if field.timezone:
+        # Like aware datetimes: clients must send an offset, and values come back in UTC.
+        return TypeInfo(
+            "dt.time",
+            "AwareTime()",
+            "sa.Time(timezone=True)",
+            ("{package}.db.types:AwareTime",),
+            DATES,
+            dto="OffsetTime",
+            dto_imports=("{package}.schemas.base:OffsetTime",),
+            sample="time",
+            ranged=True,
+            aware=True,
+            clock=CLOCKS["time"],
+        )
+    return TypeInfo(
+        "dt.time",
+        "Time()",
+        "sa.Time()",
+        ("sqlalchemy:Time",),
+        DATES,
+        sample="time",
+        ranged=True,
+        clock=CLOCKS["time"],
+    )
+
+
+def _enum(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    """`enum` is (class name, database type name)."""
+    cls, name = enum
+    values = field.values or []
+    members = naming.enum_members(values)
+    args = (
+        f"name={name!r}, native_enum={field.native}, create_constraint=True, "
+        f"length={max(len(v) for v in values)}"
+    )
+    imports = (f"{{package}}.enums:{cls}",)
+    return TypeInfo(
+        cls,
+        f"Enum({cls}, values_callable=enum_values, {args})",
+        f"sa.Enum({', '.join(repr(v) for v in values)}, {args})",
+        ("sqlalchemy:Enum", "{package}.db.base:enum_values"),
+        imports,
+        sample=Sample(f"{cls}.{members[0][0]}", f"{cls}.{members[-1][0]}", imports),
+        params=tuple(values),
+        members=members,
+    )
+
+
+Builder = Callable[[FieldSpec, tuple[str, str]], TypeInfo]
+
+TYPES: dict[str, TypeInfo | Builder] = {
+    "int": _integer("Integer", 32),
+    "bigint": _integer("BigInteger", 64),
+    "str": _str,
+    "text": _text,
+    "bool": TypeInfo(
+        "bool",
+        "Boolean()",
+        "sa.Boolean()",
+        ("sqlalchemy:Boolean",),
+        sample=Sample("True", "False", compare="is"),
+        choices=False,  # `__in` adds nothing to equality
+    ),
+    "float": TypeInfo(
+        "float", "Double()", "sa.Double()", ("sqlalchemy:Double",), sample="float", ranged=True
+    ),
+    "decimal": _decimal,
+    "date": TypeInfo(
+        "dt.date",
+        "Date()",
+        "sa.Date()",
+        ("sqlalchemy:Date",),
+        DATES,
+        sample="date",
+        ranged=True,
+        clock=CLOCKS["date"],
+    ),
+    "datetime": _datetime,
+    "time": _time,
+    "uuid": TypeInfo(
+        "UUID",
+        "Uuid()",
+        "sa.Uuid()",
+        ("sqlalchemy:Uuid",),
+        ("uuid:UUID",),
+        sample=Sample("uuid4()", "uuid4()", NEW_UUID.imports),
+        missing=NEW_UUID,
+    ),
     "json": TypeInfo(
         "dict[str, Any]",
         'JSON().with_variant(JSONB(), "postgresql")',
         'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
         ("sqlalchemy:JSON", "sqlalchemy.dialects.postgresql:JSONB"),
         ("typing:Any",),
+        sample=Sample('{"n": n}', '{"updated": True}', counter=True),
+        sortable=False,
     ),
+    "bytes": TypeInfo(
+        "bytes",
+        "LargeBinary()",
+        "sa.LargeBinary()",
+        ("sqlalchemy:LargeBinary",),
+        sample=Sample("str(n).encode()", 'b"updated"', counter=True),
+        sortable=False,
+    ),
+    "enum": _enum,
 }
 
 # The implicit `id`: BIGINT identity, except that SQLite only auto-increments INTEGER keys.
@@ -129,4 +233,14 @@ BIGINT_KEY = TypeInfo(
     ("sqlalchemy:BigInteger", "sqlalchemy:Integer"),
     dto="Int64",
     dto_imports=("{package}.schemas.base:Int64",),
+    sample="int",
+    bits=64,
+    ranged=True,
+    missing=ZERO,
 )
+
+
+def type_info(field: FieldSpec, *, enum_class: str = "", enum_name: str = "") -> TypeInfo:
+    """How a (non-reference) field of the spec is typed in each generated module."""
+    row = TYPES[field.type]
+    return row if isinstance(row, TypeInfo) else row(field, (enum_class, enum_name))

@@ -1,0 +1,70 @@
+"""Build the render model from a validated spec: all naming, typing and imports happen here.
+
+One module per concept: `columns` (a field's column and what each target makes of it),
+`samples` (test data), `relations`, `links` (many-to-many), `resource` (one resource's
+keys, constraints and test facts), `imports` (each generated module's imports), `targets`
+(what a reference points at). `build` puts the project together.
+"""
+
+from __future__ import annotations
+
+from persistgen import naming
+from persistgen.plan import imports
+from persistgen.plan.resource import resource
+from persistgen.render_model import (
+    EnumModel,
+    PoolModel,
+    ProjectModel,
+    TimeoutModel,
+    import_lines,
+)
+from persistgen.spec.model import Spec
+from persistgen.typemap import CLOCKS
+
+__all__ = ["CLOCKS", "build", "import_lines"]
+
+
+def build(spec: Spec) -> ProjectModel:
+    package = spec.project.python_package
+    ordered = _dependency_order(spec)
+    resources = tuple(resource(spec, name) for name in ordered)
+    return ProjectModel(
+        name=spec.project.name,
+        package=package,
+        title=spec.project.name.replace("-", " ").replace("_", " ").title(),
+        description=spec.project.description,
+        database_url=spec.project.database_url or f"sqlite+aiosqlite:///./{package}.db",
+        pool=PoolModel(**spec.project.pool.model_dump()),
+        schema=spec.project.schema_,
+        timeouts=TimeoutModel(**spec.project.timeouts.model_dump()),
+        resources=resources,
+        enums=tuple(_enums(spec, ordered)),
+        factory_imports=imports.factories(package, resources),
+        detail_imports=imports.details(package, resources),
+    )
+
+
+def _dependency_order(spec: Spec) -> list[str]:
+    """Resources sorted so that referenced tables come first (stable: spec order otherwise)."""
+    done: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in done or name in trail:
+            return
+        for field in spec.resources[name].fields.values():
+            if field.type == "ref" and field.target and field.target != name:
+                visit(field.target, (*trail, name))
+        done.append(name)
+
+    for name in spec.resources:
+        visit(name, ())
+    return done
+
+
+def _enums(spec: Spec, ordered: list[str]) -> list[EnumModel]:
+    return [
+        EnumModel(naming.enum_class(name, field_name), naming.enum_members(field.values or []))
+        for name in ordered
+        for field_name, field in spec.resources[name].fields.items()
+        if field.type == "enum"
+    ]

@@ -1,0 +1,190 @@
+"""One field's column: its type, and what the ORM, the DTOs, the filters, the tests and the
+migrations make of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from persistgen import naming
+from persistgen.plan import samples
+from persistgen.plan.targets import referenced
+from persistgen.render_model import (
+    ColumnModel,
+    DbColumn,
+    DtoField,
+    FilterParam,
+    ForeignKeyModel,
+    OrmColumn,
+    ServerDefault,
+    TypeInfo,
+)
+from persistgen.render_model.types import Scalar
+from persistgen.spec.model import FieldSpec, Spec
+from persistgen.typemap import BIGINT_KEY, type_info
+
+KEY_SEGMENT = "^[^/]+$"  # what one URL path segment can hold
+ON_DELETE_SQL = {
+    "cascade": "CASCADE",
+    "set null": "SET NULL",
+    "restrict": "RESTRICT",
+    "no action": "NO ACTION",
+}
+
+
+def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -> ColumnModel:
+    attribute = field.attribute(name)
+    key_fields = spec.resources[resource].key_fields
+    # The database numbers a one-column integer key (or the model draws a uuid); clients set
+    # every field of a composite key.
+    generated_key = (
+        field.primary_key and len(key_fields) <= 1 and field.type in ("int", "bigint", "uuid")
+    )
+    foreign_key = _foreign_key(spec, table, name, field)
+    info = _type(spec, resource, name, field, generated_key=generated_key)
+    own = None if foreign_key else info  # a reference's own options are not its target's
+    read_only = field.read_only or generated_key
+    # A reference gets an index for joins, unless the key's own index leads with it.
+    leads_key = bool(key_fields) and key_fields[0] == name
+    server_default = _server_default(field, info)
+    db_name = field.column_name(name)
+    return ColumnModel(
+        name=attribute,
+        type=info,
+        orm=OrmColumn(
+            type=info,
+            column_name=db_name if db_name != attribute else None,
+            foreign_key=foreign_key,
+            primary_key=field.primary_key,
+            nullable=field.nullable,
+            identity=generated_key and field.type == "bigint",
+            unique=field.unique,
+            index=field.index or (foreign_key is not None and not field.unique and not leads_key),
+            default=None if field.default is None else info.literal(field.default),
+            server_default=server_default,
+            onupdate=info.clock if field.onupdate == "now" else None,
+            comment=field.description,
+            uuid_default=generated_key and field.type == "uuid",
+        ),
+        dto=_dto(attribute, field, info, own, writable=not read_only),
+        filters=tuple(_filters(attribute, field, info, own)) if field.filter else (),
+        test=samples.sample(field, info, attribute),
+        db=DbColumn(
+            name=db_name,
+            attribute=attribute,
+            type=info.migration,
+            kind=referenced(spec, field)[1].type if foreign_key else field.type,
+            params=own.params if own else (),
+            nullable=field.nullable and not field.primary_key,
+            identity=generated_key and field.type == "bigint",
+            server_default=server_default.migration() if server_default else None,
+            comment=field.description,
+            check=f"ck_{table}_{naming.snake(resource)}_{name}" if field.type == "enum" else None,
+            native_type=f"{naming.snake(resource)}_{name}" if field.native else None,
+        ),
+        backfill=_backfill(field, own),
+        previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
+        in_create=not read_only,
+        in_update=not read_only and not field.primary_key,
+    )
+
+
+def _type(
+    spec: Spec, resource: str, name: str, field: FieldSpec, *, generated_key: bool
+) -> TypeInfo:
+    """The column's type; a reference's is the type of the column it holds."""
+    if field.type == "ref":
+        return type_info(referenced(spec, field)[1])
+    if generated_key and field.type == "bigint":
+        return BIGINT_KEY
+    return type_info(
+        field,
+        enum_class=naming.enum_class(resource, name),
+        enum_name=f"{naming.snake(resource)}_{name}",
+    )
+
+
+def _foreign_key(spec: Spec, table: str, name: str, field: FieldSpec) -> ForeignKeyModel | None:
+    if field.type != "ref" or not field.target:
+        return None
+    held, held_spec = referenced(spec, field)
+    db_name = field.column_name(name)
+    target_table = spec.resources[field.target].table_name(field.target)
+    return ForeignKeyModel(
+        db_name,
+        target_table,
+        held_spec.column_name(held),
+        ON_DELETE_SQL[field.on_delete] if field.on_delete else None,
+        f"fk_{table}_{db_name}_{target_table}",
+        spec.project.schema_,
+    )
+
+
+def _server_default(field: FieldSpec, info: TypeInfo) -> ServerDefault | None:
+    value = field.server_default
+    if value is None:
+        return None
+    if value == "now":
+        return ServerDefault(value, clock=info.clock)
+    return ServerDefault(value if isinstance(value, bool) else str(value))
+
+
+def _backfill(field: FieldSpec, own: TypeInfo | None) -> str | None:
+    """What existing rows get when the column becomes NOT NULL: `backfill`, else `default`."""
+    value = field.backfill if field.backfill is not None else field.default
+    if value is None:
+        return None
+    return own.backfill(value) if own else repr(value)
+
+
+def _dto(
+    attribute: str, field: FieldSpec, info: TypeInfo, own: TypeInfo | None, *, writable: bool
+) -> DtoField:
+    """A server default is applied by leaving the field unset: Create takes null for it."""
+    optional = field.nullable or (field.server_default is not None and field.default is None)
+    default = None if field.default is None else info.literal(field.default)
+    return DtoField(
+        name=attribute,
+        type=info,
+        nullable=field.nullable,
+        writable=writable,
+        create_optional=optional,
+        create_default=(default or "None") if optional else default,
+        constraints=tuple(_constraints(field, own)),
+    )
+
+
+def _constraints(field: FieldSpec, own: TypeInfo | None) -> Iterator[tuple[str, Scalar]]:
+    if own and own.max_length is not None:
+        yield "max_length", own.max_length
+    if field.primary_key and own and own.text:  # a key a client sets is a path segment
+        yield "pattern", KEY_SEGMENT
+    if field.min_length is not None:
+        yield "min_length", field.min_length
+    for option in ("ge", "le"):
+        value = getattr(field, option)
+        if value is not None:
+            yield option, value
+    if own and own.digits:
+        precision, scale = own.digits
+        yield "max_digits", precision
+        yield "decimal_places", scale
+    if field.description:
+        yield "description", field.description
+
+
+def _filters(
+    attribute: str, field: FieldSpec, info: TypeInfo, own: TypeInfo | None
+) -> Iterator[FilterParam]:
+    """What a filterable field offers: equality and `in` always (booleans: equality only),
+    ranges for numbers and times, case-insensitive `contains` for text, null checks."""
+    operators = ["eq"] + (["in"] if own is None or own.choices else [])
+    if info.ranged:
+        operators += ["gte", "lte"]
+    if own and own.text:
+        operators.append("contains")
+    if field.nullable:
+        operators.append("null")
+    bound = own.max_length if own else None
+    for operator in operators:
+        name = attribute if operator == "eq" else f"{attribute}__{operator}"
+        yield FilterParam(name, attribute, operator, info.dto_type, info.dto_imports, bound)

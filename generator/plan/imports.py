@@ -1,0 +1,131 @@
+"""Each generated module's imports, gathered from what its sub-models say they name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from persistgen import naming
+from persistgen.plan.relations import type_checking_imports
+from persistgen.render_model import (
+    ColumnModel,
+    LinkModel,
+    OrmTable,
+    RelationModel,
+    ResourceModel,
+    import_lines,
+)
+from persistgen.render_model.api import path_imports
+from persistgen.render_model.types import resolve
+from persistgen.spec.model import Spec
+
+Lines = tuple[str, ...]
+
+
+def lines(package: str, *groups: Iterable[str]) -> Lines:
+    return import_lines(resolve((spec for group in groups for spec in group), package))
+
+
+def model(
+    package: str,
+    columns: Sequence[ColumnModel],
+    relations: Sequence[RelationModel],
+    links: Sequence[LinkModel],
+    table: OrmTable,
+) -> Lines:
+    base = {"sqlalchemy.orm:Mapped", "sqlalchemy.orm:mapped_column", "{package}.db.base:Base"}
+    if relations:
+        base.add("sqlalchemy.orm:relationship")
+    return lines(
+        package,
+        base,
+        table.imports(),
+        *(c.orm.imports() for c in columns),
+        *(link.imports() for link in links),
+    )
+
+
+def type_checking(spec: Spec, name: str) -> Lines:
+    return lines(spec.project.python_package, type_checking_imports(spec, name))
+
+
+def schema(package: str, columns: Sequence[ColumnModel], *, versioned: bool) -> Lines:
+    return lines(
+        package,
+        ["pydantic:Field"] if versioned else [],  # the `version` precondition
+        *(c.dto.imports() for c in columns),
+        *(f.imports() for c in columns for f in c.filters),
+    )
+
+
+def tests(
+    package: str,
+    update_column: ColumnModel | None,
+    links: Sequence[LinkModel],
+    clock_columns: Sequence[str],
+) -> Lines:
+    return lines(
+        package,
+        update_column.test.imports if update_column else (),
+        *(link.missing.imports for link in links),
+        ["tests.clocks:is_utc_now"] if clock_columns else [],
+    )
+
+
+def repository(
+    package: str, name: str, relations: Sequence[RelationModel], links: Sequence[LinkModel]
+) -> Lines:
+    models = f"{package}.models"
+    module = naming.snake(name)
+    return lines(
+        package,
+        [f"{models}.{module}:{name}"],
+        (f"{models}.{module}:{link.variable}" for link in links),
+        (f"{models}.{link.target_module}:{link.target_class}" for link in links),
+        (f"{models}.{naming.snake(rel.target)}:{rel.target}" for rel in relations if rel.live),
+    )
+
+
+def keys(package: str, key: Sequence[ColumnModel], links: Sequence[LinkModel]) -> Lines:
+    """What the repository's key types need."""
+    return lines(
+        package,
+        *(c.python_imports for c in key),
+        *(link.target_type.python_imports for link in links),
+        ["collections.abc:Sequence"] if links else [],
+    )
+
+
+def api(package: str, key: Sequence[ColumnModel], links: Sequence[LinkModel]) -> Lines:
+    """What the routes' path parameters and link responses need."""
+    return lines(
+        package,
+        *(path_imports(c.type) for c in key),
+        *(path_imports(link.target_type) for link in links),
+        (f"{package}.schemas.{link.target_module}:{link.target_class}Read" for link in links),
+    )
+
+
+def factories(package: str, resources: Sequence[ResourceModel]) -> Lines:
+    found = {"sqlalchemy.ext.asyncio:AsyncSession", "typing:Any"}
+    if any(r.uses_counter for r in resources):
+        found.add("itertools")
+    for r in resources:
+        found |= {
+            f"{package}.models.{r.module}:{r.class_name}",
+            f"{package}.repositories.{r.module}:{r.class_name}Repository",
+            f"{package}.schemas.{r.module}:{r.class_name}Create",
+        }
+        found.update(i for c in r.columns if c.in_create for i in c.test.imports)
+    return lines(package, found)
+
+
+def details(package: str, resources: Sequence[ResourceModel]) -> Lines:
+    """The Read DTOs schemas/details.py nests."""
+    modules = {r.class_name: r.module for r in resources}
+    used = {
+        name
+        for r in resources
+        if r.relations
+        for name in (r.class_name, *(rel.target for rel in r.relations))
+    }
+    return lines(package, (f"{package}.schemas.{modules[name]}:{name}Read" for name in used))

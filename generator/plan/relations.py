@@ -1,0 +1,123 @@
+"""Relationships: references declared here, their reverses, and many-to-many links both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from persistgen import naming
+from persistgen.plan.targets import key_attributes, referenced, route
+from persistgen.render_model import RefModel, RelationModel
+from persistgen.spec.model import FieldSpec, Spec
+
+
+def relations(spec: Spec, name: str) -> tuple[RelationModel, ...]:
+    """Many-to-one relationships declared here, one-to-many ones pointing here, then links;
+    a relationship to a soft-deleting resource loads only its live rows."""
+    found = [*_references(spec, name), *_reverses(spec, name), *_links(spec, name)]
+    return tuple(
+        replace(rel, live=f"{rel.target}.deleted_at.is_(None)")
+        if spec.resources[rel.target].soft_delete
+        else rel
+        for rel in found
+    )
+
+
+def type_checking_imports(spec: Spec, name: str) -> set[str]:
+    """The related models a model names in annotations only (imports would be circular)."""
+    return {
+        f"{{package}}.models.{naming.snake(rel.target)}:{rel.target}"
+        for rel in relations(spec, name)
+        if rel.target != name or rel.link_variable or rel.link_table
+    }
+
+
+def refs(spec: Spec, name: str) -> tuple[RefModel, ...]:
+    """The many-to-one references, as the test factories and tests need them."""
+    found = []
+    for field_name, field in _fields(spec, name, "ref"):
+        assert field.target is not None
+        target = spec.resources[field.target]
+        found.append(
+            RefModel(
+                field.attribute(field_name),
+                naming.snake(field.target),
+                referenced(spec, field)[0],
+                route(target.table_name(field.target)),
+                _on_target_delete(spec, field),
+                field.target == name,
+                tuple(key_attributes(target)),
+            )
+        )
+    return tuple(found)
+
+
+def _fields(spec: Spec, name: str, kind: str) -> Iterator[tuple[str, FieldSpec]]:
+    for field_name, field in spec.resources[name].fields.items():
+        if field.type == kind and field.target is not None:
+            yield field_name, field
+
+
+def _pointing_here(spec: Spec, name: str, kind: str) -> Iterator[tuple[str, str, FieldSpec]]:
+    for source_name in spec.resources:
+        for field_name, field in _fields(spec, source_name, kind):
+            if field.target == name:
+                yield source_name, field_name, field
+
+
+def _references(spec: Spec, name: str) -> Iterator[RelationModel]:
+    for field_name, field in _fields(spec, name, "ref"):
+        assert field.target is not None
+        held, _ = referenced(spec, field)
+        yield RelationModel(
+            field_name,
+            field.target,
+            collection=False,
+            back_populates=field.reverse_name(name),
+            optional=field.nullable,
+            column=field.attribute(field_name),
+            target_key=held,
+            remote_side=f"{name}.{held}" if field.target == name else None,
+        )
+
+
+def _reverses(spec: Spec, name: str) -> Iterator[RelationModel]:
+    """A unique reference is one-to-one: its reverse is one row or none."""
+    for source_name, field_name, field in _pointing_here(spec, name, "ref"):
+        yield RelationModel(
+            field.reverse_name(source_name),
+            source_name,
+            collection=not field.unique,
+            back_populates=field_name,
+            optional=True,
+            referenced_by=f"{source_name}.{field.attribute(field_name)}",
+        )
+
+
+def _links(spec: Spec, name: str) -> Iterator[RelationModel]:
+    for field_name, field in _fields(spec, name, "many"):
+        assert field.target is not None
+        yield RelationModel(
+            field_name,
+            field.target,
+            collection=True,
+            back_populates=field.reverse_name(name),
+            link_variable=f"{field.association_table(name, field_name)}_table",
+        )
+    schema = spec.project.schema_
+    for source_name, field_name, field in _pointing_here(spec, name, "many"):
+        table = field.association_table(source_name, field_name)
+        yield RelationModel(
+            field.reverse_name(source_name),
+            source_name,
+            collection=True,
+            back_populates=field_name,
+            link_table=f"{schema}.{table}" if schema else table,
+        )
+
+
+def _on_target_delete(spec: Spec, field: FieldSpec) -> str:
+    """What deleting the target through its API does to a referencing row."""
+    if field.target and spec.resources[field.target].soft_delete:
+        return "keep"  # the target row stays, only marked deleted
+    return field.on_delete if field.on_delete in ("cascade", "set null") else "refuse"

@@ -1,0 +1,196 @@
+"""One resource: its columns, keys, constraints, relations and links, and its test facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from persistgen import naming
+from persistgen.plan import imports, samples
+from persistgen.plan.columns import column
+from persistgen.plan.links import links
+from persistgen.plan.relations import refs, relations
+from persistgen.plan.targets import attributes, referenced, route
+from persistgen.render_model import (
+    ColumnModel,
+    DbTable,
+    Expr,
+    FilterParam,
+    OrmTable,
+    ResourceModel,
+)
+from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
+from persistgen.typemap import type_info
+
+Columns = tuple[str, ...]
+Named = tuple[tuple[str, Columns], ...]
+
+
+def resource(spec: Spec, name: str) -> ResourceModel:
+    package = spec.project.python_package
+    spec_resource = spec.resources[name]
+    table = spec_resource.table_name(name)
+    module = naming.snake(name)
+    columns = tuple(_columns(spec, name, table))
+    key = tuple(c for c in columns if c.primary_key)
+    by_column = {c.name: c for c in columns}
+    uniques = [attributes(spec_resource, names) for names in spec_resource.unique]
+    indexes = [attributes(spec_resource, names) for names in spec_resource.index]
+    unique_groups = [*((c.name,) for c in columns if c.unique), *uniques]
+    unique_keys = (tuple(c.name for c in key), *unique_groups)
+    rels = relations(spec, name)
+    link_models = tuple(links(spec, name))
+    update_column = next((c for c in columns if c.in_update and not c.foreign_key), None)
+    clock_columns = tuple(  # the factories send the others
+        n
+        for n, f in spec_resource.fields.items()
+        if f.server_default == "now" and not by_column[n].in_create
+    )
+    orm = _orm_table(
+        spec,
+        name,
+        [_db_names(by_column, g) for g in uniques],
+        [_db_names(by_column, g) for g in indexes],
+    )
+    return ResourceModel(
+        class_name=name,
+        module=module,
+        collection=naming.plural(module),
+        table=table,
+        route=route(table),
+        label=module.replace("_", " "),
+        description=spec_resource.description or "",
+        orm=orm,
+        soft_delete=spec_resource.soft_delete,
+        versioned=spec_resource.versioned,
+        key=key,
+        missing=_missing_key(spec, spec_resource),
+        columns=columns,
+        relations=rels,
+        links=link_models,
+        refs=refs(spec, name),
+        db=_db_table(
+            spec,
+            name,
+            columns,
+            [_db_names(by_column, g) for g in unique_groups],
+            [_db_names(by_column, g) for g in [*((c.name,) for c in columns if c.index), *indexes]],
+        ),
+        previous_name=spec_resource.renamed_from,
+        conflict_testable=any(
+            all(by_column[n].in_create for n in unique)
+            for unique in unique_keys
+            if len(unique) > 1 or not by_column[unique[0]].primary_key
+        ),
+        filter_tests=_filter_tests(columns, spec_resource),
+        unique_keys=unique_keys,
+        upsert_key=next((k for k in unique_keys if all(by_column[n].in_create for n in k)), None),
+        sort_keys=tuple(c.name for c in _sortable(columns)),
+        keyset_sorts=tuple(
+            value for c in _sortable(columns) if not c.nullable for value in (c.name, f"-{c.name}")
+        ),
+        update_column=update_column,
+        aware_column=_aware_in_create(columns, "datetime"),
+        aware_time_column=_aware_in_create(columns, "time"),
+        clock_columns=clock_columns,
+        model_imports=imports.model(package, columns, rels, link_models, orm),
+        model_type_checking_imports=imports.type_checking(spec, name),
+        schema_imports=imports.schema(package, columns, versioned=spec_resource.versioned),
+        test_imports=imports.tests(package, update_column, link_models, clock_columns),
+        key_imports=imports.keys(package, key, link_models),
+        repository_imports=imports.repository(package, name, rels, link_models),
+        api_imports=imports.api(package, key, link_models),
+    )
+
+
+def _orm_table(spec: Spec, name: str, uniques: list[Columns], indexes: list[Columns]) -> OrmTable:
+    """The composite constraints; `__table_args__` name columns as the database does."""
+    resource = spec.resources[name]
+    return OrmTable(
+        uniques=tuple(uniques),
+        indexes=_named("ix", resource.table_name(name), indexes),
+        checks=tuple(resource.checks.items()),
+        schema=spec.project.schema_,
+        # Columns the database sets on UPDATE are read back at once, never lazily (async).
+        eager_defaults=any(f.onupdate for f in resource.fields.values()),
+        versioned=resource.versioned,
+    )
+
+
+def _db_table(
+    spec: Spec,
+    name: str,
+    columns: Sequence[ColumnModel],
+    uniques: list[Columns],
+    indexes: list[Columns],
+) -> DbTable:
+    """The table as migrations see it; single-column constraints included."""
+    resource = spec.resources[name]
+    table = resource.table_name(name)
+    key = [c for c in columns if c.primary_key]
+    return DbTable(
+        name=table,
+        resource=name,
+        columns=tuple(c.db for c in columns),
+        primary_key=tuple(c.db.name for c in key),
+        pk_name=f"pk_{table}",
+        uniques=_named("uq", table, uniques),
+        indexes=_named("ix", table, indexes),
+        foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
+        checks=tuple((f"ck_{table}_{n}", sql) for n, sql in resource.checks.items()),
+        schema=spec.project.schema_,
+    )
+
+
+def _sortable(columns: Sequence[ColumnModel]) -> list[ColumnModel]:
+    return [c for c in columns if c.type.sortable]
+
+
+def _columns(spec: Spec, name: str, table: str) -> Iterable[ColumnModel]:
+    resource = spec.resources[name]
+    if not resource.key_fields:
+        yield column(spec, name, table, "id", FieldSpec(type=resource.id_type, primary_key=True))
+    for field_name, field in resource.fields.items():
+        if field.type != "many":
+            yield column(spec, name, table, field_name, field)
+
+
+def _db_names(by_column: dict[str, ColumnModel], names: Columns) -> Columns:
+    return tuple(by_column[attribute].db.name for attribute in names)
+
+
+def _named(kind: str, table: str, groups: Iterable[Columns]) -> Named:
+    """Constraint or index names as the project's naming convention (db/base.py) makes them."""
+    return tuple((f"{kind}_{table}_{'_'.join(columns)}", columns) for columns in groups)
+
+
+def _filter_tests(
+    columns: Sequence[ColumnModel], resource: ResourceSpec
+) -> tuple[FilterParam, ...]:
+    """Filters the generated tests try on factory rows: equality, and `contains` from a
+    value's second character."""
+    by_column = {c.name: c for c in columns}
+    return tuple(
+        f
+        for c in columns
+        for f in c.filters
+        if f.operator in ("eq", "contains")
+        and by_column[f.column].in_create
+        and not (f.operator == "contains" and resource.fields[f.column].length < 2)
+    )
+
+
+def _aware_in_create(columns: Sequence[ColumnModel], kind: str) -> ColumnModel | None:
+    """A column of this kind with a time zone that clients send, for the tests of offsets."""
+    return next((c for c in columns if c.aware and c.db.kind == kind and c.in_create), None)
+
+
+def _missing_key(spec: Spec, resource: ResourceSpec) -> Expr:
+    """A key no row has, as the repository takes it: one value, or a tuple."""
+    fields = [resource.fields[name] for name in resource.key_fields]
+    held = [referenced(spec, f)[1] if f.type == "ref" else f for f in fields]
+    keys = held or [FieldSpec(type=resource.id_type)]
+    parts = [samples.missing_key(key, type_info(key)) for key in keys]
+    if len(parts) == 1:
+        return parts[0]
+    code = f"({', '.join(part.code for part in parts)})"
+    return Expr(code, tuple(i for part in parts for i in part.imports))

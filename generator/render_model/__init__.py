@@ -1,0 +1,43 @@
+"""The render model: every name, type, import and literal decided, ready for templates.
+
+Frozen dataclasses that hold facts; one sub-model per target (`orm`, `dto`, `api`, the tests'
+`Sample`, the migrations' `db`), each with the properties that spell its code and the imports
+that code needs. Templates only lay these values out; they never compute one.
+"""
+
+from persistgen.render_model.db import DbColumn, DbTable, ForeignKeyModel
+from persistgen.render_model.dto import DtoField, FilterParam
+from persistgen.render_model.orm import (
+    LinkModel,
+    OrmColumn,
+    OrmTable,
+    RelationModel,
+    ServerDefault,
+)
+from persistgen.render_model.project import EnumModel, PoolModel, ProjectModel, TimeoutModel
+from persistgen.render_model.resource import ColumnModel, RefModel, ResourceModel
+from persistgen.render_model.types import Expr, Sample, TypeInfo, import_lines
+
+__all__ = [
+    "ColumnModel",
+    "DbColumn",
+    "DbTable",
+    "DtoField",
+    "EnumModel",
+    "Expr",
+    "FilterParam",
+    "ForeignKeyModel",
+    "LinkModel",
+    "OrmColumn",
+    "OrmTable",
+    "PoolModel",
+    "ProjectModel",
+    "RefModel",
+    "RelationModel",
+    "ResourceModel",
+    "Sample",
+    "ServerDefault",
+    "TimeoutModel",
+    "TypeInfo",
+    "import_lines",
+]

@@ -1,0 +1,102 @@
+"""The DTO target: a column's fields in the Create, Update and Read DTOs, and its list filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persistgen.render_model.types import Scalar, TypeInfo
+
+MAX_FILTER_VALUES = 100  # values one `__in` filter takes
+
+
+@dataclass(frozen=True)
+class DtoField:
+    """One column as the DTOs declare it."""
+
+    name: str
+    type: TypeInfo
+    nullable: bool
+    writable: bool  # in the Create DTO (and, unless it is a key, the Update DTO)
+    create_optional: bool  # Create takes null: the column is nullable or the database fills it
+    create_default: str | None  # Create's default literal; None: required
+    constraints: tuple[tuple[str, Scalar], ...]  # keyword arguments of pydantic's `Field(...)`
+
+    @property
+    def constrained(self) -> bool:
+        """Its Create and Update declarations use `Field(...)`."""
+        return bool(self.constraints)
+
+    @property
+    def create_decl(self) -> str:
+        annotation = self.type.dto_type
+        if self.create_optional:
+            annotation = f"{annotation} | None"
+        return self._decl(annotation, self.create_default)
+
+    @property
+    def update_decl(self) -> str:
+        return self._decl(f"{self.type.dto_type} | None", "None")
+
+    @property
+    def read_decl(self) -> str:
+        return f"{self.name}: {self.type.python}{' | None' if self.nullable else ''}"
+
+    def _decl(self, annotation: str, default: str | None) -> str:
+        if not self.constraints:
+            return f"{self.name}: {annotation}" + (f" = {default}" if default is not None else "")
+        args = [f"default={default}"] if default is not None else []
+        args += [f"{option}={value!r}" for option, value in self.constraints]
+        return f"{self.name}: {annotation} = Field({', '.join(args)})"
+
+    def imports(self) -> set[str]:
+        """What its declarations name: the Read type always, the stricter write type if written."""
+        found = set(self.type.python_imports)
+        if self.writable:
+            found.update(self.type.dto_imports)
+            if self.constrained:
+                found.add("pydantic:Field")
+        return found
+
+
+@dataclass(frozen=True)
+class FilterParam:
+    """One query parameter a list can be filtered by."""
+
+    name: str  # e.g. `status__in`
+    column: str  # the model attribute it reads
+    operator: str  # eq, in, gte, lte, contains or null
+    value_type: str  # the type of the values compared with the column
+    value_imports: tuple[str, ...] = ()
+    max_length: int | None = None  # a text value's bound
+
+    @property
+    def value(self) -> str:
+        if self.max_length is None:
+            return self.value_type
+        return f"Annotated[{self.value_type}, Field(max_length={self.max_length})]"
+
+    @property
+    def annotation(self) -> str:
+        """Its annotation and default in the query DTO."""
+        if self.operator == "in":
+            return f"list[{self.value}] | None = Field(None, max_length={MAX_FILTER_VALUES})"
+        if self.operator == "contains":
+            return f"{self.value} | None = Field(None, min_length=1)"
+        if self.operator == "null":
+            return "bool | None = None"
+        return f"{self.value} | None = None"
+
+    @property
+    def decl(self) -> str:
+        """Its line in the resource's query DTO."""
+        return f"{self.name}: {self.annotation}"
+
+    def imports(self) -> set[str]:
+        if self.operator == "null":  # a flag: the column's values never appear
+            return set()
+        found = set(self.value_imports)
+        if self.operator in ("in", "contains") or self.max_length is not None:
+            found.add("pydantic:Field")
+        if self.max_length is not None:
+            found.add("typing:Annotated")
+        return found

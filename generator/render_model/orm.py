@@ -1,0 +1,250 @@
+"""The ORM target: a model's columns, table arguments, relationships and association tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persistgen.render_model.api import path_annotation
+from persistgen.render_model.db import DbTable, ForeignKeyModel
+from persistgen.render_model.types import Expr, TypeInfo
+
+
+@dataclass(frozen=True)
+class ServerDefault:
+    """A value the database fills in: the project's clock (`now`), a boolean or a literal."""
+
+    value: str | bool
+    clock: str | None = None  # `now`: the function in db/types.py that reads the clock
+
+    def orm(self) -> str:
+        if self.clock is not None:
+            return f"{self.clock}()"
+        if isinstance(self.value, bool):
+            return f"{str(self.value).lower()}()"
+        return repr(self.value)
+
+    def migration(self) -> str:
+        """The same default in an Alembic revision."""
+        if self.clock is None and isinstance(self.value, bool):
+            return f"sa.{self.orm()}"
+        return self.orm()
+
+    def imports(self) -> set[str]:
+        if self.clock is not None:
+            return {f"{{package}}.db.types:{self.clock}"}
+        if isinstance(self.value, bool):
+            return {f"sqlalchemy:{str(self.value).lower()}"}
+        return set()
+
+
+@dataclass(frozen=True)
+class OrmColumn:
+    """A column as `mapped_column(...)` declares it."""
+
+    type: TypeInfo
+    column_name: str | None  # the database's name, when it is not the attribute's
+    foreign_key: ForeignKeyModel | None
+    primary_key: bool
+    nullable: bool
+    identity: bool  # the database numbers it
+    unique: bool
+    index: bool
+    default: str | None  # a literal the model applies
+    server_default: ServerDefault | None
+    onupdate: str | None  # the db/types.py clock each update sets it to
+    comment: str | None
+    uuid_default: bool  # the model draws a random key
+
+    @property
+    def annotation(self) -> str:
+        return f"Mapped[{self.type.python}{' | None' if self.nullable else ''}]"
+
+    @property
+    def args(self) -> str:
+        """What goes inside `mapped_column(...)`."""
+        args = [repr(self.column_name)] if self.column_name else []
+        args.append(self.type.orm)
+        if self.foreign_key:
+            fk = self.foreign_key
+            on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+            args.append(f"ForeignKey({fk.target!r}{on_delete})")
+        if self.identity:
+            args.append("Identity()")
+        args += [
+            f"{flag}=True"
+            for flag, value in (
+                ("primary_key", self.primary_key),
+                ("unique", self.unique),
+                ("index", self.index),
+            )
+            if value
+        ]
+        if self.default is not None:
+            args.append(f"default={self.default}")
+        if self.server_default is not None:
+            args.append(f"server_default={self.server_default.orm()}")
+        if self.onupdate is not None:
+            args.append(f"onupdate={self.onupdate}()")
+        if self.comment:
+            args.append(f"comment={self.comment!r}")
+        if self.uuid_default:
+            args.append("default=uuid4")
+        return ", ".join(args)
+
+    def imports(self) -> set[str]:
+        found = {*self.type.orm_imports, *self.type.python_imports}
+        if self.foreign_key:
+            found.add("sqlalchemy:ForeignKey")
+        if self.identity:
+            found.add("sqlalchemy:Identity")
+        if self.server_default is not None:
+            found |= self.server_default.imports()
+        if self.onupdate is not None:
+            found.add(f"{{package}}.db.types:{self.onupdate}")
+        if self.uuid_default:
+            found.add("uuid:uuid4")
+        return found
+
+
+@dataclass(frozen=True)
+class OrmTable:
+    """A model's `__table_args__` and `__mapper_args__`."""
+
+    uniques: tuple[tuple[str, ...], ...]  # composite unique constraints, by column
+    indexes: tuple[tuple[str, tuple[str, ...]], ...]  # composite indexes: (name, columns)
+    checks: tuple[tuple[str, str], ...]  # (name in the spec, SQL expression)
+    schema: str | None
+    eager_defaults: bool  # columns the database sets on UPDATE are read back at once (async)
+    versioned: bool
+
+    @property
+    def table_args(self) -> tuple[str, ...]:
+        """Items of `__table_args__`; constraints name their columns as the database does."""
+        return (
+            *(f"UniqueConstraint({', '.join(map(repr, key))})" for key in self.uniques),
+            *(f"Index({name!r}, {', '.join(map(repr, on))})" for name, on in self.indexes),
+            *(f"CheckConstraint({sql!r}, name={name!r})" for name, sql in self.checks),
+            *([repr({"schema": self.schema})] if self.schema else []),
+        )
+
+    @property
+    def mapper_args(self) -> str:
+        """`__mapper_args__` when needed, else ""."""
+        args = ['"eager_defaults": True'] if self.eager_defaults else []
+        if self.versioned:
+            args.append('"version_id_col": version')
+        return "{" + ", ".join(args) + "}" if args else ""
+
+    def imports(self) -> set[str]:
+        found = {"sqlalchemy:CheckConstraint"} if self.checks else set()
+        if self.uniques:
+            found.add("sqlalchemy:UniqueConstraint")
+        if self.indexes:
+            found.add("sqlalchemy:Index")
+        return found
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    """A `relationship()`: a reference, its reverse, or either side of a many-to-many link."""
+
+    name: str
+    target: str  # the related class
+    collection: bool  # many rows: loaded with SELECT ... IN; one row: with a JOIN
+    back_populates: str
+    optional: bool = False  # one row or none
+    column: str | None = None  # a many-to-one's foreign key column
+    target_key: str = "id"  # the related class's primary key
+    remote_side: str | None = None  # a self reference: `Class.key`, the side it points at
+    referenced_by: str | None = None  # the reverse of a reference: `Source.column`
+    link_variable: str | None = None  # a many-to-many's owner: the `Table` in its module
+    link_table: str | None = None  # a many-to-many's target: the table's qualified name
+    live: str | None = None  # loads skip soft-deleted related rows by this criterion
+
+    @property
+    def strategy(self) -> str:
+        return "selectin" if self.collection else "joined"
+
+    @property
+    def annotation(self) -> str:
+        """E.g. `Mapped[User]`, `Mapped[list[Post]]`."""
+        if self.collection:
+            return f"Mapped[list[{self.target}]]"
+        return f"Mapped[{self.target}{' | None' if self.optional else ''}]"
+
+    @property
+    def detail_annotation(self) -> str:
+        """Its field in the Detail DTO: the related Read DTOs, null unless included."""
+        read = f"{self.target}Read"
+        return f"{f'list[{read}]' if self.collection else read} | None"
+
+    @property
+    def args(self) -> str:
+        """What goes inside `relationship(...)`; `lazy="raise"`: async code loads explicitly."""
+        back = f"back_populates={self.back_populates!r}"
+        secondary = self.link_variable or (repr(self.link_table) if self.link_table else None)
+        if secondary is not None:
+            # Deleting either side removes its links in the database (ON DELETE CASCADE), so
+            # the ORM never loads a collection just to empty it.
+            return f'secondary={secondary}, {back}, lazy="raise", passive_deletes=True'
+        if self.column is not None:
+            remote = f', remote_side="{self.remote_side}"' if self.remote_side else ""
+            return f'{back}, foreign_keys=[{self.column}], lazy="raise"{remote}'
+        # The database enforces on_delete; the ORM must not null out or load children.
+        return f'{back}, foreign_keys="{self.referenced_by}", lazy="raise", passive_deletes="all"'
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """A many-to-many field: its association table, and the repository methods and routes."""
+
+    name: str  # the collection on the owner, e.g. `tags`
+    table: str  # the association table
+    variable: str  # its `Table` in the owner's module (suffixed: it must not shadow an import)
+    owner_column: str  # e.g. `post_id`
+    item_column: str  # e.g. `tag_id`
+    column_types: tuple[TypeInfo, TypeInfo]  # the owner's and the item's key types
+    target_class: str
+    target_module: str
+    target_route: str
+    target_key: str  # the target's primary key attribute
+    target_type: TypeInfo  # the target's key type
+    target_live: str | None  # the criterion that skips soft-deleted targets
+    missing: Expr  # a target key no row has, for tests
+    previous: str | None  # `Owner.field` before a declared rename of either, as in DbTable.resource
+    db: DbTable
+
+    @property
+    def missing_key(self) -> str:
+        return self.missing.code
+
+    @property
+    def target_key_type(self) -> str:
+        return self.target_type.python
+
+    @property
+    def target_key_annotation(self) -> str:
+        """The target's key as a path parameter."""
+        return path_annotation(self.target_type)
+
+    @property
+    def table_code(self) -> str:
+        """The `Table(...)` call."""
+        owner, item = self.db.foreign_keys
+        columns = ", ".join(
+            self._column(fk, info, index=fk is item)
+            for fk, info in zip((owner, item), self.column_types, strict=True)
+        )
+        schema = f", schema={self.db.schema!r}" if self.db.schema else ""
+        return f"Table({self.table!r}, Base.metadata, {columns}{schema})"
+
+    @staticmethod
+    def _column(fk: ForeignKeyModel, info: TypeInfo, *, index: bool) -> str:
+        reference = f"ForeignKey({fk.target!r}, ondelete={fk.on_delete!r})"
+        # The key (owner, item) serves lookups by owner; the item side needs its own index.
+        flags = "primary_key=True, index=True" if index else "primary_key=True"
+        return f"Column({fk.column!r}, {info.orm}, {reference}, {flags})"
+
+    def imports(self) -> set[str]:
+        found = {"sqlalchemy:Column", "sqlalchemy:ForeignKey", "sqlalchemy:Table"}
+        return found | {i for info in self.column_types for i in info.orm_imports}

@@ -1,0 +1,94 @@
+"""The whole project: its resources, enums and settings, and what its shared modules need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persistgen.render_model.db import DbTable
+from persistgen.render_model.resource import ResourceModel
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    class_name: str
+    members: tuple[tuple[str, str], ...]  # (MEMBER_NAME, quoted value)
+
+
+@dataclass(frozen=True)
+class PoolModel:
+    size: int
+    max_overflow: int
+    recycle: int
+    timeout: float
+    pre_ping: bool
+    transaction_pooler: bool
+
+
+@dataclass(frozen=True)
+class TimeoutModel:
+    statement: float
+    idle_in_transaction: float
+    command: float
+
+
+@dataclass(frozen=True)
+class ProjectModel:
+    name: str
+    package: str
+    title: str
+    description: str
+    database_url: str
+    pool: PoolModel
+    timeouts: TimeoutModel
+    resources: tuple[ResourceModel, ...]  # in foreign-key dependency order
+    enums: tuple[EnumModel, ...]
+    factory_imports: tuple[str, ...]
+    schema: str | None  # the PostgreSQL schema of every table; None: the default one
+    detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
+    max_page_size: int = 100
+    default_page_size: int = 20
+
+    @property
+    def uses_counter(self) -> bool:
+        return any(r.uses_counter for r in self.resources)
+
+    @property
+    def uses_short_text(self) -> bool:
+        """A text field too short for `name-<n>` test data."""
+        return any(c.test.short_text for r in self.resources for c in r.columns)
+
+    @property
+    def uses_soft_delete(self) -> bool:
+        return any(r.soft_delete for r in self.resources)
+
+    @property
+    def uses_versions(self) -> bool:
+        return any(r.versioned for r in self.resources)
+
+    @property
+    def uses_links(self) -> bool:
+        return any(r.links for r in self.resources)
+
+    @property
+    def uses_relations(self) -> bool:
+        return any(r.relations for r in self.resources)
+
+    @property
+    def uses_aware_time(self) -> bool:
+        """A `time` field with `timezone: true`."""
+        return any(
+            c.type.aware and c.db.kind == "time" and not c.foreign_key
+            for r in self.resources
+            for c in r.columns
+        )
+
+    @property
+    def uses_clocks(self) -> bool:
+        """A `server_default: now` field."""
+        return any(r.clock_columns for r in self.resources)
+
+    @property
+    def tables(self) -> tuple[DbTable, ...]:
+        """Every table, each after the tables it references (association tables last)."""
+        resources = tuple(r.db for r in self.resources)
+        return resources + tuple(link.db for r in self.resources for link in r.links)

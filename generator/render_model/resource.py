@@ -1,0 +1,267 @@
+"""A resource and its columns: the facts every target's sub-model is built from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persistgen.render_model.api import path_annotation
+from persistgen.render_model.db import DbColumn, DbTable, ForeignKeyModel
+from persistgen.render_model.dto import DtoField, FilterParam
+from persistgen.render_model.orm import LinkModel, OrmColumn, OrmTable, RelationModel
+from persistgen.render_model.types import Expr, Sample, TypeInfo
+
+
+@dataclass(frozen=True)
+class ColumnModel:
+    """One column, with what each target makes of it: `orm`, `dto`, `filters`, `test`, `db`."""
+
+    name: str  # the model attribute
+    type: TypeInfo  # a reference's is the type of the column it holds
+    orm: OrmColumn
+    dto: DtoField
+    filters: tuple[FilterParam, ...]
+    test: Sample
+    db: DbColumn
+    backfill: str | None  # a literal for existing rows when the column becomes NOT NULL
+    previous_name: str | None  # the column's name before a declared rename
+    in_create: bool
+    in_update: bool
+
+    @property
+    def primary_key(self) -> bool:
+        return self.orm.primary_key
+
+    @property
+    def nullable(self) -> bool:
+        return self.dto.nullable
+
+    @property
+    def unique(self) -> bool:
+        return self.orm.unique
+
+    @property
+    def index(self) -> bool:
+        return self.orm.index
+
+    @property
+    def foreign_key(self) -> ForeignKeyModel | None:
+        return self.orm.foreign_key
+
+    @property
+    def python_type(self) -> str:
+        return self.type.python
+
+    @property
+    def python_imports(self) -> tuple[str, ...]:
+        """What `python_type` needs."""
+        return self.type.python_imports
+
+    @property
+    def aware(self) -> bool:
+        """A datetime or time with a time zone."""
+        return self.type.aware
+
+    @property
+    def column_args(self) -> str:
+        return self.orm.args
+
+    @property
+    def create_decl(self) -> str:
+        return self.dto.create_decl
+
+    @property
+    def update_decl(self) -> str:
+        return self.dto.update_decl
+
+    @property
+    def read_decl(self) -> str:
+        return self.dto.read_decl
+
+    @property
+    def constrained(self) -> bool:
+        return self.dto.constrained
+
+    @property
+    def sample(self) -> str:
+        """An expression of `n` giving a valid, distinct value for tests."""
+        return self.test.value
+
+    @property
+    def update_sample(self) -> str:
+        return self.test.update
+
+    @property
+    def update_compare(self) -> str:
+        return self.test.compare
+
+    @property
+    def sample_imports(self) -> tuple[str, ...]:
+        return self.test.imports
+
+
+@dataclass(frozen=True)
+class RefModel:
+    """A many-to-one reference, as the test factories need it."""
+
+    column: str
+    target_module: str
+    target_key: str  # the target attribute the reference holds
+    target_route: str
+    on_delete: str  # what deleting the target does: "cascade", "set null", "refuse" or "keep"
+    self_reference: bool
+    target_keys: tuple[str, ...]  # the target's primary key attributes, to address it over HTTP
+
+    def target_url(self, row: str) -> str:
+        """The path segments that address the target `row`, inside an f-string."""
+        return "/".join(f"{{{row}.{key}}}" for key in self.target_keys)
+
+
+@dataclass(frozen=True)
+class ResourceModel:
+    class_name: str
+    module: str  # snake_case, the file name in models/, schemas/, repositories/, api/
+    collection: str  # snake_case plural, e.g. `blog_posts` (names that act on many rows)
+    table: str
+    route: str  # URL path segment, e.g. `blog-posts`
+    label: str  # human name, e.g. `blog post`
+    description: str
+    orm: OrmTable
+    soft_delete: bool  # deleting sets `deleted_at`; queries skip such rows
+    versioned: bool  # `version` counts updates; an update naming an older one is refused
+    key: tuple[ColumnModel, ...]  # the primary key's columns: one, or several (composite)
+    missing: Expr  # a key no row has, as the repository takes it, for tests
+    columns: tuple[ColumnModel, ...]
+    relations: tuple[RelationModel, ...]
+    links: tuple[LinkModel, ...]
+    refs: tuple[RefModel, ...]
+    db: DbTable
+    previous_name: str | None  # the resource's name before a declared rename
+    conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
+    filter_tests: tuple[FilterParam, ...]  # filters the generated tests try on factory rows
+    unique_keys: tuple[tuple[str, ...], ...]  # what `upsert` and `get_or_create` match on
+    upsert_key: tuple[str, ...] | None  # a unique key clients set, for tests
+    sort_keys: tuple[str, ...]
+    keyset_sorts: tuple[str, ...]  # sorts a cursor can follow (no nullable column), for tests
+    update_column: ColumnModel | None  # the column the generated tests update
+    aware_column: ColumnModel | None  # a timezone-aware datetime clients send, for tests
+    aware_time_column: ColumnModel | None  # a `time` with `timezone: true` set on create
+    clock_columns: tuple[str, ...]  # the database clock sets them (`now`), clients cannot
+    model_imports: tuple[str, ...]
+    model_type_checking_imports: tuple[str, ...]
+    schema_imports: tuple[str, ...]
+    test_imports: tuple[str, ...]
+    key_imports: tuple[str, ...]  # what the primary key's type needs (repositories)
+    repository_imports: tuple[str, ...]  # the models the generated repository names
+    api_imports: tuple[str, ...]
+
+    @property
+    def table_args(self) -> tuple[str, ...]:
+        return self.orm.table_args
+
+    @property
+    def mapper_args(self) -> str:
+        return self.orm.mapper_args
+
+    @property
+    def base_repository(self) -> str:
+        """The generic repository class the generated one specialises."""
+        return "SoftDeleteRepository" if self.soft_delete else "Repository"
+
+    @property
+    def external_refs(self) -> tuple[RefModel, ...]:
+        """References to other resources (tests create those)."""
+        return tuple(ref for ref in self.refs if not ref.self_reference)
+
+    @property
+    def filters(self) -> tuple[FilterParam, ...]:
+        return tuple(f for c in self.columns for f in c.filters)
+
+    @property
+    def bulk_filter(self) -> FilterParam | None:
+        """An equality filter for the bulk update/delete test."""
+        return next((f for f in self.filter_tests if f.operator == "eq"), None)
+
+    @property
+    def sort_values(self) -> tuple[str, ...]:
+        """What `sort=` accepts: each key, and `-key` for descending."""
+        return tuple(value for key in self.sort_keys for value in (key, f"-{key}"))
+
+    @property
+    def create_non_nullable(self) -> tuple[str, ...]:
+        """DTO fields that refuse an explicit null."""
+        return tuple(c.name for c in self.columns if c.in_create and not c.nullable)
+
+    @property
+    def update_non_nullable(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.in_update and not c.nullable)
+
+    @property
+    def uses_counter(self) -> bool:
+        """Whether the test data of this resource needs a fresh number `n`."""
+        return any(c.test.counter for c in self.columns if c.in_create and not c.foreign_key)
+
+    @property
+    def missing_key(self) -> str:
+        return self.missing.code
+
+    @property
+    def key_overflow(self) -> str | None:
+        """A one-column integer key just past its range, for tests."""
+        bits = self.key[0].type.bits
+        return f"2**{bits - 1}" if bits is not None and not self.composite else None
+
+    # How templates spell the key. A one-column key is `key` in routes and repositories; a
+    # composite one is a tuple in repositories and one path segment per column in routes.
+    @property
+    def composite(self) -> bool:
+        return len(self.key) > 1
+
+    @property
+    def key_type(self) -> str:
+        """The key's Python type: the column's, or a tuple of theirs."""
+        if not self.composite:
+            return self.key[0].python_type
+        return f"tuple[{', '.join(c.python_type for c in self.key)}]"
+
+    @property
+    def key_annotations(self) -> tuple[str, ...]:
+        """Each key column as a path parameter, bounded to its range."""
+        return tuple(path_annotation(c.type) for c in self.key)
+
+    @property
+    def key_params(self) -> str:
+        """The parameters of a route that addresses one row."""
+        if not self.composite:
+            return f"key: {self.key_annotations[0]}"
+        pairs = zip(self.key, self.key_annotations, strict=True)
+        return ", ".join(f"{column.name}: {annotation}" for column, annotation in pairs)
+
+    @property
+    def key_path(self) -> str:
+        """The route path after the collection, e.g. `/{key}`."""
+        if not self.composite:
+            return "/{key}"
+        return "".join(f"/{{{c.name}}}" for c in self.key)
+
+    @property
+    def key_value(self) -> str:
+        """The key in a route, as the repository takes it."""
+        return f"({', '.join(c.name for c in self.key)})" if self.composite else "key"
+
+    def key_of(self, row: str) -> str:
+        """The key of the model or DTO `row`."""
+        if not self.composite:
+            return f"{row}.{self.key[0].name}"
+        return f"({', '.join(f'{row}.{c.name}' for c in self.key)})"
+
+    def key_in(self, item: str) -> str:
+        """The key of the JSON object `item`."""
+        if not self.composite:
+            return f"{item}[{self.key[0].name!r}]"
+        return f"({', '.join(f'{item}[{c.name!r}]' for c in self.key)})"
+
+    def key_url(self, key: str) -> str:
+        """The path segments of the key `key`, inside an f-string."""
+        if not self.composite:
+            return f"{{{key}}}"
+        return "/".join(f"{{{key}[{i}]}}" for i in range(len(self.key)))

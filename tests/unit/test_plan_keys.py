@@ -1,0 +1,59 @@
+"""Spec in, key facts out: how routes, repositories and tests address one row, and the
+imports the key types bring to each module."""
+
+from __future__ import annotations
+
+from tests.unit.plan_specs import resource
+
+COMPOSITE = """
+Shelf:
+  fields:
+    code: {type: str, max_length: 10, primary_key: true}
+Slot:
+  fields:
+    shelf: {type: ref, target: Shelf, primary_key: true}
+    position: {type: int, primary_key: true}
+    label: str
+"""
+
+
+def test_one_column_integer_key() -> None:
+    post = resource("Post:\n  fields:\n    title: str\n", "Post")
+    assert not post.composite
+    assert post.key_type == "int"
+    assert post.key_params == "key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]"
+    assert post.key_overflow == "2**63"
+    assert post.api_imports == (
+        "from fastapi import Path",
+        "from shop.schemas.base import INT64_MAX, INT64_MIN",
+    )
+    assert post.key_imports == ()
+
+
+def test_uuid_key_imports_its_type() -> None:
+    post = resource("Post:\n  id_type: uuid\n  fields:\n    title: str\n", "Post")
+    assert post.key_type == "UUID" and post.key_overflow is None
+    assert post.key_imports == ("from uuid import UUID",)
+    assert post.api_imports == ("from uuid import UUID",)
+    assert post.columns[0].column_args == "Uuid(), primary_key=True, default=uuid4"
+
+
+def test_composite_key_is_a_tuple_and_one_segment_per_column() -> None:
+    slot = resource(COMPOSITE, "Slot")
+    assert slot.composite
+    assert [c.name for c in slot.key] == ["shelf_id", "position"]
+    assert slot.key_type == "tuple[str, int]"
+    assert slot.key_path == "/{shelf_id}/{position}"
+    assert slot.key_params == (
+        "shelf_id: str, position: Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]"
+    )
+    assert slot.key_value == "(shelf_id, position)"
+    assert slot.key_of("row") == "(row.shelf_id, row.position)"
+    assert slot.missing_key == "('missing', 0)"
+    assert slot.key_overflow is None
+    assert all(c.in_create for c in slot.key)  # clients set every part of a composite key
+
+
+def test_a_key_that_leads_with_a_reference_needs_no_extra_index() -> None:
+    shelf_id = resource(COMPOSITE, "Slot").key[0]
+    assert shelf_id.foreign_key is not None and not shelf_id.index

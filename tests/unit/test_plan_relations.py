@@ -1,0 +1,104 @@
+"""Spec in, relationship facts out: references, their reverses, many-to-many links, and the
+imports and tables they bring."""
+
+from __future__ import annotations
+
+from tests.unit.plan_specs import project
+
+BLOG = """
+User:
+  fields:
+    name: str
+Post:
+  soft_delete: true
+  fields:
+    title: str
+    author: {type: ref, target: User, on_delete: cascade}
+    editor: {type: ref, target: User, nullable: true, back_populates: edited}
+    parent: {type: ref, target: Post, nullable: true, back_populates: children}
+    tags: {type: many, target: Tag}
+Tag:
+  fields:
+    label: {type: str, max_length: 40, unique: true}
+"""
+
+
+def test_dependency_order_puts_referenced_tables_first() -> None:
+    # Links order nothing: association tables come after every resource's table.
+    assert [r.class_name for r in project(BLOG).resources] == ["User", "Post", "Tag"]
+
+
+def test_many_to_one() -> None:
+    post = next(r for r in project(BLOG).resources if r.class_name == "Post")
+    author, editor, parent = post.relations[:3]
+    assert (author.name, author.column, author.collection) == ("author", "author_id", False)
+    assert author.annotation == "Mapped[User]"
+    assert author.args == "back_populates='posts', foreign_keys=[author_id], lazy=\"raise\""
+    assert editor.annotation == "Mapped[User | None]"
+    assert parent.remote_side == "Post.id"
+    assert parent.args.endswith(', remote_side="Post.id"')
+    assert parent.live == "Post.deleted_at.is_(None)"  # Post soft-deletes
+    author_column = next(c for c in post.columns if c.name == "author_id")
+    assert author_column.foreign_key is not None
+    assert author_column.foreign_key.on_delete == "CASCADE"
+    assert author_column.index  # joins need it
+    assert (
+        author_column.column_args
+        == "BigInteger(), ForeignKey('users.id', ondelete='CASCADE'), index=True"
+    )
+
+
+def test_reverse_relations() -> None:
+    user = next(r for r in project(BLOG).resources if r.class_name == "User")
+    posts, edited = user.relations
+    assert (posts.name, posts.collection, posts.referenced_by) == ("posts", True, "Post.author_id")
+    assert posts.annotation == "Mapped[list[Post]]"
+    assert posts.args == (
+        "back_populates='author', "
+        'foreign_keys="Post.author_id", lazy="raise", passive_deletes="all"'
+    )
+    assert edited.back_populates == "editor"
+    assert posts.detail_annotation == "list[PostRead] | None"
+    assert user.model_type_checking_imports == ("from shop.models.post import Post",)
+
+
+def test_many_to_many_link() -> None:
+    shop = project(BLOG)
+    post = next(r for r in shop.resources if r.class_name == "Post")
+    (link,) = post.links
+    assert (link.table, link.owner_column, link.item_column) == ("post_tags", "post_id", "tag_id")
+    assert link.table_code == (
+        "Table('post_tags', Base.metadata, "
+        "Column('post_id', BigInteger(), ForeignKey('posts.id', ondelete='CASCADE'), "
+        "primary_key=True), "
+        "Column('tag_id', BigInteger(), ForeignKey('tags.id', ondelete='CASCADE'), "
+        "primary_key=True, index=True))"
+    )
+    assert link.target_key_annotation == "Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]"
+    assert link.missing_key == "0"
+    tags = next(rel for rel in post.relations if rel.name == "tags")
+    assert tags.args.startswith("secondary=post_tags_table, back_populates='posts'")
+    tag = next(r for r in shop.resources if r.class_name == "Tag")
+    (reverse,) = tag.relations
+    assert reverse.args.startswith("secondary='post_tags', back_populates='tags'")
+    assert "from shop.models.post import Post, post_tags_table" in post.repository_imports
+    assert shop.tables[-1].name == "post_tags"
+
+
+def test_link_in_a_schema_qualifies_the_table() -> None:
+    shop = project(BLOG, schema="blog")
+    tag = next(r for r in shop.resources if r.class_name == "Tag")
+    assert tag.relations[0].link_table == "blog.post_tags"
+    post = next(r for r in shop.resources if r.class_name == "Post")
+    assert post.links[0].table_code.endswith(", schema='blog')")
+    assert post.table_args[-1] == "{'schema': 'blog'}"
+
+
+def test_refs_for_the_factories() -> None:
+    post = next(r for r in project(BLOG).resources if r.class_name == "Post")
+    assert [(ref.column, ref.on_delete, ref.self_reference) for ref in post.refs] == [
+        ("author_id", "cascade", False),
+        ("editor_id", "refuse", False),
+        ("parent_id", "keep", True),  # Post soft-deletes: the row stays
+    ]
+    assert [ref.column for ref in post.external_refs] == ["author_id", "editor_id"]
