@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path, PurePosixPath
@@ -26,6 +27,15 @@ _COMMENT = {
 }
 SCHEMA_PATH = ".persistgen/schema.json"
 LINE_LENGTH = 100  # the generated project's ruff setting
+RUNTIME = "persistgen.runtime"
+# Runtime modules that serve one feature: a project gets them only when its spec uses it.
+_FEATURE_MODULES: dict[str, Callable[[ProjectModel], bool]] = {
+    "repositories/soft_delete.py": lambda project: project.uses_soft_delete,
+    "tests/clocks.py": lambda project: project.uses_clocks,
+}
+# Stand-ins for modules that templates render per spec: the runtime type-checks against them.
+_STAND_INS = frozenset({"settings.py", "db/engine.py"})
+_RUNTIME_IMPORT = re.compile(rf"^(\s*(?:from|import)) {re.escape(RUNTIME)}\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ def render_project(
         if revision is not None:
             text = env.get_template("revision.py.jinja").render(revision=revision)
             rendered.append(RenderedFile(revision.path, text, "user"))
+    rendered.extend(_runtime_files(project))
     schema = json.dumps(spec_schema, indent=2, sort_keys=True) + "\n"
     rendered.append(RenderedFile(SCHEMA_PATH, schema, "generated"))
     return sorted(rendered, key=lambda f: f.path)
@@ -83,6 +94,23 @@ def _render_template(
         if resource is not None:
             path = path.replace("{module}", resource.module)
         yield RenderedFile(path, _with_header(path, text, owner), owner)
+
+
+def _runtime_files(project: ProjectModel) -> Iterable[RenderedFile]:
+    """The runtime modules this project needs, with the package's name in their imports."""
+    with as_file(files(RUNTIME)) as root:
+        for source in sorted(root.rglob("*.py")):
+            module = source.relative_to(root).as_posix()
+            if source.name == "__init__.py" or not _needed(module, project):
+                continue
+            path = module if module.startswith("tests/") else f"{project.package}/{module}"
+            text = _RUNTIME_IMPORT.sub(rf"\1 {project.package}", source.read_text("utf-8"))
+            yield RenderedFile(path, _with_header(path, text, "generated"), "generated")
+
+
+def _needed(module: str, project: ProjectModel) -> bool:
+    feature = _FEATURE_MODULES.get(module)
+    return module not in _STAND_INS and (feature is None or feature(project))
 
 
 def _with_header(path: str, text: str, owner: Owner) -> str:

@@ -50,6 +50,9 @@ def test_install_and_generate(editable: bool, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo" / "demo" / "models" / "item.py").is_file()
     assert (tmp_path / "demo" / "demo" / "db" / "session.py").is_file()
+    # Copied from the runtime package's modules, which the wheel must ship, subpackages and all.
+    assert (tmp_path / "demo" / "demo" / "repositories" / "clauses.py").is_file()
+    assert (tmp_path / "demo" / "tests" / "test_retry.py").is_file()
 
     probe = "import importlib.util as u; print(u.find_spec('generator') is None)"
     isolated = subprocess.run(

@@ -13,7 +13,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
-from blog.repositories.base import InvalidQueryError, NotFoundError
+from blog.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
@@ -63,6 +63,10 @@ async def _changed_meanwhile(_request: Request, _exc: Exception) -> JSONResponse
     )
 
 
+async def _stale_version(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
 async def _rejected_value(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "a value was not accepted by the database"}, status_code=422)
 
@@ -92,6 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidQueryError, _invalid_query)
     app.add_exception_handler(IntegrityError, _conflict)
     app.add_exception_handler(StaleDataError, _changed_meanwhile)
+    app.add_exception_handler(StaleVersionError, _stale_version)
     app.add_exception_handler(DataError, _rejected_value)
     for error in UNAVAILABLE:
         app.add_exception_handler(error, _unavailable)

@@ -47,6 +47,37 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
         return value
 
 
+class AwareTime(TypeDecorator[dt.time]):
+    """TIME WITH TIME ZONE, stored and read back in UTC on every database.
+
+    PostgreSQL would keep each value's own offset, and SQLite keeps none; both get UTC, so
+    values compare and sort alike. A naive value is taken to be in UTC.
+    """
+
+    impl = Time(timezone=True)
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[dt.time]:
+        return dt.time
+
+    def process_bind_param(self, value: dt.time | None, dialect: Dialect) -> dt.time | None:
+        return None if value is None else in_utc(value)
+
+    def process_result_value(self, value: dt.time | None, dialect: Dialect) -> dt.time | None:
+        return None if value is None else in_utc(value)
+
+
+def in_utc(value: dt.time) -> dt.time:
+    """`value` as a UTC time of day; a naive one is taken to be in UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    if value.utcoffset() is None:
+        raise ValueError(f"{value}: a time zone without a fixed offset names no time of day")
+    # A time of day has no date to shift across midnight: any will do.
+    return dt.datetime.combine(dt.date(2000, 1, 1), value).astimezone(dt.UTC).timetz()
+
+
 # The database clocks for server defaults and `onupdate`, in UTC on every database. Migrations
 # import them too, so they stay here whether or not a column uses them now.
 class utcnow(FunctionElement[dt.datetime]):

@@ -4,11 +4,10 @@
 Repositories flush but never commit: the caller owns the transaction.
 """
 
-import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -19,19 +18,18 @@ from sqlalchemy import (
     Table,
     Update,
     and_,
-    bindparam,
     delete,
     exists,
     func,
     insert,
     inspect,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import (
+    DeclarativeBase,
     InstrumentedAttribute,
     QueryableAttribute,
     Session,
@@ -40,10 +38,19 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.interfaces import ORMOption
 
-from tracker.db.base import Base
+from tracker.repositories.clauses import (
+    compare,
+    insert_rows,
+    keyset_after,
+    keyset_values,
+    on_update,
+    primary_key,
+    read_by_key,
+)
 from tracker.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadModel, WriteModel
 
-ModelT = TypeVar("ModelT", bound=Base)
+# Any declarative model: the project's own `Base` is one.
+ModelT = TypeVar("ModelT", bound=DeclarativeBase)
 CreateT = TypeVar("CreateT", bound=WriteModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
@@ -78,54 +85,7 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidQueryError("offset cannot be negative")
 
 
-def _primary_key(model: type[Any]) -> Column[Any]:
-    """The key column of a model with a one-column key, the only kind a link refers to."""
-    column: Column[Any] = inspect(model).primary_key[0]
-    return column
-
-
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
-
-
-_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
-
-
-def _adapter(python_type: type[Any]) -> TypeAdapter[Any]:
-    if python_type not in _ADAPTERS:
-        _ADAPTERS[python_type] = TypeAdapter(python_type)
-    return _ADAPTERS[python_type]
-
-
-def _rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
-    """Create DTOs as INSERT parameters. The same keys in every row keep them in one batch;
-    a key left unset for a server default (None, though NOT NULL) stays out of its row."""
-    keys = set().union(*(item.model_fields_set for item in items))
-    return [
-        {
-            name: value
-            for name, value in item.model_dump(include=keys).items()
-            if value is not None or name not in item.non_nullable
-        }
-        for item in items
-    ]
-
-
-def _compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> ColumnElement[bool]:
-    condition: ColumnElement[bool]
-    match operator:
-        case "in":
-            condition = column.in_(value)
-        case "gte":
-            condition = column >= value
-        case "lte":
-            condition = column <= value
-        case "contains":
-            condition = column.icontains(value, autoescape=True)
-        case "null":
-            condition = column.is_(None) if value else column.is_not(None)
-        case _:
-            condition = column == value
-    return condition
 
 
 class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
@@ -182,7 +142,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if not items:
             return []
         statement = insert(self.model).returning(self.model, sort_by_parameter_order=True)
-        result = await self.session.scalars(statement, _rows(items))
+        result = await self.session.scalars(statement, insert_rows(items))
         return result.all()
 
     async def insert_many(self, items: Sequence[CreateT]) -> None:
@@ -190,7 +150,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         bulk load short of COPY. Use `create_many` when you need the new rows."""
         if not items:
             return
-        rows = _rows(items)
+        rows = insert_rows(items)
         # Core rows are keyed by column, which a field may name otherwise (`column:`).
         keys = {name: column.key for name, column in inspect(self.model).columns.items()}
         if any(name != key for name, key in keys.items()):
@@ -339,7 +299,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         columns = inspect(self.model).columns
         changes: dict[Any, Any] = {
             **{columns[n]: proposed.excluded[columns[n].key] for n in values if n not in key},
-            **self._on_update(),
+            **on_update(self.model),
             **self._revived(),
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
@@ -361,7 +321,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             return 0
         expected = [getattr(self.model, name) == getattr(data, name) for name in data.preconditions]
         statement = update(self.model).where(*self._visible(), *self._required(filters), *expected)
-        statement = statement.values({**changes, **self._on_update()})
+        statement = statement.values({**changes, **on_update(self.model)})
         return await self._write_many(statement)
 
     async def delete_where(self, filters: BaseModel) -> int:
@@ -402,13 +362,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Built once per repository class, `_visible` included: later calls only bind the key."""
         cls = type(self)
         if cls not in _READ_STATEMENTS:
-            # Keyed by attribute: a column may be named otherwise in the database (`column:`).
-            columns = [
-                column if column.name == key else column.label(key)
-                for key, column in inspect(self.model).columns.items()
-            ]
-            is_key = [c == bindparam(f"key{i}") for i, c in enumerate(self._key_columns)]
-            _READ_STATEMENTS[cls] = select(*columns).where(*is_key, *self._visible())
+            _READ_STATEMENTS[cls] = read_by_key(self.model, *self._visible())
         return _READ_STATEMENTS[cls]
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -441,7 +395,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Link `items` (keys of `model`) to `key`; links that exist already are kept."""
         await self.get(key)
         wanted = list(dict.fromkeys(items))
-        target_key = _primary_key(model)
+        target_key = primary_key(model)
         found = set(
             await self.session.scalars(select(target_key).where(target_key.in_(wanted), *visible))
         )
@@ -471,7 +425,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """The rows of `model` linked to `key`, in key order."""
         _check_page(limit, offset)
         await self.get(key)
-        target_key = _primary_key(model)
+        target_key = primary_key(model)
         statement = (
             select(model)
             .join(owner.table, item == target_key)
@@ -492,19 +446,6 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             for attribute, strategy in (self.loadable[name] for name in load)
         )
 
-    def _on_update(self) -> dict[Column[Any], Any]:
-        """What an UPDATE written by hand must also set: `onupdate` columns (SQLAlchemy adds
-        those to a plain UPDATE, not to an upsert) and the version, where rows have one."""
-        columns: dict[Column[Any], Any] = {
-            column: column.onupdate.arg
-            for column in inspect(self.model).columns
-            if column.onupdate is not None
-        }
-        version = inspect(self.model).version_id_col
-        if version is not None:
-            columns[version] = version + 1
-        return columns
-
     def _required(self, filters: BaseModel) -> tuple[ColumnElement[bool], ...]:
         """The conditions of a bulk write: at least one, so a typo never hits every row."""
         conditions = self._conditions(filters)
@@ -519,7 +460,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             # Another resource's filters would apply only the names both share.
             raise TypeError(f"filters must be a {self.query_model.__name__}")
         return tuple(
-            _compare(column, operator, value)
+            compare(column, operator, value)
             for name, (column, operator) in self.filterable.items()
             if (value := getattr(filters, name, None)) is not None
         )
@@ -544,80 +485,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     def _after(self, sort: str | None, after: Sequence[Any]) -> ColumnElement[bool]:
         columns = self._order_columns(sort)
         try:
-            if any(column.nullable for column in columns):
-                raise ValueError("keyset pagination needs non-null columns")
-            values = tuple(
-                _adapter(column.type.python_type).validate_python(value)
-                for column, value in zip(columns, after, strict=True)
-            )
+            values = keyset_values(columns, after)
         except ValueError:  # pydantic's ValidationError is one too
             raise InvalidQueryError("the cursor does not fit this list; start again") from None
-        descending = sort is not None and sort.startswith("-")
-        if len(columns) == 1:  # the key alone, the default order: cheaper than a tuple
-            condition: ColumnElement[bool] = (
-                columns[0] < values[0] if descending else columns[0] > values[0]
-            )
-            return condition
-        # Bound with the columns' types, so values are stored-format alike (e.g. UTC times).
-        position = tuple_(*values, types=[column.type for column in columns])
-        return tuple_(*columns) < position if descending else tuple_(*columns) > position
-
-
-class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
-    """Deleting sets `deleted_at`; reads skip such rows until `restore` clears it."""
-
-    async def get_or_none(
-        self, key: KeyT, *, include_deleted: bool = False, load: Sequence[str] = ()
-    ) -> ModelT | None:
-        instance = await super().get_or_none(key, load=load)
-        if instance is None or include_deleted or _deleted_at(instance) is None:
-            return instance
-        return None
-
-    async def delete(self, key: KeyT) -> None:
-        row: Any = await self.get(key)
-        # The application's clock: the database's would cost a round trip to read back.
-        row.deleted_at = dt.datetime.now(dt.UTC)
-        await self.session.flush()
-
-    async def delete_where(self, filters: BaseModel) -> int:
-        statement = update(self.model).where(*self._visible(), *self._required(filters))
-        statement = statement.values({"deleted_at": dt.datetime.now(dt.UTC), **self._on_update()})
-        return await self._write_many(statement)
-
-    async def restore(self, key: KeyT) -> ModelT:
-        """Bring back a deleted row; a row that is not deleted stays as it is."""
-        instance = await self._get_including_deleted(key)
-        row: Any = instance  # ModelT is any model; this repository's has `deleted_at`
-        row.deleted_at = None
-        await self.session.flush()
-        return instance
-
-    async def purge(self, key: KeyT) -> None:
-        """Delete the row for good, deleted or not; the database applies `on_delete`."""
-        await self.session.delete(await self._get_including_deleted(key))
-        await self.session.flush()
-
-    def _visible(self) -> tuple[ColumnElement[bool], ...]:
-        return (self.model.deleted_at.is_(None),)
-
-    def _revived(self) -> dict[str, Any]:
-        return {"deleted_at": None}
-
-    async def _revive(self, instance: ModelT) -> ModelT:
-        row: Any = instance
-        if row.deleted_at is not None:
-            row.deleted_at = None
-            await self.session.flush()
-        return instance
-
-    async def _get_including_deleted(self, key: KeyT) -> ModelT:
-        instance = await self.get_or_none(key, include_deleted=True)
-        if instance is None:
-            raise NotFoundError(self.model.__name__, key)
-        return instance
-
-
-def _deleted_at(instance: Any) -> dt.datetime | None:
-    value: dt.datetime | None = instance.deleted_at
-    return value
+        return keyset_after(columns, values, descending=sort is not None and sort.startswith("-"))

@@ -7,7 +7,8 @@ from tracker.models.issue import Issue, issue_labels_table, issue_watchers_table
 from tracker.models.label import Label
 from tracker.models.project import Project
 from tracker.models.user import User
-from tracker.repositories.base import SoftDeleteRepository, StaleVersionError
+from tracker.repositories.base import StaleVersionError
+from tracker.repositories.soft_delete import SoftDeleteRepository
 from tracker.schemas.base import DEFAULT_PAGE_SIZE
 from tracker.schemas.generated.issue import IssueQuery
 from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate

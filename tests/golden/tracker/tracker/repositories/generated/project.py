@@ -3,7 +3,7 @@
 
 from tracker.models.issue import Issue
 from tracker.models.project import Project
-from tracker.repositories.base import SoftDeleteRepository
+from tracker.repositories.soft_delete import SoftDeleteRepository
 from tracker.schemas.generated.project import ProjectQuery
 from tracker.schemas.project import ProjectCreate, ProjectRead, ProjectUpdate
 

@@ -12,8 +12,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
-from {{ project.package }}.repositories.base import InvalidQueryError, NotFoundError{% if project.uses_versions %}, StaleVersionError{% endif %}
-
+from persistgen.runtime.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
@@ -63,12 +62,10 @@ async def _changed_meanwhile(_request: Request, _exc: Exception) -> JSONResponse
     )
 
 
-{% if project.uses_versions %}
 async def _stale_version(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
-{% endif %}
 async def _rejected_value(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "a value was not accepted by the database"}, status_code=422)
 
@@ -98,9 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidQueryError, _invalid_query)
     app.add_exception_handler(IntegrityError, _conflict)
     app.add_exception_handler(StaleDataError, _changed_meanwhile)
-{% if project.uses_versions %}
     app.add_exception_handler(StaleVersionError, _stale_version)
-{% endif %}
     app.add_exception_handler(DataError, _rejected_value)
     for error in UNAVAILABLE:
         app.add_exception_handler(error, _unavailable)

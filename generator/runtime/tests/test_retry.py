@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from {{ project.package }}.db.retry import in_transaction
+from persistgen.runtime.db.retry import in_transaction
 
 pytestmark = pytest.mark.anyio
 

@@ -1,4 +1,3 @@
-{% if project.uses_clocks %}
 """Checks on values the database clock set (`server_default: now`)."""
 
 import datetime as dt
@@ -20,4 +19,3 @@ def is_utc_now(value: dt.datetime | dt.date | dt.time | None) -> bool:
     moment = dt.datetime.combine(now.date(), value.replace(tzinfo=value.tzinfo or dt.UTC))
     gap = (moment - now) % DAY  # a time of day has no date: measure around the clock
     return min(gap, DAY - gap) < SLACK
-{% endif %}

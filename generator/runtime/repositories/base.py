@@ -3,24 +3,53 @@
 Repositories flush but never commit: the caller owns the transaction.
 """
 
-{% if project.uses_soft_delete %}
-import datetime as dt
-{% endif %}
-from collections.abc import AsyncIterator, {% if project.uses_links %}Iterable, {% endif %}Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import Column, ColumnElement, CursorResult, Delete, Row, Select, Table, Update, and_, bindparam, delete, exists, func, insert, inspect, select, tuple_, update
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    CursorResult,
+    Delete,
+    Row,
+    Select,
+    Table,
+    Update,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, Session{% if project.uses_relations %}, QueryableAttribute, joinedload, selectinload
-from sqlalchemy.orm.interfaces import ORMOption{% endif %}
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    QueryableAttribute,
+    Session,
+    joinedload,
+    selectinload,
+)
+from sqlalchemy.orm.interfaces import ORMOption
 
+from persistgen.runtime.repositories.clauses import (
+    compare,
+    insert_rows,
+    keyset_after,
+    keyset_values,
+    on_update,
+    primary_key,
+    read_by_key,
+)
+from persistgen.runtime.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadModel, WriteModel
 
-from {{ project.package }}.db.base import Base
-from {{ project.package }}.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadModel, WriteModel
-
-ModelT = TypeVar("ModelT", bound=Base)
+# Any declarative model: the project's own `Base` is one.
+ModelT = TypeVar("ModelT", bound=DeclarativeBase)
 CreateT = TypeVar("CreateT", bound=WriteModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
@@ -36,7 +65,6 @@ class NotFoundError(LookupError):
 
 class InvalidQueryError(ValueError):
     """A page size, sort key or cursor outside what the repository allows."""
-{% if project.uses_versions %}
 
 
 class StaleVersionError(Exception):
@@ -47,7 +75,6 @@ class StaleVersionError(Exception):
             f"{resource} {key!r} is at version {current}, not {expected}; reload it and retry"
         )
         self.current = current
-{% endif %}
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -57,56 +84,7 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidQueryError("offset cannot be negative")
 
 
-{% if project.uses_links %}
-def _primary_key(model: type[Any]) -> Column[Any]:
-    """The key column of a model with a one-column key, the only kind a link refers to."""
-    column: Column[Any] = inspect(model).primary_key[0]
-    return column
-{% endif %}
-
-
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
-
-
-_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
-
-
-def _adapter(python_type: type[Any]) -> TypeAdapter[Any]:
-    if python_type not in _ADAPTERS:
-        _ADAPTERS[python_type] = TypeAdapter(python_type)
-    return _ADAPTERS[python_type]
-
-
-def _rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
-    """Create DTOs as INSERT parameters. The same keys in every row keep them in one batch;
-    a key left unset for a server default (None, though NOT NULL) stays out of its row."""
-    keys = set().union(*(item.model_fields_set for item in items))
-    return [
-        {
-            name: value
-            for name, value in item.model_dump(include=keys).items()
-            if value is not None or name not in item.non_nullable
-        }
-        for item in items
-    ]
-
-
-def _compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> ColumnElement[bool]:
-    condition: ColumnElement[bool]
-    match operator:
-        case "in":
-            condition = column.in_(value)
-        case "gte":
-            condition = column >= value
-        case "lte":
-            condition = column <= value
-        case "contains":
-            condition = column.icontains(value, autoescape=True)
-        case "null":
-            condition = column.is_(None) if value else column.is_not(None)
-        case _:
-            condition = column == value
-    return condition
 
 
 class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
@@ -122,12 +100,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     # Column sets that identify a row (unique constraints): what `upsert` and
     # `get_or_create` match on.
     unique_keys: ClassVar[frozenset[tuple[str, ...]]] = frozenset()
-{% if project.uses_relations %}
     # Relationships a caller may load with its rows, and how: "joined" (one parent, a JOIN)
     # or "selectin" (a collection, one more SELECT ... WHERE IN for the whole page).
     # Soft-deleted related rows are left out by criteria on the attribute (`.and_(...)`).
     loadable: ClassVar[Mapping[str, tuple[QueryableAttribute[Any], str]]] = {}
-{% endif %}
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -165,7 +141,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if not items:
             return []
         statement = insert(self.model).returning(self.model, sort_by_parameter_order=True)
-        result = await self.session.scalars(statement, _rows(items))
+        result = await self.session.scalars(statement, insert_rows(items))
         return result.all()
 
     async def insert_many(self, items: Sequence[CreateT]) -> None:
@@ -173,30 +149,24 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         bulk load short of COPY. Use `create_many` when you need the new rows."""
         if not items:
             return
-        rows = _rows(items)
+        rows = insert_rows(items)
         # Core rows are keyed by column, which a field may name otherwise (`column:`).
         keys = {name: column.key for name, column in inspect(self.model).columns.items()}
         if any(name != key for name, key in keys.items()):
             rows = [{keys[name]: value for name, value in row.items()} for row in rows]
         await self.session.execute(insert(self.model.__table__), rows)
 
-{% set load_param = ", *, load: Sequence[str] = ()" if project.uses_relations else "" %}
-{% set load_arg = ", load=load" if project.uses_relations else "" %}
-    async def get_or_none(self, key: KeyT{{ load_param }}) -> ModelT | None:
-{% if project.uses_relations %}
+    async def get_or_none(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT | None:
         """The row, with the relationships named in `load` (`loadable`); None if missing."""
         options = self._loading(load)
         # A row already in the session is refreshed, so the relationships do get loaded.
         instance: ModelT | None = await self.session.get(
             self.model, self._key_values(key), options=options, populate_existing=bool(options)
         )
-{% else %}
-        instance: ModelT | None = await self.session.get(self.model, self._key_values(key))
-{% endif %}
         return instance
 
-    async def get(self, key: KeyT{{ load_param }}) -> ModelT:
-        instance = await self.get_or_none(key{{ load_arg }})
+    async def get(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT:
+        instance = await self.get_or_none(key, load=load)
         if instance is None:
             raise NotFoundError(self.model.__name__, key)
         return instance
@@ -228,9 +198,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         offset: int = 0,
         sort: str | None = None,
         after: Sequence[Any] | None = None,
-{% if project.uses_relations %}
         load: Sequence[str] = (),
-{% endif %}
     ) -> Sequence[ModelT]:
         """One page of the rows `filters` match, ordered by `sort` (a sortable name, `-name`
         for descending): `offset` rows in, or, keyset pagination, the rows after `after`, the
@@ -238,9 +206,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """
         _check_page(limit, offset)
         statement = select(self.model).where(*self._visible(), *self._conditions(filters))
-{% if project.uses_relations %}
         statement = statement.options(*self._loading(load))
-{% endif %}
         if after is not None:
             if offset:
                 raise InvalidQueryError("give an offset or a cursor, not both")
@@ -274,7 +240,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     async def update(self, key: KeyT, data: UpdateT) -> ModelT:
         """Apply only the fields the caller set."""
         instance = await self.get(key)
-        for name, value in data.model_dump(exclude_unset=True, exclude=set(data.preconditions)).items():
+        for name, value in data.model_dump(
+            exclude_unset=True, exclude=set(data.preconditions)
+        ).items():
             setattr(instance, name, value)
         await self.session.flush()
         return instance
@@ -330,7 +298,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         columns = inspect(self.model).columns
         changes: dict[Any, Any] = {
             **{columns[n]: proposed.excluded[columns[n].key] for n in values if n not in key},
-            **self._on_update(),
+            **on_update(self.model),
             **self._revived(),
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
@@ -352,7 +320,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             return 0
         expected = [getattr(self.model, name) == getattr(data, name) for name in data.preconditions]
         statement = update(self.model).where(*self._visible(), *self._required(filters), *expected)
-        statement = statement.values({**changes, **self._on_update()})
+        statement = statement.values({**changes, **on_update(self.model)})
         return await self._write_many(statement)
 
     async def delete_where(self, filters: BaseModel) -> int:
@@ -393,13 +361,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Built once per repository class, `_visible` included: later calls only bind the key."""
         cls = type(self)
         if cls not in _READ_STATEMENTS:
-            # Keyed by attribute: a column may be named otherwise in the database (`column:`).
-            columns = [
-                column if column.name == key else column.label(key)
-                for key, column in inspect(self.model).columns.items()
-            ]
-            is_key = [c == bindparam(f"key{i}") for i, c in enumerate(self._key_columns)]
-            _READ_STATEMENTS[cls] = select(*columns).where(*is_key, *self._visible())
+            _READ_STATEMENTS[cls] = read_by_key(self.model, *self._visible())
         return _READ_STATEMENTS[cls]
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -419,7 +381,6 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if missing := [name for name in key if name not in values]:
             raise InvalidQueryError(f"set {', '.join(missing)}: the key to match on")
         return key
-{% if project.uses_links %}
 
     async def _link(
         self,
@@ -433,7 +394,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Link `items` (keys of `model`) to `key`; links that exist already are kept."""
         await self.get(key)
         wanted = list(dict.fromkeys(items))
-        target_key = _primary_key(model)
+        target_key = primary_key(model)
         found = set(
             await self.session.scalars(select(target_key).where(target_key.in_(wanted), *visible))
         )
@@ -448,9 +409,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         self, key: KeyT, owner: Column[Any], item: Column[Any], items: Iterable[Any]
     ) -> None:
         await self.get(key)
-        await self.session.execute(
-            delete(owner.table).where(owner == key, item.in_(list(items)))
-        )
+        await self.session.execute(delete(owner.table).where(owner == key, item.in_(list(items))))
 
     async def _linked(
         self,
@@ -465,7 +424,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """The rows of `model` linked to `key`, in key order."""
         _check_page(limit, offset)
         await self.get(key)
-        target_key = _primary_key(model)
+        target_key = primary_key(model)
         statement = (
             select(model)
             .join(owner.table, item == target_key)
@@ -475,9 +434,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             .offset(offset)
         )
         return (await self.session.scalars(statement)).all()
-{% endif %}
 
-{% if project.uses_relations %}
     def _loading(self, load: Sequence[str]) -> tuple[ORMOption, ...]:
         if unknown := [name for name in load if name not in self.loadable]:
             allowed = ", ".join(sorted(self.loadable)) or "none"
@@ -487,20 +444,6 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             strategies[strategy](attribute)
             for attribute, strategy in (self.loadable[name] for name in load)
         )
-
-{% endif %}
-    def _on_update(self) -> dict[Column[Any], Any]:
-        """What an UPDATE written by hand must also set: `onupdate` columns (SQLAlchemy adds
-        those to a plain UPDATE, not to an upsert) and the version, where rows have one."""
-        columns: dict[Column[Any], Any] = {
-            column: column.onupdate.arg
-            for column in inspect(self.model).columns
-            if column.onupdate is not None
-        }
-        version = inspect(self.model).version_id_col
-        if version is not None:
-            columns[version] = version + 1
-        return columns
 
     def _required(self, filters: BaseModel) -> tuple[ColumnElement[bool], ...]:
         """The conditions of a bulk write: at least one, so a typo never hits every row."""
@@ -516,7 +459,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             # Another resource's filters would apply only the names both share.
             raise TypeError(f"filters must be a {self.query_model.__name__}")
         return tuple(
-            _compare(column, operator, value)
+            compare(column, operator, value)
             for name, (column, operator) in self.filterable.items()
             if (value := getattr(filters, name, None)) is not None
         )
@@ -541,82 +484,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     def _after(self, sort: str | None, after: Sequence[Any]) -> ColumnElement[bool]:
         columns = self._order_columns(sort)
         try:
-            if any(column.nullable for column in columns):
-                raise ValueError("keyset pagination needs non-null columns")
-            values = tuple(
-                _adapter(column.type.python_type).validate_python(value)
-                for column, value in zip(columns, after, strict=True)
-            )
+            values = keyset_values(columns, after)
         except ValueError:  # pydantic's ValidationError is one too
             raise InvalidQueryError("the cursor does not fit this list; start again") from None
-        descending = sort is not None and sort.startswith("-")
-        if len(columns) == 1:  # the key alone, the default order: cheaper than a tuple
-            condition: ColumnElement[bool] = (
-                columns[0] < values[0] if descending else columns[0] > values[0]
-            )
-            return condition
-        # Bound with the columns' types, so values are stored-format alike (e.g. UTC times).
-        position = tuple_(*values, types=[column.type for column in columns])
-        return tuple_(*columns) < position if descending else tuple_(*columns) > position
-{% if project.uses_soft_delete %}
-
-
-class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
-    """Deleting sets `deleted_at`; reads skip such rows until `restore` clears it."""
-
-    async def get_or_none(
-        self, key: KeyT, *, include_deleted: bool = False{{ ", load: Sequence[str] = ()" if project.uses_relations }}
-    ) -> ModelT | None:
-        instance = await super().get_or_none(key{{ ", load=load" if project.uses_relations }})
-        if instance is None or include_deleted or _deleted_at(instance) is None:
-            return instance
-        return None
-
-    async def delete(self, key: KeyT) -> None:
-        row: Any = await self.get(key)
-        # The application's clock: the database's would cost a round trip to read back.
-        row.deleted_at = dt.datetime.now(dt.UTC)
-        await self.session.flush()
-
-    async def delete_where(self, filters: BaseModel) -> int:
-        statement = update(self.model).where(*self._visible(), *self._required(filters))
-        statement = statement.values({"deleted_at": dt.datetime.now(dt.UTC), **self._on_update()})
-        return await self._write_many(statement)
-
-    async def restore(self, key: KeyT) -> ModelT:
-        """Bring back a deleted row; a row that is not deleted stays as it is."""
-        instance = await self._get_including_deleted(key)
-        row: Any = instance  # ModelT is any model; this repository's has `deleted_at`
-        row.deleted_at = None
-        await self.session.flush()
-        return instance
-
-    async def purge(self, key: KeyT) -> None:
-        """Delete the row for good, deleted or not; the database applies `on_delete`."""
-        await self.session.delete(await self._get_including_deleted(key))
-        await self.session.flush()
-
-    def _visible(self) -> tuple[ColumnElement[bool], ...]:
-        return (self.model.deleted_at.is_(None),)
-
-    def _revived(self) -> dict[str, Any]:
-        return {"deleted_at": None}
-
-    async def _revive(self, instance: ModelT) -> ModelT:
-        row: Any = instance
-        if row.deleted_at is not None:
-            row.deleted_at = None
-            await self.session.flush()
-        return instance
-
-    async def _get_including_deleted(self, key: KeyT) -> ModelT:
-        instance = await self.get_or_none(key, include_deleted=True)
-        if instance is None:
-            raise NotFoundError(self.model.__name__, key)
-        return instance
-
-
-def _deleted_at(instance: Any) -> dt.datetime | None:
-    value: dt.datetime | None = instance.deleted_at
-    return value
-{% endif %}
+        return keyset_after(columns, values, descending=sort is not None and sort.startswith("-"))

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from {{ project.package }}.db.engine import engine
+from persistgen.runtime.db.engine import engine
 
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic_core import from_json, to_json
 
-from {{ project.package }}.repositories.base import InvalidQueryError, Repository
-from {{ project.package }}.schemas.base import ListQuery
-from {{ project.package }}.settings import get_cursor_settings
+from persistgen.runtime.repositories.base import InvalidQueryError, Repository
+from persistgen.runtime.schemas.base import ListQuery
+from persistgen.runtime.settings import get_cursor_settings
 
 AnyRepository = Repository[Any, Any, Any, Any, Any]
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from {{ project.package }}.db.session import SessionFactory
+from persistgen.runtime.db.session import SessionFactory
 
 RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 ResultT = TypeVar("ResultT")

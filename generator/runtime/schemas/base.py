@@ -1,27 +1,22 @@
 """Base classes for the DTOs."""
 
-{% if project.uses_aware_time %}
 import datetime as dt
-{% endif %}
 from typing import Annotated, ClassVar, Generic, Self, TypeVar
 
-from pydantic import {% if project.uses_aware_time %}AfterValidator, {% endif %}BaseModel, ConfigDict, Field, model_validator
-{% if project.uses_relations %}
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import inspect
-{% endif %}
-{% if project.uses_aware_time %}
 
-from {{ project.package }}.db.types import in_utc
-{% endif %}
+from persistgen.runtime.db.types import in_utc
 
-MAX_PAGE_SIZE = {{ project.max_page_size }}
-DEFAULT_PAGE_SIZE = {{ project.default_page_size }}
+# The spec's page sizes, set in settings.py; routes and repositories import them from here.
+from persistgen.runtime.settings import DEFAULT_PAGE_SIZE as DEFAULT_PAGE_SIZE
+from persistgen.runtime.settings import MAX_PAGE_SIZE as MAX_PAGE_SIZE
+
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Integers as the columns store them: out-of-range input is a 422, not a database error.
 Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
-{% if project.uses_aware_time %}
 
 
 def _offset_to_utc(value: dt.time) -> dt.time:
@@ -32,7 +27,6 @@ def _offset_to_utc(value: dt.time) -> dt.time:
 
 # A time of day with its UTC offset (without one, which time is meant is a guess), in UTC.
 OffsetTime = Annotated[dt.time, AfterValidator(_offset_to_utc)]
-{% endif %}
 
 
 class TextInput(BaseModel):
@@ -74,16 +68,16 @@ class ReadModel(BaseModel):
     """Output DTOs, built straight from ORM objects."""
 
     model_config = ConfigDict(from_attributes=True, ser_json_bytes="base64")
-{% if project.uses_relations %}
 
     @classmethod
     def from_loaded(cls, instance: object) -> Self:
         """Validate what `instance` has loaded; a relationship it has not stays None rather
         than raising (`lazy="raise"`) or querying behind the caller's back."""
         unloaded = inspect(instance).unloaded
-        fields = {name: getattr(instance, name) for name in cls.model_fields if name not in unloaded}
+        fields = {
+            name: getattr(instance, name) for name in cls.model_fields if name not in unloaded
+        }
         return cls.model_validate(fields)
-{% endif %}
 
 
 ItemT = TypeVar("ItemT")

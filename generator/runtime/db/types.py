@@ -46,7 +46,6 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
         return value
 
 
-{% if project.uses_aware_time %}
 class AwareTime(TypeDecorator[dt.time]):
     """TIME WITH TIME ZONE, stored and read back in UTC on every database.
 
@@ -78,7 +77,6 @@ def in_utc(value: dt.time) -> dt.time:
     return dt.datetime.combine(dt.date(2000, 1, 1), value).astimezone(dt.UTC).timetz()
 
 
-{% endif %}
 # The database clocks for server defaults and `onupdate`, in UTC on every database. Migrations
 # import them too, so they stay here whether or not a column uses them now.
 class utcnow(FunctionElement[dt.datetime]):

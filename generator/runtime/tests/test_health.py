@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from {{ project.package }}.settings import DatabaseSettings, get_settings
+from persistgen.runtime.settings import DatabaseSettings, get_settings
 
 pytestmark = pytest.mark.anyio
 

@@ -5,9 +5,9 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from {{ project.package }}.api.errors import UNAVAILABLE, is_unavailable
-from {{ project.package }}.db.engine import engine
-from {{ project.package }}.db.pool import PoolStatus, pool_status
+from persistgen.runtime.api.errors import UNAVAILABLE, is_unavailable
+from persistgen.runtime.db.engine import engine
+from persistgen.runtime.db.pool import PoolStatus, pool_status
 
 router = APIRouter(tags=["health"])
 

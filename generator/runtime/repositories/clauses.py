@@ -1,0 +1,107 @@
+"""SQL pieces the base repository builds from a model and a caller's values."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Column, ColumnElement, Select, bindparam, inspect, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from persistgen.runtime.schemas.base import WriteModel
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def primary_key(model: type[Any]) -> Column[Any]:
+    """The key column of a model with a one-column key, the only kind a link refers to."""
+    column: Column[Any] = inspect(model).primary_key[0]
+    return column
+
+
+def read_by_key(model: type[Any], *visible: ColumnElement[bool]) -> Select[Any]:
+    """A Core SELECT of the row whose key is bound as `key0`, `key1`, ...: each column under
+    its attribute's name, which may differ from the column's in the database (`column:`)."""
+    mapper = inspect(model)
+    columns = [
+        column if column.name == key else column.label(key)
+        for key, column in mapper.columns.items()
+    ]
+    is_key = [column == bindparam(f"key{i}") for i, column in enumerate(mapper.primary_key)]
+    return select(*columns).where(*is_key, *visible)
+
+
+def insert_rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
+    """Create DTOs as INSERT parameters. The same keys in every row keep them in one batch;
+    a key left unset for a server default (None, though NOT NULL) stays out of its row."""
+    keys = set().union(*(item.model_fields_set for item in items))
+    return [
+        {
+            name: value
+            for name, value in item.model_dump(include=keys).items()
+            if value is not None or name not in item.non_nullable
+        }
+        for item in items
+    ]
+
+
+def compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> ColumnElement[bool]:
+    """A filter's condition: `operator` is how `filterable` says to compare."""
+    condition: ColumnElement[bool]
+    match operator:
+        case "in":
+            condition = column.in_(value)
+        case "gte":
+            condition = column >= value
+        case "lte":
+            condition = column <= value
+        case "contains":
+            condition = column.icontains(value, autoescape=True)
+        case "null":
+            condition = column.is_(None) if value else column.is_not(None)
+        case _:
+            condition = column == value
+    return condition
+
+
+def on_update(model: type[Any]) -> dict[Column[Any], Any]:
+    """What an UPDATE written by hand must also set: `onupdate` columns (SQLAlchemy adds
+    those to a plain UPDATE, not to an upsert) and the version, where rows have one."""
+    columns: dict[Column[Any], Any] = {
+        column: column.onupdate.arg
+        for column in inspect(model).columns
+        if column.onupdate is not None
+    }
+    version = inspect(model).version_id_col
+    if version is not None:
+        columns[version] = version + 1
+    return columns
+
+
+def keyset_values(columns: Sequence[Column[Any]], after: Sequence[Any]) -> tuple[Any, ...]:
+    """A cursor's position as the columns' Python values; ValueError if it does not fit them."""
+    if any(column.nullable for column in columns):
+        raise ValueError("keyset pagination needs non-null columns")
+    return tuple(
+        _adapter(column.type.python_type).validate_python(value)
+        for column, value in zip(columns, after, strict=True)
+    )
+
+
+def keyset_after(
+    columns: Sequence[Column[Any]], values: Sequence[Any], *, descending: bool
+) -> ColumnElement[bool]:
+    """The rows past `values` in the order of `columns`."""
+    if len(columns) == 1:  # the key alone, the default order: cheaper than a tuple
+        condition: ColumnElement[bool] = (
+            columns[0] < values[0] if descending else columns[0] > values[0]
+        )
+        return condition
+    # Bound with the columns' types, so values are stored-format alike (e.g. UTC times).
+    position = tuple_(*values, types=[column.type for column in columns])
+    return tuple_(*columns) < position if descending else tuple_(*columns) > position
+
+
+def _adapter(python_type: type[Any]) -> TypeAdapter[Any]:
+    if python_type not in _ADAPTERS:
+        _ADAPTERS[python_type] = TypeAdapter(python_type)
+    return _ADAPTERS[python_type]

@@ -1,0 +1,1 @@
+"""The generated project's `schemas` modules."""

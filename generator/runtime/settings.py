@@ -1,0 +1,35 @@
+"""Stand-in for a generated project's `settings.py`, which is rendered from a template with the
+spec's values. It declares what the runtime modules import from there, so that persistgen's
+mypy and tests can check them; it is never copied (each project's own is type-checked there).
+"""
+
+import secrets
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DATABASE_", extra="ignore")
+
+    url: SecretStr = SecretStr("sqlite+aiosqlite://")
+
+
+class CursorSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CURSOR_", extra="ignore")
+
+    secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
+
+
+@lru_cache
+def get_settings() -> DatabaseSettings:
+    return DatabaseSettings()
+
+
+@lru_cache
+def get_cursor_settings() -> CursorSettings:
+    return CursorSettings()

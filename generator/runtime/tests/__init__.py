@@ -1,0 +1,1 @@
+"""Test modules every generated project shares."""

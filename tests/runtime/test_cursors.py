@@ -1,0 +1,39 @@
+"""List cursors are signed, and valid only for the list they were made for."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistgen.runtime.api.cursors import decode, next_cursor
+from persistgen.runtime.repositories.base import InvalidQueryError
+from tests.runtime.models import BookCreate, BookQuery, BookRepository
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_cursor_leads_to_the_next_page(session: AsyncSession) -> None:
+    books = BookRepository(session)
+    await books.create_many([BookCreate(title=t) for t in "cab"])
+    query = BookQuery(limit=2, sort="title")
+    first = await books.list(limit=2, sort="title")
+    cursor = next_cursor(books, first, query)
+    assert cursor is not None
+    after = decode(books, query.model_copy(update={"after": cursor}))
+    assert after is not None
+    rest = await books.list(limit=2, sort="title", after=after)
+    assert [book.title for book in rest] == ["c"]
+    assert next_cursor(books, rest, query) is None  # a short page is the last
+
+
+async def test_altered_or_foreign_cursors_are_refused(session: AsyncSession) -> None:
+    books = BookRepository(session)
+    page = await books.create_many([BookCreate(title="a")])
+    cursor = next_cursor(books, page, BookQuery(limit=1, title="a"))
+    assert cursor is not None
+    with pytest.raises(InvalidQueryError, match="another list"):
+        decode(books, BookQuery(limit=1, title="b", after=cursor))
+    forged = "W10" + cursor[3:]
+    with pytest.raises(InvalidQueryError, match="not valid"):
+        decode(books, BookQuery(limit=1, title="a", after=forged))
+    assert decode(books, BookQuery()) is None
