@@ -8,13 +8,11 @@ from dataclasses import replace
 from decimal import Decimal, localcontext
 
 from persistgen import naming
+from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.render_model import (
     ColumnModel,
-    DbColumn,
-    DbTable,
     EnumModel,
     FilterParam,
-    ForeignKeyModel,
     LinkModel,
     PoolModel,
     ProjectModel,
