@@ -2,47 +2,50 @@
 database accepts, and what a person should know about them.
 
 Every table change runs through a `Batch`, so one revision works on PostgreSQL (plain ALTERs)
-and SQLite (table rebuilt). A downgrade is the comparison the other way, with the renames
-inverted: it knows what the older schema held, where undoing each step would not (a dropped
-column comes back filled, a table comes back with its references).
+and SQLite (table rebuilt). Each operation holds what undoing it needs (a dropped table's
+columns, a dropped foreign key's target), so the downgrade is the upgrade undone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from persistgen.migrate.operations import (
+from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
-    Batch,
-    BatchOperation,
     CreateCheck,
     CreateForeignKey,
     CreateIndex,
     CreateUnique,
+    DropCheck,
     DropColumn,
-    DropConstraint,
+    DropForeignKey,
     DropIndex,
-    Operation,
+    DropUnique,
     RenameColumn,
     ReplaceCheck,
     SetNotNull,
 )
+from persistgen.migrate.operations import (
+    Backfill,
+    Batch,
+    BatchOperation,
+    CreateEnumType,
+    DropEnumType,
+    Operation,
+)
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
-    Backfill,
-    CreateEnumType,
     CreateSchemas,
     CreateTable,
-    DropEnumType,
     DropTable,
     MoveTable,
     RenamePrimaryKey,
     RenameTable,
     RetypeNativeEnum,
 )
-from persistgen.migrate.types import widens, zero, zone_cast
+from persistgen.migrate.types import widens, zone_cast
 
 Columns = set[tuple[str, str]]  # (table, column)
 
@@ -63,10 +66,10 @@ def compare(
     before: SchemaState,
     after: SchemaState,
     renames: Renames,
-    backfills: dict[tuple[str, str], str] | None = None,
+    backfills: dict[tuple[str, str], str],
 ) -> Diff:
-    """Operations from `before` to `after`. Without `backfills` (a downgrade), columns that
-    become NOT NULL are filled with their type's zero value where there is one."""
+    """Operations from `before` to `after`. `backfills`: what existing rows get, by (table,
+    column), where a column becomes NOT NULL."""
     out = Diff()
     renamed = _apply_renames(before.tables, renames, out)
     old = {t.name: t for t in renamed}
@@ -76,12 +79,17 @@ def compare(
     references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
-    # dropped table left holding a column or unique constraint that is about to go.
+    # dropped table left holding a column or unique constraint that is about to go. What
+    # they referenced is in its new schema by then, and is again when a downgrade restores them.
     for was, table in kept:
-        _move_and_unlink(was, table, references[table.name][0], out)
+        _move(was, table, out)
+    where = {table.name: table.schema for table in after.tables}
+    for _, table in kept:
+        _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
     for table in reversed(renamed):
         if table.name not in new:
-            _drop_table(table, out)
+            foreign_keys = tuple(_in(where, fk) for fk in table.foreign_keys)
+            _drop_table(replace(table, foreign_keys=foreign_keys), out)
     # A new table's foreign key to a column or unique constraint this revision adds waits
     # until that exists.
     waiting: dict[str, list[BatchOperation]] = {}
@@ -122,8 +130,7 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
             operations: list[BatchOperation] = []
             for old, new in columns.items():
                 if old in checks:
-                    column = checks[old]
-                    operations.append(_recheck(column, new, column.check))
+                    operations.append(_recheck(checks[old], new, checks[old].check))
                 operations.append(RenameColumn(old, new))
             out.operations.append(_batch(table, operations))
             out.summary += [f"rename column {name}.{old} to {new}" for old, new in columns.items()]
@@ -166,7 +173,8 @@ def _recheck(
     """An enum column's CHECK, on its column's new `name` or as `check`."""
     assert column.check is not None and check is not None
     values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
-    return ReplaceCheck(column.check, check, f"{name} IN ({values})", everywhere)
+    old_sql, sql = f"{column.name} IN ({values})", f"{name} IN ({values})"
+    return ReplaceCheck(column.check, old_sql, check, sql, everywhere)
 
 
 def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
@@ -208,13 +216,21 @@ def _holds(
     )
 
 
-def _move_and_unlink(old: DbTable, new: DbTable, dropped: list[str], out: Diff) -> None:
-    if old.schema != new.schema:  # into the project's schema, or back out in a downgrade
-        out.operations.append(MoveTable(new.name, old.schema, new.schema or "public"))
+def _move(old: DbTable, new: DbTable, out: Diff) -> None:
+    if old.schema != new.schema:  # into the project's schema
+        out.operations.append(MoveTable(new.name, old.schema, new.schema))
         out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
+
+
+def _unlink(table: DbTable, dropped: list[ForeignKeyModel], out: Diff) -> None:
     if dropped:
-        out.operations.append(_batch(new, [DropConstraint(n, "foreignkey") for n in dropped]))
-        out.summary += [f"drop foreign key {name}" for name in dropped]
+        out.operations.append(_batch(table, [DropForeignKey(fk) for fk in dropped]))
+        out.summary += [f"drop foreign key {fk.constraint_name}" for fk in dropped]
+
+
+def _in(where: dict[str, str | None], fk: ForeignKeyModel) -> ForeignKeyModel:
+    """`fk` to its target's schema after this revision (a dropped target stays where it is)."""
+    return replace(fk, target_schema=where.get(fk.target_table, fk.target_schema))
 
 
 def _retyped(kept: list[tuple[DbTable, DbTable]]) -> Columns:
@@ -232,12 +248,16 @@ def _retyped(kept: list[tuple[DbTable, DbTable]]) -> Columns:
 
 def _foreign_key_changes(
     old: DbTable, new: DbTable, retyped: Columns
-) -> tuple[list[str], list[ForeignKeyModel]]:
-    """The names of the foreign keys to drop, and those to create: the ones that change, and
-    the ones whose target changes type (PostgreSQL cannot compare the two sides in between)."""
+) -> tuple[list[ForeignKeyModel], list[ForeignKeyModel]]:
+    """The foreign keys to drop, and those to create: the ones that change, and the ones whose
+    target changes type (PostgreSQL cannot compare the two sides in between)."""
     old_fks, new_fks = _foreign_keys(old), _foreign_keys(new)
     remade = {n for n, fk in new_fks.items() if (fk.target_table, fk.target_column) in retyped}
-    dropped = [n for n, fk in old_fks.items() if new_fks.get(n) != fk or n in remade]
+    dropped = [
+        fk
+        for fk in old.foreign_keys
+        if new_fks.get(name := fk.constraint_name) != old_fks[name] or name in remade
+    ]
     created = [
         fk
         for fk in new.foreign_keys
@@ -253,7 +273,7 @@ def _foreign_keys(table: DbTable) -> dict[str, ForeignKeyModel]:
 
 
 def _drop_table(table: DbTable, out: Diff) -> None:
-    out.operations.append(DropTable(table.name, table.schema))
+    out.operations.append(DropTable(table))
     out.types_dropped += [c.native_type for c in table.columns if c.native_type]
     out.summary.append(f"drop table {table.name}")
     out.destructive.append(f"drop table `{table.name}` and all its rows")
@@ -274,15 +294,15 @@ def _alter_table(
     needs_backfill: list[tuple[DbTable, DbColumn]] = []
     for name, on in old.uniques:
         if (name, on) not in new.uniques:
-            early.append(DropConstraint(name, "unique"))
+            early.append(DropUnique(name, on))
             out.summary.append(f"drop unique constraint {name}")
     for name, on in old.indexes:
         if (name, on) not in new.indexes:
-            early.append(DropIndex(name))
+            early.append(DropIndex(name, on))
             out.summary.append(f"drop index {name}")
     for name, sql in old.checks:
         if (name, sql) not in new.checks:
-            early.append(DropConstraint(name, "check"))
+            early.append(DropCheck(name, sql))
             out.summary.append(f"drop check constraint {name}")
     old_columns = {c.name: c for c in old.columns}
     new_names = {c.name for c in new.columns}
@@ -379,14 +399,14 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
 def _backfill(
     table: DbTable,
     column: DbColumn,
-    backfills: dict[tuple[str, str], str] | None,
+    backfills: dict[tuple[str, str], str],
     out: Diff,
 ) -> None:
-    value = zero(column) if backfills is None else backfills.get((table.name, column.name))
+    value = backfills.get((table.name, column.name))
     if value is None:
         out.missing_backfill.append(f"{table.resource}.{column.name}")
         return
-    out.operations.append(Backfill(table, column, value))
+    out.operations.append(Backfill(table.name, table.schema, column, value))
 
 
 def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:

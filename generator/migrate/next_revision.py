@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from persistgen.errors import Problem, UserError
 from persistgen.migrate.compare import Diff, compare
+from persistgen.migrate.operations import undo
 from persistgen.migrate.renames import backfills_for, renames_for
 from persistgen.migrate.revision_file import Revision, revision_file
 from persistgen.migrate.schema import SchemaState
@@ -26,7 +27,6 @@ def next_revision(
     new = SchemaState(head=None, tables=tables)
     renames = renames_for(project, old)
     up = compare(old, new, renames, backfills_for(project))
-    down = compare(new, old, renames.inverted())
     problems = _problems(project, old, up, spec_file, allow_destructive=allow_destructive)
     if problems:
         raise UserError(problems)
@@ -36,7 +36,7 @@ def next_revision(
         old.head,
         _one_line(message or _title(old, up.summary)),
         upgrade=up.operations,
-        downgrade=down.operations,
+        downgrade=undo(up.operations),
         summary=up.summary,
         destructive=up.destructive,
         package=project.package,

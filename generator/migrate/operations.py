@@ -1,16 +1,19 @@
 """The operations a revision is made of: small frozen values that each spell their own Alembic
-code and name the imports that code needs, so a revision's imports follow from what it does.
+code, name the imports that code needs, and know the operations that undo them. A revision's
+imports follow from what it does, and its downgrade is its upgrade undone, step by step, in
+reverse order (`undo`).
 
-Operations run through `op` (table_operations.py); `BatchOperation`s run inside a `Batch`,
-Alembic's `batch_alter_table`: plain ALTERs on PostgreSQL, a table rebuild on SQLite.
+`Operation`s run through `op` (here and in table_operations.py); `BatchOperation`s
+(batch_operations.py) run inside a `Batch`, Alembic's `batch_alter_table`: plain ALTERs on
+PostgreSQL, a table rebuild on SQLite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from persistgen.migrate.schema import DbColumn, ForeignKeyModel
+from persistgen.migrate.schema import DbColumn
 
 SA = "sqlalchemy as sa"
 OP = "alembic:op"
@@ -38,8 +41,8 @@ def schema_arg(schema: str | None) -> str:
     return f", schema={schema!r}" if schema else ""
 
 
-class Operation:
-    """One step of `upgrade()` or `downgrade()`."""
+class Step:
+    """What every operation tells its revision."""
 
     def lines(self) -> list[str]:
         raise NotImplementedError
@@ -55,12 +58,29 @@ class Operation:
         return False
 
 
-class BatchOperation(Operation):
+class Operation(Step):
+    """One step of `upgrade()` or `downgrade()`."""
+
+    def reverse(self) -> Sequence[Operation]:
+        """The operations that undo this one, in the order they run."""
+        raise NotImplementedError
+
+
+class BatchOperation(Step):
     """A step inside `batch_alter_table`, spelled on `batch_op`."""
 
     @property
     def imports(self) -> frozenset[str]:
         return frozenset()
+
+    def reverse(self, table: str, schema: str | None) -> Sequence[Operation | BatchOperation]:
+        """The steps that undo this one on `table`; some cannot run in its batch."""
+        raise NotImplementedError
+
+
+def undo(operations: Sequence[Operation]) -> list[Operation]:
+    """The downgrade of `operations`."""
+    return [step for o in reversed(operations) for step in o.reverse()]
 
 
 @dataclass(frozen=True)
@@ -83,190 +103,99 @@ class Batch(Operation):
     def uses_on_postgres(self) -> bool:
         return self.schema is not None or any(o.uses_on_postgres for o in self.operations)
 
+    def reverse(self) -> list[Operation]:
+        steps = [s for o in reversed(self.operations) for s in o.reverse(self.table, self.schema)]
+        return batches(self.table, self.schema, steps)
+
+
+def batches(
+    table: str, schema: str | None, steps: Iterable[Operation | BatchOperation]
+) -> list[Operation]:
+    """`steps` with each run of batch operations in one `Batch`."""
+    result: list[Operation] = []
+    run: list[BatchOperation] = []
+    for step in steps:
+        if isinstance(step, BatchOperation):
+            run.append(step)
+            continue
+        if run:
+            result.append(Batch(table, schema, tuple(run)))
+            run = []
+        result.append(step)
+    if run:
+        result.append(Batch(table, schema, tuple(run)))
+    return result
+
 
 @dataclass(frozen=True)
-class RenameColumn(BatchOperation):
-    old: str
-    new: str
+class CreateEnumType(Operation):
+    """A native enum's type, which a batch `add_column` does not create."""
+
+    column: DbColumn
 
     def lines(self) -> list[str]:
-        return [f"batch_op.alter_column({self.old!r}, new_column_name={self.new!r})"]
+        return [f"{self.column.type}.create(op.get_bind(), checkfirst=True)"]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA})
+
+    def reverse(self) -> list[Operation]:
+        assert self.column.native_type is not None
+        return [DropEnumType(self.column.native_type)]
 
 
 @dataclass(frozen=True)
-class ReplaceCheck(BatchOperation):
-    """An enum's CHECK again, under a new name or on its column's new name. SQLite's table
-    rebuild would keep the old one; PostgreSQL follows a column rename itself, and has the
-    CHECK only for enums that are not `native`."""
+class DropEnumType(Operation):
+    """The PostgreSQL ENUM type a dropped table or column leaves behind. Undone by nothing:
+    the table or column that comes back brings its type."""
 
-    old_name: str
     name: str
-    sql: str
-    everywhere: bool = False  # else on the databases other than PostgreSQL
 
     def lines(self) -> list[str]:
-        lines = [
-            f"batch_op.drop_constraint(op.f({self.old_name!r}), type_='check')",
-            f"batch_op.create_check_constraint(op.f({self.name!r}), {self.sql!r})",
-        ]
-        return lines if self.everywhere else on_dialect(other=lines)
+        return [f"sa.Enum(name={self.name!r}).drop(op.get_bind(), checkfirst=True)"]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA})
+
+    def reverse(self) -> list[Operation]:
+        return []
 
 
 @dataclass(frozen=True)
-class DropConstraint(BatchOperation):
-    name: str
-    type: str  # foreignkey, unique or check
+class Backfill(Operation):
+    """Existing rows' NULLs get `value` before the column becomes NOT NULL. Undone by nothing:
+    NULL is allowed again, and the values are as good as any."""
+
+    table: str
+    schema: str | None
+    column: DbColumn
+    value: str  # a Python literal
 
     def lines(self) -> list[str]:
-        return [f"batch_op.drop_constraint(op.f({self.name!r}), type_={self.type!r})"]
-
-
-@dataclass(frozen=True)
-class DropIndex(BatchOperation):
-    name: str
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.drop_index(op.f({self.name!r}))"]
-
-
-@dataclass(frozen=True)
-class CreateUnique(BatchOperation):
-    name: str
-    columns: tuple[str, ...]
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.create_unique_constraint(op.f({self.name!r}), [{listed(self.columns)}])"]
-
-
-@dataclass(frozen=True)
-class CreateIndex(BatchOperation):
-    name: str
-    columns: tuple[str, ...]
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.create_index(op.f({self.name!r}), [{listed(self.columns)}])"]
-
-
-@dataclass(frozen=True)
-class CreateCheck(BatchOperation):
-    name: str
-    sql: str
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.create_check_constraint(op.f({self.name!r}), {self.sql!r})"]
-
-
-@dataclass(frozen=True)
-class CreateForeignKey(BatchOperation):
-    fk: ForeignKeyModel
-
-    def lines(self) -> list[str]:
-        fk = self.fk
-        on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
-        schema = on_postgres(fk.target_schema, "referent_schema")
+        name, column = self.column.name, self.column
+        # Not translated by SQLite's schema_translate_map, which only reads `Table`s.
+        target = (
+            f"sa.table({self.table!r}, sa.column({name!r}, {column.type})"
+            f"{on_postgres(self.schema)})"
+        )
         return [
-            f"batch_op.create_foreign_key(op.f({fk.constraint_name!r}), {fk.target_table!r}, "
-            f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{schema})"
+            f"op.execute({target}.update().where(sa.column({name!r}).is_(None))"
+            f".values({{{name!r}: {self.value}}}))"
         ]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        decimal = {"decimal:Decimal"} if self.column.kind == "decimal" else set()
+        return frozenset({OP, SA, *decimal}) | self.column.type_imports
 
     @property
     def uses_on_postgres(self) -> bool:
-        return self.fk.target_schema is not None
+        return self.schema is not None
 
-
-@dataclass(frozen=True)
-class AddColumn(BatchOperation):
-    column: DbColumn
-    nullable: bool | None = None  # NULL allowed for now, the rows are backfilled later
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.add_column({column_code(self.column, nullable=self.nullable)})"]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        return column_imports(self.column)
-
-
-@dataclass(frozen=True)
-class DropColumn(BatchOperation):
-    column: DbColumn
-
-    def lines(self) -> list[str]:
-        column, lines = self.column, []
-        if column.check:  # SQLite's table rebuild would keep a CHECK on a missing column
-            drop = DropConstraint(column.check, "check").lines()
-            # On PostgreSQL a native ENUM type stands in for the CHECK.
-            lines = on_dialect(other=drop) if column.native_type else drop
-        return [*lines, f"batch_op.drop_column({column.name!r})"]
-
-
-@dataclass(frozen=True)
-class AlterColumn(BatchOperation):
-    """A column's type, server default, comment, or NULLs now allowed, changed at once."""
-
-    old: DbColumn
-    new: DbColumn
-    retype: bool = False
-    using: str | None = None  # how PostgreSQL casts the old values
-    default: bool = False
-    comment: bool = False
-    make_nullable: bool = False
-
-    def lines(self) -> list[str]:
-        old, new = self.old, self.new
-        args = [f"existing_type={old.type}", f"existing_nullable={old.nullable}"]
-        if self.retype:
-            args.append(f"type_={new.type}")
-        if self.using:
-            args.append(f"postgresql_using={self.using!r}")
-        if self.default:
-            args.append(f"server_default={new.server_default}")
-        if self.comment:
-            args.append(f"comment={new.comment!r}, existing_comment={old.comment!r}")
-        if self.make_nullable:
-            args.append("nullable=True")
-        return [f"batch_op.alter_column({new.name!r}, {', '.join(args)})"]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        imports = set(self.old.type_imports)
-        if self.retype:
-            imports |= self.new.type_imports
-        if self.default:
-            imports |= self.new.default_imports
-        return frozenset(imports)
-
-
-@dataclass(frozen=True)
-class RetypeColumn(BatchOperation):
-    """A type change alone, as SQLite rebuilds a native enum's column."""
-
-    old: DbColumn
-    new: DbColumn
-
-    def lines(self) -> list[str]:
-        old, new = self.old, self.new
-        return [f"batch_op.alter_column({new.name!r}, existing_type={old.type}, type_={new.type})"]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        return self.old.type_imports | self.new.type_imports
-
-
-@dataclass(frozen=True)
-class SetNotNull(BatchOperation):
-    column: DbColumn
-
-    def lines(self) -> list[str]:
-        column = self.column
-        return [
-            f"batch_op.alter_column({column.name!r}, existing_type={column.type}, "
-            "existing_nullable=True, nullable=False)"
-        ]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        return self.column.type_imports
+    def reverse(self) -> list[Operation]:
+        return []
 
 
 def column_code(column: DbColumn, *, nullable: bool | None = None) -> str:

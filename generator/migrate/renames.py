@@ -14,18 +14,6 @@ class Renames:
     tables: dict[str, str] = field(default_factory=dict)  # old table -> new table
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # new table -> old -> new
 
-    def inverted(self) -> Renames:
-        return Renames(
-            {new: old for old, new in self.tables.items()},
-            {
-                self.inverse_table(table): {new: old for old, new in cols.items()}
-                for table, cols in self.columns.items()
-            },
-        )
-
-    def inverse_table(self, new_table: str) -> str:
-        return next((old for old, new in self.tables.items() if new == new_table), new_table)
-
 
 def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
     """The renames the spec declares that apply to the schema as it was last migrated."""

@@ -1,15 +1,16 @@
-"""Operations on whole tables, schemas and types, and the backfills between table changes."""
+"""Operations on whole tables and schemas."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.migrate.batch_operations import RetypeColumn
 from persistgen.migrate.operations import (
     OP,
     SA,
     Batch,
+    DropEnumType,
     Operation,
-    RetypeColumn,
     column_code,
     column_imports,
     listed,
@@ -34,6 +35,9 @@ class CreateSchemas(Operation):
     def imports(self) -> frozenset[str]:
         return frozenset({OP, SA})
 
+    def reverse(self) -> list[Operation]:
+        return []  # a schema stays: it may hold more than this project's tables
+
 
 @dataclass(frozen=True)
 class RenameTable(Operation):
@@ -48,18 +52,24 @@ class RenameTable(Operation):
     def uses_on_postgres(self) -> bool:
         return self.schema is not None
 
+    def reverse(self) -> list[Operation]:
+        return [RenameTable(self.new, self.old, self.schema)]
+
 
 @dataclass(frozen=True)
 class MoveTable(Operation):
     """`ALTER TABLE ... SET SCHEMA` on PostgreSQL; on SQLite every schema is the same one."""
 
     table: str
-    schema: str | None  # where it is
-    to: str  # where it goes
+    schema: str | None  # where it is; None: the default one
+    to: str | None  # where it goes
 
     def lines(self) -> list[str]:
         table = _qualified(self.table, self.schema)
-        return on_dialect([_execute(f'ALTER TABLE {table} SET SCHEMA "{self.to}"')])
+        return on_dialect([_execute(f'ALTER TABLE {table} SET SCHEMA "{self.to or "public"}"')])
+
+    def reverse(self) -> list[Operation]:
+        return [MoveTable(self.table, self.to, self.schema)]
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,9 @@ class RenamePrimaryKey(Operation):
         return on_dialect(
             [_execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"')]
         )
+
+    def reverse(self) -> list[Operation]:
+        return [RenamePrimaryKey(self.table, self.schema, self.new, self.old)]
 
 
 @dataclass(frozen=True)
@@ -108,42 +121,23 @@ class CreateTable(Operation):
     def imports(self) -> frozenset[str]:
         return frozenset({OP, SA}).union(*(column_imports(c) for c in self.table.columns))
 
+    def reverse(self) -> list[Operation]:
+        types = [c.native_type for c in self.table.columns if c.native_type]
+        return [DropTable(self.table), *map(DropEnumType, types)]
+
 
 @dataclass(frozen=True)
 class DropTable(Operation):
-    table: str
-    schema: str | None
+    """Undone by the table again, empty, with all its references: what they point to is back
+    by then."""
+
+    table: DbTable
 
     def lines(self) -> list[str]:
-        return [f"op.drop_table({self.table!r}{schema_arg(self.schema)})"]
+        return [f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)})"]
 
-
-@dataclass(frozen=True)
-class CreateEnumType(Operation):
-    """A native enum's type, which a batch `add_column` does not create."""
-
-    column: DbColumn
-
-    def lines(self) -> list[str]:
-        return [f"{self.column.type}.create(op.get_bind(), checkfirst=True)"]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        return frozenset({OP, SA})
-
-
-@dataclass(frozen=True)
-class DropEnumType(Operation):
-    """The PostgreSQL ENUM type a dropped table or column leaves behind."""
-
-    name: str
-
-    def lines(self) -> list[str]:
-        return [f"sa.Enum(name={self.name!r}).drop(op.get_bind(), checkfirst=True)"]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        return frozenset({OP, SA})
+    def reverse(self) -> list[Operation]:
+        return [CreateTable(self.table, self.table.foreign_keys)]
 
 
 @dataclass(frozen=True)
@@ -187,35 +181,8 @@ class RetypeNativeEnum(Operation):
     def uses_on_postgres(self) -> bool:
         return self._batch.uses_on_postgres
 
-
-@dataclass(frozen=True)
-class Backfill(Operation):
-    """Existing rows' NULLs get `value` before the column becomes NOT NULL."""
-
-    table: DbTable
-    column: DbColumn
-    value: str  # a Python literal
-
-    def lines(self) -> list[str]:
-        name, column = self.column.name, self.column
-        # Not translated by SQLite's schema_translate_map, which only reads `Table`s.
-        target = (
-            f"sa.table({self.table.name!r}, sa.column({name!r}, {column.type})"
-            f"{on_postgres(self.table.schema)})"
-        )
-        return [
-            f"op.execute({target}.update().where(sa.column({name!r}).is_(None))"
-            f".values({{{name!r}: {self.value}}}))"
-        ]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        decimal = {"decimal:Decimal"} if self.column.kind == "decimal" else set()
-        return frozenset({OP, SA, *decimal}) | self.column.type_imports
-
-    @property
-    def uses_on_postgres(self) -> bool:
-        return self.table.schema is not None
+    def reverse(self) -> list[Operation]:
+        return [RetypeNativeEnum(self.table, self.new, self.old)]
 
 
 def _fk_constraint(fk: ForeignKeyModel) -> str:

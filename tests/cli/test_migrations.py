@@ -511,4 +511,5 @@ def test_a_new_table_references_a_column_of_the_same_revision(cli: Invoke, blog:
     unique = 'create_unique_constraint(op.f("uq_users_handle")'
     reference = 'create_foreign_key(\n            op.f("fk_mentions_user_handle_users")'
     assert upgrade.index("op.create_table(") < upgrade.index(unique) < upgrade.index(reference)
-    assert downgrade.index('op.drop_table("mentions")') < downgrade.index('drop_column("handle")')
+    unlink = 'drop_constraint(op.f("fk_mentions_user_handle_users")'
+    assert downgrade.index(unlink) < downgrade.index('drop_column("handle")')
