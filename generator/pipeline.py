@@ -10,8 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from persistgen import plan
 from persistgen.format import format_files
-from persistgen.migrate.revise import Revision, revise
-from persistgen.migrate.state import STATE_FILE, SchemaState, dump_state, read_state
+from persistgen.migrate.next_revision import next_revision
+from persistgen.migrate.revision_file import Revision
+from persistgen.migrate.schema import SchemaState
+from persistgen.migrate.state import STATE_FILE, dump_state, read_state
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec
@@ -62,7 +64,7 @@ def render_spec(
     migration = migration or MigrationOptions()
     project = plan.build(spec)
     revision, after = (
-        revise(
+        next_revision(
             project,
             state,
             message=migration.message,

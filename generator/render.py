@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import jinja2
 
-from persistgen.migrate.revise import Revision
+from persistgen.migrate.revision_file import Revision
 from persistgen.render_model import ProjectModel, ResourceModel
 
 Owner = Literal["generated", "user"]

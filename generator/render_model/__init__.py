@@ -5,7 +5,7 @@ Frozen dataclasses that hold facts; one sub-model per target (`orm`, `dto`, `api
 that code needs. Templates only lay these values out; they never compute one.
 """
 
-from persistgen.render_model.db import DbColumn, DbTable, ForeignKeyModel
+from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.render_model.dto import DtoField, FilterParam
 from persistgen.render_model.orm import (
     LinkModel,

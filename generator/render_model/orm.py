@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.migrate.schema import DbTable, ForeignKeyModel
 from persistgen.render_model.api import path_annotation
-from persistgen.render_model.db import DbTable, ForeignKeyModel
 from persistgen.render_model.types import Expr, TypeInfo
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from persistgen.render_model.db import DbTable
+from persistgen.migrate.schema import DbTable
 from persistgen.render_model.resource import ResourceModel
 
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, reported, tree
+from tests.generated.project import run
 
 STATE = ".persistgen/state.json"
+# state.json for examples/blog.yaml as written before its format was numbered (format 1).
+V1_STATE = Path(__file__).parent / "data" / "blog_state_v1.json"
 MANIFEST = ".persistgen/manifest.json"
 VERSIONS = "migrations/versions"
 INITIAL = f"{VERSIONS}/0001_initial_schema.py"
@@ -193,6 +197,9 @@ def test_renamed_field_is_renamed_not_dropped(cli: Invoke, blog: Path) -> None:
     assert "drop_column" not in text
     assert "add_column" not in text
     assert "destructive" not in result.stdout
+    # A rename needs no `sa`: the imports are what the operations use (ruff's F401).
+    assert "import sqlalchemy" not in text
+    run(blog, "ruff", "check", "--no-cache", revision)
     # `renamed_from` may stay in the spec: the rename is done, nothing more is written.
     again = cli("generate", "-p", "blog")
     assert again.exit_code == 0, again.output
@@ -381,18 +388,17 @@ def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> Non
     assert '@router.delete("/{key}/tags/{item}"' in routes
 
 
-def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
-    """0.1 wrote one column name where keys, uniques and indexes now list columns."""
-    state = json.loads((blog / STATE).read_text(encoding="utf-8"))
-    for table in state["tables"]:
-        table["primary_key"] = table["primary_key"][0]
-        for kind in ("uniques", "indexes"):
-            table[kind] = [[name, columns[0]] for name, columns in table[kind]]
+def replace_state(root: Path, state: object) -> None:
+    """`state` as state.json, with the manifest's hash to match (not a user's edit)."""
     text = json.dumps(state, indent=2) + "\n"
-    (blog / STATE).write_text(text, encoding="utf-8")
-    manifest = json.loads((blog / MANIFEST).read_text(encoding="utf-8"))
+    (root / STATE).write_text(text, encoding="utf-8")
+    manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     manifest["files"][STATE] = hashlib.sha256(text.encode()).hexdigest()
-    (blog / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def assert_reads_old_state(cli: Invoke, blog: Path, state: dict[str, Any]) -> None:
+    replace_state(blog, state)
     add_subtitle(blog)
 
     result = cli("generate", "-p", "blog")
@@ -400,11 +406,37 @@ def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
     assert result.exit_code == 0, result.output
     assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
     rewritten = json.loads((blog / STATE).read_text(encoding="utf-8"))
-    assert {tuple(t["primary_key"]) for t in rewritten["tables"]} == {("id",)}
+    assert rewritten["format"] == 2
+    assert {tuple(t["primary_key"]["columns"]) for t in rewritten["tables"]} == {("id",)}
     assert [u for t in rewritten["tables"] for u in t["uniques"]] == [
-        ["uq_users_email", ["email"]],
-        ["uq_posts_slug", ["slug"]],
+        {"name": "uq_users_email", "columns": ["email"]},
+        {"name": "uq_posts_slug", "columns": ["slug"]},
     ]
+
+
+def test_state_files_without_a_format_number_still_read(cli: Invoke, blog: Path) -> None:
+    """Until state.json had its own format, it held the dataclasses as they were (format 1)."""
+    assert_reads_old_state(cli, blog, json.loads(V1_STATE.read_text(encoding="utf-8")))
+
+
+def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
+    """0.1 wrote one column name where keys, uniques and indexes now list columns."""
+    state = json.loads(V1_STATE.read_text(encoding="utf-8"))
+    for table in state["tables"]:
+        table["primary_key"] = table["primary_key"][0]
+        for kind in ("uniques", "indexes"):
+            table[kind] = [[name, columns[0]] for name, columns in table[kind]]
+    assert_reads_old_state(cli, blog, state)
+
+
+def test_state_of_a_newer_format_is_refused(cli: Invoke, blog: Path) -> None:
+    state = json.loads((blog / STATE).read_text(encoding="utf-8"))
+    replace_state(blog, {**state, "format": 3})
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 2
+    assert f"{STATE} was written by a newer persistgen" in result.stderr
 
 
 def test_a_project_moves_into_a_schema_but_never_out(cli: Invoke, blog: Path) -> None:
@@ -479,4 +511,5 @@ def test_a_new_table_references_a_column_of_the_same_revision(cli: Invoke, blog:
     unique = 'create_unique_constraint(op.f("uq_users_handle")'
     reference = 'create_foreign_key(\n            op.f("fk_mentions_user_handle_users")'
     assert upgrade.index("op.create_table(") < upgrade.index(unique) < upgrade.index(reference)
-    assert downgrade.index('op.drop_table("mentions")') < downgrade.index('drop_column("handle")')
+    unlink = 'drop_constraint(op.f("fk_mentions_user_handle_users")'
+    assert downgrade.index(unlink) < downgrade.index('drop_column("handle")')

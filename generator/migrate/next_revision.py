@@ -1,34 +1,18 @@
-"""Decide whether the spec needs a new Alembic revision, and describe it."""
+"""Decide whether the spec needs a new Alembic revision, refuse the ones that cannot be
+written safely, and describe the rest."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from persistgen.errors import Problem, UserError
-from persistgen.migrate.revision import backfills_for, renames_for, steps
-from persistgen.migrate.state import SchemaState
-from persistgen.plan import CLOCKS, import_lines
+from persistgen.migrate.compare import Diff, compare
+from persistgen.migrate.operations import undo
+from persistgen.migrate.renames import backfills_for, renames_for
+from persistgen.migrate.revision_file import Revision, revision_file
+from persistgen.migrate.schema import SchemaState
 from persistgen.render_model import ProjectModel
 
-VERSIONS = "migrations/versions"
 
-
-@dataclass(frozen=True)
-class Revision:
-    id: str
-    down_revision: str | None
-    message: str
-    path: str
-    imports: tuple[str, ...]
-    upgrade: tuple[str, ...]
-    downgrade: tuple[str, ...]
-    summary: tuple[str, ...]
-    destructive: tuple[str, ...]
-    schema_here: bool = False  # whether the revision needs its `on_postgres` helper
-
-
-def revise(
+def next_revision(
     project: ProjectModel,
     old: SchemaState,
     *,
@@ -42,8 +26,27 @@ def revise(
         return None, old
     new = SchemaState(head=None, tables=tables)
     renames = renames_for(project, old)
-    up = steps(old, new, renames, backfills_for(project))
-    down = steps(new, old, renames.inverted())
+    up = compare(old, new, renames, backfills_for(project))
+    problems = _problems(project, old, up, spec_file, allow_destructive=allow_destructive)
+    if problems:
+        raise UserError(problems)
+    number = f"{int(old.head or 0) + 1:04d}"
+    revision = revision_file(
+        number,
+        old.head,
+        _one_line(message or _title(old, up.summary)),
+        upgrade=up.operations,
+        downgrade=undo(up.operations),
+        summary=up.summary,
+        destructive=up.destructive,
+        package=project.package,
+    )
+    return revision, SchemaState(head=number, tables=tables)
+
+
+def _problems(
+    project: ProjectModel, old: SchemaState, up: Diff, spec_file: str, *, allow_destructive: bool
+) -> list[Problem]:
     problems = [
         Problem(
             f"`{column}` becomes NOT NULL on a table that may hold rows",
@@ -81,33 +84,7 @@ def revise(
             )
             for change in up.destructive
         ]
-    if problems:
-        raise UserError(problems)
-    number = f"{int(old.head or 0) + 1:04d}"
-    text = _one_line(message or _title(old, up.summary))
-    lines = up.lines + down.lines
-    imports = {"alembic:op", "sqlalchemy as sa"} if lines else set()
-    if any("postgresql." in line for line in lines):
-        imports.add("sqlalchemy.dialects:postgresql")
-    if any("Decimal(" in line for line in lines):
-        imports.add("decimal:Decimal")
-    schema_here = any("on_postgres(" in line for line in lines)
-    for clock in CLOCKS.values():
-        if any(f"{clock}()" in line for line in lines):
-            imports.add(f"{project.package}.db.types:{clock}")
-    revision = Revision(
-        id=number,
-        down_revision=old.head,
-        message=text,
-        path=f"{VERSIONS}/{number}_{_slug(text)}.py",
-        imports=import_lines(imports),
-        upgrade=tuple(up.lines),
-        downgrade=tuple(down.lines),
-        summary=tuple(up.summary),
-        destructive=tuple(up.destructive),
-        schema_here=schema_here,
-    )
-    return revision, SchemaState(head=number, tables=tables)
+    return problems
 
 
 def _title(old: SchemaState, summary: list[str]) -> str:
@@ -122,13 +99,6 @@ def _title(old: SchemaState, summary: list[str]) -> str:
 def _one_line(text: str) -> str:
     """The message goes into a docstring: keep it one inert line."""
     return " ".join(text.replace("\\", "/").replace('"', "'").split())[:200]
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-    if len(slug) > 48:  # cut at a word boundary
-        slug = slug[:49].rsplit("_", 1)[0]
-    return slug or "revision"
 
 
 def _field_path(column: str) -> str:

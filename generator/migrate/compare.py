@@ -1,0 +1,413 @@
+"""Compare two schema snapshots: the operations that turn one into the other, in an order each
+database accepts, and what a person should know about them.
+
+Every table change runs through a `Batch`, so one revision works on PostgreSQL (plain ALTERs)
+and SQLite (table rebuilt). Each operation holds what undoing it needs (a dropped table's
+columns, a dropped foreign key's target), so the downgrade is the upgrade undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from persistgen.migrate.batch_operations import (
+    AddColumn,
+    AlterColumn,
+    CreateCheck,
+    CreateForeignKey,
+    CreateIndex,
+    CreateUnique,
+    DropCheck,
+    DropColumn,
+    DropForeignKey,
+    DropIndex,
+    DropUnique,
+    RenameColumn,
+    ReplaceCheck,
+    SetNotNull,
+)
+from persistgen.migrate.operations import (
+    Backfill,
+    Batch,
+    BatchOperation,
+    CreateEnumType,
+    DropEnumType,
+    Operation,
+)
+from persistgen.migrate.renames import Renames
+from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
+from persistgen.migrate.table_operations import (
+    CreateSchemas,
+    CreateTable,
+    DropTable,
+    MoveTable,
+    RenamePrimaryKey,
+    RenameTable,
+    RetypeNativeEnum,
+)
+from persistgen.migrate.types import widens, zone_cast
+
+Columns = set[tuple[str, str]]  # (table, column)
+
+
+@dataclass
+class Diff:
+    """The operations of one direction, with what a person should know about them."""
+
+    operations: list[Operation] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    destructive: list[str] = field(default_factory=list)
+    missing_backfill: list[str] = field(default_factory=list)  # `Resource.column`
+    unsupported: list[str] = field(default_factory=list)
+    types_dropped: list[str] = field(default_factory=list)  # after the columns using them
+
+
+def compare(
+    before: SchemaState,
+    after: SchemaState,
+    renames: Renames,
+    backfills: dict[tuple[str, str], str],
+) -> Diff:
+    """Operations from `before` to `after`. `backfills`: what existing rows get, by (table,
+    column), where a column becomes NOT NULL."""
+    out = Diff()
+    renamed = _apply_renames(before.tables, renames, out)
+    old = {t.name: t for t in renamed}
+    new = {t.name: t for t in after.tables}
+    kept = [(old[t.name], t) for t in after.tables if t.name in old]
+    retyped = _retyped(kept)
+    references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
+    _create_schemas(before, after, out)
+    # First what other changes may depend on: tables in their schema, and no foreign key or
+    # dropped table left holding a column or unique constraint that is about to go. What
+    # they referenced is in its new schema by then, and is again when a downgrade restores them.
+    for was, table in kept:
+        _move(was, table, out)
+    where = {table.name: table.schema for table in after.tables}
+    for _, table in kept:
+        _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
+    for table in reversed(renamed):
+        if table.name not in new:
+            foreign_keys = tuple(_in(where, fk) for fk in table.foreign_keys)
+            _drop_table(replace(table, foreign_keys=foreign_keys), out)
+    # A new table's foreign key to a column or unique constraint this revision adds waits
+    # until that exists.
+    waiting: dict[str, list[BatchOperation]] = {}
+    for table in after.tables:
+        if table.name not in old:
+            inline = tuple(fk for fk in table.foreign_keys if _holds(old, new, retyped, fk))
+            out.operations.append(CreateTable(table, inline))
+            out.summary.append(f"create table {table.name}")
+            waiting[table.name] = [
+                CreateForeignKey(fk) for fk in table.foreign_keys if fk not in inline
+            ]
+    pending_not_null: list[tuple[DbTable, DbColumn]] = []
+    late: dict[str, list[BatchOperation]] = {}
+    for was, table in kept:
+        pending_not_null += _alter_table(was, table, references[table.name][1], out, late)
+    for table, column in pending_not_null:
+        _backfill(table, column, backfills, out)
+    for table in after.tables:
+        if operations := late.get(table.name, []) + waiting.get(table.name, []):
+            out.operations.append(_batch(table, operations))
+    # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
+    out.operations += [DropEnumType(name) for name in out.types_dropped]
+    return out
+
+
+def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> list[DbTable]:
+    result = []
+    for table in tables:
+        name = renames.tables.get(table.name, table.name)
+        if name != table.name:
+            out.operations.append(RenameTable(table.name, name, table.schema))
+            out.summary.append(f"rename table {table.name} to {name}")
+            # Other constraint names are renamed by _alter_table.
+            table = _rename_checks(replace(table, name=name), table.name, out)
+        columns = renames.columns.get(name, {})
+        if columns:
+            checks = {c.name: c for c in table.columns if c.check}
+            operations: list[BatchOperation] = []
+            for old, new in columns.items():
+                if old in checks:
+                    operations.append(_recheck(checks[old], new, checks[old].check))
+                operations.append(RenameColumn(old, new))
+            out.operations.append(_batch(table, operations))
+            out.summary += [f"rename column {name}.{old} to {new}" for old, new in columns.items()]
+            table = _rename_columns(table, columns)
+        result.append(table)
+    # References from other tables follow a renamed target.
+    return [
+        replace(
+            t,
+            foreign_keys=tuple(
+                replace(fk, target_table=renames.tables.get(fk.target_table, fk.target_table))
+                for fk in t.foreign_keys
+            ),
+        )
+        for t in result
+    ]
+
+
+def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
+    """Enum CHECKs named after the table's new name, where a type change (of the enum's name)
+    looks for them. PostgreSQL has them only for enums that are not `native`."""
+    columns: list[DbColumn] = []
+    operations: list[BatchOperation] = []
+    for column in table.columns:
+        if column.check:
+            check = column.check.replace(f"ck_{old_name}_", f"ck_{table.name}_", 1)
+            operations.append(
+                _recheck(column, column.name, check, everywhere=not column.native_type)
+            )
+            column = replace(column, check=check)
+        columns.append(column)
+    if operations:
+        out.operations.append(_batch(table, operations))
+    return replace(table, columns=tuple(columns))
+
+
+def _recheck(
+    column: DbColumn, name: str, check: str | None, *, everywhere: bool = False
+) -> ReplaceCheck:
+    """An enum column's CHECK, on its column's new `name` or as `check`."""
+    assert column.check is not None and check is not None
+    values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
+    old_sql, sql = f"{column.name} IN ({values})", f"{name} IN ({values})"
+    return ReplaceCheck(column.check, old_sql, check, sql, everywhere)
+
+
+def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
+    def new(name: str) -> str:
+        return columns.get(name, name)
+
+    return replace(
+        table,
+        columns=tuple(replace(c, name=new(c.name)) for c in table.columns),
+        primary_key=tuple(map(new, table.primary_key)),
+        uniques=tuple((n, tuple(map(new, on))) for n, on in table.uniques),
+        indexes=tuple((n, tuple(map(new, on))) for n, on in table.indexes),
+        foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
+    )
+
+
+def _create_schemas(before: SchemaState, after: SchemaState, out: Diff) -> None:
+    """The PostgreSQL schema that tables go into must exist first (SQLite has just one)."""
+    existing = {t.schema for t in before.tables}
+    schemas = sorted({t.schema for t in after.tables if t.schema} - existing)
+    if schemas:
+        out.operations.append(CreateSchemas(tuple(schemas)))
+    out.summary += [f"create schema {schema}" for schema in schemas]
+
+
+def _holds(
+    old: dict[str, DbTable], new: dict[str, DbTable], retyped: Columns, fk: ForeignKeyModel
+) -> bool:
+    """Whether `fk`'s target is there, unchanged, before this revision alters any table: a new
+    table's, or an existing table's primary key or a unique constraint it keeps."""
+    if fk.target_table not in old:
+        return True
+    if (fk.target_table, fk.target_column) in retyped:
+        return False
+    before, after = old[fk.target_table], new[fk.target_table]
+    on = (fk.target_column,)
+    return on == before.primary_key or any(
+        key == on and (name, key) in after.uniques for name, key in before.uniques
+    )
+
+
+def _move(old: DbTable, new: DbTable, out: Diff) -> None:
+    if old.schema != new.schema:  # into the project's schema
+        out.operations.append(MoveTable(new.name, old.schema, new.schema))
+        out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
+
+
+def _unlink(table: DbTable, dropped: list[ForeignKeyModel], out: Diff) -> None:
+    if dropped:
+        out.operations.append(_batch(table, [DropForeignKey(fk) for fk in dropped]))
+        out.summary += [f"drop foreign key {fk.constraint_name}" for fk in dropped]
+
+
+def _in(where: dict[str, str | None], fk: ForeignKeyModel) -> ForeignKeyModel:
+    """`fk` to its target's schema after this revision (a dropped target stays where it is)."""
+    return replace(fk, target_schema=where.get(fk.target_table, fk.target_schema))
+
+
+def _retyped(kept: list[tuple[DbTable, DbTable]]) -> Columns:
+    """The (table, column) pairs whose type changes."""
+    changed: Columns = set()
+    for old, new in kept:
+        was = {c.name: (c.type, c.params) for c in old.columns}
+        changed |= {
+            (new.name, c.name)
+            for c in new.columns
+            if was.get(c.name, (c.type, c.params)) != (c.type, c.params)
+        }
+    return changed
+
+
+def _foreign_key_changes(
+    old: DbTable, new: DbTable, retyped: Columns
+) -> tuple[list[ForeignKeyModel], list[ForeignKeyModel]]:
+    """The foreign keys to drop, and those to create: the ones that change, and the ones whose
+    target changes type (PostgreSQL cannot compare the two sides in between)."""
+    old_fks, new_fks = _foreign_keys(old), _foreign_keys(new)
+    remade = {n for n, fk in new_fks.items() if (fk.target_table, fk.target_column) in retyped}
+    dropped = [
+        fk
+        for fk in old.foreign_keys
+        if new_fks.get(name := fk.constraint_name) != old_fks[name] or name in remade
+    ]
+    created = [
+        fk
+        for fk in new.foreign_keys
+        if old_fks.get(name := fk.constraint_name) != new_fks[name] or name in remade
+    ]
+    return dropped, created
+
+
+def _foreign_keys(table: DbTable) -> dict[str, ForeignKeyModel]:
+    """By constraint name. A reference's schema is the project's: moving every table keeps
+    the constraints as they are."""
+    return {fk.constraint_name: replace(fk, target_schema=None) for fk in table.foreign_keys}
+
+
+def _drop_table(table: DbTable, out: Diff) -> None:
+    out.operations.append(DropTable(table))
+    out.types_dropped += [c.native_type for c in table.columns if c.native_type]
+    out.summary.append(f"drop table {table.name}")
+    out.destructive.append(f"drop table `{table.name}` and all its rows")
+
+
+def _alter_table(
+    old: DbTable,
+    new: DbTable,
+    created: list[ForeignKeyModel],
+    out: Diff,
+    late: dict[str, list[BatchOperation]],
+) -> list[tuple[DbTable, DbColumn]]:
+    """Changes that can happen at once go in `out`; NOT NULL, new constraints (`created`:
+    the foreign keys) and dropped columns wait in `late`, after backfills. Returns the columns
+    that need a backfill."""
+    early: list[BatchOperation] = []
+    after: list[BatchOperation] = []
+    needs_backfill: list[tuple[DbTable, DbColumn]] = []
+    for name, on in old.uniques:
+        if (name, on) not in new.uniques:
+            early.append(DropUnique(name, on))
+            out.summary.append(f"drop unique constraint {name}")
+    for name, on in old.indexes:
+        if (name, on) not in new.indexes:
+            early.append(DropIndex(name, on))
+            out.summary.append(f"drop index {name}")
+    for name, sql in old.checks:
+        if (name, sql) not in new.checks:
+            early.append(DropCheck(name, sql))
+            out.summary.append(f"drop check constraint {name}")
+    old_columns = {c.name: c for c in old.columns}
+    new_names = {c.name for c in new.columns}
+    for column in new.columns:
+        before = old_columns.get(column.name)
+        if before is None:
+            if column.native_type:  # batch add_column does not create the type
+                out.operations.append(CreateEnumType(column))
+            waits = not column.nullable and column.server_default is None
+            early.append(AddColumn(column, nullable=waits or None))
+            out.summary.append(f"add column {new.name}.{column.name}")
+            if waits:
+                needs_backfill.append((new, column))
+                after.append(SetNotNull(column))
+            continue
+        change = _column_change(new, before, column, out)
+        if change is not None:
+            early.append(change)
+        if before.nullable and not column.nullable:
+            after.append(SetNotNull(column))
+            out.summary.append(f"make {new.name}.{column.name} NOT NULL")
+            needs_backfill.append((new, column))
+    for column in old.columns:
+        if column.name not in new_names:
+            after.append(DropColumn(column))
+            if column.native_type:
+                out.types_dropped.append(column.native_type)
+            out.summary.append(f"drop column {new.name}.{column.name}")
+            out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
+    for name, on in new.uniques:
+        if (name, on) not in old.uniques:
+            after.append(CreateUnique(name, on))
+            out.summary.append(f"add unique constraint {name}")
+    for name, on in new.indexes:
+        if (name, on) not in old.indexes:
+            after.append(CreateIndex(name, on))
+            out.summary.append(f"add index {name}")
+    for fk in created:
+        after.append(CreateForeignKey(fk))
+        out.summary.append(f"add foreign key {fk.constraint_name}")
+    for name, sql in new.checks:
+        if (name, sql) not in old.checks:
+            after.append(CreateCheck(name, sql))
+            out.summary.append(f"add check constraint {name}")
+    if old.primary_key != new.primary_key:  # rows would need new keys, and references too
+        old_key, new_key = ", ".join(old.primary_key), ", ".join(new.primary_key)
+        out.unsupported.append(
+            f"the primary key of {new.name} changed from ({old_key}) to ({new_key})"
+        )
+    if old.pk_name != new.pk_name:
+        out.operations.append(RenamePrimaryKey(new.name, new.schema, old.pk_name, new.pk_name))
+    if early:
+        out.operations.append(_batch(new, early))
+    if after:
+        late[new.name] = after
+    return needs_backfill
+
+
+def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> AlterColumn | None:
+    """What changes at once in a kept column; a native enum's new type goes in `out` itself.
+    Its NOT NULL waits for the backfill."""
+    name = f"{table.name}.{new.name}"
+    retype, using = False, None
+    if bool(old.native_type) != bool(new.native_type):
+        out.unsupported.append(f"`native` of the enum column {name} changed")
+    elif (old.type, old.params) != (new.type, new.params):
+        out.summary.append(f"change type of {name}")
+        if new.native_type:
+            out.operations.append(RetypeNativeEnum(table, old, new))
+        else:
+            retype, using = True, zone_cast(old, new)
+        if not using and not widens(old, new):
+            out.destructive.append(
+                f"change `{name}` from {old.type} to {new.type}, which can lose data"
+            )
+    change = AlterColumn(
+        old,
+        new,
+        retype=retype,
+        using=using,
+        default=old.server_default != new.server_default,
+        comment=old.comment != new.comment,
+        make_nullable=new.nullable and not old.nullable,
+    )
+    if change.default:
+        out.summary.append(f"change server default of {name}")
+    if change.make_nullable:
+        out.summary.append(f"make {name} nullable")
+    if retype or change.default or change.comment or change.make_nullable:
+        return change
+    return None
+
+
+def _backfill(
+    table: DbTable,
+    column: DbColumn,
+    backfills: dict[tuple[str, str], str],
+    out: Diff,
+) -> None:
+    value = backfills.get((table.name, column.name))
+    if value is None:
+        out.missing_backfill.append(f"{table.resource}.{column.name}")
+        return
+    out.operations.append(Backfill(table.name, table.schema, column, value))
+
+
+def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
+    return Batch(table.name, table.schema, tuple(operations))

@@ -1,0 +1,222 @@
+"""The operations a revision is made of: small frozen values that each spell their own Alembic
+code, name the imports that code needs, and know the operations that undo them. A revision's
+imports follow from what it does, and its downgrade is its upgrade undone, step by step, in
+reverse order (`undo`).
+
+`Operation`s run through `op` (here and in table_operations.py); `BatchOperation`s
+(batch_operations.py) run inside a `Batch`, Alembic's `batch_alter_table`: plain ALTERs on
+PostgreSQL, a table rebuild on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from persistgen.migrate.schema import DbColumn
+
+SA = "sqlalchemy as sa"
+OP = "alembic:op"
+
+
+def on_dialect(postgres: Iterable[str] = (), other: Iterable[str] = ()) -> list[str]:
+    """Lines that run on PostgreSQL only, on the other databases only, or one on each: the one
+    place a revision tests its database."""
+    postgres, other = indented(postgres), indented(other)
+    test = 'if op.get_bind().dialect.name {} "postgresql":'
+    if not postgres:
+        return [test.format("!="), *other] if other else []
+    return [test.format("=="), *postgres, *(["else:", *other] if other else [])]
+
+
+def on_postgres(schema: str | None, keyword: str = "schema") -> str:
+    """The `schema=` argument of an operation Alembic's SQLite side spells out itself (table
+    renames, batch rebuilds, their foreign keys, raw tables): named on PostgreSQL only. The
+    revision defines `on_postgres` when an operation's `uses_on_postgres` says so."""
+    return f", {keyword}=on_postgres({schema!r})" if schema else ""
+
+
+def schema_arg(schema: str | None) -> str:
+    """The `schema=` argument of an operation SQLite's engine translates away itself."""
+    return f", schema={schema!r}" if schema else ""
+
+
+class Step:
+    """What every operation tells its revision."""
+
+    def lines(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def imports(self) -> frozenset[str]:
+        """What `lines` needs, as `module:name` or `module as alias` specs (`{package}`: the
+        generated package)."""
+        return frozenset({OP})
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return False
+
+
+class Operation(Step):
+    """One step of `upgrade()` or `downgrade()`."""
+
+    def reverse(self) -> Sequence[Operation]:
+        """The operations that undo this one, in the order they run."""
+        raise NotImplementedError
+
+
+class BatchOperation(Step):
+    """A step inside `batch_alter_table`, spelled on `batch_op`."""
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset()
+
+    def reverse(self, table: str, schema: str | None) -> Sequence[Operation | BatchOperation]:
+        """The steps that undo this one on `table`; some cannot run in its batch."""
+        raise NotImplementedError
+
+
+def undo(operations: Sequence[Operation]) -> list[Operation]:
+    """The downgrade of `operations`."""
+    return [step for o in reversed(operations) for step in o.reverse()]
+
+
+@dataclass(frozen=True)
+class Batch(Operation):
+    """Changes to one table, applied together (one rebuild on SQLite)."""
+
+    table: str
+    schema: str | None
+    operations: tuple[BatchOperation, ...]
+
+    def lines(self) -> list[str]:
+        head = f"with op.batch_alter_table({self.table!r}{on_postgres(self.schema)}) as batch_op:"
+        return [head, *indented(line for o in self.operations for line in o.lines())]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP}).union(*(o.imports for o in self.operations))
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return self.schema is not None or any(o.uses_on_postgres for o in self.operations)
+
+    def reverse(self) -> list[Operation]:
+        steps = [s for o in reversed(self.operations) for s in o.reverse(self.table, self.schema)]
+        return batches(self.table, self.schema, steps)
+
+
+def batches(
+    table: str, schema: str | None, steps: Iterable[Operation | BatchOperation]
+) -> list[Operation]:
+    """`steps` with each run of batch operations in one `Batch`."""
+    result: list[Operation] = []
+    run: list[BatchOperation] = []
+    for step in steps:
+        if isinstance(step, BatchOperation):
+            run.append(step)
+            continue
+        if run:
+            result.append(Batch(table, schema, tuple(run)))
+            run = []
+        result.append(step)
+    if run:
+        result.append(Batch(table, schema, tuple(run)))
+    return result
+
+
+@dataclass(frozen=True)
+class CreateEnumType(Operation):
+    """A native enum's type, which a batch `add_column` does not create."""
+
+    column: DbColumn
+
+    def lines(self) -> list[str]:
+        return [f"{self.column.type}.create(op.get_bind(), checkfirst=True)"]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA})
+
+    def reverse(self) -> list[Operation]:
+        assert self.column.native_type is not None
+        return [DropEnumType(self.column.native_type)]
+
+
+@dataclass(frozen=True)
+class DropEnumType(Operation):
+    """The PostgreSQL ENUM type a dropped table or column leaves behind. Undone by nothing:
+    the table or column that comes back brings its type."""
+
+    name: str
+
+    def lines(self) -> list[str]:
+        return [f"sa.Enum(name={self.name!r}).drop(op.get_bind(), checkfirst=True)"]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA})
+
+    def reverse(self) -> list[Operation]:
+        return []
+
+
+@dataclass(frozen=True)
+class Backfill(Operation):
+    """Existing rows' NULLs get `value` before the column becomes NOT NULL. Undone by nothing:
+    NULL is allowed again, and the values are as good as any."""
+
+    table: str
+    schema: str | None
+    column: DbColumn
+    value: str  # a Python literal
+
+    def lines(self) -> list[str]:
+        name, column = self.column.name, self.column
+        # Not translated by SQLite's schema_translate_map, which only reads `Table`s.
+        target = (
+            f"sa.table({self.table!r}, sa.column({name!r}, {column.type})"
+            f"{on_postgres(self.schema)})"
+        )
+        return [
+            f"op.execute({target}.update().where(sa.column({name!r}).is_(None))"
+            f".values({{{name!r}: {self.value}}}))"
+        ]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        decimal = {"decimal:Decimal"} if self.column.kind == "decimal" else set()
+        return frozenset({OP, SA, *decimal}) | self.column.type_imports
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return self.schema is not None
+
+    def reverse(self) -> list[Operation]:
+        return []
+
+
+def column_code(column: DbColumn, *, nullable: bool | None = None) -> str:
+    args = [repr(column.name), column.type]
+    if column.identity:
+        args.append("sa.Identity()")
+    if column.server_default is not None:
+        args.append(f"server_default={column.server_default}")
+    args.append(f"nullable={column.nullable if nullable is None else nullable}")
+    if column.comment is not None:
+        args.append(f"comment={column.comment!r}")
+    return f"sa.Column({', '.join(args)})"
+
+
+def column_imports(column: DbColumn) -> frozenset[str]:
+    return column.type_imports | column.default_imports
+
+
+def listed(columns: tuple[str, ...]) -> str:
+    return ", ".join(map(repr, columns))
+
+
+def indented(lines: Iterable[str]) -> list[str]:
+    return [f"    {line}" for line in lines]

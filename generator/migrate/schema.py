@@ -1,0 +1,269 @@
+"""The database schema as migrations see it, and its `state.json` format.
+
+A snapshot of the tables the last revision built. The planner fills it from the spec; `compare`
+diffs two of them. `state.json` stores it in a format of its own, numbered by `"format"`; files
+without a number (format 1) held these classes as they were, and still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+FORMAT = 2  # the state.json format this persistgen writes
+# The database clocks of db/types.py, by the call a `now` server default spells.
+CLOCK_CALLS = {f"{clock}()": clock for clock in ("utcnow", "utcnow_naive", "utctoday", "utctime")}
+
+
+class NewerFormat(ValueError):
+    """state.json was written by a later persistgen."""
+
+
+@dataclass(frozen=True)
+class ForeignKeyModel:
+    column: str
+    target_table: str
+    target_column: str
+    on_delete: str | None  # SQL spelling, e.g. "CASCADE"
+    constraint_name: str
+    target_schema: str | None = None
+
+    @property
+    def target(self) -> str:
+        table = (
+            f"{self.target_schema}.{self.target_table}" if self.target_schema else self.target_table
+        )
+        return f"{table}.{self.target_column}"
+
+
+@dataclass(frozen=True)
+class DbColumn:
+    """A column as the database sees it: what migrations create, compare and alter."""
+
+    name: str
+    type: str  # the type in an Alembic revision, e.g. `sa.String(length=200)`
+    kind: str  # the spec type, to tell a widening type change from a narrowing one
+    params: tuple[str, ...]  # length; precision and scale; or enum values
+    nullable: bool
+    identity: bool = False
+    server_default: str | None = None  # an expression in an Alembic revision
+    comment: str | None = None
+    check: str | None = None  # the CHECK constraint an enum column brings, by name
+    native_type: str | None = None  # a native enum's PostgreSQL type name
+    attribute: str = ""  # the model attribute, to follow a change of `column` as a rename
+
+    @property
+    def type_imports(self) -> frozenset[str]:
+        """What `type` needs in a revision: JSON is JSONB on PostgreSQL."""
+        dialect = {"sqlalchemy.dialects:postgresql"} if self.kind == "json" else set()
+        return frozenset({"sqlalchemy as sa", *dialect})
+
+    @property
+    def default_imports(self) -> frozenset[str]:
+        """What `server_default` needs in a revision: a clock is the project's own."""
+        if self.server_default in CLOCK_CALLS:
+            return frozenset({f"{{package}}.db.types:{CLOCK_CALLS[self.server_default]}"})
+        return frozenset({"sqlalchemy as sa"} if self.server_default else ())
+
+
+@dataclass(frozen=True)
+class DbTable:
+    name: str
+    resource: str
+    columns: tuple[DbColumn, ...]
+    primary_key: tuple[str, ...]
+    pk_name: str
+    uniques: tuple[tuple[str, tuple[str, ...]], ...]  # (constraint name, columns)
+    indexes: tuple[tuple[str, tuple[str, ...]], ...]  # (index name, columns)
+    foreign_keys: tuple[ForeignKeyModel, ...]
+    checks: tuple[tuple[str, str], ...] = ()  # (constraint name, SQL expression)
+    schema: str | None = None  # PostgreSQL schema; None: the default one
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    head: str | None = None  # the newest revision persistgen wrote
+    tables: tuple[DbTable, ...] = field(default_factory=tuple)
+
+
+def state_to_json(state: SchemaState) -> dict[str, Any]:
+    return {"format": FORMAT, "head": state.head, "tables": [_table_out(t) for t in state.tables]}
+
+
+def state_from_json(data: object) -> SchemaState:
+    """Any format this persistgen or an earlier one wrote. Raises ValueError if damaged."""
+    data = _dict(data)
+    version = data.get("format", 1)
+    if version == 1:
+        data = _upgrade_v1(data)
+    elif isinstance(version, int) and version > FORMAT:
+        raise NewerFormat(version)
+    elif version != FORMAT:
+        raise ValueError(f"unknown state.json format {version!r}")
+    head = data.get("head")
+    if head is not None and not isinstance(head, str):
+        raise ValueError("head")
+    read = _table_in if version == FORMAT else _table_in_v1
+    return SchemaState(head, tuple(read(_dict(t)) for t in _list(data.get("tables", []))))
+
+
+def _table_out(table: DbTable) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "resource": table.resource,
+        "schema": table.schema,
+        "columns": [_column_out(c) for c in table.columns],
+        "primary_key": {"name": table.pk_name, "columns": list(table.primary_key)},
+        "uniques": [{"name": n, "columns": list(on)} for n, on in table.uniques],
+        "indexes": [{"name": n, "columns": list(on)} for n, on in table.indexes],
+        "checks": [{"name": n, "sql": sql} for n, sql in table.checks],
+        "foreign_keys": [_foreign_key_out(fk) for fk in table.foreign_keys],
+    }
+
+
+def _column_out(column: DbColumn) -> dict[str, Any]:
+    return {
+        "name": column.name,
+        "attribute": column.attribute,
+        "type": column.type,
+        "kind": column.kind,
+        "params": list(column.params),
+        "nullable": column.nullable,
+        "identity": column.identity,
+        "server_default": column.server_default,
+        "comment": column.comment,
+        "check": column.check,
+        "native_type": column.native_type,
+    }
+
+
+def _foreign_key_out(fk: ForeignKeyModel) -> dict[str, Any]:
+    return {
+        "name": fk.constraint_name,
+        "column": fk.column,
+        "target_schema": fk.target_schema,
+        "target_table": fk.target_table,
+        "target_column": fk.target_column,
+        "on_delete": fk.on_delete,
+    }
+
+
+def _table_in(data: dict[str, Any]) -> DbTable:
+    key = _dict(data["primary_key"])
+    return DbTable(
+        name=_str(data["name"]),
+        resource=_str(data["resource"]),
+        columns=tuple(_column_in(_dict(c)) for c in _list(data["columns"])),
+        primary_key=_strs(key["columns"]),
+        pk_name=_str(key["name"]),
+        uniques=tuple(_named(u, "columns", _strs) for u in _list(data["uniques"])),
+        indexes=tuple(_named(i, "columns", _strs) for i in _list(data["indexes"])),
+        foreign_keys=tuple(_foreign_key_in(_dict(fk)) for fk in _list(data["foreign_keys"])),
+        checks=tuple(_named(c, "sql", _str) for c in _list(data["checks"])),
+        schema=_optional(data["schema"]),
+    )
+
+
+def _column_in(data: dict[str, Any]) -> DbColumn:
+    return DbColumn(
+        name=_str(data["name"]),
+        attribute=_str(data.get("attribute", "")),
+        type=_str(data["type"]),
+        kind=_str(data["kind"]),
+        params=_strs(data["params"]),
+        nullable=_bool(data["nullable"]),
+        identity=_bool(data.get("identity", False)),
+        server_default=_optional(data.get("server_default")),
+        comment=_optional(data.get("comment")),
+        check=_optional(data.get("check")),
+        native_type=_optional(data.get("native_type")),
+    )
+
+
+def _foreign_key_in(data: dict[str, Any]) -> ForeignKeyModel:
+    return ForeignKeyModel(
+        column=_str(data["column"]),
+        target_table=_str(data["target_table"]),
+        target_column=_str(data["target_column"]),
+        on_delete=_optional(data["on_delete"]),
+        constraint_name=_str(data["name"]),
+        target_schema=_optional(data["target_schema"]),
+    )
+
+
+def _named(data: object, key: str, read: Callable[[Any], T]) -> tuple[str, T]:
+    item = _dict(data)
+    return _str(item["name"]), read(item[key])
+
+
+def _table_in_v1(data: dict[str, Any]) -> DbTable:
+    """Format 1 was the dataclasses dumped as they were: pairs for uniques, indexes and checks."""
+    return DbTable(
+        name=_str(data["name"]),
+        resource=_str(data["resource"]),
+        columns=tuple(_column_in(_dict(c)) for c in _list(data["columns"])),
+        primary_key=_strs(data["primary_key"]),
+        pk_name=_str(data["pk_name"]),
+        uniques=tuple(_pair(u, _strs) for u in _list(data["uniques"])),
+        indexes=tuple(_pair(i, _strs) for i in _list(data["indexes"])),
+        foreign_keys=tuple(
+            _foreign_key_in({**_dict(fk), "name": _dict(fk)["constraint_name"]})
+            for fk in _list(data["foreign_keys"])
+        ),
+        checks=tuple(_pair(c, _str) for c in _list(data.get("checks", []))),
+        schema=_optional(data.get("schema")),
+    )
+
+
+def _pair(data: object, read: Callable[[Any], T]) -> tuple[str, T]:
+    name, value = _list(data)
+    return _str(name), read(value)
+
+
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """The first state files name one column where keys, uniques and indexes now list them."""
+    for table in _list(data.get("tables", [])):
+        table = _dict(table)
+        if isinstance(table.get("primary_key"), str):
+            table["primary_key"] = [table["primary_key"]]
+        for kind in ("uniques", "indexes"):
+            table[kind] = [
+                [name, [on]] if isinstance(on, str) else [name, on]
+                for name, on in _list(table.get(kind) or [])
+            ]
+    return data
+
+
+def _dict(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected an object")
+    return value
+
+
+def _list(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    return value
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    return tuple(map(_str, _list(value)))
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value

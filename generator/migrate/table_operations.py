@@ -1,0 +1,202 @@
+"""Operations on whole tables and schemas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from persistgen.migrate.batch_operations import RetypeColumn
+from persistgen.migrate.operations import (
+    OP,
+    SA,
+    Batch,
+    DropEnumType,
+    Operation,
+    column_code,
+    column_imports,
+    listed,
+    on_dialect,
+    on_postgres,
+    schema_arg,
+)
+from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
+
+
+@dataclass(frozen=True)
+class CreateSchemas(Operation):
+    """The PostgreSQL schemas tables go into (SQLite has one, unnamed)."""
+
+    schemas: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        create = "op.execute(sa.schema.CreateSchema({!r}, if_not_exists=True))"
+        return on_dialect([create.format(schema) for schema in self.schemas])
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA})
+
+    def reverse(self) -> list[Operation]:
+        return []  # a schema stays: it may hold more than this project's tables
+
+
+@dataclass(frozen=True)
+class RenameTable(Operation):
+    old: str
+    new: str
+    schema: str | None
+
+    def lines(self) -> list[str]:
+        return [f"op.rename_table({self.old!r}, {self.new!r}{on_postgres(self.schema)})"]
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return self.schema is not None
+
+    def reverse(self) -> list[Operation]:
+        return [RenameTable(self.new, self.old, self.schema)]
+
+
+@dataclass(frozen=True)
+class MoveTable(Operation):
+    """`ALTER TABLE ... SET SCHEMA` on PostgreSQL; on SQLite every schema is the same one."""
+
+    table: str
+    schema: str | None  # where it is; None: the default one
+    to: str | None  # where it goes
+
+    def lines(self) -> list[str]:
+        table = _qualified(self.table, self.schema)
+        return on_dialect([_execute(f'ALTER TABLE {table} SET SCHEMA "{self.to or "public"}"')])
+
+    def reverse(self) -> list[Operation]:
+        return [MoveTable(self.table, self.to, self.schema)]
+
+
+@dataclass(frozen=True)
+class RenamePrimaryKey(Operation):
+    """SQLite keeps no separate primary key name worth renaming; PostgreSQL does."""
+
+    table: str
+    schema: str | None
+    old: str
+    new: str
+
+    def lines(self) -> list[str]:
+        table = _qualified(self.table, self.schema)
+        return on_dialect(
+            [_execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"')]
+        )
+
+    def reverse(self) -> list[Operation]:
+        return [RenamePrimaryKey(self.table, self.schema, self.new, self.old)]
+
+
+@dataclass(frozen=True)
+class CreateTable(Operation):
+    table: DbTable
+    foreign_keys: tuple[ForeignKeyModel, ...]  # created with it; the others come later
+
+    def lines(self) -> list[str]:
+        table = self.table
+        lines = ["op.create_table(", f"    {table.name!r},"]
+        lines += [f"    {column_code(c)}," for c in table.columns]
+        lines += [f"    {_fk_constraint(fk)}," for fk in self.foreign_keys]
+        key = listed(table.primary_key)
+        lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
+        for name, on in table.uniques:
+            lines.append(f"    sa.UniqueConstraint({listed(on)}, name=op.f({name!r})),")
+        for name, sql in table.checks:
+            lines.append(f"    sa.CheckConstraint({sql!r}, name=op.f({name!r})),")
+        if table.schema:
+            lines.append(f"    schema={table.schema!r},")
+        lines.append(")")
+        for name, on in table.indexes:
+            lines.append(
+                f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
+                f"{schema_arg(table.schema)})"
+            )
+        return lines
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA}).union(*(column_imports(c) for c in self.table.columns))
+
+    def reverse(self) -> list[Operation]:
+        types = [c.native_type for c in self.table.columns if c.native_type]
+        return [DropTable(self.table), *map(DropEnumType, types)]
+
+
+@dataclass(frozen=True)
+class DropTable(Operation):
+    """Undone by the table again, empty, with all its references: what they point to is back
+    by then."""
+
+    table: DbTable
+
+    def lines(self) -> list[str]:
+        return [f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)})"]
+
+    def reverse(self) -> list[Operation]:
+        return [CreateTable(self.table, self.table.foreign_keys)]
+
+
+@dataclass(frozen=True)
+class RetypeNativeEnum(Operation):
+    """A PostgreSQL ENUM cannot lose values in place: build the new type, move the column
+    over (a removed value still in use fails the cast), drop the old one. SQLite, where the
+    type is VARCHAR + CHECK, rebuilds the table as for any type change."""
+
+    table: DbTable
+    old: DbColumn
+    new: DbColumn
+
+    def lines(self) -> list[str]:
+        old, new, table = self.old, self.new, self.table
+        name, column, retired = new.native_type, new.name, f"{new.native_type}_old"
+        on_column = f'ALTER TABLE {_qualified(table.name, table.schema)} ALTER COLUMN "{column}"'
+        postgres = [
+            _execute(f'ALTER TYPE "{old.native_type}" RENAME TO "{retired}"'),
+            f"{new.type}.create(op.get_bind())",
+        ]
+        if old.server_default:  # a default of the old type would block the cast
+            postgres.append(_execute(f"{on_column} DROP DEFAULT"))
+        postgres.append(_execute(f'{on_column} TYPE "{name}" USING "{column}"::text::"{name}"'))
+        if new.server_default:
+            postgres.append(
+                f"op.alter_column({table.name!r}, {column!r}, "
+                f"server_default={new.server_default}{schema_arg(table.schema)})"
+            )
+        postgres.append(_execute(f'DROP TYPE "{retired}"'))
+        return on_dialect(postgres, self._batch.lines())
+
+    @property
+    def _batch(self) -> Batch:
+        return Batch(self.table.name, self.table.schema, (RetypeColumn(self.old, self.new),))
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return self._batch.imports | self.new.default_imports
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return self._batch.uses_on_postgres
+
+    def reverse(self) -> list[Operation]:
+        return [RetypeNativeEnum(self.table, self.new, self.old)]
+
+
+def _fk_constraint(fk: ForeignKeyModel) -> str:
+    on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+    return (
+        f"sa.ForeignKeyConstraint([{fk.column!r}], [{fk.target!r}], "
+        f"name=op.f({fk.constraint_name!r}){on_delete})"
+    )
+
+
+def _qualified(table: str, schema: str | None) -> str:
+    """`table`'s name in raw PostgreSQL SQL."""
+    return f'"{schema}"."{table}"' if schema else f'"{table}"'
+
+
+def _execute(sql: str) -> str:
+    return f"op.execute({sql!r})"

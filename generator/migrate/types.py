@@ -1,0 +1,54 @@
+"""What a column's type change means for the rows it holds."""
+
+from __future__ import annotations
+
+from persistgen.migrate.schema import DbColumn
+
+# What a downgrade fills a column that becomes NOT NULL again with (the spec's `backfill` is
+# for upgrades only).
+_ZERO = {
+    "str": "''",
+    "text": "''",
+    "int": "0",
+    "bigint": "0",
+    "float": "0.0",
+    "bool": "False",
+    "decimal": "Decimal('0')",
+}
+
+
+def zero(column: DbColumn) -> str | None:
+    """A literal of the column's type, if it has an obvious one; an enum's first value."""
+    if column.kind == "enum":
+        return repr(column.params[0])
+    return _ZERO.get(column.kind)
+
+
+def zone_cast(old: DbColumn, new: DbColumn) -> str | None:
+    """How PostgreSQL moves a datetime or time column into or out of time zone awareness
+    without changing an instant: the naive side is UTC, as everywhere in a generated project.
+    Its own cast would read naive values in the session's time zone. SQLite stores both alike."""
+    if old.kind != new.kind or old.kind not in ("datetime", "time"):
+        return None
+    column = f'"{new.name}"'
+    if old.kind == "datetime":
+        return f"{column} AT TIME ZONE 'UTC'"  # each way: timestamptz <-> UTC wall clock
+    if new.type == "sa.Time(timezone=True)":
+        return f"({column}::text || '+00')::timetz"
+    return f"({column} AT TIME ZONE 'UTC')::time"
+
+
+def widens(old: DbColumn, new: DbColumn) -> bool:
+    """Whether every value of the old type fits the new one."""
+    if (old.kind, new.kind) in {("str", "text"), ("int", "bigint")}:
+        return True
+    if old.kind != new.kind:
+        return False
+    if old.kind == "str":
+        return int(new.params[0]) >= int(old.params[0])
+    if old.kind == "decimal":
+        (p0, s0), (p1, s1) = map(int, old.params), map(int, new.params)
+        return s1 >= s0 and p1 - s1 >= p0 - s0
+    if old.kind == "enum":
+        return set(old.params) <= set(new.params)
+    return old.type == new.type

@@ -1,0 +1,215 @@
+"""Two schema snapshots in, the operations of the upgrade (and of its downgrade) out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from persistgen.migrate.batch_operations import (
+    AddColumn,
+    AlterColumn,
+    CreateForeignKey,
+    CreateUnique,
+    DropColumn,
+    RenameColumn,
+    SetNotNull,
+)
+from persistgen.migrate.compare import Diff, compare
+from persistgen.migrate.operations import Backfill, Batch, CreateEnumType, undo
+from persistgen.migrate.renames import Renames
+from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
+from persistgen.migrate.table_operations import (
+    CreateSchemas,
+    CreateTable,
+    DropTable,
+    MoveTable,
+    RenameTable,
+    RetypeNativeEnum,
+)
+
+ID = DbColumn("id", "sa.BigInteger()", "bigint", (), nullable=False, identity=True)
+TITLE = DbColumn("title", "sa.String(length=200)", "str", ("200",), nullable=False)
+PAGES = DbColumn("pages", "sa.Integer()", "int", (), nullable=False)
+AUTHOR_ID = DbColumn("author_id", "sa.BigInteger()", "bigint", (), nullable=False)
+TO_AUTHORS = ForeignKeyModel("author_id", "authors", "id", "CASCADE", "fk_books_author_id_authors")
+
+
+def table(name: str, *columns: DbColumn, **facts: object) -> DbTable:
+    defaults: dict[str, object] = {
+        "resource": name.title(),
+        "columns": (ID, *columns),
+        "primary_key": ("id",),
+        "pk_name": f"pk_{name}",
+        "uniques": (),
+        "indexes": (),
+        "foreign_keys": (),
+    }
+    return DbTable(name, **{**defaults, **facts})  # type: ignore[arg-type]
+
+
+def diff(
+    before: tuple[DbTable, ...],
+    after: tuple[DbTable, ...],
+    renames: Renames | None = None,
+    backfills: dict[tuple[str, str], str] | None = None,
+) -> Diff:
+    return compare(
+        SchemaState(None, before), SchemaState(None, after), renames or Renames(), backfills or {}
+    )
+
+
+def batch(name: str, *operations: object) -> Batch:
+    return Batch(name, None, operations)  # type: ignore[arg-type]
+
+
+def test_nothing_changed_is_no_operation() -> None:
+    books = table("books", TITLE)
+    assert diff((books,), (books,)) == Diff()
+
+
+def test_a_nullable_column_is_added_in_one_step() -> None:
+    isbn = DbColumn("isbn", "sa.String(length=20)", "str", ("20",), nullable=True)
+    result = diff((table("books"),), (table("books", isbn),))
+    assert result.operations == [batch("books", AddColumn(isbn))]
+    assert result.summary == ["add column books.isbn"]
+    assert undo(result.operations) == [batch("books", DropColumn(isbn))]
+
+
+def test_a_not_null_column_is_added_then_backfilled_then_tightened() -> None:
+    result = diff(
+        (table("books"),), (table("books", PAGES),), backfills={("books", "pages"): "100"}
+    )
+    assert result.operations == [
+        batch("books", AddColumn(PAGES, nullable=True)),
+        Backfill("books", None, PAGES, "100"),
+        batch("books", SetNotNull(PAGES)),
+    ]
+    assert not result.missing_backfill
+    loosened = AlterColumn(PAGES, replace(PAGES, nullable=True), make_nullable=True)
+    assert undo(result.operations) == [batch("books", loosened), batch("books", DropColumn(PAGES))]
+
+
+def test_a_not_null_column_without_a_backfill_is_reported() -> None:
+    result = diff((table("books"),), (table("books", PAGES),))
+    assert result.missing_backfill == ["Books.pages"]
+
+
+def test_a_dropped_column_is_destructive_and_comes_back_filled() -> None:
+    result = diff((table("books", PAGES),), (table("books"),))
+    assert result.operations == [batch("books", DropColumn(PAGES))]
+    assert result.destructive == ["drop column `books.pages` and its data"]
+    assert undo(result.operations) == [
+        batch("books", AddColumn(PAGES, nullable=True)),
+        Backfill("books", None, PAGES, "0"),
+        batch("books", SetNotNull(PAGES)),
+    ]
+
+
+def test_a_renamed_column_keeps_its_data() -> None:
+    headline = replace(TITLE, name="headline")
+    renames = Renames(columns={"books": {"title": "headline"}})
+    result = diff((table("books", TITLE),), (table("books", headline),), renames)
+    assert result.operations == [batch("books", RenameColumn("title", "headline"))]
+    assert result.summary == ["rename column books.title to headline"]
+    assert not result.destructive
+    assert undo(result.operations) == [batch("books", RenameColumn("headline", "title"))]
+
+
+def test_a_renamed_table_is_renamed_back_last() -> None:
+    renames = Renames(tables={"authors": "writers"})
+    result = diff((table("authors"),), (table("writers", pk_name="pk_authors"),), renames)
+    assert result.operations == [RenameTable("authors", "writers", None)]
+    assert undo(result.operations) == [RenameTable("writers", "authors", None)]
+
+
+def test_a_narrowed_type_is_destructive_a_widened_one_is_not() -> None:
+    short = replace(TITLE, type="sa.String(length=100)", params=("100",))
+    narrowed = diff((table("books", TITLE),), (table("books", short),))
+    assert narrowed.operations == [batch("books", AlterColumn(TITLE, short, retype=True))]
+    assert narrowed.summary == ["change type of books.title"]
+    assert narrowed.destructive == [
+        "change `books.title` from sa.String(length=200) to sa.String(length=100), "
+        "which can lose data"
+    ]
+    widened = diff((table("books", short),), (table("books", TITLE),))
+    assert not widened.destructive
+    assert undo(widened.operations) == [batch("books", AlterColumn(TITLE, short, retype=True))]
+
+
+def test_new_tables_come_in_reference_order_and_wait_for_new_targets() -> None:
+    """A reference to a new table is created with it; one to a unique constraint this revision
+    adds waits until that exists."""
+    code = DbColumn("code", "sa.String(length=12)", "str", ("12",), nullable=True)
+    authors_coded = table("authors", code, uniques=(("uq_authors_code", ("code",)),))
+    witness = DbColumn("witness", "sa.String(length=12)", "str", ("12",), nullable=True)
+    to_code = ForeignKeyModel("witness", "authors", "code", None, "fk_books_witness_authors")
+    books = table("books", AUTHOR_ID, witness, foreign_keys=(TO_AUTHORS, to_code))
+    result = diff((table("authors", code),), (authors_coded, books))
+    assert result.operations == [
+        CreateTable(books, (TO_AUTHORS,)),
+        batch("authors", CreateUnique("uq_authors_code", ("code",))),
+        batch("books", CreateForeignKey(to_code)),
+    ]
+    assert result.summary == ["create table books", "add unique constraint uq_authors_code"]
+
+
+def test_a_dropped_table_comes_back_with_its_references() -> None:
+    books = table("books", AUTHOR_ID, foreign_keys=(TO_AUTHORS,))
+    result = diff((table("authors"), books), (table("authors"),))
+    assert result.operations == [DropTable(books)]
+    assert result.destructive == ["drop table `books` and all its rows"]
+    assert undo(result.operations) == [CreateTable(books, (TO_AUTHORS,))]
+
+
+def enum(*values: str, native: bool = False) -> DbColumn:
+    args = f"name='books_format', native_enum={native}, create_constraint=True, length=5"
+    return DbColumn(
+        "format",
+        f"sa.Enum({', '.join(map(repr, values))}, {args})",
+        "enum",
+        values,
+        nullable=False,
+        check="ck_books_books_format",
+        native_type="books_format" if native else None,
+    )
+
+
+def test_an_enum_that_gains_a_value_is_retyped_without_loss() -> None:
+    before, after = enum("paper", "ebook"), enum("paper", "ebook", "audio")
+    result = diff((table("books", before),), (table("books", after),))
+    assert result.operations == [batch("books", AlterColumn(before, after, retype=True))]
+    assert not result.destructive
+
+
+def test_a_native_enum_that_loses_a_value_gets_a_new_type() -> None:
+    before, after = enum("paper", "ebook", native=True), enum("paper", native=True)
+    books = table("books", after)
+    result = diff((table("books", before),), (books,))
+    assert result.operations == [RetypeNativeEnum(books, before, after)]
+    assert result.destructive
+    assert undo(result.operations) == [RetypeNativeEnum(books, after, before)]
+
+
+def test_a_native_enum_column_brings_its_type() -> None:
+    column = enum("paper", native=True)
+    result = diff(
+        (table("books"),), (table("books", column),), backfills={("books", "format"): "'paper'"}
+    )
+    assert result.operations[0] == CreateEnumType(column)
+
+
+def test_tables_move_into_the_project_schema_and_back() -> None:
+    books = table("books")
+    result = diff((books,), (replace(books, schema="people"),))
+    assert result.operations == [CreateSchemas(("people",)), MoveTable("books", None, "people")]
+    assert result.summary == ["create schema people", "move table books to schema people"]
+    # The schema stays: it may hold more than this project's tables.
+    assert undo(result.operations) == [MoveTable("books", "people", None)]
+
+
+def test_a_dropped_reference_comes_back_to_where_its_target_moved() -> None:
+    """Restored before the tables move back, it must name the schema they are in then."""
+    books = table("books", AUTHOR_ID, foreign_keys=(TO_AUTHORS,))
+    moved = table("books", AUTHOR_ID, schema="people")
+    result = diff((table("authors"), books), (table("authors", schema="people"), moved))
+    restored = CreateForeignKey(replace(TO_AUTHORS, target_schema="people"))
+    assert undo(result.operations)[0] == Batch("books", "people", (restored,))

@@ -1,0 +1,83 @@
+"""state.json's format, and the imports a revision derives from its operations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from persistgen.migrate.batch_operations import AddColumn, RenameColumn
+from persistgen.migrate.operations import Backfill, Batch, Operation
+from persistgen.migrate.revision_file import revision_file
+from persistgen.migrate.schema import (
+    DbColumn,
+    DbTable,
+    ForeignKeyModel,
+    NewerFormat,
+    SchemaState,
+    state_from_json,
+    state_to_json,
+)
+
+V1_STATE = Path(__file__).parents[1] / "cli" / "data" / "blog_state_v1.json"
+PRICE = DbColumn("price", "sa.Numeric(precision=10, scale=2)", "decimal", ("10", "2"), False)
+DATA = DbColumn(
+    "data", 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")', "json", (), True
+)
+STAMP = DbColumn(
+    "at", "sa.DateTime(timezone=True)", "datetime", (), False, server_default="utcnow()"
+)
+TABLE = DbTable(
+    name="orders",
+    resource="Order",
+    columns=(PRICE, DATA, STAMP),
+    primary_key=("price",),
+    pk_name="pk_orders",
+    uniques=(("uq_orders_data", ("data", "at")),),
+    indexes=(("ix_orders_at", ("at",)),),
+    foreign_keys=(ForeignKeyModel("data", "users", "id", "CASCADE", "fk_x", "people"),),
+    checks=(("ck_orders_price", "price > 0"),),
+    schema="people",
+)
+
+
+def test_state_survives_its_format() -> None:
+    state = SchemaState("0003", (TABLE,))
+    data = json.loads(json.dumps(state_to_json(state)))
+    assert data["format"] == 2
+    assert state_from_json(data) == state
+
+
+def test_format_1_reads_as_the_same_schema() -> None:
+    old = state_from_json(json.loads(V1_STATE.read_text(encoding="utf-8")))
+    assert [t.name for t in old.tables] == ["users", "posts", "comments"]
+    assert state_from_json(state_to_json(old)) == old
+
+
+def test_a_newer_format_is_told_apart_from_damage() -> None:
+    with pytest.raises(NewerFormat):
+        state_from_json({"format": 3, "head": None, "tables": []})
+    with pytest.raises(ValueError, match="expected a list"):
+        state_from_json({"format": 2, "head": None, "tables": "none"})
+
+
+def imports(*operations: Operation) -> tuple[str, ...]:
+    up = list(operations)
+    kwargs = {"summary": (), "destructive": (), "package": "shop"}
+    return revision_file("0002", "0001", "m", upgrade=up, downgrade=[], **kwargs).imports
+
+
+def test_a_rename_imports_only_op() -> None:
+    rename = Batch("orders", None, (RenameColumn("a", "b"),))
+    assert imports(rename) == ("from alembic import op",)
+
+
+def test_imports_follow_the_columns_an_operation_spells() -> None:
+    assert set(imports(Batch("orders", None, (AddColumn(DATA), AddColumn(STAMP))))) == {
+        "import sqlalchemy as sa",
+        "from alembic import op",
+        "from sqlalchemy.dialects import postgresql",
+        "from shop.db.types import utcnow",
+    }
+    assert "from decimal import Decimal" in imports(Backfill("orders", None, PRICE, "Decimal('1')"))
