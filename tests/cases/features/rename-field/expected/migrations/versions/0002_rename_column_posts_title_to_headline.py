@@ -1,0 +1,27 @@
+"""rename column posts.title to headline
+
+- rename column posts.title to headline
+
+Revision ID: 0002
+Revises: 0001
+Written by persistgen from the change to persistgen.yaml.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("posts") as batch_op:
+        batch_op.alter_column("title", new_column_name="headline")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("posts") as batch_op:
+        batch_op.alter_column("headline", new_column_name="title")
