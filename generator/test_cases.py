@@ -7,7 +7,9 @@ a test module leaves out each test no resource needs; `SuiteModel` says which th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from persistgen.plan import import_lines
 from persistgen.render_model import FilterParam, ProjectModel, ResourceModel
@@ -18,6 +20,7 @@ class CaseModel:
     """One resource's row in `tests/cases.py`."""
 
     resource: ResourceModel
+    variable: str  # its name in `tests/cases.py`
     key: tuple[str, ...]  # the primary key's attributes
     server_keys: tuple[str, ...]  # key columns the database sets: a client cannot send them
     path_keys: tuple[str, ...]  # text key columns: a path segment cannot hold a "/"
@@ -35,6 +38,7 @@ class SuiteModel:
     """The cases, what `tests/cases.py` imports, and which parametrized tests have cases."""
 
     cases: tuple[CaseModel, ...]
+    variables: Mapping[str, str]  # each case's variable, by resource module
     imports: tuple[str, ...]
     composite: bool
     updates: bool
@@ -57,6 +61,7 @@ def suite(project: ProjectModel) -> SuiteModel:
     resources = project.resources
     return SuiteModel(
         cases=cases,
+        variables=MappingProxyType({c.resource.module: c.variable for c in cases}),
         imports=_imports(project),
         composite=any(len(c.key) > 1 for c in cases),
         updates=any(r.update_column for r in resources),
@@ -76,8 +81,10 @@ def suite(project: ProjectModel) -> SuiteModel:
 
 
 def _case(r: ResourceModel) -> CaseModel:
+    variable = r.module.upper()
     return CaseModel(
         resource=r,
+        variable=f"{variable}_CASE" if variable == "CASES" else variable,  # not the list's name
         key=tuple(c.name for c in r.key),
         server_keys=tuple(c.name for c in r.key if not c.in_create),
         path_keys=tuple(c.name for c in r.key if c.db.kind == "str" and not c.foreign_key),

@@ -24,10 +24,10 @@ async def test_the_database_clock_is_utc(case: Case, session: AsyncSession) -> N
     ("case", "ref"), [(case, ref) for case in CASES for ref in case.refs], ids=name_of
 )
 async def test_on_delete(case: Case, ref: Ref, client: AsyncClient, session: AsyncSession) -> None:
-    target = await ref.create(session)
-    child = await case.create(session, **{ref.name: getattr(target, ref.target_key)})
+    parent = await ref.target.create(session)
+    child = await case.create(session, **{ref.name: getattr(parent, ref.target_key)})
     await session.commit()
-    response = await client.delete(ref.url(target))
+    response = await client.delete(ref.target.url(ref.target.key_of(parent)))
     # "refuse" keeps the target; "keep" only marks it deleted, so the reference still holds.
     assert response.status_code == (409 if ref.on_delete == "refuse" else 204)
     assert await case.repository(session).exists(case.key_of(child)) == (ref.on_delete != "cascade")

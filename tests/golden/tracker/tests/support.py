@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.repositories.base import Repository
@@ -28,14 +29,9 @@ class Ref:
     """A reference to another resource, and what deleting its target does."""
 
     name: str  # the column
-    create: Factory  # makes a target
+    target: "Case"
     target_key: str  # the target attribute the column holds
-    route: str
-    target_keys: tuple[str, ...]  # the target's primary key, to address it over HTTP
     on_delete: str  # "cascade", "set null", "refuse" or "keep"
-
-    def url(self, target: Any) -> str:
-        return "/".join([f"/{self.route}", *(str(getattr(target, k)) for k in self.target_keys)])
 
 
 @dataclass(frozen=True)
@@ -70,13 +66,11 @@ class Case:
 
     name: str
     route: str
-    table: str
     repository: type[Repository[Any, Any, Any, Any, Any]]
     data: Callable[..., WriteModel]  # valid, distinct create DTOs, given overrides
     create: Factory
     key: tuple[str, ...]  # the primary key's attributes
     missing: Any  # a key no row has
-    keyset_sorts: tuple[str, ...]  # sorts a cursor can follow
     key_overflow: int | None = None  # a one-column integer key just past its range
     server_keys: tuple[str, ...] = ()  # key columns the database sets
     path_keys: tuple[str, ...] = ()  # text key columns, which cannot hold a "/"
@@ -100,6 +94,22 @@ class Case:
         return len(self.key) > 1
 
     @property
+    def table(self) -> str:
+        return str(self.repository.model.__table__.name)
+
+    @property
+    def keyset_sorts(self) -> list[str]:
+        """The sorts a cursor can follow: each sortable column that no row leaves empty."""
+        columns = inspect(self.repository.model).column_attrs
+        keys = [c.key for c in columns if c.key in self.repository.sortable]
+        return [
+            sort
+            for key in keys
+            if not columns[key].expression.nullable
+            for sort in (key, f"-{key}")
+        ]
+
+    @property
     def path(self) -> str:
         """The collection's URL."""
         return f"/{self.route}"
@@ -121,7 +131,9 @@ class Case:
 
     async def references(self, session: AsyncSession) -> dict[str, Any]:
         """Committed rows for each reference a new row needs, by column."""
-        values = {ref.name: getattr(await ref.create(session), ref.target_key) for ref in self.refs}
+        values = {
+            ref.name: getattr(await ref.target.create(session), ref.target_key) for ref in self.refs
+        }
         await session.commit()
         return values
 
