@@ -27,11 +27,6 @@ class CaseModel:
     contains_filter: str | None  # a text filter, to show that a cursor belongs to its list
     bulk_filter: FilterParam | None  # an equality filter the bulk update and delete use
 
-    @property
-    def sorts_by_key(self) -> bool:
-        """Whether a page sorted by the key is in key order (a one-column key)."""
-        return len(self.key) == 1
-
 
 @dataclass(frozen=True)
 class SuiteModel:

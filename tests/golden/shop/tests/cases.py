@@ -112,7 +112,7 @@ ORDER_LINE = Case(
 CASES = [CUSTOMER, WAREHOUSE, PRODUCT, ORDER, ORDER_LINE]
 
 
-def each_case(having: str = "name") -> pytest.MarkDecorator:
-    """Run a test once per case that has `having` (a Case attribute); by default, every case."""
-    chosen = [case for case in CASES if getattr(case, having)]
+def each_case(having: str | None = None) -> pytest.MarkDecorator:
+    """Run a test once per case, or once per case that has `having` (a Case attribute)."""
+    chosen = [case for case in CASES if having is None or getattr(case, having)]
     return pytest.mark.parametrize("case", chosen, ids=name_of)
