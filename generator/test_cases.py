@@ -89,10 +89,19 @@ def _case(r: ResourceModel) -> CaseModel:
 
 
 def _imports(project: ProjectModel) -> tuple[str, ...]:
-    """The repositories, update DTOs and sample values the case table names."""
+    """The repositories, update DTOs, sample values and case parts the case table names."""
     package = project.package
-    specs = {"tests:factories"}
-    for r in project.resources:
+    resources = project.resources
+    specs = {"pytest", "tests:factories", "tests.support:Case", "tests.support:name_of"}
+    parts = {
+        "Change": any(r.update_column for r in resources),
+        "Filter": any(r.filter_tests or (r.bulk_filter and r.update_column) for r in resources),
+        "Link": any(r.links for r in resources),
+        "Ref": any(r.external_refs for r in resources),
+        "Relation": any(r.relations for r in resources),
+    }
+    specs.update(f"tests.support:{name}" for name, used in parts.items() if used)
+    for r in resources:
         specs.add(f"{package}.repositories.{r.module}:{r.class_name}Repository")
         if r.update_column:
             specs.add(f"{package}.schemas.{r.module}:{r.class_name}Update")
