@@ -44,7 +44,6 @@ def test_add_resource(cli: Invoke, blog: Path) -> None:
         "blog/repositories/generated/article.py",
         "blog/schemas/article.py",
         "blog/schemas/generated/article.py",
-        "tests/test_article.py",
         "migrations/versions/0002_create_table_articles.py",
     }
     assert rows[".persistgen/state.json"] == "updated"

@@ -59,6 +59,16 @@ def test_own_tests_pass_on_sqlite(project: Path, tmp_path: Path) -> None:
     assert "10 deselected" in output  # time limits, faults, a deadlock: PostgreSQL, next test
 
 
+def test_own_tests_run_once_per_resource(project: Path) -> None:
+    """The suite is parametrized over the resources, each test id naming its resource."""
+    output = run(project, "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
+    models = project / package_of(project) / "models"
+    resources = {path.stem for path in models.glob("*.py")} - {"__init__"}
+    assert resources
+    for resource in resources:
+        assert f"tests/test_crud.py::test_http_crud[{resource}]" in output
+
+
 def test_own_tests_pass_on_postgres(project: Path) -> None:
     with fresh_database(f"pg_tests_{project.name}_{os.getpid()}") as url:
         output = run(project, "pytest", "-q", "-p", "no:cacheprovider", database_url=url)

@@ -19,10 +19,11 @@ from blog.db.pool import pool_status
 from blog.db.session import SessionDep, get_session
 from blog.main import app
 from blog.settings import get_settings
+from tests.cases import CASES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
-ROUTE = "/users"
-MISSING = 0  # a key no row has
+CASE = CASES[0]
+ROUTE = CASE.path
 
 
 @asynccontextmanager
@@ -79,7 +80,7 @@ async def test_killed_connections_are_replaced() -> None:
 
 
 @pytest.mark.parametrize(
-    ("route", "answer"), [(ROUTE, 200), (f"{ROUTE}/{MISSING}", 404)], ids=["list", "read"]
+    ("route", "answer"), [(ROUTE, 200), (CASE.url(CASE.missing), 404)], ids=["list", "read"]
 )
 async def test_cancelled_requests_give_their_connections_back(route: str, answer: int) -> None:
     # A request cancelled mid-query has its connection closed, not reused; asyncpg then reports

@@ -7,10 +7,10 @@ from httpx import AsyncClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blog.repositories.user import UserRepository
-from tests import factories
+from tests.cases import CASES
 
 pytestmark = pytest.mark.anyio
+CASE = CASES[0]
 
 
 async def test_a_failed_commit_never_answers_2xx(
@@ -19,17 +19,17 @@ async def test_a_failed_commit_never_answers_2xx(
     async def failing_commit(_self: AsyncSession) -> None:
         raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
-    payload = factories.user_data().model_dump(mode="json", exclude_unset=True)
+    payload = await CASE.payload(session)
     monkeypatch.setattr(AsyncSession, "commit", failing_commit)
-    response = await client.post("/users", json=payload)
+    response = await client.post(CASE.path, json=payload)
     monkeypatch.undo()
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
-    assert await UserRepository(session).count() == 0
+    assert await CASE.repository(session).count() == 0
 
 
 async def test_a_repository_write_is_not_committed_by_itself(session: AsyncSession) -> None:
-    await factories.create_user(session)
+    await CASE.create(session)
     await session.rollback()
-    assert await UserRepository(session).count() == 0
+    assert await CASE.repository(session).count() == 0

@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from uuid import uuid4
 
 import pytest
 from fastapi import FastAPI
@@ -20,10 +19,11 @@ from shop.db.pool import pool_status
 from shop.db.session import SessionDep, get_session
 from shop.main import app
 from shop.settings import get_settings
+from tests.cases import CASES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
-ROUTE = "/customers"
-MISSING = uuid4()  # a key no row has
+CASE = CASES[0]
+ROUTE = CASE.path
 
 
 @asynccontextmanager
@@ -80,7 +80,7 @@ async def test_killed_connections_are_replaced() -> None:
 
 
 @pytest.mark.parametrize(
-    ("route", "answer"), [(ROUTE, 200), (f"{ROUTE}/{MISSING}", 404)], ids=["list", "read"]
+    ("route", "answer"), [(ROUTE, 200), (CASE.url(CASE.missing), 404)], ids=["list", "read"]
 )
 async def test_cancelled_requests_give_their_connections_back(route: str, answer: int) -> None:
     # A request cancelled mid-query has its connection closed, not reused; asyncpg then reports

@@ -14,6 +14,7 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tests.cases import CASES
 from tracker.db.engine import build_engine, engine
 from tracker.db.pool import pool_status
 from tracker.db.session import SessionDep, get_session
@@ -21,8 +22,8 @@ from tracker.main import app
 from tracker.settings import get_settings
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
-ROUTE = "/organisations"
-MISSING = 0  # a key no row has
+CASE = CASES[0]
+ROUTE = CASE.path
 
 
 @asynccontextmanager
@@ -79,7 +80,7 @@ async def test_killed_connections_are_replaced() -> None:
 
 
 @pytest.mark.parametrize(
-    ("route", "answer"), [(ROUTE, 200), (f"{ROUTE}/{MISSING}", 404)], ids=["list", "read"]
+    ("route", "answer"), [(ROUTE, 200), (CASE.url(CASE.missing), 404)], ids=["list", "read"]
 )
 async def test_cancelled_requests_give_their_connections_back(route: str, answer: int) -> None:
     # A request cancelled mid-query has its connection closed, not reused; asyncpg then reports
