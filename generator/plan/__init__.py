@@ -3,7 +3,8 @@
 One module per concept: `columns` (a field's column and what each target makes of it),
 `samples` (test data), `relations`, `links` (many-to-many), `resource` (one resource's
 keys, constraints and test facts), `imports` (each generated module's imports), `targets`
-(what a reference points at). `build` puts the project together.
+(what a reference points at), `suite` (the table of cases the generated tests run over).
+`build` puts the project together.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from persistgen import naming
 from persistgen.plan import imports
 from persistgen.plan.resource import resource
+from persistgen.plan.suite import build_suite
 from persistgen.render_model import (
     EnumModel,
     PoolModel,
@@ -41,6 +43,7 @@ def build(spec: Spec) -> ProjectModel:
         enums=tuple(_enums(spec, ordered)),
         factory_imports=imports.factories(package, resources),
         detail_imports=imports.details(package, resources),
+        suite=build_suite(package, resources),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from persistgen.migrate.schema import DbTable
 from persistgen.render_model.resource import ResourceModel
+from persistgen.render_model.suite import SuiteModel
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ProjectModel:
     factory_imports: tuple[str, ...]
     schema: str | None  # the PostgreSQL schema of every table; None: the default one
     detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
+    suite: SuiteModel  # what the generated tests run over
     max_page_size: int = 100
     default_page_size: int = 20
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from persistgen import plan
+from persistgen.render_model.suite import SuiteModel
 from persistgen.spec.validate import read_spec, read_spec_text
-from persistgen.test_cases import SuiteModel, suite
 from tests.conftest import ROOT
 
 
 def suite_of(spec: str) -> SuiteModel:
-    return suite(plan.build(read_spec(ROOT / spec)))
+    return plan.build(read_spec(ROOT / spec)).suite
 
 
 def test_tracker_needs_every_topic_but_time_zones() -> None:
@@ -56,7 +56,7 @@ def test_a_resource_named_cases_does_not_hide_the_list() -> None:
         "version: 1\nproject: {name: odd}\nresources:\n  Cases:\n    fields: {title: str:40}\n"
     )
 
-    only = suite(plan.build(spec))
+    only = plan.build(spec).suite
 
     assert only.variables == {"cases": "CASES_CASE"}
     assert only.updates and not only.links

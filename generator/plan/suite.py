@@ -1,63 +1,20 @@
-"""What a generated project's shared tests know of each resource, decided once for templates.
-
-The generated tests are parametrized over a table of cases (`tests/cases.py`); a test that
-only some resources need runs over those. pytest reports an empty parameter set as a skip, so
-a test module leaves out each test no resource needs; `SuiteModel` says which those are.
-"""
+"""The tests target: the table of cases the generated project's shared tests run over."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
-from persistgen.plan import import_lines
-from persistgen.render_model import FilterParam, ProjectModel, ResourceModel
+from persistgen.plan import imports
+from persistgen.render_model.resource import ResourceModel
+from persistgen.render_model.suite import CaseModel, SuiteModel
 
 
-@dataclass(frozen=True)
-class CaseModel:
-    """One resource's row in `tests/cases.py`."""
-
-    resource: ResourceModel
-    variable: str  # its name in `tests/cases.py`
-    key: tuple[str, ...]  # the primary key's attributes
-    server_keys: tuple[str, ...]  # key columns the database sets: a client cannot send them
-    path_keys: tuple[str, ...]  # text key columns: a path segment cannot hold a "/"
-    contains_filter: str | None  # a text filter, to show that a cursor belongs to its list
-    bulk_filter: FilterParam | None  # an equality filter the bulk update and delete use
-
-
-@dataclass(frozen=True)
-class SuiteModel:
-    """The cases, what `tests/cases.py` imports, and which parametrized tests have cases."""
-
-    cases: tuple[CaseModel, ...]
-    variables: Mapping[str, str]  # each case's variable, by resource module
-    imports: tuple[str, ...]
-    composite: bool
-    updates: bool
-    upserts: bool
-    bulk: bool
-    relations: bool
-    filters: bool
-    conflicts: bool
-    clocks: bool
-    aware: bool
-    aware_time: bool
-    references: bool
-    soft_delete: bool
-    versions: bool
-    links: bool
-
-
-def suite(project: ProjectModel) -> SuiteModel:
-    cases = tuple(_case(r) for r in project.resources)
-    resources = project.resources
+def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteModel:
+    cases = tuple(_case(r) for r in resources)
     return SuiteModel(
         cases=cases,
         variables=MappingProxyType({c.resource.module: c.variable for c in cases}),
-        imports=_imports(project),
+        imports=_imports(package, resources),
         composite=any(len(c.key) > 1 for c in cases),
         updates=any(r.update_column for r in resources),
         upserts=any(r.upsert_key for r in resources),
@@ -88,10 +45,8 @@ def _case(r: ResourceModel) -> CaseModel:
     )
 
 
-def _imports(project: ProjectModel) -> tuple[str, ...]:
+def _imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, ...]:
     """The repositories, update DTOs, sample values and case parts the case table names."""
-    package = project.package
-    resources = project.resources
     specs = {"pytest", "tests:factories", "tests.support:Case", "tests.support:name_of"}
     parts = {
         "Change": any(r.update_column for r in resources),
@@ -106,8 +61,6 @@ def _imports(project: ProjectModel) -> tuple[str, ...]:
         if r.update_column:
             specs.add(f"{package}.schemas.{r.module}:{r.class_name}Update")
             specs.update(r.update_column.sample_imports)
-        if any(c.db.kind == "uuid" for c in r.key) or any(
-            link.missing_key == "uuid4()" for link in r.links
-        ):
-            specs.add("uuid:uuid4")  # a key no row has
-    return import_lines(specs)
+        specs.update(r.missing.imports)  # a key no row has
+        specs.update(i for link in r.links for i in link.missing.imports)
+    return imports.lines(package, specs)
