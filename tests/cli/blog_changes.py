@@ -1,0 +1,71 @@
+"""The blog project's spec changes that the `generate` tests make, and what each must touch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from persistgen.write import MANIFEST
+from tests.cli.conftest import Invoke
+from tests.cli.helpers import edit, tree
+
+SPEC = "blog/persistgen.yaml"
+STATE = ".persistgen/state.json"
+USER_OWNED = (
+    "blog/api/custom.py",
+    "blog/repositories/post.py",
+    "blog/schemas/post.py",
+    "migrations/versions/0001_initial_schema.py",
+)
+# User-owned files rendered on every run (and kept): custom.py and each resource's repository
+# and schemas. Revisions are rendered only in the run that creates them.
+KEPT = 7
+# What adding `subtitle: str:120?` to Post must update, and nothing else; plus one new revision.
+SUBTITLE_FILES = {
+    STATE,
+    "blog/models/post.py",
+    "blog/repositories/generated/post.py",
+    "blog/schemas/generated/post.py",
+    "tests/factories.py",
+}
+SUBTITLE_REVISION = "migrations/versions/0002_add_column_posts_subtitle.py"
+SUBTITLE_ROWS = {**dict.fromkeys(SUBTITLE_FILES, "updated"), SUBTITLE_REVISION: "created"}
+COMMENT_FILES = {
+    "blog/api/comment.py",
+    "blog/models/comment.py",
+    "blog/repositories/generated/comment.py",
+    "blog/schemas/generated/comment.py",
+}
+# Yours, so left in place when Comment leaves the spec.
+COMMENT_USER_FILES = {"blog/repositories/comment.py", "blog/schemas/comment.py"}
+COMMENT_REVISION = "migrations/versions/0002_drop_table_comments.py"
+
+
+def add_subtitle(root: Path) -> None:
+    edit(
+        root / "persistgen.yaml",
+        "      slug: str:220:unique\n",
+        "      slug: str:220:unique\n      subtitle: str:120?\n",
+    )
+
+
+def remove_comment(root: Path) -> None:
+    spec = root / "persistgen.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text[: text.index("  Comment:")].rstrip() + "\n", encoding="utf-8")
+
+
+def manifest(root: Path) -> dict[str, str]:
+    files: dict[str, str] = json.loads((root / MANIFEST).read_text(encoding="utf-8"))["files"]
+    return files
+
+
+def revisions(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in (root / "migrations/versions").glob("*.py")}
+
+
+def fresh(cli: Invoke, tmp_path: Path, spec: Path) -> dict[str, bytes]:
+    """What a brand-new project from `spec` contains (the reference for regenerated files)."""
+    result = cli("new", "project", "ref", "--spec", str(spec), "--dir", "reference")
+    assert result.exit_code == 0, result.output
+    return tree(tmp_path / "reference/ref")
