@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from persistgen import naming
-from persistgen.render_model.types import Expr, Sample, TypeInfo
+from persistgen.project_model.types import Expr, Sample, TypeInfo
 from persistgen.spec.model import FieldSpec
 
 # The database clocks of db/types.py, by the kind of field `now` fills: UTC on every database.

@@ -9,7 +9,7 @@ from persistgen.migrate.operations import undo
 from persistgen.migrate.renames import backfills_for, renames_for
 from persistgen.migrate.revision_file import Revision, revision_file
 from persistgen.migrate.schema import SchemaState
-from persistgen.render_model import ProjectModel
+from persistgen.project_model import ProjectModel
 
 
 def next_revision(

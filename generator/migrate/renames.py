@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from persistgen.migrate.schema import SchemaState
-from persistgen.render_model import ProjectModel
+from persistgen.project_model import ProjectModel
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Build the render model from a validated spec: all naming, typing and imports happen here.
+"""Build the project model from a validated spec: all naming, typing and imports happen here.
 
 One module per concept: `columns` (a field's column and what each target makes of it),
 `samples` (test data), `relations`, `links` (many-to-many), `resource` (one resource's
@@ -13,7 +13,7 @@ from persistgen import naming
 from persistgen.plan import imports
 from persistgen.plan.resource import resource
 from persistgen.plan.suite import build_suite
-from persistgen.render_model import (
+from persistgen.project_model import (
     EnumModel,
     PoolModel,
     ProjectModel,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from persistgen import naming
 from persistgen.plan import samples
 from persistgen.plan.targets import referenced
-from persistgen.render_model import (
+from persistgen.project_model import (
     ColumnModel,
     DbColumn,
     DtoField,
@@ -18,7 +18,7 @@ from persistgen.render_model import (
     ServerDefault,
     TypeInfo,
 )
-from persistgen.render_model.types import Scalar
+from persistgen.project_model.types import Scalar
 from persistgen.spec.model import FieldSpec, Spec
 from persistgen.typemap import BIGINT_KEY, type_info
 

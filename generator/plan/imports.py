@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from persistgen import naming
 from persistgen.plan.relations import type_checking_imports
-from persistgen.render_model import (
+from persistgen.project_model import (
     ColumnModel,
     LinkModel,
     OrmTable,
@@ -14,8 +14,8 @@ from persistgen.render_model import (
     ResourceModel,
     import_lines,
 )
-from persistgen.render_model.api import path_imports
-from persistgen.render_model.types import resolve
+from persistgen.project_model.api import path_imports
+from persistgen.project_model.types import resolve
 from persistgen.spec.model import Spec
 
 Lines = tuple[str, ...]

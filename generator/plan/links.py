@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from persistgen import naming
 from persistgen.plan import samples
 from persistgen.plan.targets import pk_name, pk_spec, route
-from persistgen.render_model import DbColumn, DbTable, ForeignKeyModel, LinkModel, TypeInfo
+from persistgen.project_model import DbColumn, DbTable, ForeignKeyModel, LinkModel, TypeInfo
 from persistgen.spec.model import Spec
 from persistgen.typemap import type_info
 

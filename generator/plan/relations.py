@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from persistgen import naming
 from persistgen.plan.targets import key_attributes, referenced, route
-from persistgen.render_model import RefModel, RelationModel
+from persistgen.project_model import RefModel, RelationModel
 from persistgen.spec.model import FieldSpec, Spec
 
 

@@ -10,7 +10,7 @@ from persistgen.plan.columns import column
 from persistgen.plan.links import links
 from persistgen.plan.relations import refs, relations
 from persistgen.plan.targets import attributes, referenced, route
-from persistgen.render_model import (
+from persistgen.project_model import (
     ColumnModel,
     DbTable,
     Expr,

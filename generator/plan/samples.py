@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from persistgen.render_model import Expr, Sample, TypeInfo
+from persistgen.project_model import Expr, Sample, TypeInfo
 from persistgen.spec.model import FieldSpec
 
 COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter

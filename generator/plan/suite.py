@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from persistgen.plan import imports
-from persistgen.render_model.resource import ResourceModel
-from persistgen.render_model.suite import CaseModel, SuiteModel
+from persistgen.project_model.resource import ResourceModel
+from persistgen.project_model.suite import CaseModel, SuiteModel
 
 
 def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteModel:

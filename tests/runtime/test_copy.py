@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from persistgen import plan
+from persistgen.project_model import ProjectModel
 from persistgen.render import RUNTIME, RenderedFile, render_project
-from persistgen.render_model import ProjectModel
 from persistgen.spec.validate import read_spec
 from tests.conftest import EXAMPLES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from persistgen import plan
-from persistgen.render_model import ColumnModel, ProjectModel, ResourceModel
+from persistgen.project_model import ColumnModel, ProjectModel, ResourceModel
 from persistgen.spec.validate import read_spec_text
 
 

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from persistgen.render_model import ColumnModel
+from persistgen.project_model import ColumnModel
 from tests.unit.plan_specs import column, project
 
 NAMESPACE = {"dt": dt, "Decimal": Decimal, "uuid4": uuid4}

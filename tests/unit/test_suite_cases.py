@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from persistgen import plan
-from persistgen.render_model.suite import SuiteModel
+from persistgen.project_model.suite import SuiteModel
 from persistgen.spec.validate import read_spec, read_spec_text
 from tests.conftest import ROOT
 

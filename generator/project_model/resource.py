@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
-from persistgen.render_model.api import path_annotation
-from persistgen.render_model.dto import DtoField, FilterParam
-from persistgen.render_model.orm import LinkModel, OrmColumn, OrmTable, RelationModel
-from persistgen.render_model.types import Expr, Sample, TypeInfo
+from persistgen.project_model.api import path_annotation
+from persistgen.project_model.dto import DtoField, FilterParam
+from persistgen.project_model.orm import LinkModel, OrmColumn, OrmTable, RelationModel
+from persistgen.project_model.types import Expr, Sample, TypeInfo
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from persistgen.render_model.dto import FilterParam
-from persistgen.render_model.resource import ResourceModel
+from persistgen.project_model.dto import FilterParam
+from persistgen.project_model.resource import ResourceModel
 
 
 @dataclass(frozen=True)

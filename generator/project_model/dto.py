@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from persistgen.render_model.types import Scalar, TypeInfo
+from persistgen.project_model.types import Scalar, TypeInfo
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.migrate.schema import DbTable
-from persistgen.render_model.resource import ResourceModel
-from persistgen.render_model.suite import SuiteModel
+from persistgen.project_model.resource import ResourceModel
+from persistgen.project_model.suite import SuiteModel
 
 
 @dataclass(frozen=True)

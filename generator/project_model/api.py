@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from persistgen.render_model.types import TypeInfo
+from persistgen.project_model.types import TypeInfo
 
 
 def path_annotation(key: TypeInfo) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.migrate.schema import DbTable, ForeignKeyModel
-from persistgen.render_model.api import path_annotation
-from persistgen.render_model.types import Expr, TypeInfo
+from persistgen.project_model.api import path_annotation
+from persistgen.project_model.types import Expr, TypeInfo
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The render model: every name, type, import and literal decided, ready for templates.
+"""The project model: every name, type, import and literal decided, ready for templates.
 
 Frozen dataclasses that hold facts; one sub-model per target (`orm`, `dto`, `api`, the tests'
 `Sample`, the migrations' `db`), each with the properties that spell its code and the imports
@@ -6,17 +6,17 @@ that code needs. Templates only lay these values out; they never compute one.
 """
 
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
-from persistgen.render_model.dto import DtoField, FilterParam
-from persistgen.render_model.orm import (
+from persistgen.project_model.dto import DtoField, FilterParam
+from persistgen.project_model.orm import (
     LinkModel,
     OrmColumn,
     OrmTable,
     RelationModel,
     ServerDefault,
 )
-from persistgen.render_model.project import EnumModel, PoolModel, ProjectModel, TimeoutModel
-from persistgen.render_model.resource import ColumnModel, RefModel, ResourceModel
-from persistgen.render_model.types import Expr, Sample, TypeInfo, import_lines
+from persistgen.project_model.project import EnumModel, PoolModel, ProjectModel, TimeoutModel
+from persistgen.project_model.resource import ColumnModel, RefModel, ResourceModel
+from persistgen.project_model.types import Expr, Sample, TypeInfo, import_lines
 
 __all__ = [
     "ColumnModel",
