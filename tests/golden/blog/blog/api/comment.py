@@ -3,73 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from blog.api import cursors
-from blog.db.session import SessionDep
-from blog.repositories.base import NotFoundError
+from blog.api.crud import CrudRouter, Dtos, Names
 from blog.repositories.comment import CommentRepository
-from blog.schemas.base import INT64_MAX, INT64_MIN, Page
+from blog.schemas.base import INT64_MAX, INT64_MIN
 from blog.schemas.comment import CommentCreate, CommentRead, CommentUpdate
 from blog.schemas.details import CommentDetail
 from blog.schemas.generated.comment import CommentLoad, CommentQuery
 
-router = APIRouter(prefix="/comments", tags=["comments"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_comment(data: CommentCreate, session: SessionDep) -> CommentRead:
-    instance = await CommentRepository(session).create(data)
-    await session.commit()
-    return CommentRead.model_validate(instance)
-
-
-@router.get("")
-async def list_comments(
-    query: Annotated[CommentQuery, Query()], session: SessionDep
-) -> Page[CommentRead]:
-    repository = CommentRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[CommentRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_comment(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[CommentLoad] | None, Query(max_length=2)] = None,
-) -> CommentDetail:
-    """`include` (repeatable) nests those related rows; `CommentLoad` lists them."""
-    repository = CommentRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Comment", key)
-        return CommentDetail.model_validate(item, from_attributes=True)
-    return CommentDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_comment(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: CommentUpdate, session: SessionDep
-) -> CommentRead:
-    instance = await CommentRepository(session).update(key, data)
-    await session.commit()
-    return CommentRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_comment(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await CommentRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="comment", many="comments", route="comments", label="comment"),
+    CommentRepository,
+    Dtos(CommentCreate, CommentRead, CommentUpdate, CommentQuery, CommentDetail, CommentLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

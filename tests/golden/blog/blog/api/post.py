@@ -3,71 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from blog.api import cursors
-from blog.db.session import SessionDep
-from blog.repositories.base import NotFoundError
+from blog.api.crud import CrudRouter, Dtos, Names
 from blog.repositories.post import PostRepository
-from blog.schemas.base import INT64_MAX, INT64_MIN, Page
+from blog.schemas.base import INT64_MAX, INT64_MIN
 from blog.schemas.details import PostDetail
 from blog.schemas.generated.post import PostLoad, PostQuery
 from blog.schemas.post import PostCreate, PostRead, PostUpdate
 
-router = APIRouter(prefix="/posts", tags=["posts"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_post(data: PostCreate, session: SessionDep) -> PostRead:
-    instance = await PostRepository(session).create(data)
-    await session.commit()
-    return PostRead.model_validate(instance)
-
-
-@router.get("")
-async def list_posts(query: Annotated[PostQuery, Query()], session: SessionDep) -> Page[PostRead]:
-    repository = PostRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[PostRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_post(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[PostLoad] | None, Query(max_length=2)] = None,
-) -> PostDetail:
-    """`include` (repeatable) nests those related rows; `PostLoad` lists them."""
-    repository = PostRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Post", key)
-        return PostDetail.model_validate(item, from_attributes=True)
-    return PostDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_post(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: PostUpdate, session: SessionDep
-) -> PostRead:
-    instance = await PostRepository(session).update(key, data)
-    await session.commit()
-    return PostRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_post(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await PostRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="post", many="posts", route="posts", label="post"),
+    PostRepository,
+    Dtos(PostCreate, PostRead, PostUpdate, PostQuery, PostDetail, PostLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

@@ -1,23 +1,12 @@
-"""DTOs for comment resources.
+"""DTOs for comment resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from blog.schemas.generated.comment import (
-    CommentCreateBase,
-    CommentReadBase,
-    CommentUpdateBase,
-)
+from blog.schemas.generated.comment import CommentCreateBase, CommentReadBase, CommentUpdateBase
 
 
-class CommentCreate(CommentCreateBase):
-    pass
+class CommentCreate(CommentCreateBase): ...
 
 
-class CommentUpdate(CommentUpdateBase):
-    pass
+class CommentUpdate(CommentUpdateBase): ...
 
 
-class CommentRead(CommentReadBase):
-    pass
+class CommentRead(CommentReadBase): ...

@@ -1,23 +1,12 @@
-"""DTOs for post resources.
+"""DTOs for post resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from blog.schemas.generated.post import (
-    PostCreateBase,
-    PostReadBase,
-    PostUpdateBase,
-)
+from blog.schemas.generated.post import PostCreateBase, PostReadBase, PostUpdateBase
 
 
-class PostCreate(PostCreateBase):
-    pass
+class PostCreate(PostCreateBase): ...
 
 
-class PostUpdate(PostUpdateBase):
-    pass
+class PostUpdate(PostUpdateBase): ...
 
 
-class PostRead(PostReadBase):
-    pass
+class PostRead(PostReadBase): ...

@@ -1,23 +1,12 @@
-"""DTOs for user resources.
+"""DTOs for user resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from blog.schemas.generated.user import (
-    UserCreateBase,
-    UserReadBase,
-    UserUpdateBase,
-)
+from blog.schemas.generated.user import UserCreateBase, UserReadBase, UserUpdateBase
 
 
-class UserCreate(UserCreateBase):
-    pass
+class UserCreate(UserCreateBase): ...
 
 
-class UserUpdate(UserUpdateBase):
-    pass
+class UserUpdate(UserUpdateBase): ...
 
 
-class UserRead(UserReadBase):
-    pass
+class UserRead(UserReadBase): ...

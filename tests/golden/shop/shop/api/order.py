@@ -3,73 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from shop.api import cursors
-from shop.db.session import SessionDep
-from shop.repositories.base import NotFoundError
+from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.order import OrderRepository
-from shop.schemas.base import INT64_MAX, INT64_MIN, Page
+from shop.schemas.base import INT64_MAX, INT64_MIN
 from shop.schemas.details import OrderDetail
 from shop.schemas.generated.order import OrderLoad, OrderQuery
 from shop.schemas.order import OrderCreate, OrderRead, OrderUpdate
 
-router = APIRouter(prefix="/orders", tags=["orders"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_order(data: OrderCreate, session: SessionDep) -> OrderRead:
-    instance = await OrderRepository(session).create(data)
-    await session.commit()
-    return OrderRead.model_validate(instance)
-
-
-@router.get("")
-async def list_orders(
-    query: Annotated[OrderQuery, Query()], session: SessionDep
-) -> Page[OrderRead]:
-    repository = OrderRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[OrderRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_order(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[OrderLoad] | None, Query(max_length=2)] = None,
-) -> OrderDetail:
-    """`include` (repeatable) nests those related rows; `OrderLoad` lists them."""
-    repository = OrderRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Order", key)
-        return OrderDetail.model_validate(item, from_attributes=True)
-    return OrderDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_order(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: OrderUpdate, session: SessionDep
-) -> OrderRead:
-    instance = await OrderRepository(session).update(key, data)
-    await session.commit()
-    return OrderRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_order(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await OrderRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="order", many="orders", route="orders", label="order"),
+    OrderRepository,
+    Dtos(OrderCreate, OrderRead, OrderUpdate, OrderQuery, OrderDetail, OrderLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

@@ -3,75 +3,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from shop.api import cursors
-from shop.db.session import SessionDep
-from shop.repositories.base import NotFoundError
+from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.order_line import OrderLineRepository
-from shop.schemas.base import INT64_MAX, INT64_MIN, Page
+from shop.schemas.base import INT64_MAX, INT64_MIN
 from shop.schemas.details import OrderLineDetail
 from shop.schemas.generated.order_line import OrderLineLoad, OrderLineQuery
 from shop.schemas.order_line import OrderLineCreate, OrderLineRead, OrderLineUpdate
 
-router = APIRouter(prefix="/order-lines", tags=["order-lines"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_order_line(data: OrderLineCreate, session: SessionDep) -> OrderLineRead:
-    instance = await OrderLineRepository(session).create(data)
-    await session.commit()
-    return OrderLineRead.model_validate(instance)
-
-
-@router.get("")
-async def list_order_lines(
-    query: Annotated[OrderLineQuery, Query()], session: SessionDep
-) -> Page[OrderLineRead]:
-    repository = OrderLineRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[OrderLineRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_order_line(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[OrderLineLoad] | None, Query(max_length=2)] = None,
-) -> OrderLineDetail:
-    """`include` (repeatable) nests those related rows; `OrderLineLoad` lists them."""
-    repository = OrderLineRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("OrderLine", key)
-        return OrderLineDetail.model_validate(item, from_attributes=True)
-    return OrderLineDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_order_line(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    data: OrderLineUpdate,
-    session: SessionDep,
-) -> OrderLineRead:
-    instance = await OrderLineRepository(session).update(key, data)
-    await session.commit()
-    return OrderLineRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_order_line(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await OrderLineRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="order_line", many="order_lines", route="order-lines", label="order line"),
+    OrderLineRepository,
+    Dtos(
+        OrderLineCreate,
+        OrderLineRead,
+        OrderLineUpdate,
+        OrderLineQuery,
+        OrderLineDetail,
+        OrderLineLoad,
+    ),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

@@ -3,73 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from shop.api import cursors
-from shop.db.session import SessionDep
-from shop.repositories.base import NotFoundError
+from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.product import ProductRepository
-from shop.schemas.base import INT64_MAX, INT64_MIN, Page
+from shop.schemas.base import INT64_MAX, INT64_MIN
 from shop.schemas.details import ProductDetail
 from shop.schemas.generated.product import ProductLoad, ProductQuery
 from shop.schemas.product import ProductCreate, ProductRead, ProductUpdate
 
-router = APIRouter(prefix="/products", tags=["products"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_product(data: ProductCreate, session: SessionDep) -> ProductRead:
-    instance = await ProductRepository(session).create(data)
-    await session.commit()
-    return ProductRead.model_validate(instance)
-
-
-@router.get("")
-async def list_products(
-    query: Annotated[ProductQuery, Query()], session: SessionDep
-) -> Page[ProductRead]:
-    repository = ProductRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[ProductRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_product(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[ProductLoad] | None, Query(max_length=2)] = None,
-) -> ProductDetail:
-    """`include` (repeatable) nests those related rows; `ProductLoad` lists them."""
-    repository = ProductRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Product", key)
-        return ProductDetail.model_validate(item, from_attributes=True)
-    return ProductDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_product(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: ProductUpdate, session: SessionDep
-) -> ProductRead:
-    instance = await ProductRepository(session).update(key, data)
-    await session.commit()
-    return ProductRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_product(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await ProductRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="product", many="products", route="products", label="product"),
+    ProductRepository,
+    Dtos(ProductCreate, ProductRead, ProductUpdate, ProductQuery, ProductDetail, ProductLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

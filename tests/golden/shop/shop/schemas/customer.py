@@ -1,23 +1,12 @@
-"""DTOs for customer resources.
+"""DTOs for customer resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from shop.schemas.generated.customer import (
-    CustomerCreateBase,
-    CustomerReadBase,
-    CustomerUpdateBase,
-)
+from shop.schemas.generated.customer import CustomerCreateBase, CustomerReadBase, CustomerUpdateBase
 
 
-class CustomerCreate(CustomerCreateBase):
-    pass
+class CustomerCreate(CustomerCreateBase): ...
 
 
-class CustomerUpdate(CustomerUpdateBase):
-    pass
+class CustomerUpdate(CustomerUpdateBase): ...
 
 
-class CustomerRead(CustomerReadBase):
-    pass
+class CustomerRead(CustomerReadBase): ...

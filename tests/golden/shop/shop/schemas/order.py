@@ -1,23 +1,12 @@
-"""DTOs for order resources.
+"""DTOs for order resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from shop.schemas.generated.order import (
-    OrderCreateBase,
-    OrderReadBase,
-    OrderUpdateBase,
-)
+from shop.schemas.generated.order import OrderCreateBase, OrderReadBase, OrderUpdateBase
 
 
-class OrderCreate(OrderCreateBase):
-    pass
+class OrderCreate(OrderCreateBase): ...
 
 
-class OrderUpdate(OrderUpdateBase):
-    pass
+class OrderUpdate(OrderUpdateBase): ...
 
 
-class OrderRead(OrderReadBase):
-    pass
+class OrderRead(OrderReadBase): ...

@@ -1,8 +1,4 @@
-"""DTOs for order line resources.
-
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
+"""DTOs for order line resources, yours to extend: persistgen never rewrites this file."""
 
 from shop.schemas.generated.order_line import (
     OrderLineCreateBase,
@@ -11,13 +7,10 @@ from shop.schemas.generated.order_line import (
 )
 
 
-class OrderLineCreate(OrderLineCreateBase):
-    pass
+class OrderLineCreate(OrderLineCreateBase): ...
 
 
-class OrderLineUpdate(OrderLineUpdateBase):
-    pass
+class OrderLineUpdate(OrderLineUpdateBase): ...
 
 
-class OrderLineRead(OrderLineReadBase):
-    pass
+class OrderLineRead(OrderLineReadBase): ...

@@ -1,23 +1,12 @@
-"""DTOs for product resources.
+"""DTOs for product resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from shop.schemas.generated.product import (
-    ProductCreateBase,
-    ProductReadBase,
-    ProductUpdateBase,
-)
+from shop.schemas.generated.product import ProductCreateBase, ProductReadBase, ProductUpdateBase
 
 
-class ProductCreate(ProductCreateBase):
-    pass
+class ProductCreate(ProductCreateBase): ...
 
 
-class ProductUpdate(ProductUpdateBase):
-    pass
+class ProductUpdate(ProductUpdateBase): ...
 
 
-class ProductRead(ProductReadBase):
-    pass
+class ProductRead(ProductReadBase): ...

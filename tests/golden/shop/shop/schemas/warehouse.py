@@ -1,8 +1,4 @@
-"""DTOs for warehouse resources.
-
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
+"""DTOs for warehouse resources, yours to extend: persistgen never rewrites this file."""
 
 from shop.schemas.generated.warehouse import (
     WarehouseCreateBase,
@@ -11,13 +7,10 @@ from shop.schemas.generated.warehouse import (
 )
 
 
-class WarehouseCreate(WarehouseCreateBase):
-    pass
+class WarehouseCreate(WarehouseCreateBase): ...
 
 
-class WarehouseUpdate(WarehouseUpdateBase):
-    pass
+class WarehouseUpdate(WarehouseUpdateBase): ...
 
 
-class WarehouseRead(WarehouseReadBase):
-    pass
+class WarehouseRead(WarehouseReadBase): ...

@@ -3,88 +3,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 
-from tracker.api import cursors
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
 from tracker.repositories.issue import IssueRepository
-from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE, Page
+from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE
 from tracker.schemas.details import IssueDetail
 from tracker.schemas.generated.issue import IssueLoad, IssueQuery
 from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate
 from tracker.schemas.label import LabelRead
 from tracker.schemas.user import UserRead
 
-router = APIRouter(prefix="/issues", tags=["issues"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_issue(data: IssueCreate, session: SessionDep) -> IssueRead:
-    instance = await IssueRepository(session).create(data)
-    await session.commit()
-    return IssueRead.model_validate(instance)
-
-
-@router.get("")
-async def list_issues(
-    query: Annotated[IssueQuery, Query()], session: SessionDep
-) -> Page[IssueRead]:
-    repository = IssueRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[IssueRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_issue(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[IssueLoad] | None, Query(max_length=8)] = None,
-) -> IssueDetail:
-    """`include` (repeatable) nests those related rows; `IssueLoad` lists them."""
-    repository = IssueRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Issue", key)
-        return IssueDetail.model_validate(item, from_attributes=True)
-    return IssueDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_issue(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: IssueUpdate, session: SessionDep
-) -> IssueRead:
-    instance = await IssueRepository(session).update(key, data)
-    await session.commit()
-    return IssueRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_issue(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    """Mark the issue deleted; `POST /issues/{key}/restore` brings it back."""
-    await IssueRepository(session).delete(key)
-    await session.commit()
-
-
-@router.post("/{key}/restore")
-async def restore_issue(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> IssueRead:
-    instance = await IssueRepository(session).restore(key)
-    await session.commit()
-    return IssueRead.model_validate(instance)
+router = CrudRouter(
+    Names(one="issue", many="issues", route="issues", label="issue"),
+    IssueRepository,
+    Dtos(IssueCreate, IssueRead, IssueUpdate, IssueQuery, IssueDetail, IssueLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+    restore=IssueRepository.restore,
+)
 
 
 @router.get("/{key}/labels")

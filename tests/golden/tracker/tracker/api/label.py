@@ -3,73 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from tracker.api import cursors
-from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.label import LabelRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import INT64_MAX, INT64_MIN
 from tracker.schemas.details import LabelDetail
 from tracker.schemas.generated.label import LabelLoad, LabelQuery
 from tracker.schemas.label import LabelCreate, LabelRead, LabelUpdate
 
-router = APIRouter(prefix="/labels", tags=["labels"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_label(data: LabelCreate, session: SessionDep) -> LabelRead:
-    instance = await LabelRepository(session).create(data)
-    await session.commit()
-    return LabelRead.model_validate(instance)
-
-
-@router.get("")
-async def list_labels(
-    query: Annotated[LabelQuery, Query()], session: SessionDep
-) -> Page[LabelRead]:
-    repository = LabelRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[LabelRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_label(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[LabelLoad] | None, Query(max_length=1)] = None,
-) -> LabelDetail:
-    """`include` (repeatable) nests those related rows; `LabelLoad` lists them."""
-    repository = LabelRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Label", key)
-        return LabelDetail.model_validate(item, from_attributes=True)
-    return LabelDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_label(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: LabelUpdate, session: SessionDep
-) -> LabelRead:
-    instance = await LabelRepository(session).update(key, data)
-    await session.commit()
-    return LabelRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_label(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await LabelRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="label", many="labels", route="labels", label="label"),
+    LabelRepository,
+    Dtos(LabelCreate, LabelRead, LabelUpdate, LabelQuery, LabelDetail, LabelLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

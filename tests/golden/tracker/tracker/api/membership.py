@@ -3,81 +3,28 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from tracker.api import cursors
-from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.membership import MembershipRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import INT64_MAX, INT64_MIN
 from tracker.schemas.details import MembershipDetail
 from tracker.schemas.generated.membership import MembershipLoad, MembershipQuery
 from tracker.schemas.membership import MembershipCreate, MembershipRead, MembershipUpdate
 
-router = APIRouter(prefix="/memberships", tags=["memberships"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_membership(data: MembershipCreate, session: SessionDep) -> MembershipRead:
-    instance = await MembershipRepository(session).create(data)
-    await session.commit()
-    return MembershipRead.model_validate(instance)
-
-
-@router.get("")
-async def list_memberships(
-    query: Annotated[MembershipQuery, Query()], session: SessionDep
-) -> Page[MembershipRead]:
-    repository = MembershipRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[MembershipRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{organisation_id}/{user_id}")
-async def get_membership(
-    organisation_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    user_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[MembershipLoad] | None, Query(max_length=2)] = None,
-) -> MembershipDetail:
-    """`include` (repeatable) nests those related rows; `MembershipLoad` lists them."""
-    repository = MembershipRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read((organisation_id, user_id))
-        if item is None:
-            raise NotFoundError("Membership", (organisation_id, user_id))
-        return MembershipDetail.model_validate(item, from_attributes=True)
-    return MembershipDetail.from_loaded(
-        await repository.get((organisation_id, user_id), load=include)
-    )
-
-
-@router.patch("/{organisation_id}/{user_id}")
-async def update_membership(
-    organisation_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    user_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    data: MembershipUpdate,
-    session: SessionDep,
-) -> MembershipRead:
-    instance = await MembershipRepository(session).update((organisation_id, user_id), data)
-    await session.commit()
-    return MembershipRead.model_validate(instance)
-
-
-@router.delete("/{organisation_id}/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_membership(
-    organisation_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    user_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-) -> None:
-    await MembershipRepository(session).delete((organisation_id, user_id))
-    await session.commit()
+router = CrudRouter(
+    Names(one="membership", many="memberships", route="memberships", label="membership"),
+    MembershipRepository,
+    Dtos(
+        MembershipCreate,
+        MembershipRead,
+        MembershipUpdate,
+        MembershipQuery,
+        MembershipDetail,
+        MembershipLoad,
+    ),
+    key={
+        "organisation_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+        "user_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    },
+)

@@ -3,75 +3,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from tracker.api import cursors
-from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.organisation import OrganisationRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import INT64_MAX, INT64_MIN
 from tracker.schemas.details import OrganisationDetail
 from tracker.schemas.generated.organisation import OrganisationLoad, OrganisationQuery
 from tracker.schemas.organisation import OrganisationCreate, OrganisationRead, OrganisationUpdate
 
-router = APIRouter(prefix="/organisations", tags=["organisations"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_organisation(data: OrganisationCreate, session: SessionDep) -> OrganisationRead:
-    instance = await OrganisationRepository(session).create(data)
-    await session.commit()
-    return OrganisationRead.model_validate(instance)
-
-
-@router.get("")
-async def list_organisations(
-    query: Annotated[OrganisationQuery, Query()], session: SessionDep
-) -> Page[OrganisationRead]:
-    repository = OrganisationRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[OrganisationRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_organisation(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[OrganisationLoad] | None, Query(max_length=2)] = None,
-) -> OrganisationDetail:
-    """`include` (repeatable) nests those related rows; `OrganisationLoad` lists them."""
-    repository = OrganisationRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Organisation", key)
-        return OrganisationDetail.model_validate(item, from_attributes=True)
-    return OrganisationDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_organisation(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    data: OrganisationUpdate,
-    session: SessionDep,
-) -> OrganisationRead:
-    instance = await OrganisationRepository(session).update(key, data)
-    await session.commit()
-    return OrganisationRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_organisation(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await OrganisationRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="organisation", many="organisations", route="organisations", label="organisation"),
+    OrganisationRepository,
+    Dtos(
+        OrganisationCreate,
+        OrganisationRead,
+        OrganisationUpdate,
+        OrganisationQuery,
+        OrganisationDetail,
+        OrganisationLoad,
+    ),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

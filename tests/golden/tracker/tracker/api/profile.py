@@ -3,73 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from tracker.api import cursors
-from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.profile import ProfileRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import INT64_MAX, INT64_MIN
 from tracker.schemas.details import ProfileDetail
 from tracker.schemas.generated.profile import ProfileLoad, ProfileQuery
 from tracker.schemas.profile import ProfileCreate, ProfileRead, ProfileUpdate
 
-router = APIRouter(prefix="/profiles", tags=["profiles"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_profile(data: ProfileCreate, session: SessionDep) -> ProfileRead:
-    instance = await ProfileRepository(session).create(data)
-    await session.commit()
-    return ProfileRead.model_validate(instance)
-
-
-@router.get("")
-async def list_profiles(
-    query: Annotated[ProfileQuery, Query()], session: SessionDep
-) -> Page[ProfileRead]:
-    repository = ProfileRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[ProfileRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_profile(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[ProfileLoad] | None, Query(max_length=1)] = None,
-) -> ProfileDetail:
-    """`include` (repeatable) nests those related rows; `ProfileLoad` lists them."""
-    repository = ProfileRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Profile", key)
-        return ProfileDetail.model_validate(item, from_attributes=True)
-    return ProfileDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_profile(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: ProfileUpdate, session: SessionDep
-) -> ProfileRead:
-    instance = await ProfileRepository(session).update(key, data)
-    await session.commit()
-    return ProfileRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_profile(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await ProfileRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="profile", many="profiles", route="profiles", label="profile"),
+    ProfileRepository,
+    Dtos(ProfileCreate, ProfileRead, ProfileUpdate, ProfileQuery, ProfileDetail, ProfileLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

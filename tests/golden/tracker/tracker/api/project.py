@@ -3,83 +3,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from tracker.api import cursors
-from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.project import ProjectRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import INT64_MAX, INT64_MIN
 from tracker.schemas.details import ProjectDetail
 from tracker.schemas.generated.project import ProjectLoad, ProjectQuery
 from tracker.schemas.project import ProjectCreate, ProjectRead, ProjectUpdate
 
-router = APIRouter(prefix="/projects", tags=["projects"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_project(data: ProjectCreate, session: SessionDep) -> ProjectRead:
-    instance = await ProjectRepository(session).create(data)
-    await session.commit()
-    return ProjectRead.model_validate(instance)
-
-
-@router.get("")
-async def list_projects(
-    query: Annotated[ProjectQuery, Query()], session: SessionDep
-) -> Page[ProjectRead]:
-    repository = ProjectRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[ProjectRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_project(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[ProjectLoad] | None, Query(max_length=2)] = None,
-) -> ProjectDetail:
-    """`include` (repeatable) nests those related rows; `ProjectLoad` lists them."""
-    repository = ProjectRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("Project", key)
-        return ProjectDetail.model_validate(item, from_attributes=True)
-    return ProjectDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_project(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: ProjectUpdate, session: SessionDep
-) -> ProjectRead:
-    instance = await ProjectRepository(session).update(key, data)
-    await session.commit()
-    return ProjectRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_project(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    """Mark the project deleted; `POST /projects/{key}/restore` brings it back."""
-    await ProjectRepository(session).delete(key)
-    await session.commit()
-
-
-@router.post("/{key}/restore")
-async def restore_project(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> ProjectRead:
-    instance = await ProjectRepository(session).restore(key)
-    await session.commit()
-    return ProjectRead.model_validate(instance)
+router = CrudRouter(
+    Names(one="project", many="projects", route="projects", label="project"),
+    ProjectRepository,
+    Dtos(ProjectCreate, ProjectRead, ProjectUpdate, ProjectQuery, ProjectDetail, ProjectLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+    restore=ProjectRepository.restore,
+)

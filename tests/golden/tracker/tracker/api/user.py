@@ -3,71 +3,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from tracker.api import cursors
-from tracker.db.session import SessionDep
-from tracker.repositories.base import NotFoundError
+from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.user import UserRepository
-from tracker.schemas.base import INT64_MAX, INT64_MIN, Page
+from tracker.schemas.base import INT64_MAX, INT64_MIN
 from tracker.schemas.details import UserDetail
 from tracker.schemas.generated.user import UserLoad, UserQuery
 from tracker.schemas.user import UserCreate, UserRead, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_user(data: UserCreate, session: SessionDep) -> UserRead:
-    instance = await UserRepository(session).create(data)
-    await session.commit()
-    return UserRead.model_validate(instance)
-
-
-@router.get("")
-async def list_users(query: Annotated[UserQuery, Query()], session: SessionDep) -> Page[UserRead]:
-    repository = UserRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[UserRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{key}")
-async def get_user(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[UserLoad] | None, Query(max_length=6)] = None,
-) -> UserDetail:
-    """`include` (repeatable) nests those related rows; `UserLoad` lists them."""
-    repository = UserRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read(key)
-        if item is None:
-            raise NotFoundError("User", key)
-        return UserDetail.model_validate(item, from_attributes=True)
-    return UserDetail.from_loaded(await repository.get(key, load=include))
-
-
-@router.patch("/{key}")
-async def update_user(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], data: UserUpdate, session: SessionDep
-) -> UserRead:
-    instance = await UserRepository(session).update(key, data)
-    await session.commit()
-    return UserRead.model_validate(instance)
-
-
-@router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_user(
-    key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)], session: SessionDep
-) -> None:
-    await UserRepository(session).delete(key)
-    await session.commit()
+router = CrudRouter(
+    Names(one="user", many="users", route="users", label="user"),
+    UserRepository,
+    Dtos(UserCreate, UserRead, UserUpdate, UserQuery, UserDetail, UserLoad),
+    key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+)

@@ -1,23 +1,12 @@
-"""DTOs for issue resources.
+"""DTOs for issue resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from tracker.schemas.generated.issue import (
-    IssueCreateBase,
-    IssueReadBase,
-    IssueUpdateBase,
-)
+from tracker.schemas.generated.issue import IssueCreateBase, IssueReadBase, IssueUpdateBase
 
 
-class IssueCreate(IssueCreateBase):
-    pass
+class IssueCreate(IssueCreateBase): ...
 
 
-class IssueUpdate(IssueUpdateBase):
-    pass
+class IssueUpdate(IssueUpdateBase): ...
 
 
-class IssueRead(IssueReadBase):
-    pass
+class IssueRead(IssueReadBase): ...

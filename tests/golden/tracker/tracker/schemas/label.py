@@ -1,23 +1,12 @@
-"""DTOs for label resources.
+"""DTOs for label resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from tracker.schemas.generated.label import (
-    LabelCreateBase,
-    LabelReadBase,
-    LabelUpdateBase,
-)
+from tracker.schemas.generated.label import LabelCreateBase, LabelReadBase, LabelUpdateBase
 
 
-class LabelCreate(LabelCreateBase):
-    pass
+class LabelCreate(LabelCreateBase): ...
 
 
-class LabelUpdate(LabelUpdateBase):
-    pass
+class LabelUpdate(LabelUpdateBase): ...
 
 
-class LabelRead(LabelReadBase):
-    pass
+class LabelRead(LabelReadBase): ...

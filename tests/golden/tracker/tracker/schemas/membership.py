@@ -1,8 +1,4 @@
-"""DTOs for membership resources.
-
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
+"""DTOs for membership resources, yours to extend: persistgen never rewrites this file."""
 
 from tracker.schemas.generated.membership import (
     MembershipCreateBase,
@@ -11,13 +7,10 @@ from tracker.schemas.generated.membership import (
 )
 
 
-class MembershipCreate(MembershipCreateBase):
-    pass
+class MembershipCreate(MembershipCreateBase): ...
 
 
-class MembershipUpdate(MembershipUpdateBase):
-    pass
+class MembershipUpdate(MembershipUpdateBase): ...
 
 
-class MembershipRead(MembershipReadBase):
-    pass
+class MembershipRead(MembershipReadBase): ...

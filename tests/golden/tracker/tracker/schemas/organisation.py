@@ -1,8 +1,4 @@
-"""DTOs for organisation resources.
-
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
+"""DTOs for organisation resources, yours to extend: persistgen never rewrites this file."""
 
 from tracker.schemas.generated.organisation import (
     OrganisationCreateBase,
@@ -11,13 +7,10 @@ from tracker.schemas.generated.organisation import (
 )
 
 
-class OrganisationCreate(OrganisationCreateBase):
-    pass
+class OrganisationCreate(OrganisationCreateBase): ...
 
 
-class OrganisationUpdate(OrganisationUpdateBase):
-    pass
+class OrganisationUpdate(OrganisationUpdateBase): ...
 
 
-class OrganisationRead(OrganisationReadBase):
-    pass
+class OrganisationRead(OrganisationReadBase): ...

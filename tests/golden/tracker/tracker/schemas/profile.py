@@ -1,23 +1,12 @@
-"""DTOs for profile resources.
+"""DTOs for profile resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from tracker.schemas.generated.profile import (
-    ProfileCreateBase,
-    ProfileReadBase,
-    ProfileUpdateBase,
-)
+from tracker.schemas.generated.profile import ProfileCreateBase, ProfileReadBase, ProfileUpdateBase
 
 
-class ProfileCreate(ProfileCreateBase):
-    pass
+class ProfileCreate(ProfileCreateBase): ...
 
 
-class ProfileUpdate(ProfileUpdateBase):
-    pass
+class ProfileUpdate(ProfileUpdateBase): ...
 
 
-class ProfileRead(ProfileReadBase):
-    pass
+class ProfileRead(ProfileReadBase): ...

@@ -1,23 +1,12 @@
-"""DTOs for project resources.
+"""DTOs for project resources, yours to extend: persistgen never rewrites this file."""
 
-Yours: persistgen created this file once and never rewrites it. Add validators or fields here;
-the generated fields come from the base classes, which follow persistgen.yaml.
-"""
-
-from tracker.schemas.generated.project import (
-    ProjectCreateBase,
-    ProjectReadBase,
-    ProjectUpdateBase,
-)
+from tracker.schemas.generated.project import ProjectCreateBase, ProjectReadBase, ProjectUpdateBase
 
 
-class ProjectCreate(ProjectCreateBase):
-    pass
+class ProjectCreate(ProjectCreateBase): ...
 
 
-class ProjectUpdate(ProjectUpdateBase):
-    pass
+class ProjectUpdate(ProjectUpdateBase): ...
 
 
-class ProjectRead(ProjectReadBase):
-    pass
+class ProjectRead(ProjectReadBase): ...

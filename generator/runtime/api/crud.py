@@ -1,0 +1,252 @@
+"""The CRUD routes every resource serves, written once: a resource's module declares its names,
+repository, DTOs and key, and `CrudRouter` adds create, list, get, update and delete (and
+restore, for soft-deleted resources). Each write commits before responding, so a failed commit
+is an error response rather than a 2xx already sent.
+"""
+
+import inspect
+import textwrap
+import types
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar, get_args
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistgen.runtime.api import cursors
+from persistgen.runtime.db.session import SessionDep
+from persistgen.runtime.repositories.base import NotFoundError, Repository
+from persistgen.runtime.schemas.base import ListQuery, Page, ReadModel, WriteModel
+
+CreateT = TypeVar("CreateT", bound=WriteModel)
+ReadT = TypeVar("ReadT", bound=ReadModel)
+UpdateT = TypeVar("UpdateT", bound=WriteModel)
+KeyT = TypeVar("KeyT")
+
+_Handler = Callable[..., Awaitable[Any]]
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
+# The longest text a route's docstring held on one line (100 columns, indented, quoted): the
+# descriptions stay as the routes written out per resource gave them.
+_DOCSTRING_WIDTH = 90
+
+
+@dataclass(frozen=True)
+class Names:
+    """A resource's names in its routes: `create_issue`, `list_issues`, `/issues`, "issue"."""
+
+    one: str
+    many: str
+    route: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Dtos(Generic[CreateT, ReadT, UpdateT]):
+    """What a resource's routes take and return. `detail` is the Read DTO with the relations
+    `GET /<route>/<key>?include=...` may nest; `load` is the `Literal` of their names."""
+
+    create: type[CreateT]
+    read: type[ReadT]
+    update: type[UpdateT]
+    query: type[ListQuery]
+    detail: type[ReadModel] | None = None
+    load: object = None
+
+
+class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
+    """One resource's routes. `key` names the path parameters that address one row, each with
+    its annotation; a composite key reaches the repository as a tuple in that order."""
+
+    def __init__(
+        self,
+        names: Names,
+        repository: type[Repository[Any, CreateT, UpdateT, ReadT, KeyT]],
+        dtos: Dtos[CreateT, ReadT, UpdateT],
+        *,
+        key: Mapping[str, object],
+        restore: Callable[[Any, KeyT], Awaitable[object]] | None = None,
+    ) -> None:
+        super().__init__(prefix=f"/{names.route}", tags=[names.route])
+        self._names = names
+        self._repository = repository
+        self._dtos = dtos
+        self._key_names = tuple(key)
+        self._key_parameters = [
+            inspect.Parameter(n, _KEYWORD, annotation=a) for n, a in key.items()
+        ]
+        self._key_path = "".join(f"/{{{name}}}" for name in key)
+        self._add_create()
+        self._add_list()
+        self._add_get()
+        self._add_update()
+        self._add_delete(soft=restore is not None)
+        if restore is not None:
+            self._add_restore(restore)
+
+    def _add_create(self) -> None:
+        repository, read = self._repository, self._dtos.read
+
+        async def create(*, data: CreateT, session: AsyncSession) -> ReadT:
+            instance = await repository(session).create(data)
+            await session.commit()
+            return read.model_validate(instance)
+
+        data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.create)
+        name = f"create_{self._names.one}"
+        parameters = [data, _SESSION]
+        self._route("POST", "", name, create, parameters, read, status_code=status.HTTP_201_CREATED)
+
+    def _add_list(self) -> None:
+        repository, read = self._repository, self._dtos.read
+
+        async def list_rows(*, query: ListQuery, session: AsyncSession) -> Page[ReadT]:
+            rows = repository(session)
+            after = cursors.decode(rows, query)
+            items = await rows.list(
+                query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+            )
+            return Page(
+                items=[read.model_validate(item) for item in items],
+                total=None if after is not None else await rows.count(query),
+                limit=query.limit,
+                offset=query.offset,
+                next_cursor=cursors.next_cursor(rows, items, query),
+            )
+
+        query = inspect.Parameter(
+            "query", _KEYWORD, annotation=Annotated[self._dtos.query, Query()]
+        )
+        self._route(
+            "GET", "", f"list_{self._names.many}", list_rows, [query, _SESSION], _page_of(read)
+        )
+
+    def _add_get(self) -> None:
+        detail, load = self._dtos.detail, self._dtos.load
+        name, path = f"get_{self._names.one}", self._key_path
+        if detail is None:
+            self._route(
+                "GET", path, name, self._read, [*self._key_parameters, _SESSION], self._dtos.read
+            )
+            return
+
+        async def get(*, session: AsyncSession, include: list[str] | None, **key: Any) -> ReadModel:
+            if not include:  # the lean path: a Core SELECT straight into the DTO
+                item = await self._read(session=session, **key)
+                return detail.model_validate(item, from_attributes=True)
+            instance = await self._repository(session).get(self._key(key), load=include)
+            return detail.from_loaded(instance)
+
+        many: Any = types.GenericAlias(list, (load,))  # `list[load]`, built at run time
+        include = Annotated[many | None, Query(max_length=len(get_args(load)))]
+        parameters = [
+            *self._key_parameters,
+            _SESSION,
+            inspect.Parameter("include", _KEYWORD, default=None, annotation=include),
+        ]
+        text = (
+            f"`include` (repeatable) nests those related rows; `{self._model_name}Load` lists them."
+        )
+        self._route("GET", path, name, get, parameters, returns=detail, doc=_docstring(text))
+
+    async def _read(self, *, session: AsyncSession, **key: Any) -> ReadT:
+        value = self._key(key)
+        item = await self._repository(session).read(value)
+        if item is None:
+            raise NotFoundError(self._model_name, value)
+        return item
+
+    def _add_update(self) -> None:
+        repository, read = self._repository, self._dtos.read
+
+        async def update(*, data: UpdateT, session: AsyncSession, **key: Any) -> ReadT:
+            instance = await repository(session).update(self._key(key), data)
+            await session.commit()
+            return read.model_validate(instance)
+
+        data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.update)
+        parameters = [*self._key_parameters, data, _SESSION]
+        self._route("PATCH", self._key_path, f"update_{self._names.one}", update, parameters, read)
+
+    def _add_delete(self, *, soft: bool) -> None:
+        repository = self._repository
+
+        async def delete(*, session: AsyncSession, **key: Any) -> None:
+            await repository(session).delete(self._key(key))
+            await session.commit()
+
+        names, path = self._names, self._key_path
+        restore = f"`POST /{names.route}{path}/restore`"
+        doc = f"Mark the {names.label} deleted; {restore} brings it back." if soft else None
+        self._route(
+            "DELETE",
+            path,
+            f"delete_{names.one}",
+            delete,
+            [*self._key_parameters, _SESSION],
+            returns=None,
+            status_code=status.HTTP_204_NO_CONTENT,
+            doc=doc,
+        )
+
+    def _add_restore(self, restore: Callable[[Any, KeyT], Awaitable[object]]) -> None:
+        repository, read = self._repository, self._dtos.read
+
+        async def restore_row(*, session: AsyncSession, **key: Any) -> ReadT:
+            instance = await restore(repository(session), self._key(key))
+            await session.commit()
+            return read.model_validate(instance)
+
+        path, name = f"{self._key_path}/restore", f"restore_{self._names.one}"
+        self._route("POST", path, name, restore_row, [*self._key_parameters, _SESSION], read)
+
+    def _route(
+        self,
+        method: str,
+        path: str,
+        name: str,
+        handler: _Handler,
+        parameters: list[inspect.Parameter],
+        returns: object,
+        *,
+        status_code: int | None = None,
+        doc: str | None = None,
+    ) -> None:
+        endpoint = _Endpoint(handler, inspect.Signature(parameters, return_annotation=returns), doc)
+        self.add_api_route(path, endpoint, methods=[method], name=name, status_code=status_code)
+
+    def _key(self, values: Mapping[str, Any]) -> Any:
+        """The key as the repository takes it: the value, or a tuple in column order."""
+        parts = tuple(values[name] for name in self._key_names)
+        return parts[0] if len(parts) == 1 else parts
+
+    @property
+    def _model_name(self) -> str:
+        return self._repository.model.__name__
+
+
+class _Endpoint:
+    """A route handler that FastAPI reads through `__signature__`: the handlers above are
+    generic, and the signature gives each resource's concrete types (its DTOs, its key's path
+    parameters), which FastAPI validates, converts and documents as it would a written route."""
+
+    def __init__(self, handler: _Handler, signature: inspect.Signature, doc: str | None) -> None:
+        self._handler = handler
+        self.__signature__ = signature
+        self.__doc__ = doc  # the route's description
+
+    async def __call__(self, **arguments: Any) -> Any:
+        return await self._handler(**arguments)
+
+
+def _page_of(read: type[ReadModel]) -> object:
+    """`Page[read]`, spelled so because mypy takes no variable as a type argument."""
+    return Page.__class_getitem__(read)
+
+
+def _docstring(text: str) -> str:
+    """`text` as a route's docstring held it: wrapped, as it was, when too long for a line."""
+    if len(text) <= _DOCSTRING_WIDTH:
+        return text
+    return "\n".join(textwrap.wrap(text, width=_DOCSTRING_WIDTH + 3, break_on_hyphens=False))

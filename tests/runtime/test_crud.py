@@ -1,0 +1,175 @@
+"""`CrudRouter` serves a resource's routes as the routes written out per resource did: the same
+OpenAPI document (paths, operation ids, parameters, schemas, descriptions) and the same answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, ClassVar, Literal
+
+import pytest
+from fastapi import APIRouter, FastAPI, Path, Query, status
+from fastapi.routing import APIRoute
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistgen.runtime.api.crud import CrudRouter, Dtos, Names
+from persistgen.runtime.api.errors import install_error_handlers
+from persistgen.runtime.db.session import SessionDep, get_session
+from persistgen.runtime.repositories.base import NotFoundError
+from persistgen.runtime.repositories.soft_delete import SoftDeleteRepository
+from persistgen.runtime.schemas.base import INT64_MAX, INT64_MIN, Page, ReadModel
+from tests.runtime.models import (
+    Book,
+    BookCreate,
+    BookQuery,
+    BookRead,
+    BookUpdate,
+    Loadable,
+)
+
+
+class BookSummary(ReadModel):
+    """A Read DTO without relations, as a generated project's is; `BookRead` is the detail."""
+
+    id: int
+    title: str
+    pages: int
+    rank: int | None
+    read_at: dt.datetime | None
+
+
+class ShelvedBooks(SoftDeleteRepository[Book, BookCreate, BookUpdate, BookSummary, int]):
+    model = Book
+    read_model = BookSummary
+    query_model = BookQuery
+    sortable = frozenset({"title", "pages"})
+    loadable: ClassVar[Loadable] = {"shelf": (Book.shelf, "joined")}
+
+
+BookLoad = Literal["shelf"]
+Key = Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]
+NAMES = Names(one="book", many="books", route="books", label="book")
+DTOS = Dtos(BookCreate, BookSummary, BookUpdate, BookQuery, BookRead, BookLoad)
+LEAN = Dtos(BookCreate, BookSummary, BookUpdate, BookQuery)
+
+
+def _written_out() -> APIRouter:
+    """The routes as a resource's module spelled them before `CrudRouter`."""
+    router = APIRouter(prefix="/books", tags=["books"])
+
+    @router.post("", status_code=status.HTTP_201_CREATED)
+    async def create_book(data: BookCreate, session: SessionDep) -> BookSummary:
+        raise NotImplementedError
+
+    @router.get("")
+    async def list_books(
+        query: Annotated[BookQuery, Query()], session: SessionDep
+    ) -> Page[BookSummary]:
+        raise NotImplementedError
+
+    @router.get("/{key}")
+    async def get_book(
+        key: Key,
+        session: SessionDep,
+        include: Annotated[list[BookLoad] | None, Query(max_length=1)] = None,
+    ) -> BookRead:
+        """`include` (repeatable) nests those related rows; `BookLoad` lists them."""
+        raise NotImplementedError
+
+    @router.patch("/{key}")
+    async def update_book(key: Key, data: BookUpdate, session: SessionDep) -> BookSummary:
+        raise NotImplementedError
+
+    @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
+    async def delete_book(key: Key, session: SessionDep) -> None:
+        """Mark the book deleted; `POST /books/{key}/restore` brings it back."""
+
+    @router.post("/{key}/restore")
+    async def restore_book(key: Key, session: SessionDep) -> BookSummary:
+        raise NotImplementedError
+
+    return router
+
+
+def _openapi(router: APIRouter) -> dict[str, Any]:
+    app = FastAPI()
+    app.include_router(router)
+    return app.openapi()
+
+
+def test_the_openapi_document_is_the_written_out_routes() -> None:
+    built = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
+    # Compared as text, so the order of paths and methods counts too.
+    assert json.dumps(_openapi(built)) == json.dumps(_openapi(_written_out()))
+
+
+def test_a_composite_key_is_one_path_parameter_per_column() -> None:
+    router = CrudRouter(NAMES, ShelvedBooks, LEAN, key={"shelf_id": Key, "id": Key})
+    written = APIRouter(prefix="/books", tags=["books"])
+
+    @written.get("/{shelf_id}/{id}")
+    async def get_book(shelf_id: Key, id: Key, session: SessionDep) -> BookSummary:
+        raise NotImplementedError
+
+    route = _openapi(router)["paths"]["/books/{shelf_id}/{id}"]["get"]
+    assert route == _openapi(written)["paths"]["/books/{shelf_id}/{id}"]["get"]
+    assert router._key({"id": 2, "shelf_id": 1}) == (1, 2)
+
+
+@pytest.fixture
+async def client(session: AsyncSession) -> AsyncIterator[AsyncClient]:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(
+        CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
+    )
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    app.dependency_overrides[get_session] = test_session
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
+        yield client
+
+
+@pytest.mark.anyio
+async def test_the_routes_write_read_and_page(client: AsyncClient) -> None:
+    created = await client.post("/books", json={"title": "Emma", "pages": 300})
+    assert created.status_code == 201, created.text
+    key = created.json()["id"]
+    await client.post("/books", json={"title": "Persuasion"})
+    page = (await client.get("/books", params={"limit": 1, "sort": "title"})).json()
+    assert ([b["title"] for b in page["items"]], page["total"]) == (["Emma"], 2)
+    after = (
+        await client.get("/books", params={"sort": "title", "after": page["next_cursor"]})
+    ).json()
+    assert ([b["title"] for b in after["items"]], after["total"]) == (["Persuasion"], None)
+    updated = await client.patch(f"/books/{key}", json={"pages": 320})
+    assert updated.json()["pages"] == 320
+    lean = (await client.get(f"/books/{key}")).json()
+    assert (lean["pages"], lean["shelf"]) == (320, None)
+    nested = await client.get(f"/books/{key}", params={"include": "shelf"})
+    assert nested.status_code == 200, nested.text
+    assert (await client.get(f"/books/{key}", params={"include": "author"})).status_code == 422
+
+
+@pytest.mark.anyio
+async def test_delete_restore_and_missing_rows(client: AsyncClient) -> None:
+    key = (await client.post("/books", json={"title": "Emma"})).json()["id"]
+    assert (await client.delete(f"/books/{key}")).status_code == 204
+    assert (await client.get(f"/books/{key}")).status_code == 404
+    assert (await client.post(f"/books/{key}/restore")).json()["title"] == "Emma"
+    assert (await client.get(f"/books/{key}", params={"include": "shelf"})).status_code == 200
+    assert (await client.patch("/books/999", json={"pages": 1})).status_code == 404
+
+
+@pytest.mark.anyio
+async def test_a_resource_without_relations_reads_lean(session: AsyncSession) -> None:
+    router = CrudRouter(NAMES, ShelvedBooks, LEAN, key={"key": Key})
+    book = await ShelvedBooks(session).create(BookCreate(title="Emma"))
+    get = next(r for r in router.routes if isinstance(r, APIRoute) and r.name == "get_book")
+    assert (await get.endpoint(session=session, key=book.id)).title == "Emma"
+    with pytest.raises(NotFoundError):
+        await get.endpoint(session=session, key=book.id + 1)
