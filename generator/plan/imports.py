@@ -14,7 +14,7 @@ from persistgen.project_model import (
     ResourceModel,
     import_lines,
 )
-from persistgen.project_model.api import path_imports
+from persistgen.project_model.api import path_annotation, path_imports
 from persistgen.project_model.types import resolve
 from persistgen.spec.model import Spec
 
@@ -95,10 +95,42 @@ def keys(package: str, key: Sequence[ColumnModel], links: Sequence[LinkModel]) -
     )
 
 
-def api(package: str, key: Sequence[ColumnModel], links: Sequence[LinkModel]) -> Lines:
-    """What the routes' path parameters and link responses need."""
+def api(
+    package: str,
+    module: str,
+    class_name: str,
+    key: Sequence[ColumnModel],
+    links: Sequence[LinkModel],
+    *,
+    relations: bool,
+) -> Lines:
+    """What a resource's route module names: its router's DTOs and repository, its key's path
+    parameters, and the link routes' parameters and responses."""
+    dtos = ("Create", "Read", "Update")
+    found = {f"{package}.api.crud:{name}" for name in ("CrudRouter", "Dtos", "Names")} | {
+        f"{package}.repositories.{module}:{class_name}Repository",
+        f"{package}.schemas.generated.{module}:{class_name}Query",
+        *(f"{package}.schemas.{module}:{class_name}{dto}" for dto in dtos),
+    }
+    if relations:
+        found |= {
+            f"{package}.schemas.details:{class_name}Detail",
+            f"{package}.schemas.generated.{module}:{class_name}Load",
+        }
+    if any(path_annotation(c.type) != c.type.python for c in key):
+        found.add("typing:Annotated")
+    if links:
+        found |= {
+            "typing:Annotated",
+            "fastapi:Query",
+            "fastapi:status",
+            f"{package}.db.session:SessionDep",
+            f"{package}.schemas.base:DEFAULT_PAGE_SIZE",
+            f"{package}.schemas.base:MAX_PAGE_SIZE",
+        }
     return lines(
         package,
+        found,
         *(path_imports(c.type) for c in key),
         *(path_imports(link.target_type) for link in links),
         (f"{package}.schemas.{link.target_module}:{link.target_class}Read" for link in links),

@@ -98,7 +98,7 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         test_imports=imports.tests(package, update_column, link_models, clock_columns),
         key_imports=imports.keys(package, key, link_models),
         repository_imports=imports.repository(package, name, rels, link_models),
-        api_imports=imports.api(package, key, link_models),
+        api_imports=imports.api(package, module, name, key, link_models, relations=bool(rels)),
     )
 
 

@@ -25,7 +25,12 @@ def test_one_column_integer_key() -> None:
     assert post.key_overflow == "2**63"
     assert post.api_imports == (
         "from fastapi import Path",
+        "from shop.api.crud import CrudRouter, Dtos, Names",
+        "from shop.repositories.post import PostRepository",
         "from shop.schemas.base import INT64_MAX, INT64_MIN",
+        "from shop.schemas.generated.post import PostQuery",
+        "from shop.schemas.post import PostCreate, PostRead, PostUpdate",
+        "from typing import Annotated",
     )
     assert post.key_imports == ()
 
@@ -34,7 +39,8 @@ def test_uuid_key_imports_its_type() -> None:
     post = resource("Post:\n  id_type: uuid\n  fields:\n    title: str\n", "Post")
     assert post.key_type == "UUID" and post.key_overflow is None
     assert post.key_imports == ("from uuid import UUID",)
-    assert post.api_imports == ("from uuid import UUID",)
+    assert "from uuid import UUID" in post.api_imports
+    assert not any("Annotated" in line for line in post.api_imports)  # an unbounded key
     assert post.columns[0].column_args == "Uuid(), primary_key=True, default=uuid4"
 
 

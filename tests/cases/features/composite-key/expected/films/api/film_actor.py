@@ -3,79 +3,28 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path
 
-from films.api import cursors
-from films.db.session import SessionDep
-from films.repositories.base import NotFoundError
+from films.api.crud import CrudRouter, Dtos, Names
 from films.repositories.film_actor import FilmActorRepository
-from films.schemas.base import INT64_MAX, INT64_MIN, Page
+from films.schemas.base import INT64_MAX, INT64_MIN
 from films.schemas.details import FilmActorDetail
 from films.schemas.film_actor import FilmActorCreate, FilmActorRead, FilmActorUpdate
 from films.schemas.generated.film_actor import FilmActorLoad, FilmActorQuery
 
-router = APIRouter(prefix="/film-actors", tags=["film-actors"])
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_film_actor(data: FilmActorCreate, session: SessionDep) -> FilmActorRead:
-    instance = await FilmActorRepository(session).create(data)
-    await session.commit()
-    return FilmActorRead.model_validate(instance)
-
-
-@router.get("")
-async def list_film_actors(
-    query: Annotated[FilmActorQuery, Query()], session: SessionDep
-) -> Page[FilmActorRead]:
-    repository = FilmActorRepository(session)
-    after = cursors.decode(repository, query)
-    items = await repository.list(
-        query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
-    )
-    return Page(
-        items=[FilmActorRead.model_validate(item) for item in items],
-        total=None if after is not None else await repository.count(query),
-        limit=query.limit,
-        offset=query.offset,
-        next_cursor=cursors.next_cursor(repository, items, query),
-    )
-
-
-@router.get("/{actor_id}/{film_id}")
-async def get_film_actor(
-    actor_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    film_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-    include: Annotated[list[FilmActorLoad] | None, Query(max_length=2)] = None,
-) -> FilmActorDetail:
-    """`include` (repeatable) nests those related rows; `FilmActorLoad` lists them."""
-    repository = FilmActorRepository(session)
-    if not include:  # the lean path: a Core SELECT straight into the DTO
-        item = await repository.read((actor_id, film_id))
-        if item is None:
-            raise NotFoundError("FilmActor", (actor_id, film_id))
-        return FilmActorDetail.model_validate(item, from_attributes=True)
-    return FilmActorDetail.from_loaded(await repository.get((actor_id, film_id), load=include))
-
-
-@router.patch("/{actor_id}/{film_id}")
-async def update_film_actor(
-    actor_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    film_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    data: FilmActorUpdate,
-    session: SessionDep,
-) -> FilmActorRead:
-    instance = await FilmActorRepository(session).update((actor_id, film_id), data)
-    await session.commit()
-    return FilmActorRead.model_validate(instance)
-
-
-@router.delete("/{actor_id}/{film_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_film_actor(
-    actor_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    film_id: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
-    session: SessionDep,
-) -> None:
-    await FilmActorRepository(session).delete((actor_id, film_id))
-    await session.commit()
+router = CrudRouter(
+    Names(one="film_actor", many="film_actors", route="film-actors", label="film actor"),
+    FilmActorRepository,
+    Dtos(
+        FilmActorCreate,
+        FilmActorRead,
+        FilmActorUpdate,
+        FilmActorQuery,
+        FilmActorDetail,
+        FilmActorLoad,
+    ),
+    key={
+        "actor_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+        "film_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
+    },
+)
