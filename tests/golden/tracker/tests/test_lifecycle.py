@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.cases import CASES, each_case
 from tests.clocks import is_utc_now
 from tests.support import Case, Ref, name_of
-from tracker.repositories.base import SoftDeleteRepository, StaleVersionError
+from tracker.repositories.base import StaleVersionError
+from tracker.repositories.soft_delete import SoftDeleteRepository
 
 pytestmark = pytest.mark.anyio
 
