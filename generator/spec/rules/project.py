@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections.abc import Iterator
 
 from persistgen import naming
@@ -16,6 +17,10 @@ _ASYNC_URL = re.compile(r"^(sqlite\+aiosqlite|postgresql\+asyncpg)://")
 _DIST_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
 
 
+# The project's directory comes first on sys.path (`python -m`, uvicorn, alembic), so a package
+# named like a standard library module replaces it for everything the project imports.
+# Built-in modules load before any path entry and cannot be hidden.
+_SHADOWED_STDLIB = sys.stdlib_module_names - set(sys.builtin_module_names)
 _RESERVED_PACKAGES = {"tests", "migrations", "alembic", "sqlalchemy", "fastapi", "pydantic"}
 
 
@@ -61,6 +66,8 @@ def _package_problem(package: str) -> tuple[str, str] | None:
         return "would clash with a module the project needs", f"{package}_app"
     if package in naming.DEVICE_NAMES:
         return "is a device name on Windows, not a directory", f"{package}_app"
+    if package in _SHADOWED_STDLIB:
+        return "would hide the standard library module of that name", f"{package}_app"
     return None
 
 
