@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from persistgen.plan import imports
 from persistgen.project_model.resource import ResourceModel
 from persistgen.project_model.suite import CaseModel, SuiteModel
 
 
 def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteModel:
-    cases = tuple(_case(r) for r in resources)
-    return SuiteModel(
-        cases=cases,
-        variables=MappingProxyType({c.resource.module: c.variable for c in cases}),
-        imports=_imports(package, resources),
-        composite=any(len(c.key) > 1 for c in cases),
-        updates=any(r.update_column for r in resources),
-        upserts=any(r.upsert_key for r in resources),
-        bulk=any(c.bulk_filter for c in cases),
-        relations=any(r.relations for r in resources),
-        filters=any(r.filter_tests for r in resources),
-        conflicts=any(r.conflict_testable for r in resources),
-        clocks=any(r.clock_columns for r in resources),
-        aware=any(r.aware_column for r in resources),
-        aware_time=any(r.aware_time_column for r in resources),
-        references=any(r.external_refs for r in resources),
-        soft_delete=any(r.soft_delete for r in resources),
-        versions=any(r.versioned and r.update_column for r in resources),
-        links=any(r.links for r in resources),
-    )
+    return SuiteModel(tuple(_case(r) for r in resources), _imports(package, resources))
 
 
 def _case(r: ResourceModel) -> CaseModel:

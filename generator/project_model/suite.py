@@ -29,22 +29,54 @@ class CaseModel:
 
 @dataclass(frozen=True)
 class SuiteModel:
-    """The cases, what `tests/cases.py` imports, and which parametrized tests have cases."""
+    """The cases, what `tests/cases.py` imports, and which parametrized tests have cases (what
+    the whole project uses, such as links or soft delete, `ProjectModel.uses_*` says)."""
 
     cases: tuple[CaseModel, ...]
-    variables: Mapping[str, str]  # each case's variable, by resource module
     imports: tuple[str, ...]
-    composite: bool
-    updates: bool
-    upserts: bool
-    bulk: bool
-    relations: bool
-    filters: bool
-    conflicts: bool
-    clocks: bool
-    aware: bool
-    aware_time: bool
-    references: bool
-    soft_delete: bool
-    versions: bool
-    links: bool
+
+    @property
+    def variables(self) -> Mapping[str, str]:
+        """Each case's variable, by resource module."""
+        return {c.resource.module: c.variable for c in self.cases}
+
+    @property
+    def composite(self) -> bool:
+        return any(len(c.key) > 1 for c in self.cases)
+
+    @property
+    def updates(self) -> bool:
+        return any(c.resource.update_column for c in self.cases)
+
+    @property
+    def upserts(self) -> bool:
+        return any(c.resource.upsert_key for c in self.cases)
+
+    @property
+    def bulk(self) -> bool:
+        return any(c.bulk_filter for c in self.cases)
+
+    @property
+    def filters(self) -> bool:
+        return any(c.resource.filter_tests for c in self.cases)
+
+    @property
+    def conflicts(self) -> bool:
+        return any(c.resource.conflict_testable for c in self.cases)
+
+    @property
+    def aware(self) -> bool:
+        return any(c.resource.aware_column for c in self.cases)
+
+    @property
+    def aware_time(self) -> bool:
+        return any(c.resource.aware_time_column for c in self.cases)
+
+    @property
+    def references(self) -> bool:
+        return any(c.resource.external_refs for c in self.cases)
+
+    @property
+    def versions(self) -> bool:
+        """A versioned resource with a field to update: the stale-version test has a change."""
+        return any(c.resource.versioned and c.resource.update_column for c in self.cases)

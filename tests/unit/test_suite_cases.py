@@ -12,24 +12,28 @@ def suite_of(spec: str) -> SuiteModel:
     return plan.build(read_spec(ROOT / spec)).suite
 
 
-def test_tracker_needs_every_topic_but_time_zones() -> None:
-    tracker = suite_of("examples/tracker.yaml")
+TOPICS = (
+    "composite",
+    "updates",
+    "upserts",
+    "bulk",
+    "filters",
+    "conflicts",
+    "aware",
+    "aware_time",
+    "references",
+    "versions",
+)
 
-    needed = {name for name, value in vars(tracker).items() if value is True}
-    assert needed == {
-        "composite",
-        "updates",
-        "upserts",
-        "bulk",
-        "relations",
-        "filters",
-        "conflicts",
-        "clocks",
-        "references",
-        "soft_delete",
-        "versions",
-        "links",
-    }
+
+def test_tracker_needs_every_topic_but_time_zones() -> None:
+    project = plan.build(read_spec(ROOT / "examples/tracker.yaml"))
+    tracker = project.suite
+
+    needed = {topic for topic in TOPICS if getattr(tracker, topic)}
+    assert needed == set(TOPICS) - {"aware", "aware_time"}
+    assert project.uses_relations and project.uses_clocks
+    assert project.uses_soft_delete and project.uses_links
     assert list(tracker.variables.values())[:2] == ["ORGANISATION", "USER"]
 
 
@@ -56,7 +60,7 @@ def test_a_resource_named_cases_does_not_hide_the_list() -> None:
         "version: 1\nproject: {name: odd}\nresources:\n  Cases:\n    fields: {title: str:40}\n"
     )
 
-    only = plan.build(spec).suite
+    project = plan.build(spec)
 
-    assert only.variables == {"cases": "CASES_CASE"}
-    assert only.updates and not only.links
+    assert project.suite.variables == {"cases": "CASES_CASE"}
+    assert project.suite.updates and not project.uses_links
