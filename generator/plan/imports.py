@@ -14,7 +14,7 @@ from persistgen.project_model import (
     ResourceModel,
     import_lines,
 )
-from persistgen.project_model.api import path_annotation, path_imports
+from persistgen.project_model.api import path_imports
 from persistgen.project_model.types import resolve
 from persistgen.spec.model import Spec
 
@@ -117,11 +117,9 @@ def api(
             f"{package}.schemas.details:{class_name}Detail",
             f"{package}.schemas.generated.{module}:{class_name}Load",
         }
-    if any(path_annotation(c.type) != c.type.python for c in key):
-        found.add("typing:Annotated")
     if links:
         found |= {
-            "typing:Annotated",
+            "typing:Annotated",  # the page parameters
             "fastapi:Query",
             "fastapi:status",
             f"{package}.db.session:SessionDep",

@@ -13,9 +13,9 @@ def path_annotation(key: TypeInfo) -> str:
 
 
 def path_imports(key: TypeInfo) -> set[str]:
-    """What `path_annotation` names (the route module imports `Annotated` itself)."""
+    """What `path_annotation` names."""
     found = set(key.python_imports)
     if key.bits is not None:
         bounds = f"{{package}}.schemas.base:INT{key.bits}"
-        found |= {"fastapi:Path", f"{bounds}_MIN", f"{bounds}_MAX"}
+        found |= {"typing:Annotated", "fastapi:Path", f"{bounds}_MIN", f"{bounds}_MAX"}
     return found
