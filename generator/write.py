@@ -19,6 +19,7 @@ from typing import Literal
 
 from persistgen.errors import fail
 from persistgen.render import RenderedFile
+from persistgen.shared_files import merge
 
 if sys.platform != "win32":
     import fcntl
@@ -103,6 +104,9 @@ def plan_changes(
 def _compare(file: RenderedFile, old: str | None, recorded: str | None, force: bool) -> Change:
     if old is None:
         return Change(file.path, "created", None, file.content)
+    if file.owner == "merged":  # shared with the user: never a conflict, never in the manifest
+        new = merge(file.path, old, file.content)
+        return Change(file.path, "unchanged" if new == old else "updated", old, new)
     if file.owner == "user" or old == file.content:
         return Change(file.path, "kept" if file.owner == "user" else "unchanged", old, old)
     if force or (recorded is not None and sha256(old) == recorded):
