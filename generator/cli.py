@@ -290,6 +290,17 @@ def _summary(outcome: pipeline.Outcome) -> None:
     if table.row_count:
         out.print(table)
     out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    edited = [
+        c.path
+        for c in changes
+        if c.status in ("merged", "unchanged") and c.generated not in (None, c.new)
+    ]
+    if edited and not outcome.stopped:
+        out.print(
+            f"[yellow]your edits, kept:[/] {', '.join(map(escape, edited))} "
+            "(merged with persistgen's output on every run)",
+            soft_wrap=True,
+        )
     for path in outcome.orphans:
         out.print(
             f"[yellow]yours, kept:[/] {escape(path)} extends a generated module that was "

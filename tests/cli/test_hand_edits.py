@@ -39,6 +39,7 @@ def test_hand_edit_is_kept_when_the_spec_did_not_change(cli: Invoke, blog: Path)
 
     assert result.exit_code == 0, result.output
     assert reported(result.stdout) == {}
+    assert "your edits, kept: blog/models/post.py" in result.stdout
     assert tree(blog) == before
     assert mtimes(blog) == times
     assert manifest(blog) == recorded  # still an edit: persistgen's text is what is recorded

@@ -3,6 +3,7 @@ then a new field. The edit is merged, or the run writes nothing at all."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(blog: Path) -> Path:
-    git(blog, "init", "-q")
+    git(blog, "init", "-q", "-b", "master")
     git(blog, "add", "-A")
     git(blog, "commit", "-qm", "generated")
     return blog
@@ -53,6 +54,7 @@ def test_an_edit_that_does_not_overlap_survives_a_new_field(cli: Invoke, repo: P
 
     assert result.exit_code == 0, result.output
     assert reported(result.stdout)[MODEL] == "merged"
+    assert f"your edits, kept: {MODEL}" in result.stdout
     model = (repo / MODEL).read_text(encoding="utf-8")
     assert "    subtitle: Mapped[str | None]" in model
     assert model.endswith(REPR)
@@ -104,3 +106,45 @@ def test_an_overlapping_edit_stops_the_whole_run(cli: Invoke, repo: Path) -> Non
     model = (repo / MODEL).read_text(encoding="utf-8")
     assert "# must stay unique" not in model
     assert "    subtitle: Mapped[str | None]" in model
+
+
+@pytest.mark.parametrize("side", ["--ours", "--theirs"])
+def test_a_git_merge_of_two_spec_changes_regenerates_cleanly(
+    cli: Invoke, repo: Path, tmp_path: Path, side: str
+) -> None:
+    """Two branches add a field each; git merges the spec and the generated files, the user
+    takes either side of the manifest, and `generate` ends where a fresh project starts."""
+    for branch, after, field in (
+        ("x", "slug: str:220:unique", "alpha: int?"),
+        ("y", "body: text", "beta: str:50?"),
+    ):
+        git(repo, "checkout", "-q", "-b", branch, "master")
+        edit(repo / "persistgen.yaml", f"      {after}\n", f"      {after}\n      {field}\n")
+        assert cli("generate", "-p", "blog", "--no-migration").exit_code == 0
+        git(repo, "commit", "-qam", f"add {field}")
+    (repo / MODEL).open("a", encoding="utf-8").write(REPR)  # a hand edit on y
+    git(repo, "commit", "-qam", "my __repr__")
+    merge = subprocess.run(["git", "merge", "-q", "x"], cwd=repo, capture_output=True, text=True)
+    assert merge.returncode == 1  # the manifests conflict
+    git(repo, "checkout", side, "--", ".persistgen/manifest.json")
+    git(repo, "commit", "-qam", "merge x")
+
+    result = cli("generate", "-p", "blog", "--no-migration")
+
+    assert result.exit_code == 0, result.output
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert (
+        cli(
+            "new", "project", "fresh", "--spec", str(repo / "persistgen.yaml"), "--dir", str(fresh)
+        ).exit_code
+        == 0
+    )
+    manifest = json.loads((repo / ".persistgen/manifest.json").read_text(encoding="utf-8"))
+    for path in manifest["files"]:
+        if path.startswith(".persistgen/") or path == "README.md":
+            continue
+        expected = (fresh / "fresh" / path).read_text(encoding="utf-8")
+        if path == MODEL:
+            expected += REPR
+        assert (repo / path).read_text(encoding="utf-8") == expected, path
