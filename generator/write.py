@@ -145,18 +145,18 @@ def plan_changes(
     it is called only if a generated file was edited. Files in `unmerged` are never merged:
     persistgen reads them back (state files), so an edit to them is a conflict."""
     manifest = read_manifest(root)
-    bases: list[Base] = []
+    bases: list[Base] = []  # rendered at the first edited file
 
-    def base_of(path: str, recorded: str | None) -> str | Base:
-        """The file's base text, verified against its record, or why it has none."""
+    def base_of(path: str, recorded: str | None) -> tuple[str | None, str]:
+        """The file's base text, checked against its record; or None, and why."""
         if path in unmerged:
-            return Base(unknown="persistgen reads this file back, so an edit to it is not merged")
+            return None, "persistgen reads this file back, so an edit to it is not merged"
         if not bases:
             bases.append(base())
         text = bases[0].files.get(path)
         if text is None or sha256(text) != recorded:
-            return bases[0]
-        return text
+            return None, bases[0].unknown
+        return text, ""
 
     changes: list[Change] = []
     wanted: set[str] = set()
@@ -165,10 +165,12 @@ def plan_changes(
         old = _read(root / file.path)
         recorded = manifest.get(file.path)
         edited = old not in (None, file.content) and sha256(old or "") != recorded
-        found = base_of(file.path, recorded) if edited and file.owner == "generated" else None
-        change = _compare(file, old, recorded, found if isinstance(found, str) else None)
-        if change.status == "conflict" and isinstance(found, Base) and not change.why:
-            change = replace(change, why=found.unknown)
+        text, unknown = (
+            base_of(file.path, recorded) if edited and file.owner == "generated" else (None, "")
+        )
+        change = _compare(file, old, recorded, text)
+        if change.status == "conflict" and not change.why:
+            change = replace(change, why=unknown)
         changes.append(change)
     for path in sorted(set(manifest) - wanted):
         old = _read(root / path)
