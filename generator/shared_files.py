@@ -32,7 +32,7 @@ _REQUIREMENTS = frozenset({("project", "dependencies"), ("project", "optional-de
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def merge(path: str, disk: str, rendered: str) -> str:
+def merge_shared(path: str, disk: str, rendered: str) -> str:
     """The shared file `path` once persistgen's `rendered` content is merged into `disk`."""
     return MERGES[path](_without_old_header(disk), rendered)
 

@@ -11,7 +11,7 @@ BLOG = ROOT / "examples" / "blog.yaml"
 SHOP = ROOT / "examples" / "shop.yaml"
 OLD = 1_000_000_000  # an mtime no write can produce by accident
 # Table rows start with a space (cell padding); the totals line ("36 created") does not.
-_ROW = re.compile(r"^ (\S+)\s+(created|updated|removed|conflict)\s*$")
+_ROW = re.compile(r"^ (\S+)\s+(created|updated|merged|removed|conflict)\s*$")
 
 
 def age(root: Path) -> None:

@@ -33,7 +33,14 @@ def test_state_conflict_holds_the_revision_back(cli: Invoke, blog: Path) -> None
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 1
-    assert reported(result.stdout) == {
+    assert reported(result.stdout) == {STATE: "conflict"}  # nothing written
+    assert revisions(blog) == {INITIAL}
+
+    # Markers write everything else, but never into a state file, nor its revision alone.
+    marked = cli("generate", "-p", "blog", "--conflicts=markers")
+
+    assert marked.exit_code == 1
+    assert reported(marked.stdout) == {
         **dict.fromkeys(SUBTITLE_FILES, "updated"),
         STATE: "conflict",
     }

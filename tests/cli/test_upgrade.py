@@ -101,3 +101,28 @@ def test_a_project_of_the_last_release_regenerates_cleanly(
     for database in (sqlite, postgres):
         run(project, "alembic", "upgrade", "head", database_url=database)
         run(project, "alembic", "check", database_url=database)
+
+
+def test_an_edited_file_of_the_last_release_is_a_conflict(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """That release recorded no spec, so what it wrote cannot be rendered again to merge with."""
+    project = tmp_path / "blog"
+    shutil.copytree(RELEASE / "blog", project)
+    model = project / "blog/models/post.py"
+    model.write_text(model.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    old = tree(project)
+    monkeypatch.chdir(project)
+
+    result = cli("generate")
+
+    assert result.exit_code == 1
+    assert reported(result.output) == {"blog/models/post.py": "conflict"}
+    assert "the manifest records no spec" in result.stderr
+    assert tree(project) == old
+
+    forced = cli("generate", "--force")
+
+    assert forced.exit_code == 0, forced.output
+    assert "# mine" not in model.read_text(encoding="utf-8")
+    assert cli("generate", "--check").exit_code == 0

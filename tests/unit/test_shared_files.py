@@ -11,7 +11,7 @@ import pytest
 from persistgen.errors import UserError
 from persistgen.pipeline import render_spec
 from persistgen.render import HEADER
-from persistgen.shared_files import MERGES, merge
+from persistgen.shared_files import MERGES, merge_shared
 from persistgen.spec.validate import read_spec
 from tests.cli.helpers import BLOG
 
@@ -29,13 +29,13 @@ def test_the_shared_files_are_merged_and_carry_no_header(rendered: dict[str, str
 
 @pytest.mark.parametrize("path", sorted(MERGES))
 def test_persistgen_s_own_file_is_a_fixed_point(path: str, rendered: dict[str, str]) -> None:
-    assert merge(path, rendered[path], rendered[path]) == rendered[path]
+    assert merge_shared(path, rendered[path], rendered[path]) == rendered[path]
 
 
 @pytest.mark.parametrize("path", sorted(MERGES))
 def test_the_header_of_an_older_release_is_dropped(path: str, rendered: dict[str, str]) -> None:
     old = f"# {HEADER}\n{rendered[path]}"
-    assert merge(path, old, rendered[path]) == rendered[path]
+    assert merge_shared(path, old, rendered[path]) == rendered[path]
 
 
 USERS_PYPROJECT = """\
@@ -66,7 +66,7 @@ line-length = 80
 
 
 def test_pyproject_keeps_the_user_s_part_and_adds_persistgen_s(rendered: dict[str, str]) -> None:
-    merged = merge("pyproject.toml", USERS_PYPROJECT, rendered["pyproject.toml"])
+    merged = merge_shared("pyproject.toml", USERS_PYPROJECT, rendered["pyproject.toml"])
     data = tomllib.loads(merged)
     project = data["project"]
     # The user's: versions, a pin, extra dependencies and extras, a tool section, comments.
@@ -86,7 +86,7 @@ def test_pyproject_keeps_the_user_s_part_and_adds_persistgen_s(rendered: dict[st
     assert data["tool"]["setuptools"]["packages"]["find"]["include"] == ["blog*"]
     assert data["tool"]["ruff"]["lint"]["isort"]["known-first-party"] == ["blog", "tests"]
     assert data["tool"]["pytest"]["ini_options"]["markers"][0].startswith("postgres:")
-    again = merge("pyproject.toml", merged, rendered["pyproject.toml"])
+    again = merge_shared("pyproject.toml", merged, rendered["pyproject.toml"])
     assert again == merged
 
 
@@ -95,20 +95,23 @@ def test_pyproject_keeps_the_user_s_markers_and_adds_persistgen_s(
 ) -> None:
     ours = rendered["pyproject.toml"]
     users = re.sub(r"(?m)^markers = .*$", 'markers = ["slow: takes a while"]', ours)
-    merged = merge("pyproject.toml", users, ours)
+    merged = merge_shared("pyproject.toml", users, ours)
     markers = tomllib.loads(merged)["tool"]["pytest"]["ini_options"]["markers"]
     assert markers[0] == "slow: takes a while" and markers[1].startswith("postgres:")
     assert len(markers) == 2
 
 
 def test_pyproject_merges_the_same_way_every_time(rendered: dict[str, str]) -> None:
-    runs = {merge("pyproject.toml", USERS_PYPROJECT, rendered["pyproject.toml"]) for _ in range(3)}
+    runs = {
+        merge_shared("pyproject.toml", USERS_PYPROJECT, rendered["pyproject.toml"])
+        for _ in range(3)
+    }
     assert len(runs) == 1
 
 
 def test_a_pyproject_that_is_not_toml_is_a_one_screen_error(rendered: dict[str, str]) -> None:
     with pytest.raises(UserError) as caught:
-        merge("pyproject.toml", "[project\nname = 1\n", rendered["pyproject.toml"])
+        merge_shared("pyproject.toml", "[project\nname = 1\n", rendered["pyproject.toml"])
     assert "pyproject.toml is not valid TOML" in str(caught.value)
 
 
@@ -117,14 +120,14 @@ def test_gitignore_keeps_the_user_s_lines_and_adds_persistgen_s(
 ) -> None:
     ours = rendered[".gitignore"]
     users = "# our build\ndist/\n.env\n"
-    merged = merge(".gitignore", users, ours)
+    merged = merge_shared(".gitignore", users, ours)
     lines = merged.splitlines()
     assert lines[:3] == ["# our build", "dist/", ".env"]
     assert set(ours.splitlines()) <= set(lines) and lines.count(".env") == 1
     assert lines.index(".venv/") == 3  # after the line that precedes it in persistgen's file
-    assert merge(".gitignore", merged, ours) == merged
+    assert merge_shared(".gitignore", merged, ours) == merged
     removed = ours.replace(".venv/\n", "")
-    assert merge(".gitignore", removed, ours) == ours  # persistgen's lines come back
+    assert merge_shared(".gitignore", removed, ours) == ours  # persistgen's lines come back
 
 
 def test_alembic_ini_is_the_user_s_once_written(rendered: dict[str, str]) -> None:
@@ -132,4 +135,4 @@ def test_alembic_ini_is_the_user_s_once_written(rendered: dict[str, str]) -> Non
         "level = WARNING\nhandlers = console", "level = INFO\nhandlers = console"
     )
     assert users != rendered["alembic.ini"]
-    assert merge("alembic.ini", users, rendered["alembic.ini"]) == users
+    assert merge_shared("alembic.ini", users, rendered["alembic.ini"]) == users
