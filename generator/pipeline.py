@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from persistgen import plan
+from persistgen import carry, plan
 from persistgen.format import format_files
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
@@ -102,6 +102,7 @@ def _regenerate(
     rendering = render_spec(spec, read_state(project_dir), migration, str(spec_path))
     rendered = rendering.files
     changes = plan_changes(project_dir, rendered, force=force)
+    changes = carry.carry(project_dir, spec, changes)  # a renamed resource's code of yours
     revision = rendering.revision
     if revision is not None and any(
         c.path == STATE_FILE and c.status == "conflict" for c in changes
@@ -122,11 +123,12 @@ def _regenerate(
 def _orphans(project_dir: Path, changes: list[Change]) -> tuple[str, ...]:
     """`x/generated/m.py` removed while your `x/m.py` (which subclasses it) stays."""
     found = []
+    removed = {c.path for c in changes if c.status == "removed"}
     for change in changes:
         path = PurePosixPath(change.path)
         if change.status == "removed" and path.parent.name == "generated":
             yours = path.parent.parent / path.name
-            if (project_dir / yours).exists():
+            if (project_dir / yours).exists() and str(yours) not in removed:
                 found.append(str(yours))
     return tuple(sorted(found))
 
