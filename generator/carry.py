@@ -200,21 +200,29 @@ def _rewrite(
                 )
             )
             continue
-        rewritten[path] = tree.visit(_Renamer(names, modules)).code
+        rewritten[path] = tree.visit(_Renamer(names, modules, _package_of(path))).code
     if problems:
         raise UserError(problems)
     changed = {p: t for p, t in rewritten.items() if t != sources[p]}
     return {**rewritten, **_tidy(root, {p: sources[p] for p in changed}, changed)}
 
 
+def _package_of(path: str) -> str:
+    """The dotted package a project file is in: `pkg/api/custom.py` -> `pkg.api`."""
+    return ".".join(Path(path).parent.parts)
+
+
 class _Renamer(cst.CSTTransformer):
     """Renames names and attributes that are old class names, and dotted module paths (in
     imports and attribute chains) that are old modules."""
 
-    def __init__(self, names: Mapping[str, str], modules: Mapping[str, str]) -> None:
+    def __init__(
+        self, names: Mapping[str, str], modules: Mapping[str, str], package: str = ""
+    ) -> None:
         super().__init__()
         self._names = names
         self._modules = modules
+        self._package = package  # the file's package, for relative imports
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         new = self._names.get(updated_node.value)
@@ -229,22 +237,43 @@ class _Renamer(cst.CSTTransformer):
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
     ) -> cst.ImportFrom:
-        """`from pkg.models import old` imports the module: it becomes `new as old`, so the
-        file's uses of the name `old` (which may be any local name too) stay as they are."""
-        module = get_full_name_for_node(original_node.module) if original_node.module else None
-        if not module or original_node.relative or isinstance(updated_node.names, cst.ImportStar):
+        """A relative import of an old module names the new one; `from pkg.models import old`
+        imports the module: it becomes `new as old`, so the file's uses of the name `old`
+        (which may be any local name too) stay as they are."""
+        absolute, names = self._absolute(original_node), updated_node.names
+        if absolute is None or isinstance(names, cst.ImportStar):
             return updated_node
+        moved = self._modules.get(absolute)
+        if moved and original_node.relative and isinstance(updated_node.module, cst.Name):
+            updated_node = updated_node.with_changes(module=cst.Name(_last(moved)))
+        elif moved and original_node.relative and isinstance(updated_node.module, cst.Attribute):
+            module = updated_node.module.with_changes(attr=cst.Name(_last(moved)))
+            updated_node = updated_node.with_changes(module=module)
         aliases = []
-        for alias in updated_node.names:
+        for alias in names:
             name = get_full_name_for_node(alias.name) or ""
-            new = self._modules.get(f"{module}.{name}")
+            new = self._modules.get(f"{absolute}.{name}" if absolute else name)
             if new:
                 alias = alias.with_changes(
-                    name=cst.Name(new.rpartition(".")[2]),
-                    asname=alias.asname or cst.AsName(cst.Name(name)),
+                    name=cst.Name(_last(new)), asname=alias.asname or cst.AsName(cst.Name(name))
                 )
             aliases.append(alias)
         return updated_node.with_changes(names=aliases)
+
+    def _absolute(self, node: cst.ImportFrom) -> str | None:
+        """The module an import names, relative ones resolved from the file's package."""
+        module = get_full_name_for_node(node.module) if node.module else ""
+        if not node.relative:
+            return module
+        parts = self._package.split(".") if self._package else []
+        up = len(node.relative) - 1
+        if up > len(parts):
+            return None
+        return ".".join([*parts[: len(parts) - up], *([module] if module else [])])
+
+
+def _last(dotted: str) -> str:
+    return dotted.rpartition(".")[2]
 
 
 def _dotted(name: str) -> cst.Attribute | cst.Name:
