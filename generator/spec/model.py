@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -31,7 +31,7 @@ OnDelete = Literal["cascade", "set null", "restrict", "no action"]
 # The routes a resource can serve: `links` are the many-to-many sub-routes (list, link,
 # unlink), `restore` brings back a soft-deleted row.
 Route = Literal["list", "get", "create", "update", "delete", "restore", "links"]
-ROUTES: tuple[Route, ...] = ("list", "get", "create", "update", "delete", "restore", "links")
+ROUTES: tuple[Route, ...] = get_args(Route)
 Scalar = bool | int | float | str
 
 
