@@ -45,7 +45,7 @@ def configure(app: FastAPI) -> None:
     app.include_router(extra)
 
 
-def router_dependencies(resource: str) -> Sequence[params.Depends]:
+def dependencies(resource: str, route: str) -> Sequence[params.Depends]:
     return [Depends(audited)] if resource == "comment" else []
 
 

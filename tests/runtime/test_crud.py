@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, ClassVar, Literal
 
 import pytest
-from fastapi import APIRouter, FastAPI, Path, Query, status
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, params, status
 from fastapi.routing import APIRoute
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -194,3 +194,42 @@ async def test_a_resource_without_relations_reads_lean(session: AsyncSession) ->
     assert (await get.endpoint(session=session, key=book.id)).title == "Emma"
     with pytest.raises(NotFoundError):
         await get.endpoint(session=session, key=book.id + 1)
+
+
+@pytest.mark.anyio
+async def test_a_route_runs_the_dependencies_given_for_it(session: AsyncSession) -> None:
+    async def require_user(authorization: Annotated[str | None, Header()] = None) -> None:
+        if authorization is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "log in first")
+
+    asked: list[tuple[str, str]] = []
+
+    def dependencies(resource: str, route: str) -> list[params.Depends]:
+        asked.append((resource, route))
+        return [Depends(require_user)] if route in {"create", "links"} else []
+
+    router = CrudRouter(
+        NAMES,
+        ShelvedBooks,
+        DTOS,
+        key={"key": Key},
+        routes=("list", "create"),
+        dependencies=dependencies,
+    )
+    app = FastAPI()
+    app.include_router(router)
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    app.dependency_overrides[get_session] = test_session
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
+        assert (await client.post("/books", json={"title": "Emma"})).status_code == 401
+        assert (await client.get("/books")).status_code == 200
+        logged_in = {"Authorization": "Bearer reader"}
+        created = await client.post("/books", json={"title": "Emma"}, headers=logged_in)
+        assert created.status_code == 201, created.text
+        assert (await client.get("/books")).json()["total"] == 1
+    assert asked == [("book", "create"), ("book", "list")]
+    assert router.dependencies_of("links") == [Depends(require_user)]
+    assert CrudRouter(NAMES, ShelvedBooks, LEAN, key={"key": Key}).dependencies_of("get") == []

@@ -1,6 +1,7 @@
 """The CRUD routes every resource serves, written once: a resource's module declares its names,
 repository, DTOs and key, and `CrudRouter` adds create, list, get, update and delete (and
-restore, for soft-deleted resources), or those of them the spec's `routes` lists. Each write
+restore, for soft-deleted resources), or those of them the spec's `routes` lists, each with the
+dependencies the project's `app_setup.dependencies(resource, route)` gives it. Each write
 commits before responding, so a failed commit is an error response rather than a 2xx already
 sent.
 """
@@ -9,11 +10,11 @@ import functools
 import inspect
 import textwrap
 import types
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar, get_args
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, params, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api import cursors
@@ -27,6 +28,7 @@ UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
 
 _Handler = Callable[..., Awaitable[Any]]
+DependenciesOf = Callable[[str, str], Sequence[params.Depends]]
 ROUTES = frozenset({"list", "get", "create", "update", "delete", "restore"})
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
@@ -61,7 +63,9 @@ class Dtos(Generic[CreateT, ReadT, UpdateT]):
 class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     """One resource's routes. `key` names the path parameters that address one row, each with
     its annotation; a composite key reaches the repository as a tuple in that order. `routes`
-    names the routes it serves, of `ROUTES` (default: all)."""
+    names the routes it serves, of `ROUTES` (default: all). `dependencies(resource, route)`
+    gives each route's dependencies, by the resource's module name (`names.one`) and the
+    route's name in the spec."""
 
     def __init__(
         self,
@@ -72,9 +76,11 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         key: Mapping[str, object],
         restore: Callable[[Any, KeyT], Awaitable[object]] | None = None,
         routes: Collection[str] = ROUTES,
+        dependencies: DependenciesOf | None = None,
     ) -> None:
         super().__init__(prefix=f"/{names.route}", tags=[names.route])
         self._names = names
+        self._dependencies_of = dependencies
         self._repository = repository
         self._dtos = dtos
         self._key_names = tuple(key)
@@ -96,6 +102,13 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         if restore is not None:
             self._add_restore(restore)
 
+    def dependencies_of(self, route: str) -> list[params.Depends]:
+        """The dependencies of this resource's `route`, a name of `ROUTES` or `"links"` (the
+        routes of its links, which its module adds)."""
+        if self._dependencies_of is None:
+            return []
+        return list(self._dependencies_of(self._names.one, route))
+
     def _add_create(self) -> None:
         repository, read = self._repository, self._dtos.read
 
@@ -105,9 +118,10 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             return read.model_validate(instance)
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.create)
-        name = f"create_{self._names.one}"
         parameters = [data, _SESSION]
-        self._route("POST", "", name, create, parameters, read, status_code=status.HTTP_201_CREATED)
+        self._route(
+            "create", "POST", "", create, parameters, read, status_code=status.HTTP_201_CREATED
+        )
 
     def _add_list(self) -> None:
         repository, read = self._repository, self._dtos.read
@@ -129,17 +143,14 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         query = inspect.Parameter(
             "query", _KEYWORD, annotation=Annotated[self._dtos.query, Query()]
         )
-        self._route(
-            "GET", "", f"list_{self._names.many}", list_rows, [query, _SESSION], _page_of(read)
-        )
+        self._route("list", "GET", "", list_rows, [query, _SESSION], _page_of(read))
 
     def _add_get(self) -> None:
         detail, load = self._dtos.detail, self._dtos.load
-        name, path = f"get_{self._names.one}", self._key_path
+        path = self._key_path
         if detail is None:
-            self._route(
-                "GET", path, name, self._read, [*self._key_parameters, _SESSION], self._dtos.read
-            )
+            parameters = [*self._key_parameters, _SESSION]
+            self._route("get", "GET", path, self._read, parameters, self._dtos.read)
             return
 
         async def get(*, session: AsyncSession, include: list[str] | None, **key: Any) -> ReadModel:
@@ -159,7 +170,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         text = (
             f"`include` (repeatable) nests those related rows; `{self._model_name}Load` lists them."
         )
-        self._route("GET", path, name, get, parameters, returns=detail, doc=_docstring(text))
+        self._route("get", "GET", path, get, parameters, returns=detail, doc=_docstring(text))
 
     async def _read(self, *, session: AsyncSession, **key: Any) -> ReadT:
         value = self._key(key)
@@ -178,7 +189,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.update)
         parameters = [*self._key_parameters, data, _SESSION]
-        self._route("PATCH", self._key_path, f"update_{self._names.one}", update, parameters, read)
+        self._route("update", "PATCH", self._key_path, update, parameters, read)
 
     def _add_delete(self, *, soft: bool) -> None:
         repository = self._repository
@@ -191,9 +202,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         restore = f"`POST /{names.route}{path}/restore`"
         doc = f"Mark the {names.label} deleted; {restore} brings it back." if soft else None
         self._route(
+            "delete",
             "DELETE",
             path,
-            f"delete_{names.one}",
             delete,
             [*self._key_parameters, _SESSION],
             returns=None,
@@ -209,14 +220,14 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             await session.commit()
             return read.model_validate(instance)
 
-        path, name = f"{self._key_path}/restore", f"restore_{self._names.one}"
-        self._route("POST", path, name, restore_row, [*self._key_parameters, _SESSION], read)
+        path = f"{self._key_path}/restore"
+        self._route("restore", "POST", path, restore_row, [*self._key_parameters, _SESSION], read)
 
     def _route(
         self,
+        route: str,
         method: str,
         path: str,
-        name: str,
         handler: _Handler,
         parameters: list[inspect.Parameter],
         returns: object,
@@ -224,8 +235,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         status_code: int | None = None,
         doc: str | None = None,
     ) -> None:
+        """Add `route` (a name of `ROUTES`), named as written out: `list_books`, `get_book`."""
         endpoint = _Endpoint(handler, inspect.Signature(parameters, return_annotation=returns), doc)
-        self.add_api_route(path, endpoint, methods=[method], name=name, status_code=status_code)
+        name = f"{route}_{self._names.many if route == 'list' else self._names.one}"
+        self.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            name=name,
+            status_code=status_code,
+            dependencies=self.dependencies_of(route),
+        )
 
     def _key(self, values: Mapping[str, Any]) -> Any:
         """The key as the repository takes it: the value, or a tuple in column order."""
