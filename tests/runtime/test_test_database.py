@@ -138,6 +138,11 @@ def test_another_server_or_database_is_used_as_given_and_kept() -> None:
         assert database.url == make_url(explicit)
 
 
+def test_a_test_url_that_is_no_url_is_refused() -> None:
+    database = TestDatabase.beside("sqlite+aiosqlite:///app.db", "my test database")
+    assert database.refusal.startswith("TEST_DATABASE_URL is not a database URL")
+
+
 def test_other_databases_need_an_explicit_test_url() -> None:
     database = TestDatabase.beside("mysql+aiomysql://u@localhost/shop")
     assert "TEST_DATABASE_URL" in database.refusal
@@ -328,5 +333,29 @@ def test_postgres_explicit_database_gets_fresh_tables_and_stays() -> None:
             await engine.dispose()
             await database.drop()
             assert await database_exists(app, make_url(explicit).database or "")
+
+        asyncio.run(run())
+
+
+@pytest.mark.postgres
+def test_postgres_user_without_createdb_is_told_what_to_do() -> None:
+    role = f"a_testdb_nocreatedb_{os.getpid()}"
+    with fresh_database(f"a_testdb_app3_{os.getpid()}") as app:
+
+        async def run() -> None:
+            admin = create_async_engine(app, isolation_level="AUTOCOMMIT")
+            async with admin.connect() as connection:
+                await connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOCREATEDB'))
+            try:
+                as_role = make_url(app).set(username=role)
+                database = TestDatabase.beside(as_role.render_as_string(hide_password=False))
+                engine = create_async_engine(database.url)
+                with pytest.raises(Refused, match=r"permission denied.*grant the user CREATEDB"):
+                    await database.create_database(engine)
+                await engine.dispose()
+            finally:
+                async with admin.connect() as connection:
+                    await connection.execute(text(f'DROP ROLE "{role}"'))
+                await admin.dispose()
 
         asyncio.run(run())

@@ -3,7 +3,7 @@
 The app's database is what its settings name (`DATABASE_URL`, else `.env`, else the default).
 The tests make a throwaway one beside it, as Django and Rails do: on PostgreSQL a database of a
 unique name on the same server, on SQLite a temporary file; it is dropped when the run ends.
-`TEST_DATABASE_URL` names one to use instead (kept, its tables emptied). Tables are created
+`TEST_DATABASE_URL` names one to use instead (kept; its tables made afresh). Tables are created
 once per run and emptied before each test. A run that would reach the app's own database is
 refused before it connects.
 """
@@ -16,14 +16,14 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from sqlalchemy import MetaData, delete, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateSchema
@@ -54,7 +54,7 @@ class TestDatabase:
     url: URL  # where the tests run
     app_url: URL  # the app's own database, which they never touch
     throwaway: bool  # made by this run, dropped at its end
-    refusal: str = field(default="")  # why the run may not start; "" when it may
+    refusal: str = ""  # why the run may not start; "" when it may
 
     @classmethod
     def beside(cls, app_url: str, explicit: str | None = None) -> TestDatabase:
@@ -63,7 +63,7 @@ class TestDatabase:
         app = make_url(app_url)
         try:
             if explicit:
-                return cls(_explicit(make_url(explicit), app), app, throwaway=False)
+                return cls(_explicit(_parsed(explicit), app), app, throwaway=False)
             return cls(_throwaway(app), app, throwaway=True)
         except Refused as refused:
             return cls(app, app, throwaway=False, refusal=str(refused))
@@ -217,7 +217,10 @@ async def _on_server(app: URL, statement: str) -> None:
             try:
                 await connection.execute(text(statement))
             except DBAPIError as exc:
-                raise Refused(f"{statement} failed on {_shown(app)}: {exc.orig}") from exc
+                raise Refused(
+                    f"{statement} failed on {_shown(app)} ({exc.orig}); grant the user "
+                    f"CREATEDB, or set {TEST_URL_VARIABLE} to a database the tests may empty"
+                ) from exc
             finally:
                 await connection.close()
             return
@@ -225,7 +228,7 @@ async def _on_server(app: URL, statement: str) -> None:
             await engine.dispose()
     raise Refused(
         f"{statement} failed: cannot reach {_shown(app)} ({failures[-1]}); "
-        f"or set {TEST_URL_VARIABLE} to a database the tests may use"
+        f"start the server, or set {TEST_URL_VARIABLE} to a database the tests may empty"
     )
 
 
@@ -240,6 +243,13 @@ async def _empty(connection: AsyncConnection, metadata: MetaData) -> None:
         await connection.execute(_RESTART_POSTGRES_SEQUENCES, {"tables": names})
     elif connection.dialect.name == "sqlite" and await connection.scalar(_SQLITE_HAS_SEQUENCES):
         await connection.execute(text("DELETE FROM sqlite_sequence"))
+
+
+def _parsed(explicit: str) -> URL:
+    try:
+        return make_url(explicit)
+    except ArgumentError as exc:
+        raise Refused(f"{TEST_URL_VARIABLE} is not a database URL: {exc}") from None
 
 
 def _in_memory(url: URL) -> bool:
