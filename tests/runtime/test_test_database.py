@@ -289,8 +289,18 @@ def test_postgres_database_is_made_beside_the_app_and_dropped() -> None:
 
         async def run(database: TestDatabase) -> None:
             engine = create_async_engine(database.url)
+            try:
+                await made(database, engine)
+            finally:
+                await engine.dispose()
+                await database.drop()  # again, should the test fail half way
+            assert not await database_exists(app, database.url.database or "")
+
+        async def made(database: TestDatabase, engine: AsyncEngine) -> None:
             await database.create_database(engine)
             assert await database_exists(app, database.url.database or "")
+            async with engine.connect() as connection:  # the app database's settings
+                assert await connection.scalar(text("SHOW timezone")) == "Asia/Kathmandu"
             await database.create_tables(engine, metadata)
             assert await fill(engine, metadata) == [1, 2]
             await database.clear(engine, metadata)

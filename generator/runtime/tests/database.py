@@ -15,7 +15,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -40,6 +40,22 @@ _RESTART_POSTGRES_SEQUENCES = text(
     "AND owner.classid = 'pg_class'::regclass AND owner.deptype IN ('a', 'i') "
     "WHERE sequence.relkind = 'S' AND owner.refobjid = ANY(CAST(:tables AS regclass[]))"
 )
+# The app database's own settings (`ALTER DATABASE ... SET timezone ...`), given to the tests'
+# database, so that it behaves as the app's does.
+_COPY_SETTINGS = """DO $$
+DECLARE setting text;
+BEGIN
+    FOR setting IN
+        SELECT unnest(s.setconfig) FROM pg_db_role_setting AS s
+        JOIN pg_database AS d ON d.oid = s.setdatabase
+        WHERE d.datname = {app} AND s.setrole = 0
+    LOOP
+        EXECUTE format(
+            'ALTER DATABASE %I SET %s = %L', {name},
+            split_part(setting, '=', 1), substr(setting, strpos(setting, '=') + 1)
+        );
+    END LOOP;
+END $$"""
 _SQLITE_HAS_SEQUENCES = text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
 
 
@@ -85,13 +101,12 @@ class TestDatabase:
         it). A database that cannot be made stops the run with the reason."""
         try:
             asyncio.run(self.create_database(engine))
+            asyncio.run(self.create_tables(engine, metadata))
         except Refused as refused:
+            with suppress(Refused):  # whatever was made of it; the server may be out of reach
+                asyncio.run(self.drop())
             pytest.exit(str(refused), returncode=pytest.ExitCode.USAGE_ERROR)
         try:
-            try:
-                asyncio.run(self.create_tables(engine, metadata))
-            except Refused as refused:
-                pytest.exit(str(refused), returncode=pytest.ExitCode.USAGE_ERROR)
             yield
         finally:
             asyncio.run(self.drop())
@@ -100,7 +115,10 @@ class TestDatabase:
         """Make the database, when it is this run's to make (SQLite makes its file itself)."""
         self._check_engine(engine)
         if self.throwaway and self.url.get_backend_name() == "postgresql":
-            await _on_server(self.app_url, f'CREATE DATABASE "{self.url.database}"')
+            name, app = _literal(self.url.database or ""), _literal(self.app_url.database or "")
+            create = f'CREATE DATABASE "{self.url.database}"'
+            copy = _COPY_SETTINGS.format(app=app, name=name)
+            await _on_server(self.app_url, create, create, copy)
 
     async def create_tables(self, engine: AsyncEngine, metadata: MetaData) -> None:
         """Make the tables (and PostgreSQL schemas); those of a database named by
@@ -134,7 +152,8 @@ class TestDatabase:
             return
         if self.url.get_backend_name() == "postgresql":
             name = self.url.database
-            await _on_server(self.app_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            await _on_server(self.app_url, drop, drop)
         elif self.url.database:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(self.url.database + suffix).unlink(missing_ok=True)
@@ -200,9 +219,10 @@ def _throwaway(app: URL) -> URL:
     )
 
 
-async def _on_server(app: URL, statement: str) -> None:
-    """Run `statement` outside a transaction on the app's server, through its maintenance
-    database `postgres` (or, failing that, the app's own, which it does not touch)."""
+async def _on_server(app: URL, what: str, *statements: str) -> None:
+    """Run `statements` (`what`, in messages) outside a transaction on the app's server,
+    through its maintenance database `postgres` (or, failing that, the app's own, which they
+    do not touch)."""
     failures: list[str] = []
     for database in ("postgres", app.database):
         engine = create_async_engine(
@@ -215,10 +235,11 @@ async def _on_server(app: URL, statement: str) -> None:
                 failures.append(str(getattr(exc, "orig", exc)))
                 continue
             try:
-                await connection.execute(text(statement))
+                for statement in statements:
+                    await connection.execute(text(statement))
             except DBAPIError as exc:
                 raise Refused(
-                    f"{statement} failed on {_shown(app)} ({exc.orig}); grant the user "
+                    f"{what} failed on {_shown(app)} ({exc.orig}); grant the user "
                     f"CREATEDB, or set {TEST_URL_VARIABLE} to a database the tests may empty"
                 ) from exc
             finally:
@@ -227,7 +248,7 @@ async def _on_server(app: URL, statement: str) -> None:
         finally:
             await engine.dispose()
     raise Refused(
-        f"{statement} failed: cannot reach {_shown(app)} ({failures[-1]}); "
+        f"{what} failed: cannot reach {_shown(app)} ({failures[-1]}); "
         f"start the server, or set {TEST_URL_VARIABLE} to a database the tests may empty"
     )
 
@@ -250,6 +271,10 @@ def _parsed(explicit: str) -> URL:
         return make_url(explicit)
     except ArgumentError as exc:
         raise Refused(f"{TEST_URL_VARIABLE} is not a database URL: {exc}") from None
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _in_memory(url: URL) -> bool:
