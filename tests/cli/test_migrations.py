@@ -334,8 +334,8 @@ def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> Non
     downgrade = revision.partition("def downgrade")[2]
     assert downgrade.index('op.drop_table("post_tags")') < downgrade.index('op.drop_table("tags")')
     routes = (blog / "blog/api/post.py").read_text("utf-8")
-    assert '@router.put("/{key}/tags/{item}"' in routes
-    assert '@router.delete("/{key}/tags/{item}"' in routes
+    assert '@router.put(\n    "/{key}/tags/{item}",' in routes
+    assert '@router.delete(\n    "/{key}/tags/{item}",' in routes
 
 
 def test_a_project_moves_into_a_schema_but_never_out(cli: Invoke, blog: Path) -> None:

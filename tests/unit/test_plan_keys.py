@@ -25,6 +25,7 @@ def test_one_column_integer_key() -> None:
     assert post.key_overflow == "2**63"
     assert post.api_imports == (
         "from fastapi import Path",
+        "from shop import app_setup",
         "from shop.api.crud import CrudRouter, Dtos, Names",
         "from shop.repositories.post import PostRepository",
         "from shop.schemas.base import INT64_MAX, INT64_MIN",

@@ -9,7 +9,7 @@ from blog.repositories.user import UserRepository
 from blog.schemas.comment import CommentUpdate
 from blog.schemas.post import PostUpdate
 from blog.schemas.user import UserUpdate
-from tests import factories
+from tests import factories, overrides
 from tests.support import Case, Change, Ref, Relation, name_of
 
 USER = Case(
@@ -22,7 +22,11 @@ USER = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(UserUpdate, "email", "email-updated"),
+    change=Change(
+        UserUpdate,
+        "email",
+        overrides.update_value("user", "email", "email-updated"),
+    ),
     upsert_key=("email",),
     relations=(
         Relation("posts", collection=True),
@@ -42,7 +46,11 @@ POST = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(PostUpdate, "title", "title-updated"),
+    change=Change(
+        PostUpdate,
+        "title",
+        overrides.update_value("post", "title", "title-updated"),
+    ),
     upsert_key=("slug",),
     relations=(
         Relation("author", column="author_id", target_key="id"),
@@ -64,7 +72,11 @@ COMMENT = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(CommentUpdate, "body", "body-updated"),
+    change=Change(
+        CommentUpdate,
+        "body",
+        overrides.update_value("comment", "body", "body-updated"),
+    ),
     relations=(
         Relation("post", column="post_id", target_key="id"),
         Relation("author", column="author_id", target_key="id"),

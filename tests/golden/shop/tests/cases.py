@@ -16,7 +16,7 @@ from shop.schemas.order import OrderUpdate
 from shop.schemas.order_line import OrderLineUpdate
 from shop.schemas.product import ProductUpdate
 from shop.schemas.warehouse import WarehouseUpdate
-from tests import factories
+from tests import factories, overrides
 from tests.support import Case, Change, Ref, Relation, name_of
 
 CUSTOMER = Case(
@@ -28,7 +28,11 @@ CUSTOMER = Case(
     key=("id",),
     missing=uuid4(),
     server_keys=("id",),
-    change=Change(CustomerUpdate, "email", "email-updated"),
+    change=Change(
+        CustomerUpdate,
+        "email",
+        overrides.update_value("customer", "email", "email-updated"),
+    ),
     upsert_key=("email",),
     relations=(Relation("orders", collection=True),),
     conflict=True,
@@ -43,7 +47,11 @@ WAREHOUSE = Case(
     key=("code",),
     missing="missing",
     path_keys=("code",),
-    change=Change(WarehouseUpdate, "city", "city-updated"),
+    change=Change(
+        WarehouseUpdate,
+        "city",
+        overrides.update_value("warehouse", "city", "city-updated"),
+    ),
     upsert_key=("code",),
     relations=(Relation("products", collection=True),),
 )
@@ -58,7 +66,11 @@ PRODUCT = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(ProductUpdate, "sku", "sku-updated"),
+    change=Change(
+        ProductUpdate,
+        "sku",
+        overrides.update_value("product", "sku", "sku-updated"),
+    ),
     upsert_key=("sku",),
     relations=(
         Relation("warehouse", column="warehouse_id", target_key="code"),
@@ -79,7 +91,11 @@ ORDER = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(OrderUpdate, "status", OrderStatus.CANCELLED),
+    change=Change(
+        OrderUpdate,
+        "status",
+        overrides.update_value("order", "status", OrderStatus.CANCELLED),
+    ),
     relations=(
         Relation("customer", column="customer_id", target_key="id"),
         Relation("lines", collection=True),
@@ -99,7 +115,11 @@ ORDER_LINE = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(OrderLineUpdate, "quantity", 1000),
+    change=Change(
+        OrderLineUpdate,
+        "quantity",
+        overrides.update_value("order_line", "quantity", 1000),
+    ),
     relations=(
         Relation("order", column="order_id", target_key="id"),
         Relation("product", column="product_id", target_key="id"),

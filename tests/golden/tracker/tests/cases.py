@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests import factories
+from tests import factories, overrides
 from tests.support import Case, Change, Filter, Link, Ref, Relation, name_of
 from tracker.enums import MembershipRole
 from tracker.repositories.comment import CommentRepository
@@ -33,7 +33,11 @@ ORGANISATION = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(OrganisationUpdate, "name", "name-updated"),
+    change=Change(
+        OrganisationUpdate,
+        "name",
+        overrides.update_value("organisation", "name", "name-updated"),
+    ),
     upsert_key=("slug",),
     relations=(
         Relation("memberships", collection=True),
@@ -54,7 +58,11 @@ USER = Case(
     key_overflow=2**63,
     server_keys=("id",),
     contains_filter="email__contains",
-    change=Change(UserUpdate, "email", "email-updated"),
+    change=Change(
+        UserUpdate,
+        "email",
+        overrides.update_value("user", "email", "email-updated"),
+    ),
     upsert_key=("email",),
     bulk_filter=Filter("email", "email"),
     filters=(
@@ -83,7 +91,11 @@ PROFILE = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(ProfileUpdate, "bio", "bio-updated"),
+    change=Change(
+        ProfileUpdate,
+        "bio",
+        overrides.update_value("profile", "bio", "bio-updated"),
+    ),
     upsert_key=("user_id",),
     relations=(Relation("user", column="user_id", target_key="id"),),
     refs=(Ref("user_id", USER, "id", on_delete="cascade"),),
@@ -98,7 +110,11 @@ MEMBERSHIP = Case(
     create=factories.create_membership,
     key=("organisation_id", "user_id"),
     missing=(0, 0),
-    change=Change(MembershipUpdate, "role", MembershipRole.GUEST),
+    change=Change(
+        MembershipUpdate,
+        "role",
+        overrides.update_value("membership", "role", MembershipRole.GUEST),
+    ),
     upsert_key=("organisation_id", "user_id"),
     relations=(
         Relation("organisation", column="organisation_id", target_key="id"),
@@ -121,7 +137,11 @@ PROJECT = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(ProjectUpdate, "key", "keyupdated"),
+    change=Change(
+        ProjectUpdate,
+        "key",
+        overrides.update_value("project", "key", "keyupdated"),
+    ),
     upsert_key=("key",),
     relations=(
         Relation("organisation", column="organisation_id", target_key="id"),
@@ -143,7 +163,11 @@ LABEL = Case(
     key_overflow=2**63,
     server_keys=("id",),
     contains_filter="name__contains",
-    change=Change(LabelUpdate, "name", "name-updated"),
+    change=Change(
+        LabelUpdate,
+        "name",
+        overrides.update_value("label", "name", "name-updated"),
+    ),
     upsert_key=("name",),
     bulk_filter=Filter("name", "name"),
     filters=(
@@ -165,7 +189,11 @@ ISSUE = Case(
     key_overflow=2**63,
     server_keys=("id",),
     contains_filter="title__contains",
-    change=Change(IssueUpdate, "title", "title-updated"),
+    change=Change(
+        IssueUpdate,
+        "title",
+        overrides.update_value("issue", "title", "title-updated"),
+    ),
     bulk_filter=Filter("project_id", "project_id"),
     filters=(
         Filter("project_id", "project_id"),
@@ -209,7 +237,11 @@ COMMENT = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(CommentUpdate, "body", "body-updated"),
+    change=Change(
+        CommentUpdate,
+        "body",
+        overrides.update_value("comment", "body", "body-updated"),
+    ),
     relations=(
         Relation("issue", column="issue_id", target_key="id"),
         Relation("author", column="author_id", target_key="id"),

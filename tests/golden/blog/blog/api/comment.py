@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from blog import app_setup
 from blog.api.crud import CrudRouter, Dtos, Names
 from blog.repositories.comment import CommentRepository
 from blog.schemas.base import INT64_MAX, INT64_MIN
@@ -17,4 +18,5 @@ router = CrudRouter(
     CommentRepository,
     Dtos(CommentCreate, CommentRead, CommentUpdate, CommentQuery, CommentDetail, CommentLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+    dependencies=app_setup.dependencies,
 )

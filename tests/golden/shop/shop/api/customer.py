@@ -3,6 +3,7 @@
 
 from uuid import UUID
 
+from shop import app_setup
 from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.customer import CustomerRepository
 from shop.schemas.customer import CustomerCreate, CustomerRead, CustomerUpdate
@@ -14,4 +15,5 @@ router = CrudRouter(
     CustomerRepository,
     Dtos(CustomerCreate, CustomerRead, CustomerUpdate, CustomerQuery, CustomerDetail, CustomerLoad),
     key={"key": UUID},
+    dependencies=app_setup.dependencies,
 )

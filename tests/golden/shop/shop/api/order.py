@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from shop import app_setup
 from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.order import OrderRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN
@@ -17,4 +18,5 @@ router = CrudRouter(
     OrderRepository,
     Dtos(OrderCreate, OrderRead, OrderUpdate, OrderQuery, OrderDetail, OrderLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+    dependencies=app_setup.dependencies,
 )

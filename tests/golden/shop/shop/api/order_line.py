@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from shop import app_setup
 from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.order_line import OrderLineRepository
 from shop.schemas.base import INT64_MAX, INT64_MIN
@@ -24,4 +25,5 @@ router = CrudRouter(
         OrderLineLoad,
     ),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+    dependencies=app_setup.dependencies,
 )

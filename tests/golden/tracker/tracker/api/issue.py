@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path, Query, status
 
+from tracker import app_setup
 from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.db.session import SessionDep
 from tracker.repositories.issue import IssueRepository
@@ -21,10 +22,14 @@ router = CrudRouter(
     Dtos(IssueCreate, IssueRead, IssueUpdate, IssueQuery, IssueDetail, IssueLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
     restore=IssueRepository.restore,
+    dependencies=app_setup.dependencies,
 )
 
 
-@router.get("/{key}/labels")
+@router.get(
+    "/{key}/labels",
+    dependencies=router.dependencies_of("links"),
+)
 async def list_issue_labels(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
@@ -35,7 +40,11 @@ async def list_issue_labels(
     return [LabelRead.model_validate(item) for item in items]
 
 
-@router.put("/{key}/labels/{item}", status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/{key}/labels/{item}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=router.dependencies_of("links"),
+)
 async def add_issue_labels(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     item: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
@@ -46,7 +55,11 @@ async def add_issue_labels(
     await session.commit()
 
 
-@router.delete("/{key}/labels/{item}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{key}/labels/{item}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=router.dependencies_of("links"),
+)
 async def remove_issue_labels(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     item: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
@@ -56,7 +69,10 @@ async def remove_issue_labels(
     await session.commit()
 
 
-@router.get("/{key}/watchers")
+@router.get(
+    "/{key}/watchers",
+    dependencies=router.dependencies_of("links"),
+)
 async def list_issue_watchers(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
@@ -67,7 +83,11 @@ async def list_issue_watchers(
     return [UserRead.model_validate(item) for item in items]
 
 
-@router.put("/{key}/watchers/{item}", status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/{key}/watchers/{item}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=router.dependencies_of("links"),
+)
 async def add_issue_watchers(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     item: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
@@ -78,7 +98,11 @@ async def add_issue_watchers(
     await session.commit()
 
 
-@router.delete("/{key}/watchers/{item}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{key}/watchers/{item}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=router.dependencies_of("links"),
+)
 async def remove_issue_watchers(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     item: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from tracker import app_setup
 from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.membership import MembershipRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN
@@ -27,4 +28,5 @@ router = CrudRouter(
         "organisation_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
         "user_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     },
+    dependencies=app_setup.dependencies,
 )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from tracker import app_setup
 from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.project import ProjectRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN
@@ -18,4 +19,5 @@ router = CrudRouter(
     Dtos(ProjectCreate, ProjectRead, ProjectUpdate, ProjectQuery, ProjectDetail, ProjectLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
     restore=ProjectRepository.restore,
+    dependencies=app_setup.dependencies,
 )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from tracker import app_setup
 from tracker.api.crud import CrudRouter, Dtos, Names
 from tracker.repositories.user import UserRepository
 from tracker.schemas.base import INT64_MAX, INT64_MIN
@@ -17,4 +18,5 @@ router = CrudRouter(
     UserRepository,
     Dtos(UserCreate, UserRead, UserUpdate, UserQuery, UserDetail, UserLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
+    dependencies=app_setup.dependencies,
 )

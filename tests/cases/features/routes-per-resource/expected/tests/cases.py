@@ -9,7 +9,7 @@ from library.repositories.tag import TagRepository
 from library.schemas.author import AuthorUpdate
 from library.schemas.book import BookUpdate
 from library.schemas.tag import TagUpdate
-from tests import factories
+from tests import factories, overrides
 from tests.support import Case, Change, Ref, Relation, name_of
 
 AUTHOR = Case(
@@ -22,7 +22,11 @@ AUTHOR = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(AuthorUpdate, "name", "name-updated"),
+    change=Change(
+        AuthorUpdate,
+        "name",
+        overrides.update_value("author", "name", "name-updated"),
+    ),
     relations=(Relation("books", collection=True),),
     routes=("list", "get"),
     left_out=("create", "update", "delete"),
@@ -38,7 +42,11 @@ TAG = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(TagUpdate, "name", "name-updated"),
+    change=Change(
+        TagUpdate,
+        "name",
+        overrides.update_value("tag", "name", "name-updated"),
+    ),
     upsert_key=("name",),
     relations=(Relation("books", collection=True),),
     conflict=True,
@@ -54,7 +62,11 @@ BOOK = Case(
     missing=0,
     key_overflow=2**63,
     server_keys=("id",),
-    change=Change(BookUpdate, "title", "title-updated"),
+    change=Change(
+        BookUpdate,
+        "title",
+        overrides.update_value("book", "title", "title-updated"),
+    ),
     relations=(
         Relation("author", column="author_id", target_key="id"),
         Relation("tags", collection=True),

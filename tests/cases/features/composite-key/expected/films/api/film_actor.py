@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from films import app_setup
 from films.api.crud import CrudRouter, Dtos, Names
 from films.repositories.film_actor import FilmActorRepository
 from films.schemas.base import INT64_MAX, INT64_MIN
@@ -27,4 +28,5 @@ router = CrudRouter(
         "actor_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
         "film_id": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     },
+    dependencies=app_setup.dependencies,
 )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from library import app_setup
 from library.api.crud import CrudRouter, Dtos, Names
 from library.repositories.author import AuthorRepository
 from library.schemas.author import AuthorCreate, AuthorRead, AuthorUpdate
@@ -18,4 +19,5 @@ router = CrudRouter(
     Dtos(AuthorCreate, AuthorRead, AuthorUpdate, AuthorQuery, AuthorDetail, AuthorLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
     routes=("list", "get"),
+    dependencies=app_setup.dependencies,
 )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 
+from library import app_setup
 from library.api.crud import CrudRouter, Dtos, Names
 from library.repositories.book import BookRepository
 from library.schemas.base import INT64_MAX, INT64_MIN
@@ -18,4 +19,5 @@ router = CrudRouter(
     Dtos(BookCreate, BookRead, BookUpdate, BookQuery, BookDetail, BookLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},
     routes=("list", "get", "create", "delete"),
+    dependencies=app_setup.dependencies,
 )
