@@ -10,10 +10,11 @@ from pathlib import Path, PurePosixPath
 
 from persistgen import plan
 from persistgen.format import format_files
+from persistgen.migrate.history import Base, History, base_for, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
 from persistgen.migrate.schema import SchemaState
-from persistgen.migrate.state import STATE_FILE, dump_state, read_state
+from persistgen.migrate.state import dump_state, snapshot_path
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec
@@ -37,6 +38,7 @@ class MigrationOptions:
     enabled: bool = True  # False: `--no-migration`; the schema change waits for the next run
     message: str | None = None  # set: write a revision even if nothing changed
     allow_destructive: bool = False
+    adopt: str | None = None  # a revision file persistgen did not write, to record as its own
 
 
 @dataclass(frozen=True)
@@ -55,27 +57,34 @@ class Rendering:
 
 def render_spec(
     spec: Spec,
-    state: SchemaState | None = None,
+    state: History | SchemaState | None = None,
     migration: MigrationOptions | None = None,
     spec_file: str = SPEC_FILE,
 ) -> Rendering:
-    """Spec (and the schema last migrated) in, every project file out, formatted; no disk."""
-    state = state or SchemaState()
+    """Spec (and the migration history, or the schema last migrated) in, every project file out,
+    formatted; no disk."""
     migration = migration or MigrationOptions()
     project = plan.build(spec)
+    base = (
+        base_for(state, project.tables, adopt=migration.adopt)
+        if isinstance(state, History)
+        else Base(state or SchemaState())
+    )
     revision, after = (
         next_revision(
             project,
-            state,
+            base.state,
             message=migration.message,
             allow_destructive=migration.allow_destructive,
             spec_file=spec_file,
         )
         if migration.enabled
-        else (None, state)
+        else (None, base.state)
     )
     files = render_project(project, json_schema(), revision)
-    files.append(RenderedFile(STATE_FILE, dump_state(after), "generated"))
+    # Snapshots, like revisions, are written once and only added: git merges branches' cleanly.
+    for record in (*base.records, *([after] if revision is not None else [])):
+        files.append(RenderedFile(snapshot_path(record.head or ""), dump_state(record), "user"))
     return Rendering(format_files(sorted(files, key=lambda f: f.path)), revision)
 
 
@@ -99,17 +108,10 @@ def _regenerate(
 ) -> Outcome:
     spec_path = project_dir / SPEC_FILE
     spec = read_spec(spec_path)
-    rendering = render_spec(spec, read_state(project_dir), migration, str(spec_path))
+    rendering = render_spec(spec, read_history(project_dir), migration, str(spec_path))
     rendered = rendering.files
     changes = plan_changes(project_dir, rendered, force=force)
     revision = rendering.revision
-    if revision is not None and any(
-        c.path == STATE_FILE and c.status == "conflict" for c in changes
-    ):
-        # A revision is chained to the head state.json records: write both or neither, or the
-        # next run would number another revision the same.
-        changes = [c for c in changes if c.path != revision.path]
-        revision = None
     # A missing or stale manifest is rewritten even when every file is already up to date.
     if not dry_run and (
         any(change.writes for change in changes)
