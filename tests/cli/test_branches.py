@@ -213,3 +213,43 @@ def test_a_revision_persistgen_wrote_that_is_gone_is_detected(
     assert result.exit_code == 2
     assert f"({path}) was written by persistgen and is gone" in result.stderr
     assert f"git checkout -- {path}" in result.stderr
+
+
+def test_a_change_made_while_merging_goes_into_the_merge_revision(
+    cli: Invoke, repository: Path, tmp_path: Path
+) -> None:
+    root = repository
+    spec = root / "persistgen.yaml"
+    base_spec = spec.read_text(encoding="utf-8")
+    for branch, (anchor, field) in (("a", (SLUG, SUBTITLE)), ("b", OTHER_FIELDS["other resource"])):
+        git(root, "checkout", "-q", "-b", branch, "main")
+        edit(spec, anchor, anchor + field)
+        assert cli("generate", "-p", "blog").exit_code == 0
+        commit(root, branch)
+    git(root, "checkout", "-q", "a")
+    git(root, "merge", "-q", "b", check=False)
+    for path in git(root, "diff", "--name-only", "--diff-filter=U").split():
+        git(root, "checkout", "--ours", "--", path)
+    both = base_spec.replace(SLUG, SLUG + SUBTITLE).replace(
+        BIO, BIO + OTHER_FIELDS["other resource"][1]
+    )
+    spec.write_text(
+        both.replace("      body: text\n", "      body: text\n      lede: text?\n"), "utf-8"
+    )
+
+    result = cli("migration", "merge", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    (merge,) = (root / "migrations/versions").glob("0003_*.py")
+    text = merge.read_text(encoding="utf-8")
+    assert "down_revision: str | Sequence[str] | None = (" in text
+    assert 'batch_op.add_column(sa.Column("lede", sa.Text(), nullable=True))' in text
+    assert "add_column" not in text.replace('"lede"', "").partition("def downgrade")[0].replace(
+        "batch_op.add_column(sa.Column(, sa.Text(), nullable=True))", ""
+    )
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+    again = cli("migration", "merge", "-p", "blog")
+    assert "one head: nothing to merge" in again.stdout
+    url = f"sqlite+aiosqlite:///{tmp_path / 'merged.db'}"
+    run(root, "alembic", "upgrade", "head", database_url=url)
+    run(root, "alembic", "check", database_url=url)
