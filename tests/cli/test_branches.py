@@ -17,6 +17,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.cli.blog_changes import head_state
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit
 from tests.generated.project import run
@@ -115,11 +116,13 @@ def test_two_branches_each_adding_a_field_merge_and_upgrade(
     edit(spec, SLUG, SLUG + SUBTITLE)
     assert cli("generate", "-p", "blog").exit_code == 0
     commit(root, "Posts have a subtitle")
+    heads = {head_state(root)["revision"]}
     git(root, "checkout", "-q", "main")
     git(root, "checkout", "-q", "-b", "b")
     edit(spec, anchor, anchor + field)
     assert cli("generate", "-p", "blog").exit_code == 0
     commit(root, "Another field")
+    heads.add(head_state(root)["revision"])
     run(root, "alembic", "upgrade", "head", database_url=databases["b"])
 
     git(root, "checkout", "-q", "a")
@@ -134,12 +137,13 @@ def test_two_branches_each_adding_a_field_merge_and_upgrade(
 
     check = cli("generate", "-p", "blog", "--check")
     assert check.exit_code == 1
-    assert "merges the heads" in check.stdout
+    assert f"merges the heads {' and '.join(sorted(heads))}" in check.stdout
     assert "run `persistgen generate`" in check.stderr
     result = cli("generate", "-p", "blog")
     assert result.exit_code == 0, result.output
     assert "conflict" not in result.stdout
     commit(root, "Merge b")
+    assert head_state(root)["parents"] == sorted(heads)
 
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
     heads = run(root, "alembic", "heads").strip().splitlines()
