@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from persistgen import plan
 from persistgen.format import format_files
-from persistgen.migrate.history import Base, History, base_for, read_history
+from persistgen.migrate.history import History, Start, base_for, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
 from persistgen.migrate.schema import SchemaState
@@ -68,7 +68,7 @@ def render_spec(
     base = (
         base_for(state, project.tables, adopt=migration.adopt)
         if isinstance(state, History)
-        else Base(state or SchemaState())
+        else Start(state or SchemaState())
     )
     revision, after = (
         next_revision(

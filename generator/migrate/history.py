@@ -23,7 +23,7 @@ class History:
 
 
 @dataclass(frozen=True)
-class Base:
+class Start:
     """What the next revision builds on, and the snapshots this run records besides its own."""
 
     state: SchemaState
@@ -36,7 +36,7 @@ def read_history(root: Path) -> History:
 
 def base_for(
     history: History, spec_tables: tuple[DbTable, ...], *, adopt: str | None = None
-) -> Base:
+) -> Start:
     """The head's snapshot, or the merge of several heads; refuses a history that is not whole."""
     snapshots, records = _with_legacy(history)
     if adopt is not None:
@@ -47,13 +47,13 @@ def base_for(
     named = {parent for state in snapshots.values() for parent in state.parents}
     heads = sorted((s for s in snapshots.values() if s.head not in named), key=_order)
     if not heads:
-        return Base(SchemaState(), tuple(records))
+        return Start(SchemaState(), tuple(records))
     if len(heads) == 1:
-        return Base(heads[0], tuple(records))
+        return Start(heads[0], tuple(records))
     tables = _merged(snapshots, heads)
     number = max(head.number for head in heads) + 1
     merge = SchemaState(None, tables, tuple(h.head or "" for h in heads), number)
-    return Base(merge, tuple(records))
+    return Start(merge, tuple(records))
 
 
 def _order(state: SchemaState) -> tuple[int, str]:
