@@ -6,6 +6,7 @@ import difflib
 import json
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -39,6 +40,7 @@ T = TypeVar("T")
 _STYLE = {
     "created": "green",
     "updated": "yellow",
+    "merged": "yellow",
     "unchanged": "dim",
     "kept": "dim",
     "removed": "red",
@@ -166,26 +168,51 @@ AllowDestructive = Annotated[
 ]
 
 
+class Conflicts(StrEnum):
+    stop = "stop"
+    markers = "markers"
+
+
 @app.command()
 def generate(
     project: ProjectOption = Path("."),
     check: Annotated[
         bool, typer.Option(help="Exit 1 if any file would change; write nothing.")
     ] = False,
-    diff: Annotated[bool, typer.Option(help="Show the changes as unified diffs.")] = False,
+    diff: Annotated[
+        bool, typer.Option(help="Preview the changes as unified diffs; write nothing.")
+    ] = False,
     dry_run: Annotated[bool, typer.Option(help="List the changes; write nothing.")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite hand-edited generated files.")] = False,
+    conflicts: Annotated[
+        Conflicts,
+        typer.Option(
+            help="Hand edits that overlap persistgen's changes: `stop` writes nothing at all; "
+            "`markers` writes them with git-style conflict markers, and everything else."
+        ),
+    ] = Conflicts.stop,
+    force: Annotated[
+        bool, typer.Option(help="Overwrite hand edits that conflict (they are listed).")
+    ] = False,
     no_migration: Annotated[
         bool, typer.Option(help="Do not write a migration for schema changes (yet).")
     ] = False,
     allow_destructive: AllowDestructive = False,
 ) -> None:
-    """Regenerate the project from its persistgen.yaml, with a migration for schema changes."""
+    """Regenerate the project from its persistgen.yaml, with a migration for schema changes.
+
+    Hand edits to generated files are merged with the new output."""
     options = pipeline.MigrationOptions(
         enabled=not no_migration, allow_destructive=allow_destructive
     )
+    markers = conflicts is Conflicts.markers
+    if force and markers:
+        err.print("[bold red]error[/]: choose one of --force and --conflicts=markers")
+        raise typer.Exit(2)
+    preview = dry_run or check or diff
     outcome = _guarded(
-        lambda: pipeline.generate(project, force=force, dry_run=dry_run or check, migration=options)
+        lambda: pipeline.generate(
+            project, force=force, markers=markers, dry_run=preview, migration=options
+        )
     )
     if diff:
         _diffs(outcome.changes)
@@ -250,17 +277,41 @@ def migration_adopt(
 def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False) -> None:
     _summary(outcome)
     changes = outcome.changes
-    conflicts = [c.path for c in changes if c.status == "conflict"]
-    if conflicts and not diffs_shown:
-        # What the hand edit changed, as persistgen would write the file (- yours, + ours).
-        _diffs([c for c in changes if c.status == "conflict"])
+    dropped = [c.path for c in changes if c.dropped]
+    if dropped:
+        err.print(
+            f"[bold yellow]--force dropped your edits in {len(dropped)} file(s):[/] "
+            + ", ".join(dropped),
+            soft_wrap=True,
+        )
+    marked = [c.path for c in changes if c.marked]
+    conflicts = [c for c in changes if c.status == "conflict" and not c.marked]
+    if not diffs_shown:
+        for change in conflicts:
+            _conflict_diff(change)
+    if marked:
+        err.print(
+            f"[bold red]{len(marked)} file(s) hold conflict markers:[/] "
+            + ", ".join(marked)
+            + "\n  [cyan]hint:[/] keep what you need between `<<<<<<< yours` and "
+            "`>>>>>>> persistgen`, delete the markers, then run `persistgen generate`",
+            soft_wrap=True,
+        )
     if conflicts:
         err.print(
-            f"[bold red]{len(conflicts)} generated file(s) were edited by hand and kept:[/] "
-            + ", ".join(conflicts)
-            + "\n  [cyan]hint:[/] move your changes to a user-owned file, then run "
-            "`persistgen generate --force`"
+            f"[bold red]{len(conflicts)} hand-edited generated file(s) conflict with "
+            f"persistgen's changes{'; nothing was written' if outcome.stopped else ''}:[/]",
+            soft_wrap=True,
         )
+        for change in conflicts:
+            err.print(f"  {escape(change.path)}: {escape(change.why or 'edited by hand')}")
+        err.print(
+            "  [cyan]hint:[/] change your edit so it no longer overlaps, or move it to a "
+            "user-owned file; or run `persistgen generate --conflicts=markers` to resolve it "
+            "in the file, or `--force` to drop your edit",
+            soft_wrap=True,
+        )
+    if conflicts or marked:
         raise typer.Exit(1)
     if check and any(c.status not in ("unchanged", "kept") for c in changes):
         err.print("[bold red]generated files are out of date:[/] run `persistgen generate`")
@@ -274,6 +325,8 @@ def _summary(outcome: pipeline.Outcome) -> None:
     table.add_column("status")
     counts: dict[str, int] = {}
     for change in changes:
+        if outcome.stopped and change.status != "conflict":
+            continue  # nothing was written: only the conflicts matter
         counts[change.status] = counts.get(change.status, 0) + 1
         if change.status not in ("unchanged", "kept"):
             style = _STYLE[change.status]
@@ -281,6 +334,17 @@ def _summary(outcome: pipeline.Outcome) -> None:
     if table.row_count:
         out.print(table)
     out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    edited = [
+        c.path
+        for c in changes
+        if c.status in ("merged", "unchanged") and c.generated not in (None, c.new)
+    ]
+    if edited and not outcome.stopped:
+        out.print(
+            f"[yellow]your edits, kept:[/] {', '.join(map(escape, edited))} "
+            "(merged with persistgen's output on every run)",
+            soft_wrap=True,
+        )
     for path in outcome.orphans:
         out.print(
             f"[yellow]yours, kept:[/] {escape(path)} extends a generated module that was "
@@ -288,7 +352,7 @@ def _summary(outcome: pipeline.Outcome) -> None:
             soft_wrap=True,
         )
     revision = outcome.revision
-    if revision is not None:
+    if revision is not None and not outcome.stopped:
         out.print(f"migration [bold]{escape(revision.path)}[/]:")
         for line in revision.summary:
             out.print(f"  {escape(line)}")
@@ -301,16 +365,31 @@ _NO_NEWLINE = "\\ No newline at end of file\n"  # as git marks a last line witho
 
 def _diffs(changes: list[Change]) -> None:
     for change in changes:
-        if change.old == change.new or change.status == "kept":
-            continue
-        lines = difflib.unified_diff(
-            (change.old or "").splitlines(keepends=True),
-            (change.new or "").splitlines(keepends=True),
-            fromfile=f"a/{change.path}",
-            tofile=f"b/{change.path}",
-        )
-        for line in lines:
-            sys.stdout.write(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}")
+        if change.status == "conflict" and not change.marked:
+            _conflict_diff(change)
+        elif change.old != change.new and change.status != "kept":
+            _diff(change.old or "", change.new or "", f"a/{change.path}", f"b/{change.path}")
+
+
+def _conflict_diff(change: Change) -> None:
+    """A conflict as a diff: with a base, only the overlapping hunks (your side, then
+    persistgen's, with the clean merge around them); without one, the whole file."""
+    if change.merged is not None and change.merged.conflicts:
+        yours, theirs = change.merged.yours, change.merged.theirs
+    else:
+        yours, theirs = change.old or "", change.new or ""
+    _diff(yours, theirs, f"yours/{change.path}", f"persistgen/{change.path}")
+
+
+def _diff(old: str, new: str, fromfile: str, tofile: str) -> None:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=fromfile,
+        tofile=tofile,
+    )
+    for line in lines:
+        sys.stdout.write(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}")
 
 
 @app.command()

@@ -8,25 +8,29 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from persistgen import plan
+from persistgen import __version__, plan
+from persistgen.errors import UserError
 from persistgen.format import format_files
 from persistgen.migrate.history import History, Start, base_for, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
 from persistgen.migrate.schema import SchemaState
-from persistgen.migrate.state import dump_state, snapshot_path
+from persistgen.migrate.state import LEGACY_STATE, dump_state, snapshot_path
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
-from persistgen.spec.validate import read_spec
+from persistgen.spec.validate import read_spec, read_spec_text
 from persistgen.write import (
     DIR_MODE,
+    Base,
     Change,
+    Record,
     apply,
     exclusive,
     finish_interrupted,
     manifest_after,
     plan_changes,
-    read_manifest,
+    read_record,
+    resolve,
     writing,
 )
 
@@ -47,6 +51,7 @@ class Outcome:
     revision: Revision | None = None
     # Your files extending a generated base that this run removed: kept, but now broken.
     orphans: tuple[str, ...] = ()
+    stopped: bool = False  # a conflict kept the run from writing anything
 
 
 @dataclass(frozen=True)
@@ -92,33 +97,82 @@ def generate(
     project_dir: Path,
     *,
     force: bool = False,
+    markers: bool = False,
     dry_run: bool = False,
     migration: MigrationOptions | None = None,
 ) -> Outcome:
-    """Regenerate a project from its `persistgen.yaml`; writes nothing when `dry_run`."""
+    """Regenerate a project from its `persistgen.yaml`; writes nothing when `dry_run`.
+
+    Hand edits to generated files are merged with the new output. A conflict (an edit that
+    overlaps persistgen's change, or whose base is unknown) stops the whole run, so nothing is
+    written, unless `markers` (the conflict is written with markers, everything else too) or
+    `force` (persistgen's output replaces the edit)."""
     if dry_run:
-        return _regenerate(project_dir, force=force, dry_run=True, migration=migration)
+        return _regenerate(project_dir, force, markers, dry_run=True, migration=migration)
     with exclusive(project_dir):
         finish_interrupted(project_dir)
-        return _regenerate(project_dir, force=force, dry_run=False, migration=migration)
+        return _regenerate(project_dir, force, markers, dry_run=False, migration=migration)
 
 
 def _regenerate(
-    project_dir: Path, *, force: bool, dry_run: bool, migration: MigrationOptions | None
+    project_dir: Path,
+    force: bool,
+    markers: bool,
+    *,
+    dry_run: bool,
+    migration: MigrationOptions | None,
 ) -> Outcome:
     spec_path = project_dir / SPEC_FILE
     spec = read_spec(spec_path)
+    spec_text = spec_path.read_text(encoding="utf-8")
     rendering = render_spec(spec, read_history(project_dir), migration, str(spec_path))
     rendered = rendering.files
-    changes = plan_changes(project_dir, rendered, force=force)
+    record = read_record(project_dir)
+    changes = plan_changes(project_dir, rendered, lambda: _base(record), unmerged=_STATE_FILES)
+    changes = resolve(changes, force=force, markers=markers, unmarked=_STATE_FILES)
     revision = rendering.revision
+    # Any conflict kept as it is stops the run: never a half-updated project. (With markers,
+    # only a conflict that cannot hold them is kept, beside everything else.)
+    stopped = not markers and any(c.status == "conflict" for c in changes)
     # A missing or stale manifest is rewritten even when every file is already up to date.
-    if not dry_run and (
-        any(change.writes for change in changes)
-        or read_manifest(project_dir) != manifest_after(project_dir, changes, rendered)
+    if (
+        not dry_run
+        and not stopped
+        and (
+            any(change.writes for change in changes)
+            or record
+            != Record(manifest_after(project_dir, changes, rendered), spec_text, __version__)
+        )
     ):
-        apply(project_dir, changes, rendered)
-    return Outcome(changes, revision, _orphans(project_dir, changes))
+        apply(project_dir, changes, rendered, spec=spec_text, version=__version__)
+    return Outcome(changes, revision, _orphans(project_dir, changes), stopped=stopped)
+
+
+# Files persistgen reads back: an edit to one is never merged. (Snapshots are created once and
+# never rewritten; the legacy state.json is only ever removed.)
+_STATE_FILES = frozenset({LEGACY_STATE})
+
+
+def _base(record: Record) -> Base:
+    """What persistgen last wrote, re-rendered in memory from the spec the manifest records."""
+    if record.spec is None:
+        return Base(
+            unknown="the manifest records no spec (written by persistgen 0.1.0, or rebuilt), "
+            "so what persistgen last wrote is unknown"
+        )
+    try:
+        spec = read_spec_text(record.spec, SPEC_FILE)
+    except UserError:
+        return Base(unknown="the spec the manifest records no longer validates")
+    rendering = render_spec(spec, migration=MigrationOptions(enabled=False))
+    if record.version != __version__:
+        why = (
+            f"persistgen {record.version} wrote it and this is {__version__}, so what it last "
+            "wrote cannot be rendered again"
+        )
+    else:
+        why = "it does not match what persistgen last wrote, as the manifest records it"
+    return Base({f.path: f.content for f in rendering.files if f.owner == "generated"}, why)
 
 
 def _orphans(project_dir: Path, changes: list[Change]) -> tuple[str, ...]:

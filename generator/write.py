@@ -1,8 +1,11 @@
 """Compare rendered files with the project on disk, then write all of them or none.
 
-Generated files are recorded with their SHA-256 in `.persistgen/manifest.json`. A generated
-file whose content no longer matches its record was edited by hand: it is a conflict, kept as
-it is unless forced. User-owned files are created once and never rewritten.
+Generated files are recorded with their SHA-256 in `.persistgen/manifest.json`, beside the
+spec they were generated from and persistgen's version. A generated file whose content no
+longer matches its record was edited by hand: it is merged three-way with the new output, the
+base re-rendered from the recorded spec (`merge.py`). Edits that overlap persistgen's change,
+and edits whose base is unknown, are conflicts. User-owned files are created once and never
+rewritten.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from persistgen.errors import fail
+from persistgen.merge import Merged, has_markers, merge
 from persistgen.render import RenderedFile
+from persistgen.shared_files import merge_shared
 
 if sys.platform != "win32":
     import fcntl
@@ -33,7 +38,7 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK
 DIR_MODE = 0o777 & ~_UMASK
-Status = Literal["created", "updated", "unchanged", "conflict", "removed", "kept"]
+Status = Literal["created", "updated", "merged", "unchanged", "conflict", "removed", "kept"]
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,39 @@ class Change:
     status: Status
     old: str | None  # what is on disk
     new: str | None  # what persistgen would write (None: remove)
+    # What persistgen rendered, when `new` is not it (a merge); the manifest records it, so
+    # a hand edit stays visible as an edit and keeps being merged.
+    generated: str | None = None
+    merged: Merged | None = None  # a conflict's three-way merge (None: the base is unknown)
+    why: str = ""  # a conflict's cause
+    marked: bool = False  # a conflict written with its markers
+    dropped: bool = False  # a hand edit overwritten or removed by --force
 
     @property
     def writes(self) -> bool:
-        return self.status in ("created", "updated", "removed")
+        return self.status in ("created", "updated", "merged", "removed") or self.marked
+
+    @property
+    def recorded(self) -> str | None:
+        """The text the manifest records for this file."""
+        return self.new if self.generated is None else self.generated
+
+
+@dataclass(frozen=True)
+class Record:
+    """What `.persistgen/manifest.json` holds."""
+
+    files: dict[str, str]  # path -> SHA-256 of what persistgen wrote
+    spec: str | None = None  # the spec those files were generated from
+    version: str | None = None  # the persistgen that generated them
+
+
+@dataclass(frozen=True)
+class Base:
+    """What persistgen last wrote, re-rendered, and why a file without one has none."""
+
+    files: Mapping[str, str] = field(default_factory=dict)
+    unknown: str = "what persistgen last wrote is not recorded"
 
 
 def sha256(text: str) -> str:
@@ -53,13 +87,19 @@ def sha256(text: str) -> str:
 
 
 def read_manifest(root: Path) -> dict[str, str]:
+    return read_record(root).files
+
+
+def read_record(root: Path) -> Record:
     path = root / MANIFEST
     if not path.exists():
-        return {}
+        return Record({})
     try:
-        files = json.loads(path.read_text(encoding="utf-8"))["files"]
-    except (ValueError, KeyError, TypeError):
-        files = None
+        document = json.loads(path.read_text(encoding="utf-8"))
+        files = document["files"]
+        spec, version = document.get("spec"), document.get("version")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        files = spec = version = None
     # Removal unlinks what the manifest names, so every entry must be a path inside the project.
     if not isinstance(files, dict) or not all(_inside(str(k)) for k in files):
         raise fail(
@@ -67,7 +107,21 @@ def read_manifest(root: Path) -> dict[str, str]:
             "restore it from version control, or delete it and run with --force",
             file=str(path),
         )
-    return {str(k): str(v) for k, v in files.items()}
+    return Record(
+        {str(k): str(v) for k, v in files.items()},
+        spec if isinstance(spec, str) else None,
+        version if isinstance(version, str) else None,
+    )
+
+
+def manifest_text(files: Mapping[str, str], spec: str | None, version: str) -> str:
+    document = {
+        "generator": "persistgen",
+        "version": version,
+        "spec": spec,
+        "files": dict(sorted(files.items())),
+    }
+    return json.dumps(document, indent=2) + "\n"
 
 
 def _inside(path: str) -> bool:
@@ -82,32 +136,108 @@ def _inside(path: str) -> bool:
 
 
 def plan_changes(
-    root: Path, rendered: Iterable[RenderedFile], *, force: bool = False
+    root: Path,
+    rendered: Iterable[RenderedFile],
+    base: Callable[[], Base] = Base,
+    *,
+    unmerged: Collection[str] = (),
 ) -> list[Change]:
+    """Compare each rendered file with the disk. `base` re-renders what persistgen last wrote;
+    it is called only if a generated file was edited. Files in `unmerged` are never merged:
+    persistgen reads them back (state files), so an edit to them is a conflict."""
     manifest = read_manifest(root)
+    bases: list[Base] = []  # rendered at the first edited file
+
+    def base_of(path: str, recorded: str | None) -> tuple[str | None, str]:
+        """The file's base text, checked against its record; or None, and why."""
+        if path in unmerged:
+            return None, "persistgen reads this file back, so an edit to it is not merged"
+        if not bases:
+            bases.append(base())
+        text = bases[0].files.get(path)
+        if text is None or sha256(text) != recorded:
+            return None, bases[0].unknown
+        return text, ""
+
     changes: list[Change] = []
     wanted: set[str] = set()
     for file in rendered:
         wanted.add(file.path)
         old = _read(root / file.path)
-        changes.append(_compare(file, old, manifest.get(file.path), force))
+        recorded = manifest.get(file.path)
+        edited = old not in (None, file.content) and sha256(old or "") != recorded
+        text, unknown = (
+            base_of(file.path, recorded) if edited and file.owner == "generated" else (None, "")
+        )
+        change = _compare(file, old, recorded, text)
+        if change.status == "conflict" and not change.why:
+            change = replace(change, why=unknown)
+        changes.append(change)
     for path in sorted(set(manifest) - wanted):
         old = _read(root / path)
         if old is None:
             continue
-        edited = sha256(old) != manifest[path] and not force
-        changes.append(Change(path, "conflict" if edited else "removed", old, None))
+        if sha256(old) != manifest[path]:
+            why = "its resource left the spec, and removing it would lose your edit"
+            changes.append(Change(path, "conflict", old, None, why=why))
+        else:
+            changes.append(Change(path, "removed", old, None))
     return changes
 
 
-def _compare(file: RenderedFile, old: str | None, recorded: str | None, force: bool) -> Change:
+def _compare(file: RenderedFile, old: str | None, recorded: str | None, base: str | None) -> Change:
+    """One file's status; `base` is what persistgen last wrote there, when it is known."""
     if old is None:
         return Change(file.path, "created", None, file.content)
+    if file.owner == "merged":  # shared with the user: never a conflict, never in the manifest
+        new = merge_shared(file.path, old, file.content)
+        return Change(file.path, "unchanged" if new == old else "updated", old, new)
     if file.owner == "user" or old == file.content:
         return Change(file.path, "kept" if file.owner == "user" else "unchanged", old, old)
-    if force or (recorded is not None and sha256(old) == recorded):
+    if recorded is not None and sha256(old) == recorded:
         return Change(file.path, "updated", old, file.content)
-    return Change(file.path, "conflict", old, file.content)
+    if base is None:
+        return Change(file.path, "conflict", old, file.content)
+    if _UNREADABLE in old or has_markers(old):
+        why = "it is not UTF-8 text" if _UNREADABLE in old else "it still holds conflict markers"
+        return Change(file.path, "conflict", old, file.content, why=why)
+    merged = merge(base, old, file.content)
+    if merged.conflicts:
+        why = "your edit overlaps persistgen's change"
+        return Change(file.path, "conflict", old, file.content, merged=merged, why=why)
+    # Your edit survives; the manifest records persistgen's text, so it stays an edit.
+    status: Status = "unchanged" if merged.text == old else "merged"
+    return Change(file.path, status, old, merged.text, generated=file.content)
+
+
+def resolve(
+    changes: list[Change], *, force: bool, markers: bool, unmarked: Collection[str] = ()
+) -> list[Change]:
+    """Conflicts as the user chose: kept (the default), written with markers (except in the
+    files of `unmarked`, which persistgen reads back), or overwritten."""
+    resolved = []
+    for change in changes:
+        if change.status != "conflict":
+            resolved.append(change)
+        elif force:
+            status: Status = "removed" if change.new is None else "updated"
+            resolved.append(replace(change, status=status, dropped=True))
+        elif markers and change.path not in unmarked:
+            resolved.append(_marked(change))
+        else:
+            resolved.append(change)
+    return resolved
+
+
+def _marked(change: Change) -> Change:
+    """A conflict with its markers written in; a removal or an unreadable file stays kept."""
+    if change.new is None or change.old is None or _UNREADABLE in change.old:
+        return change
+    merged = change.merged or merge(None, change.old, change.new)
+    return replace(change, new=merged.text, generated=change.new, merged=merged, marked=True)
+
+
+_UNREADABLE = "\ufffd"  # what reading replaced bytes that are not UTF-8 with
 
 
 def _read(path: Path) -> str | None:
@@ -121,20 +251,27 @@ def _read(path: Path) -> str | None:
 def manifest_after(
     root: Path, changes: Iterable[Change], rendered: Iterable[RenderedFile]
 ) -> dict[str, str]:
-    """The manifest once `changes` are applied: conflicts keep their old record."""
+    """The manifest once `changes` are applied: conflicts kept as they are keep their record."""
     old = read_manifest(root)
     owners = {f.path: f.owner for f in rendered}
     manifest: dict[str, str] = {}
     for change in changes:
-        if change.status == "conflict":
+        if change.status == "conflict" and not change.marked:
             if change.path in old:
                 manifest[change.path] = old[change.path]
-        elif change.new is not None and owners.get(change.path) == "generated":
-            manifest[change.path] = sha256(change.new)
+        elif change.recorded is not None and owners.get(change.path) == "generated":
+            manifest[change.path] = sha256(change.recorded)
     return manifest
 
 
-def apply(root: Path, changes: list[Change], rendered: Iterable[RenderedFile]) -> None:
+def apply(
+    root: Path,
+    changes: list[Change],
+    rendered: Iterable[RenderedFile],
+    *,
+    spec: str | None = None,
+    version: str = "",
+) -> None:
     """Write every change, the manifest last, all or nothing.
 
     Each new file is first written and flushed next to its target (same directory, so the
@@ -142,12 +279,12 @@ def apply(root: Path, changes: list[Change], rendered: Iterable[RenderedFile]) -
     journal is committed (renamed to `journal.json`), an interruption (an error, a full disk,
     a read-only directory, Ctrl-C, kill -9) leaves the project as it was, and the next run
     deletes the staged files; once committed, the next run finishes the moves. The caller
-    holds `exclusive` and has finished any interrupted run (`finish_interrupted`) first."""
+    holds `exclusive` and has finished any interrupted run (`finish_interrupted`) first.
+    The manifest records `spec`, the text the files were generated from, and `version`."""
     _refuse_links_out(root, changes)
     manifest = manifest_after(root, changes, rendered)
-    document = {"generator": "persistgen", "files": dict(sorted(manifest.items()))}
     writes = [(c.path, c.new) for c in changes if c.writes and c.new is not None]
-    writes.append((MANIFEST, json.dumps(document, indent=2) + "\n"))
+    writes.append((MANIFEST, manifest_text(manifest, spec, version)))
     journal = {
         "write": [path for path, _ in writes],
         "remove": [c.path for c in changes if c.status == "removed"],

@@ -136,7 +136,7 @@ def api(
 
 
 def factories(package: str, resources: Sequence[ResourceModel]) -> Lines:
-    found = {"sqlalchemy.ext.asyncio:AsyncSession", "typing:Any"}
+    found = {"sqlalchemy.ext.asyncio:AsyncSession", "typing:Any", "tests:overrides"}
     if any(r.uses_counter for r in resources):
         found.add("itertools")
     for r in resources:

@@ -38,7 +38,7 @@ def _imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, .
     for r in resources:
         specs.add(f"{package}.repositories.{r.module}:{r.class_name}Repository")
         if r.update_column:
-            specs.add(f"{package}.schemas.{r.module}:{r.class_name}Update")
+            specs |= {f"{package}.schemas.{r.module}:{r.class_name}Update", "tests:overrides"}
             specs.update(r.update_column.sample_imports)
         specs.update(r.missing.imports)  # a key no row has
         specs.update(i for link in r.links for i in link.missing.imports)

@@ -17,9 +17,10 @@ USER_OWNED = (
     "blog/repositories/post.py",
     "blog/schemas/post.py",
 )
-# User-owned files rendered on every run (and kept): custom.py and each resource's repository
-# and schemas. Revisions are rendered only in the run that creates them.
-KEPT = 7
+# User-owned files rendered on every run (and kept): custom.py, app_setup.py, app_settings.py,
+# tests/overrides.py and each resource's repository and schemas. Revisions are rendered only in
+# the run that creates them.
+KEPT = 10
 # What adding `subtitle: str:120?` to Post must update, and nothing else; plus one new revision.
 SUBTITLE_FILES = {
     "blog/models/post.py",

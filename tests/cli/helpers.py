@@ -11,7 +11,7 @@ BLOG = ROOT / "examples" / "blog.yaml"
 SHOP = ROOT / "examples" / "shop.yaml"
 OLD = 1_000_000_000  # an mtime no write can produce by accident
 # Table rows start with a space (cell padding); the totals line ("36 created") does not.
-_ROW = re.compile(r"^ (\S+)\s+(created|updated|removed|conflict)\s*$")
+_ROW = re.compile(r"^ (\S+)\s+(created|updated|merged|removed|conflict)\s*$")
 # A revision's id (a content hash) in its file's and its snapshot's paths; tests name it `<id>`.
 _REVISION_ID = re.compile(
     r"(?<=^migrations/versions/\d{4}_)[0-9a-f]{12}(?=_)|(?<=^\.persistgen/revisions/)[0-9a-f]{12}"

@@ -160,14 +160,17 @@ def test_no_project(cli: Invoke, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_add_reports_a_conflict_but_keeps_the_spec_change(cli: Invoke, blog: Path) -> None:
-    main = blog / "blog/main.py"
-    main.write_bytes(main.read_bytes() + b"# mine\n")
+def test_add_stops_at_a_conflict_but_keeps_the_spec_change(cli: Invoke, blog: Path) -> None:
+    models = blog / "blog/models/__init__.py"
+    models.write_text(
+        models.read_text(encoding="utf-8").replace('"Comment",', '"Comment",  # mine'),
+        encoding="utf-8",
+    )  # where Article's name goes: the edit overlaps the change
 
     result = cli("add", "resource", "Article", "title:str:200", "-p", "blog")
 
     assert result.exit_code == 1
-    assert reported(result.stdout)["blog/main.py"] == "conflict"
-    assert main.read_bytes().endswith(b"# mine\n")
+    assert reported(result.stdout) == {"blog/models/__init__.py": "conflict"}
+    assert '"Comment",  # mine' in models.read_text(encoding="utf-8")
     assert "Article" in read_spec(blog / "persistgen.yaml").resources
-    assert (blog / "blog/models/article.py").is_file()
+    assert not (blog / "blog/models/article.py").exists()  # nothing generated: all or nothing

@@ -209,12 +209,18 @@ def test_removed_resource_keeps_an_edited_file(cli: Invoke, blog: Path) -> None:
     content = edited.read_bytes()
     remove_comment(blog)
 
-    result = cli("generate", "-p", "blog", "--allow-destructive")
+    stopped = cli("generate", "-p", "blog", "--allow-destructive")
+
+    assert stopped.exit_code == 1
+    assert reported(stopped.stdout) == {"blog/models/comment.py": "conflict"}
+    assert not (blog / COMMENT_REVISION).exists()  # nothing written
+
+    result = cli("generate", "-p", "blog", "--allow-destructive", "--conflicts=markers")
 
     assert result.exit_code == 1
     rows = reported(result.stdout)
-    assert rows["blog/models/comment.py"] == "conflict"
-    assert rows[COMMENT_REVISION] == "created"  # a conflict does not hold the migration back
+    assert rows["blog/models/comment.py"] == "conflict"  # a removal cannot hold markers: kept
+    assert rows[COMMENT_REVISION] == "created"  # the rest is written
     assert edited.read_bytes() == content
     # Still recorded, so it stays a conflict rather than becoming an unknown file.
     assert "blog/models/comment.py" in manifest(blog)

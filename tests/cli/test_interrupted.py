@@ -143,7 +143,8 @@ def test_ctrl_c_while_staging_leaves_the_project_as_it_was(
 
 
 def test_a_conflict_without_a_terminal_never_waits(blog: Path) -> None:
-    edit(blog / "blog/models/post.py", "class Post(", "# mine\nclass Post(")
+    slug = "mapped_column(String(220), unique=True)"
+    edit(blog / "blog/models/post.py", slug, f"{slug}  # mine")  # where subtitle goes
     add_subtitle(blog)
 
     result = subprocess.run(

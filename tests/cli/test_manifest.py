@@ -12,9 +12,7 @@ from persistgen import write
 from persistgen.write import MANIFEST, sha256
 from tests.cli.blog_changes import (
     COMMENT_FILES,
-    STATE,
     SUBTITLE_FILES,
-    SUBTITLE_REVISION,
     SUBTITLE_ROWS,
     add_subtitle,
     manifest,
@@ -102,13 +100,9 @@ def test_without_manifest_a_differing_file_is_a_conflict(cli: Invoke, blog: Path
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 1
-    # The revision and its snapshot are new files, never a conflict: the migration is written.
-    assert reported(result.stdout) == {
-        **dict.fromkeys(SUBTITLE_FILES, "conflict"),
-        SUBTITLE_REVISION: "created",
-        STATE: "created",
-    }
-    assert revisions(blog) == {"migrations/versions/0001_<id>_initial_schema.py", SUBTITLE_REVISION}
+    # A conflict stops the whole run: no revision either.
+    assert reported(result.stdout) == dict.fromkeys(SUBTITLE_FILES, "conflict")
+    assert revisions(blog) == {"migrations/versions/0001_<id>_initial_schema.py"}
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from persistgen.shared_files import MERGES
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import BLOG, masked, reported, tree
 
@@ -97,11 +98,15 @@ def test_manifest_records_generated_files_only(cli: Invoke, tmp_path: Path) -> N
     recorded = manifest["files"]
     user_owned = {
         "blog/api/custom.py",
+        "blog/app_setup.py",
+        "blog/app_settings.py",
+        "tests/overrides.py",
         "migrations/versions/0001_<id>_initial_schema.py",
         ".persistgen/revisions/<id>.json",
         *(f"blog/{kind}/{r}.py" for kind in ("repositories", "schemas") for r in RESOURCES),
     }
-    assert set(recorded) == {masked(p) for p in tree(root)} - user_owned - {
+    shared = set(MERGES)  # merged into, never recorded
+    assert set(recorded) == {masked(p) for p in tree(root)} - user_owned - shared - {
         "persistgen.yaml",
         ".persistgen/manifest.json",
     }

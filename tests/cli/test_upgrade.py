@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from persistgen.shared_files import MERGES
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import reported, tree
 from tests.generated.project import package_of, run
@@ -88,7 +89,11 @@ def test_a_project_of_the_last_release_regenerates_cleanly(
         assert new[path] == fresh[path], f"{path} differs from a fresh project's"
     users = {p for p in set(old) - old_generated if not p.startswith(".persistgen/")}
     assert {p: new.get(p) for p in users} == {p: old[p] for p in users}, "a user's file changed"
-    assert not (old_generated - generated) & set(new), "a file no longer generated was kept"
+    # The files this release shares with the user lose their "do not edit" header, nothing else.
+    for path in MERGES:
+        assert path in old_generated - generated and new[path] == fresh[path], path
+    kept = (old_generated - generated - set(MERGES)) & set(new)
+    assert not kept, "a file no longer generated was kept"
     assert {p for p in new if p.startswith(VERSIONS)} == {p for p in old if p.startswith(VERSIONS)}
     assert cli("generate", "--check").exit_code == 0
     assert _openapi(project) == api
@@ -96,3 +101,28 @@ def test_a_project_of_the_last_release_regenerates_cleanly(
     for database in (sqlite, postgres):
         run(project, "alembic", "upgrade", "head", database_url=database)
         run(project, "alembic", "check", database_url=database)
+
+
+def test_an_edited_file_of_the_last_release_is_a_conflict(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """That release recorded no spec, so what it wrote cannot be rendered again to merge with."""
+    project = tmp_path / "blog"
+    shutil.copytree(RELEASE / "blog", project)
+    model = project / "blog/models/post.py"
+    model.write_text(model.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    old = tree(project)
+    monkeypatch.chdir(project)
+
+    result = cli("generate")
+
+    assert result.exit_code == 1
+    assert reported(result.output) == {"blog/models/post.py": "conflict"}
+    assert "the manifest records no spec" in result.stderr
+    assert tree(project) == old
+
+    forced = cli("generate", "--force")
+
+    assert forced.exit_code == 0, forced.output
+    assert "# mine" not in model.read_text(encoding="utf-8")
+    assert cli("generate", "--check").exit_code == 0

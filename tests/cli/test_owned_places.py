@@ -1,0 +1,230 @@
+"""Every ordinary customisation has a place of its own, so regeneration never meets it as a
+conflict: a dependency in pyproject.toml, an ignore line, CORS and an extra router and auth
+through app_setup.py, a setting in app_settings.py, a validator with its test data in
+tests/overrides.py. Replayed on a real git repository; the project stays lint-, type- and
+test-clean."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from persistgen.render import HEADER
+from tests.cli.blog_changes import add_subtitle
+from tests.cli.conftest import Invoke
+from tests.cli.helpers import BLOG, edit, reported
+from tests.generated.project import run
+
+APP_SETUP = '''"""CORS for the web client, a greeting, and an audit header on the comments."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI, Response, params
+from fastapi.middleware.cors import CORSMiddleware
+
+from blog.app_settings import get_app_settings
+
+extra = APIRouter()
+
+
+@extra.get("/hello")
+async def hello() -> dict[str, str]:
+    return {"greeting": get_app_settings().greeting}
+
+
+async def audited(response: Response) -> None:
+    response.headers["X-Audited"] = "yes"
+
+
+def configure(app: FastAPI) -> None:
+    origins = get_app_settings().allowed_origins
+    app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"])
+    app.include_router(extra)
+
+
+def router_dependencies(resource: str) -> Sequence[params.Depends]:
+    return [Depends(audited)] if resource == "comment" else []
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.started = True
+    yield
+'''
+
+SETTINGS = """
+    allowed_origins: list[str] = ["https://example.com"]
+    greeting: str = "hello"
+"""
+
+CAPITAL_TITLES = """
+
+def _capitalised(title: str | None) -> str | None:
+    if title is not None and not title[:1].isupper():
+        raise ValueError("a title starts with a capital letter")
+    return title
+
+
+class PostCreate(PostCreateBase):
+    capitalised = field_validator("title")(_capitalised)
+
+
+class PostUpdate(PostUpdateBase):
+    capitalised = field_validator("title")(_capitalised)
+"""
+
+OVERRIDES = '''"""Titles start with a capital letter."""
+
+import itertools
+from typing import Any
+
+_numbers = itertools.count(1)
+
+
+def values(resource: str) -> dict[str, Any]:
+    return {"title": f"Title {next(_numbers)}"} if resource == "post" else {}
+
+
+def update_value(resource: str, field: str, value: Any) -> Any:
+    return "Title changed" if (resource, field) == ("post", "title") else value
+'''
+
+CHECK_APP = """
+from fastapi.testclient import TestClient
+from blog.main import app
+with TestClient(app) as client:
+    hello = client.get("/hello", headers={"Origin": "https://example.com"})
+    print(hello.json()["greeting"], hello.headers["access-control-allow-origin"])
+    print(client.get("/comments").headers.get("x-audited"))
+    print(client.get("/posts").headers.get("x-audited"), app.state.started)
+"""
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def _own_tests(root: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=root,
+        env={**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'tests.db'}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _customise(root: Path) -> None:
+    """What a user does in the first days, each edit in the place made for it."""
+    edit(
+        root / "pyproject.toml",
+        '    "uvicorn>=0.30",\n',
+        '    "uvicorn>=0.30",\n    "stripe>=9",  # payments\n',
+    )
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as file:
+        file.write("\n[tool.coverage.run]\nbranch = true\n")
+    with (root / ".gitignore").open("a", encoding="utf-8") as file:
+        file.write("# local data\n/data/\n")
+    (root / "blog/app_setup.py").write_text(APP_SETUP, encoding="utf-8")
+    edit(root / "blog/app_settings.py", 'extra="ignore")\n', 'extra="ignore")\n' + SETTINGS)
+
+
+def test_customisations_survive_regeneration_without_a_conflict(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    assert cli("new", "project", "blog", "--spec", str(BLOG)).exit_code == 0
+    root = tmp_path / "blog"
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "generated")
+    _customise(root)
+
+    # A validator in the user's schemas makes the generated tests' data invalid ...
+    schemas = root / "blog/schemas/post.py"
+    text = schemas.read_text(encoding="utf-8")
+    text = text.replace("\n\nclass PostCreate(PostCreateBase): ...\n", "")
+    text = text.replace("\n\nclass PostUpdate(PostUpdateBase): ...\n", CAPITAL_TITLES)
+    text = text.replace("from blog", "from pydantic import field_validator\n\nfrom blog")
+    schemas.write_text(text, encoding="utf-8")
+    failing = _own_tests(root, tmp_path)
+    assert failing.returncode == 1 and "a title starts with a capital letter" in failing.stdout
+    # ... until tests/overrides.py says how to build a valid title.
+    (root / "tests/overrides.py").write_text(OVERRIDES, encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "customised")
+    customised = {
+        path: (root / path).read_text(encoding="utf-8")
+        for path in _git(root, "diff", "--name-only", "HEAD~1", "HEAD").split()
+    }
+    assert set(customised) == {
+        "pyproject.toml",
+        ".gitignore",
+        "blog/app_setup.py",
+        "blog/app_settings.py",
+        "blog/schemas/post.py",
+        "tests/overrides.py",
+    }
+
+    add_subtitle(root)
+    result = cli("generate", "--project", "blog")
+
+    assert result.exit_code == 0, result.output
+    rows = reported(result.stdout)
+    assert "conflict" not in rows.values() and "blog/models/post.py" in rows
+    assert not set(customised) & set(rows), "a customised file was rewritten"
+    for path, text in customised.items():
+        assert (root / path).read_text(encoding="utf-8") == text, path
+    assert cli("generate", "--project", "blog", "--check").exit_code == 0
+
+    run(root, "ruff", "check", "--no-cache", ".")
+    run(root, "ruff", "format", "--no-cache", "--check", ".")
+    assert "Success" in run(root, "mypy", "--strict", "--no-incremental", "blog", "tests")
+    passing = _own_tests(root, tmp_path)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    app_db = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+    run(root, "alembic", "upgrade", "head", database_url=app_db)
+    served = subprocess.run(
+        [sys.executable, "-c", CHECK_APP],
+        cwd=root,
+        env={**os.environ, "DATABASE_URL": app_db},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert served.split() == ["hello", "https://example.com", "yes", "None", "True"]
+
+
+def test_a_project_of_an_older_release_keeps_the_user_s_dependency(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    """pyproject.toml with the old "do not edit" header and a user's edit: merged, no conflict."""
+    assert cli("new", "project", "blog", "--spec", str(BLOG)).exit_code == 0
+    root = tmp_path / "blog"
+    pyproject = root / "pyproject.toml"
+    old = f"# {HEADER}\n"
+    pyproject.write_text(
+        old
+        + pyproject.read_text(encoding="utf-8").replace(
+            '    "asyncpg>=0.29",\n', '    "stripe>=9",\n'
+        ),
+        encoding="utf-8",
+    )
+
+    result = cli("generate", "--project", "blog")
+
+    assert result.exit_code == 0, result.output
+    assert reported(result.stdout) == {"pyproject.toml": "updated"}
+    text = pyproject.read_text(encoding="utf-8")
+    assert not text.startswith("#") and '"stripe>=9"' in text and '"asyncpg>=0.29"' in text
+    assert cli("generate", "--project", "blog", "--check").exit_code == 0
