@@ -249,18 +249,12 @@ def migration(
 def migration_merge(
     project: ProjectOption = Path("."), allow_destructive: AllowDestructive = False
 ) -> None:
-    """After a git merge: write the Alembic revision that merges the heads, and rewrite every
-    generated file from the spec, whichever branch git took it from (as --force does)."""
+    """After a git merge: write the Alembic revision that merges the heads, and regenerate."""
     options = pipeline.MigrationOptions(allow_destructive=allow_destructive)
-
-    def merge() -> pipeline.Outcome:
-        preview = pipeline.generate(project, dry_run=True, migration=options)
-        if preview.revision is None or not isinstance(preview.revision.down_revision, tuple):
-            out.print("one head: nothing to merge")
-            return pipeline.generate(project, migration=options)
-        return pipeline.generate(project, force=True, migration=options)
-
-    _finish(_guarded(merge), check=False)
+    outcome = _guarded(lambda: pipeline.generate(project, migration=options))
+    if outcome.revision is None or not isinstance(outcome.revision.down_revision, tuple):
+        out.print("one head: nothing to merge")
+    _finish(outcome, check=False)
 
 
 @migration_app.command("adopt")
