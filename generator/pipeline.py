@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from persistgen import __version__, plan
+from persistgen import __version__, carry, plan
 from persistgen.errors import UserError
 from persistgen.format import format_files
 from persistgen.migrate.history import History, Start, base_for, read_history
@@ -129,6 +129,7 @@ def _regenerate(
     rendered = rendering.files
     record = read_record(project_dir)
     changes = plan_changes(project_dir, rendered, lambda: _base(record), unmerged=_STATE_FILES)
+    changes = carry.carry(project_dir, spec, changes)  # a renamed resource's code of yours
     changes = resolve(changes, force=force, markers=markers, unmarked=_STATE_FILES)
     revision = rendering.revision
     # Any conflict kept as it is stops the run: never a half-updated project. (With markers,
@@ -178,11 +179,12 @@ def _base(record: Record) -> Base:
 def _orphans(project_dir: Path, changes: list[Change]) -> tuple[str, ...]:
     """`x/generated/m.py` removed while your `x/m.py` (which subclasses it) stays."""
     found = []
+    removed = {c.path for c in changes if c.status == "removed"}
     for change in changes:
         path = PurePosixPath(change.path)
         if change.status == "removed" and path.parent.name == "generated":
             yours = path.parent.parent / path.name
-            if (project_dir / yours).exists():
+            if (project_dir / yours).exists() and str(yours) not in removed:
                 found.append(str(yours))
     return tuple(sorted(found))
 

@@ -18,7 +18,8 @@ from persistgen.project_model import (
     OrmTable,
     ResourceModel,
 )
-from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
+from persistgen.project_model.orm import LinkModel
+from persistgen.spec.model import ROUTES, FieldSpec, ResourceSpec, Route, Spec
 from persistgen.typemap import type_info
 
 Columns = tuple[str, ...]
@@ -39,6 +40,8 @@ def resource(spec: Spec, name: str) -> ResourceModel:
     unique_keys = (tuple(c.name for c in key), *unique_groups)
     rels = relations(spec, name)
     link_models = tuple(links(spec, name))
+    routes, left_out = _routes(spec_resource, link_models)
+    served_links = link_models if "links" in routes else ()
     update_column = next((c for c in columns if c.in_update and not c.foreign_key), None)
     clock_columns = tuple(  # the factories send the others
         n
@@ -68,6 +71,8 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         relations=rels,
         links=link_models,
         refs=refs(spec, name),
+        routes=routes,
+        left_out=left_out,
         db=_db_table(
             spec,
             name,
@@ -98,7 +103,31 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         test_imports=imports.tests(package, update_column, link_models, clock_columns),
         key_imports=imports.keys(package, key, link_models),
         repository_imports=imports.repository(package, name, rels, link_models),
-        api_imports=imports.api(package, module, name, key, link_models, relations=bool(rels)),
+        api_imports=imports.api(
+            package,
+            module,
+            name,
+            key,
+            served_links,
+            relations=bool(rels),
+        ),
+    )
+
+
+def _routes(
+    resource: ResourceSpec, link_models: Sequence[LinkModel]
+) -> tuple[tuple[Route, ...], tuple[Route, ...]]:
+    """The routes the resource serves and those the spec leaves out, of those it could serve
+    (`restore` with soft delete, `links` with a many-to-many field), in `ROUTES` order."""
+    offered = [
+        r
+        for r in ROUTES
+        if (r != "restore" or resource.soft_delete) and (r != "links" or link_models)
+    ]
+    listed = offered if resource.routes is None else resource.routes
+    return (
+        tuple(r for r in offered if r in listed),
+        tuple(r for r in offered if r not in listed),
     )
 
 

@@ -21,6 +21,8 @@ def _case(r: ResourceModel) -> CaseModel:
         path_keys=tuple(c.name for c in r.key if c.db.kind == "str" and not c.foreign_key),
         contains_filter=next((f.name for f in r.filters if f.operator == "contains"), None),
         bulk_filter=r.bulk_filter if r.update_column else None,
+        filter_tests=r.filter_tests if "list" in r.routes else (),
+        links=r.served_links,
     )
 
 
@@ -29,8 +31,11 @@ def _imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, .
     specs = {"pytest", "tests:factories", "tests.support:Case", "tests.support:name_of"}
     parts = {
         "Change": any(r.update_column for r in resources),
-        "Filter": any(r.filter_tests or (r.bulk_filter and r.update_column) for r in resources),
-        "Link": any(r.links for r in resources),
+        "Filter": any(
+            (r.filter_tests and "list" in r.routes) or (r.bulk_filter and r.update_column)
+            for r in resources
+        ),
+        "Link": any(r.served_links for r in resources),
         "Ref": any(r.external_refs for r in resources),
         "Relation": any(r.relations for r in resources),
     }
@@ -41,5 +46,5 @@ def _imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, .
             specs |= {f"{package}.schemas.{r.module}:{r.class_name}Update", "tests:overrides"}
             specs.update(r.update_column.sample_imports)
         specs.update(r.missing.imports)  # a key no row has
-        specs.update(i for link in r.links for i in link.missing.imports)
+        specs.update(i for link in r.served_links for i in link.missing.imports)
     return imports.lines(package, specs)

@@ -134,6 +134,8 @@ class ResourceModel:
     relations: tuple[RelationModel, ...]
     links: tuple[LinkModel, ...]
     refs: tuple[RefModel, ...]
+    routes: tuple[str, ...]  # the routes it serves: list, get, create, update, delete, ...
+    left_out: tuple[str, ...]  # the routes it could serve but the spec leaves out
     db: DbTable
     previous_name: str | None  # the resource's name before a declared rename
     conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
@@ -153,6 +155,16 @@ class ResourceModel:
     key_imports: tuple[str, ...]  # what the primary key's type needs (repositories)
     repository_imports: tuple[str, ...]  # the models the generated repository names
     api_imports: tuple[str, ...]
+
+    @property
+    def crud_routes(self) -> tuple[str, ...] | None:
+        """The CRUD routes its router adds, when the spec leaves some out (else all)."""
+        return tuple(r for r in self.routes if r != "links") if self.left_out else None
+
+    @property
+    def served_links(self) -> tuple[LinkModel, ...]:
+        """The many-to-many collections it serves sub-routes for."""
+        return self.links if "links" in self.routes else ()
 
     @property
     def table_args(self) -> tuple[str, ...]:

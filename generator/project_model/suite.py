@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from persistgen.project_model.dto import FilterParam
+from persistgen.project_model.orm import LinkModel
 from persistgen.project_model.resource import ResourceModel
 
 
@@ -25,6 +26,12 @@ class CaseModel:
     path_keys: tuple[str, ...]  # text key columns: a path segment cannot hold a "/"
     contains_filter: str | None  # a text filter, to show that a cursor belongs to its list
     bulk_filter: FilterParam | None  # an equality filter the bulk update and delete use
+    filter_tests: tuple[FilterParam, ...]  # filters tried over HTTP: none without `list`
+    links: tuple[LinkModel, ...]  # collections linked over HTTP: none without `links`
+
+
+def _serves(case: CaseModel, *routes: str) -> bool:
+    return all(route in case.resource.routes for route in routes)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,28 @@ class SuiteModel:
     def variables(self) -> Mapping[str, str]:
         """Each case's variable, by resource module."""
         return {c.resource.module: c.variable for c in self.cases}
+
+    @property
+    def partial(self) -> bool:
+        """Some resource leaves routes out: each HTTP test runs over the cases serving its
+        routes, and `tests/test_routes.py` checks both sides."""
+        return any(c.resource.left_out for c in self.cases)
+
+    def each(self, having: str | None, *routes: str) -> str:
+        """The arguments of `each_case` for a test that asks for these routes."""
+        args = [repr(having)] if having else []
+        if self.partial:
+            args.append(f"serving={routes!r}")
+        return ", ".join(args)
+
+    def where(self, case: str, *routes: str) -> str:
+        """The condition, in a comprehension over cases, that `case` serves these routes."""
+        names = ", ".join(f'"{route}"' for route in routes)
+        return f" if {case}.serves({names})" if self.partial else ""
+
+    def first_serving(self, route: str) -> int | None:
+        """The index of the first case serving `route` (tests that need one resource)."""
+        return next((i for i, c in enumerate(self.cases) if route in c.resource.routes), None)
 
     @property
     def composite(self) -> bool:
@@ -58,25 +87,48 @@ class SuiteModel:
 
     @property
     def filters(self) -> bool:
-        return any(c.resource.filter_tests for c in self.cases)
+        return any(c.filter_tests for c in self.cases)
+
+    @property
+    def links(self) -> bool:
+        return any(c.links for c in self.cases)
 
     @property
     def conflicts(self) -> bool:
-        return any(c.resource.conflict_testable for c in self.cases)
+        return any(c.resource.conflict_testable and _serves(c, "create") for c in self.cases)
 
     @property
     def aware(self) -> bool:
-        return any(c.resource.aware_column for c in self.cases)
+        return any(c.resource.aware_column and _serves(c, "create", "get") for c in self.cases)
 
     @property
     def aware_time(self) -> bool:
-        return any(c.resource.aware_time_column for c in self.cases)
+        return any(c.resource.aware_time_column and _serves(c, "create", "get") for c in self.cases)
 
     @property
     def references(self) -> bool:
-        return any(c.resource.external_refs for c in self.cases)
+        """A reference whose target serves `delete`: what deleting the target does."""
+        serving = {c.resource.module for c in self.cases if _serves(c, "delete")}
+        return any(
+            ref.target_module in serving for c in self.cases for ref in c.resource.external_refs
+        )
+
+    @property
+    def relations(self) -> bool:
+        return any(c.resource.relations and _serves(c, "get") for c in self.cases)
+
+    @property
+    def restores(self) -> bool:
+        """A soft-deleted resource serving what the delete-and-restore test asks for."""
+        return any(
+            c.resource.soft_delete and _serves(c, "delete", "get", "list", "restore")
+            for c in self.cases
+        )
 
     @property
     def versions(self) -> bool:
         """A versioned resource with a field to update: the stale-version test has a change."""
-        return any(c.resource.versioned and c.resource.update_column for c in self.cases)
+        return any(
+            c.resource.versioned and c.resource.update_column and _serves(c, "create", "update")
+            for c in self.cases
+        )

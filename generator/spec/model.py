@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -28,6 +28,10 @@ FieldType = Literal[
     "many",
 ]
 OnDelete = Literal["cascade", "set null", "restrict", "no action"]
+# The routes a resource can serve: `links` are the many-to-many sub-routes (list, link,
+# unlink), `restore` brings back a soft-deleted row.
+Route = Literal["list", "get", "create", "update", "delete", "restore", "links"]
+ROUTES: tuple[Route, ...] = get_args(Route)
 Scalar = bool | int | float | str
 
 
@@ -187,6 +191,11 @@ class ResourceSpec(_Strict):
     )
     renamed_from: str | None = Field(
         None, description="The resource's previous name: the migration renames, never recreates."
+    )
+    routes: list[Route] | None = Field(
+        None,
+        description="The routes it serves, e.g. `[list, get, create]`; default: all of them. "
+        "`restore` needs `soft_delete`; `links` (the many-to-many sub-routes) a `many` field.",
     )
 
     @model_validator(mode="before")

@@ -147,7 +147,8 @@ def _literal_problem(path: SpecPath, value: Any, expected: str) -> tuple[str, st
     plain = [o.strip("'") for o in options]
     close = difflib.get_close_matches(str(value).replace("_", " "), plain, n=1)
     hint = f"did you mean `{close[0]}`? " if close else ""
-    return f"`{key}` cannot be {describe(value)}", f"{hint}allowed: {', '.join(plain)}"
+    label = f"`{key}`" if not path or not isinstance(path[-1], int) else _label(path)
+    return f"{label} cannot be {describe(value)}", f"{hint}allowed: {', '.join(plain)}"
 
 
 def _type_problem(path: SpecPath, value: Any, kinds: list[str]) -> tuple[str, str]:

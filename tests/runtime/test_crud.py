@@ -105,6 +105,27 @@ def test_the_openapi_document_is_the_written_out_routes() -> None:
     assert json.dumps(_openapi(built)) == json.dumps(_openapi(_written_out()))
 
 
+def test_a_router_serves_only_the_routes_it_is_given() -> None:
+    def served(router: APIRouter) -> list[tuple[str, str]]:
+        paths = _openapi(router)["paths"]
+        return [(method.upper(), path) for path, ops in paths.items() for method in ops]
+
+    reads = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, routes=("list", "get"))
+    no_restore = CrudRouter(
+        NAMES,
+        ShelvedBooks,
+        DTOS,
+        key={"key": Key},
+        restore=ShelvedBooks.restore,
+        routes=("create", "delete"),
+    )
+
+    assert served(reads) == [("GET", "/books"), ("GET", "/books/{key}")]
+    assert served(no_restore) == [("POST", "/books"), ("DELETE", "/books/{key}")]
+    delete = _openapi(no_restore)["paths"]["/books/{key}"]["delete"]
+    assert "restore" not in delete.get("description", "")  # no route to point at
+
+
 def test_a_composite_key_is_one_path_parameter_per_column() -> None:
     router = CrudRouter(NAMES, ShelvedBooks, LEAN, key={"shelf_id": Key, "id": Key})
     written = APIRouter(prefix="/books", tags=["books"])

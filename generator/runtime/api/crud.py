@@ -1,13 +1,15 @@
 """The CRUD routes every resource serves, written once: a resource's module declares its names,
 repository, DTOs and key, and `CrudRouter` adds create, list, get, update and delete (and
-restore, for soft-deleted resources). Each write commits before responding, so a failed commit
-is an error response rather than a 2xx already sent.
+restore, for soft-deleted resources), or those of them the spec's `routes` lists. Each write
+commits before responding, so a failed commit is an error response rather than a 2xx already
+sent.
 """
 
+import functools
 import inspect
 import textwrap
 import types
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar, get_args
 
@@ -25,6 +27,7 @@ UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
 
 _Handler = Callable[..., Awaitable[Any]]
+ROUTES = frozenset({"list", "get", "create", "update", "delete", "restore"})
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
 # The longest text a route's docstring held on one line (100 columns, indented, quoted): the
@@ -57,7 +60,8 @@ class Dtos(Generic[CreateT, ReadT, UpdateT]):
 
 class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     """One resource's routes. `key` names the path parameters that address one row, each with
-    its annotation; a composite key reaches the repository as a tuple in that order."""
+    its annotation; a composite key reaches the repository as a tuple in that order. `routes`
+    names the routes it serves, of `ROUTES` (default: all)."""
 
     def __init__(
         self,
@@ -67,6 +71,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         *,
         key: Mapping[str, object],
         restore: Callable[[Any, KeyT], Awaitable[object]] | None = None,
+        routes: Collection[str] = ROUTES,
     ) -> None:
         super().__init__(prefix=f"/{names.route}", tags=[names.route])
         self._names = names
@@ -77,11 +82,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             inspect.Parameter(n, _KEYWORD, annotation=a) for n, a in key.items()
         ]
         self._key_path = "".join(f"/{{{name}}}" for name in key)
-        self._add_create()
-        self._add_list()
-        self._add_get()
-        self._add_update()
-        self._add_delete(soft=restore is not None)
+        restore = restore if "restore" in routes else None
+        adders: dict[str, Callable[[], None]] = {
+            "create": self._add_create,
+            "list": self._add_list,
+            "get": self._add_get,
+            "update": self._add_update,
+            "delete": functools.partial(self._add_delete, soft=restore is not None),
+        }
+        for route, add in adders.items():
+            if route in routes:
+                add()
         if restore is not None:
             self._add_restore(restore)
 

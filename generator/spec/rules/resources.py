@@ -51,6 +51,7 @@ def findings(spec: Spec) -> Iterator[Finding]:
         yield from _fields(spec, name, resource)
         yield from _checks(name, resource)
         yield from _composites(name, resource)
+        yield from _routes(name, resource)
     for name, resource in spec.resources.items():
         for field_name, f in resource.fields.items():
             if f.type != "many":
@@ -65,6 +66,28 @@ def findings(spec: Spec) -> Iterator[Finding]:
                     at_key=True,
                 )
             tables[table] = f"{name}.{field_name}"
+
+
+def _routes(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """`routes`: each once, and `restore` and `links` only where there is something to serve."""
+    path: SpecPath = ("resources", resource_name, "routes")
+    seen: set[str] = set()
+    for index, route in enumerate(resource.routes or ()):
+        if route in seen:
+            yield Finding((*path, index), f"`{route}` is listed twice", "list each route once")
+        seen.add(route)
+        if route == "restore" and not resource.soft_delete:
+            yield Finding(
+                (*path, index),
+                f"`{resource_name}` has no soft delete, so no `restore` route",
+                "remove `restore`, or set `soft_delete: true`",
+            )
+        if route == "links" and not any(f.type == "many" for f in resource.fields.values()):
+            yield Finding(
+                (*path, index),
+                f"`{resource_name}` has no `many` field, so no `links` routes",
+                "remove `links`",
+            )
 
 
 def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
