@@ -219,14 +219,52 @@ def generate(
     _finish(outcome, check=check, diffs_shown=diff)
 
 
-@app.command()
+migration_app = typer.Typer(
+    help="Write a migration now: `migration -m MESSAGE`, or `migration merge` / `adopt FILE`."
+)
+app.add_typer(migration_app, name="migration")
+
+
+@migration_app.callback(invoke_without_command=True)
 def migration(
-    message: Annotated[str, typer.Option("--message", "-m", help="What the revision does.")],
+    context: typer.Context,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="What the revision does.")
+    ] = None,
     project: ProjectOption = Path("."),
     allow_destructive: AllowDestructive = False,
 ) -> None:
     """Write a migration now (even an empty one), named by MESSAGE, and regenerate."""
+    if context.invoked_subcommand is not None:
+        return
+    if message is None:
+        err.print(context.get_help())
+        err.print("[bold red]error[/] give the revision's message with -m, or a command")
+        raise typer.Exit(2)
     options = pipeline.MigrationOptions(message=message, allow_destructive=allow_destructive)
+    _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
+
+
+@migration_app.command("merge")
+def migration_merge(
+    project: ProjectOption = Path("."), allow_destructive: AllowDestructive = False
+) -> None:
+    """After a git merge: write the Alembic revision that merges the heads, and regenerate."""
+    options = pipeline.MigrationOptions(allow_destructive=allow_destructive)
+    outcome = _guarded(lambda: pipeline.generate(project, migration=options))
+    if outcome.revision is None or not isinstance(outcome.revision.down_revision, tuple):
+        out.print("one head: nothing to merge")
+    _finish(outcome, check=False)
+
+
+@migration_app.command("adopt")
+def migration_adopt(
+    file: Annotated[str, typer.Argument(help="A revision in migrations/versions.")],
+    project: ProjectOption = Path("."),
+    allow_destructive: AllowDestructive = False,
+) -> None:
+    """Record a revision persistgen did not write as one that leaves the schema as it is."""
+    options = pipeline.MigrationOptions(adopt=file, allow_destructive=allow_destructive)
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 

@@ -11,10 +11,11 @@ from pathlib import Path, PurePosixPath
 from persistgen import __version__, carry, plan
 from persistgen.errors import UserError
 from persistgen.format import format_files
+from persistgen.migrate.history import History, Start, base_for, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
 from persistgen.migrate.schema import SchemaState
-from persistgen.migrate.state import STATE_FILE, dump_state, read_state
+from persistgen.migrate.state import LEGACY_STATE, dump_state, snapshot_path
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
@@ -41,6 +42,7 @@ class MigrationOptions:
     enabled: bool = True  # False: `--no-migration`; the schema change waits for the next run
     message: str | None = None  # set: write a revision even if nothing changed
     allow_destructive: bool = False
+    adopt: str | None = None  # a revision file persistgen did not write, to record as its own
 
 
 @dataclass(frozen=True)
@@ -60,27 +62,34 @@ class Rendering:
 
 def render_spec(
     spec: Spec,
-    state: SchemaState | None = None,
+    state: History | SchemaState | None = None,
     migration: MigrationOptions | None = None,
     spec_file: str = SPEC_FILE,
 ) -> Rendering:
-    """Spec (and the schema last migrated) in, every project file out, formatted; no disk."""
-    state = state or SchemaState()
+    """Spec (and the migration history, or the schema last migrated) in, every project file out,
+    formatted; no disk."""
     migration = migration or MigrationOptions()
     project = plan.build(spec)
+    base = (
+        base_for(state, project.tables, adopt=migration.adopt)
+        if isinstance(state, History)
+        else Start(state or SchemaState())
+    )
     revision, after = (
         next_revision(
             project,
-            state,
+            base.state,
             message=migration.message,
             allow_destructive=migration.allow_destructive,
             spec_file=spec_file,
         )
         if migration.enabled
-        else (None, state)
+        else (None, base.state)
     )
     files = render_project(project, json_schema(), revision)
-    files.append(RenderedFile(STATE_FILE, dump_state(after), "generated"))
+    # Snapshots, like revisions, are written once and only added: git merges branches' cleanly.
+    for record in (*base.records, *([after] if revision is not None else [])):
+        files.append(RenderedFile(snapshot_path(record.head or ""), dump_state(record), "user"))
     return Rendering(format_files(sorted(files, key=lambda f: f.path)), revision)
 
 
@@ -116,20 +125,13 @@ def _regenerate(
     spec_path = project_dir / SPEC_FILE
     spec = read_spec(spec_path)
     spec_text = spec_path.read_text(encoding="utf-8")
-    rendering = render_spec(spec, read_state(project_dir), migration, str(spec_path))
+    rendering = render_spec(spec, read_history(project_dir), migration, str(spec_path))
     rendered = rendering.files
     record = read_record(project_dir)
     changes = plan_changes(project_dir, rendered, lambda: _base(record), unmerged=_STATE_FILES)
     changes = carry.carry(project_dir, spec, changes)  # a renamed resource's code of yours
     changes = resolve(changes, force=force, markers=markers, unmarked=_STATE_FILES)
     revision = rendering.revision
-    if revision is not None and any(
-        c.path in _STATE_FILES and c.status == "conflict" and not c.marked for c in changes
-    ):
-        # A revision is chained to the head a state file records: write both or neither, or
-        # the next run would number another revision the same.
-        changes = [c for c in changes if c.path != revision.path]
-        revision = None
     # Any conflict kept as it is stops the run: never a half-updated project. (With markers,
     # only a conflict that cannot hold them is kept, beside everything else.)
     stopped = not markers and any(c.status == "conflict" for c in changes)
@@ -147,9 +149,9 @@ def _regenerate(
     return Outcome(changes, revision, _orphans(project_dir, changes), stopped=stopped)
 
 
-# Files persistgen reads back: an edit to one is never merged, and a revision is written only
-# with them.
-_STATE_FILES = frozenset({STATE_FILE})
+# Files persistgen reads back: an edit to one is never merged. (Snapshots are created once and
+# never rewritten; the legacy state.json is only ever removed.)
+_STATE_FILES = frozenset({LEGACY_STATE})
 
 
 def _base(record: Record) -> Base:

@@ -9,15 +9,18 @@ then run `python -m tests.refresh_goldens` and read the diff.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from persistgen import pipeline
 from persistgen.migrate.schema import SchemaState, state_from_json
-from persistgen.migrate.state import STATE_FILE
+from persistgen.migrate.state import SNAPSHOTS
 from persistgen.spec.validate import read_spec
 
 FEATURES = Path(__file__).resolve().parent / "cases" / "features"
 CASES = sorted(p for p in FEATURES.iterdir() if p.is_dir())
+# A revision file's id, left out of the paths cases pin (it is in the file, and changes with it).
+_REVISION_ID = re.compile(r"^(migrations/versions/\d{4}_)[0-9a-f]{12}_")
 
 
 def render_case(case: Path) -> dict[str, str]:
@@ -25,15 +28,12 @@ def render_case(case: Path) -> dict[str, str]:
     state = SchemaState()
     if (case / "before.yaml").exists():
         before = pipeline.render_spec(read_spec(case / "before.yaml"))
-        state = state_from_json(json.loads(_content(before, STATE_FILE)))
+        (snapshot,) = (f for f in before.files if f.path.startswith(f"{SNAPSHOTS}/"))
+        state = state_from_json(json.loads(snapshot.content))
     rendering = pipeline.render_spec(read_spec(case / "persistgen.yaml"), state)
-    return {file.path: file.content for file in rendering.files}
+    return {_REVISION_ID.sub(r"\1", file.path): file.content for file in rendering.files}
 
 
 def pinned(case: Path) -> list[str]:
     expected = case / "expected"
     return sorted(p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file())
-
-
-def _content(rendering: pipeline.Rendering, path: str) -> str:
-    return next(file.content for file in rendering.files if file.path == path)

@@ -3,12 +3,15 @@ written safely, and describe the rest."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from persistgen.errors import Problem, UserError
 from persistgen.migrate.compare import Diff, compare
 from persistgen.migrate.operations import undo
 from persistgen.migrate.renames import backfills_for, renames_for
 from persistgen.migrate.revision_file import Revision, revision_file
-from persistgen.migrate.schema import SchemaState
+from persistgen.migrate.schema import DbTable, SchemaState, state_to_json
 from persistgen.project_model import ProjectModel
 
 
@@ -20,9 +23,11 @@ def next_revision(
     allow_destructive: bool = False,
     spec_file: str = "persistgen.yaml",
 ) -> tuple[Revision | None, SchemaState]:
-    """The revision from the last migrated schema to the spec's, and the state after it."""
+    """The revision from the last migrated schema (one head's, or the merge of several) to the
+    spec's, and the snapshot after it."""
     tables = project.tables
-    if tables == old.tables and message is None:
+    parents = (old.head,) if old.head is not None else old.parents
+    if tables == old.tables and message is None and len(parents) < 2:
         return None, old
     new = SchemaState(head=None, tables=tables)
     renames = renames_for(project, old)
@@ -30,18 +35,30 @@ def next_revision(
     problems = _problems(project, old, up, spec_file, allow_destructive=allow_destructive)
     if problems:
         raise UserError(problems)
-    number = f"{int(old.head or 0) + 1:04d}"
+    number = old.number + 1 if old.head is not None else old.number or 1
+    title = _one_line(message or _title(parents, up.summary))
+    revision_id = revision_id_for(parents, tables, title)
+    merges = [f"merges the heads {' and '.join(parents)}"] if len(parents) > 1 else []
     revision = revision_file(
+        revision_id,
         number,
-        old.head,
-        _one_line(message or _title(old, up.summary)),
+        parents,
+        title,
         upgrade=up.operations,
         downgrade=undo(up.operations),
-        summary=up.summary,
+        summary=[*merges, *up.summary],
         destructive=up.destructive,
         package=project.package,
     )
-    return revision, SchemaState(head=number, tables=tables)
+    return revision, SchemaState(revision_id, tables, parents, number, revision.path)
+
+
+def revision_id_for(parents: tuple[str, ...], tables: tuple[DbTable, ...], message: str) -> str:
+    """A short hash of where the revision starts, the schema it ends at and its message: two
+    branches get the same id only for the very same change (and then the very same file)."""
+    schema = state_to_json(SchemaState(tables=tables))["tables"]
+    content = json.dumps([list(parents), schema, message], sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()[:12]
 
 
 def _problems(
@@ -87,13 +104,19 @@ def _problems(
     return problems
 
 
-def _title(old: SchemaState, summary: list[str]) -> str:
-    if old.head is None:
+def _title(parents: tuple[str, ...], summary: list[str]) -> str:
+    if not parents:
         return "initial schema"
-    if not summary:
-        return "no schema change"
     more = len(summary) - 1
-    return summary[0] + (f" and {more} more change{'s' if more > 1 else ''}" if more else "")
+    change = (
+        summary[0] + (f" and {more} more change{'s' if more > 1 else ''}" if more else "")
+        if summary
+        else "no schema change"
+    )
+    if len(parents) > 1:
+        merge = f"merge {' and '.join(parents)}"
+        return f"{merge}: {change}" if summary else merge
+    return change
 
 
 def _one_line(text: str) -> str:

@@ -17,7 +17,7 @@ class Revision:
     """What templates/revision.py.jinja lays out."""
 
     id: str
-    down_revision: str | None
+    down_revision: str | tuple[str, ...] | None  # several: a merge of the heads
     message: str
     path: str
     imports: tuple[str, ...]
@@ -27,10 +27,22 @@ class Revision:
     destructive: tuple[str, ...]
     defines_on_postgres: bool = False  # whether an operation calls the `on_postgres` helper
 
+    @property
+    def revises(self) -> str:
+        down = self.down_revision
+        return ", ".join(down) if isinstance(down, tuple) else down or ""
+
+    @property
+    def down_revision_type(self) -> str:
+        if isinstance(self.down_revision, tuple):
+            return "str | Sequence[str] | None"
+        return "str | None"
+
 
 def revision_file(
-    number: str,
-    down_revision: str | None,
+    revision_id: str,
+    number: int,
+    parents: Sequence[str],
     message: str,
     *,
     upgrade: Sequence[Operation],
@@ -42,10 +54,11 @@ def revision_file(
     operations = [*upgrade, *downgrade]
     imports = {spec for o in operations for spec in o.imports}
     return Revision(
-        id=number,
-        down_revision=down_revision,
+        id=revision_id,
+        down_revision=tuple(parents) if len(parents) > 1 else (parents[0] if parents else None),
         message=message,
-        path=f"{VERSIONS}/{number}_{slug(message)}.py",
+        # Ordered by number, told apart by id: two branches' revisions never share a file name.
+        path=f"{VERSIONS}/{number:04d}_{revision_id}_{slug(message)}.py",
         imports=import_lines(spec.format(package=package) for spec in imports),
         upgrade=tuple(line for o in upgrade for line in o.lines()),
         downgrade=tuple(line for o in downgrade for line in o.lines()),
@@ -56,7 +69,7 @@ def revision_file(
 
 
 def slug(text: str) -> str:
-    """The file name's part after the number."""
+    """The file name's part after the number and the id."""
     slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
     if len(slug) > 48:  # cut at a word boundary
         slug = slug[:49].rsplit("_", 1)[0]

@@ -1,8 +1,9 @@
-"""The database schema as migrations see it, and its `state.json` format.
+"""The database schema as migrations see it, and the format of its snapshot files.
 
-A snapshot of the tables the last revision built. The planner fills it from the spec; `compare`
-diffs two of them. `state.json` stores it in a format of its own, numbered by `"format"`; files
-without a number (format 1) held these classes as they were, and still read.
+A snapshot of the tables a revision built. The planner fills it from the spec; `compare` diffs
+two of them. Each revision persistgen writes has its snapshot in `.persistgen/revisions/<id>.json`
+(format 3: the revision, its parents, its number and its file). Formats 1 and 2 were the single
+`.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-FORMAT = 2  # the state.json format this persistgen writes
+FORMAT = 3  # the snapshot format this persistgen writes
 # The database clocks of db/types.py, by the call a `now` server default spells.
 CLOCK_CALLS = {f"{clock}()": clock for clock in ("utcnow", "utcnow_naive", "utctoday", "utctime")}
 
 
 class NewerFormat(ValueError):
-    """state.json was written by a later persistgen."""
+    """A snapshot written by a later persistgen."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,25 @@ class DbTable:
 
 @dataclass(frozen=True)
 class SchemaState:
-    head: str | None = None  # the newest revision persistgen wrote
+    """The schema after revision `head`; with no `head`, the schema a new revision builds on:
+    nothing (a new project) or the merge of the heads `parents`."""
+
+    head: str | None = None  # the revision this is the schema after
     tables: tuple[DbTable, ...] = field(default_factory=tuple)
+    parents: tuple[str, ...] = ()  # the revisions `head` follows (its down_revision)
+    number: int = 0  # the file name's ordered prefix: a parent's + 1, a merge's the largest + 1
+    file: str | None = None  # the revision file, under migrations/versions
 
 
 def state_to_json(state: SchemaState) -> dict[str, Any]:
-    return {"format": FORMAT, "head": state.head, "tables": [_table_out(t) for t in state.tables]}
+    return {
+        "format": FORMAT,
+        "revision": state.head,
+        "parents": list(state.parents),
+        "number": state.number,
+        "file": state.file,
+        "tables": [_table_out(t) for t in state.tables],
+    }
 
 
 def state_from_json(data: object) -> SchemaState:
@@ -101,13 +115,24 @@ def state_from_json(data: object) -> SchemaState:
         data = _upgrade_v1(data)
     elif isinstance(version, int) and version > FORMAT:
         raise NewerFormat(version)
-    elif version != FORMAT:
-        raise ValueError(f"unknown state.json format {version!r}")
-    head = data.get("head")
-    if head is not None and not isinstance(head, str):
-        raise ValueError("head")
-    read = _table_in if version == FORMAT else _table_in_v1
-    return SchemaState(head, tuple(read(_dict(t)) for t in _list(data.get("tables", []))))
+    elif version not in (2, FORMAT):
+        raise ValueError(f"unknown snapshot format {version!r}")
+    read = _table_in if version != 1 else _table_in_v1
+    tables = tuple(read(_dict(t)) for t in _list(data.get("tables", [])))
+    if version != FORMAT:  # state.json: the head's schema, its parents unrecorded
+        head = _optional(data.get("head"))
+        number = int(head) if head is not None and head.isdigit() else 0
+        return SchemaState(head, tables, number=number)
+    number = data["number"]
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise ValueError("expected a number")
+    return SchemaState(
+        _str(data["revision"]),
+        tables,
+        parents=_strs(data["parents"]),
+        number=number,
+        file=_optional(data["file"]),
+    )
 
 
 def _table_out(table: DbTable) -> dict[str, Any]:

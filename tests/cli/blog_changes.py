@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from persistgen.write import MANIFEST
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import edit, tree
+from tests.cli.helpers import edit, masked, tree
 
 SPEC = "blog/persistgen.yaml"
-STATE = ".persistgen/state.json"
+STATE = ".persistgen/revisions/<id>.json"  # the new revision's snapshot
 USER_OWNED = (
     "blog/api/custom.py",
     "blog/repositories/post.py",
     "blog/schemas/post.py",
-    "migrations/versions/0001_initial_schema.py",
 )
 # User-owned files rendered on every run (and kept): custom.py, app_setup.py, app_settings.py,
 # tests/overrides.py and each resource's repository and schemas. Revisions are rendered only in
@@ -23,14 +23,17 @@ USER_OWNED = (
 KEPT = 10
 # What adding `subtitle: str:120?` to Post must update, and nothing else; plus one new revision.
 SUBTITLE_FILES = {
-    STATE,
     "blog/models/post.py",
     "blog/repositories/generated/post.py",
     "blog/schemas/generated/post.py",
     "tests/factories.py",
 }
-SUBTITLE_REVISION = "migrations/versions/0002_add_column_posts_subtitle.py"
-SUBTITLE_ROWS = {**dict.fromkeys(SUBTITLE_FILES, "updated"), SUBTITLE_REVISION: "created"}
+SUBTITLE_REVISION = "migrations/versions/0002_<id>_add_column_posts_subtitle.py"
+SUBTITLE_ROWS = {
+    **dict.fromkeys(SUBTITLE_FILES, "updated"),
+    SUBTITLE_REVISION: "created",
+    STATE: "created",
+}
 COMMENT_FILES = {
     "blog/api/comment.py",
     "blog/models/comment.py",
@@ -39,7 +42,7 @@ COMMENT_FILES = {
 }
 # Yours, so left in place when Comment leaves the spec.
 COMMENT_USER_FILES = {"blog/repositories/comment.py", "blog/schemas/comment.py"}
-COMMENT_REVISION = "migrations/versions/0002_drop_table_comments.py"
+COMMENT_REVISION = "migrations/versions/0002_<id>_drop_table_comments.py"
 
 
 def add_subtitle(root: Path) -> None:
@@ -62,7 +65,10 @@ def manifest(root: Path) -> dict[str, str]:
 
 
 def revisions(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in (root / "migrations/versions").glob("*.py")}
+    """The revision files, their ids masked as `<id>`."""
+    return {
+        masked(p.relative_to(root).as_posix()) for p in (root / "migrations/versions").glob("*.py")
+    }
 
 
 def fresh(cli: Invoke, tmp_path: Path, spec: Path) -> dict[str, bytes]:
@@ -70,3 +76,10 @@ def fresh(cli: Invoke, tmp_path: Path, spec: Path) -> dict[str, bytes]:
     result = cli("new", "project", "ref", "--spec", str(spec), "--dir", "reference")
     assert result.exit_code == 0, result.output
     return tree(tmp_path / "reference/ref")
+
+
+def head_state(root: Path) -> dict[str, Any]:
+    """The snapshot of the newest revision persistgen recorded."""
+    snapshots = (root / ".persistgen/revisions").glob("*.json")
+    states = [json.loads(p.read_text(encoding="utf-8")) for p in snapshots]
+    return max(states, key=lambda state: state["number"])  # type: ignore[no-any-return]

@@ -12,6 +12,10 @@ SHOP = ROOT / "examples" / "shop.yaml"
 OLD = 1_000_000_000  # an mtime no write can produce by accident
 # Table rows start with a space (cell padding); the totals line ("36 created") does not.
 _ROW = re.compile(r"^ (\S+)\s+(created|updated|merged|removed|conflict)\s*$")
+# A revision's id (a content hash) in its file's and its snapshot's paths; tests name it `<id>`.
+_REVISION_ID = re.compile(
+    r"(?<=^migrations/versions/\d{4}_)[0-9a-f]{12}(?=_)|(?<=^\.persistgen/revisions/)[0-9a-f]{12}"
+)
 
 
 def age(root: Path) -> None:
@@ -33,7 +37,18 @@ def mtimes(root: Path) -> dict[str, int]:
 
 def reported(output: str) -> dict[str, str]:
     """The summary table's rows, `{path: status}` (unchanged and kept files are not listed)."""
-    return {m[1]: m[2] for line in output.splitlines() if (m := _ROW.match(line))}
+    return {masked(m[1]): m[2] for line in output.splitlines() if (m := _ROW.match(line))}
+
+
+def masked(path: str) -> str:
+    """`path` with its revision id, if it has one, as `<id>`."""
+    return _REVISION_ID.sub("<id>", path)
+
+
+def path_of(root: Path, masked_path: str) -> Path:
+    """The one file `masked_path` (with `<id>`) names under `root`."""
+    (found,) = root.glob(masked_path.replace("<id>", "?" * 12))
+    return found
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:

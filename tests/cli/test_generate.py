@@ -19,12 +19,13 @@ from tests.cli.blog_changes import (
     SUBTITLE_ROWS,
     add_subtitle,
     fresh,
+    head_state,
     manifest,
     remove_comment,
     revisions,
 )
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import BLOG, changed, edit, mtimes, reported, tree
+from tests.cli.helpers import BLOG, changed, edit, masked, mtimes, path_of, reported, tree
 
 # --- no-op -----------------------------------------------------------------------------------
 
@@ -36,9 +37,10 @@ def test_second_run_changes_nothing(cli: Invoke, blog: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert reported(result.stdout) == {}
-    # Neither counted: the spec, the manifest and the initial revision (not rendered again).
+    # Neither counted: the spec, the manifest and the initial revision and its snapshot (not
+    # rendered again).
     assert result.stdout.strip().splitlines()[-1] == (
-        f"{KEPT} kept, {len(before) - KEPT - 3} unchanged"
+        f"{KEPT} kept, {len(before) - KEPT - 4} unchanged"
     )
     assert tree(blog) == before
     assert mtimes(blog) == times
@@ -68,23 +70,20 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     assert reported(result.stdout) == SUBTITLE_ROWS
     after = tree(blog)
-    written = SUBTITLE_FILES | {SUBTITLE_REVISION, MANIFEST}
-    assert changed(before, after) == written
-    assert {p for p, t in mtimes(blog).items() if t != times.get(p)} == written
+    written = SUBTITLE_FILES | {SUBTITLE_REVISION, MANIFEST, STATE}
+    assert {masked(p) for p in changed(before, after)} == written
+    assert {masked(p) for p, t in mtimes(blog).items() if t != times.get(p)} == written
     assert b"subtitle: Mapped[str | None]" in after["blog/models/post.py"]
     # The result is what a new project from the changed spec would contain, except that the
-    # state records one more revision.
+    # history holds one more revision.
     reference = fresh(cli, tmp_path, blog / "persistgen.yaml")
-    same = SUBTITLE_FILES - {STATE}
+    same = SUBTITLE_FILES
     assert {p: after[p] for p in same} == {p: reference[p] for p in same}
-    state, reference_state = json.loads(after[STATE]), json.loads(reference[STATE])
-    assert (state["head"], reference_state["head"]) == ("0002", "0001")
+    state, reference_state = head_state(blog), head_state(tmp_path / "reference/ref")
+    assert (state["number"], reference_state["number"]) == (2, 1)
     assert state["tables"] == reference_state["tables"]
     reference_manifest = json.loads(reference[MANIFEST])["files"]
-    assert manifest(blog).keys() == reference_manifest.keys()
-    assert {p: h for p, h in manifest(blog).items() if p != STATE} == {
-        p: h for p, h in reference_manifest.items() if p != STATE
-    }
+    assert manifest(blog) == reference_manifest
     for path in SUBTITLE_FILES:
         assert manifest(blog)[path] == sha256(after[path].decode())
 
@@ -96,7 +95,6 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
             "  Post:\n",
             "  Post:\n    table: blog_posts\n",
             {
-                STATE,
                 "AGENTS.md",
                 "README.md",
                 "blog/api/post.py",
@@ -105,7 +103,7 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
                 "tests/cases.py",
             },
             # The same resource under a new table name: renamed, not dropped and recreated.
-            "migrations/versions/0002_rename_table_posts_to_blog_posts_and_10_more.py",
+            "migrations/versions/0002_<id>_rename_table_posts_to_blog_posts_and_10_more.py",
             id="table-name",
         ),
         pytest.param(
@@ -126,11 +124,13 @@ def test_spec_change_updates_docs_that_mention_it(
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    created = {revision: "created"} if revision else {}
+    created = {revision: "created", STATE: "created"} if revision else {}
     assert reported(result.stdout) == {**dict.fromkeys(expected, "updated"), **created}
-    assert changed(before, tree(blog)) == expected | created.keys() | {MANIFEST}
+    assert {masked(p) for p in changed(before, tree(blog))} == expected | created.keys() | {
+        MANIFEST
+    }
     if revision:
-        text = (blog / revision).read_text(encoding="utf-8")
+        text = path_of(blog, revision).read_text(encoding="utf-8")
         assert 'op.rename_table("posts", "blog_posts")' in text
         assert "drop_table" not in text
 
@@ -155,10 +155,11 @@ def test_new_resource_in_spec_is_created(cli: Invoke, blog: Path) -> None:
         "blog/repositories/tag.py",
         "blog/schemas/generated/tag.py",
         "blog/schemas/tag.py",
-        "migrations/versions/0002_create_table_tags.py",
+        "migrations/versions/0002_<id>_create_table_tags.py",
+        STATE,
     }
-    assert {"README.md", "AGENTS.md", "blog/main.py", "blog/models/__init__.py", STATE} <= set(rows)
-    assert changed(before, tree(blog)) == set(rows) | {MANIFEST}
+    assert {"README.md", "AGENTS.md", "blog/main.py", "blog/models/__init__.py"} <= set(rows)
+    assert {masked(p) for p in changed(before, tree(blog))} == set(rows) | {MANIFEST}
 
 
 def test_removed_resource_removes_its_files(cli: Invoke, blog: Path, tmp_path: Path) -> None:
@@ -170,31 +171,35 @@ def test_removed_resource_removes_its_files(cli: Invoke, blog: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     rows = reported(result.stdout)
     assert {p for p, s in rows.items() if s == "removed"} == COMMENT_FILES
-    assert {p for p, s in rows.items() if s == "created"} == {COMMENT_REVISION}
+    assert {p for p, s in rows.items() if s == "created"} == {COMMENT_REVISION, STATE}
     after = tree(blog)
     assert not COMMENT_FILES & after.keys()
     assert not COMMENT_FILES & manifest(blog).keys()
-    assert changed(before, after) == set(rows) | {MANIFEST}
+    assert {masked(p) for p in changed(before, after)} == set(rows) | {MANIFEST}
     # Your files are never removed, not even those of a resource that left the spec, but the
     # ones that extend a removed generated base are pointed out.
     assert {p: after[p] for p in COMMENT_USER_FILES} == {p: before[p] for p in COMMENT_USER_FILES}
     for path in sorted(COMMENT_USER_FILES):
         assert f"yours, kept: {path} extends a generated module" in result.stdout
     # Apart from the spec, the revisions (yours), the files the resource left you, and the
-    # state's head, the tree is what a new project from the smaller spec holds.
+    # history's snapshots, the tree is what a new project from the smaller spec holds.
     reference = fresh(cli, tmp_path, blog / "persistgen.yaml")
-    assert revisions(blog) == {"migrations/versions/0001_initial_schema.py", COMMENT_REVISION}
-    assert revisions(tmp_path / "reference/ref") == {"migrations/versions/0001_initial_schema.py"}
-    state, reference_state = json.loads(after[STATE]), json.loads(reference[STATE])
-    assert (state["head"], reference_state["head"]) == ("0002", "0001")
+    initial = "migrations/versions/0001_<id>_initial_schema.py"
+    assert revisions(blog) == {initial, COMMENT_REVISION}
+    assert revisions(tmp_path / "reference/ref") == {initial}
+    state, reference_state = head_state(blog), head_state(tmp_path / "reference/ref")
+    assert (state["number"], reference_state["number"]) == (2, 1)
     assert state["tables"] == reference_state["tables"]
     assert (
         json.loads(after[MANIFEST])["files"].keys()
         == json.loads(reference[MANIFEST])["files"].keys()
     )
-    for path in {"persistgen.yaml", STATE, MANIFEST} | revisions(blog) | COMMENT_USER_FILES:
-        after.pop(path)
-        reference.pop(path, None)
+    for files in (after, reference):
+        for path in list(files):
+            if masked(path).startswith(("migrations/versions/", ".persistgen/revisions/")):
+                files.pop(path)
+        for path in {"persistgen.yaml", MANIFEST} | COMMENT_USER_FILES:
+            files.pop(path, None)
     assert after == reference
 
 

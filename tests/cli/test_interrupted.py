@@ -19,7 +19,7 @@ import pytest
 from persistgen import pipeline, write
 from persistgen.write import JOURNAL, PENDING
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import edit, reported, tree
+from tests.cli.helpers import edit, path_of, reported, tree
 from tests.cli.test_generate import SUBTITLE_REVISION, add_subtitle
 
 KILLED = 9
@@ -90,7 +90,7 @@ def test_killed_while_moving_files_is_finished_by_the_next_run(blog: Path, cli: 
     assert reported(result.stdout) == {}, "the journal was finished, nothing left to do"
     assert not staged(tree(blog)) and not (blog / JOURNAL).exists()
     assert "subtitle" in (blog / "blog/models/post.py").read_text(encoding="utf-8")
-    assert (blog / SUBTITLE_REVISION).is_file()
+    assert path_of(blog, SUBTITLE_REVISION).is_file()
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.blog_changes import SUBTITLE_REVISION, add_subtitle
+from tests.cli.blog_changes import SUBTITLE_REVISION, add_subtitle, revisions
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, reported
 from tests.generated.project import run
@@ -58,7 +58,7 @@ def test_an_edit_that_does_not_overlap_survives_a_new_field(cli: Invoke, repo: P
     model = (repo / MODEL).read_text(encoding="utf-8")
     assert "    subtitle: Mapped[str | None]" in model
     assert model.endswith(REPR)
-    assert (repo / SUBTITLE_REVISION).exists()
+    assert SUBTITLE_REVISION in revisions(repo)
     run(repo, "ruff", "check", "--no-cache", ".")
     run(repo, "ruff", "format", "--no-cache", "--check", ".")
     run(repo, "mypy", "--strict", "--no-incremental", "blog")
@@ -95,7 +95,7 @@ def test_an_overlapping_edit_stops_the_whole_run(cli: Invoke, repo: Path) -> Non
     model = (repo / MODEL).read_text(encoding="utf-8")
     assert "<<<<<<< yours\n" in model and ">>>>>>> persistgen\n" in model
     assert model.endswith(REPR)  # the edit that does not overlap is merged
-    assert (repo / SUBTITLE_REVISION).exists()  # everything else is written
+    assert SUBTITLE_REVISION in revisions(repo)  # everything else is written
     git(repo, "checkout", "-q", "--", ".")
     git(repo, "clean", "-qfd")
 

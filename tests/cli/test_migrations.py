@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.blog_changes import add_subtitle, revisions
+from tests.cli.blog_changes import STATE, add_subtitle, head_state, revisions
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import edit, reported, tree
+from tests.cli.helpers import edit, masked, path_of, reported, tree
 from tests.generated.project import run
 
-STATE = ".persistgen/state.json"
 # state.json for examples/blog.yaml as written before its format was numbered (format 1).
 V1_STATE = Path(__file__).parent / "data" / "blog_state_v1.json"
 VERSIONS = "migrations/versions"
-INITIAL = f"{VERSIONS}/0001_initial_schema.py"
-SUBTITLE_REVISION = f"{VERSIONS}/0002_add_column_posts_subtitle.py"
+INITIAL = f"{VERSIONS}/0001_<id>_initial_schema.py"
+SUBTITLE_REVISION = f"{VERSIONS}/0002_<id>_add_column_posts_subtitle.py"
 # What adding `subtitle: str:120?` to Post regenerates (the revision aside).
 SUBTITLE_FILES = {
     "blog/models/post.py",
@@ -26,9 +25,16 @@ SUBTITLE_FILES = {
 }
 
 
-def head(root: Path) -> str | None:
-    state: str | None = json.loads((root / STATE).read_text(encoding="utf-8"))["head"]
-    return state
+def head(root: Path) -> str:
+    """The newest revision's id, checked against its file, and its number."""
+    state = head_state(root)
+    text = (root / state["file"]).read_text(encoding="utf-8")
+    assert f'revision: str = "{state["revision"]}"' in text
+    return f"{state['number']:04d}"
+
+
+def revision_id(root: Path, masked_path: str) -> str:
+    return path_of(root, masked_path).stem.split("_")[1]
 
 
 def test_added_field_writes_exactly_one_revision(cli: Invoke, blog: Path) -> None:
@@ -38,15 +44,18 @@ def test_added_field_writes_exactly_one_revision(cli: Invoke, blog: Path) -> Non
 
     assert result.exit_code == 0, result.output
     assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
-    text = (blog / SUBTITLE_REVISION).read_text(encoding="utf-8")
-    assert 'revision: str = "0002"' in text
-    assert 'down_revision: str | None = "0001"' in text
+    text = path_of(blog, SUBTITLE_REVISION).read_text(encoding="utf-8")
+    assert f'revision: str = "{revision_id(blog, SUBTITLE_REVISION)}"' in text
+    assert f'down_revision: str | None = "{revision_id(blog, INITIAL)}"' in text
     assert 'batch_op.add_column(sa.Column("subtitle", sa.String(length=120), nullable=True))' in (
         text
     )
     assert 'batch_op.drop_column("subtitle")' in text.partition("def downgrade")[2]
     assert head(blog) == "0002"
-    assert f"migration {SUBTITLE_REVISION}:\n  add column posts.subtitle\n" in result.stdout
+    assert f"migration {path_of(blog, SUBTITLE_REVISION).relative_to(blog).as_posix()}:\n" in (
+        result.stdout
+    )
+    assert "  add column posts.subtitle\n" in result.stdout
     assert "destructive" not in result.stdout
 
     before = tree(blog)
@@ -60,7 +69,7 @@ def test_added_field_writes_exactly_one_revision(cli: Invoke, blog: Path) -> Non
 
 
 def test_no_migration_leaves_the_change_for_a_later_run(cli: Invoke, blog: Path) -> None:
-    state = (blog / STATE).read_bytes()
+    state = head_state(blog)
     add_subtitle(blog)
 
     deferred = cli("generate", "-p", "blog", "--no-migration")
@@ -68,21 +77,21 @@ def test_no_migration_leaves_the_change_for_a_later_run(cli: Invoke, blog: Path)
     assert deferred.exit_code == 0, deferred.output
     assert reported(deferred.stdout) == dict.fromkeys(SUBTITLE_FILES, "updated")
     assert revisions(blog) == {INITIAL}
-    assert (blog / STATE).read_bytes() == state
+    assert head_state(blog) == state
     assert "migration " not in deferred.stdout
     # The migration is still owed: --check says so and writes nothing.
     before = tree(blog)
     check = cli("generate", "-p", "blog", "--check")
     assert check.exit_code == 1
-    assert reported(check.stdout) == {STATE: "updated", SUBTITLE_REVISION: "created"}
+    assert reported(check.stdout) == {STATE: "created", SUBTITLE_REVISION: "created"}
     assert tree(blog) == before
 
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    assert reported(result.stdout) == {STATE: "updated", SUBTITLE_REVISION: "created"}
+    assert reported(result.stdout) == {STATE: "created", SUBTITLE_REVISION: "created"}
     assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
-    assert "add_column" in (blog / SUBTITLE_REVISION).read_text(encoding="utf-8")
+    assert "add_column" in path_of(blog, SUBTITLE_REVISION).read_text(encoding="utf-8")
     assert head(blog) == "0002"
 
 
@@ -94,19 +103,19 @@ def test_migration_command_writes_a_revision_without_a_schema_change(
     result = cli("migration", "-m", "tune indexes", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    revision = f"{VERSIONS}/0002_tune_indexes.py"
-    assert reported(result.stdout) == {STATE: "updated", revision: "created"}
+    revision = f"{VERSIONS}/0002_<id>_tune_indexes.py"
+    assert reported(result.stdout) == {STATE: "created", revision: "created"}
     assert revisions(blog) == {INITIAL, revision}
-    assert set(tree(blog)) == set(before) | {revision}
-    text = (blog / revision).read_text(encoding="utf-8")
+    assert {masked(p) for p in tree(blog)} == {masked(p) for p in before} | {revision, STATE}
+    text = path_of(blog, revision).read_text(encoding="utf-8")
     assert text.startswith('"""tune indexes\n')
-    assert 'down_revision: str | None = "0001"' in text
+    assert f'down_revision: str | None = "{revision_id(blog, INITIAL)}"' in text
     assert "def upgrade() -> None:\n    pass\n" in text
     assert "def downgrade() -> None:\n    pass\n" in text
     assert head(blog) == "0002"
-    # The state's schema did not move, only its head.
-    new_state = json.loads((blog / STATE).read_text(encoding="utf-8"))
-    assert new_state["tables"] == json.loads(before[STATE])["tables"]
+    # The schema did not move: the new snapshot holds the one before.
+    (old_state,) = (json.loads(v) for p, v in before.items() if p.startswith(".persistgen/rev"))
+    assert head_state(blog)["tables"] == old_state["tables"]
     # Nothing is owed afterwards.
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
@@ -117,12 +126,13 @@ def test_migration_command_includes_a_pending_change(cli: Invoke, blog: Path) ->
     result = cli("migration", "--message", "Subtitles!", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    revision = f"{VERSIONS}/0002_subtitles.py"
+    revision = f"{VERSIONS}/0002_<id>_subtitles.py"
     assert reported(result.stdout) == {
-        **dict.fromkeys(SUBTITLE_FILES | {STATE}, "updated"),
+        **dict.fromkeys(SUBTITLE_FILES, "updated"),
         revision: "created",
+        STATE: "created",
     }
-    assert "add_column" in (blog / revision).read_text(encoding="utf-8")
+    assert "add_column" in path_of(blog, revision).read_text(encoding="utf-8")
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 
@@ -142,11 +152,10 @@ def test_removed_field_is_refused_without_allow_destructive(cli: Invoke, blog: P
     result = cli("generate", "-p", "blog", "--allow-destructive")
 
     assert result.exit_code == 0, result.output
-    revision = f"{VERSIONS}/0002_drop_column_users_bio.py"
+    revision = f"{VERSIONS}/0002_<id>_drop_column_users_bio.py"
     assert reported(result.stdout) == {
         **dict.fromkeys(
             {
-                STATE,
                 "blog/models/user.py",
                 "blog/repositories/generated/user.py",
                 "blog/schemas/generated/user.py",
@@ -155,9 +164,10 @@ def test_removed_field_is_refused_without_allow_destructive(cli: Invoke, blog: P
             "updated",
         ),
         revision: "created",
+        STATE: "created",
     }
     assert "destructive: drop column `users.bio` and its data" in result.stdout
-    text = (blog / revision).read_text(encoding="utf-8")
+    text = path_of(blog, revision).read_text(encoding="utf-8")
     assert 'batch_op.drop_column("bio")' in text
     assert "Destructive (accepted with --allow-destructive)" in text
     assert head(blog) == "0002"
@@ -176,8 +186,8 @@ def test_renamed_field_is_renamed_not_dropped(cli: Invoke, blog: Path) -> None:
 
     assert result.exit_code == 0, result.output
     (revision,) = revisions(blog) - {INITIAL}
-    assert revision == f"{VERSIONS}/0002_rename_column_users_display_name_to_name.py"
-    text = (blog / revision).read_text(encoding="utf-8")
+    assert revision == f"{VERSIONS}/0002_<id>_rename_column_users_display_name_to_name.py"
+    text = path_of(blog, revision).read_text(encoding="utf-8")
     assert 'batch_op.alter_column("display_name", new_column_name="name")' in text
     assert 'batch_op.alter_column("name", new_column_name="display_name")' in text
     assert "drop_column" not in text
@@ -185,7 +195,7 @@ def test_renamed_field_is_renamed_not_dropped(cli: Invoke, blog: Path) -> None:
     assert "destructive" not in result.stdout
     # A rename needs no `sa`: the imports are what the operations use (ruff's F401).
     assert "import sqlalchemy" not in text
-    run(blog, "ruff", "check", "--no-cache", revision)
+    run(blog, "ruff", "check", "--no-cache", str(path_of(blog, revision)))
     # `renamed_from` may stay in the spec: the rename is done, nothing more is written.
     again = cli("generate", "-p", "blog")
     assert again.exit_code == 0, again.output
@@ -213,7 +223,7 @@ def test_not_null_field_without_backfill_is_refused(cli: Invoke, blog: Path) -> 
 
     assert result.exit_code == 0, result.output
     (revision,) = revisions(blog) - {INITIAL}
-    text = (blog / revision).read_text(encoding="utf-8")
+    text = path_of(blog, revision).read_text(encoding="utf-8")
     assert 'batch_op.add_column(sa.Column("rating", sa.Integer(), nullable=True))' in text
     assert '.values({"rating": 3})' in text
     assert "nullable=False" in text
@@ -292,8 +302,10 @@ def test_user_files_survive_regeneration_byte_for_byte(cli: Invoke, blog: Path) 
 def test_revisions_are_never_rewritten(cli: Invoke, blog: Path) -> None:
     add_subtitle(blog)
     assert cli("generate", "-p", "blog").exit_code == 0
-    for path in (INITIAL, SUBTITLE_REVISION):
-        (blog / path).write_text(f"# {path}, edited by me\n", encoding="utf-8")
+    paths = [path_of(blog, path) for path in (INITIAL, SUBTITLE_REVISION)]
+    for path in paths:
+        path.write_text(path.read_text(encoding="utf-8") + "# edited by me\n", encoding="utf-8")
+    edited = {path: path.read_bytes() for path in paths}
     edit(blog / "persistgen.yaml", "      bio: text?\n", "      bio: text?\n      motto: str:80?\n")
 
     result = cli("generate", "-p", "blog", "--force")
@@ -302,12 +314,11 @@ def test_revisions_are_never_rewritten(cli: Invoke, blog: Path) -> None:
     assert revisions(blog) == {
         INITIAL,
         SUBTITLE_REVISION,
-        f"{VERSIONS}/0003_add_column_users_motto.py",
+        f"{VERSIONS}/0003_<id>_add_column_users_motto.py",
     }
-    for path in (INITIAL, SUBTITLE_REVISION):
-        assert (blog / path).read_text(encoding="utf-8") == f"# {path}, edited by me\n"
-    text = (blog / VERSIONS / "0003_add_column_users_motto.py").read_text(encoding="utf-8")
-    assert 'down_revision: str | None = "0002"' in text
+    assert {path: path.read_bytes() for path in paths} == edited
+    text = path_of(blog, f"{VERSIONS}/0003_<id>_add_column_users_motto.py").read_text("utf-8")
+    assert f'down_revision: str | None = "{revision_id(blog, SUBTITLE_REVISION)}"' in text
     assert head(blog) == "0003"
 
 
@@ -328,7 +339,7 @@ def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "  create table tags\n  create table post_tags\n" in result.stdout
     (name,) = revisions(blog) - {INITIAL}
-    revision = (blog / name).read_text("utf-8")
+    revision = path_of(blog, name).read_text("utf-8")
     assert 'sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags"))' in revision
     assert 'op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"])' in revision
     downgrade = revision.partition("def downgrade")[2]
@@ -344,7 +355,7 @@ def test_a_project_moves_into_a_schema_but_never_out(cli: Invoke, blog: Path) ->
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    (path,) = (blog / VERSIONS).glob("0002_create_schema_cms_and_*.py")
+    (path,) = (blog / VERSIONS).glob("0002_*_create_schema_cms_and_*.py")
     revision = path.read_text(encoding="utf-8")
     assert 'op.execute(sa.schema.CreateSchema("cms", if_not_exists=True))' in revision
     assert 'op.execute(\'ALTER TABLE "users" SET SCHEMA "cms"\')' in revision
@@ -375,7 +386,7 @@ def test_a_composite_key_is_created_but_never_changed(cli: Invoke, blog: Path) -
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    (path,) = (blog / VERSIONS).glob("0002_create_table_bookmarks*.py")
+    (path,) = (blog / VERSIONS).glob("0002_*_create_table_bookmarks*.py")
     revision = path.read_text(encoding="utf-8")
     assert 'sa.PrimaryKeyConstraint("user_id", "post_id", name=op.f("pk_bookmarks"))' in revision
 

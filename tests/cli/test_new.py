@@ -7,7 +7,7 @@ from pathlib import Path
 
 from persistgen.shared_files import MERGES
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import BLOG, reported, tree
+from tests.cli.helpers import BLOG, masked, reported, tree
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=.persistgen/schema.json\n"
 RESOURCES = ("user", "post", "comment")  # examples/blog.yaml
@@ -21,23 +21,23 @@ def _assert_project(root: Path, package: str) -> None:
         "persistgen.yaml",
         ".persistgen/manifest.json",
         ".persistgen/schema.json",
-        ".persistgen/state.json",
         f"{package}/db/session.py",
         f"{package}/main.py",
         f"{package}/api/custom.py",
-        "migrations/versions/0001_initial_schema.py",
     ):
         assert (root / name).is_file(), name
-    # One revision, the initial schema, and the state records it as the head.
-    assert [p.name for p in (root / "migrations/versions").glob("*.py")] == [
-        "0001_initial_schema.py"
-    ]
-    initial = (root / "migrations/versions/0001_initial_schema.py").read_text(encoding="utf-8")
-    assert 'revision: str = "0001"' in initial
-    assert "down_revision: str | None = None" in initial
-    assert "op.create_table(" in initial
-    state = json.loads((root / ".persistgen/state.json").read_text(encoding="utf-8"))
-    assert state["head"] == "0001"
+    # One revision, the initial schema, and its snapshot.
+    (initial,) = (root / "migrations/versions").glob("*.py")
+    number, revision, title = initial.stem.split("_", 2)
+    assert (number, title) == ("0001", "initial_schema")
+    text = initial.read_text(encoding="utf-8")
+    assert f'revision: str = "{revision}"' in text
+    assert "down_revision: str | None = None" in text
+    assert "op.create_table(" in text
+    (snapshot,) = (root / ".persistgen/revisions").iterdir()
+    state = json.loads(snapshot.read_text(encoding="utf-8"))
+    assert (state["revision"], state["parents"], state["number"]) == (revision, [], 1)
+    assert state["file"] == f"migrations/versions/{initial.name}"
     assert state["tables"]
     assert (root / "persistgen.yaml").read_text(encoding="utf-8").startswith(SCHEMA_COMMENT)
     # No staging leftovers next to the project.
@@ -54,7 +54,9 @@ def test_starter_project(cli: Invoke, tmp_path: Path) -> None:
     rows = reported(result.stdout)
     assert set(rows.values()) == {"created"}
     # Every file but the spec and the manifest is reported as created.
-    written = {p for p in tree(root) if p not in ("persistgen.yaml", ".persistgen/manifest.json")}
+    written = {
+        masked(p) for p in tree(root) if p not in ("persistgen.yaml", ".persistgen/manifest.json")
+    }
     assert set(rows) == written
     # The next steps name the real package, and rich did not eat `[dev]` as markup.
     assert "pip install -e '.[dev]'" in result.stdout
@@ -99,12 +101,12 @@ def test_manifest_records_generated_files_only(cli: Invoke, tmp_path: Path) -> N
         "blog/app_setup.py",
         "blog/app_settings.py",
         "tests/overrides.py",
-        "migrations/versions/0001_initial_schema.py",
+        "migrations/versions/0001_<id>_initial_schema.py",
+        ".persistgen/revisions/<id>.json",
         *(f"blog/{kind}/{r}.py" for kind in ("repositories", "schemas") for r in RESOURCES),
     }
     shared = set(MERGES)  # merged into, never recorded
-    assert ".persistgen/state.json" in recorded
-    assert set(recorded) == set(tree(root)) - user_owned - shared - {
+    assert set(recorded) == {masked(p) for p in tree(root)} - user_owned - shared - {
         "persistgen.yaml",
         ".persistgen/manifest.json",
     }

@@ -1,5 +1,6 @@
-"""`.persistgen/state.json`, the schema the migrations last built: written with its revision or
-not at all, refused when damaged or newer, and read in every older format."""
+"""The snapshots under `.persistgen/revisions/`, the schema after each revision: refused when
+damaged or newer, and the single `state.json` of earlier versions read in every older format and
+recorded as its head's snapshot."""
 
 from __future__ import annotations
 
@@ -9,86 +10,85 @@ from pathlib import Path
 from typing import Any
 
 from persistgen.write import MANIFEST
-from tests.cli.blog_changes import add_subtitle, revisions
+from tests.cli.blog_changes import add_subtitle, head_state, revisions
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import reported, tree
-from tests.cli.test_migrations import (
-    INITIAL,
-    STATE,
-    SUBTITLE_FILES,
-    SUBTITLE_REVISION,
-    V1_STATE,
-    head,
-)
+from tests.cli.helpers import path_of, reported, tree
+from tests.cli.test_migrations import INITIAL, SUBTITLE_REVISION, V1_STATE, revision_id
+
+LEGACY_STATE = ".persistgen/state.json"
+LEGACY_INITIAL = "migrations/versions/0001_initial_schema.py"
 
 
-def test_state_conflict_holds_the_revision_back(cli: Invoke, blog: Path) -> None:
-    """A revision and the head state.json records are written together or not at all."""
-    state = blog / STATE
-    document = json.loads(state.read_text(encoding="utf-8"))
-    state.write_text(json.dumps(document, indent=4) + "\n", encoding="utf-8")  # edited by hand
-    edited = state.read_bytes()
-    add_subtitle(blog)
-
-    result = cli("generate", "-p", "blog")
-
-    assert result.exit_code == 1
-    assert reported(result.stdout) == {STATE: "conflict"}  # nothing written
-    assert revisions(blog) == {INITIAL}
-
-    # Markers write everything else, but never into a state file, nor its revision alone.
-    marked = cli("generate", "-p", "blog", "--conflicts=markers")
-
-    assert marked.exit_code == 1
-    assert reported(marked.stdout) == {
-        **dict.fromkeys(SUBTITLE_FILES, "updated"),
-        STATE: "conflict",
-    }
-    assert revisions(blog) == {INITIAL}
-    assert state.read_bytes() == edited
-
-    forced = cli("generate", "-p", "blog", "--force")
-
-    assert forced.exit_code == 0, forced.output
-    assert reported(forced.stdout) == {STATE: "updated", SUBTITLE_REVISION: "created"}
-    assert head(blog) == "0002"
+def snapshot(root: Path) -> Path:
+    (found,) = (root / ".persistgen/revisions").iterdir()
+    return found
 
 
-def test_damaged_state_is_a_clear_error(cli: Invoke, blog: Path) -> None:
-    (blog / STATE).write_text('{"head": 1, "tables": "none"}\n', encoding="utf-8")
+def test_damaged_snapshot_is_a_clear_error(cli: Invoke, blog: Path) -> None:
+    path = snapshot(blog)
+    path.write_text('{"format": 3, "revision": 1, "tables": "none"}\n', encoding="utf-8")
     before = tree(blog)
 
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 2
-    assert f"{STATE} is damaged" in result.stderr
+    assert f".persistgen/revisions/{path.name} is damaged" in result.stderr
     assert tree(blog) == before
 
 
-def replace_state(root: Path, state: object) -> None:
-    """`state` as state.json, with the manifest's hash to match (not a user's edit)."""
-    text = json.dumps(state, indent=2) + "\n"
-    (root / STATE).write_text(text, encoding="utf-8")
+def test_snapshot_of_a_newer_format_is_refused(cli: Invoke, blog: Path) -> None:
+    path = snapshot(blog)
+    state = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**state, "format": 4}), encoding="utf-8")
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 2
+    assert f".persistgen/revisions/{path.name} was written by a newer persistgen" in result.stderr
+
+
+def make_legacy(root: Path, state: object) -> None:
+    """`root` as an earlier persistgen left it: revision `0001` and `state` as state.json, with
+    the manifest's hash to match (not a user's edit)."""
+    initial = path_of(root, INITIAL)
+    old_id = revision_id(root, INITIAL)
+    text = initial.read_text(encoding="utf-8").replace(old_id, "0001")
+    initial.unlink()
+    (root / LEGACY_INITIAL).write_text(text, encoding="utf-8")
+    snapshot(root).unlink()
+    (root / ".persistgen/revisions").rmdir()
+    state_text = json.dumps(state, indent=2) + "\n"
+    (root / LEGACY_STATE).write_text(state_text, encoding="utf-8")
     manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"][STATE] = hashlib.sha256(text.encode()).hexdigest()
+    manifest["files"][LEGACY_STATE] = hashlib.sha256(state_text.encode()).hexdigest()
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def assert_reads_old_state(cli: Invoke, blog: Path, state: dict[str, Any]) -> None:
-    replace_state(blog, state)
+    make_legacy(blog, state)
     add_subtitle(blog)
 
     result = cli("generate", "-p", "blog")
 
     assert result.exit_code == 0, result.output
-    assert revisions(blog) == {INITIAL, SUBTITLE_REVISION}
-    rewritten = json.loads((blog / STATE).read_text(encoding="utf-8"))
-    assert rewritten["format"] == 2
-    assert {tuple(t["primary_key"]["columns"]) for t in rewritten["tables"]} == {("id",)}
-    assert [u for t in rewritten["tables"] for u in t["uniques"]] == [
+    rows = reported(result.stdout)
+    assert rows[LEGACY_STATE] == "removed"
+    assert rows[".persistgen/revisions/0001.json"] == "created"
+    assert revisions(blog) == {LEGACY_INITIAL, SUBTITLE_REVISION}
+    assert 'down_revision: str | None = "0001"' in path_of(blog, SUBTITLE_REVISION).read_text(
+        encoding="utf-8"
+    )
+    converted = json.loads((blog / ".persistgen/revisions/0001.json").read_text("utf-8"))
+    assert converted["format"] == 3
+    assert (converted["revision"], converted["parents"], converted["number"]) == ("0001", [], 1)
+    assert converted["file"] == LEGACY_INITIAL
+    assert {tuple(t["primary_key"]["columns"]) for t in converted["tables"]} == {("id",)}
+    assert [u for t in converted["tables"] for u in t["uniques"]] == [
         {"name": "uq_users_email", "columns": ["email"]},
         {"name": "uq_posts_slug", "columns": ["slug"]},
     ]
+    assert head_state(blog)["parents"] == ["0001"]
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 
 def test_state_files_without_a_format_number_still_read(cli: Invoke, blog: Path) -> None:
@@ -106,11 +106,7 @@ def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
     assert_reads_old_state(cli, blog, state)
 
 
-def test_state_of_a_newer_format_is_refused(cli: Invoke, blog: Path) -> None:
-    state = json.loads((blog / STATE).read_text(encoding="utf-8"))
-    replace_state(blog, {**state, "format": 3})
-
-    result = cli("generate", "-p", "blog")
-
-    assert result.exit_code == 2
-    assert f"{STATE} was written by a newer persistgen" in result.stderr
+def test_state_json_of_format_2_still_reads(cli: Invoke, blog: Path) -> None:
+    """The last single state.json: `format: 2`, with `head`."""
+    tables = json.loads(snapshot(blog).read_text(encoding="utf-8"))["tables"]
+    assert_reads_old_state(cli, blog, {"format": 2, "head": "0001", "tables": tables})

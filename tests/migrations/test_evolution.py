@@ -152,6 +152,8 @@ def test_a_project_evolves_without_losing_a_row(database: str, tmp_path: Path) -
             for line in step.summary:
                 assert line in outcome.revision.summary, (line, outcome.revision.summary)
             assert bool(outcome.revision.destructive) == step.destructive
+            assert outcome.revision.down_revision == (revisions[-1] if revisions else None)
+            assert outcome.revision.path.startswith(f"migrations/versions/{number:04d}_")
             revisions.append(outcome.revision.id)
 
             before = rows(url) if number > 1 else {}
@@ -167,7 +169,7 @@ def test_a_project_evolves_without_losing_a_row(database: str, tmp_path: Path) -
             resources = [p.stem for p in (project / "library" / "models").glob("*.py")]
             seed(project, url, number * 1000, sorted(r for r in resources if r != "__init__"))
             assert all(rows(url).values()), f"step {number}: a table has no rows"
-        assert revisions == [f"{n:04d}" for n in range(1, len(STEPS) + 1)]
+        assert len(set(revisions)) == len(STEPS)
         assert pipeline.generate(project).revision is None  # nothing left to migrate
 
 

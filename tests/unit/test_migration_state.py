@@ -1,4 +1,4 @@
-"""state.json's format, and the imports a revision derives from its operations."""
+"""The snapshot format, and the imports a revision derives from its operations."""
 
 from __future__ import annotations
 
@@ -43,10 +43,16 @@ TABLE = DbTable(
 
 
 def test_state_survives_its_format() -> None:
-    state = SchemaState("0003", (TABLE,))
+    file = "migrations/versions/0003_3f9a1c2b7d4e_x.py"
+    state = SchemaState("3f9a1c2b7d4e", (TABLE,), ("0002", "9b8c7d6e5f4a"), 3, file)
     data = json.loads(json.dumps(state_to_json(state)))
-    assert data["format"] == 2
+    assert data["format"] == 3
     assert state_from_json(data) == state
+
+
+def test_format_2_was_the_head_of_a_numbered_history() -> None:
+    data = {**state_to_json(SchemaState(tables=(TABLE,))), "format": 2, "head": "0007"}
+    assert state_from_json(data) == SchemaState("0007", (TABLE,), number=7)
 
 
 def test_format_1_reads_as_the_same_schema() -> None:
@@ -57,15 +63,17 @@ def test_format_1_reads_as_the_same_schema() -> None:
 
 def test_a_newer_format_is_told_apart_from_damage() -> None:
     with pytest.raises(NewerFormat):
-        state_from_json({"format": 3, "head": None, "tables": []})
+        state_from_json({"format": 4, "revision": "x", "tables": []})
     with pytest.raises(ValueError, match="expected a list"):
         state_from_json({"format": 2, "head": None, "tables": "none"})
+    with pytest.raises(KeyError):
+        state_from_json({"format": 3, "revision": "x", "tables": []})
 
 
 def imports(*operations: Operation) -> tuple[str, ...]:
     up = list(operations)
     kwargs = {"summary": (), "destructive": (), "package": "shop"}
-    return revision_file("0002", "0001", "m", upgrade=up, downgrade=[], **kwargs).imports
+    return revision_file("ab12", 2, ["0001"], "m", upgrade=up, downgrade=[], **kwargs).imports
 
 
 def test_a_rename_imports_only_op() -> None:
