@@ -3,8 +3,8 @@
 - add column posts.subtitle
 - add column posts.view_count
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 5154b6c3a7dd
+Revises: 0f0fa5c12900
 Written by persistgen from the change to persistgen.yaml.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "5154b6c3a7dd"
+down_revision: str | None = "0f0fa5c12900"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

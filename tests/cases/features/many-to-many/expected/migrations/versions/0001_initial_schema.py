@@ -4,7 +4,7 @@
 - create table posts
 - create table post_tags
 
-Revision ID: 0001
+Revision ID: abc8d2e30611
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0001"
+revision: str = "abc8d2e30611"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

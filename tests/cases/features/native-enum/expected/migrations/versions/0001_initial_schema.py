@@ -2,7 +2,7 @@
 
 - create table films
 
-Revision ID: 0001
+Revision ID: 4e64eb12384e
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0001"
+revision: str = "4e64eb12384e"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

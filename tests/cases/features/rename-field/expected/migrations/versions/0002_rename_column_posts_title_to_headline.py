@@ -2,8 +2,8 @@
 
 - rename column posts.title to headline
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: d8b4a8f72ce5
+Revises: 0f0fa5c12900
 Written by persistgen from the change to persistgen.yaml.
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "d8b4a8f72ce5"
+down_revision: str | None = "0f0fa5c12900"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@
 - create table orders
 - create table order_lines
 
-Revision ID: 0001
+Revision ID: a8a2619c6977
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 
 from shop.db.types import utcnow
 
-revision: str = "0001"
+revision: str = "a8a2619c6977"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -4,7 +4,7 @@
 - create table posts
 - create table comments
 
-Revision ID: 0001
+Revision ID: 8bdf762fa78e
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 from blog.db.types import utcnow
 
-revision: str = "0001"
+revision: str = "8bdf762fa78e"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -11,7 +11,7 @@
 - create table issue_labels
 - create table issue_watchers
 
-Revision ID: 0001
+Revision ID: ffc1934f7ef1
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -23,7 +23,7 @@ from alembic import op
 
 from tracker.db.types import utcnow
 
-revision: str = "0001"
+revision: str = "ffc1934f7ef1"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
