@@ -219,9 +219,14 @@ def resolve(
     for change in changes:
         if change.status != "conflict":
             resolved.append(change)
+        elif force and change.new is None:
+            resolved.append(replace(change, status="removed", dropped=True))
         elif force:
-            status: Status = "removed" if change.new is None else "updated"
-            resolved.append(replace(change, status=status, dropped=True))
+            # persistgen's side wins each conflict; the edits that merged cleanly stay.
+            kept = change.new if change.merged is None else change.merged.theirs
+            status: Status = "updated" if kept == change.new else "merged"
+            forced = replace(change, status=status, new=kept, generated=change.new, dropped=True)
+            resolved.append(forced)
         elif markers and change.path not in unmarked:
             resolved.append(_marked(change))
         else:

@@ -133,6 +133,29 @@ def test_force_overwrites_a_conflicting_edit_and_says_so(cli: Invoke, blog: Path
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 
+def test_force_keeps_the_edits_that_do_not_conflict(cli: Invoke, blog: Path) -> None:
+    """--force gives persistgen the conflicting hunks only: a method added elsewhere stays."""
+    overlap(blog)
+    post = blog / "blog/models/post.py"
+    method = "\n    def label(self) -> str:\n        return self.title\n"
+    post.write_text(post.read_text(encoding="utf-8") + method, encoding="utf-8")
+    add_subtitle(blog)
+
+    result = cli("generate", "-p", "blog", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert reported(result.stdout) == {**SUBTITLE_ROWS, "blog/models/post.py": "merged"}
+    assert "--force dropped your edits in 1 file(s): blog/models/post.py" in result.stderr
+    text = post.read_text(encoding="utf-8")
+    assert "# mine" not in text
+    assert "    subtitle: Mapped[str | None]" in text
+    assert text.endswith(method)
+    assert manifest(blog)["blog/models/post.py"] != sha256(text)  # the method is still an edit
+    check = cli("generate", "-p", "blog", "--check")
+    assert check.exit_code == 0, check.output
+    assert "your edits, kept: blog/models/post.py" in check.stdout
+
+
 def test_edit_without_a_recorded_base_is_a_conflict(cli: Invoke, blog: Path) -> None:
     """A manifest without a spec (persistgen 0.1.0 wrote none): nothing to merge against."""
     document = json.loads((blog / MANIFEST).read_text(encoding="utf-8"))
