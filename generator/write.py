@@ -235,8 +235,11 @@ def resolve(
 
 
 def _marked(change: Change) -> Change:
-    """A conflict with its markers written in; a removal or an unreadable file stays kept."""
+    """A conflict with its markers written in; a removal, an unreadable file or one that
+    still holds markers (new ones would nest in them) stays kept."""
     if change.new is None or change.old is None or _UNREADABLE in change.old:
+        return change
+    if has_markers(change.old):
         return change
     merged = change.merged or merge(None, change.old, change.new)
     return replace(change, new=merged.text, generated=change.new, merged=merged, marked=True)

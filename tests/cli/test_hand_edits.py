@@ -118,6 +118,25 @@ def test_markers_write_the_conflict_and_everything_else(cli: Invoke, blog: Path)
     assert (blog / "blog/models/post.py").read_text(encoding="utf-8") == resolved
 
 
+def test_markers_are_not_written_into_a_file_that_still_holds_them(cli: Invoke, blog: Path) -> None:
+    """A second --conflicts=markers run keeps a file with unresolved markers as it is, rather
+    than nesting new markers (and every edit of the file) inside the old ones."""
+    overlap(blog)
+    add_subtitle(blog)
+    assert cli("generate", "-p", "blog", "--conflicts=markers").exit_code == 1
+    post = blog / "blog/models/post.py"
+    marked = post.read_text(encoding="utf-8")
+
+    again = cli("generate", "-p", "blog", "--conflicts=markers")
+
+    assert again.exit_code == 1
+    assert "blog/models/post.py: it still holds conflict markers" in again.stderr
+    assert "resolve the conflict markers" in again.stderr
+    assert "no longer overlaps" not in again.stderr
+    assert post.read_text(encoding="utf-8") == marked
+    assert marked.count("<<<<<<< yours\n") == 1
+
+
 def test_force_overwrites_a_conflicting_edit_and_says_so(cli: Invoke, blog: Path) -> None:
     overlap(blog)
     add_subtitle(blog)
@@ -184,6 +203,8 @@ def test_edited_file_of_a_removed_resource_is_a_conflict(cli: Invoke, blog: Path
         assert result.exit_code == 1
         assert reported(result.stdout)["blog/models/comment.py"] == "conflict"
         assert "its resource left the spec" in result.stderr
+        assert "then delete the file" in result.stderr
+        assert "no longer overlaps" not in result.stderr  # that hint is for overlapping edits
         assert comment.read_text(encoding="utf-8").endswith("# mine\n")
     assert tree(blog) != before  # markers: the rest is written, the edited file kept
 
