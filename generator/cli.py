@@ -17,6 +17,7 @@ from rich.table import Table
 
 from persistgen import __version__, edit, pipeline
 from persistgen.errors import UserError, fail
+from persistgen.merge import has_markers
 from persistgen.spec import compact
 from persistgen.spec.model import json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
@@ -230,6 +231,26 @@ def migration(
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 
+def _conflict_hint(conflicts: list[Change]) -> str:
+    """What to do, for the kinds of conflict there are."""
+    removed = [c for c in conflicts if c.new is None]
+    marked = [c for c in conflicts if c.new is not None and c.old and has_markers(c.old)]
+    hints = []
+    if removed:
+        hints.append(
+            "move your edit out of a file persistgen removes (to the module of a renamed "
+            "resource, or a user-owned file), then delete the file"
+        )
+    if marked:
+        hints.append("resolve the conflict markers: keep what you need, delete the markers")
+    if len(removed) + len(marked) < len(conflicts):
+        hints.append(
+            "change your edit so it no longer overlaps, or move it to a user-owned file; or "
+            "run `persistgen generate --conflicts=markers` to resolve it in the file"
+        )
+    return "; ".join(hints) + "; or `--force` to drop your edit"
+
+
 def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False) -> None:
     _summary(outcome)
     changes = outcome.changes
@@ -261,12 +282,7 @@ def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False
         )
         for change in conflicts:
             err.print(f"  {escape(change.path)}: {escape(change.why or 'edited by hand')}")
-        err.print(
-            "  [cyan]hint:[/] change your edit so it no longer overlaps, or move it to a "
-            "user-owned file; or run `persistgen generate --conflicts=markers` to resolve it "
-            "in the file, or `--force` to drop your edit",
-            soft_wrap=True,
-        )
+        err.print(f"  [cyan]hint:[/] {_conflict_hint(conflicts)}", soft_wrap=True)
     if conflicts or marked:
         raise typer.Exit(1)
     if check and any(c.status not in ("unchanged", "kept") for c in changes):
