@@ -29,6 +29,9 @@ _OWNED = frozenset(
 )
 # Requirement lists: an entry is there when a requirement of that name is, whatever its version.
 _REQUIREMENTS = frozenset({("project", "dependencies"), ("project", "optional-dependencies")})
+# Lists that are a team's choice once written: persistgen's items are not added back, so
+# dropping a lint rule stays dropped (the generated code passes with any subset).
+_CHOSEN = frozenset({("tool", "ruff", "lint", "select")})
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -60,7 +63,7 @@ def _merge_table(
             mine[key] = value
         elif isinstance(value, Table) and isinstance(mine[key], Table):
             _merge_table(mine[key], value, where)
-        elif isinstance(value, Array) and isinstance(mine[key], Array):
+        elif isinstance(value, Array) and isinstance(mine[key], Array) and where not in _CHOSEN:
             _extend(mine[key], value, by_name=at in _REQUIREMENTS or where in _REQUIREMENTS)
         # Anything else the user set (a version, a different type, an array of tables) is theirs.
 
