@@ -217,7 +217,7 @@ def generate(
     )
     if diff:
         _diffs(outcome.changes)
-    _finish(outcome, check=check, diffs_shown=diff)
+    _finish(outcome, check=check, diffs_shown=diff, preview=preview)
 
 
 @app.command()
@@ -251,14 +251,16 @@ def _conflict_hint(conflicts: list[Change]) -> str:
     return "; ".join(hints) + "; or `--force` to drop your edit"
 
 
-def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False) -> None:
+def _finish(
+    outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False, preview: bool = False
+) -> None:
     _summary(outcome)
     changes = outcome.changes
     dropped = [c.path for c in changes if c.dropped]
     if dropped:
         err.print(
-            f"[bold yellow]--force dropped your edits in {len(dropped)} file(s):[/] "
-            + ", ".join(dropped),
+            f"[bold yellow]--force {'would drop' if preview else 'dropped'} your edits in "
+            f"{len(dropped)} file(s):[/] " + ", ".join(dropped),
             soft_wrap=True,
         )
     marked = [c.path for c in changes if c.marked]
@@ -268,7 +270,8 @@ def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False
             _conflict_diff(change)
     if marked:
         err.print(
-            f"[bold red]{len(marked)} file(s) hold conflict markers:[/] "
+            f"[bold red]{len(marked)} file(s) {'would hold' if preview else 'hold'} conflict "
+            "markers:[/] "
             + ", ".join(marked)
             + "\n  [cyan]hint:[/] keep what you need between `<<<<<<< yours` and "
             "`>>>>>>> persistgen`, delete the markers, then run `persistgen generate`",

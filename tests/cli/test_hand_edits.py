@@ -152,6 +152,20 @@ def test_force_overwrites_a_conflicting_edit_and_says_so(cli: Invoke, blog: Path
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 
+def test_a_preview_says_what_force_and_markers_would_do(cli: Invoke, blog: Path) -> None:
+    """--diff and --dry-run write nothing, so they say "would": nothing was dropped yet."""
+    overlap(blog)
+    add_subtitle(blog)
+    before = tree(blog)
+
+    forced = cli("generate", "-p", "blog", "--diff", "--force")
+    marked = cli("generate", "-p", "blog", "--dry-run", "--conflicts=markers")
+
+    assert "--force would drop your edits in 1 file(s): blog/models/post.py" in forced.stderr
+    assert "1 file(s) would hold conflict markers: blog/models/post.py" in marked.stderr
+    assert tree(blog) == before
+
+
 def test_force_keeps_the_edits_that_do_not_conflict(cli: Invoke, blog: Path) -> None:
     """--force gives persistgen the conflicting hunks only: a method added elsewhere stays."""
     overlap(blog)
