@@ -17,6 +17,7 @@ from rich.table import Table
 
 from persistgen import __version__, edit, pipeline
 from persistgen.errors import UserError, fail
+from persistgen.merge import has_markers
 from persistgen.spec import compact
 from persistgen.spec.model import json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
@@ -216,7 +217,7 @@ def generate(
     )
     if diff:
         _diffs(outcome.changes)
-    _finish(outcome, check=check, diffs_shown=diff)
+    _finish(outcome, check=check, diffs_shown=diff, preview=preview)
 
 
 migration_app = typer.Typer(
@@ -268,14 +269,36 @@ def migration_adopt(
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 
-def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False) -> None:
+def _conflict_hint(conflicts: list[Change]) -> str:
+    """What to do, for the kinds of conflict there are."""
+    removed = [c for c in conflicts if c.new is None]
+    marked = [c for c in conflicts if c.new is not None and c.old and has_markers(c.old)]
+    hints = []
+    if removed:
+        hints.append(
+            "move your edit out of a file persistgen removes (to the module of a renamed "
+            "resource, or a user-owned file), then delete the file"
+        )
+    if marked:
+        hints.append("resolve the conflict markers: keep what you need, delete the markers")
+    if len(removed) + len(marked) < len(conflicts):
+        hints.append(
+            "change your edit so it no longer overlaps, or move it to a user-owned file; or "
+            "run `persistgen generate --conflicts=markers` to resolve it in the file"
+        )
+    return "; ".join(hints) + "; or `--force` to drop your edit"
+
+
+def _finish(
+    outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False, preview: bool = False
+) -> None:
     _summary(outcome)
     changes = outcome.changes
     dropped = [c.path for c in changes if c.dropped]
     if dropped:
         err.print(
-            f"[bold yellow]--force dropped your edits in {len(dropped)} file(s):[/] "
-            + ", ".join(dropped),
+            f"[bold yellow]--force {'would drop' if preview else 'dropped'} your edits in "
+            f"{len(dropped)} file(s):[/] " + ", ".join(dropped),
             soft_wrap=True,
         )
     marked = [c.path for c in changes if c.marked]
@@ -285,7 +308,8 @@ def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False
             _conflict_diff(change)
     if marked:
         err.print(
-            f"[bold red]{len(marked)} file(s) hold conflict markers:[/] "
+            f"[bold red]{len(marked)} file(s) {'would hold' if preview else 'hold'} conflict "
+            "markers:[/] "
             + ", ".join(marked)
             + "\n  [cyan]hint:[/] keep what you need between `<<<<<<< yours` and "
             "`>>>>>>> persistgen`, delete the markers, then run `persistgen generate`",
@@ -299,12 +323,7 @@ def _finish(outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False
         )
         for change in conflicts:
             err.print(f"  {escape(change.path)}: {escape(change.why or 'edited by hand')}")
-        err.print(
-            "  [cyan]hint:[/] change your edit so it no longer overlaps, or move it to a "
-            "user-owned file; or run `persistgen generate --conflicts=markers` to resolve it "
-            "in the file, or `--force` to drop your edit",
-            soft_wrap=True,
-        )
+        err.print(f"  [cyan]hint:[/] {_conflict_hint(conflicts)}", soft_wrap=True)
     if conflicts or marked:
         raise typer.Exit(1)
     if check and any(c.status not in ("unchanged", "kept") for c in changes):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from persistgen import __version__, carry, plan
-from persistgen.errors import UserError
+from persistgen.errors import UserError, fail
 from persistgen.format import format_files
 from persistgen.migrate.history import History, Start, base_for, read_history
 from persistgen.migrate.next_revision import next_revision
@@ -123,6 +123,8 @@ def _regenerate(
     migration: MigrationOptions | None,
 ) -> Outcome:
     spec_path = project_dir / SPEC_FILE
+    if not spec_path.exists():
+        raise _no_spec(project_dir)
     spec = read_spec(spec_path)
     spec_text = spec_path.read_text(encoding="utf-8")
     rendering = render_spec(spec, read_history(project_dir), migration, str(spec_path))
@@ -152,6 +154,18 @@ def _regenerate(
 # Files persistgen reads back: an edit to one is never merged. (Snapshots are created once and
 # never rewritten; the legacy state.json is only ever removed.)
 _STATE_FILES = frozenset({LEGACY_STATE})
+
+
+def _no_spec(project_dir: Path) -> UserError:
+    """Run outside the project's top directory: name the one above that holds a spec."""
+    here = project_dir.resolve()
+    above = next((d for d in here.parents if (d / SPEC_FILE).is_file()), None)
+    hint = (
+        f"run it in {above}, or pass --project {os.path.relpath(above, Path.cwd())}"
+        if above
+        else "run it in the project's top directory, or pass --project DIR"
+    )
+    return fail(f"no {SPEC_FILE} in {here}", hint)
 
 
 def _base(record: Record) -> Base:

@@ -219,9 +219,14 @@ def resolve(
     for change in changes:
         if change.status != "conflict":
             resolved.append(change)
+        elif force and change.new is None:
+            resolved.append(replace(change, status="removed", dropped=True))
         elif force:
-            status: Status = "removed" if change.new is None else "updated"
-            resolved.append(replace(change, status=status, dropped=True))
+            # persistgen's side wins each conflict; the edits that merged cleanly stay.
+            kept = change.new if change.merged is None else change.merged.theirs
+            status: Status = "updated" if kept == change.new else "merged"
+            forced = replace(change, status=status, new=kept, generated=change.new, dropped=True)
+            resolved.append(forced)
         elif markers and change.path not in unmarked:
             resolved.append(_marked(change))
         else:
@@ -230,8 +235,11 @@ def resolve(
 
 
 def _marked(change: Change) -> Change:
-    """A conflict with its markers written in; a removal or an unreadable file stays kept."""
+    """A conflict with its markers written in; a removal, an unreadable file or one that
+    still holds markers (new ones would nest in them) stays kept."""
     if change.new is None or change.old is None or _UNREADABLE in change.old:
+        return change
+    if has_markers(change.old):
         return change
     merged = change.merged or merge(None, change.old, change.new)
     return replace(change, new=merged.text, generated=change.new, merged=merged, marked=True)

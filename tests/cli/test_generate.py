@@ -58,6 +58,18 @@ def test_runs_in_the_current_directory(
     assert reported(result.stdout) == SUBTITLE_ROWS
 
 
+def test_run_in_a_subdirectory_names_the_project_above(
+    cli: Invoke, blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(blog / "blog" / "models")
+
+    result = cli("generate")
+
+    assert result.exit_code == 2
+    assert f"no persistgen.yaml in {blog / 'blog' / 'models'}" in result.stderr
+    assert f"run it in {blog}, or pass --project ../.." in result.stderr
+
+
 # --- spec changes ----------------------------------------------------------------------------
 
 
@@ -256,7 +268,8 @@ def test_no_spec_here(cli: Invoke, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "persistgen.yaml" in result.stderr
-    assert "cannot read the spec" in result.stderr
+    assert f"no persistgen.yaml in {tmp_path.resolve()}" in result.stderr
+    assert "run it in the project's top directory, or pass --project DIR" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -119,6 +119,25 @@ def test_markers_write_the_conflict_and_everything_else(cli: Invoke, blog: Path)
     assert (blog / "blog/models/post.py").read_text(encoding="utf-8") == resolved
 
 
+def test_markers_are_not_written_into_a_file_that_still_holds_them(cli: Invoke, blog: Path) -> None:
+    """A second --conflicts=markers run keeps a file with unresolved markers as it is, rather
+    than nesting new markers (and every edit of the file) inside the old ones."""
+    overlap(blog)
+    add_subtitle(blog)
+    assert cli("generate", "-p", "blog", "--conflicts=markers").exit_code == 1
+    post = blog / "blog/models/post.py"
+    marked = post.read_text(encoding="utf-8")
+
+    again = cli("generate", "-p", "blog", "--conflicts=markers")
+
+    assert again.exit_code == 1
+    assert "blog/models/post.py: it still holds conflict markers" in again.stderr
+    assert "resolve the conflict markers" in again.stderr
+    assert "no longer overlaps" not in again.stderr
+    assert post.read_text(encoding="utf-8") == marked
+    assert marked.count("<<<<<<< yours\n") == 1
+
+
 def test_force_overwrites_a_conflicting_edit_and_says_so(cli: Invoke, blog: Path) -> None:
     overlap(blog)
     add_subtitle(blog)
@@ -132,6 +151,43 @@ def test_force_overwrites_a_conflicting_edit_and_says_so(cli: Invoke, blog: Path
     assert "# mine" not in text
     assert manifest(blog)["blog/models/post.py"] == sha256(text)
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
+def test_a_preview_says_what_force_and_markers_would_do(cli: Invoke, blog: Path) -> None:
+    """--diff and --dry-run write nothing, so they say "would": nothing was dropped yet."""
+    overlap(blog)
+    add_subtitle(blog)
+    before = tree(blog)
+
+    forced = cli("generate", "-p", "blog", "--diff", "--force")
+    marked = cli("generate", "-p", "blog", "--dry-run", "--conflicts=markers")
+
+    assert "--force would drop your edits in 1 file(s): blog/models/post.py" in forced.stderr
+    assert "1 file(s) would hold conflict markers: blog/models/post.py" in marked.stderr
+    assert tree(blog) == before
+
+
+def test_force_keeps_the_edits_that_do_not_conflict(cli: Invoke, blog: Path) -> None:
+    """--force gives persistgen the conflicting hunks only: a method added elsewhere stays."""
+    overlap(blog)
+    post = blog / "blog/models/post.py"
+    method = "\n    def label(self) -> str:\n        return self.title\n"
+    post.write_text(post.read_text(encoding="utf-8") + method, encoding="utf-8")
+    add_subtitle(blog)
+
+    result = cli("generate", "-p", "blog", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert reported(result.stdout) == {**SUBTITLE_ROWS, "blog/models/post.py": "merged"}
+    assert "--force dropped your edits in 1 file(s): blog/models/post.py" in result.stderr
+    text = post.read_text(encoding="utf-8")
+    assert "# mine" not in text
+    assert "    subtitle: Mapped[str | None]" in text
+    assert text.endswith(method)
+    assert manifest(blog)["blog/models/post.py"] != sha256(text)  # the method is still an edit
+    check = cli("generate", "-p", "blog", "--check")
+    assert check.exit_code == 0, check.output
+    assert "your edits, kept: blog/models/post.py" in check.stdout
 
 
 def test_edit_without_a_recorded_base_is_a_conflict(cli: Invoke, blog: Path) -> None:
@@ -162,6 +218,8 @@ def test_edited_file_of_a_removed_resource_is_a_conflict(cli: Invoke, blog: Path
         assert result.exit_code == 1
         assert reported(result.stdout)["blog/models/comment.py"] == "conflict"
         assert "its resource left the spec" in result.stderr
+        assert "then delete the file" in result.stderr
+        assert "no longer overlaps" not in result.stderr  # that hint is for overlapping edits
         assert comment.read_text(encoding="utf-8").endswith("# mine\n")
     assert tree(blog) != before  # markers: the rest is written, the edited file kept
 

@@ -101,6 +101,24 @@ def test_pyproject_keeps_the_user_s_markers_and_adds_persistgen_s(
     assert len(markers) == 2
 
 
+def test_pyproject_keeps_the_lint_rules_the_user_chose(rendered: dict[str, str]) -> None:
+    """A rule dropped from ruff's `select` stays dropped (else `generate --check` fails until
+    it is back); a requirement or a pytest marker persistgen needs comes back."""
+    ours = rendered["pyproject.toml"]
+    users = ours.replace('"B", "SIM"]', '"B"]  # SIM is too noisy for us').replace(
+        '    "asyncpg>=0.29",\n', ""
+    )
+    users = re.sub(r"(?m)^markers = .*$", "markers = []", users)
+    assert users.count("SIM") == 1 and "asyncpg" not in users
+    merged = merge_shared("pyproject.toml", users, ours)
+    data = tomllib.loads(merged)
+    assert data["tool"]["ruff"]["lint"]["select"] == ["E", "F", "I", "UP", "B"]
+    assert "# SIM is too noisy for us" in merged
+    assert "asyncpg>=0.29" in data["project"]["dependencies"]
+    assert data["tool"]["pytest"]["ini_options"]["markers"][0].startswith("postgres:")
+    assert merge_shared("pyproject.toml", merged, ours) == merged
+
+
 def test_pyproject_merges_the_same_way_every_time(rendered: dict[str, str]) -> None:
     runs = {
         merge_shared("pyproject.toml", USERS_PYPROJECT, rendered["pyproject.toml"])
@@ -136,3 +154,13 @@ def test_alembic_ini_is_the_user_s_once_written(rendered: dict[str, str]) -> Non
     )
     assert users != rendered["alembic.ini"]
     assert merge_shared("alembic.ini", users, rendered["alembic.ini"]) == users
+
+
+def test_pyproject_line_length_follows_the_generated_code(rendered: dict[str, str]) -> None:
+    """persistgen formats its files at 100 columns: a narrower line length would fail
+    `ruff format --check` on them, so the merge sets it back."""
+    ours = rendered["pyproject.toml"]
+    users = ours.replace("line-length = 100", "line-length = 88")
+    assert users != ours
+    merged = merge_shared("pyproject.toml", users, ours)
+    assert tomllib.loads(merged)["tool"]["ruff"]["line-length"] == 100
