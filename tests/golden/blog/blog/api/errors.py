@@ -25,11 +25,18 @@ SERVER_GONE = {"08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "5
 
 def is_unavailable(exc: Exception) -> bool:
     """Whether `exc` means the database cannot be reached right now."""
-    if isinstance(exc, UNAVAILABLE):
+    if isinstance(exc, UNAVAILABLE) and not _missing_schema(exc):
         return True
     if not isinstance(exc, DBAPIError):
         return False
     return exc.connection_invalidated or _sqlstate(exc) in SERVER_GONE
+
+
+def _missing_schema(exc: Exception) -> bool:
+    """SQLite reports a table or column the database lacks (migrations not run, say) as an
+    OperationalError: an error to fix, a 500 as on PostgreSQL, not a retry."""
+    message = str(exc.orig) if isinstance(exc, OperationalError) else ""
+    return message.startswith(("no such table:", "no such column:"))
 
 
 def _sqlstate(exc: DBAPIError) -> str:
@@ -71,10 +78,6 @@ async def _rejected_value(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "a value was not accepted by the database"}, status_code=422)
 
 
-async def _unavailable(_request: Request, _exc: Exception) -> JSONResponse:
-    return unavailable()
-
-
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
     if is_unavailable(exc):
         return unavailable()
@@ -99,7 +102,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StaleVersionError, _stale_version)
     app.add_exception_handler(DataError, _rejected_value)
     for error in UNAVAILABLE:
-        app.add_exception_handler(error, _unavailable)
+        app.add_exception_handler(error, _database_error)
     app.add_exception_handler(DBAPIError, _database_error)
     # asyncpg's command_timeout: no answer from the server in time.
     app.add_exception_handler(TimeoutError, _timed_out)
