@@ -118,3 +118,26 @@ def private_server(port: int) -> Iterator[PrivateServer]:
         if (directory / "data" / "postmaster.pid").exists():
             server.pg_ctl("-m", "immediate", "stop")
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def sql(url: str, statement: str, *args: object) -> list[tuple[object, ...]]:
+    """Run one statement (committed) on the PostgreSQL database at `url`; its rows, if any."""
+
+    async def main() -> list[tuple[object, ...]]:
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn, timeout=5)
+        try:
+            return [tuple(row) for row in await connection.fetch(statement, *args)]
+        finally:
+            await connection.close()
+
+    return asyncio.run(main())
+
+
+def columns(url: str, table: str) -> list[str]:
+    """The columns of `table` in the database at `url`, in their order."""
+    statement = (
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position"
+    )
+    return [str(name) for (name,) in sql(url, statement, table)]

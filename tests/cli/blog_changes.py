@@ -9,6 +9,7 @@ from typing import Any
 from persistgen.write import MANIFEST
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, masked, tree
+from tests.postgres import sql
 
 SPEC = "blog/persistgen.yaml"
 STATE = ".persistgen/revisions/<id>.json"  # the new revision's snapshot
@@ -43,6 +44,8 @@ COMMENT_FILES = {
 # Yours, so left in place when Comment leaves the spec.
 COMMENT_USER_FILES = {"blog/repositories/comment.py", "blog/schemas/comment.py"}
 COMMENT_REVISION = "migrations/versions/0002_<id>_drop_table_comments.py"
+# Posts a user wrote before a change: titles and slugs.
+POSTS = [("First post", "first-post"), ("Second post", "second-post")]
 
 
 def add_subtitle(root: Path) -> None:
@@ -83,3 +86,27 @@ def head_state(root: Path) -> dict[str, Any]:
     snapshots = (root / ".persistgen/revisions").glob("*.json")
     states = [json.loads(p.read_text(encoding="utf-8")) for p in snapshots]
     return max(states, key=lambda state: state["number"])  # type: ignore[no-any-return]
+
+
+def seed_posts(url: str) -> list[tuple[object, ...]]:
+    """An author and two posts in the PostgreSQL database at `url` (migrated); all of them."""
+    author = "INSERT INTO users (email, display_name, is_active) VALUES ($1, 'Ada', true)"
+    sql(url, author, "ada@example.com")
+    for title, slug in POSTS:
+        sql(
+            url,
+            "INSERT INTO posts (title, slug, body, status, view_count, author_id)"
+            " VALUES ($1, $2, 'Words.', 'published', 3, (SELECT id FROM users))",
+            title,
+            slug,
+        )
+    return posts(url)
+
+
+def posts(url: str) -> list[tuple[object, ...]]:
+    """Every post with its author, oldest first."""
+    return sql(
+        url,
+        "SELECT p.id, u.email, p.title, p.slug, p.body, p.status, p.view_count"
+        " FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.id",
+    )

@@ -1,24 +1,62 @@
 """Story 3 of issue 14, replayed in a real git repository: a hand edit in a generated model,
-then a new field. The edit is merged, or the run writes nothing at all."""
+then a new field. The edit is merged, or the run writes nothing at all. A PostgreSQL database
+migrated before the change keeps its rows: it upgrades to the merged model, whose hand-written
+`__repr__` the app then serves; after a refused run it has nothing to upgrade."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli.blog_changes import SUBTITLE_REVISION, add_subtitle, revisions
+from tests.cli.blog_changes import (
+    POSTS,
+    SUBTITLE_REVISION,
+    add_subtitle,
+    posts,
+    revisions,
+    seed_posts,
+)
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, reported
 from tests.generated.project import run
+from tests.postgres import columns, fresh_database, sql
 
 MODEL = "blog/models/post.py"
 SLUG = "mapped_column(String(220), unique=True)"  # the line `subtitle` is added after
 REPR = """
     def __repr__(self) -> str:
         return f"<Post {self.slug}>"
+"""
+# A route of the user's own that shows the posts through the hand-written `__repr__`.
+CUSTOM = '''"""Your own routes."""
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from blog.db.session import SessionDep
+from blog.models.post import Post
+
+router = APIRouter()
+
+
+@router.get("/posts-shown")
+async def shown(session: SessionDep) -> list[str]:
+    return [repr(post) for post in await session.scalars(select(Post).order_by(Post.id))]
+'''
+SERVE = """
+import json
+from fastapi.testclient import TestClient
+from blog.main import app
+with TestClient(app) as client:
+    listed = client.get("/posts").json()["items"]
+    print(json.dumps([[post["title"], post["subtitle"]] for post in listed]))
+    print(json.dumps(client.get("/posts-shown").json()))
 """
 
 
@@ -41,8 +79,27 @@ def repo(blog: Path) -> Path:
     return blog
 
 
-def test_an_edit_that_does_not_overlap_survives_a_new_field(cli: Invoke, repo: Path) -> None:
+@pytest.fixture
+def database(repo: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A PostgreSQL database of this test's own, migrated to the committed head, with posts."""
+    name = f"merge_story_{os.getpid()}_{request.node.name.removeprefix('test_')[:24]}"
+    with fresh_database(name) as url:
+        run(repo, "alembic", "upgrade", "head", database_url=url)
+        seed_posts(url)
+        yield url
+
+
+def version(url: str) -> list[tuple[object, ...]]:
+    return sql(url, "SELECT version_num FROM alembic_version")
+
+
+@pytest.mark.postgres
+def test_an_edit_that_does_not_overlap_survives_a_new_field(
+    cli: Invoke, repo: Path, database: str
+) -> None:
+    rows = posts(database)
     (repo / MODEL).open("a", encoding="utf-8").write(REPR)  # a method at the end of the class
+    (repo / "blog/api/custom.py").write_text(CUSTOM, encoding="utf-8")
     add_subtitle(repo)
     git(repo, "commit", "-qam", "my __repr__, and a subtitle")
 
@@ -64,6 +121,23 @@ def test_an_edit_that_does_not_overlap_survives_a_new_field(cli: Invoke, repo: P
     run(repo, "mypy", "--strict", "--no-incremental", "blog")
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
+    run(repo, "alembic", "upgrade", "head", database_url=database)
+    run(repo, "alembic", "check", database_url=database)
+    assert posts(database) == rows
+    assert "subtitle" in columns(database, "posts")
+    served = subprocess.run(
+        [sys.executable, "-c", SERVE],
+        cwd=repo,
+        env={**os.environ, "DATABASE_URL": database},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert [json.loads(line) for line in served] == [
+        [[title, None] for title, _ in POSTS],
+        [f"<Post {slug}>" for _, slug in POSTS],
+    ]
+
     # The edit is still an edit: the next change merges it again.
     edit(repo / "persistgen.yaml", "      subtitle: str:120?\n", "")
     again = cli("generate", "-p", "blog", "--allow-destructive")
@@ -73,7 +147,10 @@ def test_an_edit_that_does_not_overlap_survives_a_new_field(cli: Invoke, repo: P
     assert model.endswith(REPR)
 
 
-def test_an_overlapping_edit_stops_the_whole_run(cli: Invoke, repo: Path) -> None:
+@pytest.mark.postgres
+def test_an_overlapping_edit_stops_the_whole_run(cli: Invoke, repo: Path, database: str) -> None:
+    rows, at = posts(database), version(database)
+    heads = run(repo, "alembic", "heads")
     edit(repo / MODEL, SLUG, f"{SLUG}  # must stay unique")
     (repo / MODEL).open("a", encoding="utf-8").write(REPR)
     add_subtitle(repo)
@@ -83,6 +160,12 @@ def test_an_overlapping_edit_stops_the_whole_run(cli: Invoke, repo: Path) -> Non
 
     assert result.exit_code == 1
     assert git(repo, "status", "--porcelain", "--ignored") == ""  # not one file written
+    # No revision either: the database is at head, and the models still match it.
+    assert run(repo, "alembic", "heads") == heads
+    run(repo, "alembic", "upgrade", "head", database_url=database)
+    run(repo, "alembic", "check", database_url=database)
+    assert version(database) == at and posts(database) == rows
+    assert "subtitle" not in columns(database, "posts")
     assert reported(result.stdout) == {MODEL: "conflict"}
     assert f"-    slug: Mapped[str] = {SLUG}  # must stay unique\n" in result.stdout
     assert "+    subtitle: Mapped[str | None]" in result.stdout
@@ -106,6 +189,9 @@ def test_an_overlapping_edit_stops_the_whole_run(cli: Invoke, repo: Path) -> Non
     model = (repo / MODEL).read_text(encoding="utf-8")
     assert "# must stay unique" not in model
     assert "    subtitle: Mapped[str | None]" in model
+    run(repo, "alembic", "upgrade", "head", database_url=database)
+    run(repo, "alembic", "check", database_url=database)
+    assert posts(database) == rows and "subtitle" in columns(database, "posts")
 
 
 @pytest.mark.parametrize("side", ["--ours", "--theirs"])

@@ -2,20 +2,26 @@
 conflict: a dependency in pyproject.toml, an ignore line, CORS and an extra router and auth
 through app_setup.py, a setting in app_settings.py, a validator with its test data in
 tests/overrides.py. Replayed on a real git repository; the project stays lint-, type- and
-test-clean."""
+test-clean, and a PostgreSQL database migrated before the change keeps its rows, upgrades, and
+serves them through the customised app."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from persistgen.render import HEADER
-from tests.cli.blog_changes import add_subtitle
+from tests.cli.blog_changes import POSTS, add_subtitle, posts, seed_posts
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import BLOG, edit, reported
 from tests.generated.project import run
+from tests.postgres import columns, fresh_database
 
 APP_SETUP = '''"""CORS for the web client, a greeting, and an audit header on the comments."""
 
@@ -93,13 +99,16 @@ def update_value(resource: str, field: str, value: Any) -> Any:
 '''
 
 CHECK_APP = """
+import json
 from fastapi.testclient import TestClient
 from blog.main import app
 with TestClient(app) as client:
     hello = client.get("/hello", headers={"Origin": "https://example.com"})
     print(hello.json()["greeting"], hello.headers["access-control-allow-origin"])
     print(client.get("/comments").headers.get("x-audited"))
-    print(client.get("/posts").headers.get("x-audited"), app.state.started)
+    listed = client.get("/posts")
+    print(listed.headers.get("x-audited"), app.state.started)
+    print(json.dumps([[post["title"], post["subtitle"]] for post in listed.json()["items"]]))
 """
 
 
@@ -140,14 +149,23 @@ def _customise(root: Path) -> None:
     edit(root / "blog/app_settings.py", 'extra="ignore")\n', 'extra="ignore")\n' + SETTINGS)
 
 
+@pytest.fixture
+def database() -> Iterator[str]:
+    with fresh_database(f"owned_places_{os.getpid()}") as url:
+        yield url
+
+
+@pytest.mark.postgres
 def test_customisations_survive_regeneration_without_a_conflict(
-    cli: Invoke, tmp_path: Path
+    cli: Invoke, tmp_path: Path, database: str
 ) -> None:
     assert cli("new", "project", "blog", "--spec", str(BLOG)).exit_code == 0
     root = tmp_path / "blog"
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "generated")
+    run(root, "alembic", "upgrade", "head", database_url=database)
+    seeded = seed_posts(database)
     _customise(root)
 
     # A validator in the user's schemas makes the generated tests' data invalid ...
@@ -192,17 +210,20 @@ def test_customisations_survive_regeneration_without_a_conflict(
     assert "Success" in run(root, "mypy", "--strict", "--no-incremental", "blog", "tests")
     passing = _own_tests(root, tmp_path)
     assert passing.returncode == 0, passing.stdout + passing.stderr
-    app_db = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
-    run(root, "alembic", "upgrade", "head", database_url=app_db)
+    run(root, "alembic", "upgrade", "head", database_url=database)
+    run(root, "alembic", "check", database_url=database)
+    assert posts(database) == seeded
+    assert "subtitle" in columns(database, "posts")
     served = subprocess.run(
         [sys.executable, "-c", CHECK_APP],
         cwd=root,
-        env={**os.environ, "DATABASE_URL": app_db},
+        env={**os.environ, "DATABASE_URL": database},
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
-    assert served.split() == ["hello", "https://example.com", "yes", "None", "True"]
+    ).stdout.splitlines()
+    assert served[:3] == ["hello https://example.com", "yes", "None True"]
+    assert json.loads(served[3]) == [[title, None] for title, _ in POSTS]
 
 
 def test_a_project_of_an_older_release_keeps_the_user_s_dependency(
