@@ -326,8 +326,14 @@ def _finish(
         err.print(f"  [cyan]hint:[/] {_conflict_hint(conflicts)}", soft_wrap=True)
     if conflicts or marked:
         raise typer.Exit(1)
-    if check and any(c.status not in ("unchanged", "kept") for c in changes):
-        err.print("[bold red]generated files are out of date:[/] run `persistgen generate`")
+    stale = [c.path for c in changes if c.status not in ("unchanged", "kept")]
+    if check and stale:
+        err.print(
+            f"[bold red]{len(stale)} file(s) out of date with persistgen.yaml:[/] "
+            + ", ".join(escape(path) for path in stale)
+            + "\n  [cyan]hint:[/] run `persistgen generate`",
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
 
 

@@ -46,6 +46,18 @@ def test_second_run_changes_nothing(cli: Invoke, blog: Path) -> None:
     assert mtimes(blog) == times
 
 
+def test_check_names_what_is_out_of_date(cli: Invoke, blog: Path) -> None:
+    """A shared file that lost a requirement persistgen needs is out of date by name, not as
+    "generated files"."""
+    edit(blog / "pyproject.toml", '    "asyncpg>=0.29",\n', "")
+
+    result = cli("generate", "--check", "--project", "blog")
+
+    assert result.exit_code == 1, result.output
+    assert "1 file(s) out of date with persistgen.yaml: pyproject.toml" in result.stderr
+    assert "asyncpg" not in (blog / "pyproject.toml").read_text("utf-8")
+
+
 def test_runs_in_the_current_directory(
     cli: Invoke, blog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
