@@ -108,6 +108,7 @@ def api(
     parameters, and the link routes' parameters and responses."""
     dtos = ("Create", "Read", "Update")
     found = {f"{package}.api.crud:{name}" for name in ("CrudRouter", "Dtos", "Names")} | {
+        "functools",
         f"{package}:app_setup",
         f"{package}.repositories.{module}:{class_name}Repository",
         f"{package}.schemas.generated.{module}:{class_name}Query",

@@ -85,6 +85,7 @@ class PostUpdate(PostUpdateBase):
 OVERRIDES = '''"""Titles start with a capital letter."""
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 _numbers = itertools.count(1)
@@ -96,6 +97,10 @@ def values(resource: str) -> dict[str, Any]:
 
 def update_value(resource: str, field: str, value: Any) -> Any:
     return "Title changed" if (resource, field) == ("post", "title") else value
+
+
+def dependency_overrides() -> dict[Callable[..., Any], Callable[..., Any]]:
+    return {}
 '''
 
 CHECK_APP = """
@@ -249,3 +254,87 @@ def test_a_project_of_an_older_release_keeps_the_user_s_dependency(
     text = pyproject.read_text(encoding="utf-8")
     assert not text.startswith("#") and '"stripe>=9"' in text and '"asyncpg>=0.29"' in text
     assert cli("generate", "--project", "blog", "--check").exit_code == 0
+
+
+AUTH = '''"""A token on every new post."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException, params, status
+
+from blog.names import ResourceName, RouteName
+
+
+async def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
+    if authorization != "Bearer secret":
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a token, please")
+
+
+def configure(app: FastAPI) -> None:
+    pass
+
+
+def dependencies(resource: ResourceName, route: RouteName) -> Sequence[params.Depends]:
+    return [Depends(require_token)] if (resource, route) == ("post", "create") else []
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+'''
+
+STAND_IN = '''
+
+async def no_token() -> None:
+    """The tests' stand-in for `require_token`."""
+
+
+def dependency_overrides() -> dict[Callable[..., Any], Callable[..., Any]]:
+    return {require_token: no_token}
+'''
+
+
+def test_the_generated_tests_pass_auth_with_the_user_s_stand_in(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    """A token required on one resource's create route makes its generated tests fail with 401,
+    until `tests/overrides.py` gives a stand-in, which the `client` fixture puts into FastAPI's
+    `app.dependency_overrides` for each test (and takes out after it)."""
+    assert cli("new", "project", "blog", "--spec", str(BLOG)).exit_code == 0
+    root = tmp_path / "blog"
+    (root / "blog/app_setup.py").write_text(AUTH, encoding="utf-8")
+
+    failing = _own_tests(root, tmp_path)
+
+    assert failing.returncode == 1
+    assert "assert 401 == 201" in failing.stdout, failing.stdout
+    overrides = root / "tests/overrides.py"
+    text = overrides.read_text(encoding="utf-8").replace(
+        "from blog.names import ResourceName\n",
+        "from blog.app_setup import require_token\nfrom blog.names import ResourceName\n",
+    )
+    text = text[: text.index("\n\ndef dependency_overrides()")] + STAND_IN
+    overrides.write_text(text, encoding="utf-8")
+    run(root, "ruff", "check", "--no-cache", ".")
+    assert "Success" in run(root, "mypy", "--strict", "--no-incremental", "blog", "tests")
+    passing = _own_tests(root, tmp_path)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    served = subprocess.run(
+        [sys.executable, "-c", CHECK_AUTH],
+        cwd=root,
+        env={**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert served.split() == ["401", "{}"]
+
+
+CHECK_AUTH = """
+from fastapi.testclient import TestClient
+from blog.main import app
+with TestClient(app) as client:
+    print(client.post("/posts", json={}).status_code, app.dependency_overrides)
+"""

@@ -259,3 +259,41 @@ def test_diff_previews_the_moves_without_writing(project: Path) -> None:
     assert moved["library/api/custom.py"] == "updated"
     assert not outcome.orphans
     assert git(project, "status", "--porcelain") == before
+
+
+def test_a_stale_resource_name_in_app_setup_fails_the_type_check(project: Path) -> None:
+    """Strings are never rewritten, but `resource` is typed `ResourceName`, the `Literal` of the
+    resources' module names: after the rename, mypy --strict points at the comparison with the
+    old name, which would otherwise drop the auth without a word."""
+    app_setup = project / "library/app_setup.py"
+    text = app_setup.read_text(encoding="utf-8")
+    stale = '    return [Depends(audited)] if resource == "book" else []\n'
+    text = text.replace(
+        "from fastapi import FastAPI, params", "from fastapi import Depends, FastAPI, params"
+    )
+    text = text.replace("    return []\n", stale, 1)
+    text += "\n\nasync def audited() -> None:\n    pass\n"
+    app_setup.write_text(text, encoding="utf-8")
+    assert "Success" in run(project, "mypy", "--strict", "--no-incremental", "library", "tests")
+    rename(project)
+
+    assert persistgen(project, "generate").returncode == 0
+
+    assert stale in app_setup.read_text(encoding="utf-8")
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "library", "tests"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[:-1] == [
+        f"library/app_setup.py:{_line_of(app_setup, stale)}: error: Non-overlapping equality check"
+        " (left operand type: \"Literal['volume']\", right operand type: \"Literal['book']\")"
+        "  [comparison-overlap]"
+    ]
+
+
+def _line_of(path: Path, line: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True).index(line) + 1

@@ -4,6 +4,7 @@ OpenAPI document (paths, operation ids, parameters, schemas, descriptions) and t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, ClassVar, Literal
@@ -214,7 +215,7 @@ async def test_a_route_runs_the_dependencies_given_for_it(session: AsyncSession)
         DTOS,
         key={"key": Key},
         routes=("list", "create"),
-        dependencies=dependencies,
+        dependencies=functools.partial(dependencies, "book"),
     )
     app = FastAPI()
     app.include_router(router)

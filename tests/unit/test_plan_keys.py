@@ -24,6 +24,7 @@ def test_one_column_integer_key() -> None:
     assert post.key_params == "key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]"
     assert post.key_overflow == "2**63"
     assert post.api_imports == (
+        "import functools",
         "from fastapi import Path",
         "from shop import app_setup",
         "from shop.api.crud import CrudRouter, Dtos, Names",

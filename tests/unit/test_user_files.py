@@ -1,5 +1,6 @@
-"""The examples in the user's files work when copied: the names they give `router_dependencies`
-are the ones the generated `main.py` passes."""
+"""The examples in the user's files work when copied: the resource names they compare with are
+members of the project's `ResourceName`, which lists exactly the names the generated route
+modules pass to `app_setup.dependencies`."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from persistgen.spec.validate import read_spec
 from tests.cli.helpers import SHOP
 
 
-def test_the_auth_example_names_a_resource_as_main_passes_it() -> None:
+def test_the_auth_example_names_a_resource_as_the_routes_pass_it() -> None:
     files = {f.path: f.content for f in render_spec(read_spec(SHOP)).files}
-    passed = set(re.findall(r'router_dependencies\("(\w+)"\)', files["shop/main.py"]))
+    passed = {
+        name
+        for path, text in files.items()
+        if path.startswith("shop/api/")
+        for name in re.findall(r'partial\(app_setup\.dependencies, "(\w+)"\)', text)
+    }
     assert "order" in passed
-    for place in ("shop/app_setup.py", "AGENTS.md", "README.md"):
-        named = re.findall(r'resource == "(\w+)"', files[place])
-        assert named, place
-        assert set(named) <= passed, place
+    literal = re.search(r"^ResourceName = Literal\[(.*)\]$", files["shop/names.py"], re.M)
+    assert literal is not None
+    assert set(re.findall(r'"(\w+)"', literal.group(1))) == passed
+    named = re.findall(r'resource == "(\w+)"', files["README.md"])
+    assert named and set(named) <= passed

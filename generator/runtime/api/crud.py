@@ -1,7 +1,8 @@
 """The CRUD routes every resource serves, written once: a resource's module declares its names,
 repository, DTOs and key, and `CrudRouter` adds create, list, get, update and delete (and
 restore, for soft-deleted resources), or those of them the spec's `routes` lists, each with the
-dependencies the project's `app_setup.dependencies(resource, route)` gives it. Each write
+dependencies the project's `app_setup.dependencies(resource, route)` gives it (the resource's
+module bound in, so mypy checks that name against the project's `ResourceName`). Each write
 commits before responding, so a failed commit is an error response rather than a 2xx already
 sent.
 """
@@ -12,7 +13,7 @@ import textwrap
 import types
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar, get_args
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from fastapi import APIRouter, Query, params, status
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,8 @@ UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
 
 _Handler = Callable[..., Awaitable[Any]]
-DependenciesOf = Callable[[str, str], Sequence[params.Depends]]
+RouteName = Literal["list", "get", "create", "update", "delete", "restore", "links"]
+DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
 ROUTES = frozenset({"list", "get", "create", "update", "delete", "restore"})
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
@@ -63,9 +65,8 @@ class Dtos(Generic[CreateT, ReadT, UpdateT]):
 class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     """One resource's routes. `key` names the path parameters that address one row, each with
     its annotation; a composite key reaches the repository as a tuple in that order. `routes`
-    names the routes it serves, of `ROUTES` (default: all). `dependencies(resource, route)`
-    gives each route's dependencies, by the resource's module name (`names.one`) and the
-    route's name in the spec."""
+    names the routes it serves, of `ROUTES` (default: all). `dependencies(route)` gives each
+    route's dependencies, by the route's name in the spec."""
 
     def __init__(
         self,
@@ -89,7 +90,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         ]
         self._key_path = "".join(f"/{{{name}}}" for name in key)
         restore = restore if "restore" in routes else None
-        adders: dict[str, Callable[[], None]] = {
+        adders: dict[RouteName, Callable[[], None]] = {
             "create": self._add_create,
             "list": self._add_list,
             "get": self._add_get,
@@ -102,12 +103,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         if restore is not None:
             self._add_restore(restore)
 
-    def dependencies_of(self, route: str) -> list[params.Depends]:
+    def dependencies_of(self, route: RouteName) -> list[params.Depends]:
         """The dependencies of this resource's `route`, a name of `ROUTES` or `"links"` (the
         routes of its links, which its module adds)."""
         if self._dependencies_of is None:
             return []
-        return list(self._dependencies_of(self._names.one, route))
+        return list(self._dependencies_of(route))
 
     def _add_create(self) -> None:
         repository, read = self._repository, self._dtos.read
@@ -225,7 +226,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     def _route(
         self,
-        route: str,
+        route: RouteName,
         method: str,
         path: str,
         handler: _Handler,

@@ -10,16 +10,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, params
 
+from blog.names import ResourceName, RouteName
+
 
 def configure(app: FastAPI) -> None:
     """Middleware, CORS, exception handlers, extra routers: `app.add_middleware(...)`,
     `app.include_router(...)`."""
 
 
-def dependencies(resource: str, route: str) -> Sequence[params.Depends]:
+def dependencies(resource: ResourceName, route: RouteName) -> Sequence[params.Depends]:
     """Dependencies one route runs (auth, say), by the resource's module name and the route's
     name in the spec (list, get, create, update, delete, restore, links): e.g.
-    `return [Depends(require_user)] if route in {"create", "update", "delete"} else []`."""
+    `return [Depends(require_user)] if route in {"create", "update", "delete"} else []`.
+    The tests stand in for them with `tests/overrides.py`'s `dependency_overrides()`."""
     return []
 
 

@@ -19,6 +19,7 @@ from blog.db.pool import pool_status
 from blog.db.session import SessionDep, get_session
 from blog.main import app
 from blog.settings import get_settings
+from tests import overrides
 from tests.cases import CASES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
@@ -36,6 +37,7 @@ async def serving(**settings: Any) -> AsyncIterator[tuple[AsyncClient, AsyncEngi
         async with sessions() as current:
             yield current
 
+    app.dependency_overrides.update(overrides.dependency_overrides())
     app.dependency_overrides[get_session] = session
     try:
         transport = ASGITransport(app=app)

@@ -22,6 +22,7 @@ from shop.db.engine import engine  # noqa: E402
 from shop.db.session import SessionFactory  # noqa: E402
 from shop.main import app  # noqa: E402
 from shop.models import Base  # noqa: E402
+from tests import overrides  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,5 +68,10 @@ async def session() -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-        yield client
+    """A client of the app, with `tests/overrides.py`'s stand-ins for your dependencies."""
+    app.dependency_overrides.update(overrides.dependency_overrides())
+    try:
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+            yield client
+    finally:
+        app.dependency_overrides.clear()

@@ -18,6 +18,7 @@ TEST_DATABASE.point_the_app_here()  # before the app's engine is built, on impor
 from httpx import ASGITransport, AsyncClient  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
+from tests import overrides  # noqa: E402
 from tracker.db.engine import engine  # noqa: E402
 from tracker.db.session import SessionFactory  # noqa: E402
 from tracker.main import app  # noqa: E402
@@ -67,5 +68,10 @@ async def session() -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-        yield client
+    """A client of the app, with `tests/overrides.py`'s stand-ins for your dependencies."""
+    app.dependency_overrides.update(overrides.dependency_overrides())
+    try:
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+            yield client
+    finally:
+        app.dependency_overrides.clear()

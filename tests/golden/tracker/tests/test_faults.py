@@ -14,6 +14,7 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from tests import overrides
 from tests.cases import CASES
 from tracker.db.engine import build_engine, engine
 from tracker.db.pool import pool_status
@@ -36,6 +37,7 @@ async def serving(**settings: Any) -> AsyncIterator[tuple[AsyncClient, AsyncEngi
         async with sessions() as current:
             yield current
 
+    app.dependency_overrides.update(overrides.dependency_overrides())
     app.dependency_overrides[get_session] = session
     try:
         transport = ASGITransport(app=app)

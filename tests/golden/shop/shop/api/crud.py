@@ -2,7 +2,8 @@
 """The CRUD routes every resource serves, written once: a resource's module declares its names,
 repository, DTOs and key, and `CrudRouter` adds create, list, get, update and delete (and
 restore, for soft-deleted resources), or those of them the spec's `routes` lists, each with the
-dependencies the project's `app_setup.dependencies(resource, route)` gives it. Each write
+dependencies the project's `app_setup.dependencies(resource, route)` gives it (the resource's
+module bound in, so mypy checks that name against the project's `ResourceName`). Each write
 commits before responding, so a failed commit is an error response rather than a 2xx already
 sent.
 """
@@ -13,7 +14,7 @@ import textwrap
 import types
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar, get_args
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from fastapi import APIRouter, Query, params, status
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +30,8 @@ UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
 
 _Handler = Callable[..., Awaitable[Any]]
-DependenciesOf = Callable[[str, str], Sequence[params.Depends]]
+RouteName = Literal["list", "get", "create", "update", "delete", "restore", "links"]
+DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
 ROUTES = frozenset({"list", "get", "create", "update", "delete", "restore"})
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
@@ -64,9 +66,8 @@ class Dtos(Generic[CreateT, ReadT, UpdateT]):
 class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     """One resource's routes. `key` names the path parameters that address one row, each with
     its annotation; a composite key reaches the repository as a tuple in that order. `routes`
-    names the routes it serves, of `ROUTES` (default: all). `dependencies(resource, route)`
-    gives each route's dependencies, by the resource's module name (`names.one`) and the
-    route's name in the spec."""
+    names the routes it serves, of `ROUTES` (default: all). `dependencies(route)` gives each
+    route's dependencies, by the route's name in the spec."""
 
     def __init__(
         self,
@@ -90,7 +91,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         ]
         self._key_path = "".join(f"/{{{name}}}" for name in key)
         restore = restore if "restore" in routes else None
-        adders: dict[str, Callable[[], None]] = {
+        adders: dict[RouteName, Callable[[], None]] = {
             "create": self._add_create,
             "list": self._add_list,
             "get": self._add_get,
@@ -103,12 +104,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         if restore is not None:
             self._add_restore(restore)
 
-    def dependencies_of(self, route: str) -> list[params.Depends]:
+    def dependencies_of(self, route: RouteName) -> list[params.Depends]:
         """The dependencies of this resource's `route`, a name of `ROUTES` or `"links"` (the
         routes of its links, which its module adds)."""
         if self._dependencies_of is None:
             return []
-        return list(self._dependencies_of(self._names.one, route))
+        return list(self._dependencies_of(route))
 
     def _add_create(self) -> None:
         repository, read = self._repository, self._dtos.read
@@ -226,7 +227,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     def _route(
         self,
-        route: str,
+        route: RouteName,
         method: str,
         path: str,
         handler: _Handler,
