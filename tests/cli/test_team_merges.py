@@ -5,7 +5,66 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.cli.conftest import Invoke
+from tests.cli.helpers import edit
+from tests.cli.test_branches import commit, git
 from tests.generated.project import run
+
+SLUG = "      slug: str:220:unique\n"
+
+
+def _merge_with_conflicts(cli: Invoke, root: Path) -> list[str]:
+    """Branches a and b each add a field after `slug`; main merges them: git stops with
+    conflicts in the spec, the manifest and the post's generated files. The spec is resolved
+    (both fields); the conflicting files it returns still hold git's markers."""
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "A blog")
+    for branch, field in (("a", "subtitle: str:120?"), ("b", "summary: text?")):
+        git(root, "checkout", "-q", "-b", branch, "main")
+        edit(root / "persistgen.yaml", SLUG, f"{SLUG}      {field}\n")
+        assert cli("generate", "-p", "blog").exit_code == 0
+        commit(root, field)
+    git(root, "checkout", "-q", "a")
+    git(root, "merge", "-q", "b", check=False)
+    spec = root / "persistgen.yaml"
+    text = spec.read_text(encoding="utf-8")
+    start, end = text.index("<<<<<<<"), text.index(">>>>>>> b\n") + len(">>>>>>> b\n")
+    both = "      subtitle: str:120?\n      summary: text?\n"
+    spec.write_text(text[:start] + both + text[end:], encoding="utf-8")
+    conflicted = git(root, "diff", "--name-only", "--diff-filter=U").split()
+    return [path for path in conflicted if path != "persistgen.yaml"]
+
+
+def test_a_manifest_with_git_markers_says_to_take_a_side(cli: Invoke, blog: Path) -> None:
+    conflicted = _merge_with_conflicts(cli, blog)
+    assert ".persistgen/manifest.json" in conflicted
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 2
+    assert ".persistgen/manifest.json holds git's conflict markers" in result.stderr
+    assert "git checkout --ours -- .persistgen/manifest.json" in result.stderr
+    assert "delete it" not in result.stderr  # --force would drop every hand edit
+
+
+def test_a_generated_file_with_git_markers_is_named_as_such(cli: Invoke, blog: Path) -> None:
+    conflicted = _merge_with_conflicts(cli, blog)
+    git(blog, "checkout", "--ours", "--", ".persistgen/manifest.json")
+    model = "blog/models/post.py"
+    assert model in conflicted
+
+    for args in ([], ["--conflicts=markers"]):
+        result = cli("generate", "-p", "blog", *args)
+        assert result.exit_code == 1, args
+        assert f"{model}: it holds git's conflict markers" in result.stderr, args
+        assert f"git checkout --ours -- {model}" in result.stderr, args
+        # Never markers nested in git's, whatever was asked.
+        assert (blog / model).read_text(encoding="utf-8").count("<<<<<<<") == 1, args
+
+    for path in conflicted:
+        git(blog, "checkout", "--ours", "--", path)
+    assert cli("generate", "-p", "blog").exit_code == 0
+    assert "summary: Mapped[str | None]" in (blog / model).read_text(encoding="utf-8")
 
 
 def test_revisions_alembic_writes_are_lint_and_type_clean(blog: Path) -> None:
