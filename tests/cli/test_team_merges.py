@@ -109,3 +109,26 @@ def test_a_revision_alembic_autogenerates_imports_what_it_uses(blog: Path) -> No
     assert "import sqlalchemy as sa\nfrom alembic import op\n" in text
     run(blog, "ruff", "check", str(path.relative_to(blog)))
     run(blog, "ruff", "format", "--check", str(path.relative_to(blog)))
+
+
+def test_a_revision_says_where_it_comes_from(cli: Invoke, blog: Path) -> None:
+    """Not "from the change to persistgen.yaml" on a revision with no change in it."""
+    conflicted = _merge_with_conflicts(cli, blog)
+    for path in conflicted:
+        git(blog, "checkout", "--ours", "--", path)
+    assert cli("generate", "-p", "blog").exit_code == 0
+    assert cli("migration", "-m", "seed roles", "-p", "blog").exit_code == 0
+    versions = blog / "migrations" / "versions"
+
+    def docstring(pattern: str) -> str:
+        (path,) = versions.glob(pattern)
+        text = path.read_text(encoding="utf-8")
+        return text[: text.index('"""', 3)]
+
+    assert "Written by persistgen from the change to persistgen.yaml." in docstring(
+        "0002_*_add_column_posts_subtitle.py"
+    )
+    assert "Written by persistgen to merge the heads." in docstring("0003_*_merge_*.py")
+    seed = docstring("0004_*_seed_roles.py")
+    assert "Written by persistgen for your own code (data, grants, functions), empty." in seed
+    assert "change to persistgen.yaml" not in seed
