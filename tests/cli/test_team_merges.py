@@ -35,6 +35,25 @@ def _merge_with_conflicts(cli: Invoke, root: Path) -> list[str]:
     return [path for path in conflicted if path != "persistgen.yaml"]
 
 
+def test_a_spec_with_git_markers_says_so(cli: Invoke, blog: Path) -> None:
+    git(blog, "init", "-q", "-b", "main")
+    commit(blog, "A blog")
+    for branch, field in (("a", "subtitle: str:120?"), ("b", "summary: text?")):
+        git(blog, "checkout", "-q", "-b", branch, "main")
+        edit(blog / "persistgen.yaml", SLUG, f"{SLUG}      {field}\n")
+        assert cli("generate", "-p", "blog").exit_code == 0
+        commit(blog, field)
+    git(blog, "merge", "-q", "a", check=False)
+    line = (blog / "persistgen.yaml").read_text(encoding="utf-8").splitlines().index("<<<<<<< HEAD")
+
+    for args in (["generate"], ["generate", "--check"], ["validate", "blog/persistgen.yaml"]):
+        result = cli(*args, *(["-p", "blog"] if args[0] == "generate" else []))
+        assert result.exit_code == 2, args
+        assert f"persistgen.yaml:{line + 1}:1" in result.stderr, args
+        assert "the spec holds git's conflict markers" in result.stderr, args
+        assert "invalid YAML" not in result.stderr, args
+
+
 def test_a_manifest_with_git_markers_says_to_take_a_side(cli: Invoke, blog: Path) -> None:
     conflicted = _merge_with_conflicts(cli, blog)
     assert ".persistgen/manifest.json" in conflicted
