@@ -62,6 +62,14 @@ def has_markers(text: str) -> bool:
     return START in lines and END in lines
 
 
+def has_git_markers(text: str) -> bool:
+    """Whether `text` holds the markers `git merge` leaves in a conflicting file."""
+    lines = text.splitlines()
+    return any(line.startswith("<<<<<<< ") for line in lines) and any(
+        line.startswith(">>>>>>> ") for line in lines
+    )
+
+
 def _three_way(base: list[str], yours: list[str], theirs: list[str]) -> Iterator[Group]:
     for group in merge3.Merge3(base, yours, theirs).merge_groups():
         if group[0] == "conflict":

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from persistgen.errors import fail
-from persistgen.merge import Merged, has_markers, merge
+from persistgen.merge import Merged, has_git_markers, has_markers, merge
 from persistgen.render import RenderedFile
 from persistgen.shared_files import merge_shared
 
@@ -94,6 +94,13 @@ def read_record(root: Path) -> Record:
     path = root / MANIFEST
     if not path.exists():
         return Record({})
+    if has_git_markers(path.read_text(encoding="utf-8", errors="replace")):
+        raise fail(
+            f"{MANIFEST} holds git's conflict markers",
+            f"take either side, as for the generated files: `git checkout --ours -- {MANIFEST}`,"
+            " then run again (README: Working in a team)",
+            file=str(path),
+        )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         files = document["files"]
@@ -201,6 +208,12 @@ def _compare(file: RenderedFile, old: str | None, recorded: str | None, base: st
     if _UNREADABLE in old or has_markers(old):
         why = "it is not UTF-8 text" if _UNREADABLE in old else "it still holds conflict markers"
         return Change(file.path, "conflict", old, file.content, why=why)
+    if has_git_markers(old):
+        why = (
+            "it holds git's conflict markers: take the side you take of the manifest"
+            f" (`git checkout --ours -- {file.path}`)"
+        )
+        return Change(file.path, "conflict", old, file.content, why=why)
     merged = merge(base, old, file.content)
     if merged.conflicts:
         why = "your edit overlaps persistgen's change"
@@ -239,7 +252,7 @@ def _marked(change: Change) -> Change:
     still holds markers (new ones would nest in them) stays kept."""
     if change.new is None or change.old is None or _UNREADABLE in change.old:
         return change
-    if has_markers(change.old):
+    if has_markers(change.old) or has_git_markers(change.old):
         return change
     merged = change.merged or merge(None, change.old, change.new)
     return replace(change, new=merged.text, generated=change.new, merged=merged, marked=True)

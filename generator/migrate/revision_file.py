@@ -33,6 +33,17 @@ class Revision:
         return ", ".join(down) if isinstance(down, tuple) else down or ""
 
     @property
+    def origin(self) -> str:
+        """The docstring's line on where the revision comes from."""
+        if isinstance(self.down_revision, tuple):
+            return "Written by persistgen to merge the heads" + (
+                ", with the change to persistgen.yaml beyond them." if self.upgrade else "."
+            )
+        if not self.upgrade:
+            return "Written by persistgen for your own code (data, grants, functions), empty."
+        return "Written by persistgen from the change to persistgen.yaml."
+
+    @property
     def down_revision_type(self) -> str:
         if isinstance(self.down_revision, tuple):
             return "str | Sequence[str] | None"

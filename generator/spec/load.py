@@ -120,6 +120,7 @@ def yaml_parser() -> YAML:
 
 
 def load_text(text: str, file: str = "<input>") -> Document:
+    _refuse_git_markers(text, file)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. a reused anchor: legal YAML, noisy warning
@@ -165,6 +166,21 @@ def load_text(text: str, file: str = "<input>") -> Document:
         ) from None
     doc.positions[()] = (1, 1)
     return doc
+
+
+def _refuse_git_markers(text: str, file: str) -> None:
+    """A spec a git merge left with its conflict markers: say so, not "invalid YAML"."""
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines, 1) if line.startswith("<<<<<<< ")]
+    if starts and any(line.startswith(">>>>>>> ") for line in lines[starts[0] :]):
+        raise fail(
+            "the spec holds git's conflict markers",
+            "resolve it as you mean it (both branches' changes, say) and delete the markers,"
+            " then run again",
+            file=file,
+            line=starts[0],
+            column=1,
+        )
 
 
 def _syntax_error(exc: MarkedYAMLError, file: str) -> UserError:
