@@ -38,8 +38,8 @@ def _merge(
     git(root, "checkout", "-q", "-b", "theirs")
     edit(root / "persistgen.yaml", SLUG, f"{SLUG}      beta: str:50?\n")
     assert cli("generate", "-p", str(root), "--no-migration").exit_code == 0
-    with (root / MODEL).open("a", encoding="utf-8") as model:
-        model.write(theirs)
+    with (root / MODEL).open("a", encoding="utf-8") as handle:
+        handle.write(theirs)
     if not their_spec:  # as persistgen 0.1.0 wrote it, or a rebuilt manifest
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
         manifest["spec"] = None
