@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit
 from tests.cli.test_branches import commit, git
@@ -28,15 +30,22 @@ STR = """
 
 
 def _merge(
-    cli: Invoke, root: Path, ours: tuple[str, str], theirs: str, their_spec: bool = True
+    cli: Invoke,
+    root: Path,
+    ours: tuple[str, str],
+    theirs: str,
+    their_spec: bool = True,
+    beta_after: str = "      slug: str:220:unique\n",
+    top: Path | None = None,
 ) -> None:
     """Branch `ours` adds `alpha` and makes the hand edit `ours` in the model; branch `theirs`
     adds `beta` at the same place and appends `theirs` to it. `ours` merges `theirs`: the user
-    resolves the spec and takes `--ours` of every other conflicting file (manifest, model)."""
-    git(root, "init", "-q", "-b", "main")
+    resolves the spec and takes `--ours` of every other conflicting file (manifest, model).
+    The repository is `top`, which holds the project, or the project itself."""
+    git(top or root, "init", "-q", "-b", "main")
     commit(root, "A blog")
     git(root, "checkout", "-q", "-b", "theirs")
-    edit(root / "persistgen.yaml", SLUG, f"{SLUG}      beta: str:50?\n")
+    edit(root / "persistgen.yaml", beta_after, f"{beta_after}      beta: str:50?\n")
     assert cli("generate", "-p", str(root), "--no-migration").exit_code == 0
     with (root / MODEL).open("a", encoding="utf-8") as handle:
         handle.write(theirs)
@@ -52,8 +61,8 @@ def _merge(
     (root / MODEL).write_text(text.replace(*ours) if ours[0] == DOCSTRING else text + ours[1])
     commit(root, "alpha, and a hand edit")
     git(root, "merge", "-q", "theirs", check=False)
-    conflicted = git(root, "diff", "--name-only", "--diff-filter=U").split()
-    assert {"persistgen.yaml", MANIFEST, MODEL} <= set(conflicted)
+    conflicted = git(root, "diff", "--name-only", "--relative", "--diff-filter=U").split()
+    assert MANIFEST in conflicted
     spec = root / "persistgen.yaml"
     lines = spec.read_text(encoding="utf-8").splitlines(keepends=True)
     spec.write_text("".join(line for line in lines if line[:8] not in _MARKERS), encoding="utf-8")
@@ -61,8 +70,10 @@ def _merge(
         if path != "persistgen.yaml":
             git(root, "checkout", "--ours", "--", path)
     assert git(root, "rev-parse", "-q", "--verify", "MERGE_HEAD")  # still merging
-    model = (root / MODEL).read_text(encoding="utf-8")
-    assert "beta" not in model and theirs not in model  # --ours took this side only
+    if beta_after == SLUG:  # (elsewhere, git merges the model by itself)
+        assert MODEL in conflicted
+        model = (root / MODEL).read_text(encoding="utf-8")
+        assert "beta" not in model and theirs not in model  # --ours took this side only
 
 
 _MARKERS = ("<<<<<<< ", "=======\n", ">>>>>>> ")
@@ -76,8 +87,9 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_both_branches_hand_edits_survive_the_merge(cli: Invoke, blog: Path) -> None:
-    _merge(cli, blog, (DOCSTRING, OUR_DOCSTRING), REPR)
+@pytest.mark.parametrize("at_top", [True, False], ids=["project at the top", "in a subdirectory"])
+def test_both_branches_hand_edits_survive_the_merge(cli: Invoke, blog: Path, at_top: bool) -> None:
+    _merge(cli, blog, (DOCSTRING, OUR_DOCSTRING), REPR, top=None if at_top else blog.parent)
 
     result = cli("generate", "-p", str(blog), "--no-migration")
 
@@ -99,6 +111,19 @@ def test_both_branches_hand_edits_survive_the_merge(cli: Invoke, blog: Path) -> 
     again = cli("generate", "-p", str(blog), "--check", "--no-migration")
     assert again.exit_code == 0, again.output
     assert (blog / MODEL).read_text(encoding="utf-8") == model
+
+
+def test_an_edit_git_merged_by_itself_is_not_doubled(cli: Invoke, blog: Path) -> None:
+    views = "      view_count: {type: int, default: 0, ge: 0}\n"
+    _merge(cli, blog, (DOCSTRING, OUR_DOCSTRING), REPR, beta_after=views)
+    merged = (blog / MODEL).read_text(encoding="utf-8")
+    assert OUR_DOCSTRING in merged and merged.endswith(REPR)
+
+    result = cli("generate", "-p", str(blog), "--no-migration")
+
+    assert result.exit_code == 0, result.output
+    assert (blog / MODEL).read_text(encoding="utf-8") == merged
+    assert "merge:" not in result.output
 
 
 def test_an_overlapping_edit_from_the_other_side_writes_nothing(cli: Invoke, blog: Path) -> None:
