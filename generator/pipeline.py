@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from persistgen import __version__, carry, plan
+from persistgen import __version__, carry, merge_head, plan
 from persistgen.errors import UserError, fail
 from persistgen.format import format_files
 from persistgen.migrate.history import History, Start, base_for, read_history
@@ -52,6 +52,7 @@ class Outcome:
     # Your files extending a generated base that this run removed: kept, but now broken.
     orphans: tuple[str, ...] = ()
     stopped: bool = False  # a conflict kept the run from writing anything
+    notes: tuple[str, ...] = ()  # the other branch's hand edits a git merge could not carry
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,10 @@ def _regenerate(
     record = read_record(project_dir)
     changes = plan_changes(project_dir, rendered, lambda: _base(record), unmerged=_STATE_FILES)
     changes = carry.carry(project_dir, spec, changes)  # a renamed resource's code of yours
+    notes: tuple[str, ...] = ()
+    other = merge_head.other_side(project_dir)  # a git merge in progress: its other branch
+    if other is not None:
+        changes, notes = merge_head.carry(changes, other, _base)
     changes = resolve(changes, force=force, markers=markers, unmarked=_STATE_FILES)
     revision = rendering.revision
     # Any conflict kept as it is stops the run: never a half-updated project. (With markers,
@@ -148,7 +153,7 @@ def _regenerate(
         )
     ):
         apply(project_dir, changes, rendered, spec=spec_text, version=__version__)
-    return Outcome(changes, revision, _orphans(project_dir, changes), stopped=stopped)
+    return Outcome(changes, revision, _orphans(project_dir, changes), stopped=stopped, notes=notes)
 
 
 # Files persistgen reads back: an edit to one is never merged. (Snapshots are created once and

@@ -238,7 +238,9 @@ def resolve(
             # persistgen's side wins each conflict; the edits that merged cleanly stay.
             kept = change.new if change.merged is None else change.merged.theirs
             status: Status = "updated" if kept == change.new else "merged"
-            forced = replace(change, status=status, new=kept, generated=change.new, dropped=True)
+            forced = replace(
+                change, status=status, new=kept, generated=change.recorded, dropped=True
+            )
             resolved.append(forced)
         elif markers and change.path not in unmarked:
             resolved.append(_marked(change))
@@ -255,7 +257,8 @@ def _marked(change: Change) -> Change:
     if has_markers(change.old) or has_git_markers(change.old):
         return change
     merged = change.merged or merge(None, change.old, change.new)
-    return replace(change, new=merged.text, generated=change.new, merged=merged, marked=True)
+    generated = change.recorded
+    return replace(change, new=merged.text, generated=generated, merged=merged, marked=True)
 
 
 _UNREADABLE = "\ufffd"  # what reading replaced bytes that are not UTF-8 with
