@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from tests.cli.blog_changes import (
 )
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, reported
-from tests.generated.project import run
+from tests.generated.project import run, run_script
 from tests.postgres import columns, fresh_database, sql
 
 MODEL = "blog/models/post.py"
@@ -125,14 +124,7 @@ def test_an_edit_that_does_not_overlap_survives_a_new_field(
     run(repo, "alembic", "check", database_url=database)
     assert posts(database) == rows
     assert "subtitle" in columns(database, "posts")
-    served = subprocess.run(
-        [sys.executable, "-c", SERVE],
-        cwd=repo,
-        env={**os.environ, "DATABASE_URL": database},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    served = run_script(repo, SERVE, database_url=database)
     assert [json.loads(line) for line in served] == [
         [[title, None] for title, _ in POSTS],
         [f"<Post {slug}>" for _, slug in POSTS],

@@ -20,7 +20,7 @@ from persistgen.render import HEADER
 from tests.cli.blog_changes import POSTS, add_subtitle, posts, seed_posts
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import BLOG, edit, reported
-from tests.generated.project import run
+from tests.generated.project import run, run_script
 from tests.postgres import columns, fresh_database
 
 APP_SETUP = '''"""CORS for the web client, a greeting, and an audit header on the comments."""
@@ -219,14 +219,7 @@ def test_customisations_survive_regeneration_without_a_conflict(
     run(root, "alembic", "check", database_url=database)
     assert posts(database) == seeded
     assert "subtitle" in columns(database, "posts")
-    served = subprocess.run(
-        [sys.executable, "-c", CHECK_APP],
-        cwd=root,
-        env={**os.environ, "DATABASE_URL": database},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    served = run_script(root, CHECK_APP, database_url=database)
     assert served[:3] == ["hello https://example.com", "yes", "None True"]
     assert json.loads(served[3]) == [[title, None] for title, _ in POSTS]
 

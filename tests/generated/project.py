@@ -28,6 +28,19 @@ def run(project: Path, *args: str, database_url: str | None = None) -> str:
     return result.stdout + result.stderr
 
 
+def run_script(project: Path, script: str, *, database_url: str) -> list[str]:
+    """`python -c <script>` in the project on `database_url`; it must succeed. Its output lines."""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project,
+        env=database_env(database_url),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, f"the script failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout.splitlines()
+
+
 def database_env(database_url: str, **settings: str) -> dict[str, str]:
     """This environment with the project's database settings: `settings` become
     `DATABASE_<NAME>` variables."""
