@@ -4,13 +4,21 @@ merge of two heads' schemas over their common ancestor's, table by table and col
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from persistgen.migrate.schema import DbTable, SchemaState
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Something both branches changed since their common ancestor, each its own way."""
+
+    what: str  # e.g. "column `posts.subtitle`"
+    gone: bool = False  # one branch removed it (or renamed it away), the other changed it
 
 
 def ancestors(snapshots: Mapping[str, SchemaState], revision: str) -> set[str]:
@@ -38,22 +46,24 @@ def common_ancestor(snapshots: Mapping[str, SchemaState], heads: Sequence[str]) 
 
 def merge_tables(
     base: Sequence[DbTable], ours: Sequence[DbTable], theirs: Sequence[DbTable]
-) -> tuple[tuple[DbTable, ...], list[str]]:
+) -> tuple[tuple[DbTable, ...], list[Conflict]]:
     """The schema with both sides' changes since `base`, and what both changed differently."""
-    conflicts: list[str] = []
+    conflicts: list[Conflict] = []
     merged = _merge(
         {(t.schema, t.name): t for t in base},
         [((t.schema, t.name), t) for t in ours],
         [((t.schema, t.name), t) for t in theirs],
         lambda key, b, o, t: _merge_table(b, o, t, conflicts),
-        lambda key: conflicts.append(f"table `{key[1]}`"),
+        lambda key, gone: conflicts.append(Conflict(f"table `{key[1]}`", gone)),
     )
     return tuple(merged), conflicts
 
 
-def _merge_table(base: DbTable | None, ours: DbTable, theirs: DbTable, out: list[str]) -> DbTable:
+def _merge_table(
+    base: DbTable | None, ours: DbTable, theirs: DbTable, out: list[Conflict]
+) -> DbTable:
     if base is None:  # both sides created it, differently
-        out.append(f"table `{ours.name}`")
+        out.append(Conflict(f"table `{ours.name}`"))
         return ours
     name = ours.name
 
@@ -66,14 +76,14 @@ def _merge_table(base: DbTable | None, ours: DbTable, theirs: DbTable, out: list
                 [(key(i), i) for i in items(ours)],
                 [(key(i), i) for i in items(theirs)],
                 None,
-                lambda k: out.append(f"{what} `{name}.{k}`"),
+                lambda k, gone: out.append(Conflict(f"{what} `{name}.{k}`", gone)),
             )
         )
 
     def scalar(attribute: str, what: str) -> object:
         b, o, t = (getattr(x, attribute) for x in (base, ours, theirs))
         if o != t and o != b and t != b:
-            out.append(f"{what} of `{name}`")
+            out.append(Conflict(f"{what} of `{name}`"))
         return t if o == b else o
 
     return replace(
@@ -95,7 +105,7 @@ def _merge(
     ours: Sequence[tuple[K, V]],
     theirs: Sequence[tuple[K, V]],
     both: Callable[[K, V | None, V, V], V] | None,
-    conflict: Callable[[K], None],
+    conflict: Callable[[K, bool], None],  # the key, and whether one side removed it
 ) -> list[V]:
     """Ours in our order, then what only theirs has; each item as the side that changed it."""
     mine, other = dict(ours), dict(theirs)
@@ -110,7 +120,7 @@ def _merge(
         elif o is not None and t is not None and both is not None:
             value = both(key, b, o, t)
         else:
-            conflict(key)
+            conflict(key, o is None or t is None)
             value = o
         if value is not None:
             merged.append(value)

@@ -72,6 +72,21 @@ def _with_legacy(history: History) -> tuple[dict[str, SchemaState], list[SchemaS
     return snapshots, records
 
 
+_AGREE_HINT = (
+    "make the branches agree: change persistgen.yaml back on one of them and run "
+    "`persistgen generate` there (a revision undoing its change), then merge again; "
+    "or write the merge revision by hand (`alembic merge heads -m ...`) and record it "
+    "with `persistgen migration adopt <file>`"
+)
+# A merge revision cannot help here: the other branch's revision names what is gone.
+_GONE_HINT = (
+    "if one branch's revision has run on no shared database, drop it in the merge (`git rm -f` "
+    "its file and its .persistgen/revisions/<id>.json) and run `persistgen generate`: its "
+    "change is written again after the other head; else make the branches agree (change "
+    "persistgen.yaml back on one of them, `persistgen generate` there, merge again)"
+)
+
+
 def _merged(snapshots: Mapping[str, SchemaState], heads: list[SchemaState]) -> tuple[DbTable, ...]:
     base = common_ancestor(snapshots, [h.head or "" for h in heads])
     tables = heads[0].tables
@@ -80,15 +95,13 @@ def _merged(snapshots: Mapping[str, SchemaState], heads: list[SchemaState]) -> t
         tables, conflicts = merge_tables(base.tables, tables, head.tables)
         problems += [
             Problem(
-                f"the branches changed {what} differently since revision `{base.head}`: "
-                f"`{heads[0].head}` ({heads[0].file}) and `{head.head}` ({head.file})",
-                "make the branches agree: change persistgen.yaml back on one of them and run "
-                "`persistgen generate` there (a revision undoing its change), then merge again; "
-                "or write the merge revision by hand (`alembic merge heads -m ...`) and record it "
-                "with `persistgen migration adopt <file>`",
+                f"the branches changed {conflict.what} differently since revision "
+                f"`{base.head}`: `{heads[0].head}` ({heads[0].file}) and `{head.head}` "
+                f"({head.file})" + (": one removed or renamed it" if conflict.gone else ""),
+                _GONE_HINT if conflict.gone else _AGREE_HINT,
                 PurePosixPath(head.file or "migrations/versions").as_posix(),
             )
-            for what in conflicts
+            for conflict in conflicts
         ]
     if problems:
         raise UserError(problems)

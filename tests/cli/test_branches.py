@@ -178,6 +178,44 @@ def test_branches_that_change_one_column_differently_are_refused(
     assert git(root, "status", "--porcelain") == before
 
 
+def test_a_rename_against_a_change_is_refused_with_the_way_through(
+    cli: Invoke, repository: Path
+) -> None:
+    """One branch renames Comment, the other adds a field to it: the second branch's revision
+    names the old table, so no merge revision can serve a database past the rename. The hint
+    says to drop the unshared revision in the merge, not to write a merge revision."""
+    root = repository
+    spec = root / "persistgen.yaml"
+    renamed = "  Remark:\n    renamed_from: Comment\n"
+    field = "      body: {type: text, min_length: 1}\n"
+    git(root, "checkout", "-q", "-b", "rename", "main")
+    edit(spec, "  Comment:\n", renamed)
+    assert cli("generate", "-p", "blog").exit_code == 0
+    commit(root, "Comment becomes Remark")
+    git(root, "checkout", "-q", "-b", "field", "main")
+    edit(spec, field, f"{field}      edited: bool=false\n")
+    assert cli("generate", "-p", "blog").exit_code == 0
+    commit(root, "comments can be edited")
+    git(root, "merge", "-q", "rename", check=False)
+    spec.write_text(
+        git(root, "show", "rename:persistgen.yaml").replace(
+            field, f"{field}      edited: bool=false\n"
+        ),
+        encoding="utf-8",
+    )
+    for path in git(root, "diff", "--name-only", "--diff-filter=U").split():
+        if path != "persistgen.yaml":
+            git(root, "checkout", "--ours", "--", path)
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 2, result.output
+    assert "the branches changed table `comments` differently" in result.stderr
+    assert "one removed or renamed it" in result.stderr
+    assert "drop it in the merge" in result.stderr
+    assert "alembic merge heads" not in result.stderr
+
+
 def test_a_plain_alembic_revision_is_detected_and_adopted(cli: Invoke, repository: Path) -> None:
     root = repository
     run(root, "alembic", "revision", "-m", "seed data", "--rev-id", "5eed")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from persistgen.errors import UserError
-from persistgen.migrate.branches import common_ancestor, merge_tables
+from persistgen.migrate.branches import Conflict, common_ancestor, merge_tables
 from persistgen.migrate.next_revision import revision_id_for
 from persistgen.migrate.scan import scan_revisions
 from persistgen.migrate.schema import DbColumn, DbTable, SchemaState
@@ -57,14 +57,15 @@ def test_the_same_change_on_both_sides_is_no_conflict() -> None:
 def test_one_thing_changed_differently_is_a_conflict() -> None:
     ours = with_columns(POSTS, column("subtitle", "sa.String(length=120)"))
     theirs = with_columns(POSTS, column("subtitle", "sa.String(length=80)"))
-    assert merge_tables((POSTS,), (ours,), (theirs,))[1] == ["column `posts.subtitle`"]
+    assert merge_tables((POSTS,), (ours,), (theirs,))[1] == [Conflict("column `posts.subtitle`")]
 
     dropped: tuple[DbTable, ...] = ()
-    assert merge_tables((POSTS,), dropped, (ours,))[1] == ["table `posts`"]
+    # Removed (or renamed away) on one side, changed on the other: no merge revision can help.
+    assert merge_tables((POSTS,), dropped, (ours,))[1] == [Conflict("table `posts`", gone=True)]
     renamed_key = replace(POSTS, pk_name="pk_articles")
     other_key = replace(POSTS, pk_name="pk_items")
     assert merge_tables((POSTS,), (renamed_key,), (other_key,))[1] == [
-        "the primary key's name of `posts`"
+        Conflict("the primary key's name of `posts`")
     ]
 
 
