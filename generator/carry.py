@@ -118,11 +118,9 @@ def carry(root: Path, spec: Spec, changes: list[Change]) -> list[Change]:
     planned = {c.path: c for c in changes}
     generated = set(manifest) | {p for p, c in planned.items() if c.status != "kept"}
     moves = dict(_moves(root, package, renames))
-    sources = {
-        path: (root / path).read_text(encoding="utf-8")
-        for path in _your_python_files(root)
-        if path not in generated or path in moves
-    }
+    sources = _read_sources(
+        root, [p for p in _your_python_files(root) if p not in generated or p in moves]
+    )
     rewritten = _rewrite(root, sources, names, modules)
     carried = dict(planned)
     for old_path, new_path in moves.items():
@@ -132,6 +130,25 @@ def carry(root: Path, spec: Spec, changes: list[Change]) -> list[Change]:
         if path not in moves and text != sources[path]:
             carried[path] = Change(path, "updated", sources[path], text)
     return sorted(carried.values(), key=lambda c: c.path)
+
+
+def _read_sources(root: Path, paths: Iterable[str]) -> dict[str, str]:
+    """Your Python files' text; one that is not UTF-8 stops the run before anything moves."""
+    sources, problems = {}, []
+    for path in paths:
+        try:
+            sources[path] = (root / path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(
+                    "a renamed resource's names cannot be carried into it: it is not UTF-8",
+                    "save it as UTF-8 (or move it out of the project), then run again",
+                    path,
+                )
+            )
+    if problems:
+        raise UserError(problems)
+    return sources
 
 
 def _moves(

@@ -18,6 +18,7 @@ from rich.table import Table
 from persistgen import __version__, edit, pipeline
 from persistgen.errors import UserError, fail
 from persistgen.merge import has_markers
+from persistgen.migrate.history import heads, read_history
 from persistgen.spec import compact
 from persistgen.spec.model import json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
@@ -252,10 +253,18 @@ def migration_merge(
 ) -> None:
     """After a git merge: write the Alembic revision that merges the heads, and regenerate."""
     options = pipeline.MigrationOptions(allow_destructive=allow_destructive)
-    outcome = _guarded(lambda: pipeline.generate(project, migration=options))
-    if outcome.revision is None or not isinstance(outcome.revision.down_revision, tuple):
-        out.print("one head: nothing to merge")
-    _finish(outcome, check=False)
+
+    def merge() -> pipeline.Outcome:
+        if len(heads(read_history(project))) < 2:
+            raise fail(
+                "the migration history has one head: nothing to merge",
+                "run it after a git merge of branches that each wrote a revision; "
+                "`persistgen generate` writes any other change",
+                file=str(project / "migrations" / "versions"),
+            )
+        return pipeline.generate(project, migration=options)
+
+    _finish(_guarded(merge), check=False)
 
 
 @migration_app.command("adopt")

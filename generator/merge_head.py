@@ -143,7 +143,8 @@ def _blobs(cwd: Path, names: list[str], paths: list[str]) -> dict[str, str]:
             break
         header = out[at:end].split()
         at = end + 1
-        if len(header) != 3 or header[1] == b"missing":
+        # "<name> missing" names the object as asked, and a path may hold spaces.
+        if header[-1:] == [b"missing"] or len(header) != 3:
             continue
         size = int(header[2])
         body = out[at : at + size]

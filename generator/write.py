@@ -185,7 +185,10 @@ def plan_changes(
         if old is None:
             continue
         if sha256(old) != manifest[path]:
-            why = "its resource left the spec, and removing it would lose your edit"
+            why = (
+                "persistgen no longer generates it (its resource left the spec, say), and "
+                "removing it would lose your edit"
+            )
             changes.append(Change(path, "conflict", old, None, why=why))
         else:
             changes.append(Change(path, "removed", old, None))

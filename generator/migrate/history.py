@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from persistgen.errors import Problem, UserError, fail
 from persistgen.migrate.branches import common_ancestor, merge_tables
+from persistgen.migrate.revision_file import VERSIONS
 from persistgen.migrate.scan import RevisionFile, scan_revisions
 from persistgen.migrate.schema import DbTable, SchemaState
 from persistgen.migrate.state import read_snapshots, snapshot_path
@@ -44,8 +45,7 @@ def base_for(
         snapshots[adopted.head or ""] = adopted
         records.append(adopted)
     _check_files(history, snapshots)
-    named = {parent for state in snapshots.values() for parent in state.parents}
-    heads = sorted((s for s in snapshots.values() if s.head not in named), key=_order)
+    heads = _heads(snapshots)
     if not heads:
         return Start(SchemaState(), tuple(records))
     if len(heads) == 1:
@@ -54,6 +54,16 @@ def base_for(
     number = max(head.number for head in heads) + 1
     merge = SchemaState(None, tables, tuple(h.head or "" for h in heads), number)
     return Start(merge, tuple(records))
+
+
+def heads(history: History) -> list[SchemaState]:
+    """The recorded revisions no other names as a parent: one, unless branches were merged."""
+    return _heads(_with_legacy(history)[0])
+
+
+def _heads(snapshots: Mapping[str, SchemaState]) -> list[SchemaState]:
+    named = {parent for state in snapshots.values() for parent in state.parents}
+    return sorted((s for s in snapshots.values() if s.head not in named), key=_order)
 
 
 def _order(state: SchemaState) -> tuple[int, str]:
@@ -153,7 +163,8 @@ def _check_files(history: History, snapshots: Mapping[str, SchemaState]) -> None
         Problem(
             f"revision `{revision}` ({state.file or 'its file'}) was written by persistgen and "
             "is gone from migrations/versions",
-            f"restore it from version control (`git checkout -- {state.file}`); if it is gone "
+            f"restore it from version control (`git checkout -- {state.file or VERSIONS}`); if "
+            "it is gone "
             f"on purpose, delete {snapshot_path(revision)} too and run `persistgen generate`",
             state.file or snapshot_path(revision),
         )

@@ -290,8 +290,15 @@ def test_a_change_made_while_merging_goes_into_the_merge_revision(
         "batch_op.add_column(sa.Column(, sa.Text(), nullable=True))", ""
     )
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
+    written = sorted((root / "migrations/versions").glob("*.py"))
+    edit(
+        root / "persistgen.yaml", "      lede: text?\n", "      lede: text?\n      kicker: text?\n"
+    )
     again = cli("migration", "merge", "-p", "blog")
-    assert "one head: nothing to merge" in again.stdout
+    assert again.exit_code == 2, again.output
+    assert "one head: nothing to merge" in again.stderr
+    assert sorted((root / "migrations/versions").glob("*.py")) == written  # no other revision
+    edit(root / "persistgen.yaml", "      kicker: text?\n", "")
     url = f"sqlite+aiosqlite:///{tmp_path / 'merged.db'}"
     run(root, "alembic", "upgrade", "head", database_url=url)
     run(root, "alembic", "check", database_url=url)

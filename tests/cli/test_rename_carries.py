@@ -248,6 +248,20 @@ def test_a_file_that_does_not_parse_stops_the_run(project: Path) -> None:
     assert git(project, "status", "--porcelain") == before
 
 
+def test_a_file_that_is_not_utf8_stops_the_run(project: Path) -> None:
+    (project / "library/api/legacy.py").write_bytes(b"NAME = '\xe9t\xe9'\n")  # Latin-1
+    rename(project)
+    before = git(project, "status", "--porcelain")
+
+    done = persistgen(project, "generate")
+
+    assert done.returncode == 2
+    assert "library/api/legacy.py" in done.stderr
+    assert "it is not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert git(project, "status", "--porcelain") == before
+
+
 def test_diff_previews_the_moves_without_writing(project: Path) -> None:
     rename(project)
     before = git(project, "status", "--porcelain")

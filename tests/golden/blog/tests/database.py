@@ -117,7 +117,7 @@ class TestDatabase:
         self._check_engine(engine)
         if self.throwaway and self.url.get_backend_name() == "postgresql":
             name, app = _literal(self.url.database or ""), _literal(self.app_url.database or "")
-            create = f'CREATE DATABASE "{self.url.database}"'
+            create = f"CREATE DATABASE {_identifier(self.url.database or '')}"
             copy = _COPY_SETTINGS.format(app=app, name=name)
             await _on_server(self.app_url, create, create, copy)
 
@@ -152,8 +152,7 @@ class TestDatabase:
         if self.refusal or not self.throwaway:
             return
         if self.url.get_backend_name() == "postgresql":
-            name = self.url.database
-            drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            drop = f"DROP DATABASE IF EXISTS {_identifier(self.url.database or '')} WITH (FORCE)"
             await _on_server(self.app_url, drop, drop)
         elif self.url.database:
             for suffix in ("", "-journal", "-wal", "-shm"):
@@ -272,6 +271,10 @@ def _parsed(explicit: str) -> URL:
         return make_url(explicit)
     except ArgumentError as exc:
         raise Refused(f"{TEST_URL_VARIABLE} is not a database URL: {exc}") from None
+
+
+def _identifier(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 def _literal(value: str) -> str:
