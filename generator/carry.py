@@ -101,7 +101,7 @@ def pending(spec: Spec, manifest: Mapping[str, str]) -> list[ResourceRename]:
     return found
 
 
-def carry(root: Path, spec: Spec, changes: list[Change]) -> list[Change]:
+def carry_renames(root: Path, spec: Spec, changes: list[Change]) -> list[Change]:
     """`changes` with the renamed resources' modules of yours moved and your files rewritten;
     `changes` themselves when no rename is pending. Raises a UserError, before anything is
     written, for what cannot be carried."""

@@ -55,7 +55,7 @@ def other_side(project_dir: Path) -> OtherSide | None:
     )
 
 
-def carry(
+def carry_edits(
     changes: list[Change], other: OtherSide, base: Callable[[Record], Base]
 ) -> tuple[list[Change], tuple[str, ...]]:
     """`changes` with the other side's hand edits merged in, and a note for each edit that

@@ -15,7 +15,7 @@ from persistgen.migrate.history import History, Start, base_for, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
 from persistgen.migrate.schema import SchemaState
-from persistgen.migrate.state import LEGACY_STATE, dump_state, snapshot_path
+from persistgen.migrate.state import dump_state, snapshot_path
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
@@ -131,13 +131,13 @@ def _regenerate(
     rendering = render_spec(spec, read_history(project_dir), migration, str(spec_path))
     rendered = rendering.files
     record = read_record(project_dir)
-    changes = plan_changes(project_dir, rendered, lambda: _base(record), unmerged=_STATE_FILES)
-    changes = carry.carry(project_dir, spec, changes)  # a renamed resource's code of yours
+    changes = plan_changes(project_dir, rendered, lambda: _base(record))
+    changes = carry.carry_renames(project_dir, spec, changes)
     notes: tuple[str, ...] = ()
     other = merge_head.other_side(project_dir)  # a git merge in progress: its other branch
     if other is not None:
-        changes, notes = merge_head.carry(changes, other, _base)
-    changes = resolve(changes, force=force, markers=markers, unmarked=_STATE_FILES)
+        changes, notes = merge_head.carry_edits(changes, other, _base)
+    changes = resolve(changes, force=force, markers=markers)
     revision = rendering.revision
     # Any conflict kept as it is stops the run: never a half-updated project. (With markers,
     # only a conflict that cannot hold them is kept, beside everything else.)
@@ -154,11 +154,6 @@ def _regenerate(
     ):
         apply(project_dir, changes, rendered, spec=spec_text, version=__version__)
     return Outcome(changes, revision, _orphans(project_dir, changes), stopped=stopped, notes=notes)
-
-
-# Files persistgen reads back: an edit to one is never merged. (Snapshots are created once and
-# never rewritten; the legacy state.json is only ever removed.)
-_STATE_FILES = frozenset({LEGACY_STATE})
 
 
 def _no_spec(project_dir: Path) -> UserError:

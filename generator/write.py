@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -146,19 +146,14 @@ def plan_changes(
     root: Path,
     rendered: Iterable[RenderedFile],
     base: Callable[[], Base] = Base,
-    *,
-    unmerged: Collection[str] = (),
 ) -> list[Change]:
     """Compare each rendered file with the disk. `base` re-renders what persistgen last wrote;
-    it is called only if a generated file was edited. Files in `unmerged` are never merged:
-    persistgen reads them back (state files), so an edit to them is a conflict."""
+    it is called only if a generated file was edited."""
     manifest = read_manifest(root)
     bases: list[Base] = []  # rendered at the first edited file
 
     def base_of(path: str, recorded: str | None) -> tuple[str | None, str]:
         """The file's base text, checked against its record; or None, and why."""
-        if path in unmerged:
-            return None, "persistgen reads this file back, so an edit to it is not merged"
         if not bases:
             bases.append(base())
         text = bases[0].files.get(path)
@@ -226,11 +221,8 @@ def _compare(file: RenderedFile, old: str | None, recorded: str | None, base: st
     return Change(file.path, status, old, merged.text, generated=file.content)
 
 
-def resolve(
-    changes: list[Change], *, force: bool, markers: bool, unmarked: Collection[str] = ()
-) -> list[Change]:
-    """Conflicts as the user chose: kept (the default), written with markers (except in the
-    files of `unmarked`, which persistgen reads back), or overwritten."""
+def resolve(changes: list[Change], *, force: bool, markers: bool) -> list[Change]:
+    """Conflicts as the user chose: kept (the default), written with markers, or overwritten."""
     resolved = []
     for change in changes:
         if change.status != "conflict":
@@ -245,7 +237,7 @@ def resolve(
                 change, status=status, new=kept, generated=change.recorded, dropped=True
             )
             resolved.append(forced)
-        elif markers and change.path not in unmarked:
+        elif markers:
             resolved.append(_marked(change))
         else:
             resolved.append(change)

@@ -32,7 +32,7 @@ KeyT = TypeVar("KeyT")
 _Handler = Callable[..., Awaitable[Any]]
 RouteName = Literal["list", "get", "create", "update", "delete", "restore", "links"]
 DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
-ROUTES = frozenset({"list", "get", "create", "update", "delete", "restore"})
+ROUTES = frozenset(get_args(RouteName)) - {"links"}  # the ones a CrudRouter adds itself
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
 # The longest text a route's docstring held on one line (100 columns, indented, quoted): the
