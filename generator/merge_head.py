@@ -11,14 +11,13 @@ cannot be rebuilt, its edit is named in a note instead.
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from persistgen.merge import merge
-from persistgen.write import MANIFEST, Base, Change, Record, Status, sha256
+from persistgen.write import MANIFEST, Base, Change, Record, Status, parse_record, sha256
 
 _CARRIED = ("created", "updated", "merged", "unchanged")  # changes an edit can be merged into
 
@@ -37,21 +36,12 @@ def other_side(project_dir: Path) -> OtherSide | None:
     if _git(project_dir, "rev-parse", "-q", "--verify", "MERGE_HEAD") is None:
         return None
     prefix = (_git(project_dir, "rev-parse", "--show-prefix") or "").strip()
-    manifest = _git(project_dir, "show", f"MERGE_HEAD:{prefix}{MANIFEST}")
-    try:
-        document = json.loads(manifest or "")
-        files = {str(k): str(v) for k, v in document["files"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError):
+    record = parse_record(_git(project_dir, "show", f"MERGE_HEAD:{prefix}{MANIFEST}") or "")
+    if record is None:
         return None
-    spec, version = document.get("spec"), document.get("version")
-    record = Record(
-        files,
-        spec if isinstance(spec, str) else None,
-        version if isinstance(version, str) else None,
-    )
+    files = list(record.files)
     return OtherSide(
-        record,
-        _blobs(project_dir, [f"MERGE_HEAD:{prefix}{path}" for path in files], list(files)),
+        record, _blobs(project_dir, [f"MERGE_HEAD:{prefix}{path}" for path in files], files)
     )
 
 

@@ -94,26 +94,35 @@ def read_record(root: Path) -> Record:
     path = root / MANIFEST
     if not path.exists():
         return Record({})
-    if has_git_markers(path.read_text(encoding="utf-8", errors="replace")):
+    raw = path.read_bytes()
+    if has_git_markers(raw.decode("utf-8", errors="replace")):
         raise fail(
             f"{MANIFEST} holds git's conflict markers",
             f"take either side, as for the generated files: `git checkout --ours -- {MANIFEST}`,"
             " then run again (README: Working in a team)",
             file=str(path),
         )
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        files = document["files"]
-        spec, version = document.get("spec"), document.get("version")
-    except (ValueError, KeyError, TypeError, AttributeError):
-        files = spec = version = None
+    record = parse_record(raw)
     # Removal unlinks what the manifest names, so every entry must be a path inside the project.
-    if not isinstance(files, dict) or not all(_inside(str(k)) for k in files):
+    if record is None or not all(_inside(name) for name in record.files):
         raise fail(
             f"{MANIFEST} is damaged",
             "restore it from version control, or delete it and run with --force",
             file=str(path),
         )
+    return record
+
+
+def parse_record(text: str | bytes) -> Record | None:
+    """A manifest's content, or None when the text is not a manifest."""
+    try:
+        document = json.loads(text)
+        files = document["files"]
+        spec, version = document.get("spec"), document.get("version")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(files, dict):
+        return None
     return Record(
         {str(k): str(v) for k, v in files.items()},
         spec if isinstance(spec, str) else None,
