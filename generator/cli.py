@@ -114,7 +114,7 @@ def new_project(
             parsed = read_spec_text(text, pipeline.SPEC_FILE)
         else:
             parsed = read_spec(spec)  # reports a missing or unreadable file as a UserError
-            text = spec.read_text(encoding="utf-8")
+            text = spec.read_bytes().decode("utf-8")  # its line ends as they are
         outcome = pipeline.new_project(target, edit.with_schema_comment(text))
         return outcome, parsed.project.python_package
 
@@ -158,7 +158,7 @@ def add_resource(
             parsed[field_name] = text.partition(":")[2]
         new_text = edit.add_resource(spec_path, name, parsed)
         read_spec_text(new_text, str(spec_path))
-        spec_path.write_text(new_text, encoding="utf-8")
+        spec_path.write_text(new_text, encoding="utf-8", newline="")
         return pipeline.generate(project)
 
     _finish(_guarded(add), check=False)

@@ -38,22 +38,35 @@ resources:
 
 
 def with_schema_comment(text: str) -> str:
-    """The spec with the schema comment a project needs as its first line.
+    """The spec with the schema comment a project needs as its first line, after the byte
+    order mark if it has one and ended like its other lines.
 
     A spec copied from elsewhere (e.g. `examples/`) may point at another schema path: replace it.
     """
-    first, _, rest = text.partition("\n")
+    bom, body, newline = _layout(text)
+    first, _, rest = body.partition("\n")
     if first.startswith("# yaml-language-server:"):
-        return f"{SCHEMA_COMMENT}\n{rest}"
-    return f"{SCHEMA_COMMENT}\n{text}"
+        return f"{bom}{SCHEMA_COMMENT}{newline}{rest}"
+    return f"{bom}{SCHEMA_COMMENT}{newline}{body}"
+
+
+def _layout(text: str) -> tuple[str, str, str]:
+    """A spec's byte order mark (or ""), its text without it, and its line end: an editor's
+    choices that an edit keeps."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text.removeprefix("\ufeff")
+    first_line = body.partition("\n")[0]
+    return bom, body, "\r\n" if first_line.endswith("\r") else "\n"
 
 
 def add_resource(spec_path: Path, name: str, fields: dict[str, str]) -> str:
-    """The spec text with a new resource appended; the file itself is not touched."""
-    load_file(spec_path)  # the current spec must at least be valid YAML
+    """The spec text with a new resource appended, its byte order mark and line ends kept (to
+    be written as it is, `newline=""`); the file itself is not touched."""
+    load_file(spec_path)  # the current spec must at least be valid YAML (and UTF-8)
+    bom, text, newline = _layout(spec_path.read_bytes().decode("utf-8"))
     yaml = yaml_parser()
     yaml.width = 4096  # never fold the user's long lines on the way back out
-    document = yaml.load(spec_path.read_text(encoding="utf-8"))
+    document = yaml.load(text.replace("\r\n", "\n"))
     resources = document.get("resources")
     if resources is None:
         resources = document["resources"] = CommentedMap()
@@ -69,4 +82,4 @@ def add_resource(spec_path: Path, name: str, fields: dict[str, str]) -> str:
     resources[name] = CommentedMap(fields=CommentedMap(fields))
     out = io.StringIO()
     yaml.dump(document, out)
-    return out.getvalue()
+    return bom + out.getvalue().replace("\n", newline)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -203,21 +206,52 @@ def _orphans(project_dir: Path, changes: list[Change]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+# `new project` builds in `.<name><STAGING>XXXX` beside its target. A run killed before the
+# move leaves it behind; the next `new project` in that directory removes it.
+STAGING = ".persistgen-new-"
+_EMPTY_STAGING_AGE = 60  # seconds: an empty one is older than any run's first step
+
+
 def new_project(target: Path, spec_text: str) -> Outcome:
-    """Build a project in a sibling temporary directory, then move it into place at once."""
+    """Build a project in a sibling temporary directory, then move it into place at once.
+
+    The run holds the staging directory's lock (`exclusive`) from before it writes the spec
+    into it until after the move, so another run tells a live staging directory from one a
+    killed run left."""
     with writing():
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        _remove_stale_staging(target.parent)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}", dir=target.parent))
     try:
-        with writing():
-            staging.chmod(DIR_MODE)
-            (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8")
-        outcome = generate(staging)
-        with writing():
-            if target.exists():
-                target.rmdir()  # only an empty directory may be replaced
-            os.replace(staging, target)
+        with exclusive(staging):
+            with writing():
+                staging.chmod(DIR_MODE)
+                (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8", newline="")
+            outcome = _regenerate(staging, False, False, dry_run=False, migration=None)
+            with writing():
+                if target.exists():
+                    target.rmdir()  # only an empty directory may be replaced
+                os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return outcome
+
+
+def _remove_stale_staging(parent: Path) -> None:
+    """Remove the staging directories of `new project` runs that died: ones this module names,
+    holding the spec it writes first (or still empty after a minute), and locked by no run."""
+    if sys.platform == "win32":  # no locks there to tell a live run's directory from a dead one
+        return
+    for staging in parent.glob(f".*{STAGING}*"):
+        if staging.is_symlink() or not staging.is_dir():
+            continue
+        with contextlib.suppress(UserError, OSError), exclusive(staging):
+            if (staging / SPEC_FILE).is_file():
+                shutil.rmtree(staging)
+            elif not any(staging.iterdir()) and _age(staging) > _EMPTY_STAGING_AGE:
+                staging.rmdir()
+
+
+def _age(path: Path) -> float:
+    return time.time() - path.stat().st_mtime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import warnings
@@ -96,16 +97,19 @@ def load_file(path: Path) -> Document:
             "split generated data out of the spec",
             file=str(path),
         )
+    # A byte order mark marks the encoding; it is not part of the first line.
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    body = raw[bom:]
     try:
-        text = raw.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        before = raw[line_start : exc.start].decode("utf-8", errors="replace")
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        before = body[line_start : exc.start].decode("utf-8", errors="replace")
         raise fail(
-            f"the spec is not UTF-8 (byte {exc.start})",
+            f"the spec is not UTF-8 (byte {bom + exc.start})",
             "save the file as UTF-8",
             file=str(path),
-            line=raw.count(b"\n", 0, exc.start) + 1,
+            line=body.count(b"\n", 0, exc.start) + 1,
             column=len(before) + 1,
         ) from None
     return load_text(text, str(path))
@@ -120,6 +124,9 @@ def yaml_parser() -> YAML:
 
 
 def load_text(text: str, file: str = "<input>") -> Document:
+    """Parse a spec's text; a leading byte order mark and CRLF line ends are read like any
+    other spec (positions count neither the mark nor the `\\r`)."""
+    text = text.removeprefix("\ufeff")
     _refuse_git_markers(text, file)
     try:
         with warnings.catch_warnings():
@@ -322,7 +329,7 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
                 )
             child = (*path, str(key))
             doc.key_positions[child] = (key_line + 1, key_col + 1)
-            _refuse_surrogates(key, child, doc.key_positions[child], doc.file)
+            _refuse_unstorable(key, child, doc.key_positions[child], doc.file)
             if value is None:  # ruamel places an empty value at the start of the next line
                 doc.positions[child] = doc.key_positions[child]
             else:
@@ -340,7 +347,7 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
     if tag == "!!str":  # ruamel keeps an explicit `!!str` as a tagged scalar
         value = str(getattr(node, "value", ""))
     if isinstance(value, str):
-        _refuse_surrogates(value, path, doc.positions.get(path, (1, 1)), doc.file)
+        _refuse_unstorable(value, path, doc.positions.get(path, (1, 1)), doc.file)
     if tag == "!!str":
         return value
     if value is not None and not isinstance(value, bool | int | float | str):
@@ -360,18 +367,28 @@ def _plain(node: Any, path: SpecPath, doc: Document, budget: list[int]) -> Any:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _refuse_surrogates(text: str, path: SpecPath, at: Position, file: str) -> None:
-    """YAML reads `"\\ud83d\\ude00"` as two halves of a UTF-16 pair, which no UTF-8 file can
-    hold: refuse it here rather than fail when the generated files are written."""
-    if found := _SURROGATE.search(text):
-        raise fail(
-            f"`\\u{ord(found.group()):04x}` is half of a UTF-16 surrogate pair, not a character",
-            "write the character itself, or escape it whole, e.g. `\\U0001F600` for 😀",
-            file=file,
-            line=at[0],
-            column=at[1],
-            spec_path=".".join(str(p) for p in path),
-        )
+def _refuse_unstorable(text: str, path: SpecPath, at: Position, file: str) -> None:
+    """Refuse text no generated project can hold, here rather than when it is written.
+
+    YAML reads `"\\ud83d\\ude00"` as two halves of a UTF-16 pair, which no UTF-8 file can
+    hold; and `"\\0"` as NUL, which PostgreSQL cannot store in text, a comment or a name."""
+    if "\x00" in text:
+        message = "the text holds the NUL character (`\\0`), which PostgreSQL cannot store"
+        hint = "remove it"
+    elif found := _SURROGATE.search(text):
+        half = ord(found.group())
+        message = f"`\\u{half:04x}` is half of a UTF-16 surrogate pair, not a character"
+        hint = "write the character itself, or escape it whole, e.g. `\\U0001F600` for 😀"
+    else:
+        return
+    raise fail(
+        message,
+        hint,
+        file=file,
+        line=at[0],
+        column=at[1],
+        spec_path=".".join(str(p) for p in path),
+    )
 
 
 def _bad_key(key: Any) -> tuple[str, str]:

@@ -19,17 +19,19 @@ import pytest
 from persistgen import pipeline, write
 from persistgen.write import JOURNAL, PENDING
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import edit, path_of, reported, tree
+from tests.cli.helpers import BLOG, edit, path_of, reported, tree
 from tests.cli.test_generate import SUBTITLE_REVISION, add_subtitle
 
 KILLED = 9
 # Dies (no cleanup, like kill -9) on the Nth call of `persistgen.write.<function>`; or first
-# says "paused" and waits there to be killed.
+# says "paused" and waits there to be killed. Runs `generate -p blog`, or the command given
+# after `die` or `pause`.
 KILL_ON_CALL = """
 import os, sys, time
 from persistgen import cli, write
 
-function, number, pause = sys.argv[1], int(sys.argv[2]), sys.argv[3:] == ["pause"]
+function, number, pause = sys.argv[1], int(sys.argv[2]), sys.argv[3:4] == ["pause"]
+command = sys.argv[4:] or ["generate", "-p", "blog"]
 owner = os if function == "replace" else write
 original, calls = getattr(owner, function), 0
 
@@ -44,14 +46,15 @@ def dying(*args):
     return original(*args)
 
 setattr(owner, function, dying)
-sys.argv = ["persistgen", "generate", "-p", "blog"]
+sys.argv = ["persistgen", *command]
 cli.main()
 """
 
 
-def killed_run(root: Path, function: str, number: int) -> None:
+def killed_run(root: Path, function: str, number: int, *command: str) -> None:
+    """`command` (`generate -p blog` if none) killed on a call, in the directory above `root`."""
     result = subprocess.run(
-        [sys.executable, "-c", KILL_ON_CALL, function, str(number)],
+        [sys.executable, "-c", KILL_ON_CALL, function, str(number), "die", *command],
         cwd=root.parent,
         capture_output=True,
         text=True,
@@ -118,6 +121,55 @@ def test_a_second_run_leaves_a_running_one_alone(blog: Path, cli: Invoke) -> Non
     assert cli("generate", "-p", "blog").exit_code == 0
     assert not staged(tree(blog))
     assert "subtitle" in (blog / "blog/models/post.py").read_text(encoding="utf-8")
+
+
+def staging_directories(parent: Path) -> list[Path]:
+    """What `new project` runs build in before they move it into place."""
+    return sorted(path for path in parent.iterdir() if pipeline.STAGING in path.name)
+
+
+NEW_SHOP = ("new", "project", "shop", "--spec", str(BLOG))
+
+
+def test_a_killed_new_project_leaves_no_staging_directory_to_the_next(
+    tmp_path: Path, cli: Invoke
+) -> None:
+    killed_run(tmp_path / "shop", "_stage", 3, *NEW_SHOP)  # dead while staging files
+    left = staging_directories(tmp_path)
+    assert len(left) == 1 and (left[0] / "persistgen.yaml").is_file()
+    assert not (tmp_path / "shop").exists()
+
+    result = cli(*NEW_SHOP)
+
+    assert result.exit_code == 0, result.output
+    assert staging_directories(tmp_path) == []
+    assert cli("generate", "-p", "shop", "--check").exit_code == 0
+
+
+def test_a_new_project_leaves_a_running_ones_staging_directory_alone(
+    tmp_path: Path, cli: Invoke
+) -> None:
+    first = subprocess.Popen(
+        [sys.executable, "-c", KILL_ON_CALL, "_stage", "2", "pause", *NEW_SHOP],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert first.stdout is not None and first.stdout.readline() == "paused\n"
+        [running] = staging_directories(tmp_path)
+        during = tree(running)
+
+        second = cli("new", "project", "other", "--spec", str(BLOG))
+
+        assert second.exit_code == 0, second.output
+        assert staging_directories(tmp_path) == [running]
+        assert tree(running) == during, "the first run's staging directory is untouched"
+    finally:
+        first.kill()
+        first.wait(timeout=60)
+    assert cli(*NEW_SHOP).exit_code == 0
+    assert staging_directories(tmp_path) == []
 
 
 def test_ctrl_c_while_staging_leaves_the_project_as_it_was(

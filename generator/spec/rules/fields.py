@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from persistgen import naming
+from persistgen.project_model.types import TypeInfo
 from persistgen.spec.load import SpecPath, describe
 from persistgen.spec.model import FieldSpec, Spec
 from persistgen.spec.rules.finding import Finding
 from persistgen.spec.rules.references import held_type, reference_findings
+from persistgen.typemap import TYPES
 
 NUMERIC = {"int", "bigint", "float", "decimal"}
 
@@ -24,6 +27,13 @@ TEMPORAL = {"date", "datetime", "time"}
 
 
 DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
+
+# What PostgreSQL holds: VARCHAR(n) takes n up to 10,485,760; one value is at most 1 GB, so no
+# text is longer (in characters, at one byte each).
+VARCHAR_MAX = 10_485_760
+TEXT_MAX = 2**30 - 1
+# An integer column's range, by its width in bits (the width is typemap.py's).
+_INTEGER_RANGES = {32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
 
 
 # Which options mean something for which types.
@@ -69,6 +79,9 @@ def field_findings(
                 f"`{option}` must be a finite number, not {value}",
                 "write an ordinary number",
             )
+        elif option in ("ge", "le") and value is not None:
+            yield from _fits((*path, option), option, value, f)
+    yield from _lengths(path, f)
     for option, types in OPTION_TYPES.items():
         if option in f.model_fields_set and f.type not in types:
             yield Finding(
@@ -241,18 +254,21 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         )
     if f.type == "decimal" and isinstance(value, str) and not _is_decimal(value):
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
-    elif f.type == "decimal" and _too_wide(value, f):
-        precision, scale = f.digits
+    else:
+        yield from _fits(at, option, value, f)
+    longest = f.length if f.type == "str" else f.max_length  # text: the DTO bound, if any
+    if isinstance(value, str) and longest is not None and len(value) > longest:
+        bound = f"max_length {longest}" if f.max_length else f"the column's {longest} (the default)"
         yield Finding(
             at,
-            f"the {option} {value} does not fit in {precision} digits with {scale} after the point",
-            f"use at most {precision - scale} digits before the point, or raise `precision`",
-        )
-    if isinstance(value, str) and f.max_length is not None and len(value) > f.max_length:
-        yield Finding(
-            at,
-            f"the {option} is {len(value)} characters, longer than max_length {f.max_length}",
+            f"the {option} is {len(value)} characters, longer than {bound}",
             "shorten it, or raise `max_length`",
+        )
+    elif isinstance(value, str) and f.min_length is not None and len(value) < f.min_length:
+        yield Finding(
+            at,
+            f"the {option} is {len(value)} characters, shorter than min_length {f.min_length}",
+            "lengthen it, or lower `min_length`",
         )
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if number and ((f.ge is not None and value < f.ge) or (f.le is not None and value > f.le)):
@@ -261,14 +277,87 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         )
 
 
+def _fits(at: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:
+    """A number (a literal or a ge/le bound) the column can hold: PostgreSQL refuses the rest
+    when the migration or an insert meets it."""
+    if f.type in ("int", "bigint") and isinstance(value, int | float):
+        bits = _bits(f)
+        low, high = _INTEGER_RANGES[bits]
+        if not low <= value <= high:
+            wider = "use `bigint`, or " if f.type == "int" else "use `decimal`, or "
+            yield Finding(
+                at,
+                f"the {option} {value} is outside what {_a(f.type)} column holds ({low} to {high})",
+                f"{wider}a value inside that range",
+            )
+    elif f.type == "float" and isinstance(value, int) and abs(value) > sys.float_info.max:
+        yield Finding(
+            at,
+            f"the {option} is beyond what a float column holds (about ±1.8e308)",
+            "use `decimal`, or a smaller value",
+        )
+    elif f.type == "decimal" and isinstance(value, int | float | str):
+        precision, scale = f.digits
+        number = Decimal(str(value))
+        if _too_wide(number, f):
+            yield Finding(
+                at,
+                f"the {option} {value} does not fit in {precision} digits with {scale} after "
+                "the point",
+                f"use at most {precision - scale} digits before the point, or raise `precision`",
+            )
+        elif _fraction_digits(number) > scale:
+            yield Finding(
+                at,
+                f"the {option} {value} has {_fraction_digits(number)} digits after the point; "
+                f"the column keeps {scale}",
+                f"round it to {scale} digits after the point, or raise `scale`",
+            )
+
+
+def _bits(f: FieldSpec) -> int:
+    row = TYPES[f.type]
+    assert isinstance(row, TypeInfo) and row.bits is not None, f.type
+    return row.bits
+
+
+def _lengths(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """`max_length` and `min_length` within what the column holds."""
+    if f.type not in ("str", "text"):
+        return
+    most, column = (VARCHAR_MAX, "VARCHAR") if f.type == "str" else (TEXT_MAX, "text")
+    for option in ("max_length", "min_length"):
+        value = getattr(f, option)
+        if value is not None and value > most:
+            yield Finding(
+                (*path, option),
+                f"`{option}` {value:,} is more than a PostgreSQL {column} holds ({most:,})",
+                f"use at most {most}"
+                + (", or type `text` for longer text" if f.type == "str" else ""),
+            )
+    if f.type == "str" and f.max_length is None and (f.min_length or 0) > f.length:
+        yield Finding(
+            (*path, "min_length"),
+            f"`min_length` ({f.min_length}) is above the column's length {f.length} (the default)",
+            "set `max_length` to at least `min_length`",
+        )
+
+
+def _fraction_digits(number: Decimal) -> int:
+    """Digits after the point that are not trailing zeros: `1.50` has 1."""
+    _, digits, exponent = number.as_tuple()
+    shown = "".join(map(str, digits))
+    trailing = len(shown) - len(shown.rstrip("0"))
+    return max(0, -(int(exponent) + trailing)) if shown.strip("0") else 0
+
+
 def _is_decimal(text: str) -> bool:
     return re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
 
 
-def _too_wide(value: Any, f: FieldSpec) -> bool:
+def _too_wide(number: Decimal, f: FieldSpec) -> bool:
     """A decimal literal with more digits before the point than NUMERIC(p, s) holds."""
     precision, scale = f.digits
-    number = Decimal(str(value))
     return number.is_finite() and number != 0 and number.adjusted() >= precision - scale
 
 

@@ -18,10 +18,26 @@ _DIST_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
 
 
 # The project's directory comes first on sys.path (`python -m`, uvicorn, alembic), so a package
-# named like a standard library module replaces it for everything the project imports.
-# Built-in modules load before any path entry and cannot be hidden.
-_SHADOWED_STDLIB = sys.stdlib_module_names - set(sys.builtin_module_names)
-_RESERVED_PACKAGES = {"tests", "migrations", "alembic", "sqlalchemy", "fastapi", "pydantic"}
+# named like a standard library module replaces it for everything the project imports; one
+# named like a built-in module cannot be imported at all. The generated project runs on any
+# Python from 3.11: the running Python's names, and those only other supported versions have
+# (removed in 3.12 and 3.13, added in 3.12 to 3.14), so the verdict is the same on each.
+_OTHER_VERSIONS_STDLIB = (
+    "_android_support _bootsubprocess _colorize _crypt _interpchannels _interpqueues"
+    " _interpreters _ios_support _msi _opcode_metadata _pydatetime _pylong _pyrepl _sha2 _sha256"
+    " _sha512 _suggestions _sysconfig _wmi _zstd aifc annotationlib asynchat asyncore audioop cgi"
+    " cgitb chunk compression crypt distutils imghdr imp lib2to3 mailcap msilib nis nntplib"
+    " ossaudiodev pipes smtpd sndhdr spwd sunau telnetlib uu xdrlib"
+)
+_STDLIB = sys.stdlib_module_names | set(_OTHER_VERSIONS_STDLIB.split())
+# The project's own top-level directories, and what it imports, with what those import.
+_PROJECT_MODULES = (
+    "tests migrations fastapi starlette pydantic pydantic_core pydantic_settings dotenv"
+    " annotated_types annotated_doc typing_extensions typing_inspection sqlalchemy greenlet"
+    " alembic mako markupsafe aiosqlite asyncpg uvicorn click h11 anyio sniffio idna httpx"
+    " httpcore certifi pytest _pytest pluggy iniconfig packaging mypy mypy_extensions ruff pygments"
+)
+_RESERVED_PACKAGES = frozenset(_PROJECT_MODULES.split())
 
 
 def findings(spec: Spec) -> Iterator[Finding]:
@@ -66,7 +82,9 @@ def _package_problem(package: str) -> tuple[str, str] | None:
         return "would clash with a module the project needs", f"{package}_app"
     if package in naming.DEVICE_NAMES:
         return "is a device name on Windows, not a directory", f"{package}_app"
-    if package in _SHADOWED_STDLIB:
+    if package in sys.builtin_module_names:
+        return "is a module built into Python, which would hide the project's own", f"{package}_app"
+    if package in _STDLIB:
         return "would hide the standard library module of that name", f"{package}_app"
     return None
 

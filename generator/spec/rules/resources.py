@@ -11,10 +11,24 @@ from persistgen.spec.model import ResourceSpec, Spec
 from persistgen.spec.rules.fields import field_findings
 from persistgen.spec.rules.finding import Finding
 
+# Generation is tested and measured up to this many resources (benchmarks/many_resources.py).
+MAX_RESOURCES = 10_000
+# PostgreSQL's limit on the columns of one table.
+MAX_COLUMNS = 1_600
+
 
 def findings(spec: Spec) -> Iterator[Finding]:
     tables: dict[str, str] = {}
     modules: dict[str, str] = {}
+    if len(spec.resources) > MAX_RESOURCES:
+        first_over = list(spec.resources)[MAX_RESOURCES]
+        yield Finding(
+            ("resources", first_over),
+            f"the spec has {len(spec.resources):,} resources; persistgen generates at most "
+            f"{MAX_RESOURCES:,}",
+            "split the service into several projects",
+            at_key=True,
+        )
     for name, resource in spec.resources.items():
         path: SpecPath = ("resources", name)
         problem = naming.resource_problem(name)
@@ -48,6 +62,7 @@ def findings(spec: Spec) -> Iterator[Finding]:
                 at_key=True,
             )
         modules[module] = name
+        yield from _columns(name, resource)
         yield from _fields(spec, name, resource)
         yield from _checks(name, resource)
         yield from _composites(name, resource)
@@ -66,6 +81,22 @@ def findings(spec: Spec) -> Iterator[Finding]:
                     at_key=True,
                 )
             tables[table] = f"{name}.{field_name}"
+
+
+def _columns(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """The columns the table really gets: a column per field (a reference's key column, the
+    mixins' fields), none for a many field (a link table), and the implicit `id`."""
+    count = sum(f.type != "many" for f in resource.fields.values())
+    count += 0 if resource.key_fields else 1
+    if count > MAX_COLUMNS:
+        yield Finding(
+            ("resources", resource_name, "fields"),
+            f"`{resource_name}` would have {count:,} columns (its fields, the implicit `id` and "
+            f"the mixins' fields); a PostgreSQL table holds at most {MAX_COLUMNS:,}",
+            "split it into resources that reference each other (a one-to-one `ref` with "
+            "`unique: true`)",
+            at_key=True,
+        )
 
 
 def _routes(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
