@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
 from persistgen import naming
 from persistgen.spec.load import SpecPath
-from persistgen.spec.model import ResourceSpec, Spec
+from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
 from persistgen.spec.rules.fields import field_findings
 from persistgen.spec.rules.finding import Finding
+from persistgen.spec.rules.references import held_type
 
 # Generation is tested and measured up to this many resources (benchmarks/many_resources.py).
 MAX_RESOURCES = 10_000
 # PostgreSQL's limit on the columns of one table.
 MAX_COLUMNS = 1_600
+# A PostgreSQL row lives in one 8 kB page: at most 8,160 bytes, its header included. A long
+# value moves out of the row (TOAST) and leaves an 18-byte pointer; a fixed-width one stays.
+MAX_ROW_BYTES = 8_160
+_TOAST_POINTER = 18
+_FIXED_WIDTHS = {"bool": 1, "int": 4, "date": 4, "bigint": 8, "float": 8, "datetime": 8}
+_FIXED_WIDTHS |= {"time": 8, "uuid": 16}
 
 
 def findings(spec: Spec) -> Iterator[Finding]:
@@ -62,7 +70,7 @@ def findings(spec: Spec) -> Iterator[Finding]:
                 at_key=True,
             )
         modules[module] = name
-        yield from _columns(name, resource)
+        yield from _columns(spec, name, resource)
         yield from _fields(spec, name, resource)
         yield from _checks(name, resource)
         yield from _composites(name, resource)
@@ -83,11 +91,24 @@ def findings(spec: Spec) -> Iterator[Finding]:
             tables[table] = f"{name}.{field_name}"
 
 
-def _columns(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
+def _columns(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
     """The columns the table really gets: a column per field (a reference's key column, the
-    mixins' fields), none for a many field (a link table), and the implicit `id`."""
-    count = sum(f.type != "many" for f in resource.fields.values())
-    count += 0 if resource.key_fields else 1
+    mixins' fields), none for a many field (a link table), and the implicit `id`; and the
+    row they make when every value is as long as its column allows."""
+    columns = [f for f in resource.fields.values() if f.type != "many"]
+    count = len(columns) + (0 if resource.key_fields else 1)
+    key_width = 0 if resource.key_fields else _FIXED_WIDTHS[resource.id_type]
+    # The row header (23 bytes, aligned; a row holding no null has no null bitmap), the key.
+    row = 24 + key_width + sum(_least_width(spec, f) for f in columns)
+    if count <= MAX_COLUMNS and row > MAX_ROW_BYTES:
+        yield Finding(
+            ("resources", resource_name, "fields"),
+            f"a row of `{resource_name}` takes at least {row:,} bytes when its values are as "
+            f"long as its columns allow; a PostgreSQL row holds at most {MAX_ROW_BYTES:,}",
+            "split it into resources that reference each other (a one-to-one `ref` with "
+            "`unique: true`), or use narrower types",
+            at_key=True,
+        )
     if count > MAX_COLUMNS:
         yield Finding(
             ("resources", resource_name, "fields"),
@@ -97,6 +118,32 @@ def _columns(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
             "`unique: true`)",
             at_key=True,
         )
+
+
+def _least_width(spec: Spec, f: FieldSpec) -> int:
+    """The fewest bytes a column can take in a row whose values are as long as the columns
+    allow: a fixed width, or a long value's TOAST pointer (fewer when the longest value fits
+    in fewer, counted at one byte a character). Never more than PostgreSQL spends, so a spec
+    this refuses cannot work."""
+    kind = held_type(spec, f) if f.type == "ref" else f.type
+    if kind == "time" and f.timezone:
+        return 12
+    if kind in _FIXED_WIDTHS:
+        return _FIXED_WIDTHS[kind]
+    if kind is None:  # a reference to nothing: reported elsewhere
+        return 0
+    if f.type == "ref":  # a text key held: its length byte and a character at least
+        return 2
+    if kind == "enum" and f.native:  # the label's OID
+        return 4
+    longest = {
+        "str": f.length,
+        "text": f.max_length,
+        "enum": max((len(v) for v in f.values or ()), default=0),
+        # base-10000 digits of two bytes each, after the length and the number's header
+        "decimal": 2 + 2 * math.ceil(f.digits[0] / 4),
+    }.get(kind)
+    return _TOAST_POINTER if longest is None else min(_TOAST_POINTER, 1 + longest)
 
 
 def _routes(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
