@@ -240,7 +240,7 @@ def _allowed_keys(path: SpecPath) -> list[str]:
         else:  # a dict of models: the part is a user-chosen name
             model = _unwrap(typing.get_args(model)[-1])
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
+        return [info.alias or name for name, info in model.model_fields.items()]  # `schema`
     return []
 
 
