@@ -168,10 +168,11 @@ def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     for index, value in enumerate(f.values):
         if not value:
             yield Finding((*path, "values", index), "an enum value is empty", "remove it")
-        elif len(value) > 63:  # PostgreSQL's limit for an ENUM label, kept for either storage
+        elif len(value.encode()) > 63:  # PostgreSQL's limit for an ENUM label, in bytes
             yield Finding(
                 (*path, "values", index),
-                f"enum value `{value[:20]}…` is {len(value)} characters; at most 63 fit",
+                f"enum value `{value[:20]}…` is {len(value.encode())} bytes in UTF-8; at most "
+                "63 fit",
                 "shorten it",
             )
         elif value in seen:
