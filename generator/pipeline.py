@@ -223,7 +223,7 @@ def new_project(target: Path, spec_text: str) -> Outcome:
         _remove_stale_staging(target.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}", dir=target.parent))
     try:
-        with exclusive(staging):
+        with exclusive(staging, wait=True):  # a look from `_remove_stale_staging` is brief
             with writing():
                 staging.chmod(DIR_MODE)
                 (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8", newline="")

@@ -385,17 +385,18 @@ def _staged(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(root: Path) -> Iterator[None]:
+def exclusive(root: Path, *, wait: bool = False) -> Iterator[None]:
     """One writing run per project at a time: a second would take the first one's staged files
     for the leftovers of an interrupted run. The lock is on the project directory itself, so
-    no lock file is left behind, and the OS releases it when a run dies however it dies."""
+    no lock file is left behind, and the OS releases it when a run dies however it dies.
+    `wait`: for a directory only another run's brief look can hold (a new staging directory)."""
     if sys.platform == "win32" or not root.is_dir():  # no flock(); nothing to write into yet
         yield
         return
     descriptor = os.open(root, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise fail(
                 "another persistgen run is writing this project",
