@@ -194,7 +194,10 @@ def schema_problem(name: str) -> tuple[str, str] | None:
     """Why `name` cannot be a PostgreSQL schema of the project's tables, and a suggestion."""
     problem = table_problem(name) or length_problem(name)
     if problem:
-        return "schema names are lower snake_case, at most 63 characters", f"`{fitted(name)}`"
+        return (
+            "schema names are lower snake_case, at most 63 characters",
+            f"`{fitted(snake(name))}`",
+        )
     if name.startswith("pg_") or name == "information_schema":
         return (
             "PostgreSQL keeps this name for its own catalogs",

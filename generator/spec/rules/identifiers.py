@@ -9,7 +9,7 @@ hash past 63 bytes (naming.shortened); they are refused only when two would meet
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from persistgen import naming
 from persistgen.spec.load import SpecPath
@@ -47,14 +47,8 @@ def _table(name: str, resource: ResourceSpec) -> Iterator[Finding]:
     if resource.table:
         yield from _too_long(table, "the table", ("resources", name, "table"), USE)
     else:
-        hint = "set `table` to a shorter name, e.g. {}"
-        yield from _too_long(
-            table,
-            f"`{name}` would use the table",
-            ("resources", name),
-            hint,
-            at_key=True,
-        )
+        what, hint = f"`{name}` would use the table", "set `table` to a shorter name, e.g. {}"
+        yield from _too_long(table, what, ("resources", name), hint, at_key=True)
 
 
 def _column(resource: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
@@ -148,84 +142,74 @@ def _names(spec: Spec, name: str, resource: ResourceSpec) -> Iterator[tuple[str,
     at_table = (*base, "table") if resource.table else base
     yield "table", _Name(table, f"the table of `{name}`", at_table, at_key=not resource.table)
     yield "relation", _Name(naming.constraint("pk", table), f"the primary key of `{name}`", base)
-    keys = resource.key_fields
-    if not keys and resource.id_type == "bigint":
+    if not resource.key_fields and resource.id_type == "bigint":
         yield "relation", _Name(naming.sequence(table, "id"), f"the sequence of `{name}.id`", base)
-    columns = {"id": "id"} if not keys else {}
+    columns = {} if resource.key_fields else {"id": "id"}  # field -> column, for composites
     for field_name, f in resource.fields.items():
         path: SpecPath = (*base, "fields", field_name)
         if f.type == "many":
             yield from _link_names(spec, name, path, f)
-            continue
-        column = f.column_name(field_name)
-        columns[field_name] = column
-        label = f"`{name}.{field_name}`"
-        if len(keys) == 1 and f.primary_key and f.type in ("int", "bigint"):
-            yield (
-                "relation",
-                _Name(naming.sequence(table, column), f"the sequence of {label}", path),
-            )
-        if f.unique:
-            yield (
-                "relation",
-                _Name(
-                    naming.constraint("uq", table, column),
-                    f"the unique constraint of {label}",
-                    path,
-                ),
-            )
-        leads_key = bool(keys) and keys[0] == field_name
-        if f.index or (f.type == "ref" and not f.unique and not leads_key):
-            yield (
-                "relation",
-                _Name(naming.constraint("ix", table, column), f"the index of {label}", path),
-            )
-        if f.type == "ref" and f.target in spec.resources:
-            target = spec.resources[f.target].table_name(f.target)
-            fk = naming.constraint("fk", table, column, target)
-            yield "constraint", _Name(fk, f"the foreign key of {label}", path)
-        if f.type == "enum":
-            enum = naming.enum_type(name, field_name)
-            check = naming.constraint("ck", table, enum)
-            yield "constraint", _Name(check, f"the CHECK of the enum {label}", path)
-            if f.native:
-                yield "type", _Name(enum, f"the enum type of {label}", path)
-    for option, kind in (("unique", "uq"), ("index", "ix")):
+        else:
+            columns[field_name] = f.column_name(field_name)
+            yield from _column_names(spec, name, table, path, f)
+    for option, kind, what in (("unique", "uq", "unique constraint"), ("index", "ix", "index")):
         for number, group in enumerate(getattr(resource, option)):
             if all(n in columns for n in group):
                 index = naming.constraint(kind, table, *(columns[n] for n in group))
-                what = (
-                    f"the {'unique constraint' if kind == 'uq' else 'index'} on {', '.join(group)}"
-                )
-                yield "relation", _Name(index, what, (*base, option, number), at_key=False)
+                named = _Name(index, f"the {what} on {', '.join(group)}", (*base, option, number))
+                yield "relation", replace(named, at_key=False)
     for check in resource.checks:
-        what = f"the check `{check}` of `{name}`"
-        yield (
-            "constraint",
-            _Name(naming.constraint("ck", table, check), what, (*base, "checks", check)),
+        named = _Name(
+            naming.constraint("ck", table, check),
+            f"the check `{check}` of `{name}`",
+            (*base, "checks", check),
         )
+        yield "constraint", named
+
+
+def _column_names(
+    spec: Spec, resource: str, table: str, path: SpecPath, f: FieldSpec
+) -> Iterator[tuple[str, _Name]]:
+    """The names a column brings: its sequence, unique constraint, index, foreign key, and an
+    enum's CHECK and type, as plan/columns.py and the naming convention make them."""
+    field_name = str(path[-1])
+    column = f.column_name(field_name)
+    label = f"`{resource}.{field_name}`"
+    keys = spec.resources[resource].key_fields
+    if keys == [field_name] and f.type in ("int", "bigint"):
+        yield "relation", _Name(naming.sequence(table, column), f"the sequence of {label}", path)
+    if f.unique:
+        uq = naming.constraint("uq", table, column)
+        yield "relation", _Name(uq, f"the unique constraint of {label}", path)
+    leads_key = bool(keys) and keys[0] == field_name
+    if f.index or (f.type == "ref" and not f.unique and not leads_key):
+        yield (
+            "relation",
+            _Name(naming.constraint("ix", table, column), f"the index of {label}", path),
+        )
+    if f.type == "ref" and f.target in spec.resources:
+        target = spec.resources[f.target].table_name(f.target)
+        fk = naming.constraint("fk", table, column, target)
+        yield "constraint", _Name(fk, f"the foreign key of {label}", path)
+    if f.type == "enum":
+        enum = naming.enum_type(resource, field_name)
+        check = naming.constraint("ck", table, enum)
+        yield "constraint", _Name(check, f"the CHECK of the enum {label}", path)
+        if f.native:
+            yield "type", _Name(enum, f"the enum type of {label}", path)
 
 
 def _link_names(
     spec: Spec, resource: str, path: SpecPath, f: FieldSpec
 ) -> Iterator[tuple[str, _Name]]:
+    """A link table, its key and its index (its foreign keys are named after it)."""
     if f.target not in spec.resources or any(
         len(spec.resources[end].key_fields) > 1 for end in (resource, f.target)
     ):
         return
     table = f.association_table(resource, str(path[-1]))
-    label = f"`{resource}.{path[-1]}`"
-    yield "table", _Name(table, f"the link table of {label}", path)
-    yield (
-        "relation",
-        _Name(
-            naming.constraint("pk", table), f"the primary key of the link table of {label}", path
-        ),
-    )
+    label = f"the link table of `{resource}.{path[-1]}`"
     item = _link_column(spec, f.target)
-    yield (
-        "relation",
-        _Name(
-            naming.constraint("ix", table, item), f"the index of the link table of {label}", path
-        ),
-    )
+    yield "table", _Name(table, label, path)
+    yield "relation", _Name(naming.constraint("pk", table), f"the primary key of {label}", path)
+    yield "relation", _Name(naming.constraint("ix", table, item), f"the index of {label}", path)
