@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -182,16 +183,21 @@ def enum_class(resource: str, field: str) -> str:
 
 
 def table_problem(name: str) -> tuple[str, str] | None:
-    if not _SNAKE.match(name) or len(name) > 63:
-        return "table names are lower snake_case, at most 63 characters", f"`{snake(name)[:63]}`"
+    """Why `name` cannot name a table (or column), and a suggestion; its length is
+    `length_problem`'s to judge, with every other name PostgreSQL creates."""
+    if not _SNAKE.match(name):
+        return "table names are lower snake_case", f"`{fitted(snake(name))}`"
     return None
 
 
 def schema_problem(name: str) -> tuple[str, str] | None:
     """Why `name` cannot be a PostgreSQL schema of the project's tables, and a suggestion."""
-    problem = table_problem(name)
+    problem = table_problem(name) or length_problem(name)
     if problem:
-        return "schema names are lower snake_case, at most 63 characters", problem[1]
+        return (
+            "schema names are lower snake_case, at most 63 characters",
+            f"`{fitted(snake(name))}`",
+        )
     if name.startswith("pg_") or name == "information_schema":
         return (
             "PostgreSQL keeps this name for its own catalogs",
@@ -213,3 +219,53 @@ def enum_members(values: list[str]) -> tuple[tuple[str, str], ...]:
         used.add(member)
         members.append((member, repr(value)))
     return tuple(members)
+
+
+# PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and silently drops the rest,
+# so two names sharing those bytes become one, and the models no longer match the database.
+MAX_IDENTIFIER = 63
+
+
+def length_problem(name: str) -> tuple[str, str] | None:
+    """Why PostgreSQL would cut `name`, and a shorter one; None if it keeps it whole."""
+    size = len(name.encode())
+    if size <= MAX_IDENTIFIER:
+        return None
+    unit = "characters" if name.isascii() else "bytes"  # one byte each in ASCII, more in UTF-8
+    return (
+        f"it is {size} {unit} long; PostgreSQL names are at most 63 {unit}, the rest is cut",
+        f"`{fitted(name)}`",
+    )
+
+
+def fitted(name: str) -> str:
+    """A suggestion for a name the user chose: its first 63 bytes, without a trailing `_`."""
+    return name.encode()[:MAX_IDENTIFIER].decode(errors="ignore").rstrip("_")
+
+
+def shortened(name: str) -> str:
+    """A derived name PostgreSQL keeps whole: past 63 bytes, its first 55 characters, `_` and
+    the last four hex digits of its MD5. SQLAlchemy cuts a naming-convention name so on
+    PostgreSQL; the project's convention (runtime db/identifiers.py) does it on every database,
+    so models, migrations and both databases name a constraint alike."""
+    if len(name.encode()) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+    return f"{name[: MAX_IDENTIFIER - 8]}_{digest[-4:]}"
+
+
+def constraint(kind: str, table: str, *parts: str) -> str:
+    """A constraint or index name as the project's naming convention (db/base.py) makes it:
+    `fk_posts_author_id_users`; `kind` is one of pk, fk, uq, ix, ck."""
+    return shortened("_".join((kind, table, *parts)))
+
+
+def enum_type(resource: str, field: str) -> str:
+    """The name of an enum field's type: a PostgreSQL ENUM when `native`, else the CHECK's."""
+    return f"{snake(resource)}_{field}"
+
+
+def sequence(table: str, column: str) -> str:
+    """The sequence PostgreSQL makes for an identity or serial column (when the whole name fits;
+    past 63 bytes it picks a shorter free one itself)."""
+    return f"{table}_{column}_seq"

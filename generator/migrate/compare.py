@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from persistgen import naming
 from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
@@ -156,7 +157,9 @@ def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
     operations: list[BatchOperation] = []
     for column in table.columns:
         if column.check:
-            check = column.check.replace(f"ck_{old_name}_", f"ck_{table.name}_", 1)
+            check = _renamed_check(
+                column.check, table.resource, column.attribute, old_name, table.name
+            )
             operations.append(
                 _recheck(column, column.name, check, everywhere=not column.native_type)
             )
@@ -165,6 +168,16 @@ def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
     if operations:
         out.operations.append(_batch(table, operations))
     return replace(table, columns=tuple(columns))
+
+
+def _renamed_check(check: str, resource: str, attribute: str, old_table: str, table: str) -> str:
+    """An enum's CHECK on a renamed table: `ck_<table>_<enum type>`, shortened as the naming
+    convention does. The enum type comes from the resource and field; a state that named the
+    CHECK otherwise (an older persistgen) keeps whatever followed the table's name."""
+    enum = naming.enum_type(resource, attribute)
+    if naming.constraint("ck", old_table, enum) != check:
+        enum = check.removeprefix(f"ck_{old_table}_")
+    return naming.constraint("ck", table, enum)
 
 
 def _recheck(

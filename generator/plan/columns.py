@@ -78,8 +78,10 @@ def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -
             identity=generated_key and field.type == "bigint",
             server_default=server_default.migration() if server_default else None,
             comment=field.description,
-            check=f"ck_{table}_{naming.snake(resource)}_{name}" if field.type == "enum" else None,
-            native_type=f"{naming.snake(resource)}_{name}" if field.native else None,
+            check=naming.constraint("ck", table, naming.enum_type(resource, name))
+            if field.type == "enum"
+            else None,
+            native_type=naming.enum_type(resource, name) if field.native else None,
         ),
         backfill=_backfill(field, own),
         previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
@@ -99,7 +101,7 @@ def _type(
     return type_info(
         field,
         enum_class=naming.enum_class(resource, name),
-        enum_name=f"{naming.snake(resource)}_{name}",
+        enum_name=naming.enum_type(resource, name),
     )
 
 
@@ -114,7 +116,7 @@ def _foreign_key(spec: Spec, table: str, name: str, field: FieldSpec) -> Foreign
         target_table,
         held_spec.column_name(held),
         ON_DELETE_SQL[field.on_delete] if field.on_delete else None,
-        f"fk_{table}_{db_name}_{target_table}",
+        naming.constraint("fk", table, db_name, target_table),
         spec.project.schema_,
     )
 

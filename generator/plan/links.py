@@ -46,9 +46,9 @@ def links(spec: Spec, name: str) -> Iterator[LinkModel]:
                 resource=f"{name}.{field_name}",
                 columns=(owner_db, item_db),
                 primary_key=(owner.column, item.column),
-                pk_name=f"pk_{table}",
+                pk_name=naming.constraint("pk", table),
                 uniques=(),
-                indexes=((f"ix_{table}_{item.column}", (item.column,)),),
+                indexes=((naming.constraint("ix", table, item.column), (item.column,)),),
                 foreign_keys=(owner, item),
                 schema=spec.project.schema_,
             ),
@@ -67,7 +67,7 @@ def _end(spec: Spec, table: str, resource: str) -> tuple[ForeignKeyModel, TypeIn
         target_table,
         key_name,
         "CASCADE",
-        f"fk_{table}_{column}_{target_table}",
+        naming.constraint("fk", table, column, target_table),
         spec.project.schema_,
     )
     return fk, info, DbColumn(column, info.migration, key.type, info.params, nullable=False)

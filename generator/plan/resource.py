@@ -161,11 +161,13 @@ def _db_table(
         resource=name,
         columns=tuple(c.db for c in columns),
         primary_key=tuple(c.db.name for c in key),
-        pk_name=f"pk_{table}",
+        pk_name=naming.constraint("pk", table),
         uniques=_named("uq", table, uniques),
         indexes=_named("ix", table, indexes),
         foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
-        checks=tuple((f"ck_{table}_{n}", sql) for n, sql in resource.checks.items()),
+        checks=tuple(
+            (naming.constraint("ck", table, n), sql) for n, sql in resource.checks.items()
+        ),
         schema=spec.project.schema_,
     )
 
@@ -189,7 +191,7 @@ def _db_names(by_column: dict[str, ColumnModel], names: Columns) -> Columns:
 
 def _named(kind: str, table: str, groups: Iterable[Columns]) -> Named:
     """Constraint or index names as the project's naming convention (db/base.py) makes them."""
-    return tuple((f"{kind}_{table}_{'_'.join(columns)}", columns) for columns in groups)
+    return tuple((naming.constraint(kind, table, *columns), columns) for columns in groups)
 
 
 def _filter_tests(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from persistgen import naming
 from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
@@ -11,6 +12,7 @@ from persistgen.migrate.batch_operations import (
     CreateUnique,
     DropColumn,
     RenameColumn,
+    ReplaceCheck,
     SetNotNull,
 )
 from persistgen.migrate.compare import Diff, compare
@@ -119,6 +121,27 @@ def test_a_renamed_table_is_renamed_back_last() -> None:
     result = diff((table("authors"),), (table("writers", pk_name="pk_authors"),), renames)
     assert result.operations == [RenameTable("authors", "writers", None)]
     assert undo(result.operations) == [RenameTable("writers", "authors", None)]
+
+
+def test_a_renamed_table_renames_an_enum_check_shortened_past_63_bytes() -> None:
+    """The CHECK's new name is the naming convention's, hashed anew: not a text replace in a
+    name whose tail the hash has already cut."""
+    old, new = "b" * 40, "w" * 41
+    enum_name = naming.enum_type("Book", "format_of_the_book")
+    column = replace(
+        enum("paper"),
+        name="format_of_the_book",
+        attribute="format_of_the_book",
+        check=naming.constraint("ck", old, enum_name),
+    )
+    renamed = replace(column, check=naming.constraint("ck", new, enum_name))
+    before = table(old, column, resource="Book")
+    after = table(new, renamed, resource="Book", pk_name=naming.constraint("pk", old))
+    result = diff((before,), (after,), Renames(tables={old: new}))
+    [check] = [op for b in result.operations if isinstance(b, Batch) for op in b.operations]
+    assert isinstance(check, ReplaceCheck)
+    assert (check.old_name, check.name) == (column.check, renamed.check)
+    assert len(check.name) == 60 and check.name != column.check.replace(old, new)
 
 
 def test_a_narrowed_type_is_destructive_a_widened_one_is_not() -> None:

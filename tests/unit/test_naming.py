@@ -5,8 +5,15 @@ from __future__ import annotations
 import keyword
 
 import pytest
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
+from sqlalchemy.sql.elements import conv
 
 from persistgen import naming
+from persistgen.errors import UserError
+from persistgen.runtime.db import identifiers
+from persistgen.spec.validate import read_spec_text
 
 
 @pytest.mark.parametrize(
@@ -148,7 +155,128 @@ def test_generated_class_names() -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("posts", True), ("order_lines", True), ("Posts", False), ("x" * 63, True), ("x" * 64, False)],
+    [("posts", True), ("order_lines", True), ("Posts", False), ("x" * 64, True), ("1x", False)],
 )
 def test_table_problem(name: str, ok: bool) -> None:
+    """The form of a table (or column) name; its length is `length_problem`'s."""
     assert (naming.table_problem(name) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("x" * 63, None), ("x" * 64, 64), ("é" * 31, None), ("é" * 32, 64), ("a" + "é" * 31, 63)],
+)
+def test_length_problem_counts_bytes(name: str, size: int | None) -> None:
+    """PostgreSQL's limit is 63 bytes: a name in UTF-8 reaches it in fewer characters."""
+    problem = naming.length_problem(name)
+    if size is None or size <= 63:
+        assert problem is None
+    else:
+        assert problem is not None
+        assert f"it is {size} " in problem[0]
+        suggestion = problem[1].strip("`")
+        assert len(suggestion.encode()) <= 63 and name.startswith(suggestion)
+
+
+LONG = [f"ix_{'t' * n}_column" for n in range(40, 130, 7)]
+
+
+@pytest.mark.parametrize("name", ["pk_posts", "x" * 63, *LONG])
+def test_shortened_is_what_sqlalchemy_makes_of_a_convention_name_on_postgresql(name: str) -> None:
+    """Models and migrations name a constraint as PostgreSQL ends up holding it; the generated
+    project's convention (runtime db/identifiers.py) shortens alike."""
+    table = Table("t", MetaData(), Column("c", Integer))
+    ddl = str(CreateIndex(Index(conv(name), table.c.c)).compile(dialect=postgresql.dialect()))
+    short = naming.shortened(name)
+    assert ddl.startswith(f"CREATE INDEX {short} ON t ")
+    assert short == identifiers.shortened(name)
+    assert len(short.encode()) == (len(name) if len(name) <= 63 else 60)  # 55, `_`, 4 digits
+    assert (short == name) is (len(name) <= 63)
+
+
+def test_the_projects_convention_names_constraints_as_the_plan_does() -> None:
+    """The generated MetaData's convention (templates' db/base.py) and `naming.constraint`
+    give every constraint and index the same name, shortened or not."""
+    convention = {
+        "ix": identifiers.Shortened("ix_%(table_name)s_%(column_0_N_name)s"),
+        "uq": identifiers.Shortened("uq_%(table_name)s_%(column_0_N_name)s"),
+        "ck": identifiers.Shortened("ck_%(table_name)s_%(constraint_name)s"),
+        "fk": identifiers.Shortened(
+            "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s"
+        ),
+        "pk": identifiers.Shortened("pk_%(table_name)s"),
+    }
+    metadata = MetaData(naming_convention=convention)
+    owners, items = "o" * 60, "i" * 63
+    Table(owners, metadata, Column("id", Integer, primary_key=True))
+    table = Table(
+        items,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("owner_id", ForeignKey(f"{owners}.id"), index=True),
+        Column("code", Integer, unique=True),
+    )
+    names = {type(c).__name__: c.name for c in table.constraints}
+    expected = {
+        "PrimaryKeyConstraint": naming.constraint("pk", items),
+        "ForeignKeyConstraint": naming.constraint("fk", items, "owner_id", owners),
+        "UniqueConstraint": naming.constraint("uq", items, "code"),
+    }
+    assert names == expected
+    assert [i.name for i in table.indexes] == [naming.constraint("ix", items, "owner_id")]
+    assert all(len(name) == 60 for name in expected.values())
+
+
+def _spec(resources: str) -> str:
+    return "version: 1\nproject: {name: shop}\nresources:\n" + resources
+
+
+# Each name PostgreSQL creates from what the user wrote, at `n` characters.
+NAMES = {
+    "table": lambda n: f"  Post:\n    table: {'t' * n}\n    fields: {{title: str}}\n",
+    "column": lambda n: f"  Post:\n    fields:\n      {'c' * n}: str\n",
+    "column option": lambda n: (
+        f"  Post:\n    fields:\n      title: {{type: str, column: {'c' * n}}}\n"
+    ),
+    "reference column": lambda n: (
+        f"  User: {{fields: {{name: str}}}}\n  Post:\n    fields:\n"
+        f"      {'r' * (n - 3)}: ref:User\n"
+    ),
+    "native enum type": lambda n: (
+        f"  Post:\n    fields:\n      {'e' * (n - 5)}: {{type: enum, values: [a], native: true}}\n"
+    ),
+    "link table": lambda n: (
+        f"  Tag: {{fields: {{name: str}}}}\n  Post:\n    fields:\n"
+        f"      tags: {{type: many, target: Tag, through: {'l' * n}}}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", NAMES)
+def test_a_name_fits_at_63_bytes_and_is_refused_at_64(kind: str) -> None:
+    read_spec_text(_spec(NAMES[kind](63)))
+    with pytest.raises(UserError) as info:
+        read_spec_text(_spec(NAMES[kind](64)))
+    [problem] = info.value.problems
+    assert "it is 64 characters long; PostgreSQL names are at most 63" in problem.message
+
+
+def test_derived_names_past_63_bytes_are_shortened_not_refused() -> None:
+    """Long tables and columns give long constraint and index names; those end in a hash."""
+    spec = read_spec_text(
+        _spec(
+            f"  Owner:\n    table: {'o' * 63}\n    fields:\n"
+            f"      {'h' * 63}: {{type: str, unique: true}}\n"
+            f"      {'s' * 63}: {{type: int, index: true}}\n"
+        )
+    )
+    assert list(spec.resources) == ["Owner"]
+
+
+def test_a_table_named_as_a_sequence_is_refused() -> None:
+    """PostgreSQL names an identity key's sequence `<table>_<column>_seq`, among the tables."""
+    with pytest.raises(UserError) as info:
+        read_spec_text(_spec("  Post: {fields: {title: str}}\n  Note: {table: posts_id_seq}\n"))
+    [problem] = info.value.problems
+    assert problem.spec_path == "resources.Note.table"
+    assert "as the sequence of `Post.id` is" in problem.message

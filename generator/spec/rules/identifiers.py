@@ -1,0 +1,215 @@
+"""Rules on the names PostgreSQL creates for a spec: each fits its 63 bytes, and no two meet.
+
+PostgreSQL silently keeps the first 63 bytes of a longer name, so a name the user chose (or one
+derived from theirs, such as a reference's `<name>_id`) must fit, or it is refused with a
+shorter suggestion. Constraint and index names are the naming convention's, shortened with a
+hash past 63 bytes (naming.shortened); they are refused only when two would meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from persistgen import naming
+from persistgen.spec.load import SpecPath
+from persistgen.spec.model import FieldSpec, ResourceSpec, Spec
+from persistgen.spec.rules.finding import Finding
+
+
+def findings(spec: Spec) -> Iterator[Finding]:
+    for name, resource in spec.resources.items():
+        yield from _table(name, resource)
+        for field_name, f in resource.fields.items():
+            path: SpecPath = ("resources", name, "fields", field_name)
+            if f.type == "many":
+                yield from _link(spec, name, path, f)
+            else:
+                yield from _column(name, path, f)
+    yield from _meetings(spec)
+
+
+def _too_long(
+    name: str, what: str, path: SpecPath, hint: str, *, at_key: bool = False
+) -> Iterator[Finding]:
+    """A finding when PostgreSQL would cut `name`; `{}` in `hint` is a shorter name."""
+    problem = naming.length_problem(name)
+    if problem:
+        message, suggestion = problem
+        yield Finding(path, f"{what} `{name}`: {message}", hint.format(suggestion), at_key=at_key)
+
+
+USE = "use {}"  # the hint for a name the user wrote
+
+
+def _table(name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    table = resource.table_name(name)
+    if resource.table:
+        yield from _too_long(table, "the table", ("resources", name, "table"), USE)
+    else:
+        what, hint = f"`{name}` would use the table", "set `table` to a shorter name, e.g. {}"
+        yield from _too_long(table, what, ("resources", name), hint, at_key=True)
+
+
+def _column(resource: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    name = str(path[-1])
+    column = f.column_name(name)
+    if f.column:
+        yield from _too_long(column, "the column", (*path, "column"), USE)
+    elif f.type == "ref":
+        hint = "set `column` to a shorter name, e.g. {}"
+        what = f"the reference `{name}` holds the column"
+        yield from _too_long(column, what, path, hint, at_key=True)
+    else:
+        hint = "rename the field, or set `column` to a shorter name, e.g. {}"
+        yield from _too_long(column, "the column", path, hint, at_key=True)
+    if f.type == "enum" and f.native:
+        enum = naming.enum_type(resource, name)
+        hint = (
+            "shorten the field's or the resource's name: the type is named "
+            "`<resource>_<field>` (or leave out `native`)"
+        )
+        yield from _too_long(enum, "the enum type", path, hint, at_key=True)
+
+
+def _link(spec: Spec, resource: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A many field's link table and its two columns, `<resource>_<key column>` each."""
+    table = f.association_table(resource, str(path[-1]))
+    if f.through:
+        yield from _too_long(table, "the link table", (*path, "through"), USE)
+    else:
+        hint = "set `through` to a shorter name, e.g. {}"
+        yield from _too_long(table, "the link table", path, hint, at_key=True)
+    for end in (resource, f.target):
+        if end in spec.resources and len(spec.resources[end].key_fields) <= 1:
+            column = _link_column(spec, end)
+            hint = f"rename `{end}` or its key: the link table's column is `<resource>_<key>`"
+            yield from _too_long(column, "the link table's column", path, hint, at_key=True)
+
+
+def _link_column(spec: Spec, resource: str) -> str:
+    """The column of a link table that refers to `resource` (as plan/links.py names it)."""
+    keys = spec.resources[resource].key_fields
+    key = spec.resources[resource].fields[keys[0]].column_name(keys[0]) if keys else "id"
+    return f"{naming.snake(resource)}_{key}"
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A name PostgreSQL creates, what it names, and the spec node that brings it."""
+
+    name: str
+    what: str
+    path: SpecPath
+    at_key: bool = True
+
+
+# PostgreSQL's namespaces: relations (tables, indexes, sequences) and types (each table's row
+# type, native enums) per schema; constraints per table. A table is both a relation and a type.
+_SPACES = {"table": ("relation", "type"), "relation": ("relation",), "type": ("type",)}
+
+
+def _meetings(spec: Spec) -> Iterator[Finding]:
+    """Two names that meet in one of PostgreSQL's namespaces. Two tables of one name are
+    refused where tables are checked (rules/resources.py)."""
+    spaces: dict[str, dict[str, tuple[str, _Name]]] = {"relation": {}, "type": {}}
+    shared: SpecPath | None = None  # a table shared, and so every name it brings: skip them
+    for name, resource in spec.resources.items():
+        spaces["constraint"] = {}
+        for kind, named in _names(spec, name, resource):
+            if shared and named.path[: len(shared)] == shared:
+                continue
+            for space in _SPACES.get(kind, (kind,)):
+                other_kind, other = spaces[space].setdefault(named.name, (kind, named))
+                if other is named:
+                    continue
+                if other_kind == kind == "table":
+                    shared = named.path
+                    break
+                yield Finding(
+                    named.path,
+                    f"{named.what} would be named `{named.name}`, as {other.what} is",
+                    "PostgreSQL needs the two names to differ: rename one of them",
+                    at_key=named.at_key,
+                )
+
+
+def _names(spec: Spec, name: str, resource: ResourceSpec) -> Iterator[tuple[str, _Name]]:
+    """Every name the resource's table brings, by namespace: `table`, `relation`, `type`
+    or `constraint` (names unique per table)."""
+    base: SpecPath = ("resources", name)
+    table = resource.table_name(name)
+    at_table = (*base, "table") if resource.table else base
+    yield "table", _Name(table, f"the table of `{name}`", at_table, at_key=not resource.table)
+    yield "relation", _Name(naming.constraint("pk", table), f"the primary key of `{name}`", base)
+    if not resource.key_fields and resource.id_type == "bigint":
+        yield "relation", _Name(naming.sequence(table, "id"), f"the sequence of `{name}.id`", base)
+    columns = {} if resource.key_fields else {"id": "id"}  # field -> column, for composites
+    for field_name, f in resource.fields.items():
+        path: SpecPath = (*base, "fields", field_name)
+        if f.type == "many":
+            yield from _link_names(spec, name, path, f)
+        else:
+            columns[field_name] = f.column_name(field_name)
+            yield from _column_names(spec, name, table, path, f)
+    for option, kind, what in (("unique", "uq", "unique constraint"), ("index", "ix", "index")):
+        for number, group in enumerate(getattr(resource, option)):
+            if all(n in columns for n in group):
+                index = naming.constraint(kind, table, *(columns[n] for n in group))
+                named = _Name(index, f"the {what} on {', '.join(group)}", (*base, option, number))
+                yield "relation", replace(named, at_key=False)
+    for check in resource.checks:
+        named = _Name(
+            naming.constraint("ck", table, check),
+            f"the check `{check}` of `{name}`",
+            (*base, "checks", check),
+        )
+        yield "constraint", named
+
+
+def _column_names(
+    spec: Spec, resource: str, table: str, path: SpecPath, f: FieldSpec
+) -> Iterator[tuple[str, _Name]]:
+    """The names a column brings: its sequence, unique constraint, index, foreign key, and an
+    enum's CHECK and type, as plan/columns.py and the naming convention make them."""
+    field_name = str(path[-1])
+    column = f.column_name(field_name)
+    label = f"`{resource}.{field_name}`"
+    keys = spec.resources[resource].key_fields
+    if keys == [field_name] and f.type in ("int", "bigint"):
+        yield "relation", _Name(naming.sequence(table, column), f"the sequence of {label}", path)
+    if f.unique:
+        uq = naming.constraint("uq", table, column)
+        yield "relation", _Name(uq, f"the unique constraint of {label}", path)
+    leads_key = bool(keys) and keys[0] == field_name
+    if f.index or (f.type == "ref" and not f.unique and not leads_key):
+        yield (
+            "relation",
+            _Name(naming.constraint("ix", table, column), f"the index of {label}", path),
+        )
+    if f.type == "ref" and f.target in spec.resources:
+        target = spec.resources[f.target].table_name(f.target)
+        fk = naming.constraint("fk", table, column, target)
+        yield "constraint", _Name(fk, f"the foreign key of {label}", path)
+    if f.type == "enum":
+        enum = naming.enum_type(resource, field_name)
+        check = naming.constraint("ck", table, enum)
+        yield "constraint", _Name(check, f"the CHECK of the enum {label}", path)
+        if f.native:
+            yield "type", _Name(enum, f"the enum type of {label}", path)
+
+
+def _link_names(
+    spec: Spec, resource: str, path: SpecPath, f: FieldSpec
+) -> Iterator[tuple[str, _Name]]:
+    """A link table, its key and its index (its foreign keys are named after it)."""
+    if f.target not in spec.resources or any(
+        len(spec.resources[end].key_fields) > 1 for end in (resource, f.target)
+    ):
+        return
+    table = f.association_table(resource, str(path[-1]))
+    label = f"the link table of `{resource}.{path[-1]}`"
+    item = _link_column(spec, f.target)
+    yield "table", _Name(table, label, path)
+    yield "relation", _Name(naming.constraint("pk", table), f"the primary key of {label}", path)
+    yield "relation", _Name(naming.constraint("ix", table, item), f"the index of {label}", path)
