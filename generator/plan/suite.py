@@ -13,6 +13,8 @@ def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteMode
 
 def _case(r: ResourceModel) -> CaseModel:
     variable = r.module.upper()
+    filter_tests = r.filter_tests if "list" in r.routes else ()
+    bulk_filter = r.bulk_filter if r.update_column else None
     return CaseModel(
         resource=r,
         variable=f"{variable}_CASE" if variable == "CASES" else variable,  # not the list's name
@@ -20,10 +22,16 @@ def _case(r: ResourceModel) -> CaseModel:
         server_keys=tuple(c.name for c in r.key if not c.in_create),
         path_keys=tuple(c.name for c in r.key if c.db.kind == "str" and not c.foreign_key),
         contains_filter=next((f.name for f in r.filters if f.operator == "contains"), None),
-        bulk_filter=r.bulk_filter if r.update_column else None,
-        filter_tests=r.filter_tests if "list" in r.routes else (),
+        bulk_filter=bulk_filter,
+        filter_tests=filter_tests,
         links=r.served_links,
+        self_refs=_self_refs(r) if filter_tests or bulk_filter else (),
     )
+
+
+def _self_refs(r: ResourceModel) -> tuple[tuple[str, str], ...]:
+    """References to the same resource, which the filter tests set: factories leave them empty."""
+    return tuple((ref.column, ref.target_key) for ref in r.refs if ref.self_reference)
 
 
 def _imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, ...]:

@@ -64,3 +64,12 @@ def test_a_resource_named_cases_does_not_hide_the_list() -> None:
 
     assert project.suite.variables == {"cases": "CASES_CASE"}
     assert project.suite.updates and not project.uses_links
+
+
+def test_a_filter_on_a_reference_to_the_same_resource_sets_it() -> None:
+    cases = {c.resource.module: c for c in suite_of("tests/cases/good/bounds.yaml").cases}
+
+    assert cases["employee"].self_refs == (("manager_id", "id"),)
+    assert [f.name for f in cases["employee"].filter_tests] == ["manager_id"]
+    assert cases["shift"].self_refs == ()  # its reference is to another resource
+    assert suite_of("tests/cases/good/edge.yaml").cases[4].self_refs == ()  # no filter on it
