@@ -67,7 +67,9 @@ def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -
         ),
         dto=_dto(attribute, field, info, own, writable=not read_only),
         filters=tuple(_filters(attribute, field, info, own)) if field.filter else (),
-        test=samples.sample(field, info, attribute),
+        test=samples.sample(
+            field, info, attribute, distinct=_in_unique_group(spec, resource, name)
+        ),
         db=DbColumn(
             name=db_name,
             attribute=attribute,
@@ -88,6 +90,11 @@ def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
     )
+
+
+def _in_unique_group(spec: Spec, resource: str, name: str) -> bool:
+    """Part of a unique constraint over several fields: rows must tell it apart."""
+    return any(name in group for group in spec.resources[resource].unique)
 
 
 def _type(

@@ -1,27 +1,42 @@
 """Test data: a valid, distinct value per column, a changed one, and keys no row has.
 
 A type's row in typemap gives its samples outright, or names the rule here that draws them
-from the field's options (length, bounds, uniqueness, time zone).
+from the field's options (length, bounds, digits, uniqueness, time zone). Every value fits
+every bound for any row number `n` up to `REACH`, and a column that must hold distinct values
+(unique, or part of a key or of a unique constraint) takes a new one for each `n` until it
+counts round: each resource counts its own rows, and a test makes far fewer of one resource
+than any column the validator accepts as unique can hold. The update value is one no row
+takes, so changing a row to it never collides.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 from persistgen.project_model import Expr, Sample, TypeInfo
 from persistgen.spec.model import FieldSpec
 
 COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter
+REACH = 10**COUNTER_DIGITS - 1  # the highest row number of one resource a test run reaches
+FLOAT_STEPS = 1000  # values a narrow float range counts round
+DAYS = 100_000  # days a unique date counts back before it counts round (about 270 years)
+SECONDS = 40_000  # seconds a unique time of day counts back from 12:30, staying that day
 REFERENCE = Sample("None", "None")  # tests pass references explicitly
 
+Rule = Callable[[FieldSpec, TypeInfo, str, bool], Sample]
 
-def sample(field: FieldSpec, info: TypeInfo, column: str) -> Sample:
+
+def sample(field: FieldSpec, info: TypeInfo, column: str, *, distinct: bool = False) -> Sample:
+    """`distinct`: no two rows may share the value (a unique constraint or key covers it)."""
     if field.type == "ref":
         return REFERENCE
+    distinct = distinct or field.unique or field.primary_key
     if isinstance(info.sample, Sample):
-        return info.sample
-    return _RULES[info.sample](field, column)
+        return _members(info) if distinct and len(info.members) > 2 else info.sample
+    return _RULES[info.sample](field, info, column, distinct)
 
 
 def missing_key(key: FieldSpec, info: TypeInfo) -> Expr:
@@ -33,7 +48,15 @@ def missing_key(key: FieldSpec, info: TypeInfo) -> Expr:
     return Expr(repr("missing".ljust(key.min_length or 0, "x")[: key.length]))
 
 
-def _text(field: FieldSpec, column: str) -> Sample:
+def _members(info: TypeInfo) -> Sample:
+    """Distinct enum values: the members but the last, in turn; the update is the last."""
+    fixed = info.sample
+    assert isinstance(fixed, Sample)
+    value = f"list({info.python})[n % {len(info.members) - 1}]"
+    return Sample(value, fixed.update, fixed.imports, counter=True)
+
+
+def _text(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
     """`name-12` where seven digits fit after a stem of the column's name; in a shorter field
     (a country code), the counter in base 36, counting round (`_short_text` in the factories).
     Update samples are upper case there, out of that alphabet: no other row holds them."""
@@ -51,60 +74,101 @@ def _text(field: FieldSpec, column: str) -> Sample:
     return Sample(value, update, counter=True)
 
 
-class _Number(NamedTuple):
+class Count(NamedTuple):
+    """Integers for the rows: `code`, an expression of `n`, takes `values` values before it
+    counts round (capped at `REACH`); `update` is one it never takes (unless it is fixed)."""
+
     code: str
-    floating: bool  # a float literal already
+    update: int
+    values: int
+
+    @property
+    def counted(self) -> bool:
+        """`code` reads `n`."""
+        return self.values > 1
 
 
-def _numbers(field: FieldSpec) -> tuple[_Number, _Number]:
-    """A number within ge/le, distinct per `n` when the column is unique (or part of a key) or
-    unbounded, and an update value within them too."""
+def count_within(low: int | None, high: int | None) -> Count:
+    """Integers within [low, high] (None: unbounded) for `n` from 1 up to `REACH`, new for
+    each `n` until they count round. They count away from zero, or from the bound nearest
+    it, on the side with more room; the update value is that starting point."""
+    anchor = 0 if low is None else max(0, low)
+    anchor = anchor if high is None else min(anchor, high)
+    up = REACH if high is None else min(high - anchor, REACH)
+    down = REACH if low is None else min(anchor - low, REACH)
+    if up == REACH:
+        return Count(f"{anchor} + n" if anchor else "n", anchor, REACH)
+    if down == REACH:
+        return Count(f"{anchor} - n" if anchor else "-n", anchor, REACH)
+    if not up and not down:
+        return Count(str(anchor), anchor, 1)
+    if up >= down:
+        return Count(f"{anchor + 1} + n % {up}", anchor, up)
+    return Count(f"{anchor - 1} - n % {down}", anchor, down)
+
+
+def _int(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
+    """Within ge/le and the column's width."""
+    top = 2 ** ((info.bits or 64) - 1)
+    count = count_within(_ceil(field.ge, least=-top), _floor(field.le, most=top - 1))
+    return Sample(count.code, str(count.update), counter=count.counted)
+
+
+def _float(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
+    """Whole numbers from the bound nearest zero; in a range narrower than `REACH`, steps of
+    a `FLOAT_STEPS`th of it above `ge`, short of `le`."""
     low, high = field.ge, field.le
-    bound = low if low is not None else high
-    if bound is None:
-        value = _Number("n", False)
-    elif field.unique or field.primary_key:
-        step = f"{low!r} + n" if low is not None else f"{high!r} - n"
-        value = _Number(step, isinstance(bound, float))
+    if low is None or high is None or high - low >= 2 * REACH:
+        count = count_within(_ceil(low), _floor(high))
+        return Sample(f"float({count.code})", repr(float(count.update)), counter=count.counted)
+    if low == high:
+        return Sample(repr(float(low)), repr(float(low)))
+    step = (high - low) / (FLOAT_STEPS + 1)
+    start = f"{float(low)!r} + " if low else ""
+    value = f"{start}{step!r} * (1 + n % {FLOAT_STEPS})"
+    return Sample(value, repr(float(low)), counter=True)
+
+
+def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
+    """Counted in units of the last digit (`n` hundredths at scale 2), within the digits
+    before the point (precision - scale) and ge/le."""
+    precision, scale = info.digits or field.digits
+    widest = 10**precision - 1
+    units = count_within(_ceil(field.ge, scale, -widest), _floor(field.le, scale, widest))
+    if not units.counted:
+        value = _decimal_literal(units.update, scale)
+    elif scale:
+        value = f'Decimal(f"{{{units.code}}}e-{scale}")'
     else:
-        value = _Number(repr(bound), isinstance(bound, float))
-    if low is not None and high is not None:
-        update: int | float = high if high != low else low
-    elif low is not None:
-        update = low + 1
-    else:
-        update = high - 1 if high is not None else 7
-    return value, _Number(repr(update), isinstance(update, float))
+        value = f"Decimal({units.code})"
+    update = _decimal_literal(units.update, scale)
+    return Sample(value, update, ("decimal:Decimal",), counter=units.counted)
 
 
-def _counts(field: FieldSpec) -> bool:
-    """Whether `_numbers` reads `n`."""
-    return (field.ge is None and field.le is None) or field.unique or field.primary_key
+def _decimal_literal(units: int, scale: int) -> str:
+    with localcontext(prec=len(str(abs(units))) + 1):
+        return f"Decimal({str(Decimal(units).scaleb(-scale))!r})"
 
 
-def _int(field: FieldSpec, column: str) -> Sample:
-    value, update = _numbers(field)
-    return Sample(value.code, update.code, counter=_counts(field))
+def _ceil(bound: float | None, scale: int = 0, least: int | None = None) -> int | None:
+    """A lower bound in units of 10**-scale, rounded up into the range, and no less than
+    `least` (the column's own bound)."""
+    units = None if bound is None else math.ceil(Decimal(str(bound)).scaleb(scale))
+    return least if units is None else units if least is None else max(units, least)
 
 
-def _float(field: FieldSpec, column: str) -> Sample:
-    """A float literal, or an integer one made a float: `float(n)`, `float(1 + n)`."""
-    value, update = (
-        number.code if number.floating else f"float({number.code})" for number in _numbers(field)
-    )
-    return Sample(value, update, counter=_counts(field))
+def _floor(bound: float | None, scale: int = 0, most: int | None = None) -> int | None:
+    """An upper bound in units, rounded down, no more than `most`."""
+    units = None if bound is None else math.floor(Decimal(str(bound)).scaleb(scale))
+    return most if units is None else units if most is None else min(units, most)
 
 
-def _decimal(field: FieldSpec, column: str) -> Sample:
-    value, update = (f"Decimal({number.code})" for number in _numbers(field))
-    return Sample(value, update, ("decimal:Decimal",), counter=_counts(field))
+def _moment(kind: str) -> Rule:
+    """A date or time; distinct per `n` when it must be, counting back from it (and round,
+    where a counter could leave the calendar or the day), so that the later update sample is
+    never reached."""
 
-
-def _moment(kind: str) -> Callable[[FieldSpec, str], Sample]:
-    """A date or time; distinct per `n` when unique, counting back from it, so that the later
-    update sample is never reached."""
-
-    def rule(field: FieldSpec, column: str) -> Sample:
+    def rule(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
         aware = field.timezone if field.timezone is not None else kind == "datetime"
         zone = ", tzinfo=dt.UTC" if aware else ""
         value, update = {
@@ -115,18 +179,21 @@ def _moment(kind: str) -> Callable[[FieldSpec, str], Sample]:
             ),
             "time": (f"dt.time(12, 30{zone})", f"dt.time(18, 45{zone})"),
         }[kind]
-        if (
-            field.unique and kind == "time"
-        ):  # a time of day takes no timedelta: step back a day's clock
-            value = f"(dt.datetime(2025, 6, 1, 12, 30{zone}) - dt.timedelta(seconds=n)).timetz()"
-        elif field.unique:
-            value = f"{value} - dt.timedelta({'days' if kind == 'date' else 'minutes'}=n)"
-        return Sample(value, update, ("datetime as dt",), counter=field.unique)
+        if distinct and kind == "time":  # a time of day takes no timedelta: step back a clock
+            value = (
+                f"(dt.datetime(2025, 6, 1, 12, 30{zone}) "
+                f"- dt.timedelta(seconds=n % {SECONDS})).timetz()"
+            )
+        elif distinct and kind == "date":
+            value = f"{value} - dt.timedelta(days=n % {DAYS})"
+        elif distinct:
+            value = f"{value} - dt.timedelta(minutes=n)"
+        return Sample(value, update, ("datetime as dt",), counter=distinct)
 
     return rule
 
 
-_RULES: dict[str, Callable[[FieldSpec, str], Sample]] = {
+_RULES: dict[str, Rule] = {
     "text": _text,
     "int": _int,
     "float": _float,

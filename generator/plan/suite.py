@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from persistgen.plan import imports
+from persistgen.project_model.dto import FilterParam
 from persistgen.project_model.resource import ResourceModel
 from persistgen.project_model.suite import CaseModel, SuiteModel
 
 
 def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteModel:
-    return SuiteModel(tuple(_case(r) for r in resources), _imports(package, resources))
+    cases = tuple(_case(r) for r in resources)
+    return SuiteModel(cases, _imports(package, cases))
 
 
 def _case(r: ResourceModel) -> CaseModel:
     variable = r.module.upper()
+    filter_tests = r.filter_tests if "list" in r.routes else ()
+    bulk_filter = _bulk_filter(r)
     return CaseModel(
         resource=r,
         variable=f"{variable}_CASE" if variable == "CASES" else variable,  # not the list's name
@@ -20,21 +24,44 @@ def _case(r: ResourceModel) -> CaseModel:
         server_keys=tuple(c.name for c in r.key if not c.in_create),
         path_keys=tuple(c.name for c in r.key if c.db.kind == "str" and not c.foreign_key),
         contains_filter=next((f.name for f in r.filters if f.operator == "contains"), None),
-        bulk_filter=r.bulk_filter if r.update_column else None,
-        filter_tests=r.filter_tests if "list" in r.routes else (),
+        bulk_filter=bulk_filter,
+        filter_tests=filter_tests,
         links=r.served_links,
+        self_refs=_self_refs(r) if filter_tests or bulk_filter else (),
     )
 
 
-def _imports(package: str, resources: tuple[ResourceModel, ...]) -> tuple[str, ...]:
+def _bulk_filter(r: ResourceModel) -> FilterParam | None:
+    """An equality filter for the bulk update, which sets one value on each row it matches:
+    to change a unique column, one on values the rows do not share (counted, or references:
+    each row's own target, or one row's for a reference to this resource)."""
+    change = r.update_column
+    if change is None or not change.orm.unique:
+        return r.bulk_filter if change else None
+    columns = {c.name: c for c in r.columns}
+    return next(
+        (
+            f
+            for f in r.filter_tests
+            if f.operator == "eq"
+            and (columns[f.column].test.counter or columns[f.column].foreign_key)
+        ),
+        None,
+    )
+
+
+def _self_refs(r: ResourceModel) -> tuple[tuple[str, str], ...]:
+    """References to the same resource, which the filter tests set: factories leave them empty."""
+    return tuple((ref.column, ref.target_key) for ref in r.refs if ref.self_reference)
+
+
+def _imports(package: str, cases: tuple[CaseModel, ...]) -> tuple[str, ...]:
     """The repositories, update DTOs, sample values and case parts the case table names."""
+    resources = tuple(c.resource for c in cases)
     specs = {"pytest", "tests:factories", "tests.support:Case", "tests.support:name_of"}
     parts = {
         "Change": any(r.update_column for r in resources),
-        "Filter": any(
-            (r.filter_tests and "list" in r.routes) or (r.bulk_filter and r.update_column)
-            for r in resources
-        ),
+        "Filter": any(c.filter_tests or c.bulk_filter for c in cases),
         "Link": any(r.served_links for r in resources),
         "Ref": any(r.external_refs for r in resources),
         "Relation": any(r.relations for r in resources),

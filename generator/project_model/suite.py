@@ -28,6 +28,9 @@ class CaseModel:
     bulk_filter: FilterParam | None  # an equality filter the bulk update and delete use
     filter_tests: tuple[FilterParam, ...]  # filters tried over HTTP: none without `list`
     links: tuple[LinkModel, ...]  # collections linked over HTTP: none without `links`
+    # References to a row of the same resource (column, the attribute it holds), which
+    # factories leave empty: a filter test sets them to find a value.
+    self_refs: tuple[tuple[str, str], ...]
 
 
 def _serves(case: CaseModel, *routes: str) -> bool:

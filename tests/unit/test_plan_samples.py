@@ -4,16 +4,29 @@ what they need (the counter `n`, `_short_text`, imports) without anyone reading 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+import enum
+from decimal import Decimal, localcontext
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from persistgen.project_model import ColumnModel
+from persistgen.plan import samples
+from persistgen.plan.samples import COUNTER_DIGITS
+from persistgen.project_model import ColumnModel, Sample
+from persistgen.spec.model import FieldSpec
+from persistgen.spec.rules.fields import MIN_DISTINCT, number_room
+from persistgen.typemap import type_info
 from tests.unit.plan_specs import column, project
 
-NAMESPACE = {"dt": dt, "Decimal": Decimal, "uuid4": uuid4}
+
+class ThingValue(enum.Enum):
+    A, B, C, D = "a", "b", "c", "d"
+
+
+NAMESPACE = {"dt": dt, "Decimal": Decimal, "uuid4": uuid4, "ThingValue": ThingValue}
 
 
 def one(field: str) -> ColumnModel:
@@ -48,27 +61,27 @@ def test_short_text_uses_the_factories_helper() -> None:
 
 
 def test_number_samples_stay_in_bounds() -> None:
-    fixed = one("{type: int, ge: 5, le: 9}").test
-    assert (fixed.value, fixed.update, fixed.counter) == ("5", "9", False)
+    bounded = one("{type: int, ge: 5, le: 9}").test
+    assert (bounded.value, bounded.update, bounded.counter) == ("6 + n % 4", "5", True)
+    fixed = one("{type: int, ge: 7, le: 7}").test
+    assert (fixed.value, fixed.update, fixed.counter) == ("7", "7", False)
     distinct = one("{type: int, ge: 5, unique: true}").test
-    assert (distinct.value, distinct.update, distinct.counter) == ("5 + n", "6", True)
+    assert (distinct.value, distinct.update, distinct.counter) == ("5 + n", "5", True)
     below = one("{type: int, le: 0, unique: true}").test
     assert evaluate(below.value, 3) <= 0 and evaluate(below.update, 0) <= 0
 
 
 def test_float_samples_are_floats() -> None:
     assert one("{type: float}").test.value == "float(n)"
-    assert one("{type: float, ge: 0.5, unique: true}").test.value == "0.5 + n"
-    assert one("{type: float, ge: 1}").test.value == "float(1)"
-    assert one("{type: float, ge: 1}").test.update == "float(2)"
+    assert one("{type: float, ge: 0.5, unique: true}").test.value == "float(1 + n)"
+    assert one("{type: float, ge: 1}").test.update == "1.0"
 
 
 def test_decimal_samples_fit_the_precision() -> None:
-    sample = one("{type: decimal, precision: 4, scale: 2, ge: 0, le: 99}").test
+    sample = one("{type: decimal, precision: 4, scale: 2}").test
     assert sample.imports == ("decimal:Decimal",)
-    for code in (sample.value, sample.update):
-        value = evaluate(code, 1)
-        assert isinstance(value, Decimal) and len(value.as_tuple().digits) <= 4
+    assert (sample.value, sample.update) == ('Decimal(f"{1 + n % 9999}e-2")', "Decimal('0.00')")
+    assert evaluate(sample.value, 837) == Decimal("8.38")  # once `Decimal(837)`: too wide
 
 
 def test_moment_samples_count_back_when_unique() -> None:
@@ -138,3 +151,181 @@ def test_missing_keys() -> None:
     assert uuid_key.missing.imports == ("uuid:uuid4",)
     text_key = project("A:\n  fields:\n    code: {type: str, max_length: 3, primary_key: true}\n")
     assert text_key.resources[0].missing_key == "'MIS'"
+
+
+# Every sample fits every bound for any row number a run reaches, and a column that must tell
+# rows apart gets distinct values over any window of rows a test makes.
+REACH = samples.REACH
+WINDOW = 200  # more rows of one resource than a test makes
+row_numbers = st.integers(1, REACH - WINDOW)
+bounds = st.one_of(st.none(), st.integers(-(10**12), 10**12), st.floats(-1e6, 1e6))
+
+
+def drawn(field: FieldSpec, start: int) -> tuple[list[Any], Any, Sample]:
+    """The values of rows `start`... for a window, and the update value."""
+    sample = samples.sample(field, type_info(field, enum_class="ThingValue"), "value")
+    assert sample.counter == ("n" in sample.value)
+    values = [evaluate(sample.value, n) for n in (*range(start, start + WINDOW), 1, REACH)]
+    return values, evaluate(sample.update, 0), sample
+
+
+Bound = TypeVar("Bound", int, float)
+
+
+def ordered(low: Bound | None, high: Bound | None) -> tuple[Bound | None, Bound | None]:
+    if low is not None and high is not None and low > high:
+        return high, low
+    return low, high
+
+
+def assert_distinct(values: list[Any], update: Any) -> None:
+    window = values[:WINDOW]
+    assert len(set(window)) == len(window) and update not in window
+
+
+@given(
+    precision=st.integers(1, 40),
+    scale_share=st.floats(0, 1),
+    low=bounds,
+    high=bounds,
+    unique=st.booleans(),
+    start=row_numbers,
+)
+def test_decimals_fit_precision_scale_and_bounds(
+    precision: int, scale_share: float, low: Any, high: Any, unique: bool, start: int
+) -> None:
+    scale = round(precision * scale_share)
+    low, high = ordered(low, high)
+    field = FieldSpec(type="decimal", precision=precision, scale=scale, ge=low, le=high)
+    if unique:
+        field = field.model_copy(update={"unique": True})
+    room = number_room(field)
+    if room is not None and (room <= 0 or (unique and room < MIN_DISTINCT)):
+        return  # the validator refuses it
+    values, update, _ = drawn(field, start)
+    for value in (*values, update):
+        assert isinstance(value, Decimal)
+        with localcontext(prec=100):
+            assert value == value.quantize(Decimal(1).scaleb(-scale))  # no digit past the scale
+        assert abs(value) < Decimal(10) ** (precision - scale)  # the digits before the point
+        assert (low is None or value >= Decimal(str(low))) and (
+            high is None or value <= Decimal(str(high))
+        )
+    if unique:
+        assert_distinct(values, update)
+
+
+@given(
+    kind=st.sampled_from(["int", "bigint"]),
+    low=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+    high=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+    unique=st.booleans(),
+    start=row_numbers,
+)
+def test_integers_fit_bounds_and_width(
+    kind: str, low: int | None, high: int | None, unique: bool, start: int
+) -> None:
+    low, high = ordered(low, high)
+    field = FieldSpec(type=kind, ge=low, le=high, unique=unique)  # type: ignore[arg-type]
+    room = number_room(field)
+    if room is not None and (room <= 0 or (unique and room < MIN_DISTINCT)):
+        return  # the validator refuses it
+    values, update, _ = drawn(field, start)
+    top = 2 ** (31 if kind == "int" else 63)
+    for value in (*values, update):
+        assert isinstance(value, int) and -top <= value < top
+        assert (low is None or value >= low) and (high is None or value <= high)
+    if unique:
+        assert_distinct(values, update)
+
+
+@given(low=bounds, high=bounds, unique=st.booleans(), start=row_numbers)
+def test_floats_fit_bounds(low: Any, high: Any, unique: bool, start: int) -> None:
+    low, high = ordered(low, high)
+    field = FieldSpec(type="float", ge=low, le=high, unique=unique)
+    if unique and low is not None and low == high:
+        return  # the validator refuses it
+    values, update, _ = drawn(field, start)
+    for value in (*values, update):
+        assert isinstance(value, float)
+        assert (low is None or value >= low) and (high is None or value <= high)
+    if unique and (low is None or high is None or high - low > 1e-6):
+        assert_distinct(values, update)
+
+
+@given(
+    limit=st.integers(COUNTER_DIGITS + 1, 300),
+    least=st.integers(0, 300),
+    kind=st.sampled_from(["str", "text"]),
+    start=row_numbers,
+)
+def test_text_fits_its_lengths(limit: int, least: int, kind: str, start: int) -> None:
+    least = min(least, limit)
+    field = FieldSpec(type=kind, max_length=limit, min_length=least, unique=True)  # type: ignore[arg-type]
+    values, update, _ = drawn(field, start)
+    for value in (*values, update):
+        assert least <= len(value) <= limit
+    assert_distinct(values, update)
+
+
+@pytest.mark.parametrize(("limit", "least"), [(1, 0), (1, 1), (3, 0), (5, 5), (7, 2)])
+def test_short_text_is_drawn_within_its_lengths(limit: int, least: int) -> None:
+    field = FieldSpec(type="str", max_length=limit, min_length=least)
+    sample = samples.sample(field, type_info(field), "code")
+    width, padded = (int(arg) for arg in sample.value.removesuffix(")").split(", ")[1:])
+    assert sample.short_text and width == limit and least <= padded <= limit
+    assert least <= len(evaluate(sample.update, 0)) <= limit
+
+
+@given(
+    kind=st.sampled_from(["date", "datetime", "time"]),
+    timezone=st.one_of(st.none(), st.booleans()),
+    start=row_numbers,
+)
+def test_unique_moments_stay_on_the_calendar_and_before_the_update(
+    kind: str, timezone: bool | None, start: int
+) -> None:
+    if kind == "date":
+        timezone = None
+    field = FieldSpec(type=kind, unique=True, timezone=timezone)  # type: ignore[arg-type]
+    values, update, _ = drawn(field, start)
+    assert_distinct(values, update)
+    if kind != "time":
+        assert all(value < update for value in values)
+
+
+def test_unique_enums_take_turns_and_leave_the_update_out() -> None:
+    field = FieldSpec(type="enum", values=["a", "b", "c", "d"], unique=True)
+    sample = samples.sample(field, type_info(field, enum_class="ThingValue"), "kind")
+    assert (sample.value, sample.update) == ("list(ThingValue)[n % 3]", "ThingValue.D")
+
+
+def test_part_of_a_unique_constraint_counts() -> None:
+    spec = """
+        Thing:
+          unique: [[day, slot]]
+          fields:
+            day: date
+            slot: {type: int, ge: 1, le: 9}
+        """
+    pair = column(spec, "Thing", "day")
+    assert pair.test.counter and "timedelta" in pair.test.value
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "code", "update"),
+    [
+        (None, None, "n", 0),
+        (5, None, "5 + n", 5),
+        (None, -3, "-3 - n", -3),
+        (1, 500, "2 + n % 499", 1),
+        (-9999, 9999, "1 + n % 9999", 0),
+        (-100, 20, "-1 - n % 100", 0),
+        (7, 7, "7", 7),
+    ],
+)
+def test_counts_from_zero_or_the_nearest_bound(
+    low: int | None, high: int | None, code: str, update: int
+) -> None:
+    count = samples.count_within(low, high)
+    assert (count.code, count.update) == (code, update)

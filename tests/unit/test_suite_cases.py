@@ -64,3 +64,25 @@ def test_a_resource_named_cases_does_not_hide_the_list() -> None:
 
     assert project.suite.variables == {"cases": "CASES_CASE"}
     assert project.suite.updates and not project.uses_links
+
+
+def test_a_filter_on_a_reference_to_the_same_resource_sets_it() -> None:
+    cases = {c.resource.module: c for c in suite_of("tests/cases/good/bounds.yaml").cases}
+
+    assert cases["employee"].self_refs == (("manager_id", "id"),)
+    assert [f.name for f in cases["employee"].filter_tests] == ["manager_id"]
+    assert cases["shift"].self_refs == ()  # its reference is to another resource
+    edge = {c.resource.module: c for c in suite_of("tests/cases/good/edge.yaml").cases}
+    assert edge["category"].self_refs == ()  # no filter or bulk test: nothing sets it
+
+
+def test_a_bulk_update_of_a_unique_column_filters_on_values_rows_do_not_share() -> None:
+    cases = {c.resource.module: c for c in suite_of("tests/cases/good/bounds.yaml").cases}
+    member = cases["member"]
+
+    assert member.resource.update_column is not None
+    assert member.resource.update_column.name == "email"  # unique: one row per value
+    assert [f.name for f in member.filter_tests] == ["active", "nickname", "nickname__contains"]
+    assert member.bulk_filter is not None and member.bulk_filter.name == "nickname"
+    assert cases["tally"].bulk_filter is not None  # a counted value, though not unique
+    assert cases["tally"].bulk_filter.name == "stars"

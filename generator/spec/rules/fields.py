@@ -152,6 +152,25 @@ def field_findings(
         )
     if f.unique and f.index:
         yield Finding((*path, "index"), "`unique` already creates an index", "remove `index`")
+    room = number_room(f)
+    bounds_fit = not any(
+        next(_fits(path, o, getattr(f, o), f), None) for o in ("ge", "le") if getattr(f, o)
+    )
+    if room is not None and room <= 0 and bounds_fit:  # a bound past the column: told above
+        yield Finding(
+            (*path, "le" if f.le is not None else "ge"),
+            f"no value {_a(f.type)} field{_digits(f)} holds lies within its bounds",
+            "widen `ge`/`le`" + (", or raise `precision`" if f.type == "decimal" else ""),
+        )
+    elif f.unique and room is not None and room < MIN_DISTINCT:
+        yield Finding(
+            (*path, "unique"),
+            f"a unique {f.type} field within its bounds holds {room} value"
+            f"{'s' if room != 1 else ''}, fewer than the {MIN_DISTINCT} distinct rows the "
+            "generated tests may make",
+            "widen its bounds (`ge`, `le`, `precision`), or make it part of a "
+            "unique constraint over several fields (`unique: [[...]]`)",
+        )
     if f.filter:
         yield from _filter(path, f)
 
@@ -350,6 +369,37 @@ def _fraction_digits(number: Decimal) -> int:
     shown = "".join(map(str, digits))
     trailing = len(shown) - len(shown.rstrip("0"))
     return max(0, -(int(exponent) + trailing)) if shown.strip("0") else 0
+
+
+# Distinct values a unique column must hold: the generated tests make many rows of a resource
+# in one test (tens, through chains of references), and their data counts round within it.
+MIN_DISTINCT = 1000
+
+
+def number_room(f: FieldSpec) -> int | None:
+    """How many values a bounded number holds; None: more than any test makes, or a bound is
+    already wrong (reported on its own)."""
+    if f.type == "float":
+        return 1 if f.ge is not None and f.ge == f.le else None
+    if f.type in ("int", "bigint"):
+        return _units(f.ge, f.le, 0, *_INTEGER_RANGES[_bits(f)])
+    if f.type == "decimal" and f.digits[1] <= f.digits[0]:
+        precision, scale = f.digits
+        return _units(f.ge, f.le, scale, 1 - 10**precision, 10**precision - 1)
+    return None
+
+
+def _digits(f: FieldSpec) -> str:
+    return f" of precision {f.digits[0]}, scale {f.digits[1]}," if f.type == "decimal" else ""
+
+
+def _units(low: float | None, high: float | None, scale: int, least: int, most: int) -> int | None:
+    """Values in units of 10**-scale between the bounds and the column's own."""
+    if low is not None:
+        least = max(least, math.ceil(Decimal(str(low)).scaleb(scale)))
+    if high is not None:
+        most = min(most, math.floor(Decimal(str(high)).scaleb(scale)))
+    return None if low is not None and high is not None and low > high else most - least + 1
 
 
 def _is_decimal(text: str) -> bool:
