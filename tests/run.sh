@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint and type-check persistgen, then every test (unit, CLI, goldens,
 # packaging, and the generated projects on SQLite and PostgreSQL).
-# Usage: bash tests/run.sh [pytest args...]
+# Usage: bash tests/run.sh [pytest args...]  (with arguments, only that pytest run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +31,6 @@ fi
 .venv/bin/ruff format --check generator tests benchmarks
 (cd .venv && bin/mypy --config-file ../pyproject.toml -p persistgen)
 .venv/bin/pytest "$@"
+# The corpus of real schemas (tests/corpus) takes minutes: it runs after a whole-suite run (no
+# arguments), or alone with `bash tests/run.sh -m corpus tests/corpus`.
+if [ $# -eq 0 ]; then .venv/bin/pytest -m corpus tests/corpus; fi
