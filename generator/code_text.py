@@ -1,0 +1,141 @@
+"""Text from the spec shaped into Python source that fits the generated project's line length.
+
+Descriptions, messages and names may be of any length and script. Where they land in code they
+become a docstring, wrapped at spaces, or a string literal, split into implicitly concatenated
+parts: the value is the same, and every line stays within `LINE_LENGTH` where ruff format lays
+it out (the caller says at which indent). Widths are counted as ruff counts them: East Asian
+wide characters take two columns. Anything unprintable is escaped, so the source holds no
+control or bidirectional characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+LINE_LENGTH = 100  # the generated project's ruff setting (templates/project/pyproject.toml)
+_WORDS = re.compile(r"[^ ]+ *| +")  # a word with the spaces after it: where a part may end
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in an editor and for ruff: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def string_literal(text: str, indent: int, prefix: str = "") -> str:
+    """`text` as a Python expression, laid out where the line starts at `indent` with `prefix`
+    (e.g. `comment=`) before it and a `,` or `)` after it: one literal when that fits, else
+    literals in parentheses, one per line at `indent + 4`, that together make `text`."""
+    single = repr(text)  # as persistgen always spelled it: recorded schema states hold it
+    if indent + display_width(prefix + single) + 1 <= LINE_LENGTH:
+        return single
+    room = LINE_LENGTH - indent - 4 - 3  # the quotes, and a `,` after the last part
+    parts = _fill(_pieces(text, room), room)
+    return "(" + " ".join(f'"{part}"' for part in parts) + ")"
+
+
+def value_literal(text: str) -> str:
+    """`text` as a literal spelled once and used at several depths (a default in a model, its
+    DTOs, its revisions): laid out for the deepest, a keyword argument under a dialect test."""
+    return string_literal(text, 20, "server_default=")
+
+
+def docstring(text: str, indent: int = 0) -> str:
+    """A docstring saying `text`, for a body at `indent`: one line when it fits, else wrapped
+    at spaces with the closing quotes on their own line. The user's line breaks stay; a word
+    wider than a line keeps a line of its own (ruff lets a line of one word run long, and a
+    URL stays whole) unless it holds wide characters, as CJK text without spaces does."""
+    lines = [_escape(line) for line in text.split("\n")]
+    if len(lines) == 1 and indent + display_width(lines[0]) + 6 <= LINE_LENGTH:
+        return f'"""{lines[0]}"""'
+    width = LINE_LENGTH - indent
+    wrapped: list[str] = []
+    for line in lines:
+        wrapped += _wrap_line(line, width - 3 if not wrapped else width, width)
+    margin = " " * indent
+    rest = [f"{margin}{line}" if line else "" for line in wrapped[1:]]
+    return "\n".join([f'"""{wrapped[0]}', *rest, f'{margin}"""'])
+
+
+def _wrap_line(line: str, first: int, rest: int) -> list[str]:
+    """One line of a docstring in lines of at most `first`, then `rest`, columns; a bullet's
+    (`- `, `* `) continuation lines are indented under its text."""
+    lead = re.match(r" *(?:[-*] )?", line)
+    hang = " " * (lead.end() if lead else 0)
+    if display_width(line) <= first:
+        return [line.rstrip()]
+    lines: list[str] = []
+    current = ""
+    for piece in _pieces_docstring(line, rest - len(hang)):
+        room = first if not lines else rest
+        if current.strip() and display_width(current + piece.rstrip()) > room:
+            lines.append(current.rstrip())
+            current = hang
+        current += piece
+    lines.append(current.rstrip())
+    return lines
+
+
+def _pieces_docstring(line: str, room: int) -> list[str]:
+    """Words of an escaped docstring line; a word with wide characters that is wider than
+    `room` is cut into pieces that fit (CJK text breaks between characters)."""
+    pieces: list[str] = []
+    for word in _WORDS.findall(line):
+        wide = any(unicodedata.east_asian_width(c) in "WF" for c in word)
+        if wide and display_width(word) > room:
+            pieces += _cut(word, room, str)
+        else:
+            pieces.append(word)
+    return pieces
+
+
+def _pieces(text: str, room: int) -> list[str]:
+    """Escaped words of `text` (with their trailing spaces); a word wider than `room` is cut
+    between characters, never inside an escape."""
+    pieces: list[str] = []
+    for word in _WORDS.findall(text):
+        escaped = _escape(word)
+        if display_width(escaped) <= room:
+            pieces.append(escaped)
+        else:
+            pieces += _cut(word, room, _escape)
+    return pieces
+
+
+def _cut(word: str, room: int, escape: Callable[[str], str]) -> list[str]:
+    """`word` in pieces of at most `room` columns once escaped; combining marks stay with the
+    character they modify."""
+    pieces = [""]
+    for cluster in re.findall(r".[\u0300-\u036f\u200c\u200d\ufe0e\ufe0f]*", word, re.DOTALL):
+        shown = "".join(escape(c) for c in cluster)
+        if pieces[-1] and display_width(pieces[-1] + shown) > room:
+            pieces.append("")
+        pieces[-1] += shown
+    return pieces
+
+
+def _fill(pieces: list[str], room: int) -> list[str]:
+    """Pieces joined greedily into parts of at most `room` columns."""
+    parts = [""]
+    for piece in pieces:
+        if parts[-1] and display_width(parts[-1] + piece) > room:
+            parts.append("")
+        parts[-1] += piece
+    return parts
+
+
+def _escape(text: str) -> str:
+    """`text` as the body of a double-quoted string or docstring: backslashes, quotes (so no
+    run of them closes a docstring) and anything unprintable escaped as `repr` would."""
+    out = []
+    for c in text:
+        if c == "\\":
+            out.append("\\\\")
+        elif c == '"':
+            out.append('\\"')
+        elif c.isprintable():
+            out.append(c)
+        else:
+            out.append(repr(c)[1:-1])
+    return "".join(out)
