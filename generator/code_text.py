@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Callable
 
 LINE_LENGTH = 100  # the generated project's ruff setting (templates/project/pyproject.toml)
+_MARKDOWN = re.compile(r"[\\`*_\[\]<>#|~&!]")  # inline markup, HTML, entities, headings
+_BLOCK_START = re.compile(r"^([-+=]|\d+(?=[.)]))")  # a list item, or a setext underline
 _WORDS = re.compile(r"[^ ]+ *| +")  # a word with the spaces after it: where a part may end
 
 
@@ -23,16 +25,17 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def string_literal(text: str, indent: int, prefix: str = "") -> str:
+def string_literal(text: str, indent: int, prefix: str = "", *, sole: bool = False) -> str:
     """`text` as a Python expression, laid out where the line starts at `indent` with `prefix`
     (e.g. `comment=`) before it and a `,` or `)` after it: one literal when that fits, else
-    literals in parentheses, one per line at `indent + 4`, that together make `text`."""
+    literals that together make `text`, one a line: in parentheses at `indent + 4`, or, as a
+    call's `sole` argument, in the call's own parentheses at `indent`."""
     single = repr(text)  # as persistgen always spelled it: recorded schema states hold it
     if indent + display_width(prefix + single) + 1 <= LINE_LENGTH:
         return single
-    room = LINE_LENGTH - indent - 4 - 3  # the quotes, and a `,` after the last part
-    parts = _fill(_pieces(text, room), room)
-    return "(" + " ".join(f'"{part}"' for part in parts) + ")"
+    room = LINE_LENGTH - indent - (0 if sole else 4) - 3  # the quotes, a `,` after the last
+    parts = " ".join(f'"{part}"' for part in _fill(_pieces(text, room), room))
+    return parts if sole else f"({parts})"
 
 
 def value_literal(text: str) -> str:
@@ -56,6 +59,15 @@ def docstring(text: str, indent: int = 0) -> str:
     margin = " " * indent
     rest = [f"{margin}{line}" if line else "" for line in wrapped[1:]]
     return "\n".join([f'"""{wrapped[0]}', *rest, f'{margin}"""'])
+
+
+def markdown_paragraph(text: str) -> str:
+    """`text` as one Markdown paragraph that renders as written: its line breaks become spaces
+    (a line of its own could start a heading, list or fence) and the characters that mark up
+    inline text or open a block are escaped."""
+    flat = " ".join(text.split())
+    escaped = _MARKDOWN.sub(r"\\\g<0>", flat)
+    return _BLOCK_START.sub(lambda m: f"{m[0]}\\" if m[0][0].isdigit() else f"\\{m[0]}", escaped)
 
 
 def _wrap_line(line: str, first: int, rest: int) -> list[str]:

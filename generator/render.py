@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import jinja2
 
-from persistgen.code_text import docstring
+from persistgen.code_text import docstring, markdown_paragraph
 from persistgen.migrate.revision_file import Revision
 from persistgen.project_model import ProjectModel, ResourceModel
 from persistgen.shared_files import MERGES
@@ -72,7 +72,13 @@ def _environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(pyrepr=repr, pyset=_pyset, tomlstr=_tomlstr, docstring=docstring)
+    env.filters.update(
+        pyrepr=repr,
+        pyset=_pyset,
+        tomlstr=_tomlstr,
+        docstring=docstring,
+        markdown=markdown_paragraph,
+    )
     return env
 
 

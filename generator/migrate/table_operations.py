@@ -201,4 +201,4 @@ def _qualified(table: str, schema: str | None) -> str:
 
 def _execute(sql: str) -> str:
     """`op.execute(...)`, in `upgrade` or under a dialect test: its SQL split at spaces to fit."""
-    return f"op.execute({string_literal(sql, 12)})"
+    return f"op.execute({string_literal(sql, 12, sole=True)})"
