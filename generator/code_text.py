@@ -49,9 +49,9 @@ def docstring(text: str, indent: int = 0) -> str:
     at spaces with the closing quotes on their own line. The user's line breaks stay; a word
     wider than a line keeps a line of its own (ruff lets a line of one word run long, and a
     URL stays whole) unless it holds wide characters, as CJK text without spaces does."""
-    lines = [_escape(line) for line in text.split("\n")]
-    if len(lines) == 1 and indent + display_width(lines[0]) + 6 <= LINE_LENGTH:
-        return f'"""{lines[0]}"""'
+    lines = text.split("\n")
+    if len(lines) == 1 and indent + display_width(_escape(text)) + 6 <= LINE_LENGTH:
+        return f'"""{_escape(text)}"""'
     width = LINE_LENGTH - indent
     wrapped: list[str] = []
     for line in lines:
@@ -71,15 +71,15 @@ def markdown_paragraph(text: str) -> str:
 
 
 def _wrap_line(line: str, first: int, rest: int) -> list[str]:
-    """One line of a docstring in lines of at most `first`, then `rest`, columns; a bullet's
-    (`- `, `* `) continuation lines are indented under its text."""
+    """One line of a docstring, escaped, in lines of at most `first`, then `rest`, columns; a
+    bullet's (`- `, `* `) continuation lines are indented under its text."""
     lead = re.match(r" *(?:[-*] )?", line)
     hang = " " * (lead.end() if lead else 0)
-    if display_width(line) <= first:
-        return [line.rstrip()]
+    if display_width(_escape(line)) <= first:
+        return [_escape(line).rstrip()]
     lines: list[str] = []
     current = ""
-    for piece in _pieces_docstring(line, rest - len(hang)):
+    for piece in _pieces(line, min(first, rest - len(hang)), cut=_is_wide):
         room = first if not lines else rest
         if current.strip() and display_width(current + piece.rstrip()) > room:
             lines.append(current.rstrip())
@@ -89,38 +89,30 @@ def _wrap_line(line: str, first: int, rest: int) -> list[str]:
     return lines
 
 
-def _pieces_docstring(line: str, room: int) -> list[str]:
-    """Words of an escaped docstring line; a word with wide characters that is wider than
-    `room` is cut into pieces that fit (CJK text breaks between characters)."""
-    pieces: list[str] = []
-    for word in _WORDS.findall(line):
-        wide = any(unicodedata.east_asian_width(c) in "WF" for c in word)
-        if wide and display_width(word) > room:
-            pieces += _cut(word, room, str)
-        else:
-            pieces.append(word)
-    return pieces
-
-
-def _pieces(text: str, room: int) -> list[str]:
+def _pieces(text: str, room: int, cut: Callable[[str], bool] = bool) -> list[str]:
     """Escaped words of `text` (with their trailing spaces); a word wider than `room` is cut
-    between characters, never inside an escape."""
+    between characters, never inside an escape, if `cut` says so of it (by default, any)."""
     pieces: list[str] = []
     for word in _WORDS.findall(text):
         escaped = _escape(word)
-        if display_width(escaped) <= room:
+        if display_width(escaped) <= room or not cut(word):
             pieces.append(escaped)
         else:
-            pieces += _cut(word, room, _escape)
+            pieces += _cut(word, room)
     return pieces
 
 
-def _cut(word: str, room: int, escape: Callable[[str], str]) -> list[str]:
+def _is_wide(word: str) -> bool:
+    """Whether `word` holds wide characters: CJK text, which may break between characters."""
+    return any(unicodedata.east_asian_width(c) in "WF" for c in word)
+
+
+def _cut(word: str, room: int) -> list[str]:
     """`word` in pieces of at most `room` columns once escaped; combining marks stay with the
     character they modify."""
     pieces = [""]
     for cluster in re.findall(r".[\u0300-\u036f\u200c\u200d\ufe0e\ufe0f]*", word, re.DOTALL):
-        shown = "".join(escape(c) for c in cluster)
+        shown = _escape(cluster)
         if pieces[-1] and display_width(pieces[-1] + shown) > room:
             pieces.append("")
         pieces[-1] += shown

@@ -31,6 +31,7 @@ TEXTS = [
     "See https://example.com/" + "a/very/long/path/" * 12 + " for the policy.",
     "quotes \" ' \"\"\" ''' a back\\slash\\ {{ x }} {% if %} \t tab \r\n" * 6 + '"',
     "x" * 500,
+    '日本"語\\と「引用」' * 30,  # CJK cut between characters, never inside an escape
     "\x01\x7f\u202e\u200b\u3000" * 40,
     "short",
     "",
