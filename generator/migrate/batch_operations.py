@@ -220,7 +220,7 @@ class AlterColumn(BatchOperation):
         if self.retype:
             args.append(f"type_={new.type}")
         if self.using:
-            args.append(f"postgresql_using={self.using!r}")
+            args.append(f"postgresql_using={string_literal(self.using, 16, 'postgresql_using=')}")
         if self.default:
             args.append(f"server_default={new.server_default}")
         if self.comment:
