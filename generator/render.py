@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.resources import as_file, files
@@ -13,6 +12,7 @@ from typing import Any, Literal
 
 import jinja2
 
+from persistgen.code_text import docstring, markdown_paragraph
 from persistgen.migrate.revision_file import Revision
 from persistgen.project_model import ProjectModel, ResourceModel
 from persistgen.shared_files import MERGES
@@ -28,7 +28,6 @@ _COMMENT = {
     ".gitignore": "# {}",
 }
 SCHEMA_PATH = ".persistgen/schema.json"
-LINE_LENGTH = 100  # the generated project's ruff setting
 RUNTIME = "persistgen.runtime"
 # Runtime modules that serve one feature: a project gets them only when its spec uses it.
 _FEATURE_MODULES: dict[str, Callable[[ProjectModel], bool]] = {
@@ -74,7 +73,11 @@ def _environment(root: Path) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(
-        pyrepr=repr, pyset=_pyset, tomlstr=_tomlstr, docstring=_docstring, summary=_summary
+        pyrepr=repr,
+        pyset=_pyset,
+        tomlstr=_tomlstr,
+        docstring=docstring,
+        markdown=markdown_paragraph,
     )
     return env
 
@@ -133,20 +136,3 @@ def _tomlstr(text: str) -> str:
 
 def _pyset(values: Iterable[str]) -> str:
     return "{" + ", ".join(repr(v) for v in values) + "}"
-
-
-def _summary(text: str, indent: int = 0) -> str:
-    """A docstring of generated prose (names, no quotes): one line when it fits in 100 columns
-    with its indent and quotes, else wrapped, since long resource names make long sentences."""
-    if indent + len(text) + 6 <= LINE_LENGTH:
-        return f'"""{text}"""'
-    margin = "\n" + " " * indent
-    lines = textwrap.wrap(text, width=LINE_LENGTH - indent - 3, break_on_hyphens=False)
-    return '"""' + margin.join(lines) + margin + '"""'
-
-
-def _docstring(text: str) -> str:
-    """A docstring literal for text the user wrote: quotes, backslashes and newlines stay inert."""
-    if any(c in text for c in '"\\\n\r') or not text.isprintable():
-        return repr(text)
-    return f'"""{text}"""'

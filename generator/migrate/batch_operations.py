@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from persistgen.code_text import string_literal
 from persistgen.migrate.operations import (
     Backfill,
     BatchOperation,
@@ -48,7 +49,7 @@ class ReplaceCheck(BatchOperation):
     def lines(self) -> list[str]:
         lines = [
             f"batch_op.drop_constraint(op.f({self.old_name!r}), type_='check')",
-            f"batch_op.create_check_constraint(op.f({self.name!r}), {self.sql!r})",
+            f"batch_op.create_check_constraint(op.f({self.name!r}), {_sql(self.sql)})",
         ]
         return lines if self.everywhere else on_dialect(other=lines)
 
@@ -110,7 +111,7 @@ class CreateCheck(BatchOperation):
     sql: str
 
     def lines(self) -> list[str]:
-        return [f"batch_op.create_check_constraint(op.f({self.name!r}), {self.sql!r})"]
+        return [f"batch_op.create_check_constraint(op.f({self.name!r}), {_sql(self.sql)})"]
 
     def reverse(self, table: str, schema: str | None) -> Steps:
         return [DropCheck(self.name, self.sql)]
@@ -166,7 +167,8 @@ class AddColumn(BatchOperation):
     nullable: bool | None = None  # NULL allowed for now, the rows are backfilled later
 
     def lines(self) -> list[str]:
-        return [f"batch_op.add_column({column_code(self.column, nullable=self.nullable)})"]
+        # Its arguments land at 16, or 20 under a dialect test.
+        return [f"batch_op.add_column({column_code(self.column, 20, nullable=self.nullable)})"]
 
     @property
     def imports(self) -> frozenset[str]:
@@ -218,11 +220,12 @@ class AlterColumn(BatchOperation):
         if self.retype:
             args.append(f"type_={new.type}")
         if self.using:
-            args.append(f"postgresql_using={self.using!r}")
+            args.append(f"postgresql_using={string_literal(self.using, 16, 'postgresql_using=')}")
         if self.default:
             args.append(f"server_default={new.server_default}")
         if self.comment:
-            args.append(f"comment={new.comment!r}, existing_comment={old.comment!r}")
+            args.append(f"comment={_comment(new.comment)}")
+            args.append(f"existing_comment={_comment(old.comment)}")
         if self.make_nullable:
             args.append("nullable=True")
         return [f"batch_op.alter_column({new.name!r}, {', '.join(args)})"]
@@ -298,3 +301,13 @@ def _not_null(table: str, schema: str | None, column: DbColumn) -> Steps:
 
 def _drop_constraint(name: str, kind: str) -> str:
     return f"batch_op.drop_constraint(op.f({name!r}), type_={kind!r})"
+
+
+def _sql(sql: str) -> str:
+    """A CHECK's SQL as a `batch_op` call's argument: at 12, or 16 under a dialect test."""
+    return string_literal(sql, 16)
+
+
+def _comment(comment: str | None) -> str:
+    """A column comment as `batch_op.alter_column(...)`'s argument, at 12 (16 under a test)."""
+    return "None" if comment is None else string_literal(comment, 16, "existing_comment=")

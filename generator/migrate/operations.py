@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from persistgen.code_text import string_literal
 from persistgen.migrate.schema import DbColumn
 
 SA = "sqlalchemy as sa"
@@ -198,7 +199,8 @@ class Backfill(Operation):
         return []
 
 
-def column_code(column: DbColumn, *, nullable: bool | None = None) -> str:
+def column_code(column: DbColumn, indent: int, *, nullable: bool | None = None) -> str:
+    """`sa.Column(...)` whose arguments, split one a line, start at `indent`."""
     args = [repr(column.name), column.type]
     if column.identity:
         args.append("sa.Identity()")
@@ -206,7 +208,7 @@ def column_code(column: DbColumn, *, nullable: bool | None = None) -> str:
         args.append(f"server_default={column.server_default}")
     args.append(f"nullable={column.nullable if nullable is None else nullable}")
     if column.comment is not None:
-        args.append(f"comment={column.comment!r}")
+        args.append(f"comment={string_literal(column.comment, indent, 'comment=')}")
     return f"sa.Column({', '.join(args)})"
 
 

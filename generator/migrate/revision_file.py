@@ -44,6 +44,18 @@ class Revision:
         return "Written by persistgen from the change to persistgen.yaml."
 
     @property
+    def text(self) -> str:
+        """What its docstring says: the message, the changes, where it comes from."""
+        lines = [self.message, ""]
+        if self.summary:
+            lines += [*(f"- {line}" for line in self.summary), ""]
+        lines += [f"Revision ID: {self.id}", f"Revises: {self.revises}", self.origin]
+        if self.destructive:
+            lines += ["", "Destructive (accepted with --allow-destructive):"]
+            lines += [f"- {change}" for change in self.destructive]
+        return "\n".join(lines)
+
+    @property
     def down_revision_type(self) -> str:
         if isinstance(self.down_revision, tuple):
             return "str | Sequence[str] | None"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.code_text import string_literal
 from persistgen.migrate.batch_operations import RetypeColumn
 from persistgen.migrate.operations import (
     OP,
@@ -99,14 +100,14 @@ class CreateTable(Operation):
     def lines(self) -> list[str]:
         table = self.table
         lines = ["op.create_table(", f"    {table.name!r},"]
-        lines += [f"    {column_code(c)}," for c in table.columns]
+        lines += [f"    {column_code(c, 12)}," for c in table.columns]
         lines += [f"    {_fk_constraint(fk)}," for fk in self.foreign_keys]
         key = listed(table.primary_key)
         lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
         for name, on in table.uniques:
             lines.append(f"    sa.UniqueConstraint({listed(on)}, name=op.f({name!r})),")
         for name, sql in table.checks:
-            lines.append(f"    sa.CheckConstraint({sql!r}, name=op.f({name!r})),")
+            lines.append(f"    sa.CheckConstraint({string_literal(sql, 12)}, name=op.f({name!r})),")
         if table.schema:
             lines.append(f"    schema={table.schema!r},")
         lines.append(")")
@@ -199,4 +200,5 @@ def _qualified(table: str, schema: str | None) -> str:
 
 
 def _execute(sql: str) -> str:
-    return f"op.execute({sql!r})"
+    """`op.execute(...)`, in `upgrade` or under a dialect test: its SQL split at spaces to fit."""
+    return f"op.execute({string_literal(sql, 12, sole=True)})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.code_text import string_literal
 from persistgen.project_model.types import Scalar, TypeInfo
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
@@ -45,7 +46,7 @@ class DtoField:
         if not self.constraints:
             return f"{self.name}: {annotation}" + (f" = {default}" if default is not None else "")
         args = [f"default={default}"] if default is not None else []
-        args += [f"{option}={value!r}" for option, value in self.constraints]
+        args += [f"{option}={_value(option, value)}" for option, value in self.constraints]
         return f"{self.name}: {annotation} = Field({', '.join(args)})"
 
     def imports(self) -> set[str]:
@@ -56,6 +57,13 @@ class DtoField:
             if self.constrained:
                 found.add("pydantic:Field")
         return found
+
+
+def _value(option: str, value: Scalar) -> str:
+    """A `Field(...)` argument's value; text as `Field(` splits it, one argument a line."""
+    if isinstance(value, str):
+        return string_literal(value, 8, f"{option}=")
+    return repr(value)
 
 
 @dataclass(frozen=True)

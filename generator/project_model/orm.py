@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.code_text import string_literal, value_literal
 from persistgen.migrate.schema import DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
 from persistgen.project_model.types import Expr, TypeInfo
@@ -21,7 +22,7 @@ class ServerDefault:
             return f"{self.clock}()"
         if isinstance(self.value, bool):
             return f"{str(self.value).lower()}()"
-        return repr(self.value)
+        return value_literal(self.value)
 
     def migration(self) -> str:
         """The same default in an Alembic revision."""
@@ -85,8 +86,8 @@ class OrmColumn:
             args.append(f"server_default={self.server_default.orm()}")
         if self.onupdate is not None:
             args.append(f"onupdate={self.onupdate}()")
-        if self.comment:
-            args.append(f"comment={self.comment!r}")
+        if self.comment:  # `mapped_column(` split one argument a line, in a class body
+            args.append(f"comment={string_literal(self.comment, 8, 'comment=')}")
         if self.uuid_default:
             args.append("default=uuid4")
         return ", ".join(args)
@@ -123,7 +124,10 @@ class OrmTable:
         return (
             *(f"UniqueConstraint({', '.join(map(repr, key))})" for key in self.uniques),
             *(f"Index({name!r}, {', '.join(map(repr, on))})" for name, on in self.indexes),
-            *(f"CheckConstraint({sql!r}, name={name!r})" for name, sql in self.checks),
+            *(
+                f"CheckConstraint({string_literal(sql, 12)}, name={name!r})"
+                for name, sql in self.checks
+            ),
             *([repr({"schema": self.schema})] if self.schema else []),
         )
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Literal
 
+from persistgen.code_text import value_literal
+
 Scalar = bool | int | float | str
 # How the planner draws test values for a type whose samples depend on the field's options.
 SampleRule = Literal["text", "int", "float", "decimal", "date", "datetime", "time"]
@@ -76,13 +78,13 @@ class TypeInfo:
         if self.members:
             members = {v: m for m, v in self.members}
             return f"{self.python}.{members[repr(value)]}"
-        return repr(value)
+        return value_literal(value) if isinstance(value, str) else repr(value)
 
     def backfill(self, value: Scalar) -> str:
         """A literal for existing rows in a revision: decimals as written, not rounded."""
         if self.digits is not None:
             return f"Decimal({str(Decimal(str(value)))!r})"
-        return repr(value)
+        return value_literal(value) if isinstance(value, str) else repr(value)
 
 
 def resolve(specs: Iterable[str], package: str) -> set[str]:
