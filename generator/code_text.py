@@ -53,9 +53,9 @@ def docstring(text: str, indent: int = 0) -> str:
     if len(lines) == 1 and indent + display_width(_escape(text)) + 6 <= LINE_LENGTH:
         return f'"""{_escape(text)}"""'
     width = LINE_LENGTH - indent
-    wrapped: list[str] = []
-    for line in lines:
-        wrapped += _wrap_line(line, width - 3 if not wrapped else width, width)
+    wrapped = _wrap_lines(lines, width - 3, width)
+    if len(wrapped) == 1:  # ruff format would join the closing quotes back: leave them room
+        wrapped = _wrap_lines(lines, width - 6, width)
     margin = " " * indent
     rest = [f"{margin}{line}" if line else "" for line in wrapped[1:]]
     return "\n".join([f'"""{wrapped[0]}', *rest, f'{margin}"""'])
@@ -68,6 +68,14 @@ def markdown_paragraph(text: str) -> str:
     flat = " ".join(text.split())
     escaped = _MARKDOWN.sub(r"\\\g<0>", flat)
     return _BLOCK_START.sub(lambda m: f"{m[0]}\\" if m[0][0].isdigit() else f"\\{m[0]}", escaped)
+
+
+def _wrap_lines(lines: list[str], first: int, rest: int) -> list[str]:
+    """A docstring's lines wrapped: the first in `first` columns, the others in `rest`."""
+    wrapped: list[str] = []
+    for line in lines:
+        wrapped += _wrap_line(line, first if not wrapped else rest, rest)
+    return wrapped
 
 
 def _wrap_line(line: str, first: int, rest: int) -> list[str]:

@@ -20,6 +20,7 @@ from persistgen.project_model import Expr, Sample, TypeInfo
 from persistgen.spec.model import FieldSpec
 
 COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter
+STEM = 24  # characters of the column's name a text sample starts with: a name of 63 reads long
 REACH = 10**COUNTER_DIGITS - 1  # the highest row number of one resource a test run reaches
 FLOAT_STEPS = 1000  # values a narrow float range counts round
 DAYS = 100_000  # days a unique date counts back before it counts round (about 270 years)
@@ -65,7 +66,7 @@ def _text(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Samp
         least = max(least, min(limit, 2))  # a second character for the `contains` test
         value = f"_short_text(n, {limit}, {least})"
         return Sample(value, repr("UPDATED"[:limit]), counter=True, short_text=True)
-    stem = (column.replace("_", "-") + "-")[: limit - COUNTER_DIGITS]
+    stem = (column[:STEM].rstrip("_").replace("_", "-") + "-")[: limit - COUNTER_DIGITS]
     changed = (stem + "updated")[:limit]
     pad = least - len(changed)
     update = f"{changed!r} + 'x' * {pad}" if pad > 0 else repr(changed)

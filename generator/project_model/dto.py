@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from persistgen.code_text import string_literal
+from persistgen.code_text import LINE_LENGTH, string_literal
 from persistgen.project_model.types import Scalar, TypeInfo
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
@@ -28,11 +28,16 @@ class DtoField:
         return bool(self.constraints)
 
     @property
-    def create_decl(self) -> str:
+    def create_annotation(self) -> str:
         annotation = self.type.dto_type
-        if self.create_optional:
-            annotation = f"{annotation} | None"
-        return self._decl(annotation, self.create_default)
+        return f"{annotation} | None" if self.create_optional else annotation
+
+    @property
+    def create_decl(self) -> str:
+        if self._annotated:
+            default = f"Field(default={self.create_default})"
+            return f"{self.name}: Annotated[{self.create_annotation}, {default}]"
+        return self._decl(self.create_annotation, self.create_default)
 
     @property
     def update_decl(self) -> str:
@@ -49,6 +54,15 @@ class DtoField:
         args += [f"{option}={_value(option, value)}" for option, value in self.constraints]
         return f"{self.name}: {annotation} = Field({', '.join(args)})"
 
+    @property
+    def _annotated(self) -> bool:
+        """Create's `name: Enum = Enum.MEMBER` runs past the line (at 4 columns): ruff format
+        cannot break that line, but can `name: Annotated[Enum, Field(default=Enum.MEMBER)]`."""
+        default = self.create_default
+        if not self.type.members or default is None or self.constraints:
+            return False
+        return 4 + len(f"{self.name}: {self.create_annotation} = {default}") > LINE_LENGTH
+
     def imports(self) -> set[str]:
         """What its declarations name: the Read type always, the stricter write type if written."""
         found = set(self.type.python_imports)
@@ -56,6 +70,8 @@ class DtoField:
             found.update(self.type.dto_imports)
             if self.constrained:
                 found.add("pydantic:Field")
+            if self._annotated:
+                found.update(("pydantic:Field", "typing:Annotated"))
         return found
 
 

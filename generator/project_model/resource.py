@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.code_text import LINE_LENGTH
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
 from persistgen.project_model.dto import DtoField, FilterParam
@@ -85,6 +86,15 @@ class ColumnModel:
     def sample(self) -> str:
         """An expression of `n` giving a valid, distinct value for tests."""
         return self.test.value
+
+    @property
+    def factory_value(self) -> str:
+        """`sample` where a factory holds it, `"<name>": <value>,` at 8 columns: in parentheses
+        when that runs past the line length, so ruff format can break it after the key (what
+        stays long, a long enum member or f-string, is then a line of one word, which ruff
+        allows)."""
+        line = 8 + len(repr(self.name)) + 2 + len(self.sample) + 1
+        return self.sample if line <= LINE_LENGTH else f"({self.sample})"
 
     @property
     def update_sample(self) -> str:

@@ -92,6 +92,13 @@ def test_a_short_docstring_is_one_exact_line() -> None:
     assert ast.literal_eval(docstring('ends with a quote "')) == 'ends with a quote "'
 
 
+@pytest.mark.parametrize("spare", [0, 1, 2])
+def test_a_docstring_a_little_too_long_for_one_line_fits(spare: int, tmp_path: Path) -> None:
+    """ruff format joins a one-line docstring's closing quotes to it: wrapping leaves them room."""
+    text = ("ab " * 40)[: LINE_LENGTH - 10 + spare] + "."  # at 4 columns, 1 to 3 too long
+    _formatted(f"def f():\n    {docstring(text, 4)}\n    x = 1\n", tmp_path)
+
+
 def test_a_long_docstring_wraps_at_the_indent() -> None:
     lines = docstring(SENTENCE, 8).split("\n")
     assert len(lines) == 4 and lines[-1] == '        """'

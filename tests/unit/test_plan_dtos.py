@@ -45,6 +45,21 @@ def test_strict_write_types_and_their_imports() -> None:
     assert price.dto.imports() == {"decimal:Decimal", "pydantic:Field"}
 
 
+def test_an_enum_default_too_long_for_its_line_is_an_annotated_field() -> None:
+    """ruff format cannot break `<field>: <Enum> = <Enum>.<MEMBER>`; it can break `Annotated`."""
+    name = "subscription_tier_that_each_accountholder_picked_when_signingup"  # 63 characters
+    field = "{type: enum, values: [basic, premium], default: basic}"
+    tier = column(f"Thing:\n  fields:\n    {name}: {field}\n", "Thing", name)
+    enum = "ThingSubscriptionTierThatEachAccountholderPickedWhenSigningup"
+    assert tier.create_decl == f"{name}: Annotated[{enum}, Field(default={enum}.BASIC)]"
+    assert {"typing:Annotated", "pydantic:Field"} <= tier.dto.imports()
+    assert tier.update_decl == f"{name}: {enum} | None = None"
+    field = "{type: enum, values: [a], default: a}"
+    short = column(f"Thing:\n  fields:\n    tier: {field}\n", "Thing", "tier")
+    assert short.create_decl == "tier: ThingTier = ThingTier.A"
+    assert "typing:Annotated" not in short.dto.imports()
+
+
 def test_defaults_and_server_defaults_in_create() -> None:
     assert column(ITEM, "Item", "flag").create_decl == "flag: bool = False"
     assert column(ITEM, "Item", "note").create_decl == "note: str | None = None"

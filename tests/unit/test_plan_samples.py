@@ -52,6 +52,26 @@ def test_text_samples_honour_min_length() -> None:
     assert 12 <= len(evaluate(sample.update, 0)) <= 30
 
 
+@pytest.mark.parametrize("min_length", [0, 100])
+def test_text_samples_of_a_long_name_start_with_a_short_stem(min_length: int) -> None:
+    name = "postal_address_of_the_account_holder_as_written_on_every_letter"  # 63 characters
+    field = f"{{type: text, min_length: {min_length}}}"
+    test = column(f"Thing:\n  fields:\n    {name}: {field}\n", "Thing", name).test
+    values = [evaluate(test.value, n) for n in (1, 2)]
+    assert values[0].startswith("postal-address-of-the-ac-") and values[0] != values[1]
+    assert all(len(v) >= min_length for v in values)
+    assert evaluate(test.update, 0) not in values and len(evaluate(test.update, 0)) >= min_length
+
+
+def test_a_factory_value_too_long_for_its_line_is_parenthesized() -> None:
+    name = "subscription_tier_that_each_accountholder_picked_when_signingup"  # 63 characters
+    field = "{type: enum, values: [basic plan with the fees that every new holder pays, premium]}"
+    long = column(f"Thing:\n  fields:\n    {name}: {field}\n", "Thing", name)
+    assert long.factory_value == f"({long.sample})"
+    short = one("{type: enum, values: [a, b]}")
+    assert short.factory_value == short.sample == "ThingValue.A"
+
+
 def test_short_text_uses_the_factories_helper() -> None:
     sample = one("{type: str, max_length: 2}").test
     assert sample.short_text and sample.counter

@@ -194,6 +194,12 @@ def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
                 "63 fit",
                 "shorten it",
             )
+        elif not value.isprintable():  # a control, a line break or an invisible character
+            yield Finding(
+                (*path, "values", index),
+                f"enum value {value!r} holds a character that cannot be printed",
+                "use letters, digits, punctuation and spaces",
+            )
         elif value in seen:
             yield Finding(
                 (*path, "values", index),

@@ -19,9 +19,14 @@ from persistgen.spec.rules.finding import Finding
 
 def findings(spec: Spec) -> Iterator[Finding]:
     for name, resource in spec.resources.items():
-        yield from _table(name, resource)
+        table = list(_table(name, resource))
+        # a derived table past 63 bytes comes of a module too long as well: one finding, which
+        # asks for a shorter name too
+        yield from table or _module(spec.project.python_package, name)
         for field_name, f in resource.fields.items():
             path: SpecPath = ("resources", name, "fields", field_name)
+            if f.type == "enum":
+                yield from _enum_class(name, path)
             if f.type == "many":
                 yield from _link(spec, name, path, f)
             else:
@@ -40,6 +45,40 @@ def _too_long(
 
 
 USE = "use {}"  # the hint for a name the user wrote
+
+# A resource's modules are imported as `from <package>.repositories.generated.<module> import (`,
+# a line ruff cannot split: it fits the project's 100 columns while the two names do.
+MAX_PACKAGE_AND_MODULE = 62
+
+
+def _module(package: str, name: str) -> Iterator[Finding]:
+    module = naming.snake(name)
+    size = len(package) + len(module)
+    if size > MAX_PACKAGE_AND_MODULE:
+        yield Finding(
+            ("resources", name),
+            f"the package `{package}` and the module `{module}` are {size} characters together; "
+            f"at most {MAX_PACKAGE_AND_MODULE} fit in the generated imports' lines",
+            "shorten the resource's name, or set a shorter `package` under `project`",
+            at_key=True,
+        )
+
+
+# An enum field's class, `<Resource><Field>`, annotates it alone in the DTOs: ruff format breaks
+# `<field>: <class>` after the colon only when the class then fits on a line at 8 columns.
+MAX_ENUM_CLASS = 92
+
+
+def _enum_class(resource: str, path: SpecPath) -> Iterator[Finding]:
+    enum = naming.enum_class(resource, str(path[-1]))
+    if len(enum) > MAX_ENUM_CLASS:
+        yield Finding(
+            path,
+            f"the enum's class `{enum}` is {len(enum)} characters long; at most "
+            f"{MAX_ENUM_CLASS} fit in the generated DTOs' lines",
+            "shorten the field's or the resource's name: the class is `<Resource><Field>`",
+            at_key=True,
+        )
 
 
 def _table(name: str, resource: ResourceSpec) -> Iterator[Finding]:
