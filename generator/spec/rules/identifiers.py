@@ -27,6 +27,7 @@ def findings(spec: Spec) -> Iterator[Finding]:
             path: SpecPath = ("resources", name, "fields", field_name)
             if f.type == "enum":
                 yield from _enum_class(name, path)
+            yield from _attributes(path, f)
             if f.type == "many":
                 yield from _link(spec, name, path, f)
             else:
@@ -78,6 +79,29 @@ def _enum_class(resource: str, path: SpecPath) -> Iterator[Finding]:
             f"{MAX_ENUM_CLASS} fit in the generated DTOs' lines",
             "shorten the field's or the resource's name: the class is `<Resource><Field>`",
             at_key=True,
+        )
+
+
+def _attributes(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A field's name, and the name of the collection it adds to its target, hold to 63
+    characters, as a column's does: the generated lines are laid out for no longer names. A
+    field's column or link table, unless set apart, brings the field's name to those rules."""
+    name = str(path[-1])
+    named_apart = f.through if f.type == "many" else f.column
+    if named_apart and len(name) > naming.MAX_IDENTIFIER:
+        yield Finding(
+            path,
+            f"the field name `{name}` is {len(name)} characters long; at most 63 fit, as in a "
+            "column's",
+            f"rename the field, e.g. `{naming.fitted(name)}`",
+            at_key=True,
+        )
+    if f.back_populates and len(f.back_populates) > naming.MAX_IDENTIFIER:
+        yield Finding(
+            (*path, "back_populates"),
+            f"`{f.back_populates}` is {len(f.back_populates)} characters long; at most 63 fit, "
+            "as in a field's name",
+            f"use `{naming.fitted(f.back_populates)}`",
         )
 
 
