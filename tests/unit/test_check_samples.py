@@ -4,6 +4,12 @@ cannot read, becomes a note that says what to give in tests/overrides.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from persistgen.cli import app
 from persistgen.pipeline import render_spec
 from persistgen.project_model.suite import UnmetCheck
 from persistgen.spec.validate import read_spec_text
@@ -93,3 +99,19 @@ def test_the_note_shows_the_overrides_to_give() -> None:
         "generated tests fail; give values that satisfy it in tests/overrides.py: in `values`, "
         '`if resource == "trip": return {"leaves": ..., "arrives": ...}`'
     )
+
+
+def test_new_project_and_generate_print_the_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "version: 1\nproject: {name: shop}\nresources:\n" + (
+        TRIP % "leaves_later: leaves > arrives"
+    ).replace("\n    ", "\n  ")
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"})
+    note = "test data: Trip: the generated test data breaks check 'leaves_later'"
+    created = runner.invoke(app, ["new", "project", "shop", "--spec", "spec.yaml"])
+    assert created.exit_code == 0 and note in created.output
+    regenerated = runner.invoke(app, ["generate", "--project", "shop"])
+    assert regenerated.exit_code == 0 and note in regenerated.output
