@@ -375,6 +375,8 @@ def _summary(outcome: pipeline.Outcome) -> None:
         )
     for note in outcome.notes:
         out.print(f"[bold yellow]merge:[/] {escape(note)}", soft_wrap=True)
+    for note in outcome.checks:
+        out.print(f"[bold yellow]test data:[/] {escape(note)}", soft_wrap=True)
     for path in outcome.orphans:
         out.print(
             f"[yellow]yours, kept:[/] {escape(path)} extends a generated module that was "

@@ -56,12 +56,14 @@ class Outcome:
     orphans: tuple[str, ...] = ()
     stopped: bool = False  # a conflict kept the run from writing anything
     notes: tuple[str, ...] = ()  # the other branch's hand edits a git merge could not carry
+    checks: tuple[str, ...] = ()  # CHECK constraints the generated test data breaks: what to do
 
 
 @dataclass(frozen=True)
 class Rendering:
     files: list[RenderedFile]
     revision: Revision | None = None
+    checks: tuple[str, ...] = ()  # CHECK constraints the generated test data breaks
 
 
 def render_spec(
@@ -94,7 +96,8 @@ def render_spec(
     # Snapshots, like revisions, are written once and only added: git merges branches' cleanly.
     for record in (*base.records, *([after] if revision is not None else [])):
         files.append(RenderedFile(snapshot_path(record.head or ""), dump_state(record), "user"))
-    return Rendering(format_files(sorted(files, key=lambda f: f.path)), revision)
+    files = format_files(sorted(files, key=lambda f: f.path))
+    return Rendering(files, revision, project.suite.check_notes)
 
 
 def generate(
@@ -156,7 +159,14 @@ def _regenerate(
         )
     ):
         apply(project_dir, changes, rendered, spec=spec_text, version=__version__)
-    return Outcome(changes, revision, _orphans(project_dir, changes), stopped=stopped, notes=notes)
+    return Outcome(
+        changes,
+        revision,
+        _orphans(project_dir, changes),
+        stopped=stopped,
+        notes=notes,
+        checks=rendering.checks,
+    )
 
 
 def _no_spec(project_dir: Path) -> UserError:

@@ -31,7 +31,14 @@ ON_DELETE_SQL = {
 }
 
 
-def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -> ColumnModel:
+def column(
+    spec: Spec,
+    resource: str,
+    table: str,
+    name: str,
+    field: FieldSpec,
+    slot: samples.Slot | None = None,  # a moment field's place among the resource's
+) -> ColumnModel:
     attribute = field.attribute(name)
     key_fields = spec.resources[resource].key_fields
     # The database numbers a one-column integer key (or the model draws a uuid); clients set
@@ -68,7 +75,7 @@ def column(spec: Spec, resource: str, table: str, name: str, field: FieldSpec) -
         dto=_dto(attribute, field, info, own, writable=not read_only),
         filters=tuple(_filters(attribute, field, info, own)) if field.filter else (),
         test=samples.sample(
-            field, info, attribute, distinct=_in_unique_group(spec, resource, name)
+            field, info, attribute, distinct=_in_unique_group(spec, resource, name), slot=slot
         ),
         db=DbColumn(
             name=db_name,

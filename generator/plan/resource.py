@@ -180,9 +180,10 @@ def _columns(spec: Spec, name: str, table: str) -> Iterable[ColumnModel]:
     resource = spec.resources[name]
     if not resource.key_fields:
         yield column(spec, name, table, "id", FieldSpec(type=resource.id_type, primary_key=True))
+    slots = samples.moment_slots(resource)
     for field_name, field in resource.fields.items():
         if field.type != "many":
-            yield column(spec, name, table, field_name, field)
+            yield column(spec, name, table, field_name, field, slots.get(field_name))
 
 
 def _db_names(by_column: dict[str, ColumnModel], names: Columns) -> Columns:

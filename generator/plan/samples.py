@@ -6,18 +6,20 @@ every bound for any row number `n` up to `REACH`, and a column that must hold di
 (unique, or part of a key or of a unique constraint) takes a new one for each `n` until it
 counts round: each resource counts its own rows, and a test makes far fewer of one resource
 than any column the validator accepts as unique can hold. The update value is one no row
-takes, so changing a row to it never collides.
+takes, so changing a row to it never collides. A resource's dates and times follow the order
+the spec declares them in (CHECKs such as `arrival > departure`; `checks.py` tries them all).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 from persistgen.project_model import Expr, Sample, TypeInfo
-from persistgen.spec.model import FieldSpec
+from persistgen.spec.model import FieldSpec, ResourceSpec
 
 COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter
 STEM = 24  # characters of the column's name a text sample starts with: a name of 63 reads long
@@ -27,14 +29,34 @@ DAYS = 100_000  # days a unique date counts back before it counts round (about 2
 SECONDS = 40_000  # seconds a unique time of day counts back from 12:30, staying that day
 REFERENCE = Sample("None", "None")  # tests pass references explicitly
 
+# Each kind: the first moment field's value, and the unit between fields. The k-th moment
+# field of a resource takes 2k units past it, leaving room for an update value between.
+_MOMENTS = {
+    "date": (dt.datetime(2025, 6, 1), dt.timedelta(days=1)),
+    "datetime": (dt.datetime(2025, 6, 1, 12), dt.timedelta(hours=1)),
+    "time": (dt.datetime(2025, 6, 1, 12, 30), dt.timedelta(seconds=1)),
+}
+# A counted moment's step back for each row, and how many it takes before it counts round.
+_COUNTS = {"date": ("days", DAYS), "datetime": ("minutes", REACH + 1), "time": ("seconds", SECONDS)}
+
 Rule = Callable[[FieldSpec, TypeInfo, str, bool], Sample]
 
 
-def sample(field: FieldSpec, info: TypeInfo, column: str, *, distinct: bool = False) -> Sample:
-    """`distinct`: no two rows may share the value (a unique constraint or key covers it)."""
+def sample(
+    field: FieldSpec,
+    info: TypeInfo,
+    column: str,
+    *,
+    distinct: bool = False,
+    slot: Slot | None = None,
+) -> Sample:
+    """`distinct`: no two rows may share the value (a unique constraint or key covers it);
+    `slot`: a moment field's place among its resource's (alone when None)."""
     if field.type == "ref":
         return REFERENCE
     distinct = distinct or field.unique or field.primary_key
+    if field.type in _MOMENTS:
+        return _moment(field, slot or Slot(0, distinct))
     if isinstance(info.sample, Sample):
         return _members(info) if distinct and len(info.members) > 2 else info.sample
     return _RULES[info.sample](field, info, column, distinct)
@@ -164,34 +186,64 @@ def _floor(bound: float | None, scale: int = 0, most: int | None = None) -> int 
     return most if units is None else units if most is None else min(units, most)
 
 
-def _moment(kind: str) -> Rule:
-    """A date or time; distinct per `n` when it must be, counting back from it (and round,
-    where a counter could leave the calendar or the day), so that the later update sample is
-    never reached."""
+class Slot(NamedTuple):
+    """A moment field's place among its resource's moment fields (date, datetime, time):
+    `position` in declaration order; `counted`: one of them must be distinct, so all count back
+    by the same step for a row, which keeps their order in it."""
 
-    def rule(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
-        aware = field.timezone if field.timezone is not None else kind == "datetime"
-        zone = ", tzinfo=dt.UTC" if aware else ""
-        value, update = {
-            "date": ("dt.date(2025, 6, 1)", "dt.date(2025, 6, 2)"),
-            "datetime": (
-                f"dt.datetime(2025, 6, 1, 12{zone})",
-                f"dt.datetime(2025, 6, 2, 12{zone})",
-            ),
-            "time": (f"dt.time(12, 30{zone})", f"dt.time(18, 45{zone})"),
-        }[kind]
-        if distinct and kind == "time":  # a time of day takes no timedelta: step back a clock
-            value = (
-                f"(dt.datetime(2025, 6, 1, 12, 30{zone}) "
-                f"- dt.timedelta(seconds=n % {SECONDS})).timetz()"
-            )
-        elif distinct and kind == "date":
-            value = f"{value} - dt.timedelta(days=n % {DAYS})"
-        elif distinct:
-            value = f"{value} - dt.timedelta(minutes=n)"
-        return Sample(value, update, ("datetime as dt",), counter=distinct)
+    position: int
+    counted: bool
 
-    return rule
+
+def moment_slots(resource: ResourceSpec) -> dict[str, Slot]:
+    """Each moment field's slot: declared later, sampled later (`end > start`)."""
+    grouped = {name for group in resource.unique for name in group}
+    moments = [n for n, f in resource.fields.items() if f.type in _MOMENTS]
+    fields = resource.fields
+    counted = any(fields[n].unique or fields[n].primary_key or n in grouped for n in moments)
+    return {name: Slot(position, counted) for position, name in enumerate(moments)}
+
+
+def _moment(field: FieldSpec, slot: Slot) -> Sample:
+    """A date or time after the resource's earlier moment fields. Where any of them must be
+    distinct, all count back from there by the same step for a row (and round, where a
+    counter could leave the calendar or the day); the update sample, one step past the last
+    they reach, then lies before every value of the field and of the later ones. Otherwise it
+    is one unit later: between the field's value and the next field's."""
+    kind = field.type
+    aware = field.timezone if field.timezone is not None else kind == "datetime"
+    first, unit = _MOMENTS[kind]
+    top = first + 2 * slot.position * unit
+    value = _spell(kind, top, aware)
+    if not slot.counted:
+        return Sample(value, _spell(kind, top + unit, aware), ("datetime as dt",))
+    step, span = _COUNTS[kind]
+    if kind == "time":  # a time of day takes no timedelta: step back a clock
+        clock = _spell("datetime", top, aware)
+        value = f"({clock} - dt.timedelta(seconds=n % {span})).timetz()"
+    else:
+        counter = "n" if kind == "datetime" else f"n % {span}"  # n stays within `REACH`
+        value = f"{value} - dt.timedelta({step}={counter})"
+    update = _spell(kind, top - dt.timedelta(**{step: span}), aware)
+    return Sample(value, update, ("datetime as dt",), counter=True)
+
+
+def _spell(kind: str, moment: dt.datetime, aware: bool) -> str:
+    """`moment` as the constructor call of `kind`, its trailing zero parts left out."""
+    names, least = _PARTS[kind]
+    parts = [getattr(moment, name) for name in names.split()]
+    while len(parts) > least and not parts[-1]:
+        parts.pop()
+    zone = ", tzinfo=dt.UTC" if aware and kind != "date" else ""
+    return f"dt.{kind}({', '.join(map(str, parts))}{zone})"
+
+
+# The constructor's parts of each kind, and how many are always spelled.
+_PARTS = {
+    "date": ("year month day", 3),
+    "datetime": ("year month day hour minute second", 4),
+    "time": ("hour minute second", 2),
+}
 
 
 _RULES: dict[str, Rule] = {
@@ -199,7 +251,4 @@ _RULES: dict[str, Rule] = {
     "int": _int,
     "float": _float,
     "decimal": _decimal,
-    "date": _moment("date"),
-    "datetime": _moment("datetime"),
-    "time": _moment("time"),
 }

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from persistgen.plan import imports
+from persistgen.plan import checks, imports
 from persistgen.project_model.dto import FilterParam
 from persistgen.project_model.resource import ResourceModel
-from persistgen.project_model.suite import CaseModel, SuiteModel
+from persistgen.project_model.suite import CaseModel, SuiteModel, UnmetCheck
 
 
 def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteModel:
-    cases = tuple(_case(r) for r in resources)
+    with checks.sqlite() as connection:
+        cases = tuple(_case(r, checks.unmet_checks(connection, r)) for r in resources)
     return SuiteModel(cases, _imports(package, cases))
 
 
-def _case(r: ResourceModel) -> CaseModel:
+def _case(r: ResourceModel, unmet_checks: tuple[UnmetCheck, ...]) -> CaseModel:
     variable = r.module.upper()
     filter_tests = r.filter_tests if "list" in r.routes else ()
     bulk_filter = _bulk_filter(r)
@@ -28,6 +29,7 @@ def _case(r: ResourceModel) -> CaseModel:
         filter_tests=filter_tests,
         links=r.served_links,
         self_refs=_self_refs(r) if filter_tests or bulk_filter else (),
+        unmet_checks=unmet_checks,
     )
 
 

@@ -16,6 +16,16 @@ from persistgen.project_model.resource import ResourceModel
 
 
 @dataclass(frozen=True)
+class UnmetCheck:
+    """A CHECK constraint the generated test data breaks, or that could not be evaluated."""
+
+    name: str  # its name in the spec
+    sql: str
+    fields: tuple[str, ...]  # the fields the factories send that it names
+    evaluable: bool  # False: SQLite could not read it (PostgreSQL-only syntax, say)
+
+
+@dataclass(frozen=True)
 class CaseModel:
     """One resource's row in `tests/cases.py`."""
 
@@ -31,6 +41,7 @@ class CaseModel:
     # References to a row of the same resource (column, the attribute it holds), which
     # factories leave empty: a filter test sets them to find a value.
     self_refs: tuple[tuple[str, str], ...]
+    unmet_checks: tuple[UnmetCheck, ...]  # checks the generated test data may break
 
 
 def _serves(case: CaseModel, *routes: str) -> bool:
@@ -71,6 +82,11 @@ class SuiteModel:
     def first_serving(self, route: str) -> int | None:
         """The index of the first case serving `route` (tests that need one resource)."""
         return next((i for i, c in enumerate(self.cases) if route in c.resource.routes), None)
+
+    @property
+    def check_notes(self) -> tuple[str, ...]:
+        """What to do about each check the test data breaks (or that could not be tried)."""
+        return tuple(_check_note(c.resource, check) for c in self.cases for check in c.unmet_checks)
 
     @property
     def composite(self) -> bool:
@@ -135,3 +151,23 @@ class SuiteModel:
             c.resource.versioned and c.resource.update_column and _serves(c, "create", "update")
             for c in self.cases
         )
+
+
+def _check_note(r: ResourceModel, check: UnmetCheck) -> str:
+    """The note `generate` prints: the check, what is known of it, and the values to give."""
+    fields = ", ".join(f'"{name}": ...' for name in check.fields or ("<field>",))
+    values = f'in `values`, `if resource == "{r.module}": return {{{fields}}}`'
+    change = r.update_column
+    if change and change.name in check.fields:
+        values += f', and in `update_value` one for ("{r.module}", "{change.name}")'
+    if check.evaluable:
+        return (
+            f"{r.class_name}: the generated test data breaks check {check.name!r} "
+            f"({check.sql}), so its generated tests fail; give values that satisfy it in "
+            f"tests/overrides.py: {values}"
+        )
+    return (
+        f"{r.class_name}: check {check.name!r} ({check.sql}) could not be tried on the "
+        "generated test data (SQLite cannot evaluate it); if the generated tests fail on it, "
+        f"give values that satisfy it in tests/overrides.py: {values}"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from decimal import Decimal, localcontext
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -19,7 +20,7 @@ from persistgen.project_model import ColumnModel, Sample
 from persistgen.spec.model import FieldSpec
 from persistgen.spec.rules.fields import MIN_DISTINCT, number_room
 from persistgen.typemap import type_info
-from tests.unit.plan_specs import column, project
+from tests.unit.plan_specs import column, project, resource
 
 
 class ThingValue(enum.Enum):
@@ -302,16 +303,16 @@ def test_short_text_is_drawn_within_its_lengths(limit: int, least: int) -> None:
     timezone=st.one_of(st.none(), st.booleans()),
     start=row_numbers,
 )
-def test_unique_moments_stay_on_the_calendar_and_before_the_update(
+def test_unique_moments_stay_on_the_calendar_and_after_the_update(
     kind: str, timezone: bool | None, start: int
 ) -> None:
+    """The update lies before every value the rows take: later moments stay after it."""
     if kind == "date":
         timezone = None
     field = FieldSpec(type=kind, unique=True, timezone=timezone)  # type: ignore[arg-type]
     values, update, _ = drawn(field, start)
     assert_distinct(values, update)
-    if kind != "time":
-        assert all(value < update for value in values)
+    assert all(update < value for value in values)
 
 
 def test_unique_enums_take_turns_and_leave_the_update_out() -> None:
@@ -349,3 +350,65 @@ def test_counts_from_zero_or_the_nearest_bound(
 ) -> None:
     count = samples.count_within(low, high)
     assert (count.code, count.update) == (code, update)
+
+
+MOMENTS = """
+    Trip:
+      fields:
+        name: str
+        leaves: {type: datetime, unique: %s}
+        arrives: datetime
+        first_day: date
+        last_day: date
+        opens: time
+        closes: time
+    """
+
+
+def moments(unique: bool) -> list[ColumnModel]:
+    columns = resource(MOMENTS % str(unique).lower(), "Trip").columns
+    return [c for c in columns if c.name not in ("id", "name")]
+
+
+def comparable(value: Any) -> Any:
+    """Dates, datetimes and times compared within their kind."""
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("unique", [False, True])
+@pytest.mark.parametrize("n", [1, 2, 99, 9_999, samples.REACH])
+def test_moments_follow_declaration_order_in_every_row(unique: bool, n: int) -> None:
+    """A later moment field of the resource gets a later value of its kind, in each row."""
+    columns = moments(unique)
+    assert all(c.test.counter == unique for c in columns)  # all count back, or none does
+    for earlier, later in itertools.pairwise(columns):
+        low, high = evaluate(earlier.test.value, n), evaluate(later.test.value, n)
+        if type(low) is type(high):
+            assert low < high, (earlier.name, later.name, n)
+
+
+@pytest.mark.parametrize("unique", [False, True])
+def test_the_update_keeps_the_order_where_it_is_a_first_moment(unique: bool) -> None:
+    """Updates follow declaration order; the update of each kind's first field stays before
+    the later fields' values in every row (constants: also after the field's own value)."""
+    columns = moments(unique)
+    updates = [evaluate(c.test.update, 0) for c in columns]
+    for low, high in itertools.pairwise(updates):
+        if type(low) is type(high):
+            assert low < high
+    for n in (1, 99, samples.REACH):
+        values = [evaluate(c.test.value, n) for c in columns]
+        for index, update in enumerate(updates):
+            later = [v for v in values[index + 1 :] if type(v) is type(update)]
+            assert all(update < value for value in later)
+            assert update != values[index]
+            if not unique:
+                assert values[index] < update
+
+
+def test_one_moment_alone_keeps_its_simple_samples() -> None:
+    sample = one("{type: datetime}").test
+    assert (sample.value, sample.update) == (
+        "dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)",
+        "dt.datetime(2025, 6, 1, 13, tzinfo=dt.UTC)",
+    )
