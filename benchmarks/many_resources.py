@@ -3,11 +3,12 @@
 Writes a spec of `--resources` simple resources (a title, a count, a flag, a note; every
 resource after the first references the one before it), of `--resources` `--ordinary` ones
 (seven to nine fields written out with their options, a description, timestamps, references
-to the one before and to a parent, every fifth a many-to-many link), or, with `--fields`, one
-resource of that many fields. Then it runs `persistgen new project` on it in a child process
-and prints the wall time, the child's CPU time and peak memory (its maximum resident set), the
-same per resource (flat when generation grows linearly), and what it wrote. `--profile` runs
-the same generation under cProfile in this process instead and prints where the time goes.
+to the one before and to a parent, every fifth a many-to-many link), or, with `--fields N`,
+one resource of N columns (N - 1 fields and the implicit `id`). Then it runs `persistgen new
+project` on it in a child process and prints the wall time, the child's CPU time and peak
+memory (its maximum resident set), the same per resource (flat when generation grows
+linearly), and what it wrote. `--profile` runs the same generation under cProfile in this
+process instead and prints where the time goes.
 
 Run: python benchmarks/many_resources.py --resources 10000
 """
@@ -31,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=100)
     parser.add_argument("--ordinary", action="store_true", help="resources of 7-9 fields")
-    parser.add_argument("--fields", type=int, default=0, help="one resource with this many")
+    parser.add_argument("--fields", type=int, default=0, help="one table of this many columns")
     parser.add_argument("--profile", action="store_true", help="cProfile in this process")
     args = parser.parse_args()
     if args.fields:
@@ -89,13 +90,13 @@ def ordinary_spec(count: int) -> str:
 
 def wide_spec(count: int) -> str:
     lines = ["version: 1", "project:", "  name: bench", "resources:", "  Wide:", "    fields:"]
-    lines += [f"      f{number}: int?" for number in range(count)]
+    lines += [f"      f{number}: int?" for number in range(count - 1)]  # and the `id`
     return "\n".join(lines) + "\n"
 
 
 def _shape(args: argparse.Namespace) -> str:
     if args.fields:
-        return f"1 resource of {args.fields:,} fields"
+        return f"1 resource of {args.fields:,} columns"
     if args.ordinary:
         return f"{args.resources:,} ordinary resources"
     return f"{args.resources:,} resources of {FIELDS_PER_RESOURCE} fields"
