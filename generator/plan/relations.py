@@ -10,8 +10,8 @@ from persistgen.plan.targets import key_attributes, referenced, route
 from persistgen.project_model import RefModel, RelationModel
 from persistgen.spec.model import FieldSpec, Spec
 
-Pointing = dict[str, list[tuple[str, str, FieldSpec]]]
-"""Resource -> the (source resource, field name, field) of each `ref` and `many` naming it."""
+Source = tuple[str, str, FieldSpec]  # a `ref` or `many` field: its resource, name, spec
+Pointing = dict[str, list[Source]]  # by the resource each names
 
 
 def pointing(spec: Spec) -> Pointing:
@@ -25,10 +25,10 @@ def pointing(spec: Spec) -> Pointing:
     return found
 
 
-def relations(spec: Spec, name: str, pointing: Pointing) -> tuple[RelationModel, ...]:
+def relations(spec: Spec, name: str, incoming: Pointing) -> tuple[RelationModel, ...]:
     """Many-to-one relationships declared here, one-to-many ones pointing here, then links;
     a relationship to a soft-deleting resource loads only its live rows."""
-    here = pointing.get(name, [])
+    here = incoming.get(name, [])
     found = [*_references(spec, name), *_reverses(name, here), *_links(spec, name, here)]
     return tuple(
         replace(rel, live=f"{rel.target}.deleted_at.is_(None)")
@@ -89,7 +89,7 @@ def _references(spec: Spec, name: str) -> Iterator[RelationModel]:
         )
 
 
-def _reverses(name: str, here: list[tuple[str, str, FieldSpec]]) -> Iterator[RelationModel]:
+def _reverses(name: str, here: list[Source]) -> Iterator[RelationModel]:
     """A unique reference is one-to-one: its reverse is one row or none."""
     for source_name, field_name, field in here:
         if field.type != "ref":
@@ -104,9 +104,7 @@ def _reverses(name: str, here: list[tuple[str, str, FieldSpec]]) -> Iterator[Rel
         )
 
 
-def _links(
-    spec: Spec, name: str, here: list[tuple[str, str, FieldSpec]]
-) -> Iterator[RelationModel]:
+def _links(spec: Spec, name: str, here: list[Source]) -> Iterator[RelationModel]:
     for field_name, field in _fields(spec, name, "many"):
         assert field.target is not None
         yield RelationModel(

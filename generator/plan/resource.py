@@ -26,7 +26,7 @@ Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
 
 
-def resource(spec: Spec, name: str, pointing: Pointing) -> ResourceModel:
+def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
     package = spec.project.python_package
     spec_resource = spec.resources[name]
     table = spec_resource.table_name(name)
@@ -38,7 +38,7 @@ def resource(spec: Spec, name: str, pointing: Pointing) -> ResourceModel:
     indexes = [attributes(spec_resource, names) for names in spec_resource.index]
     unique_groups = [*((c.name,) for c in columns if c.unique), *uniques]
     unique_keys = (tuple(c.name for c in key), *unique_groups)
-    rels = relations(spec, name, pointing)
+    rels = relations(spec, name, incoming)
     link_models = tuple(links(spec, name))
     routes, left_out = _routes(spec_resource, link_models)
     served_links = link_models if "links" in routes else ()
