@@ -9,8 +9,11 @@ keys, constraints and test facts), `imports` (each generated module's imports), 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from persistgen import naming
 from persistgen.plan import imports
+from persistgen.plan.relations import pointing
 from persistgen.plan.resource import resource
 from persistgen.plan.suite import build_suite
 from persistgen.project_model import (
@@ -29,7 +32,8 @@ __all__ = ["CLOCKS", "build", "import_lines"]
 def build(spec: Spec) -> ProjectModel:
     package = spec.project.python_package
     ordered = _dependency_order(spec)
-    resources = tuple(resource(spec, name) for name in ordered)
+    incoming = pointing(spec)
+    resources = tuple(resource(spec, name, incoming) for name in ordered)
     return ProjectModel(
         name=spec.project.name,
         package=package,
@@ -49,19 +53,28 @@ def build(spec: Spec) -> ProjectModel:
 
 def _dependency_order(spec: Spec) -> list[str]:
     """Resources sorted so that referenced tables come first (stable: spec order otherwise)."""
-    done: list[str] = []
+    done: dict[str, None] = {}  # a dict keeps the order and answers `in` at once
+    for root in spec.resources:
+        if root in done:
+            continue
+        # Depth first without recursion (a chain of references may be thousands long):
+        # the path from the root, each name with the targets it has yet to visit.
+        trail = {root: _targets(spec, root)}
+        while trail:
+            name, pending = next(reversed(trail.items()))
+            target = next(pending, None)
+            if target is None:
+                del trail[name]
+                done[name] = None
+            elif target not in done and target not in trail:
+                trail[target] = _targets(spec, target)
+    return list(done)
 
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in done or name in trail:
-            return
-        for field in spec.resources[name].fields.values():
-            if field.type == "ref" and field.target and field.target != name:
-                visit(field.target, (*trail, name))
-        done.append(name)
 
-    for name in spec.resources:
-        visit(name, ())
-    return done
+def _targets(spec: Spec, name: str) -> Iterator[str]:
+    for field in spec.resources[name].fields.values():
+        if field.type == "ref" and field.target and field.target != name:
+            yield field.target
 
 
 def _enums(spec: Spec, ordered: list[str]) -> list[EnumModel]:

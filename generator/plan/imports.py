@@ -16,7 +16,6 @@ from persistgen.project_model import (
 )
 from persistgen.project_model.api import path_imports
 from persistgen.project_model.types import resolve
-from persistgen.spec.model import Spec
 
 Lines = tuple[str, ...]
 
@@ -44,8 +43,8 @@ def model(
     )
 
 
-def type_checking(spec: Spec, name: str) -> Lines:
-    return lines(spec.project.python_package, type_checking_imports(spec, name))
+def type_checking(package: str, name: str, relations: Sequence[RelationModel]) -> Lines:
+    return lines(package, type_checking_imports(name, relations))
 
 
 def schema(package: str, columns: Sequence[ColumnModel], *, versioned: bool) -> Lines:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from persistgen import naming
@@ -10,11 +10,26 @@ from persistgen.plan.targets import key_attributes, referenced, route
 from persistgen.project_model import RefModel, RelationModel
 from persistgen.spec.model import FieldSpec, Spec
 
+Source = tuple[str, str, FieldSpec]  # a `ref` or `many` field: its resource, name, spec
+Pointing = dict[str, list[Source]]  # by the resource each names
 
-def relations(spec: Spec, name: str) -> tuple[RelationModel, ...]:
+
+def pointing(spec: Spec) -> Pointing:
+    """Every reference by its target, built once per plan: looking up a resource's reverses
+    then costs what they are, not a scan of the whole spec (quadratic in the resources)."""
+    found: Pointing = {}
+    for source_name, resource in spec.resources.items():
+        for field_name, field in resource.fields.items():
+            if field.type in ("ref", "many") and field.target is not None:
+                found.setdefault(field.target, []).append((source_name, field_name, field))
+    return found
+
+
+def relations(spec: Spec, name: str, incoming: Pointing) -> tuple[RelationModel, ...]:
     """Many-to-one relationships declared here, one-to-many ones pointing here, then links;
     a relationship to a soft-deleting resource loads only its live rows."""
-    found = [*_references(spec, name), *_reverses(spec, name), *_links(spec, name)]
+    here = incoming.get(name, [])
+    found = [*_references(spec, name), *_reverses(name, here), *_links(spec, name, here)]
     return tuple(
         replace(rel, live=f"{rel.target}.deleted_at.is_(None)")
         if spec.resources[rel.target].soft_delete
@@ -23,11 +38,11 @@ def relations(spec: Spec, name: str) -> tuple[RelationModel, ...]:
     )
 
 
-def type_checking_imports(spec: Spec, name: str) -> set[str]:
+def type_checking_imports(name: str, relations: Iterable[RelationModel]) -> set[str]:
     """The related models a model names in annotations only (imports would be circular)."""
     return {
         f"{{package}}.models.{naming.snake(rel.target)}:{rel.target}"
-        for rel in relations(spec, name)
+        for rel in relations
         if rel.target != name or rel.link_variable or rel.link_table
     }
 
@@ -58,13 +73,6 @@ def _fields(spec: Spec, name: str, kind: str) -> Iterator[tuple[str, FieldSpec]]
             yield field_name, field
 
 
-def _pointing_here(spec: Spec, name: str, kind: str) -> Iterator[tuple[str, str, FieldSpec]]:
-    for source_name in spec.resources:
-        for field_name, field in _fields(spec, source_name, kind):
-            if field.target == name:
-                yield source_name, field_name, field
-
-
 def _references(spec: Spec, name: str) -> Iterator[RelationModel]:
     for field_name, field in _fields(spec, name, "ref"):
         assert field.target is not None
@@ -81,9 +89,11 @@ def _references(spec: Spec, name: str) -> Iterator[RelationModel]:
         )
 
 
-def _reverses(spec: Spec, name: str) -> Iterator[RelationModel]:
+def _reverses(name: str, here: list[Source]) -> Iterator[RelationModel]:
     """A unique reference is one-to-one: its reverse is one row or none."""
-    for source_name, field_name, field in _pointing_here(spec, name, "ref"):
+    for source_name, field_name, field in here:
+        if field.type != "ref":
+            continue
         yield RelationModel(
             field.reverse_name(source_name),
             source_name,
@@ -94,7 +104,7 @@ def _reverses(spec: Spec, name: str) -> Iterator[RelationModel]:
         )
 
 
-def _links(spec: Spec, name: str) -> Iterator[RelationModel]:
+def _links(spec: Spec, name: str, here: list[Source]) -> Iterator[RelationModel]:
     for field_name, field in _fields(spec, name, "many"):
         assert field.target is not None
         yield RelationModel(
@@ -105,7 +115,9 @@ def _links(spec: Spec, name: str) -> Iterator[RelationModel]:
             link_variable=f"{field.association_table(name, field_name)}_table",
         )
     schema = spec.project.schema_
-    for source_name, field_name, field in _pointing_here(spec, name, "many"):
+    for source_name, field_name, field in here:
+        if field.type != "many":
+            continue
         table = field.association_table(source_name, field_name)
         yield RelationModel(
             field.reverse_name(source_name),

@@ -8,7 +8,7 @@ from persistgen import naming
 from persistgen.plan import imports, samples
 from persistgen.plan.columns import column
 from persistgen.plan.links import links
-from persistgen.plan.relations import refs, relations
+from persistgen.plan.relations import Pointing, refs, relations
 from persistgen.plan.targets import attributes, referenced, route
 from persistgen.project_model import (
     ColumnModel,
@@ -26,7 +26,7 @@ Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
 
 
-def resource(spec: Spec, name: str) -> ResourceModel:
+def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
     package = spec.project.python_package
     spec_resource = spec.resources[name]
     table = spec_resource.table_name(name)
@@ -38,7 +38,7 @@ def resource(spec: Spec, name: str) -> ResourceModel:
     indexes = [attributes(spec_resource, names) for names in spec_resource.index]
     unique_groups = [*((c.name,) for c in columns if c.unique), *uniques]
     unique_keys = (tuple(c.name for c in key), *unique_groups)
-    rels = relations(spec, name)
+    rels = relations(spec, name, incoming)
     link_models = tuple(links(spec, name))
     routes, left_out = _routes(spec_resource, link_models)
     served_links = link_models if "links" in routes else ()
@@ -98,7 +98,7 @@ def resource(spec: Spec, name: str) -> ResourceModel:
         aware_time_column=_aware_in_create(columns, "time"),
         clock_columns=clock_columns,
         model_imports=imports.model(package, columns, rels, link_models, orm),
-        model_type_checking_imports=imports.type_checking(spec, name),
+        model_type_checking_imports=imports.type_checking(package, name, rels),
         schema_imports=imports.schema(package, columns, versioned=spec_resource.versioned),
         test_imports=imports.tests(package, update_column, link_models, clock_columns),
         key_imports=imports.keys(package, key, link_models),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from persistgen.project_model.dto import FilterParam
 from persistgen.project_model.orm import LinkModel
@@ -56,7 +57,7 @@ class SuiteModel:
     cases: tuple[CaseModel, ...]
     imports: tuple[str, ...]
 
-    @property
+    @cached_property  # looked up for every reference in `tests/cases.py`
     def variables(self) -> Mapping[str, str]:
         """Each case's variable, by resource module."""
         return {c.resource.module: c.variable for c in self.cases}

@@ -20,8 +20,11 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 
 from persistgen.errors import UserError, fail
 
-MAX_SPEC_BYTES = 1_000_000
-MAX_SPEC_NODES = 200_000  # far above any real spec; stops alias bombs (`&a [*b, *b, ...]`)
+# Room for the most resources a spec may have (10,000) of about ten fields each, written out
+# in full (options, descriptions): about 1,000 bytes and 60 values a resource. The values cap
+# also stops alias bombs (`&a [*b, *b, ...]`).
+MAX_SPEC_BYTES = 10_000_000
+MAX_SPEC_NODES = 1_000_000
 
 SpecPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column

@@ -3,6 +3,9 @@ imports and tables they bring."""
 
 from __future__ import annotations
 
+import pytest
+
+from persistgen.errors import UserError
 from tests.unit.plan_specs import project
 
 BLOG = """
@@ -102,3 +105,16 @@ def test_refs_for_the_factories() -> None:
         ("parent_id", "keep", True),  # Post soft-deletes: the row stays
     ]
     assert [ref.column for ref in post.external_refs] == ["author_id", "editor_id"]
+
+
+def test_a_chain_longer_than_the_stack_is_ordered_and_its_cycle_found() -> None:
+    # Each resource references the next, so the spec lists them referenced-last: ordering
+    # and the cycle check walk the whole chain (deeper than Python's recursion limit).
+    count = 1_500
+    chain = "".join(f"R{n}: {{fields: {{next: ref:R{n + 1}?}}}}\n" for n in range(count))
+    last = f"R{count}: {{fields: {{name: str}}}}\n"
+    ordered = [r.class_name for r in project(chain + last).resources]
+    assert ordered == [f"R{n}" for n in range(count, -1, -1)]
+    looped = f"R{count}: {{fields: {{back: ref:R0?}}}}\n"
+    with pytest.raises(UserError, match=r"references form a cycle \(R0 -> R1 -> .* -> R0\)"):
+        project(chain + looped)

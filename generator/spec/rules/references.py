@@ -113,12 +113,15 @@ def reference_findings(
 def _reverse_relations(spec: Spec) -> Iterator[Finding]:
     """Each ref adds a collection to its target; that name must be free on the target."""
     claimed: dict[tuple[str, str], str] = {}  # (target, collection) -> "Source.field"
+    attributes: dict[str, dict[str, str]] = {}
     for source, resource in spec.resources.items():
         for name, f in resource.fields.items():
             if f.type not in ("ref", "many") or f.target not in spec.resources:
                 continue
             reverse = f.reverse_name(source)
-            taken = _attributes(spec.resources[f.target])
+            if f.target not in attributes:  # once per target, however many point at it
+                attributes[f.target] = _attributes(spec.resources[f.target])
+            taken = attributes[f.target]
             other = claimed.get((f.target, reverse))
             collection = f"`{f.target}.{reverse}`"
             if reverse in taken:
@@ -193,11 +196,23 @@ def _reference_cycles(spec: Spec) -> Iterator[Finding]:
         for name, resource in spec.resources.items()
     }
     done: set[str] = set()
-
-    def visit(name: str, trail: list[str]) -> Iterator[Finding]:
-        for field_name, target in edges[name]:
+    for root in spec.resources:
+        if root in done:
+            continue
+        # Depth first without recursion (a chain of references may be thousands long):
+        # the path from the root, each name with the references it has yet to follow.
+        trail = {root: iter(edges[root])}
+        while trail:
+            name, pending = next(reversed(trail.items()))
+            edge = next(pending, None)
+            if edge is None:
+                del trail[name]
+                done.add(name)
+                continue
+            field_name, target = edge
             if target in trail:
-                loop = " -> ".join([*trail[trail.index(target) :], target])
+                path = list(trail)
+                loop = " -> ".join([*path[path.index(target) :], target])
                 yield Finding(
                     ("resources", name, "fields", field_name),
                     f"references form a cycle ({loop})",
@@ -205,9 +220,4 @@ def _reference_cycles(spec: Spec) -> Iterator[Finding]:
                     at_key=True,
                 )
             elif target not in done:
-                yield from visit(target, [*trail, target])
-        done.add(name)
-
-    for name in spec.resources:
-        if name not in done:
-            yield from visit(name, [name])
+                trail[target] = iter(edges[target])
