@@ -132,9 +132,9 @@ def filling(length: int) -> st.SearchStrategy[str]:
 
 
 def encodings() -> st.SearchStrategy[tuple[bool, bool]]:
-    """(byte order mark, CRLF line ends): editors on Windows write either or both. Each now
-    and then (shrinking toward neither), so that a problem with one hides nothing else."""
-    return st.tuples(st.sampled_from([False] * 5 + [True]), st.sampled_from([False] * 3 + [True]))
+    """(byte order mark, CRLF line ends): editors on Windows write either or both. The mark
+    less often (shrinking toward neither), so that a problem with it hides little else."""
+    return st.tuples(st.sampled_from([False, False, True]), st.booleans())
 
 
 def as_file(text: str, bom: bool, crlf: bool) -> bytes:
