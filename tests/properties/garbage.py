@@ -1,5 +1,6 @@
 """Hypothesis strategies for anything a spec file might hold: mutants of valid-looking
-documents, broken YAML and plain garbage. The validator must reject each cleanly."""
+documents, broken YAML and plain garbage. The validator must reject each cleanly. The
+documents are small ones: a large one adds seconds of generation and nothing to reject."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from persistgen.spec.model import FieldSpec, ProjectSpec, ResourceSpec, Spec
-from tests.properties.strategies import SCALAR_TYPES, dump, spec_documents
+from tests.properties.strategies import SCALAR_TYPES, SMALL, dump, spec_documents, spec_files
 
 # Words the spec language uses, so random keys and values often land somewhere meaningful.
 SPEC_WORDS = sorted(
@@ -86,7 +87,7 @@ NASTY_LINES = [
 @st.composite
 def mutants(draw: st.DrawFn) -> str:
     """A valid-looking document with one to three values set, added, removed or renamed."""
-    doc = draw(spec_documents())
+    doc = draw(spec_documents((SMALL,)))
     for _ in range(draw(st.integers(1, 3))):
         mutate(draw, container(draw, doc))
     return dump(doc)
@@ -121,7 +122,7 @@ def mutate(draw: st.DrawFn, node: dict[Any, Any] | list[Any]) -> None:
 @st.composite
 def broken_yaml(draw: st.DrawFn) -> str:
     """A dumped valid-looking document with nasty lines inserted, or lines cut short."""
-    lines = dump(draw(spec_documents())).splitlines()
+    lines = dump(draw(spec_documents((SMALL,)))).splitlines()
     for _ in range(draw(st.integers(1, 3))):
         at = draw(st.integers(0, len(lines) - 1))
         indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
@@ -133,6 +134,8 @@ def broken_yaml(draw: st.DrawFn) -> str:
 
 
 def any_documents() -> st.SearchStrategy[str | bytes]:
-    """Anything a spec file might hold: mostly near misses, some plain garbage."""
+    """Anything a spec file might hold: mostly near misses, some plain garbage, and some
+    documents as written, with a byte order mark or CRLF line ends."""
     garbage = st.text(max_size=200) | st.binary(max_size=200)
-    return st.one_of(mutants(), mutants(), broken_yaml(), broken_yaml(), garbage)
+    documents = spec_files((SMALL,))
+    return st.one_of(mutants(), mutants(), broken_yaml(), broken_yaml(), documents, garbage)
