@@ -139,7 +139,7 @@ def _int(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sampl
 
 def _float(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
     """Whole numbers from the bound nearest zero; in a range narrower than `REACH`, steps of
-    a `FLOAT_STEPS`th of it above `ge`, short of `le`."""
+    the power of ten nearest below a `FLOAT_STEPS + 1`th of it above `ge`, short of `le`."""
     low, high = field.ge, field.le
     if low is None or high is None or high - low >= 2 * REACH:
         count = count_within(_ceil(low), _floor(high))
@@ -147,6 +147,8 @@ def _float(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sam
     if low == high:
         return Sample(repr(float(low)), repr(float(low)))
     step = (high - low) / (FLOAT_STEPS + 1)
+    if step > 0:  # a power of ten reads better in the tests: `0.1 * (1 + n % 1000)`
+        step = 10.0 ** math.floor(math.log10(step))
     start = f"{float(low)!r} + " if low else ""
     value = f"{start}{step!r} * (1 + n % {FLOAT_STEPS})"
     return Sample(value, repr(float(low)), counter=True)
