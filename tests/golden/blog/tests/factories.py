@@ -19,11 +19,14 @@ from blog.schemas.post import PostCreate
 from blog.schemas.user import UserCreate
 from tests import overrides
 
-_numbers = itertools.count(1)
+# Each resource numbers its own rows: a test's rows of one resource take consecutive numbers.
+_user_numbers = itertools.count(1)
+_post_numbers = itertools.count(1)
+_comment_numbers = itertools.count(1)
 
 
 def user_data(**fields: Any) -> UserCreate:
-    n = next(_numbers)
+    n = next(_user_numbers)
     values: dict[str, Any] = {
         "email": f"email-{n}",
         "display_name": f"display-name-{n}",
@@ -40,14 +43,14 @@ async def create_user(session: AsyncSession, **fields: Any) -> User:
 
 
 def post_data(**fields: Any) -> PostCreate:
-    n = next(_numbers)
+    n = next(_post_numbers)
     values: dict[str, Any] = {
         "title": f"title-{n}",
         "slug": f"slug-{n}",
         "body": f"body-{n}",
         "status": PostStatus.DRAFT,
         "published_at": dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC),
-        "view_count": 0,
+        "view_count": n,
     }
     values.update(overrides.values("post"))
     values.update(fields)
@@ -61,7 +64,7 @@ async def create_post(session: AsyncSession, **fields: Any) -> Post:
 
 
 def comment_data(**fields: Any) -> CommentCreate:
-    n = next(_numbers)
+    n = next(_comment_numbers)
     values: dict[str, Any] = {
         "body": f"body-{n}",
     }

@@ -118,7 +118,7 @@ ORDER_LINE = Case(
     change=Change(
         OrderLineUpdate,
         "quantity",
-        overrides.update_value("order_line", "quantity", 1000),
+        overrides.update_value("order_line", "quantity", 1),
     ),
     relations=(
         Relation("order", column="order_id", target_key="id"),

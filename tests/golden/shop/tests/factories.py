@@ -27,13 +27,18 @@ from shop.schemas.product import ProductCreate
 from shop.schemas.warehouse import WarehouseCreate
 from tests import overrides
 
-_numbers = itertools.count(1)
+# Each resource numbers its own rows: a test's rows of one resource take consecutive numbers.
+_customer_numbers = itertools.count(1)
+_warehouse_numbers = itertools.count(1)
+_product_numbers = itertools.count(1)
+_order_numbers = itertools.count(1)
+_order_line_numbers = itertools.count(1)
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def _short_text(n: int, width: int, least: int) -> str:
     """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
-    each test starts on empty tables and draws far fewer than 36**width numbers."""
+    each test starts on empty tables and makes far fewer than 36**width rows of a resource."""
     n %= 36**width
     text = _BASE36[n % 36]
     while n := n // 36:
@@ -42,11 +47,11 @@ def _short_text(n: int, width: int, least: int) -> str:
 
 
 def customer_data(**fields: Any) -> CustomerCreate:
-    n = next(_numbers)
+    n = next(_customer_numbers)
     values: dict[str, Any] = {
         "email": f"email-{n}",
         "name": f"name-{n}",
-        "loyalty_points": 0,
+        "loyalty_points": n,
         "birthday": dt.date(2025, 6, 1),
         "newsletter": True,
     }
@@ -60,13 +65,13 @@ async def create_customer(session: AsyncSession, **fields: Any) -> Customer:
 
 
 def warehouse_data(**fields: Any) -> WarehouseCreate:
-    n = next(_numbers)
+    n = next(_warehouse_numbers)
     values: dict[str, Any] = {
         "code": f"c{n}",
         "city": f"city-{n}",
-        "capacity": 1,
+        "capacity": 1 + n,
         "opens_at": dt.time(12, 30),
-        "closes_at": dt.time(12, 30),
+        "closes_at": dt.time(12, 30, 2),
     }
     values.update(overrides.values("warehouse"))
     values.update(fields)
@@ -78,12 +83,12 @@ async def create_warehouse(session: AsyncSession, **fields: Any) -> Warehouse:
 
 
 def product_data(**fields: Any) -> ProductCreate:
-    n = next(_numbers)
+    n = next(_product_numbers)
     values: dict[str, Any] = {
         "sku": f"sku-{n}",
         "name": f"name-{n}",
-        "price": Decimal(0),
-        "weight_kg": float(0),
+        "price": Decimal(f"{n}e-2"),
+        "weight_kg": 0.1 * (1 + n % 1000),
         "in_stock": True,
         "attributes": {"n": n},
         "image": str(n).encode(),
@@ -102,14 +107,14 @@ async def create_product(session: AsyncSession, **fields: Any) -> Product:
 
 
 def order_data(**fields: Any) -> OrderCreate:
-    n = next(_numbers)
+    n = next(_order_numbers)
     values: dict[str, Any] = {
         "status": OrderStatus.PENDING,
         "rating": OrderRating.PG_13,
         "note": f"note-{n}",
         "tracking_id": uuid4(),
-        "local_pickup": dt.datetime(2025, 6, 1, 12),
-        "discount": Decimal(n),
+        "local_pickup": dt.datetime(2025, 6, 1, 14),
+        "discount": Decimal(f"{1 + n % 99999}e-2"),
     }
     values.update(overrides.values("order"))
     values.update(fields)
@@ -123,10 +128,10 @@ async def create_order(session: AsyncSession, **fields: Any) -> Order:
 
 
 def order_line_data(**fields: Any) -> OrderLineCreate:
-    n = next(_numbers)
+    n = next(_order_line_numbers)
     values: dict[str, Any] = {
-        "quantity": 1,
-        "unit_price": Decimal(n),
+        "quantity": 2 + n % 999,
+        "unit_price": Decimal(f"{n}e-2"),
     }
     values.update(overrides.values("order_line"))
     values.update(fields)

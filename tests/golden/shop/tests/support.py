@@ -88,6 +88,7 @@ class Case:
     aware_time: str | None = None  # a `time` with a time zone that clients set
     soft_delete: bool = False
     versioned: bool = False
+    self_refs: tuple[tuple[str, str], ...] = ()  # (column, attribute held) of own references
 
     @property
     def composite(self) -> bool:
@@ -136,6 +137,16 @@ class Case:
         }
         await session.commit()
         return values
+
+    async def create_rows(self, session: AsyncSession, count: int, column: str) -> list[Any]:
+        """`count` rows; if `column` refers to this resource (factories leave it empty), the
+        second row refers to the first, so that a filter on it finds a value."""
+        rows = [await self.create(session)]
+        held = dict(self.self_refs).get(column)
+        own = {column: getattr(rows[0], held)} if held else {}
+        rows.append(await self.create(session, **own))
+        rows += [await self.create(session) for _ in range(count - 2)]
+        return rows
 
     async def payload(self, session: AsyncSession) -> dict[str, Any]:
         """A valid create body, its references committed."""

@@ -218,6 +218,7 @@ ISSUE = Case(
         Ref("assignee_id", USER, "id", on_delete="set null"),
         Ref("reviewer_id", USER, "id", on_delete="set null"),
     ),
+    self_refs=(("parent_id", "id"),),
     links=(
         Link("labels", factories.create_label, "id", "labels", 0),
         Link("watchers", factories.create_user, "id", "users", 0),

@@ -33,13 +33,20 @@ from tracker.schemas.profile import ProfileCreate
 from tracker.schemas.project import ProjectCreate
 from tracker.schemas.user import UserCreate
 
-_numbers = itertools.count(1)
+# Each resource numbers its own rows: a test's rows of one resource take consecutive numbers.
+_organisation_numbers = itertools.count(1)
+_user_numbers = itertools.count(1)
+_profile_numbers = itertools.count(1)
+_project_numbers = itertools.count(1)
+_label_numbers = itertools.count(1)
+_issue_numbers = itertools.count(1)
+_comment_numbers = itertools.count(1)
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def _short_text(n: int, width: int, least: int) -> str:
     """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
-    each test starts on empty tables and draws far fewer than 36**width numbers."""
+    each test starts on empty tables and makes far fewer than 36**width rows of a resource."""
     n %= 36**width
     text = _BASE36[n % 36]
     while n := n // 36:
@@ -48,7 +55,7 @@ def _short_text(n: int, width: int, least: int) -> str:
 
 
 def organisation_data(**fields: Any) -> OrganisationCreate:
-    n = next(_numbers)
+    n = next(_organisation_numbers)
     values: dict[str, Any] = {
         "name": f"name-{n}",
         "slug": f"slug-{n}",
@@ -63,7 +70,7 @@ async def create_organisation(session: AsyncSession, **fields: Any) -> Organisat
 
 
 def user_data(**fields: Any) -> UserCreate:
-    n = next(_numbers)
+    n = next(_user_numbers)
     values: dict[str, Any] = {
         "email": f"email-{n}",
         "display_name": f"display-name-{n}",
@@ -78,7 +85,7 @@ async def create_user(session: AsyncSession, **fields: Any) -> User:
 
 
 def profile_data(**fields: Any) -> ProfileCreate:
-    n = next(_numbers)
+    n = next(_profile_numbers)
     values: dict[str, Any] = {
         "bio": f"bio-{n}",
         "timezone": f"timezone-{n}",
@@ -112,7 +119,7 @@ async def create_membership(session: AsyncSession, **fields: Any) -> Membership:
 
 
 def project_data(**fields: Any) -> ProjectCreate:
-    n = next(_numbers)
+    n = next(_project_numbers)
     values: dict[str, Any] = {
         "key": f"key{n}",
         "name": f"name-{n}",
@@ -129,7 +136,7 @@ async def create_project(session: AsyncSession, **fields: Any) -> Project:
 
 
 def label_data(**fields: Any) -> LabelCreate:
-    n = next(_numbers)
+    n = next(_label_numbers)
     values: dict[str, Any] = {
         "name": f"name-{n}",
         "colour": _short_text(n, 7, 2),
@@ -144,7 +151,7 @@ async def create_label(session: AsyncSession, **fields: Any) -> Label:
 
 
 def issue_data(**fields: Any) -> IssueCreate:
-    n = next(_numbers)
+    n = next(_issue_numbers)
     values: dict[str, Any] = {
         "title": f"title-{n}",
         "body": f"body-{n}",
@@ -167,7 +174,7 @@ async def create_issue(session: AsyncSession, **fields: Any) -> Issue:
 
 
 def comment_data(**fields: Any) -> CommentCreate:
-    n = next(_numbers)
+    n = next(_comment_numbers)
     values: dict[str, Any] = {
         "body": f"body-{n}",
     }

@@ -162,10 +162,10 @@ async def test_get_or_create_and_upsert(case: Case, session: AsyncSession) -> No
 async def test_bulk_update_and_delete(case: Case, session: AsyncSession) -> None:
     assert case.bulk_filter is not None and case.change is not None
     repository = case.repository(session)
-    rows = [await case.create(session) for _ in range(3)]
-    await session.commit()
     column, name = case.bulk_filter.column, case.bulk_filter.name
-    value = getattr(rows[0], column)
+    rows = await case.create_rows(session, 3, column)
+    await session.commit()
+    value = next(getattr(row, column) for row in rows if getattr(row, column) is not None)
     matching = {case.key_of(row) for row in rows if getattr(row, column) == value}
 
     updated = await repository.update_where(repository.query_model(**{name: value}), case.changes())

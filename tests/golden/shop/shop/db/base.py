@@ -9,13 +9,16 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import DeclarativeBase, Mapper
 
-# Named constraints keep Alembic migrations stable across databases.
+from shop.db.identifiers import Shortened
+
+# Named constraints keep Alembic migrations stable across databases; names past PostgreSQL's
+# 63 bytes end in a hash, on every database (see db/identifiers.py).
 NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
+    "ix": Shortened("ix_%(table_name)s_%(column_0_N_name)s"),
+    "uq": Shortened("uq_%(table_name)s_%(column_0_N_name)s"),
+    "ck": Shortened("ck_%(table_name)s_%(constraint_name)s"),
+    "fk": Shortened("fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s"),
+    "pk": Shortened("pk_%(table_name)s"),
 }
 
 

@@ -297,9 +297,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         key = self._unique_key(by, values)
         proposed = self._insert(self.model).values(values)
         columns = inspect(self.model).columns
+        # A value sent for an `onupdate` column wins over its clock, as in a plain update.
         changes: dict[Any, Any] = {
-            **{columns[n]: proposed.excluded[columns[n].key] for n in values if n not in key},
             **on_update(self.model),
+            **{columns[n]: proposed.excluded[columns[n].key] for n in values if n not in key},
             **self._revived(),
         }
         # With nothing else to change, the key is set to itself, so RETURNING has the row.
@@ -321,7 +322,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             return 0
         expected = [getattr(self.model, name) == getattr(data, name) for name in data.preconditions]
         statement = update(self.model).where(*self._visible(), *self._required(filters), *expected)
-        statement = statement.values({**changes, **on_update(self.model)})
+        statement = statement.values({**on_update(self.model), **changes})
         return await self._write_many(statement)
 
     async def delete_where(self, filters: BaseModel) -> int:

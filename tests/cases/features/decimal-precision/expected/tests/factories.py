@@ -12,15 +12,16 @@ from films.repositories.film import FilmRepository
 from films.schemas.film import FilmCreate
 from tests import overrides
 
-_numbers = itertools.count(1)
+# Each resource numbers its own rows: a test's rows of one resource take consecutive numbers.
+_film_numbers = itertools.count(1)
 
 
 def film_data(**fields: Any) -> FilmCreate:
-    n = next(_numbers)
+    n = next(_film_numbers)
     values: dict[str, Any] = {
         "title": f"title-{n}",
-        "rental_rate": Decimal(n),
-        "replacement_cost": Decimal(0),
+        "rental_rate": Decimal(f"{1 + n % 9999}e-2"),
+        "replacement_cost": Decimal(f"{1 + n % 99999}e-2"),
     }
     values.update(overrides.values("film"))
     values.update(fields)

@@ -14,13 +14,15 @@ from geo.schemas.city import CityCreate
 from geo.schemas.country import CountryCreate
 from tests import overrides
 
-_numbers = itertools.count(1)
+# Each resource numbers its own rows: a test's rows of one resource take consecutive numbers.
+_country_numbers = itertools.count(1)
+_city_numbers = itertools.count(1)
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def _short_text(n: int, width: int, least: int) -> str:
     """`n` in base 36 in at most `width` characters, zero-padded to `least`. It counts round:
-    each test starts on empty tables and draws far fewer than 36**width numbers."""
+    each test starts on empty tables and makes far fewer than 36**width rows of a resource."""
     n %= 36**width
     text = _BASE36[n % 36]
     while n := n // 36:
@@ -29,7 +31,7 @@ def _short_text(n: int, width: int, least: int) -> str:
 
 
 def country_data(**fields: Any) -> CountryCreate:
-    n = next(_numbers)
+    n = next(_country_numbers)
     values: dict[str, Any] = {
         "code": _short_text(n, 2, 2),
         "name": f"name-{n}",
@@ -44,7 +46,7 @@ async def create_country(session: AsyncSession, **fields: Any) -> Country:
 
 
 def city_data(**fields: Any) -> CityCreate:
-    n = next(_numbers)
+    n = next(_city_numbers)
     values: dict[str, Any] = {
         "name": f"name-{n}",
     }
