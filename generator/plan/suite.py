@@ -28,7 +28,7 @@ def _case(r: ResourceModel, unmet_checks: tuple[UnmetCheck, ...]) -> CaseModel:
         bulk_filter=bulk_filter,
         filter_tests=filter_tests,
         links=r.served_links,
-        self_refs=_self_refs(r) if filter_tests or bulk_filter else (),
+        self_refs=_self_refs(r) if filter_tests or bulk_filter or _unique_self_ref(r) else (),
         unmet_checks=unmet_checks,
     )
 
@@ -55,6 +55,13 @@ def _bulk_filter(r: ResourceModel) -> FilterParam | None:
 def _self_refs(r: ResourceModel) -> tuple[tuple[str, str], ...]:
     """References to the same resource, which the filter tests set: factories leave them empty."""
     return tuple((ref.column, ref.target_key) for ref in r.refs if ref.self_reference)
+
+
+def _unique_self_ref(r: ResourceModel) -> bool:
+    """A reference to the same resource in a unique key: the upsert and duplicate tests set
+    it, since a key holding a null never conflicts (NULLs are distinct in SQL)."""
+    keyed = {name for key in r.unique_keys for name in key}
+    return any(ref.self_reference and ref.column in keyed for ref in r.refs)
 
 
 def _imports(package: str, cases: tuple[CaseModel, ...]) -> tuple[str, ...]:

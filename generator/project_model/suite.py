@@ -40,7 +40,8 @@ class CaseModel:
     filter_tests: tuple[FilterParam, ...]  # filters tried over HTTP: none without `list`
     links: tuple[LinkModel, ...]  # collections linked over HTTP: none without `links`
     # References to a row of the same resource (column, the attribute it holds), which
-    # factories leave empty: a filter test sets them to find a value.
+    # factories leave empty: a filter test sets them to find a value, and the upsert and
+    # duplicate tests to make a unique key that holds one conflict.
     self_refs: tuple[tuple[str, str], ...]
     unmet_checks: tuple[UnmetCheck, ...]  # checks the generated test data may break
 

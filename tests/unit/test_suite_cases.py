@@ -76,6 +76,17 @@ def test_a_filter_on_a_reference_to_the_same_resource_sets_it() -> None:
     assert edge["category"].self_refs == ()  # no filter or bulk test: nothing sets it
 
 
+def test_a_unique_key_holding_a_reference_to_the_same_resource_sets_it() -> None:
+    """A key holding a null never conflicts: the upsert and duplicate tests set the reference."""
+    edge = {c.resource.module: c for c in suite_of("tests/cases/good/edge.yaml").cases}
+    folder = edge["folder"]
+
+    assert folder.resource.upsert_key == ("parent_id", "name")
+    assert folder.resource.conflict_testable
+    assert not folder.filter_tests and folder.bulk_filter is None
+    assert folder.self_refs == (("parent_id", "id"),)
+
+
 def test_a_bulk_update_of_a_unique_column_filters_on_values_rows_do_not_share() -> None:
     cases = {c.resource.module: c for c in suite_of("tests/cases/good/bounds.yaml").cases}
     member = cases["member"]

@@ -171,6 +171,14 @@ def field_findings(
             "widen its bounds (`ge`, `le`, `precision`), or make it part of a "
             "unique constraint over several fields (`unique: [[...]]`)",
         )
+    elif f.unique and (count := _choices(f)) is not None and count < MIN_DISTINCT:
+        yield Finding(
+            (*path, "unique"),
+            f"a unique {f.type} field holds {count} value{'s' if count != 1 else ''}, fewer "
+            f"than the {MIN_DISTINCT} distinct rows the generated tests may make",
+            "make it part of a unique constraint over several fields (`unique: [[...]]`), "
+            "or drop `unique`",
+        )
     if f.filter:
         yield from _filter(path, f)
 
@@ -393,6 +401,14 @@ def number_room(f: FieldSpec) -> int | None:
         precision, scale = f.digits
         return _units(f.ge, f.le, scale, 1 - 10**precision, 10**precision - 1)
     return None
+
+
+def _choices(f: FieldSpec) -> int | None:
+    """How many values a bool or an enum holds; None: another type, or an enum without
+    values (reported on its own)."""
+    if f.type == "bool":
+        return 2
+    return len(set(f.values)) if f.type == "enum" and f.values else None
 
 
 def _digits(f: FieldSpec) -> str:
