@@ -226,7 +226,9 @@ def column_options(draw: st.DrawFn, kind: str, tame: bool) -> Doc:
     if draw(st.integers(0, 3)) == 0:
         options["nullable"] = True
     if draw(st.integers(0, 4)) == 0:
-        options[draw(st.sampled_from(["unique", "index"]))] = True
+        # a bool or enum alone holds too few values to be unique (refused)
+        choices = ["index"] if kind in ("bool", "enum") else ["unique", "index"]
+        options[draw(st.sampled_from(choices))] = True
     if kind not in ("json", "bytes") and draw(st.booleans()):
         options["filter"] = True
     if not tame and draw(st.integers(0, 7)) == 0:
