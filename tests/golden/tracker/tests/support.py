@@ -130,11 +130,16 @@ class Case:
         parts = tuple(item[name] for name in self.key)
         return parts if self.composite else parts[0]
 
-    async def references(self, session: AsyncSession) -> dict[str, Any]:
-        """Committed rows for each reference a new row needs, by column."""
+    async def references(self, session: AsyncSession, *, own: bool = False) -> dict[str, Any]:
+        """Committed rows for each reference a new row needs, by column; `own`: references to
+        this resource too (factories leave them empty), to a row of its own, so that a unique
+        key holding one conflicts (a key holding a null never does)."""
         values = {
             ref.name: getattr(await ref.target.create(session), ref.target_key) for ref in self.refs
         }
+        if own and self.self_refs:
+            row = await self.create(session)
+            values |= {column: getattr(row, held) for column, held in self.self_refs}
         await session.commit()
         return values
 
@@ -148,9 +153,9 @@ class Case:
         rows += [await self.create(session) for _ in range(count - 2)]
         return rows
 
-    async def payload(self, session: AsyncSession) -> dict[str, Any]:
-        """A valid create body, its references committed."""
-        data = self.data(**await self.references(session))
+    async def payload(self, session: AsyncSession, *, own: bool = False) -> dict[str, Any]:
+        """A valid create body, its references committed (`own`: as in `references`)."""
+        data = self.data(**await self.references(session, own=own))
         return data.model_dump(mode="json", exclude_unset=True)
 
     def changes(self, version: int = 1) -> WriteModel:
