@@ -18,7 +18,7 @@ from persistgen.plan import samples
 from persistgen.plan.samples import COUNTER_DIGITS
 from persistgen.project_model import ColumnModel, Sample
 from persistgen.spec.model import FieldSpec
-from persistgen.spec.rules.fields import MIN_DISTINCT, number_room
+from persistgen.spec.rules.values import MIN_DISTINCT, number_room
 from persistgen.typemap import type_info
 from tests.unit.plan_specs import column, project, resource
 

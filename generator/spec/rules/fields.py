@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 from persistgen import naming
-from persistgen.project_model.types import TypeInfo
 from persistgen.spec.load import SpecPath, describe
 from persistgen.spec.model import FieldSpec, Spec
-from persistgen.spec.rules.finding import Finding
+from persistgen.spec.rules.finding import Finding, an
 from persistgen.spec.rules.references import held_type, reference_findings
-from persistgen.typemap import TYPES
+from persistgen.spec.rules.values import fits, lengths, room_findings
 
 NUMERIC = {"int", "bigint", "float", "decimal"}
 
@@ -27,13 +24,6 @@ TEMPORAL = {"date", "datetime", "time"}
 
 
 DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
-
-# What PostgreSQL holds: VARCHAR(n) takes n up to 10,485,760; one value is at most 1 GB, so no
-# text is longer (in characters, at one byte each).
-VARCHAR_MAX = 10_485_760
-TEXT_MAX = 2**30 - 1
-# An integer column's range, by its width in bits (the width is typemap.py's).
-_INTEGER_RANGES = {32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
 
 
 # Which options mean something for which types.
@@ -80,13 +70,13 @@ def field_findings(
                 "write an ordinary number",
             )
         elif option in ("ge", "le") and value is not None:
-            yield from _fits((*path, option), option, value, f)
-    yield from _lengths(path, f)
+            yield from fits((*path, option), option, value, f)
+    yield from lengths(path, f)
     for option, types in OPTION_TYPES.items():
         if option in f.model_fields_set and f.type not in types:
             yield Finding(
                 (*path, option),
-                f"`{option}` does not apply to {_a(f.type)} field",
+                f"`{option}` does not apply to {an(f.type)} field",
                 f"remove it, or use it with: {', '.join(sorted(types))}",
                 at_key=True,
             )
@@ -118,9 +108,9 @@ def field_findings(
             allowed = ", ".join(sorted(PRIMARY_KEY_TYPES))
             yield Finding(
                 (*path, "primary_key"),
-                f"a reference holding {_a(key_type)} field cannot be part of the primary key"
+                f"a reference holding {an(key_type)} field cannot be part of the primary key"
                 if f.type == "ref"
-                else f"{_a(f.type)} field cannot be the primary key",
+                else f"{an(f.type)} field cannot be the primary key",
                 f"set `target_field` to a unique field of type {allowed}, or remove `primary_key`"
                 if f.type == "ref"
                 else f"use one of: {allowed}",
@@ -138,7 +128,7 @@ def field_findings(
             if f.type not in TEMPORAL:
                 yield Finding(
                     (*path, "server_default"),
-                    f"`server_default: now` does not suit {_a(f.type)} field",
+                    f"`server_default: now` does not suit {an(f.type)} field",
                     "use it on date, datetime or time fields; here give a literal or remove it",
                 )
         else:
@@ -152,33 +142,7 @@ def field_findings(
         )
     if f.unique and f.index:
         yield Finding((*path, "index"), "`unique` already creates an index", "remove `index`")
-    room = number_room(f)
-    bounds_fit = not any(
-        next(_fits(path, o, getattr(f, o), f), None) for o in ("ge", "le") if getattr(f, o)
-    )
-    if room is not None and room <= 0 and bounds_fit:  # a bound past the column: told above
-        yield Finding(
-            (*path, "le" if f.le is not None else "ge"),
-            f"no value {_a(f.type)} field{_digits(f)} holds lies within its bounds",
-            "widen `ge`/`le`" + (", or raise `precision`" if f.type == "decimal" else ""),
-        )
-    elif f.unique and room is not None and room < MIN_DISTINCT:
-        yield Finding(
-            (*path, "unique"),
-            f"a unique {f.type} field within its bounds holds {room} value"
-            f"{'s' if room != 1 else ''}, fewer than the {MIN_DISTINCT} distinct rows the "
-            "generated tests may make",
-            "widen its bounds (`ge`, `le`, `precision`), or make it part of a "
-            "unique constraint over several fields (`unique: [[...]]`)",
-        )
-    elif f.unique and (count := _choices(f)) is not None and count < MIN_DISTINCT:
-        yield Finding(
-            (*path, "unique"),
-            f"a unique {f.type} field holds {count} value{'s' if count != 1 else ''}, fewer "
-            f"than the {MIN_DISTINCT} distinct rows the generated tests may make",
-            "make it part of a unique constraint over several fields (`unique: [[...]]`), "
-            "or drop `unique`",
-        )
+    yield from room_findings(path, f)
     if f.filter:
         yield from _filter(path, f)
 
@@ -225,7 +189,7 @@ def _filter(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     name = str(path[-1])
     if f.type in ("json", "bytes"):
         yield Finding(
-            (*path, "filter"), f"{_a(f.type)} field cannot be filtered on", "remove `filter`"
+            (*path, "filter"), f"{an(f.type)} field cannot be filtered on", "remove `filter`"
         )
     elif name in PAGING_PARAMETERS or "__" in name:
         yield Finding(
@@ -269,15 +233,15 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
     if allowed is None:
         yield Finding(
             at,
-            f"{_a(f.type)} field takes no literal `{option}`",
+            f"{an(f.type)} field takes no literal `{option}`",
             "use `server_default: now` for times, or leave it out",
         )
         return
     if isinstance(value, bool) != (f.type == "bool") or not isinstance(value, allowed):
         yield Finding(
             at,
-            f"the {option} of {_a(f.type)} field cannot be {describe(value)}",
-            f"give {_a(f.type)} literal{_example(f)}",
+            f"the {option} of {an(f.type)} field cannot be {describe(value)}",
+            f"give {an(f.type)} literal{_example(f)}",
         )
         return
     if f.type == "enum" and f.values and value not in f.values:
@@ -289,7 +253,7 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
     if f.type == "decimal" and isinstance(value, str) and not _is_decimal(value):
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
     else:
-        yield from _fits(at, option, value, f)
+        yield from fits(at, option, value, f)
     longest = f.length if f.type == "str" else f.max_length  # text: the DTO bound, if any
     if isinstance(value, str) and longest is not None and len(value) > longest:
         bound = f"max_length {longest}" if f.max_length else f"the column's {longest} (the default)"
@@ -311,132 +275,8 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         )
 
 
-def _fits(at: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:
-    """A number (a literal or a ge/le bound) the column can hold: PostgreSQL refuses the rest
-    when the migration or an insert meets it."""
-    if f.type in ("int", "bigint") and isinstance(value, int | float):
-        bits = _bits(f)
-        low, high = _INTEGER_RANGES[bits]
-        if not low <= value <= high:
-            wider = "use `bigint`, or " if f.type == "int" else "use `decimal`, or "
-            yield Finding(
-                at,
-                f"the {option} {value} is outside what {_a(f.type)} column holds ({low} to {high})",
-                f"{wider}a value inside that range",
-            )
-    elif f.type == "float" and isinstance(value, int) and abs(value) > sys.float_info.max:
-        yield Finding(
-            at,
-            f"the {option} is beyond what a float column holds (about ±1.8e308)",
-            "use `decimal`, or a smaller value",
-        )
-    elif f.type == "decimal" and isinstance(value, int | float | str):
-        precision, scale = f.digits
-        number = Decimal(str(value))
-        if _too_wide(number, f):
-            yield Finding(
-                at,
-                f"the {option} {value} does not fit in {precision} digits with {scale} after "
-                "the point",
-                f"use at most {precision - scale} digits before the point, or raise `precision`",
-            )
-        elif _fraction_digits(number) > scale:
-            yield Finding(
-                at,
-                f"the {option} {value} has {_fraction_digits(number)} digits after the point; "
-                f"the column keeps {scale}",
-                f"round it to {scale} digits after the point, or raise `scale`",
-            )
-
-
-def _bits(f: FieldSpec) -> int:
-    row = TYPES[f.type]
-    assert isinstance(row, TypeInfo) and row.bits is not None, f.type
-    return row.bits
-
-
-def _lengths(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
-    """`max_length` and `min_length` within what the column holds."""
-    if f.type not in ("str", "text"):
-        return
-    most, column = (VARCHAR_MAX, "VARCHAR") if f.type == "str" else (TEXT_MAX, "text")
-    for option in ("max_length", "min_length"):
-        value = getattr(f, option)
-        if value is not None and value > most:
-            yield Finding(
-                (*path, option),
-                f"`{option}` {value:,} is more than a PostgreSQL {column} holds ({most:,})",
-                f"use at most {most}"
-                + (", or type `text` for longer text" if f.type == "str" else ""),
-            )
-    if f.type == "str" and f.max_length is None and (f.min_length or 0) > f.length:
-        yield Finding(
-            (*path, "min_length"),
-            f"`min_length` ({f.min_length}) is above the column's length {f.length} (the default)",
-            "set `max_length` to at least `min_length`",
-        )
-
-
-def _fraction_digits(number: Decimal) -> int:
-    """Digits after the point that are not trailing zeros: `1.50` has 1."""
-    _, digits, exponent = number.as_tuple()
-    shown = "".join(map(str, digits))
-    trailing = len(shown) - len(shown.rstrip("0"))
-    return max(0, -(int(exponent) + trailing)) if shown.strip("0") else 0
-
-
-# Distinct values a unique column must hold: the generated tests make many rows of a resource
-# in one test (tens, through chains of references), and their data counts round within it.
-MIN_DISTINCT = 1000
-
-
-def number_room(f: FieldSpec) -> int | None:
-    """How many values a bounded number holds; None: more than any test makes, or a bound is
-    already wrong (reported on its own)."""
-    if f.type == "float":
-        return 1 if f.ge is not None and f.ge == f.le else None
-    if f.type in ("int", "bigint"):
-        return _units(f.ge, f.le, 0, *_INTEGER_RANGES[_bits(f)])
-    if f.type == "decimal" and f.digits[1] <= f.digits[0]:
-        precision, scale = f.digits
-        return _units(f.ge, f.le, scale, 1 - 10**precision, 10**precision - 1)
-    return None
-
-
-def _choices(f: FieldSpec) -> int | None:
-    """How many values a bool or an enum holds; None: another type, or an enum without
-    values (reported on its own)."""
-    if f.type == "bool":
-        return 2
-    return len(set(f.values)) if f.type == "enum" and f.values else None
-
-
-def _digits(f: FieldSpec) -> str:
-    return f" of precision {f.digits[0]}, scale {f.digits[1]}," if f.type == "decimal" else ""
-
-
-def _units(low: float | None, high: float | None, scale: int, least: int, most: int) -> int | None:
-    """Values in units of 10**-scale between the bounds and the column's own."""
-    if low is not None:
-        least = max(least, math.ceil(Decimal(str(low)).scaleb(scale)))
-    if high is not None:
-        most = min(most, math.floor(Decimal(str(high)).scaleb(scale)))
-    return None if low is not None and high is not None and low > high else most - least + 1
-
-
 def _is_decimal(text: str) -> bool:
     return re.fullmatch(r"-?\d+(\.\d+)?", text) is not None
-
-
-def _too_wide(number: Decimal, f: FieldSpec) -> bool:
-    """A decimal literal with more digits before the point than NUMERIC(p, s) holds."""
-    precision, scale = f.digits
-    return number.is_finite() and number != 0 and number.adjusted() >= precision - scale
-
-
-def _a(kind: str) -> str:
-    """`an int`, `an enum`, `a str`, `a uuid`."""
-    return f"an {kind}" if kind[0] in "aeio" else f"a {kind}"
 
 
 def _example(f: FieldSpec) -> str:

@@ -13,3 +13,8 @@ class Finding:
     message: str
     hint: str
     at_key: bool = False
+
+
+def an(kind: str) -> str:
+    """`an int`, `an enum`, `a str`, `a uuid`."""
+    return f"an {kind}" if kind[0] in "aeio" else f"a {kind}"
