@@ -128,6 +128,18 @@ def room_findings(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
             "make it part of a unique constraint over several fields (`unique: [[...]]`), "
             "or drop `unique`",
         )
+    elif f.unique and f.read_only and not f.primary_key and _one_value(f):
+        yield Finding(
+            (*path, "unique"),
+            "a unique read-only field takes its default in every row, so the second row "
+            "already collides (`now` is one instant per transaction, one day for a date)",
+            "let clients send it (drop `read_only`), or drop `unique`",
+        )
+
+
+def _one_value(f: FieldSpec) -> bool:
+    """Whether every row clients make gets the same value: a default, not a null."""
+    return f.default is not None or f.server_default is not None
 
 
 # Distinct values a unique column must hold: the generated tests make many rows of a resource
