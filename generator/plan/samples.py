@@ -125,6 +125,8 @@ def count_within(low: int | None, high: int | None) -> Count:
         return Count(f"{anchor} - n" if anchor else "-n", anchor, REACH)
     if not up and not down:
         return Count(str(anchor), anchor, 1)
+    if max(up, down) == 1:  # one value beside the anchor: no counting
+        return Count(str(anchor + 1 if up else anchor - 1), anchor, 1)
     if up >= down:
         return Count(f"{anchor + 1} + n % {up}", anchor, up)
     return Count(f"{anchor - 1} - n % {down}", anchor, down)

@@ -346,6 +346,8 @@ def test_part_of_a_unique_constraint_counts() -> None:
         (-9999, 9999, "1 + n % 9999", 0),
         (-100, 20, "-1 - n % 100", 0),
         (7, 7, "7", 7),
+        (-1, 0, "-1", 0),
+        (0, 1, "1", 0),
     ],
 )
 def test_counts_from_zero_or_the_nearest_bound(
@@ -353,6 +355,7 @@ def test_counts_from_zero_or_the_nearest_bound(
 ) -> None:
     count = samples.count_within(low, high)
     assert (count.code, count.update) == (code, update)
+    assert count.counted == ("n" in count.code)  # the factory draws `n` only when it is read
 
 
 MOMENTS = """
