@@ -25,6 +25,7 @@ COUNTER_DIGITS = 7  # room a readable text sample keeps for the test counter
 STEM = 24  # characters of the column's name a text sample starts with: a name of 63 reads long
 REACH = 10**COUNTER_DIGITS - 1  # the highest row number of one resource a test run reaches
 FLOAT_STEPS = 1000  # values a narrow float range counts round
+DOUBLE_DIGITS = 15  # significant digits a double keeps: SQLite's decimals are doubles
 DAYS = 100_000  # days a unique date counts back before it counts round (about 270 years)
 SECONDS = 40_000  # seconds a unique time of day counts back from 12:30, staying that day
 REFERENCE = Sample("None", "None")  # tests pass references explicitly
@@ -157,19 +158,33 @@ def _float(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sam
 
 
 def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
-    """Counted in units of the last digit (`n` hundredths at scale 2), within the digits
-    before the point (precision - scale) and ge/le."""
+    """Counted in units of the last digit (`n` hundredths at scale 2), or of a coarser one
+    for large values (`_unit`), within the digits before the point and ge/le."""
     precision, scale = info.digits or field.digits
-    widest = 10**precision - 1
-    units = count_within(_ceil(field.ge, scale, -widest), _floor(field.le, scale, widest))
+    unit = _unit(field, precision, scale)
+    widest = 10 ** (precision - scale + unit) - 1
+    units = count_within(_ceil(field.ge, unit, -widest), _floor(field.le, unit, widest))
     if not units.counted:
-        value = _decimal_literal(units.update, scale)
-    elif scale:
-        value = f'Decimal(f"{{{units.code}}}e-{scale}")'
+        value = _decimal_literal(units.update, unit)
+    elif unit:
+        value = f'Decimal(f"{{{units.code}}}e{-unit}")'
     else:
         value = f"Decimal({units.code})"
-    update = _decimal_literal(units.update, scale)
+    update = _decimal_literal(units.update, unit)
     return Sample(value, update, ("decimal:Decimal",), counter=units.counted)
+
+
+def _unit(field: FieldSpec, precision: int, scale: int) -> int:
+    """The digits after the point the rows count in: the scale's, or fewer where the values
+    are large, so that each keeps within a double's 15 significant digits (SQLite stores a
+    decimal as a double: finer rows would come back equal)."""
+    bounds = (field.ge, field.le)
+    top = (
+        max(abs(Decimal(str(b))) for b in bounds)
+        if None not in bounds
+        else 10 ** (precision - scale)
+    )
+    return min(scale, DOUBLE_DIGITS - 1 - Decimal(top).adjusted())
 
 
 def _decimal_literal(units: int, scale: int) -> str:

@@ -105,6 +105,15 @@ def test_decimal_samples_fit_the_precision() -> None:
     assert evaluate(sample.value, 837) == Decimal("8.38")  # once `Decimal(837)`: too wide
 
 
+def test_large_decimals_count_within_a_doubles_digits() -> None:
+    """SQLite stores decimals as doubles: rows finer than 15 significant digits come back equal."""
+    field = "{type: decimal, precision: 31, scale: 24, ge: -11167, le: -529}"
+    sample = one(field).test
+    assert sample.value == 'Decimal(f"{-5290000000000 - n}e-10")'  # 13 digits, not 27
+    rows = {float(evaluate(sample.value, n)) for n in range(1, 200)}
+    assert len(rows) == 199
+
+
 def test_moment_samples_count_back_when_unique() -> None:
     plain = one("{type: date}").test
     assert (plain.value, plain.counter, plain.imports) == (
@@ -234,6 +243,7 @@ def test_decimals_fit_precision_scale_and_bounds(
         )
     if unique:
         assert_distinct(values, update)
+        assert_distinct([float(v) for v in values], float(update))  # SQLite holds doubles
 
 
 @given(
