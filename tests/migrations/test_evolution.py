@@ -44,7 +44,8 @@ import asyncio, itertools, sys
 from tests import factories
 from {package}.db.session import SessionFactory
 from {package}.models import Base
-factories._numbers = itertools.count(int(sys.argv[1]))
+for counter in [name for name in vars(factories) if name.endswith("_numbers")]:
+    setattr(factories, counter, itertools.count(int(sys.argv[1])))  # each resource's rows
 async def main() -> None:
     async with SessionFactory() as session:
         created = {{}}
