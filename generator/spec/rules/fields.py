@@ -142,6 +142,8 @@ def field_findings(
         )
     if f.unique and f.index:
         yield Finding((*path, "index"), "`unique` already creates an index", "remove `index`")
+    if f.unique and f.primary_key:  # a second constraint the migrations would not keep
+        yield Finding((*path, "unique"), "a primary key is already unique", "remove `unique`")
     yield from room_findings(path, f)
     if f.filter:
         yield from _filter(path, f)
