@@ -35,8 +35,8 @@ add_app = typer.Typer(help="Add to an existing project.", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 app.add_typer(add_app, name="add")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, emoji=False)  # `:100:` in a position is no emoji
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 T = TypeVar("T")
 
 _STYLE = {

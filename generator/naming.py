@@ -122,6 +122,8 @@ def attribute_problem(name: str) -> tuple[str, str] | None:
     suggestion = f"`{name}_`"
     if keyword.iskeyword(name):
         return "it is a Python keyword", suggestion
+    if name == "self":  # the models' constructor takes fields as keywords beside `self`
+        return "it is the name of the instance in every method", suggestion
     if name in _SQLALCHEMY:
         return "it would shadow an attribute of SQLAlchemy's declarative base", suggestion
     if name.startswith("model_"):

@@ -52,6 +52,15 @@ def test_validate_reports_every_problem_with_its_position(cli: Invoke, tmp_path:
     assert "did you mean `default`?" in result.stderr
 
 
+def test_a_position_is_printed_as_written(cli: Invoke, tmp_path: Path) -> None:
+    """`:100:` is rich's emoji code for 💯: the console must print it as it is."""
+    (tmp_path / "bad.yaml").write_text("#\n" * 93 + BAD, encoding="utf-8")
+
+    result = cli("validate", "bad.yaml")
+
+    assert "error bad.yaml:100:14: resources.A.fields.title" in result.stderr
+
+
 def test_validate_yaml_syntax_error(cli: Invoke, tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("version: 1\nproject: [unclosed\n", encoding="utf-8")
 
