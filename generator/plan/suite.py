@@ -46,6 +46,7 @@ def _bulk_filter(r: ResourceModel) -> FilterParam | None:
             f
             for f in r.filter_tests
             if f.operator == "eq"
+            and columns[f.column].orm.onupdate is None
             and (columns[f.column].test.counter or columns[f.column].foreign_key)
         ),
         None,

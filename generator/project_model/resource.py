@@ -200,8 +200,12 @@ class ResourceModel:
 
     @property
     def bulk_filter(self) -> FilterParam | None:
-        """An equality filter for the bulk update/delete test."""
-        return next((f for f in self.filter_tests if f.operator == "eq"), None)
+        """An equality filter for the bulk update/delete test, on a column the update leaves
+        alone (not one an `onupdate` clock moves, which the delete would then miss)."""
+        steady = {c.name for c in self.columns if c.orm.onupdate is None}
+        return next(
+            (f for f in self.filter_tests if f.operator == "eq" and f.column in steady), None
+        )
 
     @property
     def sort_values(self) -> tuple[str, ...]:

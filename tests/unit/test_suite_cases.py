@@ -97,3 +97,19 @@ def test_a_bulk_update_of_a_unique_column_filters_on_values_rows_do_not_share() 
     assert member.bulk_filter is not None and member.bulk_filter.name == "nickname"
     assert cases["tally"].bulk_filter is not None  # a counted value, though not unique
     assert cases["tally"].bulk_filter.name == "stars"
+
+
+def test_a_bulk_update_never_filters_on_a_column_its_clock_moves() -> None:
+    spec = """
+version: 1
+project: {name: shop}
+resources:
+  Visit:
+    fields:
+      note: str
+      seen_at: {type: datetime, onupdate: now, filter: true}
+      room: {type: int, filter: true}
+"""
+    (case,) = plan.build(read_spec_text(spec, "persistgen.yaml")).suite.cases
+    assert [f.name for f in case.filter_tests][:2] == ["seen_at", "room"]
+    assert case.bulk_filter is not None and case.bulk_filter.name == "room"
