@@ -161,7 +161,7 @@ def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> S
     """Counted in units of the last digit (`n` hundredths at scale 2), or of a coarser one
     for large values (`_unit`), within the digits before the point and ge/le."""
     precision, scale = info.digits or field.digits
-    unit = _unit(field, precision, scale)
+    unit = _unit(field, scale)
     widest = 10 ** (precision - scale + unit) - 1
     units = count_within(_ceil(field.ge, unit, -widest), _floor(field.le, unit, widest))
     if not units.counted:
@@ -174,17 +174,14 @@ def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> S
     return Sample(value, update, ("decimal:Decimal",), counter=units.counted)
 
 
-def _unit(field: FieldSpec, precision: int, scale: int) -> int:
-    """The digits after the point the rows count in: the scale's, or fewer where the values
-    are large, so that each keeps within a double's 15 significant digits (SQLite stores a
-    decimal as a double: finer rows would come back equal)."""
-    bounds = (field.ge, field.le)
-    top = (
-        max(abs(Decimal(str(b))) for b in bounds)
-        if None not in bounds
-        else 10 ** (precision - scale)
-    )
-    return min(scale, DOUBLE_DIGITS - 1 - Decimal(top).adjusted())
+def _unit(field: FieldSpec, scale: int) -> int:
+    """The digits after the point the rows count in: the scale's, or fewer, so that each value
+    (the bound nearest zero they count from, and up to `REACH` steps) keeps within a double's
+    15 significant digits: SQLite stores a decimal as a double, so finer rows come back equal."""
+    anchor = 0.0 if field.ge is None else max(0.0, field.ge)
+    anchor = anchor if field.le is None else min(anchor, field.le)
+    digits = Decimal(str(anchor)).adjusted() if anchor else 0
+    return min(scale, DOUBLE_DIGITS - 1 - digits)
 
 
 def _decimal_literal(units: int, scale: int) -> str:

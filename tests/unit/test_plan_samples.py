@@ -109,9 +109,11 @@ def test_large_decimals_count_within_a_doubles_digits() -> None:
     """SQLite stores decimals as doubles: rows finer than 15 significant digits come back equal."""
     field = "{type: decimal, precision: 31, scale: 24, ge: -11167, le: -529}"
     sample = one(field).test
-    assert sample.value == 'Decimal(f"{-5290000000000 - n}e-10")'  # 13 digits, not 27
+    assert sample.value == 'Decimal(f"{-529000000000000 - n}e-12")'  # 15 digits, not 27
     rows = {float(evaluate(sample.value, n)) for n in range(1, 200)}
     assert len(rows) == 199
+    wide = one("{type: decimal, precision: 1000, scale: 500}").test.value
+    assert wide == 'Decimal(f"{n}e-14")'  # not `e-500`, which a double holds as 0
 
 
 def test_moment_samples_count_back_when_unique() -> None:
