@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import keyword
 import re
 import unicodedata
 
 from pydantic import BaseModel
+
+from persistgen.runtime.db.identifiers import MAX_IDENTIFIER as MAX_IDENTIFIER
+from persistgen.runtime.db.identifiers import shortened as shortened
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -223,11 +225,6 @@ def enum_members(values: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(members)
 
 
-# PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and silently drops the rest,
-# so two names sharing those bytes become one, and the models no longer match the database.
-MAX_IDENTIFIER = 63
-
-
 def length_problem(name: str) -> tuple[str, str] | None:
     """Why PostgreSQL would cut `name`, and a shorter one; None if it keeps it whole."""
     size = len(name.encode())
@@ -245,20 +242,10 @@ def fitted(name: str) -> str:
     return name.encode()[:MAX_IDENTIFIER].decode(errors="ignore").rstrip("_")
 
 
-def shortened(name: str) -> str:
-    """A derived name PostgreSQL keeps whole: past 63 bytes, its first 55 characters, `_` and
-    the last four hex digits of its MD5. SQLAlchemy cuts a naming-convention name so on
-    PostgreSQL; the project's convention (runtime db/identifiers.py) does it on every database,
-    so models, migrations and both databases name a constraint alike."""
-    if len(name.encode()) <= MAX_IDENTIFIER:
-        return name
-    digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
-    return f"{name[: MAX_IDENTIFIER - 8]}_{digest[-4:]}"
-
-
 def constraint(kind: str, table: str, *parts: str) -> str:
     """A constraint or index name as the project's naming convention (db/base.py) makes it:
-    `fk_posts_author_id_users`; `kind` is one of pk, fk, uq, ix, ck."""
+    `fk_posts_author_id_users`; `kind` is one of pk, fk, uq, ix, ck. Past 63 bytes it ends
+    in a hash, by the project's own `shortened`, so models and migrations name it alike."""
     return shortened("_".join((kind, table, *parts)))
 
 
