@@ -1,7 +1,11 @@
-"""Database errors as HTTP responses with stable bodies and no SQL text."""
+"""Every error answer in one shape, RFC 9457 problem details (`application/problem+json`), with
+a stable `type` per kind of problem and never SQL text or a value the client sent."""
+
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -20,6 +24,70 @@ QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a t
 # or out of connections. All pass once it is back: worth a retry, not a 500. (Not 08P01, which
 # PgBouncer also uses for its configuration errors.)
 SERVER_GONE = {"08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53300"}
+
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    """One refused input: where it was (`["body", "price"]`, `["query", "limit"]`) and why."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """The body of every non-2xx answer. `type` is stable per kind of problem (a relative URI,
+    `/problems/<kind>`); `fields` and `constraint` name what a conflict or refusal concerns."""
+
+    type: str = Field(examples=["/problems/not-found"])
+    title: str
+    status: int
+    detail: str
+    fields: list[str] | None = None
+    constraint: str | None = None
+    errors: list[InvalidParam] | None = None
+
+
+def problem(
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """A problem-details answer; `extra` fills `fields`, `constraint` or `errors`."""
+    body = Problem(type=f"/problems/{kind}", title=title, status=status, detail=detail, **extra)
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        headers=headers,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+_DESCRIPTIONS = {
+    404: "No such row",
+    409: "Conflicts with existing data",
+    413: "Request body too large",
+    422: "Input refused",
+    503: "Database unavailable; retry after `Retry-After` seconds",
+    504: "The database did not answer in time",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring the problem answers `statuses` an operation can give."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status in statuses
+    }
 
 
 def is_unavailable(exc: Exception) -> bool:
