@@ -24,7 +24,9 @@ _BUILTIN_TYPES = {"bool", "bytes", "dict", "float", "frozenset", "int", "list", 
 # Suffixes of the classes generated per resource (`PostCreate`, `PostRepository`, ...).
 CLASS_SUFFIXES = ("Create", "Update", "Read", "Query", "Repository", "Sort")
 # Modules the generated packages hold next to one module per resource.
-RESERVED_MODULES = {"base", "custom", "cursors", "errors", "generated", "health"}
+RESERVED_MODULES = {"base", "custom", "cursors", "errors", "generated", "health", "idempotency"}
+# The table every project holds for the answers of writes sent with an `Idempotency-Key`.
+IDEMPOTENCY_TABLE = "idempotency_keys"
 # Names Windows reserves for devices, with any extension: `con.py` cannot exist there.
 DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))}
 # Class names the generated modules import next to a resource's own classes.
@@ -48,6 +50,7 @@ GENERATED_CLASS_NAMES = {
     "Enum",
     "Field",
     "ForeignKey",
+    "IdempotencyKey",
     "Identity",
     "Index",
     "Integer",

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from persistgen import naming
 from persistgen.plan import imports
+from persistgen.plan.idempotency import idempotency_table
 from persistgen.plan.relations import pointing
 from persistgen.plan.resource import resource
 from persistgen.plan.suite import build_suite
@@ -48,6 +49,7 @@ def build(spec: Spec) -> ProjectModel:
         factory_imports=imports.factories(package, resources),
         detail_imports=imports.details(package, resources),
         suite=build_suite(package, resources),
+        idempotency=idempotency_table(spec.project.schema_),
     )
 
 

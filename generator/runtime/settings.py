@@ -3,6 +3,7 @@ spec's values. It declares what the runtime modules import from there, so that p
 mypy and tests can check them; it is never copied (each project's own is type-checked there).
 """
 
+import datetime as dt
 import secrets
 from functools import lru_cache
 
@@ -25,6 +26,12 @@ class CursorSettings(BaseSettings):
     secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
 
 
+class IdempotencySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IDEMPOTENCY_", extra="ignore")
+
+    window: dt.timedelta = Field(dt.timedelta(hours=24), gt=dt.timedelta(0))
+
+
 @lru_cache
 def get_settings() -> DatabaseSettings:
     return DatabaseSettings()
@@ -33,3 +40,8 @@ def get_settings() -> DatabaseSettings:
 @lru_cache
 def get_cursor_settings() -> CursorSettings:
     return CursorSettings()
+
+
+@lru_cache
+def get_idempotency_settings() -> IdempotencySettings:
+    return IdempotencySettings()

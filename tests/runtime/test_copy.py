@@ -15,7 +15,7 @@ from persistgen.spec.validate import read_spec
 from tests.conftest import EXAMPLES
 
 SOURCE = Path(str(files(RUNTIME)))
-STAND_INS = ["settings.py", "db/engine.py"]
+STAND_INS = ["settings.py", "db/engine.py", "db/base.py"]
 
 
 def project_of(example: Path) -> ProjectModel:
