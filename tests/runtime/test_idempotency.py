@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,13 +23,14 @@ from persistgen import naming
 from persistgen.plan.idempotency import idempotency_table
 from persistgen.runtime.api.crud import CrudRouter
 from persistgen.runtime.api.errors import install_error_handlers
-from persistgen.runtime.api.idempotency import HEADER, REPLAYED
+from persistgen.runtime.api.idempotency import HEADER, REPLAYED, fingerprint
 from persistgen.runtime.db import base
 from persistgen.runtime.db.idempotency import KEY_LENGTH, IdempotencyKey, delete_expired
 from persistgen.runtime.db.session import get_session
 from persistgen.runtime.settings import get_idempotency_settings
 from tests.postgres import fresh_database
 from tests.runtime import models
+from tests.runtime.models import BookCreate
 from tests.runtime.test_crud import DTOS, NAMES, Key, ShelvedBooks
 
 pytestmark = pytest.mark.anyio
@@ -234,6 +235,22 @@ async def test_concurrent_requests_with_one_key_write_once(
     assert len({a.content for a in answers}) == 1
     assert sum(REPLAYED in a.headers for a in answers) == 3
     assert await count(engine, models.Book.id) == 1
+
+
+async def test_a_key_whose_row_holds_no_answer_is_a_409_to_retry(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    request = fingerprint("POST", "/books", {}, BookCreate(title="Emma"))
+    async with engine.begin() as connection:
+        now = dt.datetime.now(dt.UTC)
+        await connection.execute(
+            insert(IdempotencyKey).values(key="k", fingerprint=request, created_at=now)
+        )
+    answer = await client.post("/books", json={"title": "Emma"}, headers=keyed("k"))
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["type"] == "/problems/idempotency-key-in-progress"
+    assert answer.headers["Retry-After"] == "1"
+    assert await count(engine, models.Book.id) == 0
 
 
 def test_the_header_is_documented_on_every_write_and_no_read() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
-from fastapi import APIRouter, Query, params, status
+from fastapi import APIRouter, Query, Response, params, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api import cursors, idempotency
@@ -122,7 +122,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         ) -> Any:
             request = idempotency.fingerprint("POST", self.prefix, {}, data)
             write = functools.partial(repository(session).create, data)
-            return await _once(session, idempotency_key, request, write, read, 201)
+            return await _once(
+                session, idempotency_key, request, write, read, status.HTTP_201_CREATED
+            )
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.create)
         parameters = [data, _SESSION, _IDEMPOTENCY_KEY]
@@ -187,16 +189,14 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         return item
 
     def _add_update(self) -> None:
-        repository, read = self._repository, self._dtos.read
-
-        path = self._key_path
+        repository, read, path = self._repository, self._dtos.read, self._key_path
 
         async def update(
             *, data: UpdateT, session: AsyncSession, idempotency_key: str | None, **key: Any
         ) -> Any:
             request = idempotency.fingerprint("PATCH", self.prefix + path, key, data)
             write = functools.partial(repository(session).update, self._key(key), data)
-            return await _once(session, idempotency_key, request, write, read, 200)
+            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.update)
         parameters = [*self._key_parameters, data, _SESSION, _IDEMPOTENCY_KEY]
@@ -210,7 +210,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def delete(*, session: AsyncSession, idempotency_key: str | None, **key: Any) -> Any:
             request = idempotency.fingerprint("DELETE", self.prefix + path, key)
             write = functools.partial(repository(session).delete, self._key(key))
-            return await _once(session, idempotency_key, request, write, None, 204)
+            return await _once(
+                session, idempotency_key, request, write, None, status.HTTP_204_NO_CONTENT
+            )
 
         restore = f"`POST /{names.route}{path}/restore`"
         doc = f"Mark the {names.label} deleted; {restore} brings it back." if soft else None
@@ -235,7 +237,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         ) -> Any:
             request = idempotency.fingerprint("POST", self.prefix + path, key)
             write = functools.partial(restore, repository(session), self._key(key))
-            return await _once(session, idempotency_key, request, write, read, 200)
+            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
         parameters = [*self._key_parameters, _SESSION, _IDEMPOTENCY_KEY]
         self._route("restore", "POST", path, restore_row, parameters, read)
@@ -296,15 +298,16 @@ async def _once(
     read: type[ReadModel] | None,
     status_code: int,
 ) -> Any:
-    """Run `write` and commit, its answer (`read` of its row; no body without `read`) stored
-    under the `Idempotency-Key` in the same transaction; or, when the key answered already,
-    that answer (see api/idempotency.py)."""
-    stored = await idempotency.claim(session, key, request)
-    if stored is not None:
-        return stored
+    """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
+    the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
+    and `write` does not run (api/idempotency.py)."""
+    claimed = await idempotency.claim(session, key, request)
+    if isinstance(claimed, Response):
+        return claimed
     row = await write()
     answer = None if read is None else read.model_validate(row)
-    await idempotency.remember(session, key, status_code, answer)
+    if claimed is not None:
+        idempotency.remember(claimed, status_code, answer)
     await session.commit()
     return answer
 

@@ -62,9 +62,12 @@ def fingerprint(
     return hashlib.sha256(to_json(request)).hexdigest()
 
 
-async def claim(session: AsyncSession, key: str | None, request: str) -> Response | None:
-    """None when the write may run: no key, or the key is now this transaction's. Otherwise the
-    answer to give instead: the stored one, or a problem."""
+async def claim(
+    session: AsyncSession, key: str | None, request: str
+) -> IdempotencyKey | Response | None:
+    """What a write with `key` does: run and store its answer in the row returned, claimed by
+    this transaction; run with nothing to store (None: no key); or give the Response returned
+    instead (the stored answer, or a problem)."""
     if key is None:
         return None
     now = dt.datetime.now(dt.UTC)
@@ -79,27 +82,21 @@ async def claim(session: AsyncSession, key: str | None, request: str) -> Respons
                 IdempotencyKey.key == key, IdempotencyKey.created_at <= expired
             )
         )
-    session.add(IdempotencyKey(key=key, fingerprint=request, created_at=now))
+    claimed = IdempotencyKey(key=key, fingerprint=request, created_at=now)
+    session.add(claimed)
     try:
         await session.flush()
     except IntegrityError:  # another request took the key and committed first
         await session.rollback()
         stored = await session.get(IdempotencyKey, key, populate_existing=True)
         return _in_progress() if stored is None else _answer(stored, request)
-    return None
+    return claimed
 
 
-async def remember(
-    session: AsyncSession, key: str | None, status: int, body: BaseModel | None
-) -> None:
-    """Store the answer under `key`, claimed by this transaction, to commit with the write."""
-    if key is None:
-        return
-    stored = await session.get(IdempotencyKey, key)  # the claimed row, from the session
-    if stored is None:
-        raise LookupError(f"{HEADER} {key!r} was not claimed in this transaction")
-    stored.status = status
-    stored.body = None if body is None else body.model_dump_json(by_alias=True)  # as FastAPI
+def remember(claimed: IdempotencyKey, status: int, body: BaseModel | None) -> None:
+    """Store the answer in the claimed row, to commit with the write."""
+    claimed.status = status
+    claimed.body = None if body is None else body.model_dump_json(by_alias=True)  # as FastAPI
 
 
 def _answer(stored: IdempotencyKey, request: str) -> Response:
@@ -112,7 +109,7 @@ def _answer(stored: IdempotencyKey, request: str) -> Response:
             "use a new key for a new request",
             fields=[HEADER],
         )
-    if stored.status is None:
+    if stored.status is None:  # a row no committed write left (written by hand, say)
         return _in_progress()
     return Response(
         stored.body,
