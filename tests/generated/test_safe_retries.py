@@ -176,3 +176,22 @@ def test_a_retry_without_a_key_writes_the_row_twice(
     assert post_unanswered(base_url, server, "/comments", comment, {}).startswith(b"HTTP/1.1 201")
     assert retried(base_url, "/comments", comment, {}).status_code == 201
     assert len(comments_saying(server, text)) == 2
+
+
+def test_the_purge_command_deletes_expired_keys_only(
+    base_url: str, database: tuple[Path, PrivateServer], post_id: int
+) -> None:
+    project, server = database
+    keys = [f"purge-{uuid.uuid4()}" for _ in range(2)]
+    for key in keys:
+        comment = {"post_id": post_id, "body": key}
+        assert retried(base_url, "/comments", comment, {"Idempotency-Key": key}).status_code == 201
+    sql(
+        server.url,
+        "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1",
+        keys[0],
+    )
+    output = run(project, "blog.api.idempotency", database_url=server.url)
+    assert "1 expired idempotency keys deleted" in output
+    left = sql(server.url, "SELECT key FROM idempotency_keys WHERE key = ANY($1)", keys)
+    assert left == [(keys[1],)]

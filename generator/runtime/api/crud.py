@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
-from fastapi import APIRouter, Query, Response, params, status
+from fastapi import APIRouter, Query, params, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api import cursors, idempotency
@@ -301,13 +301,14 @@ async def _once(
     """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
     the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
     and `write` does not run (api/idempotency.py)."""
-    claimed = await idempotency.claim(session, key, request)
-    if isinstance(claimed, Response):
-        return claimed
+    if key is not None:
+        stored = await idempotency.claim(session, key, request)
+        if stored is not None:
+            return stored
     row = await write()
     answer = None if read is None else read.model_validate(row)
-    if claimed is not None:
-        idempotency.remember(claimed, status_code, answer)
+    if key is not None:
+        await idempotency.remember(session, key, status_code, answer)
     await session.commit()
     return answer
 

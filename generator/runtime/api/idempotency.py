@@ -4,14 +4,14 @@ nothing.
 
 A write first claims its key, inserting the key's row in its own transaction, and stores its
 answer there before it commits: the answer commits with the write or not at all. A second
-request with the same key that arrives meanwhile waits for that row (PostgreSQL holds the
-INSERT until the first transaction ends) and then gets the stored answer; one that finds the
-row not yet answered is told to retry (409). The same key with another request (method, path,
-key or body) is a 422. Error answers are never stored, as their writes rolled back: a retry
-runs again.
+request with the same key that arrives meanwhile waits for that row (PostgreSQL holds its
+INSERT until the first transaction ends; SQLite's write lock does the same) and then gets the
+stored answer; one that finds the row with no answer is told to retry (409). The same key with
+another request (method, path, key or body) is a 422. Error answers are never stored, as their
+writes rolled back: a retry runs again.
 
-Expired keys are ignored and replaced when used again; `python -m <package>.api.idempotency`
-deletes them all (run it from cron, say).
+An expired key is free again: the next write with it takes its row over.
+`python -m <package>.api.idempotency` deletes every expired row (run it from cron, say).
 """
 
 import asyncio
@@ -23,8 +23,8 @@ from typing import Annotated, Any
 from fastapi import Header, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api.errors import problem
@@ -62,41 +62,41 @@ def fingerprint(
     return hashlib.sha256(to_json(request)).hexdigest()
 
 
-async def claim(
-    session: AsyncSession, key: str | None, request: str
-) -> IdempotencyKey | Response | None:
-    """What a write with `key` does: run and store its answer in the row returned, claimed by
-    this transaction; run with nothing to store (None: no key); or give the Response returned
-    instead (the stored answer, or a problem)."""
-    if key is None:
-        return None
+async def claim(session: AsyncSession, key: str, request: str) -> Response | None:
+    """None when the write may run, `key` now this transaction's (a new row, or an expired one
+    taken over); otherwise the answer to give instead: the stored one, or a problem."""
     now = dt.datetime.now(dt.UTC)
-    expired = now - get_idempotency_settings().window
-    stored = await session.get(IdempotencyKey, key)
-    if stored is not None and stored.created_at > expired:
-        return _answer(stored, request)
-    if stored is not None:  # expired: the key is free again, unless another request took it
-        session.expunge(stored)
-        await session.execute(
-            delete(IdempotencyKey).where(
-                IdempotencyKey.key == key, IdempotencyKey.created_at <= expired
-            )
+    insert = _insert(session.get_bind().dialect.name)
+    # One statement, so no two requests both take a key: one that another transaction holds
+    # waits for it to end (on PostgreSQL; SQLite's write lock waits for it anyway).
+    statement = (
+        insert.values(key=key, fingerprint=request, created_at=now)
+        .on_conflict_do_update(
+            index_elements=[IdempotencyKey.key],
+            set_={"fingerprint": request, "created_at": now, "status": None, "body": None},
+            where=IdempotencyKey.created_at <= now - get_idempotency_settings().window,
         )
-    claimed = IdempotencyKey(key=key, fingerprint=request, created_at=now)
-    session.add(claimed)
-    try:
-        await session.flush()
-    except IntegrityError:  # another request took the key and committed first
-        await session.rollback()
-        stored = await session.get(IdempotencyKey, key, populate_existing=True)
-        return _in_progress() if stored is None else _answer(stored, request)
-    return claimed
+        .returning(IdempotencyKey.key)
+    )
+    if (await session.execute(statement)).first() is not None:
+        return None
+    stored = await session.get(IdempotencyKey, key)  # live, and committed by another request
+    return _in_progress() if stored is None else _answer(stored, request)
 
 
-def remember(claimed: IdempotencyKey, status: int, body: BaseModel | None) -> None:
-    """Store the answer in the claimed row, to commit with the write."""
-    claimed.status = status
-    claimed.body = None if body is None else body.model_dump_json(by_alias=True)  # as FastAPI
+async def remember(session: AsyncSession, key: str, status: int, body: BaseModel | None) -> None:
+    """Store the answer under `key`, claimed by this transaction, to commit with the write."""
+    json = None if body is None else body.model_dump_json(by_alias=True)  # as FastAPI sends it
+    await session.execute(
+        update(IdempotencyKey).where(IdempotencyKey.key == key).values(status=status, body=json)
+    )
+
+
+def _insert(dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with `ON CONFLICT`, as the project's databases spell it."""
+    if dialect == "postgresql":
+        return postgresql.insert(IdempotencyKey)
+    return sqlite.insert(IdempotencyKey)
 
 
 def _answer(stored: IdempotencyKey, request: str) -> Response:
