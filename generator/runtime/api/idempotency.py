@@ -57,7 +57,7 @@ def fingerprint(
         method,
         path,
         key,
-        body.model_dump(mode="json", exclude_unset=True) if body else None,
+        None if body is None else body.model_dump(mode="json", exclude_unset=True),
     ]
     return hashlib.sha256(to_json(request)).hexdigest()
 
