@@ -25,6 +25,13 @@ class CursorSettings(BaseSettings):
     secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
 
 
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="API_", extra="ignore")
+
+    max_body_bytes: int = Field(1_048_576, ge=0)
+    max_url_length: int = Field(8192, ge=1)
+
+
 @lru_cache
 def get_settings() -> DatabaseSettings:
     return DatabaseSettings()
@@ -33,3 +40,8 @@ def get_settings() -> DatabaseSettings:
 @lru_cache
 def get_cursor_settings() -> CursorSettings:
     return CursorSettings()
+
+
+@lru_cache
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()
