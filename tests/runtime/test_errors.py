@@ -77,6 +77,10 @@ def app() -> FastAPI:
     async def priced(data: Priced) -> Priced:
         return data
 
+    @app.get("/teapot", responses={418: {"model": Priced, "description": "its own"}})
+    async def teapot() -> None:
+        raise NotImplementedError
+
     @app.get("/books/{key}")
     async def book(key: str) -> None:
         raise NotFoundError("Book", key)
@@ -171,6 +175,8 @@ def test_the_openapi_document_declares_problems_under_their_media_type(app: Fast
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
         }, status
     assert responses["200"]["content"]["application/json"]
+    own = document["paths"]["/teapot"]["get"]["responses"]["418"]["content"]
+    assert list(own) == ["application/json"]  # a route's own error model stays as declared
     schemas = document["components"]["schemas"]
     assert "HTTPValidationError" not in schemas
     assert schemas["Problem"]["properties"]["errors"]["anyOf"][0]["items"] == {

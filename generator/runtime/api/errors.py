@@ -1,7 +1,7 @@
 """Every error answer in one shape, RFC 9457 problem details (`application/problem+json`), with
 a stable `type` per kind of problem and never SQL text or a value the client sent."""
 
-import logging
+import json
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -24,8 +24,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from persistgen.runtime.api.violations import Violation, violation_of
 from persistgen.runtime.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
-
-logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
@@ -310,21 +308,33 @@ def _declare_problems(app: FastAPI) -> None:
 
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
 
 
 def _with_problems(document: dict[str, Any]) -> dict[str, Any]:
-    uses_problems = False
-    for operation in _operations(document):
-        for status, response in operation.get("responses", {}).items():
-            if str(status).startswith(("4", "5")):
-                response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}
-                uses_problems = True
-    if uses_problems:
+    responses = [
+        response
+        for operation in _operations(document)
+        for status, response in operation.get("responses", {}).items()
+        if str(status).startswith(("4", "5")) and _is_problem(response)
+    ]
+    for response in responses:
+        response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}
+    if responses:
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        for name in ("HTTPValidationError", "ValidationError"):
-            schemas.pop(name, None)
+        if _FASTAPI_422 not in json.dumps(document):
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
         schemas.update(_problem_schemas())
     return document
+
+
+def _is_problem(response: dict[str, Any]) -> bool:
+    """Declared with `problem_responses`, or FastAPI's own 422: answers these handlers give.
+    (A route's own error model, under its own media type, is left as declared.)"""
+    content = response.get("content", {})
+    schema = content.get("application/json", {}).get("schema", {})
+    return PROBLEM_MEDIA_TYPE in content or schema.get("$ref") == _FASTAPI_422
 
 
 def _operations(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
