@@ -181,7 +181,14 @@ TYPES: dict[str, TypeInfo | Builder] = {
         choices=False,  # `__in` adds nothing to equality
     ),
     "float": TypeInfo(
-        "float", "Double()", "sa.Double()", ("sqlalchemy:Double",), sample="float", ranged=True
+        "float",
+        "Double()",
+        "sa.Double()",
+        ("sqlalchemy:Double",),
+        dto="FiniteFloat",
+        dto_imports=("{package}.schemas.base:FiniteFloat",),
+        sample="float",
+        ranged=True,
     ),
     "decimal": _decimal,
     "date": TypeInfo(
@@ -211,6 +218,8 @@ TYPES: dict[str, TypeInfo | Builder] = {
         'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
         ("sqlalchemy:JSON", "sqlalchemy.dialects.postgresql:JSONB"),
         ("typing:Any",),
+        dto="JsonObject",
+        dto_imports=("{package}.schemas.base:JsonObject",),
         sample=Sample('{"n": n}', '{"updated": True}', counter=True),
         sortable=False,
     ),

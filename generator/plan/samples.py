@@ -162,8 +162,11 @@ def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> S
     for large values (`_unit`), within the digits before the point and ge/le."""
     precision, scale = info.digits or field.digits
     unit = _unit(field, scale)
-    widest = 10 ** (precision - scale + unit) - 1
-    units = count_within(_ceil(field.ge, unit, -widest), _floor(field.le, unit, widest))
+    units = _decimal_units(field, precision - scale + unit, unit)
+    if units is None:  # no value that coarse lies between ge and le: count in the scale's
+        unit = scale
+        units = _decimal_units(field, precision, unit)
+    assert units is not None  # the validator refuses a range the scale cannot fit
     if not units.counted:
         value = _decimal_literal(units.update, unit)
     elif unit:
@@ -172,6 +175,14 @@ def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> S
         value = f"Decimal({units.code})"
     update = _decimal_literal(units.update, unit)
     return Sample(value, update, ("decimal:Decimal",), counter=units.counted)
+
+
+def _decimal_units(field: FieldSpec, digits: int, unit: int) -> Count | None:
+    """A count in units of 10**-unit, of at most `digits` digits, within ge/le; None if no
+    such value lies between them."""
+    widest = 10**digits - 1
+    low, high = _ceil(field.ge, unit, -widest), _floor(field.le, unit, widest)
+    return None if low is not None and high is not None and low > high else count_within(low, high)
 
 
 def _unit(field: FieldSpec, scale: int) -> int:

@@ -26,6 +26,13 @@ class CursorSettings(BaseSettings):
     secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
 
 
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="API_", extra="ignore")
+
+    max_body_bytes: int = Field(1_048_576, ge=0)
+    max_url_length: int = Field(8192, ge=1)
+
+
 class IdempotencySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="IDEMPOTENCY_", extra="ignore")
 
@@ -40,6 +47,11 @@ def get_settings() -> DatabaseSettings:
 @lru_cache
 def get_cursor_settings() -> CursorSettings:
     return CursorSettings()
+
+
+@lru_cache
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()
 
 
 @lru_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistgen.runtime.api.cursors import decode, next_cursor
+from persistgen.runtime.api.cursors import _encode, _sign, decode, next_cursor
 from persistgen.runtime.repositories.base import InvalidQueryError
 from tests.runtime.models import BookCreate, BookQuery, BookRepository
 
@@ -37,3 +37,14 @@ async def test_altered_or_foreign_cursors_are_refused(session: AsyncSession) -> 
     with pytest.raises(InvalidQueryError, match="not valid"):
         decode(books, BookQuery(limit=1, title="a", after=forged))
     assert decode(books, BookQuery()) is None
+
+
+@pytest.mark.parametrize("content", [b"not json", b"{}", b"[]", b"[1, 2]", b'"scope"', b"\xff"])
+async def test_a_signed_cursor_of_the_wrong_shape_is_refused(
+    session: AsyncSession, content: bytes
+) -> None:
+    # Signed with the secret, as a cursor from another version of the service would be.
+    body = _encode(content)
+    cursor = f"{body}.{_encode(_sign(body))}"
+    with pytest.raises(InvalidQueryError, match="not valid"):
+        decode(BookRepository(session), BookQuery(after=cursor))

@@ -52,8 +52,10 @@ def test_composite_key_is_a_tuple_and_one_segment_per_column() -> None:
     assert [c.name for c in slot.key] == ["shelf_id", "position"]
     assert slot.key_type == "tuple[str, int]"
     assert slot.key_path == "/{shelf_id}/{position}"
+    # A text key is bounded to its column and refuses what text cannot hold (NUL): a 422.
     assert slot.key_params == (
-        "shelf_id: str, position: Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]"
+        "shelf_id: Annotated[KeyText, Path(max_length=10)], "
+        "position: Annotated[int, Path(ge=INT32_MIN, le=INT32_MAX)]"
     )
     assert slot.key_value == "(shelf_id, position)"
     assert slot.key_of("row") == "(row.shelf_id, row.position)"

@@ -1,11 +1,16 @@
 """Every error answer in one shape, RFC 9457 problem details (`application/problem+json`), with
 a stable `type` per kind of problem and never SQL text or a value the client sent."""
 
+import json
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import MetaData
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -15,18 +20,36 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from persistgen.runtime.api.violations import Violation, violation_of
 from persistgen.runtime.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
-# A connection that failed or could not be made, a server shutting down, crashed, starting up
-# or out of connections. All pass once it is back: worth a retry, not a 500. (Not 08P01, which
-# PgBouncer also uses for its configuration errors.)
-SERVER_GONE = {"08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53300"}
+# A connection that failed or could not be made, a server shutting down, crashed, starting up,
+# out of connections or not accepting them (55000: a database closed to connections). All pass
+# once it is back: worth a retry, not a 500. (Not 08P01, which PgBouncer also uses for its
+# configuration errors.)
+SERVER_GONE = {
+    "08000",
+    "08001",
+    "08003",
+    "08004",
+    "08006",
+    "57P01",
+    "57P02",
+    "57P03",
+    "53300",
+    "55000",
+}
 
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# The most an answer tells of one thing: a message, a location, a list of refusals. A client
+# that sends megabytes gets its problems named, never its input back.
+MAX_TEXT = 200
+MAX_ERRORS = 20
 
 
 class InvalidParam(BaseModel):
@@ -59,7 +82,9 @@ def problem(
     **extra: Any,
 ) -> JSONResponse:
     """A problem-details answer; `extra` fills `fields`, `constraint` or `errors`."""
-    body = Problem(type=f"/problems/{kind}", title=title, status=status, detail=detail, **extra)
+    body = Problem(
+        type=f"/problems/{kind}", title=title, status=status, detail=clip(detail), **extra
+    )
     return JSONResponse(
         body.model_dump(mode="json", exclude_none=True),
         status_code=status,
@@ -68,11 +93,22 @@ def problem(
     )
 
 
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    """`text` cut to `limit` characters, marked as cut, and writable as UTF-8 (a lone
+    surrogate, which a client can send in a JSON name, becomes `?`)."""
+    cut = text if len(text) <= limit else f"{text[: limit - 1]}…"
+    return cut.encode("utf-8", "replace").decode("utf-8")
+
+
 _DESCRIPTIONS = {
+    400: "Malformed request",
     404: "No such row",
+    405: "Method not allowed on this path",
     409: "Conflicts with existing data",
     413: "Request body too large",
+    414: "Request URL too long",
     422: "Input refused",
+    500: "Internal error",
     503: "Database unavailable; retry after `Retry-After` seconds",
     504: "The database did not answer in time",
 }
@@ -111,38 +147,34 @@ def _sqlstate(exc: DBAPIError) -> str:
 
 
 def unavailable(detail: str = "the database is unavailable; retry shortly") -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "1"})
+    return problem(503, "unavailable", "Service Unavailable", detail, {"Retry-After": "1"})
 
 
 async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=404)
+    # The key is the client's own, and may be long: the answer names only the resource.
+    resource = exc.resource if isinstance(exc, NotFoundError) else "row"
+    return problem(404, "not-found", "Not Found", f"no {resource} has this key")
 
 
 async def _invalid_query(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=422)
-
-
-async def _conflict(_request: Request, _exc: Exception) -> JSONResponse:
-    return JSONResponse(
-        {"detail": "the request conflicts with existing data (a unique or reference rule)"},
-        status_code=409,
-    )
+    return problem(422, "invalid-query", "Invalid Query", str(exc))
 
 
 async def _changed_meanwhile(_request: Request, _exc: Exception) -> JSONResponse:
     # Another transaction updated or deleted the row between this one's read and write.
-    return JSONResponse(
-        {"detail": "the row was changed by another request; reload it and retry"},
-        status_code=409,
-    )
+    detail = "the row was changed by another request; reload it and retry"
+    return problem(409, "changed-meanwhile", "Conflict", detail)
 
 
 async def _stale_version(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=409)
+    current = exc.current if isinstance(exc, StaleVersionError) else None
+    detail = f"the row is at version {current}, not the one sent; reload it and retry"
+    return problem(409, "stale-version", "Conflict", detail, fields=["version"])
 
 
 async def _rejected_value(_request: Request, _exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": "a value was not accepted by the database"}, status_code=422)
+    detail = "a value was not accepted by the database"
+    return problem(422, "rejected-value", "Unprocessable Content", detail)
 
 
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -150,21 +182,105 @@ async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
         return unavailable()
     if isinstance(exc, DBAPIError) and _sqlstate(exc) == QUERY_CANCELED:
         return _too_slow()
-    return JSONResponse({"detail": "internal database error"}, status_code=500)
+    return _internal()
 
 
 async def _timed_out(_request: Request, _exc: Exception) -> JSONResponse:
     return _too_slow()
 
 
+async def _server_error(_request: Request, _exc: Exception) -> JSONResponse:
+    return _internal()  # Starlette logs the exception itself
+
+
 def _too_slow() -> JSONResponse:
-    return JSONResponse({"detail": "the database did not answer in time"}, status_code=504)
+    detail = "the database did not answer in time"
+    return problem(504, "timeout", "Gateway Timeout", detail)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def _internal() -> JSONResponse:
+    return problem(500, "internal-error", "Internal Server Error", "an internal error occurred")
+
+
+# FastAPI's and Starlette's own answers (an unknown route, a method a path does not serve).
+_HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    phrase = _phrase(status)
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    kind = _HTTP_KINDS.get(status, phrase.lower().replace(" ", "-").replace("'", ""))
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(status, kind, phrase, detail, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, without the `input` and `ctx` it carries: they echo what the client sent
+    (megabytes, or a NaN no JSON encoder writes)."""
+    assert isinstance(exc, RequestValidationError)
+    found = list(exc.errors())
+    errors = [_invalid_param(error) for error in found[:MAX_ERRORS]]
+    shown = "" if len(found) <= MAX_ERRORS else f" (the first {MAX_ERRORS} listed)"
+    detail = f"{len(found)} input value{'s' if len(found) != 1 else ''} refused{shown}"
+    return problem(422, "validation-error", "Unprocessable Content", detail, errors=errors)
+
+
+def _invalid_param(error: Any) -> InvalidParam:
+    loc = [part if isinstance(part, int) else clip(str(part), 100) for part in error["loc"]]
+    return InvalidParam(loc=loc, msg=clip(str(error["msg"])), type=str(error["type"]))
+
+
+def _integrity_handler(metadata: MetaData | None) -> Callable[..., Any]:
+    async def integrity_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, IntegrityError)
+        return _violated(violation_of(exc, metadata, deleting=request.method == "DELETE"))
+
+    return integrity_error
+
+
+_VIOLATIONS: dict[str, tuple[int, str, str]] = {
+    "unique": (409, "unique-violation", "another row already has this {fields}"),
+    "missing-reference": (422, "missing-reference", "{fields} refers to a row that does not exist"),
+    "still-referenced": (409, "still-referenced", "other rows still refer to this row"),
+    "not-null": (422, "not-null-violation", "{fields} cannot be null"),
+    "check": (422, "check-violation", "a value breaks the rule {constraint}"),
+    "other": (409, "conflict", "the request conflicts with existing data"),
+}
+
+
+def _violated(violation: Violation) -> JSONResponse:
+    status, kind, template = _VIOLATIONS[violation.kind]
+    fields = ", ".join(violation.fields) or "value"
+    detail = template.format(fields=fields, constraint=violation.constraint or "of the table")
+    if violation.kind == "missing-reference" and not violation.fields:
+        detail = "a reference names a row that does not exist"  # SQLite does not say which
+    return problem(
+        status,
+        kind,
+        _phrase(status),
+        detail,
+        fields=list(violation.fields) or None,
+        constraint=violation.constraint,
+    )
+
+
+def install_error_handlers(app: FastAPI, *, metadata: MetaData | None = None) -> None:
+    """Answer every error with a problem. `metadata` (the project's `Base.metadata`) names
+    the fields of a constraint the database reports only by name."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(InvalidQueryError, _invalid_query)
-    app.add_exception_handler(IntegrityError, _conflict)
+    app.add_exception_handler(IntegrityError, _integrity_handler(metadata))
     app.add_exception_handler(StaleDataError, _changed_meanwhile)
     app.add_exception_handler(StaleVersionError, _stale_version)
     app.add_exception_handler(DataError, _rejected_value)
@@ -173,3 +289,60 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _database_error)
     # asyncpg's command_timeout: no answer from the server in time.
     app.add_exception_handler(TimeoutError, _timed_out)
+    app.add_exception_handler(Exception, _server_error)
+    _declare_problems(app)
+
+
+def _declare_problems(app: FastAPI) -> None:
+    """Serve an OpenAPI document whose error answers are problems under their media type:
+    FastAPI puts a response `model` under application/json, and its own 422 schema is
+    `HTTPValidationError`, which no answer has."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _with_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+
+
+def _with_problems(document: dict[str, Any]) -> dict[str, Any]:
+    responses = [
+        response
+        for operation in _operations(document)
+        for status, response in operation.get("responses", {}).items()
+        if str(status).startswith(("4", "5")) and _is_problem(response)
+    ]
+    for response in responses:
+        response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}
+    if responses:
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        if _FASTAPI_422 not in json.dumps(document):
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+        schemas.update(_problem_schemas())
+    return document
+
+
+def _is_problem(response: dict[str, Any]) -> bool:
+    """Declared with `problem_responses`, or FastAPI's own 422: answers these handlers give.
+    (A route's own error model, under its own media type, is left as declared.)"""
+    content = response.get("content", {})
+    schema = content.get("application/json", {}).get("schema", {})
+    return PROBLEM_MEDIA_TYPE in content or schema.get("$ref") == _FASTAPI_422
+
+
+def _operations(document: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    for path in document.get("paths", {}).values():
+        yield from (op for op in path.values() if isinstance(op, dict) and "responses" in op)
+
+
+def _problem_schemas() -> dict[str, Any]:
+    schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    defined: dict[str, Any] = schema.pop("$defs", {})
+    return {**defined, "Problem": schema}

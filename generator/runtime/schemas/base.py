@@ -1,7 +1,9 @@
 """Base classes for the DTOs."""
 
 import datetime as dt
-from typing import Annotated, ClassVar, Generic, Self, TypeVar
+import math
+import re
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import inspect
@@ -29,16 +31,66 @@ def _offset_to_utc(value: dt.time) -> dt.time:
 OffsetTime = Annotated[dt.time, AfterValidator(_offset_to_utc)]
 
 
+# What no PostgreSQL text holds: NUL, and a lone UTF-16 surrogate (JSON's "\ud800"), which
+# is no character at all and cannot be encoded as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(text: str) -> str | None:
+    """What is wrong with `text` as a database string, or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return "the NUL character" if found.group() == "\x00" else "a lone surrogate (not a character)"
+
+
+def _storable(text: str) -> str:
+    problem = unstorable(text)
+    if problem is not None:
+        raise ValueError(f"cannot contain {problem}")
+    return text
+
+
+# A text key in a path: refused (422) where the database could not compare it.
+KeyText = Annotated[str, AfterValidator(_storable)]
+
+
+def _storable_json(value: Any) -> Any:
+    """Refuse what PostgreSQL's jsonb cannot hold or JSON cannot write: NaN and infinities
+    (`1e400` reads as one), and strings (keys included) with NUL or a lone surrogate."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite (no NaN, Infinity or overflowing 1e400)")
+        if isinstance(item, str):
+            _storable(item)
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return value
+
+
+# A `json` field's value, which the database stores as it is.
+JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
+# A float a column stores and JSON writes: NaN and infinities (and `1e400`) are a 422.
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class TextInput(BaseModel):
-    """Input whose strings reach PostgreSQL, where text cannot hold NUL: refused here as a 422
-    rather than failing in the driver."""
+    """Input whose strings reach PostgreSQL, where text cannot hold NUL or a lone surrogate:
+    refused here as a 422 rather than failing in the driver."""
 
     @model_validator(mode="after")
-    def _refuse_nul(self) -> Self:
+    def _refuse_unstorable_text(self) -> Self:
         for name, value in self.__dict__.items():
             values = value if isinstance(value, list) else (value,)
-            if any(isinstance(item, str) and "\x00" in item for item in values):
-                raise ValueError(f"{name} cannot contain the NUL character")
+            for item in values:
+                problem = unstorable(item) if isinstance(item, str) else None
+                if problem is not None:
+                    raise ValueError(f"{name} cannot contain {problem}")
         return self
 
 
