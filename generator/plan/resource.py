@@ -26,7 +26,10 @@ Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
 
 
-def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
+def resource(
+    spec: Spec, name: str, incoming: Pointing, *, collection: str | None = None
+) -> ResourceModel:
+    """`collection`: the plural its names for many rows take; default: its name's plural."""
     package = spec.project.python_package
     spec_resource = spec.resources[name]
     table = spec_resource.table_name(name)
@@ -57,7 +60,7 @@ def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
     return ResourceModel(
         class_name=name,
         module=module,
-        collection=naming.plural(module),
+        collection=collection or naming.plural(module),
         table=table,
         route=route(table),
         label=module.replace("_", " "),
