@@ -116,9 +116,18 @@ def _inflect(word: str) -> str:
 
 @functools.cache
 def _engine() -> inflect.engine:
-    # Imported when first needed: typeguard instruments inflect as it loads, which takes a second.
-    import inflect
+    """inflect, loaded without typeguard's run-time checks of its arguments (every word here
+    is a str): typeguard rewrites each checked method as inflect loads, which takes a second
+    or more on every run (jaraco/inflect#212); without them it loads in a tenth of that."""
+    from unittest import mock
 
+    try:
+        import typeguard
+    except ImportError:  # an inflect that no longer uses it
+        import inflect
+    else:
+        with mock.patch.object(typeguard, "typechecked", lambda target: target):
+            import inflect
     return inflect.engine()
 
 
