@@ -22,9 +22,12 @@ Each failure prints as one block: operation, check, status, and a curl command r
 from __future__ import annotations
 
 import os
+import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +36,15 @@ import httpx
 import jsonschema_rs
 import pytest
 import schemathesis
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from schemathesis.engine import Status, events, from_schema
 
 from tests.conftest import EXAMPLES
 from tests.generated.api_seed import Seeds, catalogue
-from tests.generated.project import run, served
+from tests.generated.project import free_port, run, served
 from tests.golden_tree import generate_example
 from tests.postgres import fresh_database
 
@@ -115,15 +122,66 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
 
 
 def test_every_response_conforms_to_the_document(service: Service) -> None:
-    schema = schemathesis.openapi.from_url(
-        f"{service.base_url}/openapi.json", config=schemathesis.Config.from_dict(CONFIG)
-    )
+    schema = _schema(service.base_url)
     schema.hook("map_case")(_aimed_at_rows(service.seeds))
     statuses: Counter[str] = Counter()
     schema.hook("after_call")(_refilled_after_deletes(service.seeds, statuses))
     schema.hook("filter_failure")(_unsigned_cursor_refused(service.client))
     schema.hook("filter_failure")(_valid_on_the_wire(service.document))
 
+    report = run_schemathesis(schema)
+    if report:
+        summary = (
+            f"{len(report)} distinct failures and errors; responses by status: "
+            f"{dict(sorted(statuses.items()))}; row generations seeded: "
+            f"{service.seeds.generations}"
+        )
+        pytest.fail("\n\n".join([summary, *report]), pytrace=False)
+
+
+def test_the_run_fails_on_a_server_error_and_on_a_body_the_document_does_not_allow() -> None:
+    """The runner above on a service with one bug of each kind: both are reported."""
+    app = FastAPI()
+
+    class Item(BaseModel):
+        name: str
+
+    @app.get("/items/{n}", response_model=Item)
+    def item(n: int) -> Any:
+        if n % 2:
+            raise RuntimeError("a bug")
+        return JSONResponse({"name": n})  # an integer where the document says string
+
+    with _serving(app) as base_url:
+        report = run_schemathesis(_schema(base_url))
+    assert any("ST101 Server error [500]" in failure for failure in report), report
+    assert any("ST108 Response violates schema [200]" in failure for failure in report), report
+
+
+def test_the_run_passes_a_service_that_keeps_its_document() -> None:
+    """The same configuration finds nothing to report on a service without bugs."""
+    app = FastAPI()
+
+    class Item(BaseModel):
+        name: str
+
+    @app.get("/items/{n}", response_model=Item)
+    def item(n: int) -> Any:
+        return Item(name=str(n))
+
+    with _serving(app) as base_url:
+        assert run_schemathesis(_schema(base_url)) == []
+
+
+def _schema(base_url: str) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(
+        f"{base_url}/openapi.json", config=schemathesis.Config.from_dict(CONFIG)
+    )
+
+
+def run_schemathesis(schema: schemathesis.BaseSchema) -> list[str]:
+    """Every phase on `schema`, as `st run` runs them: each engine error and each distinct
+    failure (operation, check, status), described with a curl command that reproduces it."""
     failures: dict[tuple[str, ...], str] = {}
     errors: list[str] = []
     for event in from_schema(schema).execute():
@@ -133,15 +191,23 @@ def test_every_response_conforms_to_the_document(service: Service) -> None:
             errors.append(f"{event.label}: {event.info.format()}")
         elif isinstance(event, events.FatalError):
             errors.append(f"fatal: {event.exception!r}")
+    return [*errors, *failures.values()]
 
-    report = [*errors, *failures.values()]
-    if report:
-        summary = (
-            f"{len(failures)} distinct failures, {len(errors)} errors; responses by status: "
-            f"{dict(sorted(statuses.items()))}; row generations seeded: "
-            f"{service.seeds.generations}"
-        )
-        pytest.fail("\n\n".join([summary, *report]), pytrace=False)
+
+@contextmanager
+def _serving(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free port; its base URL once it listens."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def _failures(recorder: Any) -> dict[tuple[str, ...], str]:
