@@ -1,22 +1,11 @@
-"""Property-based API testing: schemathesis against every example service, served by uvicorn on
-PostgreSQL with rows in every table.
+"""Property-based API tests: schemathesis against every example, served by uvicorn on
+PostgreSQL with rows in every table. Every phase `st run` runs (examples, coverage, fuzzing,
+stateful) and every check it has; each distinct failure prints as one block: operation, check,
+status, and a curl command reproducing it. README.md, "Property-based API tests", says what
+runs, how the rows are made and aimed at, and the two failures dropped, and why.
 
-Schemathesis runs here as `st run` does (its engine, every phase): schema examples, the coverage
-phase's boundary and invalid values, fuzzed requests (valid and invalid) for every operation of
-the OpenAPI document, then stateful sequences (create, then read, change and delete what was
-created). Every response goes through every check schemathesis has: no 5xx, only documented
-status codes, bodies and headers that conform to the document, its content type, valid data
-accepted, invalid data rejected, a `405` that lists the allowed methods, a deleted row gone...
-
-Rows: before the run, and again whenever a DELETE leaves a table nearly empty, the factories of
-the project's own tests make rows through the API (`api_seed.py`); three in four valid requests
-have their path keys and reference fields swapped for keys of rows that exist, so GET, PATCH,
-DELETE, sub-lists and links hit real rows, and creates of child rows succeed.
-
-Deterministic (a fixed seed, one worker) and bounded: `PERSISTGEN_API_EXAMPLES` examples per
-operation in the fuzzing phase (default 25); set it higher for a longer run, e.g. 500:
+    .venv/bin/pytest -q tests/generated/test_api_properties.py
     PERSISTGEN_API_EXAMPLES=500 .venv/bin/pytest -q tests/generated/test_api_properties.py
-Each failure prints as one block: operation, check, status, and a curl command reproducing it.
 """
 
 from __future__ import annotations
@@ -33,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema_rs
+import jsonschema_rs  # schemathesis' own JSON Schema validator
 import pytest
 import schemathesis
 import uvicorn
