@@ -86,15 +86,15 @@ def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
 
 def _datetime(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
     if field.timezone is not False:
-        # Aware in, aware out, on every database; clients must send an offset.
+        # Aware in, answered in UTC, on every database; clients must send an offset.
         return TypeInfo(
             "dt.datetime",
             "AwareDateTime()",
             "sa.DateTime(timezone=True)",
             ("{package}.db.types:AwareDateTime",),
             DATES,
-            dto="AwareDatetime",
-            dto_imports=("pydantic:AwareDatetime",),
+            dto="OffsetDatetime",
+            dto_imports=("{package}.schemas.base:OffsetDatetime",),
             sample="datetime",
             ranged=True,
             aware=True,

@@ -92,6 +92,7 @@ def _merge_table(
         schema=scalar("schema", "the schema"),  # type: ignore[arg-type]
         primary_key=scalar("primary_key", "the primary key"),  # type: ignore[arg-type]
         pk_name=str(scalar("pk_name", "the primary key's name")),
+        autoincrement=bool(scalar("autoincrement", "SQLite AUTOINCREMENT")),
         columns=keyed(lambda t: t.columns, lambda c: c.name, "column"),
         uniques=keyed(lambda t: t.uniques, lambda u: u[0], "unique constraint"),
         indexes=keyed(lambda t: t.indexes, lambda i: i[0], "index"),

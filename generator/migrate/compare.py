@@ -42,6 +42,7 @@ from persistgen.migrate.table_operations import (
     CreateTable,
     DropTable,
     MoveTable,
+    RebuildAutoincrement,
     RenamePrimaryKey,
     RenameTable,
     RetypeNativeEnum,
@@ -84,6 +85,7 @@ def compare(
     # they referenced is in its new schema by then, and is again when a downgrade restores them.
     for was, table in kept:
         _move(was, table, out)
+    _autoincrement(kept, out)
     where = {table.name: table.schema for table in after.tables}
     for _, table in kept:
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
@@ -233,6 +235,19 @@ def _move(old: DbTable, new: DbTable, out: Diff) -> None:
     if old.schema != new.schema:  # into the project's schema
         out.operations.append(MoveTable(new.name, old.schema, new.schema))
         out.summary.append(f"move table {new.name} to schema {new.schema or 'public'}")
+
+
+def _autoincrement(kept: list[tuple[DbTable, DbTable]], out: Diff) -> None:
+    """SQLite AUTOINCREMENT on or off: the tables rebuilt, before any other change to them,
+    which then keep what this made (see `Batch`)."""
+    for on in (True, False):
+        tables = tuple(n.name for o, n in kept if n.autoincrement == on and o.autoincrement != on)
+        if tables:
+            out.operations.append(RebuildAutoincrement(tables, on))
+            state = "with" if on else "without"
+            out.summary += [
+                f"rebuild table {name} on SQLite {state} AUTOINCREMENT" for name in tables
+            ]
 
 
 def _unlink(table: DbTable, dropped: list[ForeignKeyModel], out: Diff) -> None:
@@ -423,4 +438,4 @@ def _backfill(
 
 
 def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
-    return Batch(table.name, table.schema, tuple(operations))
+    return Batch(table.name, table.schema, tuple(operations), table.autoincrement)

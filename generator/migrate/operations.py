@@ -84,6 +84,11 @@ def undo(operations: Sequence[Operation]) -> list[Operation]:
     return [step for o in reversed(operations) for step in o.reverse()]
 
 
+# What SQLite's rebuild of an AUTOINCREMENT table (see DbTable.autoincrement) needs to keep it.
+AUTOINCREMENT = 'table_kwargs={"sqlite_autoincrement": True}'
+COUNTER_KEPT = "{package}.db.autoincrement:counter_kept"
+
+
 @dataclass(frozen=True)
 class Batch(Operation):
     """Changes to one table, applied together (one rebuild on SQLite)."""
@@ -91,14 +96,20 @@ class Batch(Operation):
     table: str
     schema: str | None
     operations: tuple[BatchOperation, ...]
+    autoincrement: bool = False  # SQLite's rebuild keeps AUTOINCREMENT and its counter
 
     def lines(self) -> list[str]:
-        head = f"with op.batch_alter_table({self.table!r}{on_postgres(self.schema)}) as batch_op:"
-        return [head, *indented(line for o in self.operations for line in o.lines())]
+        args = f"{self.table!r}{on_postgres(self.schema)}"
+        head = f"op.batch_alter_table({args}) as batch_op"
+        if self.autoincrement:
+            head = f"counter_kept({self.table!r}), op.batch_alter_table({args}, {AUTOINCREMENT})"
+            head += " as batch_op"
+        return [f"with {head}:", *indented(line for o in self.operations for line in o.lines())]
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP}).union(*(o.imports for o in self.operations))
+        kept = {COUNTER_KEPT} if self.autoincrement else set()
+        return frozenset({OP, *kept}).union(*(o.imports for o in self.operations))
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -106,11 +117,15 @@ class Batch(Operation):
 
     def reverse(self) -> list[Operation]:
         steps = [s for o in reversed(self.operations) for s in o.reverse(self.table, self.schema)]
-        return batches(self.table, self.schema, steps)
+        return batches(self.table, self.schema, steps, autoincrement=self.autoincrement)
 
 
 def batches(
-    table: str, schema: str | None, steps: Iterable[Operation | BatchOperation]
+    table: str,
+    schema: str | None,
+    steps: Iterable[Operation | BatchOperation],
+    *,
+    autoincrement: bool = False,
 ) -> list[Operation]:
     """`steps` with each run of batch operations in one `Batch`."""
     result: list[Operation] = []
@@ -120,11 +135,11 @@ def batches(
             run.append(step)
             continue
         if run:
-            result.append(Batch(table, schema, tuple(run)))
+            result.append(Batch(table, schema, tuple(run), autoincrement))
             run = []
         result.append(step)
     if run:
-        result.append(Batch(table, schema, tuple(run)))
+        result.append(Batch(table, schema, tuple(run), autoincrement))
     return result
 
 

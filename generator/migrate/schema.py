@@ -4,6 +4,7 @@ A snapshot of the tables a revision built. The planner fills it from the spec; `
 two of them. Each revision persistgen writes has its snapshot in `.persistgen/revisions/<id>.json`
 (format 3: the revision, its parents, its number and its file). Formats 1 and 2 were the single
 `.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
+A table's `sqlite_autoincrement` came later within format 3: absent, it is false.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ class DbTable:
     foreign_keys: tuple[ForeignKeyModel, ...]
     checks: tuple[tuple[str, str], ...] = ()  # (constraint name, SQL expression)
     schema: str | None = None  # PostgreSQL schema; None: the default one
+    # SQLite AUTOINCREMENT: a one-column integer key the database numbers is never handed out
+    # twice (identity and serial never are on PostgreSQL). Snapshots from before it lack it:
+    # their tables were made without.
+    autoincrement: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ def _table_out(table: DbTable) -> dict[str, Any]:
         "indexes": [{"name": n, "columns": list(on)} for n, on in table.indexes],
         "checks": [{"name": n, "sql": sql} for n, sql in table.checks],
         "foreign_keys": [_foreign_key_out(fk) for fk in table.foreign_keys],
+        "sqlite_autoincrement": table.autoincrement,
     }
 
 
@@ -189,6 +195,7 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         foreign_keys=tuple(_foreign_key_in(_dict(fk)) for fk in _list(data["foreign_keys"])),
         checks=tuple(_named(c, "sql", _str) for c in _list(data["checks"])),
         schema=_optional(data["schema"]),
+        autoincrement=_bool(data.get("sqlite_autoincrement", False)),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from persistgen.code_text import string_literal
 from persistgen.migrate.batch_operations import RetypeColumn
 from persistgen.migrate.operations import (
+    AUTOINCREMENT,
     OP,
     SA,
     Batch,
@@ -108,6 +109,8 @@ class CreateTable(Operation):
             lines.append(f"    sa.UniqueConstraint({listed(on)}, name=op.f({name!r})),")
         for name, sql in table.checks:
             lines.append(f"    sa.CheckConstraint({string_literal(sql, 12)}, name=op.f({name!r})),")
+        if table.autoincrement:
+            lines.append("    sqlite_autoincrement=True,")
         if table.schema:
             lines.append(f"    schema={table.schema!r},")
         lines.append(")")
@@ -125,6 +128,27 @@ class CreateTable(Operation):
     def reverse(self) -> list[Operation]:
         types = [c.native_type for c in self.table.columns if c.native_type]
         return [DropTable(self.table), *map(DropEnumType, types)]
+
+
+@dataclass(frozen=True)
+class RebuildAutoincrement(Operation):
+    """SQLite AUTOINCREMENT on tables made without it (or off again), which only a rebuild can
+    change: the rows are copied with their keys, and the copy sets the counter to the largest.
+    PostgreSQL's identity and serial keys are never reused: nothing to do there."""
+
+    tables: tuple[str, ...]
+    on: bool
+
+    def lines(self) -> list[str]:
+        kwargs = AUTOINCREMENT if self.on else 'table_kwargs={"sqlite_autoincrement": False}'
+        rebuild = f'op.batch_alter_table(table, recreate="always", {kwargs})'
+        tables = listed(self.tables) + ("," if len(self.tables) == 1 else "")
+        return on_dialect(
+            other=[f"for table in ({tables}):", f"    with {rebuild}:", "        pass"]
+        )
+
+    def reverse(self) -> list[Operation]:
+        return [RebuildAutoincrement(self.tables[::-1], not self.on)]
 
 
 @dataclass(frozen=True)
@@ -172,7 +196,8 @@ class RetypeNativeEnum(Operation):
 
     @property
     def _batch(self) -> Batch:
-        return Batch(self.table.name, self.table.schema, (RetypeColumn(self.old, self.new),))
+        retype = (RetypeColumn(self.old, self.new),)
+        return Batch(self.table.name, self.table.schema, retype, self.table.autoincrement)
 
     @property
     def imports(self) -> frozenset[str]:

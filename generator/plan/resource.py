@@ -57,6 +57,7 @@ def resource(
     orm = _orm_table(
         spec,
         name,
+        columns,
         [_db_names(by_column, g) for g in uniques],
         [_db_names(by_column, g) for g in indexes],
     )
@@ -137,7 +138,13 @@ def _routes(
     )
 
 
-def _orm_table(spec: Spec, name: str, uniques: list[Columns], indexes: list[Columns]) -> OrmTable:
+def _orm_table(
+    spec: Spec,
+    name: str,
+    columns: Sequence[ColumnModel],
+    uniques: list[Columns],
+    indexes: list[Columns],
+) -> OrmTable:
     """The composite constraints; `__table_args__` name columns as the database does."""
     resource = spec.resources[name]
     return OrmTable(
@@ -148,6 +155,7 @@ def _orm_table(spec: Spec, name: str, uniques: list[Columns], indexes: list[Colu
         # Columns the database sets on UPDATE are read back at once, never lazily (async).
         eager_defaults=any(f.onupdate for f in resource.fields.values()),
         versioned=resource.versioned,
+        sqlite_autoincrement=_autoincrement(columns),
     )
 
 
@@ -175,7 +183,14 @@ def _db_table(
             (naming.constraint("ck", table, n), sql) for n, sql in resource.checks.items()
         ),
         schema=spec.project.schema_,
+        autoincrement=_autoincrement(columns),
     )
+
+
+def _autoincrement(columns: Sequence[ColumnModel]) -> bool:
+    """SQLite would number a new row past the largest key left, handing out a deleted one
+    again: AUTOINCREMENT numbers past the largest it ever gave."""
+    return any(c.numbered_key for c in columns)
 
 
 def _sortable(columns: Sequence[ColumnModel]) -> list[ColumnModel]:

@@ -117,10 +117,14 @@ class OrmTable:
     schema: str | None
     eager_defaults: bool  # columns the database sets on UPDATE are read back at once (async)
     versioned: bool
+    sqlite_autoincrement: bool = False  # SQLite never hands out a deleted key again
 
     @property
     def table_args(self) -> tuple[str, ...]:
         """Items of `__table_args__`; constraints name their columns as the database does."""
+        options: dict[str, str | bool] = {"schema": self.schema} if self.schema else {}
+        if self.sqlite_autoincrement:
+            options["sqlite_autoincrement"] = True
         return (
             *(f"UniqueConstraint({', '.join(map(repr, key))})" for key in self.uniques),
             *(f"Index({name!r}, {', '.join(map(repr, on))})" for name, on in self.indexes),
@@ -128,7 +132,7 @@ class OrmTable:
                 f"CheckConstraint({string_literal(sql, 12)}, name={name!r})"
                 for name, sql in self.checks
             ),
-            *([repr({"schema": self.schema})] if self.schema else []),
+            *([repr(options)] if options else []),
         )
 
     @property

@@ -27,6 +27,7 @@ class ColumnModel:
     previous_name: str | None  # the column's name before a declared rename
     in_create: bool
     in_update: bool
+    numbered_key: bool = False  # a one-column integer key the database numbers
 
     @property
     def primary_key(self) -> bool:

@@ -123,6 +123,14 @@ class SuiteModel:
         return any(c.resource.write_only and _serves(c, "create", "get") for c in self.cases)
 
     @property
+    def numbered(self) -> bool:
+        """A key the database numbers, which a deleted row must not give the next one."""
+        return any(
+            c.resource.db.autoincrement and _serves(c, "create", "delete", "get")
+            for c in self.cases
+        )
+
+    @property
     def aware(self) -> bool:
         return any(c.resource.aware_column and _serves(c, "create", "get") for c in self.cases)
 

@@ -64,7 +64,15 @@ def make_legacy(root: Path, state: object) -> None:
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
-def assert_reads_old_state(cli: Invoke, blog: Path, state: dict[str, Any]) -> None:
+# A state.json of 0.1 predates SQLite AUTOINCREMENT: the next revision rebuilds its tables too.
+REBUILT_REVISION = (
+    "migrations/versions/0002_<id>_rebuild_table_users_on_sqlite_with_autoincrement.py"
+)
+
+
+def assert_reads_old_state(
+    cli: Invoke, blog: Path, state: dict[str, Any], revision: str = SUBTITLE_REVISION
+) -> None:
     make_legacy(blog, state)
     add_subtitle(blog)
 
@@ -74,10 +82,10 @@ def assert_reads_old_state(cli: Invoke, blog: Path, state: dict[str, Any]) -> No
     rows = reported(result.stdout)
     assert rows[LEGACY_STATE] == "removed"
     assert rows[".persistgen/revisions/0001.json"] == "created"
-    assert revisions(blog) == {LEGACY_INITIAL, SUBTITLE_REVISION}
-    assert 'down_revision: str | None = "0001"' in path_of(blog, SUBTITLE_REVISION).read_text(
-        encoding="utf-8"
-    )
+    assert revisions(blog) == {LEGACY_INITIAL, revision}
+    text = path_of(blog, revision).read_text(encoding="utf-8")
+    assert 'down_revision: str | None = "0001"' in text
+    assert "- add column posts.subtitle" in text
     converted = json.loads((blog / ".persistgen/revisions/0001.json").read_text("utf-8"))
     assert converted["format"] == 3
     assert (converted["revision"], converted["parents"], converted["number"]) == ("0001", [], 1)
@@ -93,7 +101,9 @@ def assert_reads_old_state(cli: Invoke, blog: Path, state: dict[str, Any]) -> No
 
 def test_state_files_without_a_format_number_still_read(cli: Invoke, blog: Path) -> None:
     """Until state.json had its own format, it held the dataclasses as they were (format 1)."""
-    assert_reads_old_state(cli, blog, json.loads(V1_STATE.read_text(encoding="utf-8")))
+    assert_reads_old_state(
+        cli, blog, json.loads(V1_STATE.read_text(encoding="utf-8")), REBUILT_REVISION
+    )
 
 
 def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
@@ -103,7 +113,7 @@ def test_state_files_of_version_0_1_still_read(cli: Invoke, blog: Path) -> None:
         table["primary_key"] = table["primary_key"][0]
         for kind in ("uniques", "indexes"):
             table[kind] = [[name, columns[0]] for name, columns in table[kind]]
-    assert_reads_old_state(cli, blog, state)
+    assert_reads_old_state(cli, blog, state, REBUILT_REVISION)
 
 
 def test_state_json_of_format_2_still_reads(cli: Invoke, blog: Path) -> None:

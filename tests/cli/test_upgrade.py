@@ -21,7 +21,7 @@ import pytest
 from persistgen.shared_files import MERGES
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import reported, tree
-from tests.generated.project import package_of, run
+from tests.generated.project import package_of, run, run_script
 from tests.golden_tree import generate_example
 from tests.postgres import fresh_database
 
@@ -101,11 +101,13 @@ def test_a_project_of_the_last_release_regenerates_cleanly(
         assert path in old_generated - generated and new[path] == fresh[path], path
     kept = (old_generated - generated - set(MERGES)) & set(new)
     assert not kept, "a file no longer generated was kept"
-    # One revision more: the table of idempotency keys every project now holds.
+    # One revision more: the table of idempotency keys every project now holds, and SQLite's
+    # tables rebuilt with AUTOINCREMENT (the old ones reuse keys).
     (added,) = {p for p in new if p.startswith(VERSIONS)} - {
         p for p in old if p.startswith(VERSIONS)
     }
-    assert added.endswith("_create_table_idempotency_keys.py"), added
+    assert b"- create table idempotency_keys" in new[added], added
+    assert b'"sqlite_autoincrement": True' in new[added], added
     assert {p for p in old if p.startswith(VERSIONS)} <= set(new)
     assert cli("generate", "--check").exit_code == 0
     assert _routes(_openapi(project)) == _routes(api)
@@ -113,6 +115,72 @@ def test_a_project_of_the_last_release_regenerates_cleanly(
     for database in (sqlite, postgres):
         run(project, "alembic", "upgrade", "head", database_url=database)
         run(project, "alembic", "check", database_url=database)
+
+
+# Statements run on the project's database; the rows of the last one printed.
+SQL = """
+import asyncio
+from sqlalchemy import text
+from blog.db.engine import engine
+
+async def main() -> None:
+    async with engine.begin() as connection:
+        for statement in {statements!r}:
+            result = await connection.execute(text(statement))
+        for row in result if result.returns_rows else ():
+            print(tuple(row))
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+ADD_USER = "INSERT INTO users (email, display_name, is_active) VALUES ('{0}', 'a', true)"
+
+
+def _sql(project: Path, url: str, *statements: str) -> list[str]:
+    return run_script(project, SQL.format(statements=statements), database_url=url)
+
+
+def test_a_project_of_the_last_release_keeps_its_rows_and_ids_and_stops_reusing_keys(
+    cli: Invoke, postgres: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its SQLite tables are rebuilt with AUTOINCREMENT, rows and keys kept; on PostgreSQL,
+    where identity keys are never reused, the revision does nothing."""
+    project = tmp_path / "blog"
+    shutil.copytree(RELEASE / "blog", project)
+    sqlite = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+    rows = {}
+    for database in (sqlite, postgres):
+        run(project, "alembic", "upgrade", "head", database_url=database)
+        adds = [ADD_USER.format(f"{n}@example.org") for n in range(4)]
+        rows[database] = _sql(
+            project, database, *adds, "DELETE FROM users WHERE id = 2", "SELECT * FROM users"
+        )
+        assert len(rows[database]) == 3
+    monkeypatch.chdir(project)
+    assert cli("generate").exit_code == 0
+
+    for database in (sqlite, postgres):
+        run(project, "alembic", "upgrade", "head", database_url=database)
+        assert _sql(project, database, "SELECT * FROM users") == rows[database]
+        assert "No new upgrade operations detected" in run(
+            project, "alembic", "check", database_url=database
+        )
+        new = _sql(
+            project, database, ADD_USER.format("new@example.org"), "SELECT max(id) FROM users"
+        )
+        again = _sql(
+            project,
+            database,
+            "DELETE FROM users WHERE email = 'new@example.org'",
+            ADD_USER.format("again@example.org"),
+            "SELECT max(id) FROM users",
+        )
+        assert new == ["(5,)"] and again == ["(6,)"], database  # 5 is never handed out twice
+    (schema,) = _sql(project, sqlite, "SELECT sql FROM sqlite_master WHERE name = 'users'")
+    assert "AUTOINCREMENT" in schema
+    for database in (sqlite, postgres):  # and back: the rows stay
+        run(project, "alembic", "downgrade", "-1", database_url=database)
+        assert len(_sql(project, database, "SELECT * FROM users")) == 4
 
 
 def test_an_edited_file_of_the_last_release_is_a_conflict(

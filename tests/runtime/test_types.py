@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.functions import FunctionElement
 
 from persistgen.runtime.db.types import in_utc, utcnow, utcnow_naive, utctime, utctoday
-from persistgen.runtime.schemas.base import Int32, OffsetTime, WriteModel
+from persistgen.runtime.schemas.base import Int32, OffsetDatetime, OffsetTime, WriteModel
 from tests.runtime.models import BookCreate, BookRepository
 
 pytestmark = pytest.mark.anyio
@@ -46,6 +46,19 @@ def test_an_offset_time_needs_its_offset() -> None:
     assert adapter.validate_python("12:30:00+02:00") == dt.time(10, 30, tzinfo=dt.UTC)
     with pytest.raises(ValidationError, match="needs its UTC offset"):
         adapter.validate_python("12:30:00")
+
+
+def test_an_offset_datetime_needs_its_offset_and_is_kept_in_utc() -> None:
+    """What a write answers is what reads answer: the instant in UTC, not the client's offset."""
+    adapter = TypeAdapter(OffsetDatetime)
+    moment = adapter.validate_python("2026-01-01T12:00:00+02:00")
+    assert moment == dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC)
+    assert moment.tzinfo is dt.UTC
+    assert adapter.dump_json(moment) == b'"2026-01-01T10:00:00Z"'
+    with pytest.raises(ValidationError, match="should have timezone info"):
+        adapter.validate_python("2026-01-01T12:00:00")
+    with pytest.raises(ValidationError, match="out of range in UTC"):  # not an OverflowError
+        adapter.validate_python("0001-01-01T00:00:00+01:00")
 
 
 def test_integers_are_bounded_as_the_columns_store_them() -> None:

@@ -49,6 +49,17 @@ def test_changes_to_different_things_combine() -> None:
     assert merged == (replace(ours, uniques=theirs.uniques), TAGS)
 
 
+def test_a_branch_that_rebuilt_for_sqlite_autoincrement_keeps_it_in_the_merge() -> None:
+    """One branch's newer persistgen rebuilt the table; the other added a column."""
+    ours = with_columns(POSTS, column("subtitle"))
+    theirs = replace(POSTS, autoincrement=True)
+
+    merged, conflicts = merge_tables((POSTS,), (ours,), (theirs,))
+
+    assert conflicts == []
+    assert merged == (replace(ours, autoincrement=True),)
+
+
 def test_the_same_change_on_both_sides_is_no_conflict() -> None:
     both = with_columns(POSTS, column("subtitle"))
     assert merge_tables((POSTS,), (both,), (both,)) == ((both,), [])

@@ -24,6 +24,7 @@ from persistgen.migrate.table_operations import (
     CreateTable,
     DropTable,
     MoveTable,
+    RebuildAutoincrement,
     RenameTable,
     RetypeNativeEnum,
 )
@@ -236,3 +237,32 @@ def test_a_dropped_reference_comes_back_to_where_its_target_moved() -> None:
     result = diff((table("authors"), books), (table("authors", schema="people"), moved))
     restored = CreateForeignKey(replace(TO_AUTHORS, target_schema="people"))
     assert undo(result.operations)[0] == Batch("books", "people", (restored,))
+
+
+def test_tables_gain_sqlite_autoincrement_by_a_rebuild_before_other_changes() -> None:
+    """Old snapshots' tables lack AUTOINCREMENT; later batches keep it (and its counter)."""
+    isbn = DbColumn("isbn", "sa.String(length=20)", "str", ("20",), nullable=True)
+    before = (table("authors"), table("books"))
+    after = (table("authors", autoincrement=True), table("books", isbn, autoincrement=True))
+    result = diff(before, after)
+    assert result.operations == [
+        RebuildAutoincrement(("authors", "books"), on=True),
+        Batch("books", None, (AddColumn(isbn),), autoincrement=True),
+    ]
+    assert result.summary[:2] == [
+        "rebuild table authors on SQLite with AUTOINCREMENT",
+        "rebuild table books on SQLite with AUTOINCREMENT",
+    ]
+    assert undo(result.operations) == [
+        Batch("books", None, (DropColumn(isbn),), autoincrement=True),
+        RebuildAutoincrement(("books", "authors"), on=False),
+    ]
+    lines = "\n".join(result.operations[0].lines())
+    assert lines.startswith('if op.get_bind().dialect.name != "postgresql":')  # SQLite only
+    assert 'recreate="always", table_kwargs={"sqlite_autoincrement": True}' in lines
+
+
+def test_a_new_table_is_created_with_sqlite_autoincrement() -> None:
+    books = table("books", autoincrement=True)
+    assert "    sqlite_autoincrement=True," in CreateTable(books, ()).lines()
+    assert diff((books,), (books,)) == Diff()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,16 @@ def test_state_survives_its_format() -> None:
     assert state_from_json(data) == state
 
 
+def test_a_snapshot_from_before_sqlite_autoincrement_reads_as_without_it() -> None:
+    """Its tables were made without AUTOINCREMENT: the next revision rebuilds them on SQLite."""
+    counted = replace(TABLE, autoincrement=True)
+    data = state_to_json(SchemaState("ab12", (counted,), number=1))
+    assert data["tables"][0]["sqlite_autoincrement"] is True
+    assert state_from_json(data).tables == (counted,)
+    del data["tables"][0]["sqlite_autoincrement"]
+    assert state_from_json(data).tables == (TABLE,)
+
+
 def test_format_2_was_the_head_of_a_numbered_history() -> None:
     data = {**state_to_json(SchemaState(tables=(TABLE,))), "format": 2, "head": "0007"}
     assert state_from_json(data) == SchemaState("0007", (TABLE,), number=7)
@@ -89,3 +100,13 @@ def test_imports_follow_the_columns_an_operation_spells() -> None:
         "from shop.db.types import utcnow",
     }
     assert "from decimal import Decimal" in imports(Backfill("orders", None, PRICE, "Decimal('1')"))
+
+
+def test_a_batch_on_an_autoincrement_table_keeps_it_and_its_counter() -> None:
+    batch = Batch("orders", None, (RenameColumn("a", "b"),), autoincrement=True)
+    assert batch.lines()[0] == (
+        "with counter_kept('orders'), op.batch_alter_table('orders', "
+        'table_kwargs={"sqlite_autoincrement": True}) as batch_op:'
+    )
+    assert "from shop.db.autoincrement import counter_kept" in imports(batch)
+    assert all(b.autoincrement for b in batch.reverse() if isinstance(b, Batch))

@@ -110,6 +110,7 @@ def test_column_name_and_composite_constraints() -> None:
         "UniqueConstraint('order_no', 'pos')",
         "Index('ix_lines_sku_pos', 'sku', 'pos')",
         "CheckConstraint('position > 0', name='positive')",
+        "{'sqlite_autoincrement': True}",  # the table options come last
     )
     assert line.orm.imports() == {
         "sqlalchemy:CheckConstraint",

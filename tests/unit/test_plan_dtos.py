@@ -103,7 +103,7 @@ def test_filter_declarations_and_imports() -> None:
     assert by_name["note"].decl == "note: str | None = None"  # text without a bound
     assert by_name["note"].imports() == set()
     assert by_name["note__null"].decl == "note__null: bool | None = None"
-    assert by_name["seen_at__gte"].imports() == {"pydantic:AwareDatetime"}
+    assert by_name["seen_at__gte"].imports() == {"{package}.schemas.base:OffsetDatetime"}
     assert by_name["qty__in"].imports() == {"{package}.schemas.base:Int32", "pydantic:Field"}
 
 
@@ -111,8 +111,8 @@ def test_schema_module_imports() -> None:
     assert resource(ITEM, "Item").schema_imports == (
         "import datetime as dt",
         "from decimal import Decimal",
-        "from pydantic import AwareDatetime, Field",
-        "from shop.schemas.base import Int32, Int64",
+        "from pydantic import Field",
+        "from shop.schemas.base import Int32, Int64, OffsetDatetime",
         "from typing import Annotated",
     )
 

@@ -67,3 +67,16 @@ def test_composite_key_is_a_tuple_and_one_segment_per_column() -> None:
 def test_a_key_that_leads_with_a_reference_needs_no_extra_index() -> None:
     shelf_id = resource(COMPOSITE, "Slot").key[0]
     assert shelf_id.foreign_key is not None and not shelf_id.index
+
+
+def test_only_a_key_the_database_numbers_gets_sqlite_autoincrement() -> None:
+    """SQLite would give a deleted row's key to the next one; identity never does."""
+    implicit = resource("Post:\n  fields:\n    title: str\n", "Post")
+    declared = resource("Post:\n  fields:\n    no: {type: int, primary_key: true}\n", "Post")
+    for post in (implicit, declared):
+        assert post.db.autoincrement
+        assert post.table_args == ("{'sqlite_autoincrement': True}",)
+    uuid = resource("Post:\n  id_type: uuid\n  fields:\n    title: str\n", "Post")
+    tag = resource("Tag:\n  fields:\n    name: {type: str, primary_key: true}\n", "Tag")
+    for other in (uuid, tag, resource(COMPOSITE, "Slot")):
+        assert not other.db.autoincrement and not other.table_args

@@ -94,7 +94,7 @@ def test_link_in_a_schema_qualifies_the_table() -> None:
     assert tag.relations[0].link_table == "blog.post_tags"
     post = next(r for r in shop.resources if r.class_name == "Post")
     assert post.links[0].table_code.endswith(", schema='blog')")
-    assert post.table_args[-1] == "{'schema': 'blog'}"
+    assert post.table_args[-1] == "{'schema': 'blog', 'sqlite_autoincrement': True}"
 
 
 def test_refs_for_the_factories() -> None:

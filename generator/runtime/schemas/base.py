@@ -5,7 +5,7 @@ import math
 import re
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import inspect
 
 from persistgen.runtime.db.types import in_utc
@@ -29,6 +29,17 @@ def _offset_to_utc(value: dt.time) -> dt.time:
 
 # A time of day with its UTC offset (without one, which time is meant is a guess), in UTC.
 OffsetTime = Annotated[dt.time, AfterValidator(_offset_to_utc)]
+
+
+def _instant_in_utc(value: dt.datetime) -> dt.datetime:
+    try:
+        return value.astimezone(dt.UTC)  # as reads answer it, so a write answers what reads will
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first UTC datetime
+        raise ValueError("the datetime is out of range in UTC") from None
+
+
+# A datetime with its UTC offset (`AwareDatetime` refuses one without), in UTC.
+OffsetDatetime = Annotated[AwareDatetime, AfterValidator(_instant_in_utc)]
 
 
 # What no PostgreSQL text holds: NUL, and a lone UTF-16 surrogate (JSON's "\ud800"), which
