@@ -29,8 +29,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _tables() -> list[DbTable]:
     """The tables as the plan gives them to the migration snapshot."""
-    model = plan.build(read_spec(LONG_NAMES))
-    return [t for r in model.resources for t in (r.db, *(link.db for link in r.links))]
+    return list(plan.build(read_spec(LONG_NAMES)).tables)
 
 
 def _columns() -> set[tuple[str, str]]:

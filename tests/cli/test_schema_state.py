@@ -90,7 +90,9 @@ def assert_reads_old_state(
     assert converted["format"] == 3
     assert (converted["revision"], converted["parents"], converted["number"]) == ("0001", [], 1)
     assert converted["file"] == LEGACY_INITIAL
-    assert {tuple(t["primary_key"]["columns"]) for t in converted["tables"]} == {("id",)}
+    keys = {t["name"]: tuple(t["primary_key"]["columns"]) for t in converted["tables"]}
+    assert keys.get("idempotency_keys", ("key",)) == ("key",)  # in states made since it exists
+    assert {key for name, key in keys.items() if name != "idempotency_keys"} == {("id",)}
     assert [u for t in converted["tables"] for u in t["uniques"]] == [
         {"name": "uq_users_email", "columns": ["email"]},
         {"name": "uq_posts_slug", "columns": ["slug"]},
