@@ -78,16 +78,18 @@ def _text(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
 
 def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
     p, s = field.digits
-    # The document's pattern for a decimal written as text has a sign only if it may be < 0.
-    sign = ", negative=False" if field.ge is not None and field.ge >= 0 else ""
+    # Its bounds and pattern in one place, so they hold in the document where it is optional.
+    bounds = "".join(
+        f", {o}={v!r}" for o, v in (("ge", field.ge), ("le", field.le)) if v is not None
+    )
     return TypeInfo(
         "Decimal",
         f"Numeric({p}, {s})",
         f"sa.Numeric(precision={p}, scale={s})",
         ("sqlalchemy:Numeric",),
         ("decimal:Decimal",),
-        write=f"Annotated[Decimal, DecimalText({p}, {s}{sign})]",
-        write_imports=("decimal:Decimal", "typing:Annotated", "{package}.schemas.base:DecimalText"),
+        write=f"Annotated[Decimal, Digits({p}, {s}{bounds})]",
+        write_imports=("decimal:Decimal", "typing:Annotated", "{package}.schemas.base:Digits"),
         sample="decimal",
         params=(str(p), str(s)),
         digits=(p, s),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from persistgen.code_text import LINE_LENGTH, string_literal
 from persistgen.project_model.types import Scalar, TypeInfo
@@ -42,8 +41,10 @@ class DtoField:
         bounds met with what its column holds (so a spec's `ge: 1` is not lost to the type's
         own bound, and the document shows the tighter one), and text's storable pattern."""
         options = dict(self.constraints)
-        found = [(o, _value(o, v)) for o, v in self.constraints if o not in ("ge", "le")]
-        found += self._bounds(options.get("ge"), options.get("le"))
+        numeric = ("ge", "le", "max_digits", "decimal_places")  # a decimal's type holds them
+        found = [(o, _value(o, v)) for o, v in self.constraints if o not in numeric]
+        if self.type.digits is None:
+            found += self._bounds(options.get("ge"), options.get("le"))
         if self.type.text and "pattern" not in options:
             found.append(("pattern", _value("pattern", STORABLE_TEXT)))
         return tuple(found)
@@ -56,12 +57,6 @@ class DtoField:
             found.append(("ge", _integer(low)))
             # 2**63 - 1 is no double: the document could only round it up, past the range.
             found.append(("le", _integer(int(le))) if le is not None else ("lt", _integer(top)))
-        elif self.type.digits is not None:  # a decimal: its digits bound it, and its scale
-            precision, scale = self.type.digits
-            limit = f"10**{precision - scale}"
-            found.append(("ge", repr(ge)) if ge is not None else ("gt", f"-{limit}"))
-            found.append(("le", repr(le)) if le is not None else ("lt", limit))
-            found.append(("multiple_of", f"Decimal({str(Decimal(1).scaleb(-scale))!r})"))
         else:
             found += [(o, repr(v)) for o, v in (("ge", ge), ("le", le)) if v is not None]
         return found

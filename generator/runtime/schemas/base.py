@@ -4,6 +4,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import (
@@ -134,19 +135,38 @@ BASE64 = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=|[A-Za-z0-
 Base64Bytes = Annotated[bytes, TextForm(BASE64, contentEncoding="base64")]
 
 
-class DecimalText(TextForm):
-    """A decimal's text form in the document and at the server: plain digits (no exponent,
-    a sign only where the field takes negatives, at most the column's digits). Numbers keep
-    pydantic's checks, and the field's bounds and `multiple_of` describe them."""
+class Digits(TextForm):
+    """A decimal column's values, in the document as at the server: numbers within what
+    `precision` and `scale` hold (and the spec's `ge` / `le`), in steps of the scale; text in
+    plain digits (no exponent, a sign only where negatives are allowed), which the server
+    checks against the same pattern. Given in full here, not split with a `Field`, so that
+    the bounds stay on the number, also where the field is optional."""
 
-    def __init__(self, precision: int, scale: int, *, negative: bool = True) -> None:
+    def __init__(
+        self, precision: int, scale: int, *, ge: float | None = None, le: float | None = None
+    ) -> None:
         whole = precision - scale
         integer = f"(?:0|[1-9][0-9]{{0,{whole - 1}}})" if whole > 0 else "0"
         fraction = f"(?:\\.[0-9]{{1,{scale}}})?" if scale > 0 else ""
-        super().__init__(f"^{'-?' if negative else ''}{integer}{fraction}$")
+        sign = "" if ge is not None and ge >= 0 else "-?"
+        super().__init__(f"^{sign}{integer}{fraction}$")
+        limit = Decimal(10) ** whole
+        self._bounds: dict[str, Any] = {
+            "max_digits": precision,
+            "decimal_places": scale,
+            "multiple_of": Decimal(1).scaleb(-scale),
+            **({"ge": Decimal(str(ge))} if ge is not None else {"gt": -limit}),
+            **({"le": Decimal(str(le))} if le is not None else {"lt": limit}),
+        }
 
     def check(self, value: object) -> object:
         return super().check(value) if isinstance(value, str) else value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: Callable[[Any], CoreSchema]
+    ) -> CoreSchema:
+        number = core_schema.decimal_schema(allow_inf_nan=False, **self._bounds)
+        return core_schema.no_info_before_validator_function(self.check, number)
 
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
