@@ -106,8 +106,9 @@ StrictAwareDatetime = Annotated[AwareDatetime, _json_type("string")]
 
 # ECMA-262 and Python read these patterns alike: ASCII classes only (`\d` is any Unicode digit in
 # Python), and checked with `fullmatch` (Python's `$` also matches before a final newline).
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"  # 0001 to 9999
 _DAY = (
-    "(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]"
+    f"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]"
     "|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])"
     "|(?:0[48]|[2468][048]|[13579][26])00)-02-29)"
 )
@@ -152,7 +153,9 @@ class Digits(TextForm):
         super().__init__(f"^{sign}{integer}{fraction}$")
         limit = Decimal(10) ** whole
         self._bounds: dict[str, Any] = {
-            "max_digits": precision,
+            # pydantic counts the 0 of `0` as a digit before the point, which NUMERIC(4, 4)
+            # holds; the bounds keep the rest below 1.
+            "max_digits": precision + (whole == 0),
             "decimal_places": scale,
             "multiple_of": Decimal(1).scaleb(-scale),
             **({"ge": Decimal(str(ge))} if ge is not None else {"gt": -limit}),
