@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from pydantic import Field, StrictBool, ValidationError
+from pydantic import Field, StrictBool, TypeAdapter, ValidationError
 
 from persistgen.runtime.api.errors import install_error_handlers
 from persistgen.runtime.schemas.base import (
@@ -282,3 +282,21 @@ async def test_a_405_lists_every_method_of_the_path(method: str, path: str, allo
     assert response.status_code == 405
     assert response.headers["Allow"] == allowed
     assert response.json()["type"] == "/problems/method-not-allowed"
+
+
+def test_a_decimal_is_written_as_the_pattern_reads_it() -> None:
+    """`str(Decimal("1E-10"))` is `1E-10`, which the pattern refuses: a DTO writes digits."""
+    tiny = TypeAdapter(Annotated[Decimal, Digits(10, 10)])
+    assert tiny.dump_json(Decimal("1E-10")) == b'"0.0000000001"'
+    assert tiny.validate_python("0.0000000001") == Decimal("1E-10")
+
+
+def test_a_scale_or_range_no_double_holds_is_left_out_of_the_document() -> None:
+    """A step of 1E-500 would be served as 0 (FastAPI refuses the document), and 1E+400 as
+    infinity; the server still checks both."""
+    fine = TypeAdapter(Annotated[Decimal, Digits(600, 500)])
+    number = fine.json_schema()["anyOf"][0]
+    assert number == {"type": "number", "exclusiveMinimum": -1e100, "exclusiveMaximum": 1e100}
+    assert fine.validate_python("0." + "0" * 499 + "1") == Decimal("1E-500")
+    wide = TypeAdapter(Annotated[Decimal, Digits(1000, 0)]).json_schema()["anyOf"][0]
+    assert wide == {"type": "number", "multipleOf": 1.0}

@@ -152,12 +152,12 @@ class Digits(TextForm):
         sign = "" if ge is not None and ge >= 0 else "-?"
         super().__init__(f"^{sign}{integer}{fraction}$")
         limit = Decimal(10) ** whole
+        self._scale = scale
         self._bounds: dict[str, Any] = {
             # pydantic counts the 0 of `0` as a digit before the point, which NUMERIC(4, 4)
             # holds; the bounds keep the rest below 1.
             "max_digits": precision + (whole == 0),
             "decimal_places": scale,
-            "multiple_of": Decimal(1).scaleb(-scale),
             **({"ge": Decimal(str(ge))} if ge is not None else {"gt": -limit}),
             **({"le": Decimal(str(le))} if le is not None else {"lt": limit}),
         }
@@ -168,7 +168,11 @@ class Digits(TextForm):
     def __get_pydantic_core_schema__(
         self, source: Any, handler: Callable[[Any], CoreSchema]
     ) -> CoreSchema:
-        number = core_schema.decimal_schema(allow_inf_nan=False, **self._bounds)
+        # Written in plain digits, as the pattern reads them (`str` would give `1E-10`).
+        plain = core_schema.plain_serializer_function_ser_schema(_plain, when_used="json")
+        number = core_schema.decimal_schema(
+            allow_inf_nan=False, serialization=plain, **self._bounds
+        )
         return core_schema.no_info_before_validator_function(self.check, number)
 
     def __get_pydantic_json_schema__(
@@ -178,7 +182,25 @@ class Digits(TextForm):
         for branch in found.get("anyOf", []):
             if branch.get("type") == "string":
                 branch["pattern"] = self.pattern
+            elif branch.get("type") == "number":
+                self._number(branch)
         return found
+
+    def _number(self, branch: dict[str, Any]) -> None:
+        for key in ("exclusiveMinimum", "exclusiveMaximum"):  # past a double's range: none
+            if not math.isfinite(branch.get(key, 0)):
+                del branch[key]
+        if self._scale <= _DOUBLE_DIGITS:
+            # The scale for the document (`decimal_places` checks it at the server); a finer
+            # step is no double, so validators could not apply it.
+            branch["multipleOf"] = float(Decimal(1).scaleb(-self._scale))
+
+
+_DOUBLE_DIGITS = 15  # the decimal digits a double always holds
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
 
 
 def _offset_to_utc(value: dt.time) -> dt.time:
