@@ -89,6 +89,8 @@ def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
         ("sqlalchemy:Numeric",),
         ("decimal:Decimal",),
         write=f"Annotated[Decimal, Digits({p}, {s}{bounds})]",
+        read="PlainDecimal",
+        read_imports=("{package}.schemas.base:PlainDecimal",),
         write_imports=("decimal:Decimal", "typing:Annotated", "{package}.schemas.base:Digits"),
         sample="decimal",
         params=(str(p), str(s)),

@@ -45,10 +45,12 @@ def test_strict_write_types_and_their_imports() -> None:
     assert qty.dto.imports() == {"{package}.schemas.base:StrictInteger", "pydantic:Field"}
     price = column(ITEM, "Item", "price")
     assert price.create_decl == "price: Annotated[Decimal, Digits(6, 2)]"
+    assert price.read_decl == "price: PlainDecimal"  # answered as `0.0000000001`, not `1E-10`
     assert price.dto.imports() == {
         "decimal:Decimal",
         "typing:Annotated",
         "{package}.schemas.base:Digits",
+        "{package}.schemas.base:PlainDecimal",
     }
     assert column(ITEM, "Item", "flag").update_decl == "flag: StrictBool | None = None"
 
@@ -162,7 +164,8 @@ def test_schema_module_imports() -> None:
         "import datetime as dt",
         "from decimal import Decimal",
         "from pydantic import AwareDatetime, Field, StrictBool",
-        "from shop.schemas.base import Digits, Int32, StrictAwareDatetime, StrictInteger",
+        "from shop.schemas.base import Digits, Int32, PlainDecimal, StrictAwareDatetime,"
+        " StrictInteger",
         "from typing import Annotated",
     )
 

@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     NaiveDatetime,
+    PlainSerializer,
     Strict,
     model_validator,
 )
@@ -201,6 +202,10 @@ _DOUBLE_DIGITS = 15  # the decimal digits a double always holds
 
 def _plain(value: Decimal) -> str:
     return format(value, "f")
+
+
+# A decimal answer in plain digits (`0.0000000001`, not `1E-10`), which a client can send back.
+PlainDecimal = Annotated[Decimal, PlainSerializer(_plain, when_used="json")]
 
 
 def _offset_to_utc(value: dt.time) -> dt.time:
