@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from persistgen.runtime.db.identifiers import MAX_IDENTIFIER as MAX_IDENTIFIER
 from persistgen.runtime.db.identifiers import shortened as shortened
+
+if TYPE_CHECKING:
+    import inflect
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -24,7 +29,9 @@ _BUILTIN_TYPES = {"bool", "bytes", "dict", "float", "frozenset", "int", "list", 
 # Suffixes of the classes generated per resource (`PostCreate`, `PostRepository`, ...).
 CLASS_SUFFIXES = ("Create", "Update", "Read", "Query", "Repository", "Sort")
 # Modules the generated packages hold next to one module per resource.
-RESERVED_MODULES = {"base", "custom", "cursors", "errors", "generated", "health"}
+RESERVED_MODULES = {"base", "custom", "cursors", "errors", "generated", "health", "idempotency"}
+# The table every project holds for the answers of writes sent with an `Idempotency-Key`.
+IDEMPOTENCY_TABLE = "idempotency_keys"
 # Names Windows reserves for devices, with any extension: `con.py` cannot exist there.
 DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))}
 # Class names the generated modules import next to a resource's own classes.
@@ -48,6 +55,7 @@ GENERATED_CLASS_NAMES = {
     "Enum",
     "Field",
     "ForeignKey",
+    "IdempotencyKey",
     "Identity",
     "Index",
     "Integer",
@@ -97,7 +105,38 @@ def snake(name: str) -> str:
 
 
 def plural(word: str) -> str:
-    """English plural, good enough for default table names (users can set `table`)."""
+    """The English plural of a snake_case name, its last word inflected: `person` -> `people`,
+    `blog_post` -> `blog_posts` (default table names, routes and collections; `table` and
+    `back_populates` set others)."""
+    head, underscore, last = word.rpartition("_")
+    return head + underscore + _inflect(last)
+
+
+@functools.cache
+def _inflect(word: str) -> str:
+    return _engine().plural_noun(word) or word
+
+
+@functools.cache
+def _engine() -> inflect.engine:
+    """inflect, loaded without typeguard's run-time checks of its arguments (every word here
+    is a str): typeguard rewrites each checked method as inflect loads, which takes a second
+    or more on every run (jaraco/inflect#212); without them it loads in a tenth of that."""
+    from unittest import mock
+
+    try:
+        import typeguard
+    except ImportError:  # an inflect that no longer uses it
+        import inflect
+    else:
+        with mock.patch.object(typeguard, "typechecked", lambda target: target):
+            import inflect
+    return inflect.engine()
+
+
+def legacy_plural(word: str) -> str:
+    """The plural persistgen 0.1 named default tables and routes with (`persons`, `childs`):
+    a project whose migration history records a table by it keeps that table and route."""
     if re.search(r"[^aeiou]y$", word):
         return word[:-1] + "ies"
     if re.search(r"(s|x|z|ch|sh)$", word):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from persistgen import __version__, carry, merge_head, plan
 from persistgen.errors import UserError, fail
 from persistgen.format import format_files
-from persistgen.migrate.history import History, Start, base_for, read_history
+from persistgen.migrate.history import History, Start, base_for, heads, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision
 from persistgen.migrate.schema import SchemaState
@@ -71,11 +73,12 @@ def render_spec(
     state: History | SchemaState | None = None,
     migration: MigrationOptions | None = None,
     spec_file: str = SPEC_FILE,
+    recorded: Mapping[str, str] | None = None,
 ) -> Rendering:
     """Spec (and the migration history, or the schema last migrated) in, every project file out,
-    formatted; no disk."""
+    formatted; no disk. `recorded`: the tables by resource that name it, default: `state`'s."""
     migration = migration or MigrationOptions()
-    project = plan.build(spec)
+    project = plan.build(spec, recorded_tables(state) if recorded is None else recorded)
     base = (
         base_for(state, project.tables, adopt=migration.adopt)
         if isinstance(state, History)
@@ -98,6 +101,12 @@ def render_spec(
         files.append(RenderedFile(snapshot_path(record.head or ""), dump_state(record), "user"))
     files = format_files(sorted(files, key=lambda f: f.path))
     return Rendering(files, revision, project.suite.check_notes)
+
+
+def recorded_tables(state: History | SchemaState | None) -> dict[str, str]:
+    """Each resource's table as the history's heads (or the schema last migrated) record it."""
+    states = heads(state) if isinstance(state, History) else [state] if state else []
+    return {table.resource: table.name for s in states for table in s.tables}
 
 
 def generate(
@@ -134,15 +143,17 @@ def _regenerate(
         raise _no_spec(project_dir)
     spec = read_spec(spec_path)
     spec_text = spec_path.read_text(encoding="utf-8")
-    rendering = render_spec(spec, read_history(project_dir), migration, str(spec_path))
+    history = read_history(project_dir)
+    rendering = render_spec(spec, history, migration, str(spec_path))
     rendered = rendering.files
     record = read_record(project_dir)
-    changes = plan_changes(project_dir, rendered, lambda: _base(record))
+    base = functools.partial(_base, recorded=recorded_tables(history))
+    changes = plan_changes(project_dir, rendered, lambda: base(record))
     changes = carry.carry_renames(project_dir, spec, changes)
     notes: tuple[str, ...] = ()
     other = merge_head.other_side(project_dir)  # a git merge in progress: its other branch
     if other is not None:
-        changes, notes = merge_head.carry_edits(changes, other, _base)
+        changes, notes = merge_head.carry_edits(changes, other, base)
     changes = resolve(changes, force=force, markers=markers)
     revision = rendering.revision
     # Any conflict kept as it is stops the run: never a half-updated project. (With markers,
@@ -181,8 +192,9 @@ def _no_spec(project_dir: Path) -> UserError:
     return fail(f"no {SPEC_FILE} in {here}", hint)
 
 
-def _base(record: Record) -> Base:
-    """What persistgen last wrote, re-rendered in memory from the spec the manifest records."""
+def _base(record: Record, recorded: Mapping[str, str]) -> Base:
+    """What persistgen last wrote, re-rendered in memory from the spec the manifest records
+    (named as the history records its tables: the plurals it keeps)."""
     if record.spec is None:
         return Base(
             unknown="the manifest records no spec (written by persistgen 0.1.0, or rebuilt), "
@@ -192,7 +204,7 @@ def _base(record: Record) -> Base:
         spec = read_spec_text(record.spec, SPEC_FILE)
     except UserError:
         return Base(unknown="the spec the manifest records no longer validates")
-    rendering = render_spec(spec, migration=MigrationOptions(enabled=False))
+    rendering = render_spec(spec, migration=MigrationOptions(enabled=False), recorded=recorded)
     if record.version != __version__:
         why = (
             f"persistgen {record.version} wrote it and this is {__version__}, so what it last "

@@ -35,7 +35,7 @@ _FEATURE_MODULES: dict[str, Callable[[ProjectModel], bool]] = {
     "tests/clocks.py": lambda project: project.uses_clocks,
 }
 # Stand-ins for modules that templates render per spec: the runtime type-checks against them.
-_STAND_INS = frozenset({"settings.py", "db/engine.py"})
+_STAND_INS = frozenset({"settings.py", "db/engine.py", "db/base.py"})
 _RUNTIME_IMPORT = re.compile(rf"^(\s*(?:from|import)) {re.escape(RUNTIME)}\b", re.MULTILINE)
 
 

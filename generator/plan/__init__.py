@@ -9,10 +9,11 @@ keys, constraints and test facts), `imports` (each generated module's imports), 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from persistgen import naming
-from persistgen.plan import imports
+from persistgen.plan import imports, plurals
+from persistgen.plan.idempotency import idempotency_table
 from persistgen.plan.relations import pointing
 from persistgen.plan.resource import resource
 from persistgen.plan.suite import build_suite
@@ -29,11 +30,17 @@ from persistgen.typemap import CLOCKS
 __all__ = ["CLOCKS", "build", "import_lines"]
 
 
-def build(spec: Spec) -> ProjectModel:
+def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel:
+    """`recorded`: each resource's table as the migration history records it; one an older
+    persistgen named by its plural rule keeps that plural (`plurals.kept`)."""
+    legacy = plurals.kept(spec, recorded or {})
+    spec = plurals.with_plurals(spec, legacy)
     package = spec.project.python_package
     ordered = _dependency_order(spec)
     incoming = pointing(spec)
-    resources = tuple(resource(spec, name, incoming) for name in ordered)
+    resources = tuple(
+        resource(spec, name, incoming, collection=legacy.get(name)) for name in ordered
+    )
     return ProjectModel(
         name=spec.project.name,
         package=package,
@@ -48,6 +55,7 @@ def build(spec: Spec) -> ProjectModel:
         factory_imports=imports.factories(package, resources),
         detail_imports=imports.details(package, resources),
         suite=build_suite(package, resources),
+        idempotency=idempotency_table(spec.project.schema_),
     )
 
 

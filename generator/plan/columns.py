@@ -166,6 +166,7 @@ def _dto(
         create_optional=optional,
         create_default=(default or "None") if optional else default,
         constraints=tuple(_constraints(field, own)),
+        write_only=field.write_only,
     )
 
 

@@ -26,7 +26,10 @@ Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
 
 
-def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
+def resource(
+    spec: Spec, name: str, incoming: Pointing, *, collection: str | None = None
+) -> ResourceModel:
+    """`collection`: the plural its names for many rows take; default: its name's plural."""
     package = spec.project.python_package
     spec_resource = spec.resources[name]
     table = spec_resource.table_name(name)
@@ -42,7 +45,10 @@ def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
     link_models = tuple(links(spec, name))
     routes, left_out = _routes(spec_resource, link_models)
     served_links = link_models if "links" in routes else ()
-    update_column = next((c for c in columns if c.in_update and not c.foreign_key), None)
+    # The tests read the change back, so not a write-only column.
+    update_column = next(
+        (c for c in columns if c.in_update and c.in_read and not c.foreign_key), None
+    )
     clock_columns = tuple(  # the factories send the others
         n
         for n, f in spec_resource.fields.items()
@@ -57,7 +63,7 @@ def resource(spec: Spec, name: str, incoming: Pointing) -> ResourceModel:
     return ResourceModel(
         class_name=name,
         module=module,
-        collection=naming.plural(module),
+        collection=collection or naming.plural(module),
         table=table,
         route=route(table),
         label=module.replace("_", " "),
@@ -173,7 +179,8 @@ def _db_table(
 
 
 def _sortable(columns: Sequence[ColumnModel]) -> list[ColumnModel]:
-    return [c for c in columns if c.type.sortable]
+    """A write-only column is no sort: the order, and a cursor's position, would show it."""
+    return [c for c in columns if c.type.sortable and c.in_read]
 
 
 def _columns(spec: Spec, name: str, table: str) -> Iterable[ColumnModel]:
@@ -212,8 +219,11 @@ def _filter_tests(
 
 
 def _aware_in_create(columns: Sequence[ColumnModel], kind: str) -> ColumnModel | None:
-    """A column of this kind with a time zone that clients send, for the tests of offsets."""
-    return next((c for c in columns if c.aware and c.db.kind == kind and c.in_create), None)
+    """A column of this kind with a time zone that clients send and read back, for the tests
+    of offsets."""
+    return next(
+        (c for c in columns if c.aware and c.db.kind == kind and c.in_create and c.in_read), None
+    )
 
 
 def _missing_key(spec: Spec, resource: ResourceSpec) -> Expr:

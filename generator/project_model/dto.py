@@ -24,11 +24,12 @@ class DtoField:
     create_optional: bool  # Create takes null: the column is nullable or the database fills it
     create_default: str | None  # Create's default literal; None: required
     constraints: tuple[tuple[str, Scalar], ...]  # keyword arguments of pydantic's `Field(...)`
+    write_only: bool = False  # in the Create and Update DTOs only: never answered
 
     @property
     def constrained(self) -> bool:
         """Its Create and Update declarations use `Field(...)`."""
-        return bool(self._arguments)
+        return bool(self._arguments) or self.write_only
 
     @property
     def create_annotation(self) -> str:
@@ -77,10 +78,12 @@ class DtoField:
         return f"{self.name}: {self.type.read_type}{' | None' if self.nullable else ''}"
 
     def _decl(self, annotation: str, default: str | None) -> str:
-        if not self._arguments:
+        if not self.constrained:
             return f"{self.name}: {annotation}" + (f" = {default}" if default is not None else "")
         args = [f"default={default}"] if default is not None else []
         args += [f"{option}={value}" for option, value in self._arguments]
+        if self.write_only:  # kept out of the DTO's repr (and so of logs), marked for clients
+            args += ["repr=False", 'json_schema_extra={"writeOnly": True}']
         return f"{self.name}: {annotation} = Field({', '.join(args)})"
 
     @property
@@ -88,13 +91,14 @@ class DtoField:
         """Create's `name: Enum = Enum.MEMBER` runs past the line (at 4 columns): ruff format
         cannot break that line, but can `name: Annotated[Enum, Field(default=Enum.MEMBER)]`."""
         default = self.create_default
-        if not self.type.members or default is None or self._arguments:
+        if not self.type.members or default is None or self.constrained:
             return False
         return 4 + len(f"{self.name}: {self.create_annotation} = {default}") > LINE_LENGTH
 
     def imports(self) -> set[str]:
-        """What its declarations name: the Read type always, the stricter write type if written."""
-        found = set(self.type.read_type_imports)
+        """What its declarations name: the Read type unless the field is write-only (never
+        read), and the write type if written."""
+        found = set() if self.write_only else set(self.type.read_type_imports)
         if self.writable:
             found.update(self.type.write_type_imports)
             if self.constrained:

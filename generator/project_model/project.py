@@ -47,6 +47,7 @@ class ProjectModel:
     schema: str | None  # the PostgreSQL schema of every table; None: the default one
     detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
     suite: SuiteModel  # what the generated tests run over
+    idempotency: DbTable  # the table of the answers to writes sent with an Idempotency-Key
     max_page_size: int = 100
     default_page_size: int = 20
 
@@ -91,6 +92,8 @@ class ProjectModel:
 
     @property
     def tables(self) -> tuple[DbTable, ...]:
-        """Every table, each after the tables it references (association tables last)."""
+        """Every table, each after the tables it references (association tables, then the
+        idempotency keys', last)."""
         resources = tuple(r.db for r in self.resources)
-        return resources + tuple(link.db for r in self.resources for link in r.links)
+        links = tuple(link.db for r in self.resources for link in r.links)
+        return (*resources, *links, self.idempotency)

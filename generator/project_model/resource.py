@@ -83,6 +83,11 @@ class ColumnModel:
         return self.dto.constrained
 
     @property
+    def in_read(self) -> bool:
+        """In the Read DTO, so in responses; a write-only column never is."""
+        return not self.dto.write_only
+
+    @property
     def sample(self) -> str:
         """An expression of `n` giving a valid, distinct value for tests."""
         return self.test.value
@@ -193,6 +198,11 @@ class ResourceModel:
     def external_refs(self) -> tuple[RefModel, ...]:
         """References to other resources (tests create those)."""
         return tuple(ref for ref in self.refs if not ref.self_reference)
+
+    @property
+    def write_only(self) -> tuple[str, ...]:
+        """Columns clients send but never read back."""
+        return tuple(c.name for c in self.columns if not c.in_read)
 
     @property
     def filters(self) -> tuple[FilterParam, ...]:

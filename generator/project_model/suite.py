@@ -124,6 +124,10 @@ class SuiteModel:
         return any(c.resource.conflict_testable and _serves(c, "create") for c in self.cases)
 
     @property
+    def write_only(self) -> bool:
+        return any(c.resource.write_only and _serves(c, "create", "get") for c in self.cases)
+
+    @property
     def aware(self) -> bool:
         return any(c.resource.aware_column and _serves(c, "create", "get") for c in self.cases)
 

@@ -3,6 +3,7 @@ spec's values. It declares what the runtime modules import from there, so that p
 mypy and tests can check them; it is never copied (each project's own is type-checked there).
 """
 
+import datetime as dt
 import secrets
 from functools import lru_cache
 
@@ -32,6 +33,12 @@ class ApiSettings(BaseSettings):
     max_url_length: int = Field(8192, ge=1)
 
 
+class IdempotencySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IDEMPOTENCY_", extra="ignore")
+
+    window: dt.timedelta = Field(dt.timedelta(hours=24), gt=dt.timedelta(0))
+
+
 @lru_cache
 def get_settings() -> DatabaseSettings:
     return DatabaseSettings()
@@ -45,3 +52,8 @@ def get_cursor_settings() -> CursorSettings:
 @lru_cache
 def get_api_settings() -> ApiSettings:
     return ApiSettings()
+
+
+@lru_cache
+def get_idempotency_settings() -> IdempotencySettings:
+    return IdempotencySettings()

@@ -58,6 +58,11 @@ class FieldSpec(_Strict):
     unique: bool = False
     index: bool = False
     read_only: bool = Field(False, description="Set by the server; absent from create/update DTOs.")
+    write_only: bool = Field(
+        False,
+        description="Sent by clients, never answered (e.g. a password hash): in create/update "
+        "DTOs only, never in a response, a filter or a sort.",
+    )
     filter: bool = Field(
         False, description="Lists can be filtered by it: equality, `in`, ranges, null, contains."
     )

@@ -15,7 +15,7 @@ from persistgen.spec.validate import read_spec
 from tests.conftest import EXAMPLES
 
 SOURCE = Path(str(files(RUNTIME)))
-STAND_INS = ["settings.py", "db/engine.py"]
+STAND_INS = ["settings.py", "db/engine.py", "db/base.py"]
 
 
 def project_of(example: Path) -> ProjectModel:
@@ -91,4 +91,6 @@ def _names(source: str) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)  # `SCHEMA: str | None = ...`
     return names

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api.crud import CrudRouter, Dtos, Names
 from persistgen.runtime.api.errors import install_error_handlers
+from persistgen.runtime.api.idempotency import KeyHeader
 from persistgen.runtime.db.session import SessionDep, get_session
 from persistgen.runtime.repositories.base import NotFoundError
 from persistgen.runtime.repositories.soft_delete import SoftDeleteRepository
@@ -61,7 +62,9 @@ def _written_out() -> APIRouter:
     router = APIRouter(prefix="/books", tags=["books"])
 
     @router.post("", status_code=status.HTTP_201_CREATED)
-    async def create_book(data: BookCreate, session: SessionDep) -> BookSummary:
+    async def create_book(
+        data: BookCreate, session: SessionDep, idempotency_key: KeyHeader = None
+    ) -> BookSummary:
         raise NotImplementedError
 
     @router.get("")
@@ -80,15 +83,19 @@ def _written_out() -> APIRouter:
         raise NotImplementedError
 
     @router.patch("/{key}")
-    async def update_book(key: Key, data: BookUpdate, session: SessionDep) -> BookSummary:
+    async def update_book(
+        key: Key, data: BookUpdate, session: SessionDep, idempotency_key: KeyHeader = None
+    ) -> BookSummary:
         raise NotImplementedError
 
     @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
-    async def delete_book(key: Key, session: SessionDep) -> None:
+    async def delete_book(key: Key, session: SessionDep, idempotency_key: KeyHeader = None) -> None:
         """Mark the book deleted; `POST /books/{key}/restore` brings it back."""
 
     @router.post("/{key}/restore")
-    async def restore_book(key: Key, session: SessionDep) -> BookSummary:
+    async def restore_book(
+        key: Key, session: SessionDep, idempotency_key: KeyHeader = None
+    ) -> BookSummary:
         raise NotImplementedError
 
     return router

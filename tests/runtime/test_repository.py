@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.repositories.base import InvalidQueryError, NotFoundError
+from persistgen.runtime.repositories.clauses import read_by_key
 from tests.runtime.models import Book, BookCreate, BookFilters, BookRead, BookRepository, BookUpdate
 
 pytestmark = pytest.mark.anyio
@@ -40,6 +41,13 @@ async def test_read_is_the_read_dto_and_sees_unflushed_changes(session: AsyncSes
     read = await books.read(book.id)
     assert read == BookRead(id=book.id, title="Ulysses", pages=730, rank=None, read_at=None)
     assert await books.read(book.id + 1) is None
+
+
+def test_read_selects_only_the_read_dtos_columns() -> None:
+    """A column the Read DTO leaves out (a write-only one) is never selected for an answer."""
+    statement = read_by_key(Book, BookRead.model_fields)
+    selected = [column.key for column in statement.selected_columns]
+    assert selected == ["id", "title", "pages", "rank", "read_at"]
 
 
 async def test_list_filters_sorts_and_counts(session: AsyncSession) -> None:

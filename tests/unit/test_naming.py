@@ -47,10 +47,41 @@ def test_snake(name: str, expected: str) -> None:
         ("church", "churches"),
         ("dish", "dishes"),
         ("buzz", "buzzes"),
+        # The old hand rule gave persons, childs, analysises, quizes, heros (issue 16).
+        ("person", "people"),
+        ("child", "children"),
+        ("analysis", "analyses"),
+        ("quiz", "quizzes"),
+        ("hero", "heroes"),
+        ("mouse", "mice"),
+        ("criterion", "criteria"),
+        ("sheep", "sheep"),
+        # A snake name inflects its last word only.
+        ("blog_post", "blog_posts"),
+        ("team_person", "team_people"),
+        ("child_analysis", "child_analyses"),
+        ("person_status", "person_statuses"),
     ],
 )
 def test_plural(word: str, expected: str) -> None:
     assert naming.plural(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("person", "persons"),
+        ("child", "childs"),
+        ("analysis", "analysises"),
+        ("quiz", "quizes"),
+        ("hero", "heros"),
+        ("category", "categories"),
+        ("day", "days"),
+        ("blog_post", "blog_posts"),
+    ],
+)
+def test_legacy_plural_is_the_rule_older_projects_were_named_by(word: str, expected: str) -> None:
+    assert naming.legacy_plural(word) == expected
 
 
 def test_default_table_and_package_names() -> None:

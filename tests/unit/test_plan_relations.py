@@ -85,7 +85,7 @@ def test_many_to_many_link() -> None:
     (reverse,) = tag.relations
     assert reverse.args.startswith("secondary='post_tags', back_populates='tags'")
     assert "from shop.models.post import Post, post_tags_table" in post.repository_imports
-    assert shop.tables[-1].name == "post_tags"
+    assert shop.tables[-2].name == "post_tags"  # the last: idempotency keys
 
 
 def test_link_in_a_schema_qualifies_the_table() -> None:

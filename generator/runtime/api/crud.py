@@ -4,7 +4,8 @@ restore, for soft-deleted resources), or those of them the spec's `routes` lists
 dependencies the project's `app_setup.dependencies(resource, route)` gives it (the resource's
 module bound in, so mypy checks that name against the project's `ResourceName`). Each write
 commits before responding, so a failed commit is an error response rather than a 2xx already
-sent.
+sent, and takes an `Idempotency-Key` header: its answer is stored in the write's transaction and
+given again to a retry with the same key (api/idempotency.py).
 """
 
 import functools
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from fastapi import APIRouter, Query, params, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistgen.runtime.api import cursors
+from persistgen.runtime.api import cursors, idempotency
 from persistgen.runtime.db.session import SessionDep
 from persistgen.runtime.repositories.base import NotFoundError, Repository
 from persistgen.runtime.schemas.base import ListQuery, Page, ReadModel, WriteModel
@@ -34,6 +35,9 @@ DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
 ROUTES = frozenset(get_args(RouteName)) - {"links"}  # the ones a CrudRouter adds itself
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
+_IDEMPOTENCY_KEY = inspect.Parameter(
+    "idempotency_key", _KEYWORD, default=None, annotation=idempotency.KeyHeader
+)
 # The longest text a route's docstring held on one line (100 columns, indented, quoted): the
 # descriptions stay as the routes written out per resource gave them.
 _DOCSTRING_WIDTH = 90
@@ -113,13 +117,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     def _add_create(self) -> None:
         repository, read = self._repository, self._dtos.read
 
-        async def create(*, data: CreateT, session: AsyncSession) -> ReadT:
-            instance = await repository(session).create(data)
-            await session.commit()
-            return read.model_validate(instance)
+        async def create(
+            *, data: CreateT, session: AsyncSession, idempotency_key: str | None
+        ) -> Any:
+            request = idempotency.fingerprint("POST", self.prefix, {}, data)
+            write = functools.partial(repository(session).create, data)
+            return await _once(
+                session, idempotency_key, request, write, read, status.HTTP_201_CREATED
+            )
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.create)
-        parameters = [data, _SESSION]
+        parameters = [data, _SESSION, _IDEMPOTENCY_KEY]
         self._route(
             "create", "POST", "", create, parameters, read, status_code=status.HTTP_201_CREATED
         )
@@ -181,25 +189,31 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         return item
 
     def _add_update(self) -> None:
-        repository, read = self._repository, self._dtos.read
+        repository, read, path = self._repository, self._dtos.read, self._key_path
 
-        async def update(*, data: UpdateT, session: AsyncSession, **key: Any) -> ReadT:
-            instance = await repository(session).update(self._key(key), data)
-            await session.commit()
-            return read.model_validate(instance)
+        async def update(
+            *, data: UpdateT, session: AsyncSession, idempotency_key: str | None, **key: Any
+        ) -> Any:
+            request = idempotency.fingerprint("PATCH", self.prefix + path, key, data)
+            write = functools.partial(repository(session).update, self._key(key), data)
+            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.update)
-        parameters = [*self._key_parameters, data, _SESSION]
+        parameters = [*self._key_parameters, data, _SESSION, _IDEMPOTENCY_KEY]
         self._route("update", "PATCH", self._key_path, update, parameters, read)
 
     def _add_delete(self, *, soft: bool) -> None:
         repository = self._repository
 
-        async def delete(*, session: AsyncSession, **key: Any) -> None:
-            await repository(session).delete(self._key(key))
-            await session.commit()
-
         names, path = self._names, self._key_path
+
+        async def delete(*, session: AsyncSession, idempotency_key: str | None, **key: Any) -> Any:
+            request = idempotency.fingerprint("DELETE", self.prefix + path, key)
+            write = functools.partial(repository(session).delete, self._key(key))
+            return await _once(
+                session, idempotency_key, request, write, None, status.HTTP_204_NO_CONTENT
+            )
+
         restore = f"`POST /{names.route}{path}/restore`"
         doc = f"Mark the {names.label} deleted; {restore} brings it back." if soft else None
         self._route(
@@ -207,7 +221,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             "DELETE",
             path,
             delete,
-            [*self._key_parameters, _SESSION],
+            [*self._key_parameters, _SESSION, _IDEMPOTENCY_KEY],
             returns=None,
             status_code=status.HTTP_204_NO_CONTENT,
             doc=doc,
@@ -216,13 +230,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     def _add_restore(self, restore: Callable[[Any, KeyT], Awaitable[object]]) -> None:
         repository, read = self._repository, self._dtos.read
 
-        async def restore_row(*, session: AsyncSession, **key: Any) -> ReadT:
-            instance = await restore(repository(session), self._key(key))
-            await session.commit()
-            return read.model_validate(instance)
-
         path = f"{self._key_path}/restore"
-        self._route("restore", "POST", path, restore_row, [*self._key_parameters, _SESSION], read)
+
+        async def restore_row(
+            *, session: AsyncSession, idempotency_key: str | None, **key: Any
+        ) -> Any:
+            request = idempotency.fingerprint("POST", self.prefix + path, key)
+            write = functools.partial(restore, repository(session), self._key(key))
+            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
+
+        parameters = [*self._key_parameters, _SESSION, _IDEMPOTENCY_KEY]
+        self._route("restore", "POST", path, restore_row, parameters, read)
 
     def _route(
         self,
@@ -270,6 +288,29 @@ class _Endpoint:
 
     async def __call__(self, **arguments: Any) -> Any:
         return await self._handler(**arguments)
+
+
+async def _once(
+    session: AsyncSession,
+    key: str | None,
+    request: str,
+    write: Callable[[], Awaitable[object]],
+    read: type[ReadModel] | None,
+    status_code: int,
+) -> Any:
+    """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
+    the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
+    and `write` does not run (api/idempotency.py)."""
+    if key is not None:
+        stored = await idempotency.claim(session, key, request)
+        if stored is not None:
+            return stored
+    row = await write()
+    answer = None if read is None else read.model_validate(row)
+    if key is not None:
+        await idempotency.remember(session, key, status_code, answer)
+    await session.commit()
+    return answer
 
 
 def _page_of(read: type[ReadModel]) -> object:

@@ -362,7 +362,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Built once per repository class, `_visible` included: later calls only bind the key."""
         cls = type(self)
         if cls not in _READ_STATEMENTS:
-            _READ_STATEMENTS[cls] = read_by_key(self.model, *self._visible())
+            fields = self.read_model.model_fields
+            _READ_STATEMENTS[cls] = read_by_key(self.model, fields, *self._visible())
         return _READ_STATEMENTS[cls]
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:

@@ -1,6 +1,6 @@
 """SQL pieces the base repository builds from a model and a caller's values."""
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -18,13 +18,17 @@ def primary_key(model: type[Any]) -> Column[Any]:
     return column
 
 
-def read_by_key(model: type[Any], *visible: ColumnElement[bool]) -> Select[Any]:
-    """A Core SELECT of the row whose key is bound as `key0`, `key1`, ...: each column under
-    its attribute's name, which may differ from the column's in the database (`column:`)."""
+def read_by_key(
+    model: type[Any], fields: Container[str], *visible: ColumnElement[bool]
+) -> Select[Any]:
+    """A Core SELECT of the row whose key is bound as `key0`, `key1`, ...: the columns whose
+    attribute is one of `fields` (a Read DTO's: never a write-only one), each under that name,
+    which may differ from the column's in the database (`column:`)."""
     mapper = inspect(model)
     columns = [
         column if column.name == key else column.label(key)
         for key, column in mapper.columns.items()
+        if key in fields
     ]
     is_key = [column == bindparam(f"key{i}") for i, column in enumerate(mapper.primary_key)]
     return select(*columns).where(*is_key, *visible)

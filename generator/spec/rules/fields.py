@@ -145,7 +145,9 @@ def field_findings(
     if f.unique and f.primary_key:  # a second constraint the migrations would not keep
         yield Finding((*path, "unique"), "a primary key is already unique", "remove `unique`")
     yield from room_findings(path, f)
-    if f.filter:
+    if f.write_only:
+        yield from _write_only(spec, resource_name, path, f)
+    elif f.filter:
         yield from _filter(path, f)
 
 
@@ -200,6 +202,46 @@ def _filter(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
             f"rename the field (lists take {', '.join(sorted(PAGING_PARAMETERS))} and "
             "`<field>__<operator>`)",
         )
+
+
+def _write_only(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A write-only value is never answered: nothing may read it back, nor tell it apart."""
+    at = (*path, "write_only")
+    if f.read_only:
+        yield Finding(
+            at,
+            "a field cannot be both write-only (clients send it) and read-only (clients only "
+            "read it)",
+            "keep one of `write_only` and `read_only`",
+        )
+    if f.primary_key:
+        yield Finding(at, "a primary key is answered: it addresses the row", "remove `write_only`")
+    if f.type == "ref":
+        yield Finding(
+            at,
+            "a reference is answered: its key, and the row it includes",
+            "remove `write_only`",
+        )
+    for option, why in (
+        ("filter", "a filter would tell its values apart"),
+        ("unique", "a duplicate is a 409 that tells a client another row holds the value"),
+        ("onupdate", "the database would overwrite what clients send, and none could read it"),
+    ):
+        if getattr(f, option):
+            yield Finding(
+                (*path, option),
+                f"`{option}` does not suit a write-only field: {why}",
+                f"remove `{option}`, or `write_only`",
+            )
+    name = str(path[-1])
+    for number, group in enumerate(spec.resources[resource_name].unique):
+        if name in group:
+            yield Finding(
+                ("resources", resource_name, "unique", number),
+                f"the write-only field `{name}` cannot be part of a unique constraint: a "
+                "duplicate is a 409 that tells a client another row holds the value",
+                f"remove `{name}` from it, or `write_only` from the field",
+            )
 
 
 _MANY_OPTIONS = {"type", "description", "target", "back_populates", "through", "renamed_from"}

@@ -26,7 +26,8 @@ _FIXED_WIDTHS |= {"time": 8, "uuid": 16}
 
 
 def findings(spec: Spec) -> Iterator[Finding]:
-    tables: dict[str, str] = {}
+    # Every project's table of idempotency keys (api/idempotency.py) is taken too.
+    tables = {naming.IDEMPOTENCY_TABLE: "persistgen's idempotency keys"}
     modules: dict[str, str] = {}
     if len(spec.resources) > MAX_RESOURCES:
         first_over = list(spec.resources)[MAX_RESOURCES]
