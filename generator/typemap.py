@@ -22,6 +22,11 @@ CLOCKS = {
     "time": "utctime",
 }
 DATES = ("datetime as dt",)
+# Naive moments and times of day: a pattern in the document, not RFC 3339's offset formats.
+LOCAL_DATETIME = "{package}.schemas.base:LocalDatetime"
+LOCAL_TIME = "{package}.schemas.base:LocalTime"
+# Write DTOs' integers: their bounds (the column's, met with the spec's) are the field's own.
+STRICT_INTEGER = ("{package}.schemas.base:StrictInteger",)
 ZERO = Expr("0")  # identity keys start at 1
 NEW_UUID = Expr("uuid4()", ("uuid:uuid4",))  # a random UUID is never reused
 
@@ -36,6 +41,8 @@ def _integer(orm: str, bits: int) -> TypeInfo:
         (f"sqlalchemy:{orm}",),
         dto=bounded,
         dto_imports=(f"{{package}}.schemas.base:{bounded}",),
+        write="StrictInteger",
+        write_imports=STRICT_INTEGER,
         sample="int",
         bits=bits,
         ranged=True,
@@ -71,12 +78,20 @@ def _text(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
 
 def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
     p, s = field.digits
+    # Its bounds and pattern in one place, so they hold in the document where it is optional.
+    bounds = "".join(
+        f", {o}={v!r}" for o, v in (("ge", field.ge), ("le", field.le)) if v is not None
+    )
     return TypeInfo(
         "Decimal",
         f"Numeric({p}, {s})",
         f"sa.Numeric(precision={p}, scale={s})",
         ("sqlalchemy:Numeric",),
         ("decimal:Decimal",),
+        write=f"Annotated[Decimal, Digits({p}, {s}{bounds})]",
+        read="PlainDecimal",
+        read_imports=("{package}.schemas.base:PlainDecimal",),
+        write_imports=("decimal:Decimal", "typing:Annotated", "{package}.schemas.base:Digits"),
         sample="decimal",
         params=(str(p), str(s)),
         digits=(p, s),
@@ -95,6 +110,8 @@ def _datetime(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
             DATES,
             dto="OffsetDatetime",
             dto_imports=("{package}.schemas.base:OffsetDatetime",),
+            write="StrictAwareDatetime",
+            write_imports=("{package}.schemas.base:StrictAwareDatetime",),
             sample="datetime",
             ranged=True,
             aware=True,
@@ -107,8 +124,10 @@ def _datetime(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
         "sa.DateTime()",
         ("sqlalchemy:DateTime",),
         DATES,
-        dto="NaiveDatetime",
-        dto_imports=("pydantic:NaiveDatetime",),
+        dto="LocalDatetime",
+        dto_imports=(LOCAL_DATETIME,),
+        read="LocalDatetime",
+        read_imports=(LOCAL_DATETIME,),
         sample="datetime",
         ranged=True,
         clock=CLOCKS["naive datetime"],
@@ -131,12 +150,17 @@ def _time(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
             aware=True,
             clock=CLOCKS["time"],
         )
+    # Naive: an offset in the input is refused, not dropped.
     return TypeInfo(
         "dt.time",
         "Time()",
         "sa.Time()",
         ("sqlalchemy:Time",),
         DATES,
+        dto="LocalTime",
+        dto_imports=(LOCAL_TIME,),
+        read="LocalTime",
+        read_imports=(LOCAL_TIME,),
         sample="time",
         ranged=True,
         clock=CLOCKS["time"],
@@ -177,6 +201,8 @@ TYPES: dict[str, TypeInfo | Builder] = {
         "Boolean()",
         "sa.Boolean()",
         ("sqlalchemy:Boolean",),
+        write="StrictBool",
+        write_imports=("pydantic:StrictBool",),
         sample=Sample("True", "False", compare="is"),
         choices=False,  # `__in` adds nothing to equality
     ),
@@ -187,6 +213,8 @@ TYPES: dict[str, TypeInfo | Builder] = {
         ("sqlalchemy:Double",),
         dto="FiniteFloat",
         dto_imports=("{package}.schemas.base:FiniteFloat",),
+        write="StrictFiniteFloat",
+        write_imports=("{package}.schemas.base:StrictFiniteFloat",),
         sample="float",
         ranged=True,
     ),
@@ -197,6 +225,8 @@ TYPES: dict[str, TypeInfo | Builder] = {
         "sa.Date()",
         ("sqlalchemy:Date",),
         DATES,
+        write="StrictDate",
+        write_imports=("{package}.schemas.base:StrictDate",),
         sample="date",
         ranged=True,
         clock=CLOCKS["date"],
@@ -228,6 +258,8 @@ TYPES: dict[str, TypeInfo | Builder] = {
         "LargeBinary()",
         "sa.LargeBinary()",
         ("sqlalchemy:LargeBinary",),
+        write="Base64Bytes",
+        write_imports=("{package}.schemas.base:Base64Bytes",),
         sample=Sample("str(n).encode()", 'b"updated"', counter=True),
         sortable=False,
     ),
@@ -242,6 +274,8 @@ BIGINT_KEY = TypeInfo(
     ("sqlalchemy:BigInteger", "sqlalchemy:Integer"),
     dto="Int64",
     dto_imports=("{package}.schemas.base:Int64",),
+    write="StrictInteger",
+    write_imports=STRICT_INTEGER,
     sample="int",
     bits=64,
     ranged=True,

@@ -22,7 +22,7 @@ from persistgen.project_model.types import Scalar
 from persistgen.spec.model import FieldSpec, Spec
 from persistgen.typemap import BIGINT_KEY, type_info
 
-KEY_SEGMENT = "^[^/]+$"  # what one URL path segment can hold
+KEY_SEGMENT = "^[^/\\x00]+$"  # what one URL path segment (and a text column) can hold
 ON_DELETE_SQL = {
     "cascade": "CASCADE",
     "set null": "SET NULL",

@@ -50,7 +50,8 @@ def type_checking(package: str, name: str, relations: Sequence[RelationModel]) -
 def schema(package: str, columns: Sequence[ColumnModel], *, versioned: bool) -> Lines:
     return lines(
         package,
-        ["pydantic:Field"] if versioned else [],  # the `version` precondition
+        # the `version` precondition
+        ["pydantic:Field", "{package}.schemas.base:StrictInteger"] if versioned else [],
         *(c.dto.imports() for c in columns),
         *(f.imports() for c in columns for f in c.filters),
     )

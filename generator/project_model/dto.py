@@ -8,6 +8,9 @@ from persistgen.code_text import LINE_LENGTH, string_literal
 from persistgen.project_model.types import Scalar, TypeInfo
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
+# What a text column can store, as the document says it (the runtime refuses the rest; a lone
+# surrogate, which it refuses too, no pattern can name portably).
+STORABLE_TEXT = "^[^\\x00]*$"
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,38 @@ class DtoField:
     @property
     def constrained(self) -> bool:
         """Its Create and Update declarations use `Field(...)`."""
-        return bool(self.constraints) or self.write_only
+        return bool(self._arguments) or self.write_only
 
     @property
     def create_annotation(self) -> str:
-        annotation = self.type.dto_type
+        annotation = self.type.write_type
         return f"{annotation} | None" if self.create_optional else annotation
+
+    @property
+    def _arguments(self) -> tuple[tuple[str, str], ...]:
+        """`Field(...)`'s keyword arguments, as code: the spec's options, with a number's
+        bounds met with what its column holds (so a spec's `ge: 1` is not lost to the type's
+        own bound, and the document shows the tighter one), and text's storable pattern."""
+        options = dict(self.constraints)
+        numeric = ("ge", "le", "max_digits", "decimal_places")  # a decimal's type holds them
+        found = [(o, _value(o, v)) for o, v in self.constraints if o not in numeric]
+        if self.type.digits is None:
+            found += self._bounds(options.get("ge"), options.get("le"))
+        if self.type.text and "pattern" not in options:
+            found.append(("pattern", _value("pattern", STORABLE_TEXT)))
+        return tuple(found)
+
+    def _bounds(self, ge: Scalar | None, le: Scalar | None) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        if self.type.bits is not None:  # an integer column: its width bounds it
+            top = 2 ** (self.type.bits - 1)
+            low = -top if ge is None else max(int(ge), -top)
+            found.append(("ge", _integer(low)))
+            # 2**63 - 1 is no double: the document could only round it up, past the range.
+            found.append(("le", _integer(int(le))) if le is not None else ("lt", _integer(top)))
+        else:
+            found += [(o, repr(v)) for o, v in (("ge", ge), ("le", le)) if v is not None]
+        return found
 
     @property
     def create_decl(self) -> str:
@@ -42,17 +71,17 @@ class DtoField:
 
     @property
     def update_decl(self) -> str:
-        return self._decl(f"{self.type.dto_type} | None", "None")
+        return self._decl(f"{self.type.write_type} | None", "None")
 
     @property
     def read_decl(self) -> str:
-        return f"{self.name}: {self.type.python}{' | None' if self.nullable else ''}"
+        return f"{self.name}: {self.type.read_type}{' | None' if self.nullable else ''}"
 
     def _decl(self, annotation: str, default: str | None) -> str:
         if not self.constrained:
             return f"{self.name}: {annotation}" + (f" = {default}" if default is not None else "")
         args = [f"default={default}"] if default is not None else []
-        args += [f"{option}={_value(option, value)}" for option, value in self.constraints]
+        args += [f"{option}={value}" for option, value in self._arguments]
         if self.write_only:  # kept out of the DTO's repr (and so of logs), marked for clients
             args += ["repr=False", 'json_schema_extra={"writeOnly": True}']
         return f"{self.name}: {annotation} = Field({', '.join(args)})"
@@ -67,11 +96,11 @@ class DtoField:
         return 4 + len(f"{self.name}: {self.create_annotation} = {default}") > LINE_LENGTH
 
     def imports(self) -> set[str]:
-        """What its declarations name: the Read type, unless only a stricter write type is
-        declared (write-only); the write type if written."""
-        found = set() if self.write_only and self.type.dto else set(self.type.python_imports)
+        """What its declarations name: the Read type unless the field is write-only (never
+        read), and the write type if written."""
+        found = set() if self.write_only else set(self.type.read_type_imports)
         if self.writable:
-            found.update(self.type.dto_imports)
+            found.update(self.type.write_type_imports)
             if self.constrained:
                 found.add("pydantic:Field")
             if self._annotated:
@@ -83,6 +112,15 @@ def _value(option: str, value: Scalar) -> str:
     """A `Field(...)` argument's value; text as `Field(` splits it, one argument a line."""
     if isinstance(value, str):
         return string_literal(value, 8, f"{option}=")
+    return repr(value)
+
+
+def _integer(value: int) -> str:
+    """An integer bound, a column's as a power of two (`-(2**31)`, `2**63`)."""
+    size = abs(value)
+    if size >= 2**31 and size & (size - 1) == 0:
+        power = f"2**{size.bit_length() - 1}"
+        return f"-({power})" if value < 0 else power
     return repr(value)
 
 

@@ -9,7 +9,7 @@ from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
 from persistgen.project_model.dto import DtoField, FilterParam
 from persistgen.project_model.orm import LinkModel, OrmColumn, OrmTable, RelationModel
-from persistgen.project_model.types import Expr, Sample, TypeInfo
+from persistgen.project_model.types import Expr, Sample, Scalar, TypeInfo
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,17 @@ class ResourceModel:
     @property
     def update_non_nullable(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.in_update and not c.nullable)
+
+    @property
+    def spec_bounds(self) -> tuple[tuple[str, Scalar | None, Scalar | None], ...]:
+        """(field, ge, le) of each field clients set that the spec bounds: tests send a value
+        just past each bound."""
+        found = []
+        for c in self.columns:
+            options = dict(c.dto.constraints)
+            if c.in_create and ("ge" in options or "le" in options):
+                found.append((c.name, options.get("ge"), options.get("le")))
+        return tuple(found)
 
     @property
     def uses_counter(self) -> bool:

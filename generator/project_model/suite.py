@@ -115,6 +115,11 @@ class SuiteModel:
         return any(c.links for c in self.cases)
 
     @property
+    def bounded(self) -> bool:
+        """Some resource clients create has a field the spec bounds (`ge` / `le`)."""
+        return any(c.resource.spec_bounds and _serves(c, "create") for c in self.cases)
+
+    @property
     def conflicts(self) -> bool:
         return any(c.resource.conflict_testable and _serves(c, "create") for c in self.cases)
 

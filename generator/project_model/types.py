@@ -48,8 +48,13 @@ class TypeInfo:
     migration: str  # the same type in an Alembic revision (`sa.` / `postgresql.` prefixed)
     orm_imports: tuple[str, ...]
     python_imports: tuple[str, ...] = ()
-    dto: str = ""  # annotation in Create/Update DTOs when it is stricter than `python`
+    dto: str = ""  # annotation in DTOs and filters when it is stricter than `python`
     dto_imports: tuple[str, ...] = ()
+    # Create and Update DTOs: only the JSON type the document names (filters read query strings)
+    write: str = ""
+    write_imports: tuple[str, ...] = ()
+    read: str = ""  # annotation in Read DTOs when the answer's form needs declaring
+    read_imports: tuple[str, ...] = ()
     sample: Sample | SampleRule = "int"  # test data: fixed, or drawn by a rule from the options
     params: tuple[str, ...] = ()  # length; precision and scale; or enum values (migrations)
     max_length: int | None = None  # the DTOs' bound on a text value
@@ -67,6 +72,24 @@ class TypeInfo:
     @property
     def dto_type(self) -> str:
         return self.dto or self.python
+
+    @property
+    def write_type(self) -> str:
+        return self.write or self.dto_type
+
+    @property
+    def write_type_imports(self) -> tuple[str, ...]:
+        if self.write:
+            return self.write_imports
+        return self.dto_imports if self.dto else self.python_imports
+
+    @property
+    def read_type(self) -> str:
+        return self.read or self.python
+
+    @property
+    def read_type_imports(self) -> tuple[str, ...]:
+        return self.read_imports if self.read else self.python_imports
 
     def literal(self, value: Scalar) -> str:
         """A spec literal (a default) as a value of this type."""

@@ -23,26 +23,74 @@ Item:
 def test_declarations_spell_constraints_late() -> None:
     name = column(ITEM, "Item", "name")
     assert name.dto.constraints == (("max_length", 80), ("min_length", 2))
-    assert name.create_decl == "name: str = Field(max_length=80, min_length=2)"
-    assert name.update_decl == "name: str | None = Field(default=None, max_length=80, min_length=2)"
+    text = "pattern='^[^\\\\x00]*$'"  # the document says NUL is refused
+    assert name.create_decl == f"name: str = Field(max_length=80, min_length=2, {text})"
+    assert name.update_decl == (
+        f"name: str | None = Field(default=None, max_length=80, min_length=2, {text})"
+    )
     assert name.read_decl == "name: str"
     assert name.constrained
 
 
 def test_a_client_set_text_key_is_one_path_segment() -> None:
     code = column(ITEM, "Item", "code")
-    assert ("pattern", "^[^/]+$") in code.dto.constraints
+    assert ("pattern", "^[^/\\x00]+$") in code.dto.constraints
     assert code.in_create and not code.in_update
 
 
 def test_strict_write_types_and_their_imports() -> None:
     qty = column(ITEM, "Item", "qty")
-    assert qty.create_decl == "qty: Int32 = Field(ge=0, le=1000)"
+    assert qty.create_decl == "qty: StrictInteger = Field(ge=0, le=1000)"
     assert qty.read_decl == "qty: int"
-    assert qty.dto.imports() == {"{package}.schemas.base:Int32", "pydantic:Field"}
+    assert qty.dto.imports() == {"{package}.schemas.base:StrictInteger", "pydantic:Field"}
     price = column(ITEM, "Item", "price")
-    assert price.create_decl == "price: Decimal = Field(max_digits=6, decimal_places=2)"
-    assert price.dto.imports() == {"decimal:Decimal", "pydantic:Field"}
+    assert price.create_decl == "price: Annotated[Decimal, Digits(6, 2)]"
+    assert price.read_decl == "price: PlainDecimal"  # answered as `0.0000000001`, not `1E-10`
+    assert price.dto.imports() == {
+        "decimal:Decimal",
+        "typing:Annotated",
+        "{package}.schemas.base:Digits",
+        "{package}.schemas.base:PlainDecimal",
+    }
+    assert column(ITEM, "Item", "flag").update_decl == "flag: StrictBool | None = None"
+
+
+BOUNDED = """
+Item:
+  fields:
+    low: {type: int, ge: 1}
+    high: {type: bigint, le: 5000000000}
+    wide: {type: bigint}
+    cost: {type: decimal, precision: 8, scale: 3, ge: 0, le: 1000}
+    at: {type: time}
+    when: {type: datetime, timezone: false}
+"""
+
+
+def test_spec_bounds_meet_the_columns() -> None:
+    """The spec's bound is kept where it is tighter, the column's elsewhere: `Int32 =
+    Field(ge=1)` used to keep only the type's (pydantic takes the last bound given)."""
+    assert column(BOUNDED, "Item", "low").create_decl == (
+        "low: StrictInteger = Field(ge=1, lt=2**31)"
+    )
+    assert column(BOUNDED, "Item", "high").create_decl == (
+        "high: StrictInteger = Field(ge=-(2**63), le=5000000000)"
+    )
+    # 2**63 - 1 would be served as the double 2**63: the exclusive bound is exact.
+    assert column(BOUNDED, "Item", "wide").create_decl == (
+        "wide: StrictInteger = Field(ge=-(2**63), lt=2**63)"
+    )
+    assert column(BOUNDED, "Item", "cost").create_decl == (
+        "cost: Annotated[Decimal, Digits(8, 3, ge=0, le=1000)]"
+    )
+
+
+def test_naive_times_declare_a_local_pattern_in_and_out() -> None:
+    at = column(BOUNDED, "Item", "at")
+    assert (at.create_decl, at.read_decl) == ("at: LocalTime", "at: LocalTime")
+    assert at.dto.imports() == {"{package}.schemas.base:LocalTime"}
+    when = column(BOUNDED, "Item", "when")
+    assert (when.create_decl, when.read_decl) == ("when: LocalDatetime", "when: LocalDatetime")
 
 
 def test_an_enum_default_too_long_for_its_line_is_an_annotated_field() -> None:
@@ -61,10 +109,14 @@ def test_an_enum_default_too_long_for_its_line_is_an_annotated_field() -> None:
 
 
 def test_defaults_and_server_defaults_in_create() -> None:
-    assert column(ITEM, "Item", "flag").create_decl == "flag: bool = False"
-    assert column(ITEM, "Item", "note").create_decl == "note: str | None = None"
+    assert column(ITEM, "Item", "flag").create_decl == "flag: StrictBool = False"
+    assert column(ITEM, "Item", "note").create_decl == (
+        "note: str | None = Field(default=None, pattern='^[^\\\\x00]*$')"
+    )
     # the database fills it in: leaving it unset (None) applies the server default
-    assert column(ITEM, "Item", "rank").create_decl == "rank: Int64 | None = None"
+    assert column(ITEM, "Item", "rank").create_decl == (
+        "rank: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)"
+    )
 
 
 def test_read_only_fields_import_only_their_read_type() -> None:
@@ -111,8 +163,9 @@ def test_schema_module_imports() -> None:
     assert resource(ITEM, "Item").schema_imports == (
         "import datetime as dt",
         "from decimal import Decimal",
-        "from pydantic import Field",
-        "from shop.schemas.base import Int32, Int64, OffsetDatetime",
+        "from pydantic import Field, StrictBool",
+        "from shop.schemas.base import Digits, Int32, OffsetDatetime, PlainDecimal,"
+        " StrictAwareDatetime, StrictInteger",
         "from typing import Annotated",
     )
 

@@ -33,7 +33,7 @@ def test_a_write_only_column_is_written_never_read() -> None:
 
 def test_it_is_kept_out_of_reprs_and_marked_write_only_for_clients() -> None:
     hashed = column(USER, "User", "password_hash")
-    extra = 'repr=False, json_schema_extra={"writeOnly": True}'
+    extra = """pattern='^[^\\\\x00]*$', repr=False, json_schema_extra={"writeOnly": True}"""
     assert hashed.create_decl == f"password_hash: str = Field(max_length=200, {extra})"
     assert hashed.update_decl == (
         f"password_hash: str | None = Field(default=None, max_length=200, {extra})"
@@ -43,7 +43,7 @@ def test_it_is_kept_out_of_reprs_and_marked_write_only_for_clients() -> None:
 def test_only_the_write_type_is_imported_for_it() -> None:
     """Its Read annotation (`dt.datetime`) is never written, so never imported for it."""
     pin = column(USER, "User", "pin_set_at")
-    assert pin.dto.imports() == {"{package}.schemas.base:OffsetDatetime", "pydantic:Field"}
+    assert pin.dto.imports() == {"{package}.schemas.base:StrictAwareDatetime", "pydantic:Field"}
     assert "datetime as dt" in column(USER, "User", "signed_up_at").dto.imports()
 
 
@@ -60,5 +60,5 @@ def test_the_read_dto_leaves_it_out() -> None:
     read = text[text.index("class UserReadBase") : text.index("class UserQuery")]
     create = text[text.index("class UserCreateBase") : text.index("class UserUpdateBase")]
     assert "password_hash" not in read and "pin_set_at" not in read
-    assert "password_hash: str" in create and "pin_set_at: OffsetDatetime" in create
+    assert "password_hash: str" in create and "pin_set_at: StrictAwareDatetime" in create
     assert '"password_hash"' not in text[text.index("UserSort") : text.index("class ")]

@@ -21,6 +21,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from persistgen.runtime.api.violations import Violation, violation_of
 from persistgen.runtime.repositories.base import InvalidQueryError, NotFoundError, StaleVersionError
@@ -206,14 +207,34 @@ def _internal() -> JSONResponse:
 _HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     phrase = _phrase(status)
     detail = exc.detail if isinstance(exc.detail, str) else phrase
     kind = _HTTP_KINDS.get(status, phrase.lower().replace(" ", "-").replace("'", ""))
     headers = dict(exc.headers) if exc.headers else None
+    if status == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return problem(status, kind, phrase, detail, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the path serves. Starlette names only those of the first route that
+    matches the path, and FastAPI adds one route per method, but a 405 must list them all
+    (RFC 9110): each method is tried against the app's routes."""
+    routes = request.app.router.routes
+    allowed = (
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    )
+    return ", ".join(allowed)
 
 
 def _phrase(status: int) -> str:
@@ -301,7 +322,7 @@ def _declare_problems(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _with_problems(build())
+            app.openapi_schema = _exact_bounds(_with_problems(build()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -326,6 +347,28 @@ def _with_problems(document: dict[str, Any]) -> dict[str, Any]:
             for name in ("HTTPValidationError", "ValidationError"):
                 schemas.pop(name, None)
         schemas.update(_problem_schemas())
+    return document
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _exact_bounds(document: dict[str, Any]) -> dict[str, Any]:
+    """Whole-number bounds written as integers. FastAPI's document model holds them as
+    doubles (`9.223372036854776e+18`), which some validators compare inexactly with a large
+    integer; the DTOs declare only bounds a double holds exactly (`lt=2**63`), so this loses
+    nothing."""
+    pending: list[Any] = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for key in _BOUNDS:
+                value = item.get(key)
+                if isinstance(value, float) and value.is_integer():
+                    item[key] = int(value)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return document
 
 
