@@ -82,6 +82,8 @@ class DbTable:
     foreign_keys: tuple[ForeignKeyModel, ...]
     checks: tuple[tuple[str, str], ...] = ()  # (constraint name, SQL expression)
     schema: str | None = None  # PostgreSQL schema; None: the default one
+    # (index name, column): `search` fields' trigram indexes, on PostgreSQL only
+    searches: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,12 @@ def _table_out(table: DbTable) -> dict[str, Any]:
         "indexes": [{"name": n, "columns": list(on)} for n, on in table.indexes],
         "checks": [{"name": n, "sql": sql} for n, sql in table.checks],
         "foreign_keys": [_foreign_key_out(fk) for fk in table.foreign_keys],
+        # Only where there are some: the snapshots of projects without search stay as they were.
+        **(
+            {"searches": [{"name": n, "column": c} for n, c in table.searches]}
+            if table.searches
+            else {}
+        ),
     }
 
 
@@ -189,6 +197,7 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         foreign_keys=tuple(_foreign_key_in(_dict(fk)) for fk in _list(data["foreign_keys"])),
         checks=tuple(_named(c, "sql", _str) for c in _list(data["checks"])),
         schema=_optional(data["schema"]),
+        searches=tuple(_named(i, "column", _str) for i in _list(data.get("searches", []))),
     )
 
 

@@ -96,6 +96,7 @@ def column(
         previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
+        search=field.search,
     )
 
 

@@ -15,6 +15,7 @@ from persistgen.project_model import (
     import_lines,
 )
 from persistgen.project_model.api import path_imports
+from persistgen.project_model.dto import LinkFilter
 from persistgen.project_model.types import resolve
 
 Lines = tuple[str, ...]
@@ -47,12 +48,20 @@ def type_checking(package: str, name: str, relations: Sequence[RelationModel]) -
     return lines(package, type_checking_imports(name, relations))
 
 
-def schema(package: str, columns: Sequence[ColumnModel], *, versioned: bool) -> Lines:
+def schema(
+    package: str,
+    columns: Sequence[ColumnModel],
+    link_filters: Sequence[LinkFilter],
+    *,
+    versioned: bool,
+) -> Lines:
+    searched = any(c.search for c in columns)
     return lines(
         package,
-        ["pydantic:Field"] if versioned else [],  # the `version` precondition
+        ["pydantic:Field"] if versioned or searched else [],  # `version`, `q`
         *(c.dto.imports() for c in columns),
         *(f.imports() for c in columns for f in c.filters),
+        *(f.param.imports() for f in link_filters),
     )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from persistgen import naming
 from persistgen.plan import imports, samples
 from persistgen.plan.columns import column
 from persistgen.plan.links import links
 from persistgen.plan.relations import Pointing, refs, relations
-from persistgen.plan.targets import attributes, referenced, route
+from persistgen.plan.targets import attributes, pk_name, pk_spec, referenced, route
 from persistgen.project_model import (
     ColumnModel,
     DbTable,
@@ -18,12 +18,14 @@ from persistgen.project_model import (
     OrmTable,
     ResourceModel,
 )
-from persistgen.project_model.orm import LinkModel
+from persistgen.project_model.dto import LinkFilter
+from persistgen.project_model.orm import LinkModel, RelationModel
 from persistgen.spec.model import ROUTES, FieldSpec, ResourceSpec, Route, Spec
 from persistgen.typemap import type_info
 
 Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
+Searches = tuple[tuple[str, str], ...]  # (index name, column)
 
 
 def resource(
@@ -54,12 +56,15 @@ def resource(
         for n, f in spec_resource.fields.items()
         if f.server_default == "now" and not by_column[n].in_create
     )
+    searches = _named_searches(table, columns)
     orm = _orm_table(
         spec,
         name,
         [_db_names(by_column, g) for g in uniques],
         [_db_names(by_column, g) for g in indexes],
+        searches,
     )
+    link_filters = tuple(_link_filters(spec, rels))
     return ResourceModel(
         class_name=name,
         module=module,
@@ -85,6 +90,7 @@ def resource(
             columns,
             [_db_names(by_column, g) for g in unique_groups],
             [_db_names(by_column, g) for g in [*((c.name,) for c in columns if c.index), *indexes]],
+            searches,
         ),
         previous_name=spec_resource.renamed_from,
         conflict_testable=any(
@@ -93,6 +99,8 @@ def resource(
             if len(unique) > 1 or not by_column[unique[0]].primary_key
         ),
         filter_tests=_filter_tests(columns, spec_resource),
+        link_filters=link_filters,
+        search_test=_search_test(columns, spec_resource),
         unique_keys=unique_keys,
         upsert_key=next((k for k in unique_keys if all(by_column[n].in_create for n in k)), None),
         sort_keys=tuple(c.name for c in _sortable(columns)),
@@ -105,7 +113,9 @@ def resource(
         clock_columns=clock_columns,
         model_imports=imports.model(package, columns, rels, link_models, orm),
         model_type_checking_imports=imports.type_checking(package, name, rels),
-        schema_imports=imports.schema(package, columns, versioned=spec_resource.versioned),
+        schema_imports=imports.schema(
+            package, columns, link_filters, versioned=spec_resource.versioned
+        ),
         test_imports=imports.tests(package, update_column, link_models, clock_columns),
         key_imports=imports.keys(package, key, link_models),
         repository_imports=imports.repository(package, name, rels, link_models),
@@ -137,8 +147,11 @@ def _routes(
     )
 
 
-def _orm_table(spec: Spec, name: str, uniques: list[Columns], indexes: list[Columns]) -> OrmTable:
-    """The composite constraints; `__table_args__` name columns as the database does."""
+def _orm_table(
+    spec: Spec, name: str, uniques: list[Columns], indexes: list[Columns], searches: Searches
+) -> OrmTable:
+    """The composite constraints and search indexes; `__table_args__` name columns as the
+    database does."""
     resource = spec.resources[name]
     return OrmTable(
         uniques=tuple(uniques),
@@ -148,6 +161,7 @@ def _orm_table(spec: Spec, name: str, uniques: list[Columns], indexes: list[Colu
         # Columns the database sets on UPDATE are read back at once, never lazily (async).
         eager_defaults=any(f.onupdate for f in resource.fields.values()),
         versioned=resource.versioned,
+        searches=searches,
     )
 
 
@@ -157,6 +171,7 @@ def _db_table(
     columns: Sequence[ColumnModel],
     uniques: list[Columns],
     indexes: list[Columns],
+    searches: Searches,
 ) -> DbTable:
     """The table as migrations see it; single-column constraints included."""
     resource = spec.resources[name]
@@ -175,7 +190,39 @@ def _db_table(
             (naming.constraint("ck", table, n), sql) for n, sql in resource.checks.items()
         ),
         schema=spec.project.schema_,
+        searches=searches,
     )
+
+
+def _named_searches(table: str, columns: Sequence[ColumnModel]) -> Searches:
+    """The trigram index of each `search` column: (index name, column)."""
+    return tuple((naming.search_index(table, c.db.name), c.db.name) for c in columns if c.search)
+
+
+def _link_filters(spec: Spec, relations: Sequence[RelationModel]) -> Iterator[LinkFilter]:
+    """Each many-to-many relationship, on its owner's side or on its target's."""
+    for rel in relations:
+        if rel.link_variable or rel.link_table:
+            yield LinkFilter(
+                name=rel.name,
+                target=rel.target,
+                target_module=naming.snake(rel.target),
+                target_key=pk_name(spec, rel.target),
+                key_type=type_info(pk_spec(spec, rel.target)),
+                live=rel.live,
+            )
+
+
+def _search_test(columns: Sequence[ColumnModel], resource: ResourceSpec) -> ColumnModel | None:
+    """A searched column the generated tests can fill with their own text (`a%b`, `Été`, ...):
+    one clients set, not a key, that takes 4 characters."""
+    for c in columns:
+        field = resource.fields.get(c.name)
+        if not c.search or not c.in_create or c.primary_key or field is None:
+            continue
+        if (field.min_length or 0) <= 4 and (field.max_length or 4) >= 4:
+            return c
+    return None
 
 
 def _sortable(columns: Sequence[ColumnModel]) -> list[ColumnModel]:

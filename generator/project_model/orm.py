@@ -117,6 +117,7 @@ class OrmTable:
     schema: str | None
     eager_defaults: bool  # columns the database sets on UPDATE are read back at once (async)
     versioned: bool
+    searches: tuple[tuple[str, str], ...] = ()  # trigram indexes: (name, column)
 
     @property
     def table_args(self) -> tuple[str, ...]:
@@ -128,6 +129,7 @@ class OrmTable:
                 f"CheckConstraint({string_literal(sql, 12)}, name={name!r})"
                 for name, sql in self.checks
             ),
+            *(f"trigram_index({name!r}, {column!r})" for name, column in self.searches),
             *([repr({"schema": self.schema})] if self.schema else []),
         )
 
@@ -145,6 +147,8 @@ class OrmTable:
             found.add("sqlalchemy:UniqueConstraint")
         if self.indexes:
             found.add("sqlalchemy:Index")
+        if self.searches:
+            found.add("{package}.db.search:trigram_index")
         return found
 
 
