@@ -46,9 +46,9 @@ class PostReadBase(ReadModel):
 
 
 class PostQuery(ListQuery):
-    """`sort` is a column, `-column` for descending. A many-to-many
-    relationship's name keeps the rows linked to any of the keys given. `q` keeps the rows where
-    a searched field contains it, in any case."""
+    """`sort` is a column, `-column` for descending.
+    A many-to-many relationship's name keeps the rows linked to any of the keys given.
+    `q` keeps the rows where a searched field contains it, in any case."""
 
     sort: PostSort | None = None
     tags: list[Int64] | None = Field(None, max_length=100)

@@ -36,8 +36,8 @@ class TagReadBase(ReadModel):
 
 
 class TagQuery(ListQuery):
-    """`sort` is a column, `-column` for descending. A many-to-many
-    relationship's name keeps the rows linked to any of the keys given."""
+    """`sort` is a column, `-column` for descending.
+    A many-to-many relationship's name keeps the rows linked to any of the keys given."""
 
     sort: TagSort | None = None
     posts: list[Int64] | None = Field(None, max_length=100)
