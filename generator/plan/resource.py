@@ -203,13 +203,16 @@ def _link_filters(spec: Spec, relations: Sequence[RelationModel]) -> Iterator[Li
     """Each many-to-many relationship, on its owner's side or on its target's."""
     for rel in relations:
         if rel.link_variable or rel.link_table:
+            key = pk_spec(spec, rel.target)
+            info = type_info(key)
             yield LinkFilter(
                 name=rel.name,
                 target=rel.target,
                 target_module=naming.snake(rel.target),
                 target_key=pk_name(spec, rel.target),
-                key_type=type_info(pk_spec(spec, rel.target)),
+                key_type=info,
                 live=rel.live,
+                missing=samples.missing_key(key, info),
             )
 
 

@@ -88,4 +88,5 @@ def _imports(package: str, cases: tuple[CaseModel, ...]) -> tuple[str, ...]:
             specs.update(r.update_column.sample_imports)
         specs.update(r.missing.imports)  # a key no row has
         specs.update(i for link in r.served_links for i in link.missing.imports)
+        specs.update(i for f in r.link_filters for i in f.missing.imports)
     return imports.lines(package, specs)

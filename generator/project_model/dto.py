@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.code_text import LINE_LENGTH, string_literal
-from persistgen.project_model.types import Scalar, TypeInfo
+from persistgen.project_model.types import Expr, Scalar, TypeInfo
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
 SEARCH_PARAMETER = "q"  # the text a list looks for in its resource's `search` fields
@@ -143,14 +143,14 @@ class LinkFilter:
     target_key: str  # its key attribute
     key_type: TypeInfo  # its key's type
     live: str | None  # the criterion that skips its soft-deleted rows
+    missing: Expr  # a key of the other side no row has, for tests
 
     @property
     def param(self) -> FilterParam:
         """Its query parameter: keys of the other side, as an `__in` filter takes values."""
         info = self.key_type
-        return FilterParam(
-            self.name, self.name, "in", info.dto_type, info.dto_imports, info.max_length
-        )
+        needs = info.dto_imports if info.dto else info.python_imports  # what `dto_type` names
+        return FilterParam(self.name, self.name, "in", info.dto_type, needs, info.max_length)
 
 
 def search_decl(searched: tuple[str, ...]) -> str:
