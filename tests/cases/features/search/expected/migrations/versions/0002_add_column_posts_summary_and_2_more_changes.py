@@ -4,8 +4,8 @@
 - add search index ix_posts_title_trgm
 - add search index ix_posts_summary_trgm
 
-Revision ID: 5cae5b90befe
-Revises: 2fc95ef6e864
+Revision ID: 137ab9b62977
+Revises: 69f9782f0973
 Written by persistgen from the change to persistgen.yaml.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "5cae5b90befe"
-down_revision: str | None = "2fc95ef6e864"
+revision: str = "137ab9b62977"
+down_revision: str | None = "69f9782f0973"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
