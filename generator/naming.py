@@ -288,6 +288,11 @@ def constraint(kind: str, table: str, *parts: str) -> str:
     return shortened("_".join((kind, table, *parts)))
 
 
+def search_index(table: str, column: str) -> str:
+    """The PostgreSQL trigram index that serves a `search` field's `q` lookups."""
+    return constraint("ix", table, column, "trgm")
+
+
 def enum_type(resource: str, field: str) -> str:
     """The name of an enum field's type: a PostgreSQL ENUM when `native`, else the CHECK's."""
     return f"{snake(resource)}_{field}"

@@ -39,7 +39,10 @@ from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
     CreateSchemas,
+    CreateSearchIndex,
     CreateTable,
+    CreateTrigrams,
+    DropSearchIndex,
     DropTable,
     MoveTable,
     RebuildAutoincrement,
@@ -89,6 +92,8 @@ def compare(
     where = {table.name: table.schema for table in after.tables}
     for _, table in kept:
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
+    for was, table in kept:
+        _drop_searches(was, table, out)
     for table in reversed(renamed):
         if table.name not in new:
             foreign_keys = tuple(_in(where, fk) for fk in table.foreign_keys)
@@ -115,6 +120,10 @@ def compare(
             out.operations.append(_batch(table, operations))
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
     out.operations += [DropEnumType(name) for name in out.types_dropped]
+    for was, table in kept:  # once their columns are there
+        _create_searches(was, table, out)
+    if any(_makes_search_index(o) for o in out.operations):
+        out.operations.insert(0, CreateTrigrams())
     return out
 
 
@@ -203,7 +212,30 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
         uniques=tuple((n, tuple(map(new, on))) for n, on in table.uniques),
         indexes=tuple((n, tuple(map(new, on))) for n, on in table.indexes),
         foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
+        searches=tuple((n, new(on)) for n, on in table.searches),
     )
+
+
+def _drop_searches(old: DbTable, new: DbTable, out: Diff) -> None:
+    """Search indexes that go, before any change to their columns."""
+    for name, column in old.searches:
+        if (name, column) not in new.searches:
+            out.operations.append(DropSearchIndex(new.name, new.schema, name, column))
+            out.summary.append(f"drop search index {name}")
+
+
+def _create_searches(old: DbTable, new: DbTable, out: Diff) -> None:
+    for name, column in new.searches:
+        if (name, column) not in old.searches:
+            out.operations.append(CreateSearchIndex(new.name, new.schema, name, column))
+            out.summary.append(f"add search index {name}")
+
+
+def _makes_search_index(operation: Operation) -> bool:
+    """Whether `operation` needs pg_trgm: a search index, or a new table with one."""
+    if isinstance(operation, CreateTable):
+        return bool(operation.table.searches)
+    return isinstance(operation, CreateSearchIndex)
 
 
 def _create_schemas(before: SchemaState, after: SchemaState, out: Diff) -> None:

@@ -87,6 +87,8 @@ class DbTable:
     # twice (identity and serial never are on PostgreSQL). Snapshots from before it lack it:
     # their tables were made without.
     autoincrement: bool = False
+    # (index name, column): `search` fields' trigram indexes, on PostgreSQL only
+    searches: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,12 @@ def _table_out(table: DbTable) -> dict[str, Any]:
         "checks": [{"name": n, "sql": sql} for n, sql in table.checks],
         "foreign_keys": [_foreign_key_out(fk) for fk in table.foreign_keys],
         "sqlite_autoincrement": table.autoincrement,
+        # Only where there are some: the snapshots of projects without search stay as they were.
+        **(
+            {"searches": [{"name": n, "column": c} for n, c in table.searches]}
+            if table.searches
+            else {}
+        ),
     }
 
 
@@ -196,6 +204,7 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         checks=tuple(_named(c, "sql", _str) for c in _list(data["checks"])),
         schema=_optional(data["schema"]),
         autoincrement=_bool(data.get("sqlite_autoincrement", False)),
+        searches=tuple(_named(i, "column", _str) for i in _list(data.get("searches", []))),
     )
 
 

@@ -119,7 +119,8 @@ class CreateTable(Operation):
                 f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
                 f"{schema_arg(table.schema)})"
             )
-        return lines
+        searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
+        return lines + on_dialect(line for s in searches for line in s.index_lines())
 
     @property
     def imports(self) -> frozenset[str]:
@@ -227,3 +228,63 @@ def _qualified(table: str, schema: str | None) -> str:
 def _execute(sql: str) -> str:
     """`op.execute(...)`, in `upgrade` or under a dialect test: its SQL split at spaces to fit."""
     return f"op.execute({string_literal(sql, 12, sole=True)})"
+
+
+# pg_trgm ships with PostgreSQL and is trusted (since 13): the database's owner may create it.
+CREATE_TRIGRAMS = 'op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")'
+
+
+@dataclass(frozen=True)
+class CreateTrigrams(Operation):
+    """The pg_trgm extension, which search indexes need, before the first of them. Undone by
+    nothing: other tables, or other projects in the database, may use it."""
+
+    def lines(self) -> list[str]:
+        return on_dialect([CREATE_TRIGRAMS])
+
+    def reverse(self) -> list[Operation]:
+        return []
+
+
+@dataclass(frozen=True)
+class CreateSearchIndex(Operation):
+    """A `search` field's GIN trigram index, which serves `ILIKE '%text%'`: PostgreSQL only
+    (SQLite's searches scan the table)."""
+
+    table: str
+    schema: str | None
+    name: str
+    column: str
+
+    def lines(self) -> list[str]:
+        return on_dialect(self.index_lines())
+
+    def index_lines(self) -> list[str]:
+        """Its statement, for a block that already tests the database."""
+        ops = f"postgresql_ops={{{self.column!r}: 'gin_trgm_ops'}}"
+        return [
+            f"op.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
+            f"postgresql_using='gin', {ops}{schema_arg(self.schema)})"
+        ]
+
+    def reverse(self) -> list[Operation]:
+        return [DropSearchIndex(self.table, self.schema, self.name, self.column)]
+
+
+@dataclass(frozen=True)
+class DropSearchIndex(Operation):
+    table: str
+    schema: str | None
+    name: str
+    column: str
+
+    def lines(self) -> list[str]:
+        return on_dialect(
+            [
+                f"op.drop_index(op.f({self.name!r}), table_name={self.table!r}"
+                f"{schema_arg(self.schema)})"
+            ]
+        )
+
+    def reverse(self) -> list[Operation]:
+        return [CreateSearchIndex(self.table, self.schema, self.name, self.column)]

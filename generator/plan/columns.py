@@ -97,6 +97,7 @@ def column(
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
         numbered_key=generated_key and field.type in ("int", "bigint"),
+        search=field.search,
     )
 
 

@@ -15,6 +15,7 @@ from persistgen.project_model import (
     import_lines,
 )
 from persistgen.project_model.api import path_imports
+from persistgen.project_model.dto import LinkFilter
 from persistgen.project_model.types import resolve
 
 Lines = tuple[str, ...]
@@ -47,13 +48,21 @@ def type_checking(package: str, name: str, relations: Sequence[RelationModel]) -
     return lines(package, type_checking_imports(name, relations))
 
 
-def schema(package: str, columns: Sequence[ColumnModel], *, versioned: bool) -> Lines:
+def schema(
+    package: str,
+    columns: Sequence[ColumnModel],
+    link_filters: Sequence[LinkFilter],
+    *,
+    versioned: bool,
+) -> Lines:
+    searched = any(c.search for c in columns)
     return lines(
         package,
-        # the `version` precondition
-        ["pydantic:Field", "{package}.schemas.base:StrictInteger"] if versioned else [],
+        ["pydantic:Field"] if versioned or searched else [],  # `version`, `q`
+        ["{package}.schemas.base:StrictInteger"] if versioned else [],  # `version`
         *(c.dto.imports() for c in columns),
         *(f.imports() for c in columns for f in c.filters),
+        *(f.param.imports() for f in link_filters),
     )
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from persistgen import naming
 from persistgen.plan import imports, samples
 from persistgen.plan.columns import column
 from persistgen.plan.links import links
 from persistgen.plan.relations import Pointing, refs, relations
-from persistgen.plan.targets import attributes, referenced, route
+from persistgen.plan.targets import attributes, pk_name, pk_spec, referenced, route
 from persistgen.project_model import (
     ColumnModel,
     DbTable,
@@ -18,12 +18,14 @@ from persistgen.project_model import (
     OrmTable,
     ResourceModel,
 )
-from persistgen.project_model.orm import LinkModel
+from persistgen.project_model.dto import LinkFilter
+from persistgen.project_model.orm import LinkModel, RelationModel
 from persistgen.spec.model import ROUTES, FieldSpec, ResourceSpec, Route, Spec
 from persistgen.typemap import type_info
 
 Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
+Searches = tuple[tuple[str, str], ...]  # (index name, column)
 
 
 def resource(
@@ -54,13 +56,16 @@ def resource(
         for n, f in spec_resource.fields.items()
         if f.server_default == "now" and not by_column[n].in_create
     )
+    searches = _named_searches(table, columns)
     orm = _orm_table(
         spec,
         name,
         columns,
         [_db_names(by_column, g) for g in uniques],
         [_db_names(by_column, g) for g in indexes],
+        searches,
     )
+    link_filters = tuple(_link_filters(spec, rels))
     return ResourceModel(
         class_name=name,
         module=module,
@@ -86,6 +91,7 @@ def resource(
             columns,
             [_db_names(by_column, g) for g in unique_groups],
             [_db_names(by_column, g) for g in [*((c.name,) for c in columns if c.index), *indexes]],
+            searches,
         ),
         previous_name=spec_resource.renamed_from,
         conflict_testable=any(
@@ -94,6 +100,8 @@ def resource(
             if len(unique) > 1 or not by_column[unique[0]].primary_key
         ),
         filter_tests=_filter_tests(columns, spec_resource),
+        link_filters=link_filters,
+        search_test=_search_test(columns, spec_resource),
         unique_keys=unique_keys,
         upsert_key=next((k for k in unique_keys if all(by_column[n].in_create for n in k)), None),
         sort_keys=tuple(c.name for c in _sortable(columns)),
@@ -106,7 +114,9 @@ def resource(
         clock_columns=clock_columns,
         model_imports=imports.model(package, columns, rels, link_models, orm),
         model_type_checking_imports=imports.type_checking(package, name, rels),
-        schema_imports=imports.schema(package, columns, versioned=spec_resource.versioned),
+        schema_imports=imports.schema(
+            package, columns, link_filters, versioned=spec_resource.versioned
+        ),
         test_imports=imports.tests(package, update_column, link_models, clock_columns),
         key_imports=imports.keys(package, key, link_models),
         repository_imports=imports.repository(package, name, rels, link_models),
@@ -144,8 +154,10 @@ def _orm_table(
     columns: Sequence[ColumnModel],
     uniques: list[Columns],
     indexes: list[Columns],
+    searches: Searches,
 ) -> OrmTable:
-    """The composite constraints; `__table_args__` name columns as the database does."""
+    """The composite constraints and search indexes; `__table_args__` name columns as the
+    database does."""
     resource = spec.resources[name]
     return OrmTable(
         uniques=tuple(uniques),
@@ -156,6 +168,7 @@ def _orm_table(
         eager_defaults=any(f.onupdate for f in resource.fields.values()),
         versioned=resource.versioned,
         sqlite_autoincrement=_autoincrement(columns),
+        searches=searches,
     )
 
 
@@ -165,6 +178,7 @@ def _db_table(
     columns: Sequence[ColumnModel],
     uniques: list[Columns],
     indexes: list[Columns],
+    searches: Searches,
 ) -> DbTable:
     """The table as migrations see it; single-column constraints included."""
     resource = spec.resources[name]
@@ -184,6 +198,7 @@ def _db_table(
         ),
         schema=spec.project.schema_,
         autoincrement=_autoincrement(columns),
+        searches=searches,
     )
 
 
@@ -191,6 +206,40 @@ def _autoincrement(columns: Sequence[ColumnModel]) -> bool:
     """SQLite would number a new row past the largest key left, handing out a deleted one
     again: AUTOINCREMENT numbers past the largest it ever gave."""
     return any(c.numbered_key for c in columns)
+
+
+def _named_searches(table: str, columns: Sequence[ColumnModel]) -> Searches:
+    """The trigram index of each `search` column: (index name, column)."""
+    return tuple((naming.search_index(table, c.db.name), c.db.name) for c in columns if c.search)
+
+
+def _link_filters(spec: Spec, relations: Sequence[RelationModel]) -> Iterator[LinkFilter]:
+    """Each many-to-many relationship, on its owner's side or on its target's."""
+    for rel in relations:
+        if rel.link_variable or rel.link_table:
+            key = pk_spec(spec, rel.target)
+            info = type_info(key)
+            yield LinkFilter(
+                name=rel.name,
+                target=rel.target,
+                target_module=naming.snake(rel.target),
+                target_key=pk_name(spec, rel.target),
+                key_type=info,
+                live=rel.live,
+                missing=samples.missing_key(key, info),
+            )
+
+
+def _search_test(columns: Sequence[ColumnModel], resource: ResourceSpec) -> ColumnModel | None:
+    """A searched column the generated tests can fill with their own text (`a%b`, `Été`, ...):
+    one clients set, not a key, that takes 4 characters."""
+    for c in columns:
+        field = resource.fields.get(c.name)
+        if not c.search or not c.in_create or c.primary_key or field is None:
+            continue
+        if (field.min_length or 0) <= 4 and (field.max_length or 4) >= 4:
+            return c
+    return None
 
 
 def _sortable(columns: Sequence[ColumnModel]) -> list[ColumnModel]:

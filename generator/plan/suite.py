@@ -16,7 +16,8 @@ def build_suite(package: str, resources: tuple[ResourceModel, ...]) -> SuiteMode
 
 def _case(r: ResourceModel, unmet_checks: tuple[UnmetCheck, ...]) -> CaseModel:
     variable = r.module.upper()
-    filter_tests = r.filter_tests if "list" in r.routes else ()
+    lists = "list" in r.routes
+    filter_tests = r.filter_tests if lists else ()
     bulk_filter = _bulk_filter(r)
     return CaseModel(
         resource=r,
@@ -27,6 +28,8 @@ def _case(r: ResourceModel, unmet_checks: tuple[UnmetCheck, ...]) -> CaseModel:
         contains_filter=next((f.name for f in r.filters if f.operator == "contains"), None),
         bulk_filter=bulk_filter,
         filter_tests=filter_tests,
+        link_filters=r.link_filters if lists else (),
+        search=r.search_test.name if lists and r.search_test else None,
         links=r.served_links,
         self_refs=_self_refs(r) if filter_tests or bulk_filter or _unique_self_ref(r) else (),
         unmet_checks=unmet_checks,
@@ -73,6 +76,7 @@ def _imports(package: str, cases: tuple[CaseModel, ...]) -> tuple[str, ...]:
         "Change": any(r.update_column for r in resources),
         "Filter": any(c.filter_tests or c.bulk_filter for c in cases),
         "Link": any(r.served_links for r in resources),
+        "Member": any(c.link_filters for c in cases),
         "Ref": any(r.external_refs for r in resources),
         "Relation": any(r.relations for r in resources),
     }
@@ -84,4 +88,5 @@ def _imports(package: str, cases: tuple[CaseModel, ...]) -> tuple[str, ...]:
             specs.update(r.update_column.sample_imports)
         specs.update(r.missing.imports)  # a key no row has
         specs.update(i for link in r.served_links for i in link.missing.imports)
+        specs.update(i for f in r.link_filters for i in f.missing.imports)
     return imports.lines(package, specs)

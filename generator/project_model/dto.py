@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.code_text import LINE_LENGTH, string_literal
-from persistgen.project_model.types import Scalar, TypeInfo
+from persistgen.project_model.types import Expr, Scalar, TypeInfo
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
 # What a text column can store, as the document says it (the runtime refuses the rest; a lone
 # surrogate, which it refuses too, no pattern can name portably).
 STORABLE_TEXT = "^[^\\x00]*$"
+SEARCH_PARAMETER = "q"  # the text a list looks for in its resource's `search` fields
+SEARCH_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -166,3 +168,35 @@ class FilterParam:
         if self.max_length is not None:
             found.add("typing:Annotated")
         return found
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """A many-to-many relationship as a list filter, on either side: `?tags=3&tags=4` keeps
+    the rows linked to any of those."""
+
+    name: str  # the relationship, and the query parameter
+    target: str  # the class on the other side
+    target_module: str
+    target_key: str  # its key attribute
+    key_type: TypeInfo  # its key's type
+    live: str | None  # the criterion that skips its soft-deleted rows
+    missing: Expr  # a key of the other side no row has, for tests
+
+    @property
+    def param(self) -> FilterParam:
+        """Its query parameter: keys of the other side, as an `__in` filter takes values."""
+        info = self.key_type
+        needs = info.dto_imports if info.dto else info.python_imports  # what `dto_type` names
+        return FilterParam(self.name, self.name, "in", info.dto_type, needs, info.max_length)
+
+
+def search_decl(searched: tuple[str, ...]) -> str:
+    """The query DTO's `q`, for a resource whose `searched` fields it looks in."""
+    fields = ", ".join(f"`{name}`" for name in searched)
+    text = f"Text that any of {fields} contains, in any case"
+    description = string_literal(text, 8, "description=")
+    return (
+        f"{SEARCH_PARAMETER}: str | None = Field(None, min_length=1, "
+        f"max_length={SEARCH_MAX_LENGTH}, description={description})"
+    )

@@ -118,6 +118,7 @@ class OrmTable:
     eager_defaults: bool  # columns the database sets on UPDATE are read back at once (async)
     versioned: bool
     sqlite_autoincrement: bool = False  # SQLite never hands out a deleted key again
+    searches: tuple[tuple[str, str], ...] = ()  # trigram indexes: (name, column)
 
     @property
     def table_args(self) -> tuple[str, ...]:
@@ -132,6 +133,7 @@ class OrmTable:
                 f"CheckConstraint({string_literal(sql, 12)}, name={name!r})"
                 for name, sql in self.checks
             ),
+            *(f"trigram_index({name!r}, {column!r})" for name, column in self.searches),
             *([repr(options)] if options else []),
         )
 
@@ -149,6 +151,8 @@ class OrmTable:
             found.add("sqlalchemy:UniqueConstraint")
         if self.indexes:
             found.add("sqlalchemy:Index")
+        if self.searches:
+            found.add("{package}.db.search:trigram_index")
         return found
 
 

@@ -73,6 +73,18 @@ class ProjectModel:
         return any(r.links for r in self.resources)
 
     @property
+    def uses_search(self) -> bool:
+        """A `search` field: trigram indexes on PostgreSQL."""
+        return any(r.searched for r in self.resources)
+
+    @property
+    def uses_text_match(self) -> bool:
+        """`q` or a `__contains` filter: SQLite needs its Unicode lower-casing function."""
+        return self.uses_search or any(
+            f.operator == "contains" for r in self.resources for f in r.filters
+        )
+
+    @property
     def uses_relations(self) -> bool:
         return any(r.relations for r in self.resources)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from persistgen.code_text import LINE_LENGTH
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
-from persistgen.project_model.dto import DtoField, FilterParam
+from persistgen.project_model.dto import DtoField, FilterParam, LinkFilter, search_decl
 from persistgen.project_model.orm import LinkModel, OrmColumn, OrmTable, RelationModel
 from persistgen.project_model.types import Expr, Sample, Scalar, TypeInfo
 
@@ -28,6 +28,7 @@ class ColumnModel:
     in_create: bool
     in_update: bool
     numbered_key: bool = False  # a one-column integer key the database numbers
+    search: bool = False  # lists look for `q` in it
 
     @property
     def primary_key(self) -> bool:
@@ -156,6 +157,8 @@ class ResourceModel:
     previous_name: str | None  # the resource's name before a declared rename
     conflict_testable: bool  # a unique column a client sets, so a duplicate POST must be a 409
     filter_tests: tuple[FilterParam, ...]  # filters the generated tests try on factory rows
+    link_filters: tuple[LinkFilter, ...]  # many-to-many relationships lists filter by
+    search_test: ColumnModel | None  # a searched column the generated tests fill, if any fits
     unique_keys: tuple[tuple[str, ...], ...]  # what `upsert` and `get_or_create` match on
     upsert_key: tuple[str, ...] | None  # a unique key clients set, for tests
     sort_keys: tuple[str, ...]
@@ -208,6 +211,20 @@ class ResourceModel:
     @property
     def filters(self) -> tuple[FilterParam, ...]:
         return tuple(f for c in self.columns for f in c.filters)
+
+    @property
+    def query_params(self) -> tuple[FilterParam, ...]:
+        """The filters of its list route's query DTO: columns', then many-to-many ones."""
+        return self.filters + tuple(f.param for f in self.link_filters)
+
+    @property
+    def searched(self) -> tuple[str, ...]:
+        """The attributes `q` looks in."""
+        return tuple(c.name for c in self.columns if c.search)
+
+    @property
+    def search_decl(self) -> str:
+        return search_decl(self.searched)
 
     @property
     def bulk_filter(self) -> FilterParam | None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from persistgen.project_model.dto import FilterParam
+from persistgen.project_model.dto import FilterParam, LinkFilter
 from persistgen.project_model.orm import LinkModel
 from persistgen.project_model.resource import ResourceModel
 
@@ -38,6 +38,8 @@ class CaseModel:
     contains_filter: str | None  # a text filter, to show that a cursor belongs to its list
     bulk_filter: FilterParam | None  # an equality filter the bulk update and delete use
     filter_tests: tuple[FilterParam, ...]  # filters tried over HTTP: none without `list`
+    link_filters: tuple[LinkFilter, ...]  # many-to-many filters tried over HTTP: likewise
+    search: str | None  # the searched column the tests fill, when `list` is served
     links: tuple[LinkModel, ...]  # collections linked over HTTP: none without `links`
     # References to a row of the same resource (column, the attribute it holds), which
     # factories leave empty: a filter test sets them to find a value, and the upsert and
@@ -118,6 +120,14 @@ class SuiteModel:
     def bounded(self) -> bool:
         """Some resource clients create has a field the spec bounds (`ge` / `le`)."""
         return any(c.resource.spec_bounds and _serves(c, "create") for c in self.cases)
+
+    @property
+    def link_filters(self) -> bool:
+        return any(c.link_filters for c in self.cases)
+
+    @property
+    def searches(self) -> bool:
+        return any(c.search for c in self.cases)
 
     @property
     def conflicts(self) -> bool:

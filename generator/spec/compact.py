@@ -13,6 +13,7 @@ _FLAGS = {
     "pk": "primary_key",
     "readonly": "read_only",
     "filter": "filter",
+    "search": "search",
 }
 _ON_DELETE = {"cascade": "cascade", "set_null": "set null", "restrict": "restrict"}
 _POSITIONAL = {
@@ -26,8 +27,9 @@ _INT = re.compile(r"[-+]?\d+")
 _FLOAT = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
 
 GRAMMAR = (
-    "TYPE[:ARG...][:unique|:index|:pk|:readonly|:filter][?][=DEFAULT], e.g. `str:200:unique`, "
-    "`decimal:10:2`, `enum:draft|published=draft`, `ref:User:cascade`, `many:Tag`, `text?`"
+    "TYPE[:ARG...][:unique|:index|:pk|:readonly|:filter|:search][?][=DEFAULT], e.g. "
+    "`str:200:unique`, `decimal:10:2`, `enum:draft|published=draft`, `ref:User:cascade`, "
+    "`many:Tag`, `text?`"
 )
 
 

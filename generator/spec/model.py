@@ -66,6 +66,11 @@ class FieldSpec(_Strict):
     filter: bool = Field(
         False, description="Lists can be filtered by it: equality, `in`, ranges, null, contains."
     )
+    search: bool = Field(
+        False,
+        description="str, text: lists take `q`, matching rows where any searched field contains "
+        "the text (case-insensitive); indexed on PostgreSQL (pg_trgm).",
+    )
     default: Scalar | None = Field(None, description="A literal used when a client sends nothing.")
     server_default: Scalar | None = Field(
         None, description="`now` (datetime, date, time) or a literal, applied by the database."

@@ -326,3 +326,26 @@ STEPS += [
         tables={"books": "volumes"},
     ),
 ]
+
+# `search` marked on a field there already (pg_trgm and a trigram index, in the project's
+# schema), kept through a rename of its column, then unmarked.
+SEARCHED = STEPS[-1].spec.replace("      headline: str:200\n", "      headline: str:200:search\n")
+STEPS += [
+    Step(SEARCHED, ("add search index ix_volumes_headline_trgm",)),
+    Step(
+        SEARCHED.replace(
+            "      headline: str:200:search\n",
+            "      heading: {type: str, max_length: 200, search: true, renamed_from: headline}\n",
+        ),
+        (
+            "rename column volumes.headline to heading",
+            "drop search index ix_volumes_headline_trgm",
+            "add search index ix_volumes_heading_trgm",
+        ),
+        columns={"volumes": {"headline": "heading"}},
+    ),
+    Step(
+        SEARCHED.replace("      headline: str:200:search\n", "      heading: str:200\n"),
+        ("drop search index ix_volumes_heading_trgm",),
+    ),
+]

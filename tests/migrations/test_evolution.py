@@ -1,4 +1,4 @@
-"""One project walks through thirty-two spec revisions with rows in every table. Each generated
+"""One project walks through thirty-five spec revisions with rows in every table. Each generated
 migration is applied on PostgreSQL and SQLite; every row and value survives, Alembic finds
 nothing left to migrate, and every downgrade is applied once too."""
 

@@ -67,6 +67,7 @@ COMPACT_FLAGS = {
     "primary_key": "pk",
     "read_only": "readonly",
     "filter": "filter",
+    "search": "search",
 }
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # safe inside a compact string
 
@@ -221,7 +222,8 @@ def scalar_field(draw: st.DrawFn, tame: bool) -> Doc:
 
 @st.composite
 def column_options(draw: st.DrawFn, kind: str, tame: bool) -> Doc:
-    """Options any column may take; `filter` is drawn only where lists can filter."""
+    """Options any column may take; `filter` and `search` are drawn only where lists can
+    filter or search."""
     options: Doc = {}
     if draw(st.integers(0, 3)) == 0:
         options["nullable"] = True
@@ -231,6 +233,8 @@ def column_options(draw: st.DrawFn, kind: str, tame: bool) -> Doc:
         options[draw(st.sampled_from(choices))] = True
     if kind not in ("json", "bytes") and draw(st.booleans()):
         options["filter"] = True
+    if kind in ("str", "text") and draw(st.integers(0, 3)) == 0:
+        options["search"] = True
     if not tame and draw(st.integers(0, 7)) == 0:
         options["column"] = draw(st.sampled_from(SQL_WORDS) | field_names)
     if draw(st.integers(0, 5)) == 0:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from persistgen.runtime.db.search import add_sqlite_functions
 from tests.runtime.models import Base
 
 
@@ -18,6 +20,7 @@ def anyio_backend() -> str:
 @pytest.fixture
 async def session() -> AsyncIterator[AsyncSession]:
     engine = create_async_engine("sqlite+aiosqlite://")
+    event.listen(engine.sync_engine, "connect", add_sqlite_functions)  # as db/engine.py does
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:

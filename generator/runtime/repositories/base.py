@@ -39,9 +39,11 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from persistgen.runtime.repositories.clauses import (
     compare,
+    contains_text,
     insert_rows,
     keyset_after,
     keyset_values,
+    linked_to,
     on_update,
     primary_key,
     read_by_key,
@@ -54,6 +56,7 @@ CreateT = TypeVar("CreateT", bound=WriteModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
 KeyT = TypeVar("KeyT")
+SEARCH = "q"  # the filter holding the text `searchable` columns are searched for
 
 
 class NotFoundError(LookupError):
@@ -97,6 +100,11 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     sortable: ClassVar[frozenset[str]]
     # Filters a caller may use, by name: the column and how it is compared.
     filterable: ClassVar[Mapping[str, tuple[InstrumentedAttribute[Any], str]]] = {}
+    # Many-to-many filters, by name: the relationship, and what keeps a row of its other side
+    # (None: every row; else e.g. not soft-deleted). `tags=[3, 4]`: rows linked to tag 3 or 4.
+    linked: ClassVar[Mapping[str, tuple[QueryableAttribute[Any], ColumnElement[bool] | None]]] = {}
+    # Columns the `q` filter looks in: a row matches if any of them contains it, in any case.
+    searchable: ClassVar[tuple[InstrumentedAttribute[Any], ...]] = ()
     # Column sets that identify a row (unique constraints): what `upsert` and
     # `get_or_create` match on.
     unique_keys: ClassVar[frozenset[tuple[str, ...]]] = frozenset()
@@ -460,11 +468,21 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if not isinstance(filters, self.query_model):
             # Another resource's filters would apply only the names both share.
             raise TypeError(f"filters must be a {self.query_model.__name__}")
-        return tuple(
-            compare(column, operator, value)
+        dialect = self.session.get_bind().dialect.name
+        conditions = [
+            compare(column, operator, value, dialect)
             for name, (column, operator) in self.filterable.items()
             if (value := getattr(filters, name, None)) is not None
-        )
+        ]
+        conditions += [
+            linked_to(relationship, keys, live)
+            for name, (relationship, live) in self.linked.items()
+            if (keys := getattr(filters, name, None)) is not None
+        ]
+        text = getattr(filters, SEARCH, None)
+        if text is not None and self.searchable:
+            conditions.append(contains_text(self.searchable, text, dialect))
+        return tuple(conditions)
 
     def _order_columns(self, sort: str | None) -> tuple[Column[Any], ...]:
         """The columns of the `sort` order; the key comes last, so the order is total."""

@@ -4,9 +4,22 @@ from collections.abc import Container, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Column, ColumnElement, Select, bindparam, inspect, select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    exists,
+    inspect,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, RelationshipProperty
+from sqlalchemy.sql.functions import Function
 
+from persistgen.runtime.db.search import UNICODE_LOWER
 from persistgen.runtime.schemas.base import WriteModel
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
@@ -48,7 +61,9 @@ def insert_rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
     ]
 
 
-def compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> ColumnElement[bool]:
+def compare(
+    column: InstrumentedAttribute[Any], operator: str, value: Any, dialect: str
+) -> ColumnElement[bool]:
     """A filter's condition: `operator` is how `filterable` says to compare."""
     condition: ColumnElement[bool]
     match operator:
@@ -59,12 +74,48 @@ def compare(column: InstrumentedAttribute[Any], operator: str, value: Any) -> Co
         case "lte":
             condition = column <= value
         case "contains":
-            condition = column.icontains(value, autoescape=True)
+            condition = contains_text((column,), value, dialect)
         case "null":
             condition = column.is_(None) if value else column.is_not(None)
         case _:
             condition = column == value
     return condition
+
+
+def contains_text(
+    columns: Sequence[QueryableAttribute[Any]], text: str, dialect: str
+) -> ColumnElement[bool]:
+    """The rows where any of `columns` holds `text`, in any case; `%`, `_` and `\\` in it
+    stand for themselves. ILIKE on PostgreSQL, which trigram indexes serve; on SQLite, whose
+    LIKE folds ASCII letters only, LIKE on the column lowered by `unicode_lower` (db/search.py)."""
+    if dialect == "sqlite":
+        pattern = _substring(text.lower())
+        return or_(
+            *(Function(UNICODE_LOWER, c, type_=String()).like(pattern, escape="/") for c in columns)
+        )
+    pattern = _substring(text)
+    return or_(*(column.ilike(pattern, escape="/") for column in columns))
+
+
+def _substring(text: str) -> str:
+    """A LIKE pattern (escaped by `/`) for `text` anywhere in a value."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def linked_to(
+    relationship: QueryableAttribute[Any], keys: Sequence[Any], live: ColumnElement[bool] | None
+) -> ColumnElement[bool]:
+    """The rows that the many-to-many `relationship` links to any row of the other side whose
+    key is in `keys` (and that `live` keeps, where rows hide): EXISTS over the link table, so a
+    row linked to several counts once and a page keeps its order; the link table's key and its
+    index on the other side's column serve it."""
+    prop = relationship.property
+    assert isinstance(prop, RelationshipProperty) and prop.secondary_synchronize_pairs
+    ((key, mine),) = prop.synchronize_pairs
+    ((other, theirs),) = prop.secondary_synchronize_pairs
+    condition = exists().where(mine == key, theirs.in_(keys))
+    return condition if live is None else condition.where(theirs == other, live)
 
 
 def on_update(model: type[Any]) -> dict[Column[Any], Any]:

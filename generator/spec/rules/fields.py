@@ -43,6 +43,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "through": {"many"},
     "target_field": {"ref"},
     "onupdate": {"datetime"},
+    "search": {"str", "text"},
 }
 
 
@@ -148,7 +149,8 @@ def field_findings(
     if f.write_only:
         yield from _write_only(spec, resource_name, path, f)
     elif f.filter:
-        yield from _filter(path, f)
+        searched = any(g.search for g in spec.resources[resource_name].fields.values())
+        yield from _filter(path, f, searched=searched)
 
 
 def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
@@ -187,20 +189,34 @@ def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
 
 # Query parameters of every list route, next to the filters.
 PAGING_PARAMETERS = {"limit", "offset", "sort", "after"}
+SEARCH_PARAMETER = "q"  # the text a list of a resource with `search` fields looks for
 
 
-def _filter(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+def _filter(path: SpecPath, f: FieldSpec, *, searched: bool) -> Iterator[Finding]:
     name = str(path[-1])
     if f.type in ("json", "bytes"):
         yield Finding(
             (*path, "filter"), f"{an(f.type)} field cannot be filtered on", "remove `filter`"
         )
-    elif name in PAGING_PARAMETERS or "__" in name:
+    elif name in PAGING_PARAMETERS or "__" in name or (searched and name == SEARCH_PARAMETER):
         yield Finding(
             (*path, "filter"),
             f"a filter on `{name}` would clash with the list route's query parameters",
-            f"rename the field (lists take {', '.join(sorted(PAGING_PARAMETERS))} and "
-            "`<field>__<operator>`)",
+            f"rename the field (lists take {', '.join(sorted(PAGING_PARAMETERS))}, "
+            f"`{SEARCH_PARAMETER}` with search fields, and `<field>__<operator>`)",
+        )
+
+
+def _list_parameter(path: SpecPath, name: str, what: str) -> Iterator[Finding]:
+    """A many field is a list filter on both sides (`?tags=3`, `?posts=5`): its name and
+    its reverse's must not be another query parameter of the list routes."""
+    if name in PAGING_PARAMETERS | {SEARCH_PARAMETER} or "__" in name:
+        yield Finding(
+            path,
+            f"{what} `{name}` would clash with the list route's query parameters",
+            f"rename it (lists take {', '.join(sorted(PAGING_PARAMETERS))}, "
+            f"`{SEARCH_PARAMETER}` and `<field>__<operator>`)",
+            at_key=path[-1] != "back_populates",
         )
 
 
@@ -224,6 +240,7 @@ def _write_only(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) ->
         )
     for option, why in (
         ("filter", "a filter would tell its values apart"),
+        ("search", "a search would tell its values apart"),
         ("unique", "a duplicate is a 409 that tells a client another row holds the value"),
         ("onupdate", "the database would overwrite what clients send, and none could read it"),
     ):
@@ -263,6 +280,9 @@ def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]
             f"remove it; a many field takes: {', '.join(sorted(_MANY_OPTIONS - {'type'}))}",
             at_key=True,
         )
+    yield from _list_parameter(path, str(path[-1]), "a many field")
+    if f.back_populates:
+        yield from _list_parameter((*path, "back_populates"), f.back_populates, "the reverse")
     table = f.association_table(resource_name, str(path[-1]))
     issue = naming.table_problem(table)
     if issue:

@@ -250,6 +250,9 @@ def _column_names(
             "relation",
             _Name(naming.constraint("ix", table, column), f"the index of {label}", path),
         )
+    if f.search:
+        trgm = naming.search_index(table, column)
+        yield "relation", _Name(trgm, f"the search index of {label}", path)
     if f.type == "ref" and f.target in spec.resources:
         target = spec.resources[f.target].table_name(f.target)
         fk = naming.constraint("fk", table, column, target)
