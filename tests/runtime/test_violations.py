@@ -23,6 +23,7 @@ from sqlalchemy import (
     insert,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import registry
 
 from persistgen.runtime.api.errors import install_error_handlers
 from tests.postgres import fresh_database
@@ -44,11 +45,19 @@ post = Table(
     Column("id", Integer, primary_key=True),
     Column("author_id", ForeignKey("author.id")),
     Column("slug", String(20), nullable=False),
-    # The field (the column's key) is not the column's name: answers name the field.
-    Column("lang_code", String(2), key="lang", nullable=False),
+    # The field (the model's attribute) is not the column's name: answers name the field.
+    Column("lang_code", String(2), nullable=False),
     Column("score", Integer, CheckConstraint("score >= 0", name="score_positive")),
-    UniqueConstraint("slug", "lang"),
+    UniqueConstraint("slug", "lang_code"),
 )
+models = registry(metadata=metadata)
+
+
+class Post:
+    """Mapped as a declarative model maps `lang: Mapped[str] = mapped_column("lang_code")`."""
+
+
+models.map_imperatively(Post, post, properties={"lang": post.c.lang_code})
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -90,7 +99,7 @@ class _created:
 @pytest.fixture
 async def client(engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
     app = FastAPI()
-    install_error_handlers(app, metadata=metadata)
+    install_error_handlers(app, models=models)
 
     @app.post("/posts", status_code=201)
     async def create_post(data: dict[str, Any]) -> None:
@@ -106,7 +115,7 @@ async def client(engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
         yield client
 
 
-POST = {"author_id": 1, "slug": "secret-slug", "lang": "en", "score": 1}
+POST = {"author_id": 1, "slug": "secret-slug", "lang_code": "en", "score": 1}
 
 
 async def _refused(client: AsyncClient, **changes: Any) -> dict[str, Any]:
@@ -139,7 +148,7 @@ async def test_a_missing_referenced_row_is_a_422(client: AsyncClient, engine: As
 
 
 async def test_null_names_the_field(client: AsyncClient) -> None:
-    body = await _refused(client, lang=None)
+    body = await _refused(client, lang_code=None)
     assert (body["status"], body["type"]) == (422, "/problems/not-null-violation")
     assert body["fields"] == ["lang"]
 

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import MetaData
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -19,6 +18,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm import registry as Registry
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -260,10 +260,10 @@ def _invalid_param(error: Any) -> InvalidParam:
     return InvalidParam(loc=loc, msg=clip(str(error["msg"])), type=str(error["type"]))
 
 
-def _integrity_handler(metadata: MetaData | None) -> Callable[..., Any]:
+def _integrity_handler(models: Registry | None) -> Callable[..., Any]:
     async def integrity_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, IntegrityError)
-        return _violated(violation_of(exc, metadata, deleting=request.method == "DELETE"))
+        return _violated(violation_of(exc, models, deleting=request.method == "DELETE"))
 
     return integrity_error
 
@@ -294,14 +294,14 @@ def _violated(violation: Violation) -> JSONResponse:
     )
 
 
-def install_error_handlers(app: FastAPI, *, metadata: MetaData | None = None) -> None:
-    """Answer every error with a problem. `metadata` (the project's `Base.metadata`) names
-    the fields of a constraint the database reports only by name."""
+def install_error_handlers(app: FastAPI, *, models: Registry | None = None) -> None:
+    """Answer every error with a problem. `models` (the project's `Base.registry`) names the
+    fields of a constraint the database reports by its name or its columns' names."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(InvalidQueryError, _invalid_query)
-    app.add_exception_handler(IntegrityError, _integrity_handler(metadata))
+    app.add_exception_handler(IntegrityError, _integrity_handler(models))
     app.add_exception_handler(StaleDataError, _changed_meanwhile)
     app.add_exception_handler(StaleVersionError, _stale_version)
     app.add_exception_handler(DataError, _rejected_value)

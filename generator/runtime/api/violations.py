@@ -2,7 +2,8 @@
 
 PostgreSQL (asyncpg) says it in the error's SQLSTATE, constraint, table and column; SQLite in
 its message ("UNIQUE constraint failed: book.title"). Where the database gives a constraint's
-name only, the project's metadata names its fields.
+name only, the project's registry names its fields (model attributes, whatever the columns are
+called).
 """
 
 import re
@@ -13,12 +14,12 @@ from typing import Any, Literal
 from sqlalchemy import (
     Column,
     ForeignKeyConstraint,
-    MetaData,
     PrimaryKeyConstraint,
     Table,
     UniqueConstraint,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import registry as Registry
 
 Kind = Literal["unique", "missing-reference", "still-referenced", "not-null", "check", "other"]
 
@@ -44,19 +45,17 @@ class Violation:
     fields: tuple[str, ...] = ()
 
 
-def violation_of(exc: IntegrityError, metadata: MetaData | None, *, deleting: bool) -> Violation:
+def violation_of(exc: IntegrityError, models: Registry | None, *, deleting: bool) -> Violation:
     """The constraint `exc` reports; `deleting` tells a row still referenced (the statement
     deletes it) from a reference to a missing row, where the database does not."""
     sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
-    found = (
-        _postgresql(exc.orig, sqlstate, metadata) if sqlstate else _sqlite(str(exc.orig), metadata)
-    )
+    found = _postgresql(exc.orig, sqlstate, models) if sqlstate else _sqlite(str(exc.orig), models)
     if found.kind == "missing-reference" and deleting:
         return Violation("still-referenced", found.constraint)
     return found
 
 
-def _postgresql(orig: Any, sqlstate: str, metadata: MetaData | None) -> Violation:
+def _postgresql(orig: Any, sqlstate: str, models: Registry | None) -> Violation:
     # SQLAlchemy's asyncpg adapter raises its own error from asyncpg's, which carries the facts.
     source = orig.__cause__ or orig
     kind = _SQLSTATES.get(sqlstate, "other")
@@ -64,15 +63,15 @@ def _postgresql(orig: Any, sqlstate: str, metadata: MetaData | None) -> Violatio
     table = getattr(source, "table_name", None)
     if kind == "not-null":
         column = getattr(source, "column_name", None)
-        return Violation(kind, None, _keys(metadata, table, [column] if column else []))
+        return Violation(kind, None, _keys(models, table, [column] if column else []))
     if kind == "missing-reference" and "still referenced" in str(getattr(source, "detail", "")):
         kind = "still-referenced"
     if kind == "other" or constraint is None:
         return Violation(kind, constraint)
-    return Violation(kind, constraint, _constraint_fields(metadata, table, constraint))
+    return Violation(kind, constraint, _constraint_fields(models, table, constraint))
 
 
-def _sqlite(message: str, metadata: MetaData | None) -> Violation:
+def _sqlite(message: str, models: Registry | None) -> Violation:
     matched = _SQLITE.match(message)
     if matched is None:
         return Violation("other")
@@ -84,44 +83,52 @@ def _sqlite(message: str, metadata: MetaData | None) -> Violation:
         # "t.a, t.b": the table and the columns
         pairs = [part.strip().rpartition(".") for part in subject.split(",")]
         table, columns = pairs[0][0], [column for _, _, column in pairs]
-        fields = _keys(metadata, table, columns)
-        constraint = _unique_named(metadata, table, columns) if kind == "unique" else None
+        fields = _keys(models, table, columns)
+        constraint = _unique_named(models, table, columns) if kind == "unique" else None
         return Violation(kind, constraint, fields)
     return Violation(kind)
 
 
-def _table(metadata: MetaData | None, name: str | None) -> Table | None:
-    if metadata is None or name is None:
+def _table(models: Registry | None, name: str | None) -> Table | None:
+    if models is None or name is None:
         return None
-    return next((t for t in metadata.tables.values() if t.name == name), None)
+    return next((t for t in models.metadata.tables.values() if t.name == name), None)
 
 
-def _keys(metadata: MetaData | None, table_name: str | None, columns: list[str]) -> tuple[str, ...]:
+def _keys(models: Registry | None, table_name: str | None, columns: list[str]) -> tuple[str, ...]:
     """The fields (model attributes) of `columns`; the column names where the table is
     unknown."""
-    table = _table(metadata, table_name)
+    table = _table(models, table_name)
     if table is None:
         return tuple(columns)
-    keys = {column.name: column.key for column in table.columns}
-    return tuple(keys.get(column, column) for column in columns)
+    fields = _fields(models, table)
+    by_name = {column.name: fields.get(column, column.key) for column in table.columns}
+    return tuple(by_name.get(column, column) for column in columns)
 
 
 def _constraint_fields(
-    metadata: MetaData | None, table_name: str | None, name: str
+    models: Registry | None, table_name: str | None, name: str
 ) -> tuple[str, ...]:
-    table = _table(metadata, table_name)
+    table = _table(models, table_name)
     found = (columns for named, columns, _ in _column_sets(table) if named == name)
-    return tuple(column.key for column in next(found, []))
+    fields = _fields(models, table) if table is not None else {}
+    return tuple(fields.get(column, column.key) for column in next(found, []))
 
 
-def _unique_named(metadata: MetaData | None, table_name: str, columns: list[str]) -> str | None:
+def _unique_named(models: Registry | None, table_name: str, columns: list[str]) -> str | None:
     """The name of the unique constraint or index over exactly `columns` (SQLite names only
     the columns)."""
     wanted = set(columns)
-    for name, covered, unique in _column_sets(_table(metadata, table_name)):
+    for name, covered, unique in _column_sets(_table(models, table_name)):
         if unique and {column.name for column in covered} == wanted:
             return name
     return None
+
+
+def _fields(models: Registry | None, table: Table) -> dict[Column[Any], str]:
+    """The model attribute each column of `table` is mapped to (`user` for column "order")."""
+    mappers = (m for m in (models.mappers if models else ()) if m.local_table is table)
+    return {c: prop.key for m in mappers for prop in m.column_attrs for c in prop.columns}
 
 
 def _column_sets(table: Table | None) -> Iterable[tuple[str, list[Column[Any]], bool]]:
