@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     ForeignKeyConstraint,
     PrimaryKeyConstraint,
     Table,
@@ -125,7 +126,7 @@ def _unique_named(models: Registry | None, table_name: str, columns: list[str]) 
     return None
 
 
-def _fields(models: Registry | None, table: Table) -> dict[Column[Any], str]:
+def _fields(models: Registry | None, table: Table) -> dict[ColumnElement[Any], str]:
     """The model attribute each column of `table` is mapped to (`user` for column "order")."""
     mappers = (m for m in (models.mappers if models else ()) if m.local_table is table)
     return {c: prop.key for m in mappers for prop in m.column_attrs for c in prop.columns}
