@@ -46,7 +46,15 @@ class DtoField:
 
     @property
     def read_decl(self) -> str:
-        return f"{self.name}: {self.type.python}{' | None' if self.nullable else ''}"
+        """Its Read field, with the spec's description (for the OpenAPI document), if any."""
+        decl = f"{self.name}: {self.type.python}{' | None' if self.nullable else ''}"
+        if self.description is None:
+            return decl
+        return f"{decl} = Field(description={_value('description', self.description)})"
+
+    @property
+    def description(self) -> str | None:
+        return next((str(v) for option, v in self.constraints if option == "description"), None)
 
     def _decl(self, annotation: str, default: str | None) -> str:
         if not self.constrained:
@@ -68,8 +76,10 @@ class DtoField:
 
     def imports(self) -> set[str]:
         """What its declarations name: the Read type, unless only a stricter write type is
-        declared (write-only); the write type if written."""
+        declared (write-only); the write type if written; `Field` for a Read description."""
         found = set() if self.write_only and self.type.dto else set(self.type.python_imports)
+        if self.description is not None and not self.write_only:
+            found.add("pydantic:Field")
         if self.writable:
             found.update(self.type.dto_imports)
             if self.constrained:
