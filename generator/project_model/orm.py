@@ -187,12 +187,17 @@ class RelationModel:
         return f"{f'list[{read}]' if self.collection else read} | None"
 
     @property
+    def nullable_one(self) -> bool:
+        """One related row or none (a collection is a list, empty or not)."""
+        return self.optional and not self.collection
+
+    @property
     def detail_decl(self) -> str:
         """Its field in the Detail DTO. Left unset unless included, so absent from the answer
         (and not required in its OpenAPI schema); an included optional one-row relationship
         with no row is null, which then means just that."""
         text = "Present only when `include` names it"
-        text += "; null when there is no related row." if self.optional else "."
+        text += "; null when there is no related row." if self.nullable_one else "."
         description = string_literal(text, 8, "description=")  # as `Field(` splits, if it must
         return f"{self.name}: {self.detail_annotation} = Field(None, description={description})"
 
