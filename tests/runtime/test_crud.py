@@ -137,6 +137,21 @@ def test_operation_ids_are_the_route_names() -> None:
     }
 
 
+def test_a_route_of_ones_own_is_named_after_its_function() -> None:
+    app = FastAPI(generate_unique_id_function=operation_id)
+    custom = APIRouter()
+
+    @custom.get("/reports/monthly")
+    async def monthly_report() -> dict[str, int]:
+        raise NotImplementedError
+
+    app.include_router(custom)
+    app.include_router(CrudRouter(NAMES, ShelvedBooks, LEAN, key={"key": Key}))
+    paths = app.openapi()["paths"]
+    assert paths["/reports/monthly"]["get"]["operationId"] == "monthly_report"
+    assert paths["/books"]["get"]["operationId"] == "list_books"
+
+
 def test_each_route_declares_the_problems_it_can_answer() -> None:
     built = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
     paths = _openapi(built)["paths"]
