@@ -112,7 +112,10 @@ def test_crud_through_the_generated_client(blog_client: Path, base_url: str) -> 
         assert (updated.display_name, updated.email) == ("Ada Lovelace", "ada@example.com")
 
         assert users["delete"].sync_detailed(created.id, client=api).status_code == 204
-        assert users["get"].sync_detailed(created.id, client=api).status_code == 404
+        gone = users["get"].sync_detailed(created.id, client=api)
+        assert gone.status_code == 404
+        assert isinstance(gone.parsed, models.Problem), "error answers are typed too"
+        assert (gone.parsed.type_, gone.parsed.status) == ("/problems/not-found", 404)
 
 
 def test_a_relationship_through_the_generated_client(blog_client: Path, base_url: str) -> None:
