@@ -135,7 +135,10 @@ def api(
             "fastapi:status",
             f"{package}.db.session:SessionDep",
             f"{package}.schemas.base:DEFAULT_PAGE_SIZE",
+            f"{package}.schemas.base:INT64_MAX",
             f"{package}.schemas.base:MAX_PAGE_SIZE",
+            f"{package}.schemas.base:Page",
+            f"{package}.api.crud:problems",
         }
     return lines(
         package,
@@ -169,4 +172,5 @@ def details(package: str, resources: Sequence[ResourceModel]) -> Lines:
         if r.relations
         for name in (r.class_name, *(rel.target for rel in r.relations))
     }
-    return lines(package, (f"{package}.schemas.{modules[name]}:{name}Read" for name in used))
+    reads = (f"{package}.schemas.{modules[name]}:{name}Read" for name in used)
+    return lines(package, reads, ("pydantic:Field",) if used else ())

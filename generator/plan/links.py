@@ -26,6 +26,7 @@ def links(spec: Spec, name: str) -> Iterator[LinkModel]:
         previous = f"{resource.renamed_from or name}.{field.renamed_from or field_name}"
         yield LinkModel(
             name=field_name,
+            path=naming.kebab(field_name),
             table=table,
             variable=f"{table}_table",
             owner_column=owner.column,

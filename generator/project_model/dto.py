@@ -77,7 +77,15 @@ class DtoField:
 
     @property
     def read_decl(self) -> str:
-        return f"{self.name}: {self.type.read_type}{' | None' if self.nullable else ''}"
+        """Its Read field, with the spec's description (for the OpenAPI document), if any."""
+        decl = f"{self.name}: {self.type.read_type}{' | None' if self.nullable else ''}"
+        if self.description is None:
+            return decl
+        return f"{decl} = Field(description={_value('description', self.description)})"
+
+    @property
+    def description(self) -> str | None:
+        return next((str(v) for option, v in self.constraints if option == "description"), None)
 
     def _decl(self, annotation: str, default: str | None) -> str:
         if not self.constrained:
@@ -99,8 +107,10 @@ class DtoField:
 
     def imports(self) -> set[str]:
         """What its declarations name: the Read type unless the field is write-only (never
-        read), and the write type if written."""
+        read), and the write type if written; `Field` for a Read description."""
         found = set() if self.write_only else set(self.type.read_type_imports)
+        if self.description is not None and not self.write_only:
+            found.add("pydantic:Field")
         if self.writable:
             found.update(self.type.write_type_imports)
             if self.constrained:

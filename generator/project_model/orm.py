@@ -186,9 +186,24 @@ class RelationModel:
 
     @property
     def detail_annotation(self) -> str:
-        """Its field in the Detail DTO: the related Read DTOs, null unless included."""
+        """Its field's type in the Detail DTO: the related Read DTOs (None until included)."""
         read = f"{self.target}Read"
         return f"{f'list[{read}]' if self.collection else read} | None"
+
+    @property
+    def nullable_one(self) -> bool:
+        """One related row or none (a collection is a list, empty or not)."""
+        return self.optional and not self.collection
+
+    @property
+    def detail_decl(self) -> str:
+        """Its field in the Detail DTO. Left unset unless included, so absent from the answer
+        (and not required in its OpenAPI schema); an included optional one-row relationship
+        with no row is null, which then means just that."""
+        text = "Present only when `include` names it"
+        text += "; null when there is no related row." if self.nullable_one else "."
+        description = string_literal(text, 8, "description=")  # as `Field(` splits, if it must
+        return f"{self.name}: {self.detail_annotation} = Field(None, description={description})"
 
     @property
     def args(self) -> str:
@@ -211,6 +226,7 @@ class LinkModel:
     """A many-to-many field: its association table, and the repository methods and routes."""
 
     name: str  # the collection on the owner, e.g. `tags`
+    path: str  # its sub-list's URL path segment, kebab-case as resource paths are
     table: str  # the association table
     variable: str  # its `Table` in the owner's module (suffixed: it must not shadow an import)
     owner_column: str  # e.g. `post_id`

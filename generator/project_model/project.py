@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen.code_text import string_literal
 from persistgen.migrate.schema import DbTable
 from persistgen.project_model.resource import ResourceModel
 from persistgen.project_model.suite import SuiteModel
@@ -50,6 +51,11 @@ class ProjectModel:
     idempotency: DbTable  # the table of the answers to writes sent with an Idempotency-Key
     max_page_size: int = 100
     default_page_size: int = 20
+
+    @property
+    def description_literal(self) -> str:
+        """The spec's description as the app's `FastAPI(description=...)` takes it."""
+        return string_literal(self.description, 4, "description=")
 
     @property
     def uses_counter(self) -> bool:

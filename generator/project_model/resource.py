@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from persistgen.code_text import LINE_LENGTH
+from persistgen.code_text import LINE_LENGTH, string_literal
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
 from persistgen.project_model.dto import DtoField, FilterParam, LinkFilter, search_decl
@@ -176,6 +176,11 @@ class ResourceModel:
     api_imports: tuple[str, ...]
 
     @property
+    def description_literal(self) -> str:
+        """The spec's description as `Names(description=...)` takes it, one argument a line."""
+        return string_literal(self.description, 8, "description=")
+
+    @property
     def crud_routes(self) -> tuple[str, ...] | None:
         """The CRUD routes its router adds, when the spec leaves some out (else all)."""
         return tuple(r for r in self.routes if r != "links") if self.left_out else None
@@ -184,6 +189,18 @@ class ResourceModel:
     def served_links(self) -> tuple[LinkModel, ...]:
         """The many-to-many collections it serves sub-routes for."""
         return self.links if "links" in self.routes else ()
+
+    @property
+    def operation_ids(self) -> tuple[str, ...]:
+        """Its routes' OpenAPI operationIds, their names: `list_issues`, `get_issue`, ...,
+        `list_issue_labels`, `add_issue_labels`, `remove_issue_labels`."""
+        crud = tuple(
+            f"{r}_{self.collection if r == 'list' else self.module}"
+            for r in self.routes
+            if r != "links"
+        )
+        verbs = ("list", "add", "remove")
+        return crud + tuple(f"{v}_{self.module}_{n.name}" for n in self.served_links for v in verbs)
 
     @property
     def table_args(self) -> tuple[str, ...]:

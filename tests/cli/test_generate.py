@@ -125,6 +125,7 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
                 "blog/models/comment.py",
                 "blog/models/post.py",
                 "tests/cases.py",
+                "tests/test_openapi.py",  # the resource's tag is its route
             },
             # The same resource under a new table name: renamed, not dropped and recreated.
             "migrations/versions/0002_<id>_rename_table_posts_to_blog_posts_and_10_more.py",
@@ -133,7 +134,7 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
         pytest.param(
             "  description: Posts, authors and comments.\n",
             "  description: A small blog.\n",
-            {"README.md", "pyproject.toml"},
+            {"README.md", "pyproject.toml", "blog/main.py"},  # the app's OpenAPI description
             None,
             id="project-description",
         ),

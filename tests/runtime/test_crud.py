@@ -1,5 +1,6 @@
-"""`CrudRouter` serves a resource's routes as the routes written out per resource did: the same
-OpenAPI document (paths, operation ids, parameters, schemas, descriptions) and the same answers."""
+"""`CrudRouter` serves a resource's routes as the routes written out per resource would: the
+same OpenAPI document (paths, operation ids, parameters, schemas, descriptions, problem answers)
+and the same answers."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from fastapi.routing import APIRoute
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistgen.runtime.api.crud import CrudRouter, Dtos, Names
-from persistgen.runtime.api.errors import install_error_handlers
+from persistgen.runtime.api.crud import CrudRouter, Dtos, Names, operation_id, problems
+from persistgen.runtime.api.errors import install_error_handlers, problem_responses
 from persistgen.runtime.api.idempotency import KeyHeader
 from persistgen.runtime.db.session import SessionDep, get_session
 from persistgen.runtime.repositories.base import NotFoundError
@@ -58,41 +59,46 @@ LEAN = Dtos(BookCreate, BookSummary, BookUpdate, BookQuery)
 
 
 def _written_out() -> APIRouter:
-    """The routes as a resource's module spelled them before `CrudRouter`."""
-    router = APIRouter(prefix="/books", tags=["books"])
+    """The routes as a resource's module would spell them without `CrudRouter`."""
+    router = APIRouter(prefix="/books", tags=["books"], generate_unique_id_function=operation_id)
+    on_rows = problem_responses(422, 503, 504)
+    on_a_row = problem_responses(404, 422, 503, 504)
+    writes = problem_responses(409, 413, 422, 503, 504)
+    on_a_row_writes = problem_responses(404, 409, 422, 503, 504)
 
-    @router.post("", status_code=status.HTTP_201_CREATED)
+    @router.post("", status_code=status.HTTP_201_CREATED, responses=writes)
     async def create_book(
         data: BookCreate, session: SessionDep, idempotency_key: KeyHeader = None
     ) -> BookSummary:
         raise NotImplementedError
 
-    @router.get("")
+    @router.get("", responses=on_rows)
     async def list_books(
         query: Annotated[BookQuery, Query()], session: SessionDep
     ) -> Page[BookSummary]:
         raise NotImplementedError
 
-    @router.get("/{key}")
+    @router.get("/{key}", responses=on_a_row)
     async def get_book(
         key: Key,
         session: SessionDep,
         include: Annotated[list[BookLoad] | None, Query(max_length=1)] = None,
     ) -> BookRead:
-        """`include` (repeatable) nests those related rows; `BookLoad` lists them."""
+        """`include` (repeatable) nests the related rows `BookLoad` lists; those left out are absent
+        from the answer, and one included that has no row is null."""
         raise NotImplementedError
 
-    @router.patch("/{key}")
+    @router.patch("/{key}", responses=problem_responses(404, 409, 413, 422, 503, 504))
     async def update_book(
         key: Key, data: BookUpdate, session: SessionDep, idempotency_key: KeyHeader = None
     ) -> BookSummary:
         raise NotImplementedError
 
-    @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT)
+    @router.delete("/{key}", status_code=status.HTTP_204_NO_CONTENT, responses=on_a_row_writes)
     async def delete_book(key: Key, session: SessionDep, idempotency_key: KeyHeader = None) -> None:
         """Mark the book deleted; `POST /books/{key}/restore` brings it back."""
 
-    @router.post("/{key}/restore")
+    @router.post("/{key}/restore", responses=on_a_row_writes)
     async def restore_book(
         key: Key, session: SessionDep, idempotency_key: KeyHeader = None
     ) -> BookSummary:
@@ -111,6 +117,72 @@ def test_the_openapi_document_is_the_written_out_routes() -> None:
     built = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
     # Compared as text, so the order of paths and methods counts too.
     assert json.dumps(_openapi(built)) == json.dumps(_openapi(_written_out()))
+
+
+def test_operation_ids_are_the_route_names() -> None:
+    built = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
+    paths = _openapi(built)["paths"]
+    ids = {
+        (method, path): op["operationId"]
+        for path, ops in paths.items()
+        for method, op in ops.items()
+    }
+    assert ids == {
+        ("post", "/books"): "create_book",
+        ("get", "/books"): "list_books",
+        ("get", "/books/{key}"): "get_book",
+        ("patch", "/books/{key}"): "update_book",
+        ("delete", "/books/{key}"): "delete_book",
+        ("post", "/books/{key}/restore"): "restore_book",
+    }
+
+
+def test_a_route_of_ones_own_is_named_after_its_function() -> None:
+    app = FastAPI(generate_unique_id_function=operation_id)
+    custom = APIRouter()
+
+    @custom.get("/reports/monthly")
+    async def monthly_report() -> dict[str, int]:
+        raise NotImplementedError
+
+    app.include_router(custom)
+    app.include_router(CrudRouter(NAMES, ShelvedBooks, LEAN, key={"key": Key}))
+    paths = app.openapi()["paths"]
+    assert paths["/reports/monthly"]["get"]["operationId"] == "monthly_report"
+    assert paths["/books"]["get"]["operationId"] == "list_books"
+
+
+def test_each_route_declares_the_problems_it_can_answer() -> None:
+    built = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
+    paths = _openapi(built)["paths"]
+    errors = {
+        (method, path): sorted(status for status in op["responses"] if status >= "400")
+        for path, ops in paths.items()
+        for method, op in ops.items()
+    }
+    assert errors == {
+        ("post", "/books"): ["409", "413", "422", "503", "504"],
+        ("get", "/books"): ["422", "503", "504"],
+        ("get", "/books/{key}"): ["404", "422", "503", "504"],
+        ("patch", "/books/{key}"): ["404", "409", "413", "422", "503", "504"],
+        ("delete", "/books/{key}"): ["404", "409", "422", "503", "504"],
+        ("post", "/books/{key}/restore"): ["404", "409", "422", "503", "504"],
+    }
+    assert problems(keyed=False, write=False, body=False) == problem_responses(422, 503, 504)
+
+
+def test_a_router_gives_its_tag_the_resource_description() -> None:
+    described = Names(**{**NAMES.__dict__, "description": "Books on shelves."})
+    router = CrudRouter(described, ShelvedBooks, LEAN, key={"key": Key})
+    assert router.tag == {"name": "books", "description": "Books on shelves."}
+    assert CrudRouter(NAMES, ShelvedBooks, LEAN, key={"key": Key}).tag == {"name": "books"}
+
+
+def test_a_detail_relation_is_optional_in_the_document() -> None:
+    built = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key})
+    detail = _openapi(built)["components"]["schemas"]["BookRead"]
+    assert "shelf" in detail["properties"]
+    assert "shelf" not in detail.get("required", [])
 
 
 def test_a_router_serves_only_the_routes_it_is_given() -> None:
@@ -136,9 +208,9 @@ def test_a_router_serves_only_the_routes_it_is_given() -> None:
 
 def test_a_composite_key_is_one_path_parameter_per_column() -> None:
     router = CrudRouter(NAMES, ShelvedBooks, LEAN, key={"shelf_id": Key, "id": Key})
-    written = APIRouter(prefix="/books", tags=["books"])
+    written = APIRouter(prefix="/books", tags=["books"], generate_unique_id_function=operation_id)
 
-    @written.get("/{shelf_id}/{id}")
+    @written.get("/{shelf_id}/{id}", responses=problem_responses(404, 422, 503, 504))
     async def get_book(shelf_id: Key, id: Key, session: SessionDep) -> BookSummary:
         raise NotImplementedError
 
@@ -178,9 +250,11 @@ async def test_the_routes_write_read_and_page(client: AsyncClient) -> None:
     updated = await client.patch(f"/books/{key}", json={"pages": 320})
     assert updated.json()["pages"] == 320
     lean = (await client.get(f"/books/{key}")).json()
-    assert (lean["pages"], lean["shelf"]) == (320, None)
+    assert lean["pages"] == 320
+    assert "shelf" not in lean, "a relationship not asked for is absent, not null"
     nested = await client.get(f"/books/{key}", params={"include": "shelf"})
     assert nested.status_code == 200, nested.text
+    assert nested.json()["shelf"] is None, "asked for, and there is none: null"
     assert (await client.get(f"/books/{key}", params={"include": "author"})).status_code == 422
 
 

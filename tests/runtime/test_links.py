@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,3 +39,24 @@ async def test_linking_a_missing_row_is_not_found(session: AsyncSession) -> None
         await books._link(book.id, OWNER, ITEM, Tag, [99])
     with pytest.raises(NotFoundError, match="Book 42 not found"):
         await books._linked(42, OWNER, ITEM, Tag, limit=10, offset=0)
+
+
+async def test_a_sub_list_counts_its_live_links(session: AsyncSession) -> None:
+    books = BookRepository(session)
+    emma, persuasion = [await books.create(BookCreate(title=t)) for t in ("Emma", "Persuasion")]
+    tags = [Tag(name="classic"), Tag(name="novel")]
+    session.add_all(tags)
+    await session.flush()
+    await books._link(emma.id, OWNER, ITEM, Tag, [tag.id for tag in tags])
+    await books._link(persuasion.id, OWNER, ITEM, Tag, [tags[0].id])
+    assert await books._count_linked(emma.id, OWNER, ITEM, Tag) == 2
+    await books._unlink(emma.id, OWNER, ITEM, [tags[1].id])
+    assert await books._count_linked(emma.id, OWNER, ITEM, Tag) == 1
+
+    # The other way round, a soft-deleted book no longer counts among a tag's books.
+    live = Book.deleted_at.is_(None)
+    assert await books._count_linked(tags[0].id, ITEM, OWNER, Book, live) == 2
+    persuasion.deleted_at = dt.datetime.now(dt.UTC)
+    await session.flush()
+    assert await books._count_linked(tags[0].id, ITEM, OWNER, Book, live) == 1
+    assert await books._count_linked(tags[0].id, ITEM, OWNER, Book) == 2

@@ -32,6 +32,14 @@ def test_declarations_spell_constraints_late() -> None:
     assert name.constrained
 
 
+def test_a_description_reaches_the_read_dto_too() -> None:
+    field = "{type: int, read_only: true, default: 0, description: When it was seen}"
+    spec = f"Item:\n  fields:\n    stamp: {field}\n"
+    stamp = column(spec, "Item", "stamp")
+    assert stamp.read_decl == "stamp: int = Field(description='When it was seen')"
+    assert "pydantic:Field" in stamp.dto.imports()
+
+
 def test_a_client_set_text_key_is_one_path_segment() -> None:
     code = column(ITEM, "Item", "code")
     assert ("pattern", "^[^/\\x00]+$") in code.dto.constraints

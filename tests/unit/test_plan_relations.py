@@ -65,6 +65,37 @@ def test_reverse_relations() -> None:
     assert user.model_type_checking_imports == ("from shop.models.post import Post",)
 
 
+def test_a_detail_leaves_out_relations_not_included() -> None:
+    post = next(r for r in project(BLOG).resources if r.class_name == "Post")
+    author, editor = post.relations[:2]
+    tags = next(rel for rel in post.relations if rel.name == "tags")
+    only = "Present only when `include` names it"
+    assert author.detail_decl == f"author: UserRead | None = Field(None, description='{only}.')"
+    assert editor.detail_decl == (
+        f"editor: UserRead | None = Field(None, description='{only}; "
+        "null when there is no related row.')"
+    )
+    assert tags.detail_decl == f"tags: list[TagRead] | None = Field(None, description='{only}.')"
+
+
+def test_sub_list_paths_and_operation_ids() -> None:
+    spec = BLOG.replace("tags: {type: many, target: Tag}", "tags_given: {type: many, target: Tag}")
+    post = next(r for r in project(spec).resources if r.class_name == "Post")
+    (link,) = post.links
+    assert (link.name, link.path) == ("tags_given", "tags-given")
+    assert post.operation_ids == (
+        "list_posts",
+        "get_post",
+        "create_post",
+        "update_post",
+        "delete_post",
+        "restore_post",
+        "list_post_tags_given",
+        "add_post_tags_given",
+        "remove_post_tags_given",
+    )
+
+
 def test_many_to_many_link() -> None:
     shop = project(BLOG)
     post = next(r for r in shop.resources if r.class_name == "Post")

@@ -6,6 +6,10 @@ module bound in, so mypy checks that name against the project's `ResourceName`).
 commits before responding, so a failed commit is an error response rather than a 2xx already
 sent, and takes an `Idempotency-Key` header: its answer is stored in the write's transaction and
 given again to a retry with the same key (api/idempotency.py).
+
+For API clients: each route's operationId is its name (`list_issues`, `get_issue`), its tag is
+the resource's route with the spec's description, and it declares the problem answers it can
+give.
 """
 
 import functools
@@ -17,9 +21,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from fastapi import APIRouter, Query, params, status
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api import cursors, idempotency
+from persistgen.runtime.api.errors import problem_responses
 from persistgen.runtime.db.session import SessionDep
 from persistgen.runtime.repositories.base import NotFoundError, Repository
 from persistgen.runtime.schemas.base import ListQuery, Page, ReadModel, WriteModel
@@ -45,12 +51,31 @@ _DOCSTRING_WIDTH = 90
 
 @dataclass(frozen=True)
 class Names:
-    """A resource's names in its routes: `create_issue`, `list_issues`, `/issues`, "issue"."""
+    """A resource's names in its routes: `create_issue`, `list_issues`, `/issues`, "issue";
+    `description` (the spec's) describes its tag in the OpenAPI document."""
 
     one: str
     many: str
     route: str
     label: str
+    description: str = ""
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's OpenAPI operationId: its name (`get_issue`, a function's name for a route
+    written by hand), not FastAPI's default of name, path and method (`get_issue_issues__key__get`),
+    so that generated clients get readable, stable method names."""
+    return route.name
+
+
+def problems(*, keyed: bool, write: bool, body: bool) -> dict[int | str, dict[str, Any]]:
+    """The problem answers a route declares: any may refuse its input (422) or find the database
+    unavailable (503) or too slow (504); one that addresses a row may find none (404), a write
+    may conflict with existing data (409), and a body may be too large (413)."""
+    statuses = [404] if keyed else []
+    statuses += [409] if write else []
+    statuses += [413] if body else []
+    return problem_responses(*sorted([*statuses, 422, 503, 504]))
 
 
 @dataclass(frozen=True)
@@ -83,7 +108,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         routes: Collection[str] = ROUTES,
         dependencies: DependenciesOf | None = None,
     ) -> None:
-        super().__init__(prefix=f"/{names.route}", tags=[names.route])
+        super().__init__(
+            prefix=f"/{names.route}", tags=[names.route], generate_unique_id_function=operation_id
+        )
         self._names = names
         self._dependencies_of = dependencies
         self._repository = repository
@@ -106,6 +133,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
                 add()
         if restore is not None:
             self._add_restore(restore)
+
+    @property
+    def tag(self) -> dict[str, str]:
+        """Its tag for the app's `openapi_tags`: the route, and the spec's description."""
+        description = {"description": self._names.description} if self._names.description else {}
+        return {"name": self._names.route, **description}
 
     def dependencies_of(self, route: RouteName) -> list[params.Depends]:
         """The dependencies of this resource's `route`, a name of `ROUTES` or `"links"` (the
@@ -177,9 +210,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             inspect.Parameter("include", _KEYWORD, default=None, annotation=include),
         ]
         text = (
-            f"`include` (repeatable) nests those related rows; `{self._model_name}Load` lists them."
+            f"`include` (repeatable) nests the related rows `{self._model_name}Load` lists; those"
+            " left out are absent from the answer, and one included that has no row is null."
         )
-        self._route("get", "GET", path, get, parameters, returns=detail, doc=_docstring(text))
+        self._route(
+            "get", "GET", path, get, parameters, detail, doc=_docstring(text), exclude_unset=True
+        )
 
     async def _read(self, *, session: AsyncSession, **key: Any) -> ReadT:
         value = self._key(key)
@@ -253,10 +289,14 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         *,
         status_code: int | None = None,
         doc: str | None = None,
+        exclude_unset: bool = False,
     ) -> None:
-        """Add `route` (a name of `ROUTES`), named as written out: `list_books`, `get_book`."""
+        """Add `route` (a name of `ROUTES`), named as written out: `list_books`, `get_book`;
+        the name is its operationId. `exclude_unset`: fields the handler left unset (the
+        relationships a Detail read did not include) are absent from the answer."""
         endpoint = _Endpoint(handler, inspect.Signature(parameters, return_annotation=returns), doc)
         name = f"{route}_{self._names.many if route == 'list' else self._names.one}"
+        body = any(p.name == "data" for p in parameters)
         self.add_api_route(
             path,
             endpoint,
@@ -264,6 +304,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             name=name,
             status_code=status_code,
             dependencies=self.dependencies_of(route),
+            responses=problems(keyed=path != "", write=method != "GET", body=body),
+            response_model_exclude_unset=exclude_unset,
         )
 
     def _key(self, values: Mapping[str, Any]) -> Any:

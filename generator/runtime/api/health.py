@@ -9,7 +9,8 @@ from persistgen.runtime.api.errors import UNAVAILABLE, is_unavailable
 from persistgen.runtime.db.engine import engine
 from persistgen.runtime.db.pool import PoolStatus, pool_status
 
-router = APIRouter(tags=["health"])
+TAG = {"name": "health", "description": "Whether the service can reach its database."}
+router = APIRouter(tags=[TAG["name"]])
 
 
 class DatabaseHealth(BaseModel):

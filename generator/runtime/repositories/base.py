@@ -445,6 +445,20 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def _count_linked(
+        self,
+        key: KeyT,
+        owner: Column[Any],
+        item: Column[Any],
+        model: type[Any],
+        *visible: ColumnElement[bool],
+    ) -> int:
+        """How many rows of `model` are linked to `key`: a sub-list page's `total`."""
+        statement = select(func.count()).select_from(owner.table).where(owner == key)
+        if visible:  # only the live targets count: join them to see which those are
+            statement = statement.join(model, item == primary_key(model)).where(*visible)
+        return int(await self.session.scalar(statement) or 0)
+
     def _loading(self, load: Sequence[str]) -> tuple[ORMOption, ...]:
         if unknown := [name for name in load if name not in self.loadable]:
             allowed = ", ".join(sorted(self.loadable)) or "none"

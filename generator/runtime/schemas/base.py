@@ -342,8 +342,10 @@ class ReadModel(BaseModel):
 
     @classmethod
     def from_loaded(cls, instance: object) -> Self:
-        """Validate what `instance` has loaded; a relationship it has not stays None rather
-        than raising (`lazy="raise"`) or querying behind the caller's back."""
+        """Validate what `instance` has loaded. A relationship it has not is left unset (not
+        None, which says "no related row"), so a route that leaves unset fields out of its
+        answer leaves it out; reading it neither raises (`lazy="raise"`) nor queries behind
+        the caller's back."""
         unloaded = inspect(instance).unloaded
         fields = {
             name: getattr(instance, name) for name in cls.model_fields if name not in unloaded
