@@ -4,11 +4,14 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from blog import app_setup
 from blog.api import comment, custom, health, post, user
+from blog.api.crud import operation_id
 from blog.api.errors import install_error_handlers
+from blog.api.limits import RequestLimits, single_valued_query
+from blog.db.base import Base
 from blog.db.engine import lifespan
 
 
@@ -18,8 +21,21 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-app = FastAPI(title="Blog", lifespan=_lifespan)
-install_error_handlers(app)
+app = FastAPI(
+    title="Blog",
+    description="Posts, authors and comments.",
+    openapi_tags=[
+        user.router.tag,
+        post.router.tag,
+        comment.router.tag,
+        health.TAG,
+    ],
+    generate_unique_id_function=operation_id,
+    lifespan=_lifespan,
+    dependencies=[Depends(single_valued_query)],
+)
+install_error_handlers(app, models=Base.registry)
+app.add_middleware(RequestLimits)
 app.include_router(health.router)
 app.include_router(user.router)
 app.include_router(post.router)

@@ -34,6 +34,7 @@ USER = Case(
     ),
     conflict=True,
     clocks=("created_at",),
+    numbered=True,
 )
 
 POST = Case(
@@ -52,6 +53,7 @@ POST = Case(
         overrides.update_value("post", "title", "title-updated"),
     ),
     upsert_key=("slug",),
+    bounds=(("view_count", 0, None),),
     relations=(
         Relation("author", column="author_id", target_key="id"),
         Relation("comments", collection=True),
@@ -59,6 +61,7 @@ POST = Case(
     refs=(Ref("author_id", USER, "id", on_delete="cascade"),),
     conflict=True,
     clocks=("created_at",),
+    numbered=True,
     aware="published_at",
 )
 
@@ -86,6 +89,7 @@ COMMENT = Case(
         Ref("author_id", USER, "id", on_delete="set null"),
     ),
     clocks=("created_at",),
+    numbered=True,
 )
 CASES = [USER, POST, COMMENT]
 

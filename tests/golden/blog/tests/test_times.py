@@ -30,3 +30,27 @@ async def test_datetimes_keep_their_instant_and_need_an_offset(
 
     payload[case.aware] = "2025-06-01T12:00:00"
     assert (await client.post(case.path, json=payload)).status_code == 422
+
+
+@each_case("aware")
+async def test_every_answer_gives_datetimes_in_utc_as_reads_do(
+    case: Case, client: AsyncClient, session: AsyncSession
+) -> None:
+    assert case.aware is not None
+    payload = await case.payload(session)
+    payload[case.aware] = "2025-06-01T12:00:00+02:00"
+    created = await client.post(case.path, json=payload)
+    assert created.status_code == 201, created.text
+    key = case.key_in(created.json())
+    read = (await client.get(case.url(key))).json()[case.aware]
+    assert created.json()[case.aware] == read == "2025-06-01T10:00:00Z"
+    listed = (await client.get(case.path)).json()["items"]
+    assert [item[case.aware] for item in listed] == [read]
+
+    # The same instant from another offset: still answered as reads answer it.
+    changes: dict[str, object] = {case.aware: "2025-06-01T07:00:00-03:00"}
+    if case.versioned:
+        changes["version"] = 1
+    updated = await client.patch(case.url(key), json=changes)
+    assert updated.status_code == 200, updated.text
+    assert updated.json()[case.aware] == read

@@ -4,11 +4,14 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from shop import app_setup
 from shop.api import custom, customer, health, order, order_line, product, warehouse
+from shop.api.crud import operation_id
 from shop.api.errors import install_error_handlers
+from shop.api.limits import RequestLimits, single_valued_query
+from shop.db.base import Base
 from shop.db.engine import lifespan
 
 
@@ -18,8 +21,23 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-app = FastAPI(title="Shop Service", lifespan=_lifespan)
-install_error_handlers(app)
+app = FastAPI(
+    title="Shop Service",
+    description="Catalogue, customers and orders.",
+    openapi_tags=[
+        customer.router.tag,
+        warehouse.router.tag,
+        product.router.tag,
+        order.router.tag,
+        order_line.router.tag,
+        health.TAG,
+    ],
+    generate_unique_id_function=operation_id,
+    lifespan=_lifespan,
+    dependencies=[Depends(single_valued_query)],
+)
+install_error_handlers(app, models=Base.registry)
+app.add_middleware(RequestLimits)
 app.include_router(health.router)
 app.include_router(customer.router)
 app.include_router(warehouse.router)

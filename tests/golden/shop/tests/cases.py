@@ -34,6 +34,7 @@ CUSTOMER = Case(
         overrides.update_value("customer", "email", "email-updated"),
     ),
     upsert_key=("email",),
+    bounds=(("loyalty_points", 0, None),),
     relations=(Relation("orders", collection=True),),
     conflict=True,
 )
@@ -53,6 +54,7 @@ WAREHOUSE = Case(
         overrides.update_value("warehouse", "city", "city-updated"),
     ),
     upsert_key=("code",),
+    bounds=(("capacity", 1, None),),
     relations=(Relation("products", collection=True),),
 )
 
@@ -72,6 +74,7 @@ PRODUCT = Case(
         overrides.update_value("product", "sku", "sku-updated"),
     ),
     upsert_key=("sku",),
+    bounds=(("price", 0, None), ("weight_kg", 0, 1000)),
     relations=(
         Relation("warehouse", column="warehouse_id", target_key="code"),
         Relation("order_lines", collection=True),
@@ -79,6 +82,7 @@ PRODUCT = Case(
     refs=(Ref("warehouse_id", WAREHOUSE, "code", on_delete="set null"),),
     conflict=True,
     clocks=("created_at", "updated_at"),
+    numbered=True,
 )
 
 ORDER = Case(
@@ -102,6 +106,7 @@ ORDER = Case(
     ),
     refs=(Ref("customer_id", CUSTOMER, "id", on_delete="refuse"),),
     clocks=("placed_at",),
+    numbered=True,
     versioned=True,
 )
 
@@ -120,6 +125,7 @@ ORDER_LINE = Case(
         "quantity",
         overrides.update_value("order_line", "quantity", 1),
     ),
+    bounds=(("quantity", 1, 1000),),
     relations=(
         Relation("order", column="order_id", target_key="id"),
         Relation("product", column="product_id", target_key="id"),
@@ -128,6 +134,7 @@ ORDER_LINE = Case(
         Ref("order_id", ORDER, "id", on_delete="cascade"),
         Ref("product_id", PRODUCT, "id", on_delete="refuse"),
     ),
+    numbered=True,
 )
 CASES = [CUSTOMER, WAREHOUSE, PRODUCT, ORDER, ORDER_LINE]
 

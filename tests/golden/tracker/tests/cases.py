@@ -4,7 +4,7 @@
 import pytest
 
 from tests import factories, overrides
-from tests.support import Case, Change, Filter, Link, Ref, Relation, name_of
+from tests.support import Case, Change, Filter, Link, Member, Ref, Relation, name_of
 from tracker.enums import MembershipRole
 from tracker.repositories.comment import CommentRepository
 from tracker.repositories.issue import IssueRepository
@@ -45,6 +45,7 @@ ORGANISATION = Case(
     ),
     conflict=True,
     clocks=("created_at", "updated_at"),
+    numbered=True,
 )
 
 USER = Case(
@@ -77,8 +78,10 @@ USER = Case(
         Relation("comments", collection=True),
         Relation("watched_issues", collection=True),
     ),
+    members=(Member("watched_issues", factories.create_issue, "id", 0),),
     conflict=True,
     clocks=("created_at", "updated_at"),
+    numbered=True,
 )
 
 PROFILE = Case(
@@ -100,6 +103,7 @@ PROFILE = Case(
     relations=(Relation("user", column="user_id", target_key="id"),),
     refs=(Ref("user_id", USER, "id", on_delete="cascade"),),
     conflict=True,
+    numbered=True,
 )
 
 MEMBERSHIP = Case(
@@ -149,6 +153,7 @@ PROJECT = Case(
     ),
     refs=(Ref("organisation_id", ORGANISATION, "id", on_delete="cascade"),),
     conflict=True,
+    numbered=True,
     soft_delete=True,
 )
 
@@ -175,7 +180,9 @@ LABEL = Case(
         Filter("name__contains", "name", contains=True),
     ),
     relations=(Relation("issues", collection=True),),
+    members=(Member("issues", factories.create_issue, "id", 0),),
     conflict=True,
+    numbered=True,
 )
 
 ISSUE = Case(
@@ -219,11 +226,16 @@ ISSUE = Case(
         Ref("reviewer_id", USER, "id", on_delete="set null"),
     ),
     self_refs=(("parent_id", "id"),),
+    members=(
+        Member("labels", factories.create_label, "id", 0),
+        Member("watchers", factories.create_user, "id", 0),
+    ),
     links=(
-        Link("labels", factories.create_label, "id", "labels", 0),
-        Link("watchers", factories.create_user, "id", "users", 0),
+        Link("labels", "labels", factories.create_label, "id", "labels", 0),
+        Link("watchers", "watchers", factories.create_user, "id", "users", 0),
     ),
     clocks=("created_at", "updated_at"),
+    numbered=True,
     soft_delete=True,
     versioned=True,
 )
@@ -252,6 +264,7 @@ COMMENT = Case(
         Ref("author_id", USER, "id", on_delete="refuse"),
     ),
     clocks=("created_at", "updated_at"),
+    numbered=True,
 )
 CASES = [ORGANISATION, USER, PROFILE, MEMBERSHIP, PROJECT, LABEL, ISSUE, COMMENT]
 

@@ -39,10 +39,21 @@ class Link:
     """A many-to-many collection, linked and unlinked over HTTP."""
 
     name: str
+    path: str  # the sub-list's path segment, kebab-case
     create: Factory  # makes a target
     target_key: str
-    route: str
+    route: str  # the target's collection
     missing: Any  # a target key no row has
+
+
+@dataclass(frozen=True)
+class Member:
+    """A many-to-many relationship a list filters by: `?<name>=<key>` on either side."""
+
+    name: str
+    create: Factory  # makes a row of the other side
+    target_key: str  # its key attribute
+    missing: Any  # a key of the other side no row has
 
 
 @dataclass(frozen=True)
@@ -77,13 +88,18 @@ class Case:
     contains_filter: str | None = None  # a text filter, which a cursor must match
     change: Change | None = None
     upsert_key: tuple[str, ...] | None = None  # a unique key clients set
+    bounds: tuple[tuple[str, float | None, float | None], ...] = ()  # the spec's (field, ge, le)
     bulk_filter: Filter | None = None  # an equality filter for bulk updates and deletes
     filters: tuple[Filter, ...] = ()  # filters the tests try on factory rows
+    members: tuple[Member, ...] = ()  # many-to-many filters
+    search: str | None = None  # a column `q` looks in, which takes the tests' texts
     relations: tuple[Relation, ...] = ()
     refs: tuple[Ref, ...] = ()  # references to other resources, which a new row needs
     links: tuple[Link, ...] = ()
     conflict: bool = False  # a unique column clients set: a duplicate POST is a 409
     clocks: tuple[str, ...] = ()  # columns the database clock sets
+    write_only: tuple[str, ...] = ()  # columns clients send but never read back
+    numbered: bool = False  # a one-column integer key the database numbers
     aware: str | None = None  # a timezone-aware datetime column clients set
     aware_time: str | None = None  # a `time` with a time zone that clients set
     soft_delete: bool = False
@@ -95,8 +111,10 @@ class Case:
         return len(self.key) > 1
 
     @property
-    def table(self) -> str:
-        return str(self.repository.model.__table__.name)
+    def constraints(self) -> set[str]:
+        """The names of the table's constraints and indexes, as problems name them."""
+        table = self.repository.model.__table__
+        return {str(item.name) for item in [*table.constraints, *table.indexes]}
 
     @property
     def keyset_sorts(self) -> list[str]:
@@ -165,6 +183,6 @@ class Case:
         return self.change.dto(**{self.change.column: self.change.value}, **versions)
 
 
-def name_of(value: Case | Ref | Link | Filter) -> str:
+def name_of(value: Case | Ref | Link | Filter | Member) -> str:
     """A test id: the resource, and the reference, link or filter it tries."""
     return value.name

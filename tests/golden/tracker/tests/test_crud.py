@@ -12,6 +12,7 @@ from tests.support import Case
 from tracker.db.session import SessionFactory
 from tracker.repositories.base import InvalidQueryError, NotFoundError
 from tracker.schemas.base import MAX_PAGE_SIZE
+from tracker.settings import get_api_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -89,6 +90,8 @@ async def test_http_crud(case: Case, client: AsyncClient, session: AsyncSession)
     assert response.status_code == 204
     response = await client.get(case.url(key))
     assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/not-found"
 
 
 @each_case()
@@ -112,6 +115,46 @@ async def test_http_refuses_bad_pages_and_fields(
         assert (await client.post(case.path, json={**payload, name: 1})).status_code == 422
     for name in case.path_keys:  # a key is a path segment: it cannot hold a "/"
         assert (await client.post(case.path, json={**payload, name: "a/b"})).status_code == 422
+
+
+@each_case()
+async def test_http_create_refuses_what_its_document_refuses(
+    case: Case, client: AsyncClient, session: AsyncSession
+) -> None:
+    """The served Create schema is the contract: null where it offers none, `0` for a boolean,
+    `true` or `"1"` for an integer are refused, as the schema says."""
+    document = (await client.get("/openapi.json")).json()
+    content = document["paths"][case.path]["post"]["requestBody"]["content"]
+    schema = content["application/json"]["schema"]
+    schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    payload = await case.payload(session)
+    for name, field in schema["properties"].items():
+        wrong = {"integer": [True, "1"], "boolean": [0, "true"]}.get(field.get("type"), [])
+        if {"type": "null"} not in field.get("anyOf", []):
+            wrong.append(None)
+        for value in wrong:
+            response = await client.post(case.path, json={**payload, name: value})
+            assert response.status_code == 422, (name, value)
+
+
+@each_case()
+async def test_http_answers_problems_that_echo_no_input(case: Case, client: AsyncClient) -> None:
+    repeated = await client.get(f"{case.path}?limit=5&limit=6")
+    assert repeated.status_code == 422
+    assert repeated.json()["errors"][0]["loc"] == ["query", "limit"]
+    too_large = await client.post(case.path, content=b" " * (get_api_settings().max_body_bytes + 1))
+    assert too_large.status_code == 413
+    assert too_large.headers["content-type"] == "application/problem+json"
+    if not case.composite:
+        long_key = await client.get(f"{case.path}/{'k' * 5000}")
+        assert long_key.status_code in (404, 422)
+        assert len(long_key.content) < 1000  # named, never echoed
+        if case.path_keys:  # NUL in a text key: no database text holds it
+            assert (await client.get(f"{case.path}/a%00b")).status_code == 422
+    for number in ("1e400", "NaN", "Infinity"):  # no JSON encoder writes these back
+        response = await client.post(case.path, content='{"x": ' + number + "}")
+        assert response.status_code == 422
+        assert all(set(error) == {"loc", "msg", "type"} for error in response.json()["errors"])
 
 
 @each_case()
@@ -194,5 +237,9 @@ async def test_duplicate_is_a_conflict_without_sql(
 
     response = await client.post(case.path, json=payload)
     assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "/problems/unique-violation"
+    assert problem["fields"] and set(problem["fields"]) <= set(payload)  # the fields it names
+    assert problem["constraint"] in case.constraints
     assert "INSERT" not in response.text.upper()
-    assert case.table not in response.text

@@ -88,7 +88,9 @@ async def test_stale_version_is_refused(
     assert first.json()["version"] == 2
     second = await client.patch(case.url(key), json=body)
     assert second.status_code == 409
-    assert "version 2" in second.json()["detail"]
+    problem = second.json()
+    assert (problem["type"], problem["fields"]) == ("/problems/stale-version", ["version"])
+    assert "version 2" in problem["detail"]
     without_version = {k: v for k, v in body.items() if k != "version"}
     assert (await client.patch(case.url(key), json=without_version)).status_code == 422
 

@@ -4,7 +4,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from tracker import app_setup
 from tracker.api import (
@@ -19,7 +19,10 @@ from tracker.api import (
     project,
     user,
 )
+from tracker.api.crud import operation_id
 from tracker.api.errors import install_error_handlers
+from tracker.api.limits import RequestLimits, single_valued_query
+from tracker.db.base import Base
 from tracker.db.engine import lifespan
 
 
@@ -29,8 +32,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-app = FastAPI(title="Tracker", lifespan=_lifespan)
-install_error_handlers(app)
+app = FastAPI(
+    title="Tracker",
+    description="Organisations, projects, issues, labels and comments.",
+    openapi_tags=[
+        organisation.router.tag,
+        user.router.tag,
+        profile.router.tag,
+        membership.router.tag,
+        project.router.tag,
+        label.router.tag,
+        issue.router.tag,
+        comment.router.tag,
+        health.TAG,
+    ],
+    generate_unique_id_function=operation_id,
+    lifespan=_lifespan,
+    dependencies=[Depends(single_valued_query)],
+)
+install_error_handlers(app, models=Base.registry)
+app.add_middleware(RequestLimits)
 app.include_router(health.router)
 app.include_router(organisation.router)
 app.include_router(user.router)

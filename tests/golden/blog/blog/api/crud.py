@@ -5,7 +5,12 @@ restore, for soft-deleted resources), or those of them the spec's `routes` lists
 dependencies the project's `app_setup.dependencies(resource, route)` gives it (the resource's
 module bound in, so mypy checks that name against the project's `ResourceName`). Each write
 commits before responding, so a failed commit is an error response rather than a 2xx already
-sent.
+sent, and takes an `Idempotency-Key` header: its answer is stored in the write's transaction and
+given again to a retry with the same key (api/idempotency.py).
+
+For API clients: each route's operationId is its name (`list_issues`, `get_issue`), its tag is
+the resource's route with the spec's description, and it declares the problem answers it can
+give.
 """
 
 import functools
@@ -17,9 +22,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from fastapi import APIRouter, Query, params, status
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blog.api import cursors
+from blog.api import cursors, idempotency
+from blog.api.errors import problem_responses
 from blog.db.session import SessionDep
 from blog.repositories.base import NotFoundError, Repository
 from blog.schemas.base import ListQuery, Page, ReadModel, WriteModel
@@ -35,6 +42,9 @@ DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
 ROUTES = frozenset(get_args(RouteName)) - {"links"}  # the ones a CrudRouter adds itself
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
+_IDEMPOTENCY_KEY = inspect.Parameter(
+    "idempotency_key", _KEYWORD, default=None, annotation=idempotency.KeyHeader
+)
 # The longest text a route's docstring held on one line (100 columns, indented, quoted): the
 # descriptions stay as the routes written out per resource gave them.
 _DOCSTRING_WIDTH = 90
@@ -42,12 +52,31 @@ _DOCSTRING_WIDTH = 90
 
 @dataclass(frozen=True)
 class Names:
-    """A resource's names in its routes: `create_issue`, `list_issues`, `/issues`, "issue"."""
+    """A resource's names in its routes: `create_issue`, `list_issues`, `/issues`, "issue";
+    `description` (the spec's) describes its tag in the OpenAPI document."""
 
     one: str
     many: str
     route: str
     label: str
+    description: str = ""
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's OpenAPI operationId: its name (`get_issue`, a function's name for a route
+    written by hand), not FastAPI's default of name, path and method (`get_issue_issues__key__get`),
+    so that generated clients get readable, stable method names."""
+    return route.name
+
+
+def problems(*, keyed: bool, write: bool, body: bool) -> dict[int | str, dict[str, Any]]:
+    """The problem answers a route declares: any may refuse its input (422) or find the database
+    unavailable (503) or too slow (504); one that addresses a row may find none (404), a write
+    may conflict with existing data (409), and a body may be too large (413)."""
+    statuses = [404] if keyed else []
+    statuses += [409] if write else []
+    statuses += [413] if body else []
+    return problem_responses(*sorted([*statuses, 422, 503, 504]))
 
 
 @dataclass(frozen=True)
@@ -80,7 +109,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         routes: Collection[str] = ROUTES,
         dependencies: DependenciesOf | None = None,
     ) -> None:
-        super().__init__(prefix=f"/{names.route}", tags=[names.route])
+        super().__init__(
+            prefix=f"/{names.route}", tags=[names.route], generate_unique_id_function=operation_id
+        )
         self._names = names
         self._dependencies_of = dependencies
         self._repository = repository
@@ -104,6 +135,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         if restore is not None:
             self._add_restore(restore)
 
+    @property
+    def tag(self) -> dict[str, str]:
+        """Its tag for the app's `openapi_tags`: the route, and the spec's description."""
+        description = {"description": self._names.description} if self._names.description else {}
+        return {"name": self._names.route, **description}
+
     def dependencies_of(self, route: RouteName) -> list[params.Depends]:
         """The dependencies of this resource's `route`, a name of `ROUTES` or `"links"` (the
         routes of its links, which its module adds)."""
@@ -114,13 +151,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     def _add_create(self) -> None:
         repository, read = self._repository, self._dtos.read
 
-        async def create(*, data: CreateT, session: AsyncSession) -> ReadT:
-            instance = await repository(session).create(data)
-            await session.commit()
-            return read.model_validate(instance)
+        async def create(
+            *, data: CreateT, session: AsyncSession, idempotency_key: str | None
+        ) -> Any:
+            request = idempotency.fingerprint("POST", self.prefix, {}, data)
+            write = functools.partial(repository(session).create, data)
+            return await _once(
+                session, idempotency_key, request, write, read, status.HTTP_201_CREATED
+            )
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.create)
-        parameters = [data, _SESSION]
+        parameters = [data, _SESSION, _IDEMPOTENCY_KEY]
         self._route(
             "create", "POST", "", create, parameters, read, status_code=status.HTTP_201_CREATED
         )
@@ -170,9 +211,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             inspect.Parameter("include", _KEYWORD, default=None, annotation=include),
         ]
         text = (
-            f"`include` (repeatable) nests those related rows; `{self._model_name}Load` lists them."
+            f"`include` (repeatable) nests the related rows `{self._model_name}Load` lists; those"
+            " left out are absent from the answer, and one included that has no row is null."
         )
-        self._route("get", "GET", path, get, parameters, returns=detail, doc=_docstring(text))
+        self._route(
+            "get", "GET", path, get, parameters, detail, doc=_docstring(text), exclude_unset=True
+        )
 
     async def _read(self, *, session: AsyncSession, **key: Any) -> ReadT:
         value = self._key(key)
@@ -182,25 +226,31 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         return item
 
     def _add_update(self) -> None:
-        repository, read = self._repository, self._dtos.read
+        repository, read, path = self._repository, self._dtos.read, self._key_path
 
-        async def update(*, data: UpdateT, session: AsyncSession, **key: Any) -> ReadT:
-            instance = await repository(session).update(self._key(key), data)
-            await session.commit()
-            return read.model_validate(instance)
+        async def update(
+            *, data: UpdateT, session: AsyncSession, idempotency_key: str | None, **key: Any
+        ) -> Any:
+            request = idempotency.fingerprint("PATCH", self.prefix + path, key, data)
+            write = functools.partial(repository(session).update, self._key(key), data)
+            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.update)
-        parameters = [*self._key_parameters, data, _SESSION]
+        parameters = [*self._key_parameters, data, _SESSION, _IDEMPOTENCY_KEY]
         self._route("update", "PATCH", self._key_path, update, parameters, read)
 
     def _add_delete(self, *, soft: bool) -> None:
         repository = self._repository
 
-        async def delete(*, session: AsyncSession, **key: Any) -> None:
-            await repository(session).delete(self._key(key))
-            await session.commit()
-
         names, path = self._names, self._key_path
+
+        async def delete(*, session: AsyncSession, idempotency_key: str | None, **key: Any) -> Any:
+            request = idempotency.fingerprint("DELETE", self.prefix + path, key)
+            write = functools.partial(repository(session).delete, self._key(key))
+            return await _once(
+                session, idempotency_key, request, write, None, status.HTTP_204_NO_CONTENT
+            )
+
         restore = f"`POST /{names.route}{path}/restore`"
         doc = f"Mark the {names.label} deleted; {restore} brings it back." if soft else None
         self._route(
@@ -208,7 +258,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             "DELETE",
             path,
             delete,
-            [*self._key_parameters, _SESSION],
+            [*self._key_parameters, _SESSION, _IDEMPOTENCY_KEY],
             returns=None,
             status_code=status.HTTP_204_NO_CONTENT,
             doc=doc,
@@ -217,13 +267,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
     def _add_restore(self, restore: Callable[[Any, KeyT], Awaitable[object]]) -> None:
         repository, read = self._repository, self._dtos.read
 
-        async def restore_row(*, session: AsyncSession, **key: Any) -> ReadT:
-            instance = await restore(repository(session), self._key(key))
-            await session.commit()
-            return read.model_validate(instance)
-
         path = f"{self._key_path}/restore"
-        self._route("restore", "POST", path, restore_row, [*self._key_parameters, _SESSION], read)
+
+        async def restore_row(
+            *, session: AsyncSession, idempotency_key: str | None, **key: Any
+        ) -> Any:
+            request = idempotency.fingerprint("POST", self.prefix + path, key)
+            write = functools.partial(restore, repository(session), self._key(key))
+            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
+
+        parameters = [*self._key_parameters, _SESSION, _IDEMPOTENCY_KEY]
+        self._route("restore", "POST", path, restore_row, parameters, read)
 
     def _route(
         self,
@@ -236,10 +290,14 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         *,
         status_code: int | None = None,
         doc: str | None = None,
+        exclude_unset: bool = False,
     ) -> None:
-        """Add `route` (a name of `ROUTES`), named as written out: `list_books`, `get_book`."""
+        """Add `route` (a name of `ROUTES`), named as written out: `list_books`, `get_book`;
+        the name is its operationId. `exclude_unset`: fields the handler left unset (the
+        relationships a Detail read did not include) are absent from the answer."""
         endpoint = _Endpoint(handler, inspect.Signature(parameters, return_annotation=returns), doc)
         name = f"{route}_{self._names.many if route == 'list' else self._names.one}"
+        body = any(p.name == "data" for p in parameters)
         self.add_api_route(
             path,
             endpoint,
@@ -247,6 +305,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             name=name,
             status_code=status_code,
             dependencies=self.dependencies_of(route),
+            responses=problems(keyed=path != "", write=method != "GET", body=body),
+            response_model_exclude_unset=exclude_unset,
         )
 
     def _key(self, values: Mapping[str, Any]) -> Any:
@@ -271,6 +331,29 @@ class _Endpoint:
 
     async def __call__(self, **arguments: Any) -> Any:
         return await self._handler(**arguments)
+
+
+async def _once(
+    session: AsyncSession,
+    key: str | None,
+    request: str,
+    write: Callable[[], Awaitable[object]],
+    read: type[ReadModel] | None,
+    status_code: int,
+) -> Any:
+    """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
+    the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
+    and `write` does not run (api/idempotency.py)."""
+    if key is not None:
+        stored = await idempotency.claim(session, key, request)
+        if stored is not None:
+            return stored
+    row = await write()
+    answer = None if read is None else read.model_validate(row)
+    if key is not None:
+        await idempotency.remember(session, key, status_code, answer)
+    await session.commit()
+    return answer
 
 
 def _page_of(read: type[ReadModel]) -> object:

@@ -10,7 +10,8 @@ from blog.api.errors import UNAVAILABLE, is_unavailable
 from blog.db.engine import engine
 from blog.db.pool import PoolStatus, pool_status
 
-router = APIRouter(tags=["health"])
+TAG = {"name": "health", "description": "Whether the service can reach its database."}
+router = APIRouter(tags=[TAG["name"]])
 
 
 class DatabaseHealth(BaseModel):

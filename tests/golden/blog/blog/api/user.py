@@ -15,7 +15,13 @@ from blog.schemas.generated.user import UserLoad, UserQuery
 from blog.schemas.user import UserCreate, UserRead, UserUpdate
 
 router = CrudRouter(
-    Names(one="user", many="users", route="users", label="user"),
+    Names(
+        one="user",
+        many="users",
+        route="users",
+        label="user",
+        description="Someone who can write posts and comments.",
+    ),
     UserRepository,
     Dtos(UserCreate, UserRead, UserUpdate, UserQuery, UserDetail, UserLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},

@@ -2,12 +2,14 @@
 """SQLAlchemy ORM models. Importing this package registers every table on `Base.metadata`."""
 
 from blog.db.base import Base
+from blog.db.idempotency import IdempotencyKey
 from blog.models.comment import Comment
 from blog.models.post import Post
 from blog.models.user import User
 
 __all__ = [
     "Base",
+    "IdempotencyKey",
     "User",
     "Post",
     "Comment",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class Comment(Base):
     __tablename__ = "comments"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

@@ -2,9 +2,27 @@
 """Base classes for the DTOs."""
 
 import datetime as dt
-from typing import Annotated, ClassVar, Generic, Self, TypeVar
+import math
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    NaiveDatetime,
+    PlainSerializer,
+    Strict,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from sqlalchemy import inspect
 
 from blog.db.types import in_utc
@@ -16,8 +34,178 @@ from blog.settings import MAX_PAGE_SIZE as MAX_PAGE_SIZE
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Integers as the columns store them: out-of-range input is a 422, not a database error.
+# (`lt=2**63`: an OpenAPI document writes bounds as doubles, which hold 2**63 but not 2**63 - 1.)
 Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
-Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+Int64 = Annotated[int, Field(ge=INT64_MIN, lt=2**63)]
+
+
+def _json_kind(value: object) -> str | None:
+    """The JSON type of a value FastAPI decoded from a body; None for a Python object (a
+    `dt.date` or an enum member that code, not a client, passed)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    kinds = {str: "string", list: "array", dict: "object", type(None): "null"}
+    return kinds.get(type(value))
+
+
+def _json_type(*accepted: str) -> BeforeValidator:
+    """Refuse a value of another JSON type than `accepted`, the types the document names.
+    FastAPI validates a body as Python objects, where pydantic's strict mode would refuse a
+    date's ISO text too; its lax mode takes `0` for false, `false` for 0, `"5"` for 5 and a
+    number of seconds for a time of day."""
+
+    def check(value: object) -> object:
+        kind = _json_kind(value)
+        if kind is not None and kind not in accepted:
+            expected = " or ".join(accepted)
+            raise PydanticCustomError(
+                "json_type", "Input should be a JSON {expected}", {"expected": expected}
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+class TextForm:
+    """A value given as a JSON string matching `pattern` (a Python object passes through):
+    the document declares the pattern and the server checks that same pattern, so the two
+    agree where pydantic's parser takes more (`1_0` for a decimal, `12:00 ` for a time)."""
+
+    def __init__(self, pattern: str, **schema: str) -> None:
+        self.pattern = pattern
+        self._compiled = re.compile(pattern)
+        self._schema = schema
+
+    def check(self, value: object) -> object:
+        kind = _json_kind(value)
+        if kind is not None and (kind != "string" or not self._compiled.fullmatch(str(value))):
+            raise PydanticCustomError(
+                "string_pattern_mismatch",
+                "Input should be a string matching {pattern}",
+                {"pattern": self.pattern},
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: Callable[[Any], CoreSchema]
+    ) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.pattern, **self._schema}
+
+
+# Write DTOs take each value only in the JSON type their schema names (query strings, which are
+# always text, keep the lax types above). An integer is written without a fraction (2, not 2.0).
+StrictInteger = Annotated[int, Strict()]
+StrictFiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+StrictDate = Annotated[dt.date, _json_type("string")]
+
+# ECMA-262 and Python read these patterns alike: ASCII classes only (`\d` is any Unicode digit in
+# Python), and checked with `fullmatch` (Python's `$` also matches before a final newline).
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"  # 0001 to 9999
+_DAY = (
+    f"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]"
+    "|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])"
+    "|(?:0[48]|[2468][048]|[13579][26])00)-02-29)"
+)
+_CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?"
+# A time of day or a moment with no UTC offset (RFC 3339's `time` and `date-time` need one).
+LOCAL_TIME = f"^{_CLOCK}$"
+LOCAL_DATETIME = f"^{_DAY}T{_CLOCK}$"
+
+
+def _naive(value: dt.time) -> dt.time:
+    if value.utcoffset() is not None:
+        raise PydanticCustomError("timezone_naive", "Input should not have timezone info")
+    return value
+
+
+# Naive on purpose (`timezone: false`): an offset is refused, not dropped, and the document
+# says so with a pattern instead of RFC 3339's formats. Read DTOs use them too, so the
+# document describes the answers (`12:30:00`, `2025-06-01T14:00:00.250000`).
+LocalTime = Annotated[dt.time, TextForm(LOCAL_TIME), AfterValidator(_naive)]
+LocalDatetime = Annotated[NaiveDatetime, TextForm(LOCAL_DATETIME)]
+
+# Standard base64 with its padding, as the answers write it (pydantic also takes url-safe
+# and unpadded text; the Rust decoder refuses stray bits in the last character).
+BASE64 = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=|[A-Za-z0-9+/][AQgw]==)?$"
+Base64Bytes = Annotated[bytes, TextForm(BASE64, contentEncoding="base64")]
+
+
+class Digits(TextForm):
+    """A decimal column's values, in the document as at the server: numbers within what
+    `precision` and `scale` hold (and the spec's `ge` / `le`), in steps of the scale; text in
+    plain digits (no exponent, a sign only where negatives are allowed), which the server
+    checks against the same pattern. Given in full here, not split with a `Field`, so that
+    the bounds stay on the number, also where the field is optional."""
+
+    def __init__(
+        self, precision: int, scale: int, *, ge: float | None = None, le: float | None = None
+    ) -> None:
+        whole = precision - scale
+        integer = f"(?:0|[1-9][0-9]{{0,{whole - 1}}})" if whole > 0 else "0"
+        fraction = f"(?:\\.[0-9]{{1,{scale}}})?" if scale > 0 else ""
+        sign = "" if ge is not None and ge >= 0 else "-?"
+        super().__init__(f"^{sign}{integer}{fraction}$")
+        limit = Decimal(10) ** whole
+        self._scale = scale
+        self._bounds: dict[str, Any] = {
+            # pydantic counts the 0 of `0` as a digit before the point, which NUMERIC(4, 4)
+            # holds; the bounds keep the rest below 1.
+            "max_digits": precision + (whole == 0),
+            "decimal_places": scale,
+            **({"ge": Decimal(str(ge))} if ge is not None else {"gt": -limit}),
+            **({"le": Decimal(str(le))} if le is not None else {"lt": limit}),
+        }
+
+    def check(self, value: object) -> object:
+        return super().check(value) if isinstance(value, str) else value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: Callable[[Any], CoreSchema]
+    ) -> CoreSchema:
+        # Written in plain digits, as the pattern reads them (`str` would give `1E-10`).
+        plain = core_schema.plain_serializer_function_ser_schema(_plain, when_used="json")
+        number = core_schema.decimal_schema(
+            allow_inf_nan=False, serialization=plain, **self._bounds
+        )
+        return core_schema.no_info_before_validator_function(self.check, number)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        for branch in found.get("anyOf", []):
+            if branch.get("type") == "string":
+                branch["pattern"] = self.pattern
+            elif branch.get("type") == "number":
+                self._number(branch)
+        return found
+
+    def _number(self, branch: dict[str, Any]) -> None:
+        for key in ("exclusiveMinimum", "exclusiveMaximum"):  # past a double's range: none
+            if not math.isfinite(branch.get(key, 0)):
+                del branch[key]
+        if self._scale <= _DOUBLE_DIGITS:
+            # The scale for the document (`decimal_places` checks it at the server); a finer
+            # step is no double, so validators could not apply it.
+            branch["multipleOf"] = float(Decimal(1).scaleb(-self._scale))
+
+
+_DOUBLE_DIGITS = 15  # the decimal digits a double always holds
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+# A decimal answer in plain digits (`0.0000000001`, not `1E-10`), which a client can send back.
+PlainDecimal = Annotated[Decimal, PlainSerializer(_plain, when_used="json")]
 
 
 def _offset_to_utc(value: dt.time) -> dt.time:
@@ -27,19 +215,81 @@ def _offset_to_utc(value: dt.time) -> dt.time:
 
 
 # A time of day with its UTC offset (without one, which time is meant is a guess), in UTC.
-OffsetTime = Annotated[dt.time, AfterValidator(_offset_to_utc)]
+OffsetTime = Annotated[dt.time, _json_type("string"), AfterValidator(_offset_to_utc)]
+
+
+def _instant_in_utc(value: dt.datetime) -> dt.datetime:
+    try:
+        return value.astimezone(dt.UTC)  # as reads answer it, so a write answers what reads will
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first UTC datetime
+        raise ValueError("the datetime is out of range in UTC") from None
+
+
+# A datetime with its UTC offset (`AwareDatetime` refuses one without), in UTC.
+OffsetDatetime = Annotated[AwareDatetime, AfterValidator(_instant_in_utc)]
+StrictAwareDatetime = Annotated[OffsetDatetime, _json_type("string")]
+
+
+# What no PostgreSQL text holds: NUL, and a lone UTF-16 surrogate (JSON's "\ud800"), which
+# is no character at all and cannot be encoded as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(text: str) -> str | None:
+    """What is wrong with `text` as a database string, or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return "the NUL character" if found.group() == "\x00" else "a lone surrogate (not a character)"
+
+
+def _storable(text: str) -> str:
+    problem = unstorable(text)
+    if problem is not None:
+        raise ValueError(f"cannot contain {problem}")
+    return text
+
+
+# A text key in a path: refused (422) where the database could not compare it.
+KeyText = Annotated[str, AfterValidator(_storable)]
+
+
+def _storable_json(value: Any) -> Any:
+    """Refuse what PostgreSQL's jsonb cannot hold or JSON cannot write: NaN and infinities
+    (`1e400` reads as one), and strings (keys included) with NUL or a lone surrogate."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite (no NaN, Infinity or overflowing 1e400)")
+        if isinstance(item, str):
+            _storable(item)
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return value
+
+
+# A `json` field's value, which the database stores as it is.
+JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
+# A float a column stores and JSON writes: NaN and infinities (and `1e400`) are a 422.
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class TextInput(BaseModel):
-    """Input whose strings reach PostgreSQL, where text cannot hold NUL: refused here as a 422
-    rather than failing in the driver."""
+    """Input whose strings reach PostgreSQL, where text cannot hold NUL or a lone surrogate:
+    refused here as a 422 rather than failing in the driver."""
 
     @model_validator(mode="after")
-    def _refuse_nul(self) -> Self:
+    def _refuse_unstorable_text(self) -> Self:
         for name, value in self.__dict__.items():
             values = value if isinstance(value, list) else (value,)
-            if any(isinstance(item, str) and "\x00" in item for item in values):
-                raise ValueError(f"{name} cannot contain the NUL character")
+            for item in values:
+                problem = unstorable(item) if isinstance(item, str) else None
+                if problem is not None:
+                    raise ValueError(f"{name} cannot contain {problem}")
         return self
 
 
@@ -64,6 +314,27 @@ class WriteModel(TextInput):
             raise ValueError(f"{', '.join(nulls)} cannot be null")
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The document offers no null for a `non_nullable` field: the field may be left out
+        (it defaults to None, hence its `| None`), but null sent is refused."""
+        found = handler(schema)
+        properties = handler.resolve_ref_schema(found).get("properties", {})
+        for name in cls.non_nullable & properties.keys():
+            _drop_null(properties[name])
+        return found
+
+
+def _drop_null(field: dict[str, Any]) -> None:
+    branches = [b for b in field.get("anyOf", []) if b != {"type": "null"}]
+    if len(branches) == 1:
+        del field["anyOf"]
+        field.update(branches[0])
+    elif branches:
+        field["anyOf"] = branches
+
 
 class ReadModel(BaseModel):
     """Output DTOs, built straight from ORM objects."""
@@ -72,8 +343,10 @@ class ReadModel(BaseModel):
 
     @classmethod
     def from_loaded(cls, instance: object) -> Self:
-        """Validate what `instance` has loaded; a relationship it has not stays None rather
-        than raising (`lazy="raise"`) or querying behind the caller's back."""
+        """Validate what `instance` has loaded. A relationship it has not is left unset (not
+        None, which says "no related row"), so a route that leaves unset fields out of its
+        answer leaves it out; reading it neither raises (`lazy="raise"`) nor queries behind
+        the caller's back."""
         unloaded = inspect(instance).unloaded
         fields = {
             name: getattr(instance, name) for name in cls.model_fields if name not in unloaded

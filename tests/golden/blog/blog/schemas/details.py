@@ -4,27 +4,35 @@
 One module for all of them: the nested DTOs refer to each other's resources.
 """
 
+from pydantic import Field
+
 from blog.schemas.comment import CommentRead
 from blog.schemas.post import PostRead
 from blog.schemas.user import UserRead
 
 
 class UserDetail(UserRead):
-    """User with the relationships a request includes; the others are null."""
+    """User with the relationships a request includes; the others are left out of the answer."""
 
-    posts: list[PostRead] | None = None
-    comments: list[CommentRead] | None = None
+    posts: list[PostRead] | None = Field(None, description="Present only when `include` names it.")
+    comments: list[CommentRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class PostDetail(PostRead):
-    """Post with the relationships a request includes; the others are null."""
+    """Post with the relationships a request includes; the others are left out of the answer."""
 
-    author: UserRead | None = None
-    comments: list[CommentRead] | None = None
+    author: UserRead | None = Field(None, description="Present only when `include` names it.")
+    comments: list[CommentRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class CommentDetail(CommentRead):
-    """Comment with the relationships a request includes; the others are null."""
+    """Comment with the relationships a request includes; the others are left out of the answer."""
 
-    post: PostRead | None = None
-    author: UserRead | None = None
+    post: PostRead | None = Field(None, description="Present only when `include` names it.")
+    author: UserRead | None = Field(
+        None, description="Present only when `include` names it; null when there is no related row."
+    )

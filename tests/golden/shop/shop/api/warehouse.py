@@ -2,10 +2,14 @@
 """CRUD routes for warehouse resources. Each write commits explicitly before responding."""
 
 import functools
+from typing import Annotated
+
+from fastapi import Path
 
 from shop import app_setup
 from shop.api.crud import CrudRouter, Dtos, Names
 from shop.repositories.warehouse import WarehouseRepository
+from shop.schemas.base import KeyText
 from shop.schemas.details import WarehouseDetail
 from shop.schemas.generated.warehouse import WarehouseLoad, WarehouseQuery
 from shop.schemas.warehouse import WarehouseCreate, WarehouseRead, WarehouseUpdate
@@ -21,6 +25,6 @@ router = CrudRouter(
         WarehouseDetail,
         WarehouseLoad,
     ),
-    key={"key": str},
+    key={"key": Annotated[KeyText, Path(max_length=8)]},
     dependencies=functools.partial(app_setup.dependencies, "warehouse"),
 )

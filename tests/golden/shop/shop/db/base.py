@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapper
 
 from shop.db.identifiers import Shortened
 
+SCHEMA: str | None = None  # every table in the default schema
 # Named constraints keep Alembic migrations stable across databases; names past PostgreSQL's
 # 63 bytes end in a hash, on every database (see db/identifiers.py).
 NAMING_CONVENTION = {

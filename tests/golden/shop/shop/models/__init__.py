@@ -2,6 +2,7 @@
 """SQLAlchemy ORM models. Importing this package registers every table on `Base.metadata`."""
 
 from shop.db.base import Base
+from shop.db.idempotency import IdempotencyKey
 from shop.models.customer import Customer
 from shop.models.order import Order
 from shop.models.order_line import OrderLine
@@ -10,6 +11,7 @@ from shop.models.warehouse import Warehouse
 
 __all__ = [
     "Base",
+    "IdempotencyKey",
     "Customer",
     "Warehouse",
     "Product",

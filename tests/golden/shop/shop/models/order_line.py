@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

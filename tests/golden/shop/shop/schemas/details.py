@@ -4,6 +4,8 @@
 One module for all of them: the nested DTOs refer to each other's resources.
 """
 
+from pydantic import Field
+
 from shop.schemas.customer import CustomerRead
 from shop.schemas.order import OrderRead
 from shop.schemas.order_line import OrderLineRead
@@ -12,33 +14,47 @@ from shop.schemas.warehouse import WarehouseRead
 
 
 class CustomerDetail(CustomerRead):
-    """Customer with the relationships a request includes; the others are null."""
+    """Customer with the relationships a request includes; the others are left out of the answer."""
 
-    orders: list[OrderRead] | None = None
+    orders: list[OrderRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class WarehouseDetail(WarehouseRead):
-    """Warehouse with the relationships a request includes; the others are null."""
+    """Warehouse with the relationships a request includes; the others are left out of the
+    answer.
+    """
 
-    products: list[ProductRead] | None = None
+    products: list[ProductRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class ProductDetail(ProductRead):
-    """Product with the relationships a request includes; the others are null."""
+    """Product with the relationships a request includes; the others are left out of the answer."""
 
-    warehouse: WarehouseRead | None = None
-    order_lines: list[OrderLineRead] | None = None
+    warehouse: WarehouseRead | None = Field(
+        None, description="Present only when `include` names it; null when there is no related row."
+    )
+    order_lines: list[OrderLineRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class OrderDetail(OrderRead):
-    """Order with the relationships a request includes; the others are null."""
+    """Order with the relationships a request includes; the others are left out of the answer."""
 
-    customer: CustomerRead | None = None
-    lines: list[OrderLineRead] | None = None
+    customer: CustomerRead | None = Field(None, description="Present only when `include` names it.")
+    lines: list[OrderLineRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class OrderLineDetail(OrderLineRead):
-    """OrderLine with the relationships a request includes; the others are null."""
+    """OrderLine with the relationships a request includes; the others are left out of the
+    answer.
+    """
 
-    order: OrderRead | None = None
-    product: ProductRead | None = None
+    order: OrderRead | None = Field(None, description="Present only when `include` names it.")
+    product: ProductRead | None = Field(None, description="Present only when `include` names it.")

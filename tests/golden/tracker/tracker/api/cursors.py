@@ -39,13 +39,25 @@ def decode(repository: AnyRepository, query: ListQuery) -> list[Any] | None:
     body, _, signature = query.after.partition(".")
     if not hmac.compare_digest(signature.encode(), _encode(_sign(body)).encode()):
         raise InvalidQueryError("the cursor is not valid; start again from the first page")
-    data: list[Any] = from_json(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    scope, *position = data
+    scope, position = _contents(body)
     if scope != _scope(repository, query):
         raise InvalidQueryError(
             "the cursor belongs to another list (other filters or sort); start from its first page"
         )
     return position
+
+
+def _contents(body: str) -> tuple[str, list[Any]]:
+    """A signed body's list scope and position. Signed is not proof of shape: a cursor made
+    by another version of the service, or with a leaked secret, may hold anything."""
+    try:
+        data = from_json(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except ValueError:  # not base64, or not JSON
+        data = None
+    if not isinstance(data, list) or not data or not isinstance(data[0], str):
+        raise InvalidQueryError("the cursor is not valid; start again from the first page")
+    scope, *position = data
+    return scope, position
 
 
 def _scope(repository: AnyRepository, query: ListQuery) -> str:

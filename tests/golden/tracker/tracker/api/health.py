@@ -10,7 +10,8 @@ from tracker.api.errors import UNAVAILABLE, is_unavailable
 from tracker.db.engine import engine
 from tracker.db.pool import PoolStatus, pool_status
 
-router = APIRouter(tags=["health"])
+TAG = {"name": "health", "description": "Whether the service can reach its database."}
+router = APIRouter(tags=[TAG["name"]])
 
 
 class DatabaseHealth(BaseModel):

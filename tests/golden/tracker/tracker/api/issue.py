@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Path, Query, status
 
 from tracker import app_setup
-from tracker.api.crud import CrudRouter, Dtos, Names
+from tracker.api.crud import CrudRouter, Dtos, Names, problems
 from tracker.db.session import SessionDep
 from tracker.repositories.issue import IssueRepository
-from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE
+from tracker.schemas.base import DEFAULT_PAGE_SIZE, INT64_MAX, INT64_MIN, MAX_PAGE_SIZE, Page
 from tracker.schemas.details import IssueDetail
 from tracker.schemas.generated.issue import IssueLoad, IssueQuery
 from tracker.schemas.issue import IssueCreate, IssueRead, IssueUpdate
@@ -29,21 +29,31 @@ router = CrudRouter(
 
 @router.get(
     "/{key}/labels",
+    responses=problems(keyed=True, write=False, body=False),
     dependencies=router.dependencies_of("links"),
 )
 async def list_issue_labels(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[LabelRead]:
-    items = await IssueRepository(session).list_labels(key, limit=limit, offset=offset)
-    return [LabelRead.model_validate(item) for item in items]
+    offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
+) -> Page[LabelRead]:
+    """The linked rows in key order, a page at a time by `offset` (`next_cursor` is null)."""
+    repository = IssueRepository(session)
+    items = await repository.list_labels(key, limit=limit, offset=offset)
+    return Page(
+        items=[LabelRead.model_validate(item) for item in items],
+        total=await repository.count_labels(key),
+        limit=limit,
+        offset=offset,
+        next_cursor=None,
+    )
 
 
 @router.put(
     "/{key}/labels/{item}",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(keyed=True, write=True, body=False),
     dependencies=router.dependencies_of("links"),
 )
 async def add_issue_labels(
@@ -59,6 +69,7 @@ async def add_issue_labels(
 @router.delete(
     "/{key}/labels/{item}",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(keyed=True, write=True, body=False),
     dependencies=router.dependencies_of("links"),
 )
 async def remove_issue_labels(
@@ -66,27 +77,38 @@ async def remove_issue_labels(
     item: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
 ) -> None:
+    """Unlink one; unlinking one not linked changes nothing."""
     await IssueRepository(session).remove_labels(key, [item])
     await session.commit()
 
 
 @router.get(
     "/{key}/watchers",
+    responses=problems(keyed=True, write=False, body=False),
     dependencies=router.dependencies_of("links"),
 )
 async def list_issue_watchers(
     key: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[UserRead]:
-    items = await IssueRepository(session).list_watchers(key, limit=limit, offset=offset)
-    return [UserRead.model_validate(item) for item in items]
+    offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
+) -> Page[UserRead]:
+    """The linked rows in key order, a page at a time by `offset` (`next_cursor` is null)."""
+    repository = IssueRepository(session)
+    items = await repository.list_watchers(key, limit=limit, offset=offset)
+    return Page(
+        items=[UserRead.model_validate(item) for item in items],
+        total=await repository.count_watchers(key),
+        limit=limit,
+        offset=offset,
+        next_cursor=None,
+    )
 
 
 @router.put(
     "/{key}/watchers/{item}",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(keyed=True, write=True, body=False),
     dependencies=router.dependencies_of("links"),
 )
 async def add_issue_watchers(
@@ -102,6 +124,7 @@ async def add_issue_watchers(
 @router.delete(
     "/{key}/watchers/{item}",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(keyed=True, write=True, body=False),
     dependencies=router.dependencies_of("links"),
 )
 async def remove_issue_watchers(
@@ -109,5 +132,6 @@ async def remove_issue_watchers(
     item: Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)],
     session: SessionDep,
 ) -> None:
+    """Unlink one; unlinking one not linked changes nothing."""
     await IssueRepository(session).remove_watchers(key, [item])
     await session.commit()

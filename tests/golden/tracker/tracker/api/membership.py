@@ -15,7 +15,13 @@ from tracker.schemas.generated.membership import MembershipLoad, MembershipQuery
 from tracker.schemas.membership import MembershipCreate, MembershipRead, MembershipUpdate
 
 router = CrudRouter(
-    Names(one="membership", many="memberships", route="memberships", label="membership"),
+    Names(
+        one="membership",
+        many="memberships",
+        route="memberships",
+        label="membership",
+        description="A user's role in an organisation, keyed by the pair.",
+    ),
     MembershipRepository,
     Dtos(
         MembershipCreate,

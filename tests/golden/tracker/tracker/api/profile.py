@@ -15,7 +15,13 @@ from tracker.schemas.generated.profile import ProfileLoad, ProfileQuery
 from tracker.schemas.profile import ProfileCreate, ProfileRead, ProfileUpdate
 
 router = CrudRouter(
-    Names(one="profile", many="profiles", route="profiles", label="profile"),
+    Names(
+        one="profile",
+        many="profiles",
+        route="profiles",
+        label="profile",
+        description="One per user (a unique reference is one-to-one).",
+    ),
     ProfileRepository,
     Dtos(ProfileCreate, ProfileRead, ProfileUpdate, ProfileQuery, ProfileDetail, ProfileLoad),
     key={"key": Annotated[int, Path(ge=INT64_MIN, le=INT64_MAX)]},

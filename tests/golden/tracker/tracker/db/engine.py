@@ -14,6 +14,7 @@ from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import QueuePool
 
+from tracker.db.search import add_sqlite_functions
 from tracker.settings import DatabaseSettings, get_settings
 
 if TYPE_CHECKING:  # the migrations import this module, and need no web framework
@@ -33,6 +34,7 @@ def build_engine(settings: DatabaseSettings) -> AsyncEngine:
     )
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine.sync_engine, "connect", add_sqlite_functions)
     limits = _time_limits(settings)
     if url.get_backend_name() == "postgresql" and settings.transaction_pooler and limits:
         event.listen(engine.sync_engine, "begin", _limit_each_transaction(limits))

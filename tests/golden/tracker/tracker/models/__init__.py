@@ -2,6 +2,7 @@
 """SQLAlchemy ORM models. Importing this package registers every table on `Base.metadata`."""
 
 from tracker.db.base import Base
+from tracker.db.idempotency import IdempotencyKey
 from tracker.models.comment import Comment
 from tracker.models.issue import Issue
 from tracker.models.label import Label
@@ -13,6 +14,7 @@ from tracker.models.user import User
 
 __all__ = [
     "Base",
+    "IdempotencyKey",
     "Organisation",
     "User",
     "Profile",

@@ -59,7 +59,10 @@ issue_watchers_table = Table(
 
 class Issue(Base):
     __tablename__ = "issues"
-    __table_args__ = (Index("ix_issues_project_id_status", "project_id", "status"),)
+    __table_args__ = (
+        Index("ix_issues_project_id_status", "project_id", "status"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

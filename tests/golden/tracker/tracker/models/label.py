@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class Label(Base):
     __tablename__ = "labels"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

@@ -18,6 +18,7 @@ class Profile(Base):
     """One per user (a unique reference is one-to-one)."""
 
     __tablename__ = "profiles"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

@@ -40,9 +40,11 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from tracker.repositories.clauses import (
     compare,
+    contains_text,
     insert_rows,
     keyset_after,
     keyset_values,
+    linked_to,
     on_update,
     primary_key,
     read_by_key,
@@ -55,6 +57,7 @@ CreateT = TypeVar("CreateT", bound=WriteModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
 KeyT = TypeVar("KeyT")
+SEARCH = "q"  # the filter holding the text `searchable` columns are searched for
 
 
 class NotFoundError(LookupError):
@@ -98,6 +101,11 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     sortable: ClassVar[frozenset[str]]
     # Filters a caller may use, by name: the column and how it is compared.
     filterable: ClassVar[Mapping[str, tuple[InstrumentedAttribute[Any], str]]] = {}
+    # Many-to-many filters, by name: the relationship, and what keeps a row of its other side
+    # (None: every row; else e.g. not soft-deleted). `tags=[3, 4]`: rows linked to tag 3 or 4.
+    linked: ClassVar[Mapping[str, tuple[QueryableAttribute[Any], ColumnElement[bool] | None]]] = {}
+    # Columns the `q` filter looks in: a row matches if any of them contains it, in any case.
+    searchable: ClassVar[tuple[InstrumentedAttribute[Any], ...]] = ()
     # Column sets that identify a row (unique constraints): what `upsert` and
     # `get_or_create` match on.
     unique_keys: ClassVar[frozenset[tuple[str, ...]]] = frozenset()
@@ -363,7 +371,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Built once per repository class, `_visible` included: later calls only bind the key."""
         cls = type(self)
         if cls not in _READ_STATEMENTS:
-            _READ_STATEMENTS[cls] = read_by_key(self.model, *self._visible())
+            fields = self.read_model.model_fields
+            _READ_STATEMENTS[cls] = read_by_key(self.model, fields, *self._visible())
         return _READ_STATEMENTS[cls]
 
     def _insert(self, target: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -437,6 +446,20 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def _count_linked(
+        self,
+        key: KeyT,
+        owner: Column[Any],
+        item: Column[Any],
+        model: type[Any],
+        *visible: ColumnElement[bool],
+    ) -> int:
+        """How many rows of `model` are linked to `key`: a sub-list page's `total`."""
+        statement = select(func.count()).select_from(owner.table).where(owner == key)
+        if visible:  # only the live targets count: join them to see which those are
+            statement = statement.join(model, item == primary_key(model)).where(*visible)
+        return int(await self.session.scalar(statement) or 0)
+
     def _loading(self, load: Sequence[str]) -> tuple[ORMOption, ...]:
         if unknown := [name for name in load if name not in self.loadable]:
             allowed = ", ".join(sorted(self.loadable)) or "none"
@@ -460,11 +483,21 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if not isinstance(filters, self.query_model):
             # Another resource's filters would apply only the names both share.
             raise TypeError(f"filters must be a {self.query_model.__name__}")
-        return tuple(
-            compare(column, operator, value)
+        dialect = self.session.get_bind().dialect.name
+        conditions = [
+            compare(column, operator, value, dialect)
             for name, (column, operator) in self.filterable.items()
             if (value := getattr(filters, name, None)) is not None
-        )
+        ]
+        conditions += [
+            linked_to(relationship, keys, live)
+            for name, (relationship, live) in self.linked.items()
+            if (keys := getattr(filters, name, None)) is not None
+        ]
+        text = getattr(filters, SEARCH, None)
+        if text is not None and self.searchable:
+            conditions.append(contains_text(self.searchable, text, dialect))
+        return tuple(conditions)
 
     def _order_columns(self, sort: str | None) -> tuple[Column[Any], ...]:
         """The columns of the `sort` order; the key comes last, so the order is total."""

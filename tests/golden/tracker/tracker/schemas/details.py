@@ -4,6 +4,8 @@
 One module for all of them: the nested DTOs refer to each other's resources.
 """
 
+from pydantic import Field
+
 from tracker.schemas.comment import CommentRead
 from tracker.schemas.issue import IssueRead
 from tracker.schemas.label import LabelRead
@@ -15,64 +17,106 @@ from tracker.schemas.user import UserRead
 
 
 class OrganisationDetail(OrganisationRead):
-    """Organisation with the relationships a request includes; the others are null."""
+    """Organisation with the relationships a request includes; the others are left out of the
+    answer.
+    """
 
-    memberships: list[MembershipRead] | None = None
-    projects: list[ProjectRead] | None = None
+    memberships: list[MembershipRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    projects: list[ProjectRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class UserDetail(UserRead):
-    """User with the relationships a request includes; the others are null."""
+    """User with the relationships a request includes; the others are left out of the answer."""
 
-    profile: ProfileRead | None = None
-    memberships: list[MembershipRead] | None = None
-    assigned_issues: list[IssueRead] | None = None
-    reviewed_issues: list[IssueRead] | None = None
-    comments: list[CommentRead] | None = None
-    watched_issues: list[IssueRead] | None = None
+    profile: ProfileRead | None = Field(
+        None, description="Present only when `include` names it; null when there is no related row."
+    )
+    memberships: list[MembershipRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    assigned_issues: list[IssueRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    reviewed_issues: list[IssueRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    comments: list[CommentRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    watched_issues: list[IssueRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class ProfileDetail(ProfileRead):
-    """Profile with the relationships a request includes; the others are null."""
+    """Profile with the relationships a request includes; the others are left out of the answer."""
 
-    user: UserRead | None = None
+    user: UserRead | None = Field(None, description="Present only when `include` names it.")
 
 
 class MembershipDetail(MembershipRead):
-    """Membership with the relationships a request includes; the others are null."""
+    """Membership with the relationships a request includes; the others are left out of the
+    answer.
+    """
 
-    organisation: OrganisationRead | None = None
-    user: UserRead | None = None
+    organisation: OrganisationRead | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    user: UserRead | None = Field(None, description="Present only when `include` names it.")
 
 
 class ProjectDetail(ProjectRead):
-    """Project with the relationships a request includes; the others are null."""
+    """Project with the relationships a request includes; the others are left out of the answer."""
 
-    organisation: OrganisationRead | None = None
-    issues: list[IssueRead] | None = None
+    organisation: OrganisationRead | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    issues: list[IssueRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class LabelDetail(LabelRead):
-    """Label with the relationships a request includes; the others are null."""
+    """Label with the relationships a request includes; the others are left out of the answer."""
 
-    issues: list[IssueRead] | None = None
+    issues: list[IssueRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class IssueDetail(IssueRead):
-    """Issue with the relationships a request includes; the others are null."""
+    """Issue with the relationships a request includes; the others are left out of the answer."""
 
-    project: ProjectRead | None = None
-    parent: IssueRead | None = None
-    assignee: UserRead | None = None
-    reviewer: UserRead | None = None
-    children: list[IssueRead] | None = None
-    comments: list[CommentRead] | None = None
-    labels: list[LabelRead] | None = None
-    watchers: list[UserRead] | None = None
+    project: ProjectRead | None = Field(None, description="Present only when `include` names it.")
+    parent: IssueRead | None = Field(
+        None, description="Present only when `include` names it; null when there is no related row."
+    )
+    assignee: UserRead | None = Field(
+        None, description="Present only when `include` names it; null when there is no related row."
+    )
+    reviewer: UserRead | None = Field(
+        None, description="Present only when `include` names it; null when there is no related row."
+    )
+    children: list[IssueRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    comments: list[CommentRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    labels: list[LabelRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
+    watchers: list[UserRead] | None = Field(
+        None, description="Present only when `include` names it."
+    )
 
 
 class CommentDetail(CommentRead):
-    """Comment with the relationships a request includes; the others are null."""
+    """Comment with the relationships a request includes; the others are left out of the answer."""
 
-    issue: IssueRead | None = None
-    author: UserRead | None = None
+    issue: IssueRead | None = Field(None, description="Present only when `include` names it.")
+    author: UserRead | None = Field(None, description="Present only when `include` names it.")

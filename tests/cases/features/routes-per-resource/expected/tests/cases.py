@@ -10,7 +10,7 @@ from library.schemas.author import AuthorUpdate
 from library.schemas.book import BookUpdate
 from library.schemas.tag import TagUpdate
 from tests import factories, overrides
-from tests.support import Case, Change, Ref, Relation, name_of
+from tests.support import Case, Change, Member, Ref, Relation, name_of
 
 AUTHOR = Case(
     name="author",
@@ -28,6 +28,7 @@ AUTHOR = Case(
         overrides.update_value("author", "name", "name-updated"),
     ),
     relations=(Relation("books", collection=True),),
+    numbered=True,
     routes=("list", "get"),
     left_out=("create", "update", "delete"),
 )
@@ -49,7 +50,9 @@ TAG = Case(
     ),
     upsert_key=("name",),
     relations=(Relation("books", collection=True),),
+    members=(Member("books", factories.create_book, "id", 0),),
     conflict=True,
+    numbered=True,
 )
 
 BOOK = Case(
@@ -72,6 +75,8 @@ BOOK = Case(
         Relation("tags", collection=True),
     ),
     refs=(Ref("author_id", AUTHOR, "id", on_delete="refuse"),),
+    members=(Member("tags", factories.create_tag, "id", 0),),
+    numbered=True,
     soft_delete=True,
     routes=("list", "get", "create", "delete"),
     left_out=("update", "restore", "links"),

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from blog.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+from blog.schemas.base import ListQuery, ReadModel, StrictInteger, WriteModel
 
 CommentSort = Literal[
     "id",
@@ -27,9 +27,9 @@ CommentLoad = Literal[
 
 
 class CommentCreateBase(WriteModel):
-    post_id: Int64
-    author_id: Int64 | None = None
-    body: str = Field(min_length=1)
+    post_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    author_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    body: str = Field(min_length=1, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"post_id", "body"})
 
@@ -37,9 +37,9 @@ class CommentCreateBase(WriteModel):
 class CommentUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    post_id: Int64 | None = None
-    author_id: Int64 | None = None
-    body: str | None = Field(default=None, min_length=1)
+    post_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    author_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    body: str | None = Field(default=None, min_length=1, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"post_id", "body"})
 

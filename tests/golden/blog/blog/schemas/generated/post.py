@@ -4,10 +4,10 @@
 import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from blog.enums import PostStatus
-from blog.schemas.base import Int32, Int64, ListQuery, ReadModel, WriteModel
+from blog.schemas.base import ListQuery, ReadModel, StrictAwareDatetime, StrictInteger, WriteModel
 
 PostSort = Literal[
     "id",
@@ -36,13 +36,15 @@ PostLoad = Literal[
 
 
 class PostCreateBase(WriteModel):
-    title: str = Field(max_length=200, min_length=1, description="Shown as the page's <h1>")
-    slug: str = Field(max_length=220)
-    body: str
+    title: str = Field(
+        max_length=200, min_length=1, description="Shown as the page's <h1>", pattern="^[^\\x00]*$"
+    )
+    slug: str = Field(max_length=220, pattern="^[^\\x00]*$")
+    body: str = Field(pattern="^[^\\x00]*$")
     status: PostStatus = PostStatus.DRAFT
-    published_at: AwareDatetime | None = None
-    view_count: Int32 = Field(default=0, ge=0)
-    author_id: Int64
+    published_at: StrictAwareDatetime | None = None
+    view_count: StrictInteger = Field(default=0, ge=0, lt=2**31)
+    author_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
 
     non_nullable = frozenset({"title", "slug", "body", "status", "view_count", "author_id"})
 
@@ -51,21 +53,25 @@ class PostUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
     title: str | None = Field(
-        default=None, max_length=200, min_length=1, description="Shown as the page's <h1>"
+        default=None,
+        max_length=200,
+        min_length=1,
+        description="Shown as the page's <h1>",
+        pattern="^[^\\x00]*$",
     )
-    slug: str | None = Field(default=None, max_length=220)
-    body: str | None = None
+    slug: str | None = Field(default=None, max_length=220, pattern="^[^\\x00]*$")
+    body: str | None = Field(default=None, pattern="^[^\\x00]*$")
     status: PostStatus | None = None
-    published_at: AwareDatetime | None = None
-    view_count: Int32 | None = Field(default=None, ge=0)
-    author_id: Int64 | None = None
+    published_at: StrictAwareDatetime | None = None
+    view_count: StrictInteger | None = Field(default=None, ge=0, lt=2**31)
+    author_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
 
     non_nullable = frozenset({"title", "slug", "body", "status", "view_count", "author_id"})
 
 
 class PostReadBase(ReadModel):
     id: int
-    title: str
+    title: str = Field(description="Shown as the page's <h1>")
     slug: str
     body: str
     status: PostStatus

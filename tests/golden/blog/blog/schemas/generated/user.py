@@ -4,7 +4,7 @@
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from blog.schemas.base import ListQuery, ReadModel, WriteModel
 
@@ -29,10 +29,10 @@ UserLoad = Literal[
 
 
 class UserCreateBase(WriteModel):
-    email: str = Field(max_length=320, min_length=3)
-    display_name: str = Field(max_length=100)
-    bio: str | None = None
-    is_active: bool = True
+    email: str = Field(max_length=320, min_length=3, pattern="^[^\\x00]*$")
+    display_name: str = Field(max_length=100, pattern="^[^\\x00]*$")
+    bio: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    is_active: StrictBool = True
 
     non_nullable = frozenset({"email", "display_name", "is_active"})
 
@@ -40,10 +40,10 @@ class UserCreateBase(WriteModel):
 class UserUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    email: str | None = Field(default=None, max_length=320, min_length=3)
-    display_name: str | None = Field(default=None, max_length=100)
-    bio: str | None = None
-    is_active: bool | None = None
+    email: str | None = Field(default=None, max_length=320, min_length=3, pattern="^[^\\x00]*$")
+    display_name: str | None = Field(default=None, max_length=100, pattern="^[^\\x00]*$")
+    bio: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    is_active: StrictBool | None = None
 
     non_nullable = frozenset({"email", "display_name", "is_active"})
 

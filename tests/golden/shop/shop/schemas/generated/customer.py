@@ -5,9 +5,9 @@ import datetime as dt
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
-from shop.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+from shop.schemas.base import ListQuery, ReadModel, StrictDate, StrictInteger, WriteModel
 
 CustomerSort = Literal[
     "id",
@@ -27,11 +27,11 @@ CustomerLoad = Literal["orders",]
 
 
 class CustomerCreateBase(WriteModel):
-    email: str = Field(max_length=320)
-    name: str = Field(max_length=120)
-    loyalty_points: Int64 = Field(default=0, ge=0)
-    birthday: dt.date | None = None
-    newsletter: bool | None = None
+    email: str = Field(max_length=320, pattern="^[^\\x00]*$")
+    name: str = Field(max_length=120, pattern="^[^\\x00]*$")
+    loyalty_points: StrictInteger = Field(default=0, ge=0, lt=2**63)
+    birthday: StrictDate | None = None
+    newsletter: StrictBool | None = None
 
     non_nullable = frozenset({"email", "name", "loyalty_points", "newsletter"})
 
@@ -39,11 +39,11 @@ class CustomerCreateBase(WriteModel):
 class CustomerUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    email: str | None = Field(default=None, max_length=320)
-    name: str | None = Field(default=None, max_length=120)
-    loyalty_points: Int64 | None = Field(default=None, ge=0)
-    birthday: dt.date | None = None
-    newsletter: bool | None = None
+    email: str | None = Field(default=None, max_length=320, pattern="^[^\\x00]*$")
+    name: str | None = Field(default=None, max_length=120, pattern="^[^\\x00]*$")
+    loyalty_points: StrictInteger | None = Field(default=None, ge=0, lt=2**63)
+    birthday: StrictDate | None = None
+    newsletter: StrictBool | None = None
 
     non_nullable = frozenset({"email", "name", "loyalty_points", "newsletter"})
 

@@ -3,13 +3,21 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, NaiveDatetime
+from pydantic import Field
 
 from shop.enums import OrderRating, OrderStatus
-from shop.schemas.base import ListQuery, ReadModel, WriteModel
+from shop.schemas.base import (
+    Digits,
+    ListQuery,
+    LocalDatetime,
+    PlainDecimal,
+    ReadModel,
+    StrictInteger,
+    WriteModel,
+)
 
 OrderSort = Literal[
     "id",
@@ -43,10 +51,10 @@ class OrderCreateBase(WriteModel):
     customer_id: UUID
     status: OrderStatus = OrderStatus.PENDING
     rating: OrderRating | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000, pattern="^[^\\x00]*$")
     tracking_id: UUID | None = None
-    local_pickup: NaiveDatetime | None = None
-    discount: Decimal = Field(default=Decimal("0.00"), max_digits=5, decimal_places=2)
+    local_pickup: LocalDatetime | None = None
+    discount: Annotated[Decimal, Digits(5, 2)] = Decimal("0.00")
 
     non_nullable = frozenset({"customer_id", "status", "discount"})
 
@@ -54,14 +62,16 @@ class OrderCreateBase(WriteModel):
 class OrderUpdateBase(WriteModel):
     """Every field but `version` is optional: only the fields sent are changed."""
 
-    version: int = Field(ge=1, description="The version read; the update is refused if stale.")
+    version: StrictInteger = Field(
+        ge=1, le=2**31 - 1, description="The version read; the update is refused if stale."
+    )
     customer_id: UUID | None = None
     status: OrderStatus | None = None
     rating: OrderRating | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000, pattern="^[^\\x00]*$")
     tracking_id: UUID | None = None
-    local_pickup: NaiveDatetime | None = None
-    discount: Decimal | None = Field(default=None, max_digits=5, decimal_places=2)
+    local_pickup: LocalDatetime | None = None
+    discount: Annotated[Decimal, Digits(5, 2)] | None = None
 
     non_nullable = frozenset({"customer_id", "status", "discount"})
     preconditions = frozenset({"version"})
@@ -75,8 +85,8 @@ class OrderReadBase(ReadModel):
     placed_at: dt.datetime
     note: str | None
     tracking_id: UUID | None
-    local_pickup: dt.datetime | None
-    discount: Decimal
+    local_pickup: LocalDatetime | None
+    discount: PlainDecimal
     version: int
 
 

@@ -2,11 +2,11 @@
 """Generated DTOs for order line resources; adjust them in schemas/order_line.py."""
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shop.schemas.base import Int32, Int64, ListQuery, ReadModel, WriteModel
+from shop.schemas.base import Digits, ListQuery, PlainDecimal, ReadModel, StrictInteger, WriteModel
 
 OrderLineSort = Literal[
     "id",
@@ -27,10 +27,10 @@ OrderLineLoad = Literal[
 
 
 class OrderLineCreateBase(WriteModel):
-    order_id: Int64
-    product_id: Int64
-    quantity: Int32 = Field(ge=1, le=1000)
-    unit_price: Decimal = Field(max_digits=10, decimal_places=2)
+    order_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    product_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    quantity: StrictInteger = Field(ge=1, le=1000)
+    unit_price: Annotated[Decimal, Digits(10, 2)]
 
     non_nullable = frozenset({"order_id", "product_id", "quantity", "unit_price"})
 
@@ -38,10 +38,10 @@ class OrderLineCreateBase(WriteModel):
 class OrderLineUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    order_id: Int64 | None = None
-    product_id: Int64 | None = None
-    quantity: Int32 | None = Field(default=None, ge=1, le=1000)
-    unit_price: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    order_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    product_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    quantity: StrictInteger | None = Field(default=None, ge=1, le=1000)
+    unit_price: Annotated[Decimal, Digits(10, 2)] | None = None
 
     non_nullable = frozenset({"order_id", "product_id", "quantity", "unit_price"})
 
@@ -51,7 +51,7 @@ class OrderLineReadBase(ReadModel):
     order_id: int
     product_id: int
     quantity: int
-    unit_price: Decimal
+    unit_price: PlainDecimal
 
 
 class OrderLineQuery(ListQuery):

@@ -3,11 +3,21 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
-from shop.schemas.base import ListQuery, ReadModel, WriteModel
+from shop.schemas.base import (
+    Base64Bytes,
+    Digits,
+    JsonObject,
+    ListQuery,
+    PlainDecimal,
+    ReadModel,
+    StrictDate,
+    StrictFiniteFloat,
+    WriteModel,
+)
 
 ProductSort = Literal[
     "id",
@@ -40,16 +50,16 @@ ProductLoad = Literal[
 
 
 class ProductCreateBase(WriteModel):
-    sku: str = Field(max_length=32, description="Stock keeping unit")
-    name: str = Field(max_length=200)
-    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    weight_kg: float | None = Field(default=None, ge=0, le=1000)
-    in_stock: bool = True
-    attributes: dict[str, Any] | None = None
-    image: bytes | None = None
-    launch_date: dt.date | None = None
-    currency: str | None = Field(default=None, max_length=3)
-    warehouse_id: str | None = None
+    sku: str = Field(max_length=32, description="Stock keeping unit", pattern="^[^\\x00]*$")
+    name: str = Field(max_length=200, pattern="^[^\\x00]*$")
+    price: Annotated[Decimal, Digits(10, 2, ge=0)]
+    weight_kg: StrictFiniteFloat | None = Field(default=None, ge=0, le=1000)
+    in_stock: StrictBool = True
+    attributes: JsonObject | None = None
+    image: Base64Bytes | None = None
+    launch_date: StrictDate | None = None
+    currency: str | None = Field(default=None, max_length=3, pattern="^[^\\x00]*$")
+    warehouse_id: str | None = Field(default=None, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"sku", "name", "price", "in_stock", "currency"})
 
@@ -57,25 +67,27 @@ class ProductCreateBase(WriteModel):
 class ProductUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    sku: str | None = Field(default=None, max_length=32, description="Stock keeping unit")
-    name: str | None = Field(default=None, max_length=200)
-    price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
-    weight_kg: float | None = Field(default=None, ge=0, le=1000)
-    in_stock: bool | None = None
-    attributes: dict[str, Any] | None = None
-    image: bytes | None = None
-    launch_date: dt.date | None = None
-    currency: str | None = Field(default=None, max_length=3)
-    warehouse_id: str | None = None
+    sku: str | None = Field(
+        default=None, max_length=32, description="Stock keeping unit", pattern="^[^\\x00]*$"
+    )
+    name: str | None = Field(default=None, max_length=200, pattern="^[^\\x00]*$")
+    price: Annotated[Decimal, Digits(10, 2, ge=0)] | None = None
+    weight_kg: StrictFiniteFloat | None = Field(default=None, ge=0, le=1000)
+    in_stock: StrictBool | None = None
+    attributes: JsonObject | None = None
+    image: Base64Bytes | None = None
+    launch_date: StrictDate | None = None
+    currency: str | None = Field(default=None, max_length=3, pattern="^[^\\x00]*$")
+    warehouse_id: str | None = Field(default=None, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"sku", "name", "price", "in_stock", "currency"})
 
 
 class ProductReadBase(ReadModel):
     id: int
-    sku: str
+    sku: str = Field(description="Stock keeping unit")
     name: str
-    price: Decimal
+    price: PlainDecimal
     weight_kg: float | None
     in_stock: bool
     attributes: dict[str, Any] | None

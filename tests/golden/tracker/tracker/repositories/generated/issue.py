@@ -68,6 +68,10 @@ class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, 
         "assignee_id__lte": (Issue.assignee_id, "lte"),
         "assignee_id__null": (Issue.assignee_id, "null"),
     }
+    linked = {
+        "labels": (Issue.labels, None),
+        "watchers": (Issue.watchers, None),
+    }
 
     async def update(self, key: int, data: IssueUpdate) -> Issue:
         """Refuse the change if the row has moved past the version the caller read."""
@@ -96,6 +100,11 @@ class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, 
             offset=offset,
         )
 
+    async def count_labels(self, key: int) -> int:
+        return await self._count_linked(
+            key, issue_labels_table.c.issue_id, issue_labels_table.c.label_id, Label
+        )
+
     async def add_watchers(self, key: int, items: Sequence[int]) -> None:
         await self._link(
             key, issue_watchers_table.c.issue_id, issue_watchers_table.c.user_id, User, items
@@ -116,4 +125,9 @@ class IssueRepositoryBase(SoftDeleteRepository[Issue, IssueCreate, IssueUpdate, 
             User,
             limit=limit,
             offset=offset,
+        )
+
+    async def count_watchers(self, key: int) -> int:
+        return await self._count_linked(
+            key, issue_watchers_table.c.issue_id, issue_watchers_table.c.user_id, User
         )

@@ -27,3 +27,6 @@ class LabelRepositoryBase(Repository[Label, LabelCreate, LabelUpdate, LabelRead,
         "name__in": (Label.name, "in"),
         "name__contains": (Label.name, "contains"),
     }
+    linked = {
+        "issues": (Label.issues, Issue.deleted_at.is_(None)),
+    }

@@ -32,3 +32,6 @@ class UserRepositoryBase(Repository[User, UserCreate, UserUpdate, UserRead, int]
         "email__in": (User.email, "in"),
         "email__contains": (User.email, "contains"),
     }
+    linked = {
+        "watched_issues": (User.watched_issues, Issue.deleted_at.is_(None)),
+    }

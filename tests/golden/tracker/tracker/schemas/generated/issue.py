@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from tracker.enums import IssuePriority, IssueStatus
-from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+from tracker.schemas.base import Int64, ListQuery, ReadModel, StrictInteger, WriteModel
 
 IssueSort = Literal[
     "id",
@@ -50,14 +50,14 @@ IssueLoad = Literal[
 
 
 class IssueCreateBase(WriteModel):
-    project_id: Int64
-    parent_id: Int64 | None = None
-    title: str = Field(max_length=300, min_length=1)
-    body: str | None = None
+    project_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    parent_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    title: str = Field(max_length=300, min_length=1, pattern="^[^\\x00]*$")
+    body: str | None = Field(default=None, pattern="^[^\\x00]*$")
     status: IssueStatus = IssueStatus.OPEN
     priority: IssuePriority = IssuePriority.NORMAL
-    assignee_id: Int64 | None = None
-    reviewer_id: Int64 | None = None
+    assignee_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    reviewer_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
 
     non_nullable = frozenset({"project_id", "title", "status", "priority"})
 
@@ -65,15 +65,17 @@ class IssueCreateBase(WriteModel):
 class IssueUpdateBase(WriteModel):
     """Every field but `version` is optional: only the fields sent are changed."""
 
-    version: int = Field(ge=1, description="The version read; the update is refused if stale.")
-    project_id: Int64 | None = None
-    parent_id: Int64 | None = None
-    title: str | None = Field(default=None, max_length=300, min_length=1)
-    body: str | None = None
+    version: StrictInteger = Field(
+        ge=1, le=2**31 - 1, description="The version read; the update is refused if stale."
+    )
+    project_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    parent_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    title: str | None = Field(default=None, max_length=300, min_length=1, pattern="^[^\\x00]*$")
+    body: str | None = Field(default=None, pattern="^[^\\x00]*$")
     status: IssueStatus | None = None
     priority: IssuePriority | None = None
-    assignee_id: Int64 | None = None
-    reviewer_id: Int64 | None = None
+    assignee_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    reviewer_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
 
     non_nullable = frozenset({"project_id", "title", "status", "priority"})
     preconditions = frozenset({"version"})
@@ -97,7 +99,8 @@ class IssueReadBase(ReadModel):
 
 class IssueQuery(ListQuery):
     """`sort` is a column, `-column` for descending. Filters: `<field>` (equals), `__in`, `__gte`,
-    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows."""
+    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows.
+    A many-to-many relationship's name keeps the rows linked to any of the keys given."""
 
     sort: IssueSort | None = None
     project_id: Int64 | None = None
@@ -116,3 +119,5 @@ class IssueQuery(ListQuery):
     assignee_id__gte: Int64 | None = None
     assignee_id__lte: Int64 | None = None
     assignee_id__null: bool | None = None
+    labels: list[Int64] | None = Field(None, max_length=100)
+    watchers: list[Int64] | None = Field(None, max_length=100)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import ListQuery, ReadModel, WriteModel
+from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
 
 LabelSort = Literal[
     "id",
@@ -19,8 +19,8 @@ LabelLoad = Literal["issues",]
 
 
 class LabelCreateBase(WriteModel):
-    name: str = Field(max_length=50)
-    colour: str = Field(default="#cccccc", max_length=7)
+    name: str = Field(max_length=50, pattern="^[^\\x00]*$")
+    colour: str = Field(default="#cccccc", max_length=7, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name", "colour"})
 
@@ -28,8 +28,8 @@ class LabelCreateBase(WriteModel):
 class LabelUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, max_length=50)
-    colour: str | None = Field(default=None, max_length=7)
+    name: str | None = Field(default=None, max_length=50, pattern="^[^\\x00]*$")
+    colour: str | None = Field(default=None, max_length=7, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name", "colour"})
 
@@ -42,9 +42,11 @@ class LabelReadBase(ReadModel):
 
 class LabelQuery(ListQuery):
     """`sort` is a column, `-column` for descending. Filters: `<field>` (equals), `__in`, `__gte`,
-    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows."""
+    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows.
+    A many-to-many relationship's name keeps the rows linked to any of the keys given."""
 
     sort: LabelSort | None = None
     name: Annotated[str, Field(max_length=50)] | None = None
     name__in: list[Annotated[str, Field(max_length=50)]] | None = Field(None, max_length=100)
     name__contains: Annotated[str, Field(max_length=50)] | None = Field(None, min_length=1)
+    issues: list[Int64] | None = Field(None, max_length=100)

@@ -3,8 +3,10 @@
 
 from typing import Literal
 
+from pydantic import Field
+
 from tracker.enums import MembershipRole
-from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+from tracker.schemas.base import ListQuery, ReadModel, StrictInteger, WriteModel
 
 MembershipSort = Literal[
     "organisation_id",
@@ -21,8 +23,8 @@ MembershipLoad = Literal[
 
 
 class MembershipCreateBase(WriteModel):
-    organisation_id: Int64
-    user_id: Int64
+    organisation_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    user_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
     role: MembershipRole = MembershipRole.MEMBER
 
     non_nullable = frozenset({"organisation_id", "user_id", "role"})

@@ -27,8 +27,8 @@ OrganisationLoad = Literal[
 
 
 class OrganisationCreateBase(WriteModel):
-    name: str = Field(max_length=120)
-    slug: str = Field(max_length=60)
+    name: str = Field(max_length=120, pattern="^[^\\x00]*$")
+    slug: str = Field(max_length=60, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name", "slug"})
 
@@ -36,8 +36,8 @@ class OrganisationCreateBase(WriteModel):
 class OrganisationUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, max_length=120)
-    slug: str | None = Field(default=None, max_length=60)
+    name: str | None = Field(default=None, max_length=120, pattern="^[^\\x00]*$")
+    slug: str | None = Field(default=None, max_length=60, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name", "slug"})
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+from tracker.schemas.base import ListQuery, ReadModel, StrictInteger, WriteModel
 
 ProfileSort = Literal[
     "id",
@@ -21,9 +21,9 @@ ProfileLoad = Literal["user",]
 
 
 class ProfileCreateBase(WriteModel):
-    user_id: Int64
-    bio: str | None = None
-    timezone: str = Field(default="UTC", max_length=64)
+    user_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    bio: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    timezone: str = Field(default="UTC", max_length=64, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"user_id", "timezone"})
 
@@ -31,9 +31,9 @@ class ProfileCreateBase(WriteModel):
 class ProfileUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    user_id: Int64 | None = None
-    bio: str | None = None
-    timezone: str | None = Field(default=None, max_length=64)
+    user_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
+    bio: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    timezone: str | None = Field(default=None, max_length=64, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"user_id", "timezone"})
 

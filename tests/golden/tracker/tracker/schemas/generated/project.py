@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
+from tracker.schemas.base import ListQuery, ReadModel, StrictInteger, WriteModel
 
 ProjectSort = Literal[
     "id",
@@ -27,9 +27,11 @@ ProjectLoad = Literal[
 
 
 class ProjectCreateBase(WriteModel):
-    organisation_id: Int64
-    key: str = Field(max_length=10, description="Prefix of issue numbers, e.g. 'API'")
-    name: str = Field(max_length=200)
+    organisation_id: StrictInteger = Field(ge=-(2**63), lt=2**63)
+    key: str = Field(
+        max_length=10, description="Prefix of issue numbers, e.g. 'API'", pattern="^[^\\x00]*$"
+    )
+    name: str = Field(max_length=200, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"organisation_id", "key", "name"})
 
@@ -37,11 +39,14 @@ class ProjectCreateBase(WriteModel):
 class ProjectUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    organisation_id: Int64 | None = None
+    organisation_id: StrictInteger | None = Field(default=None, ge=-(2**63), lt=2**63)
     key: str | None = Field(
-        default=None, max_length=10, description="Prefix of issue numbers, e.g. 'API'"
+        default=None,
+        max_length=10,
+        description="Prefix of issue numbers, e.g. 'API'",
+        pattern="^[^\\x00]*$",
     )
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"organisation_id", "key", "name"})
 
@@ -49,7 +54,7 @@ class ProjectUpdateBase(WriteModel):
 class ProjectReadBase(ReadModel):
     id: int
     organisation_id: int
-    key: str
+    key: str = Field(description="Prefix of issue numbers, e.g. 'API'")
     name: str
     deleted_at: dt.datetime | None
 

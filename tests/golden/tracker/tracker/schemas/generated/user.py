@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from tracker.schemas.base import ListQuery, ReadModel, WriteModel
+from tracker.schemas.base import Int64, ListQuery, ReadModel, WriteModel
 
 UserSort = Literal[
     "id",
@@ -31,8 +31,8 @@ UserLoad = Literal[
 
 
 class UserCreateBase(WriteModel):
-    email: str = Field(max_length=320)
-    display_name: str = Field(max_length=100)
+    email: str = Field(max_length=320, pattern="^[^\\x00]*$")
+    display_name: str = Field(max_length=100, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"email", "display_name"})
 
@@ -40,8 +40,8 @@ class UserCreateBase(WriteModel):
 class UserUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    email: str | None = Field(default=None, max_length=320)
-    display_name: str | None = Field(default=None, max_length=100)
+    email: str | None = Field(default=None, max_length=320, pattern="^[^\\x00]*$")
+    display_name: str | None = Field(default=None, max_length=100, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"email", "display_name"})
 
@@ -56,9 +56,11 @@ class UserReadBase(ReadModel):
 
 class UserQuery(ListQuery):
     """`sort` is a column, `-column` for descending. Filters: `<field>` (equals), `__in`, `__gte`,
-    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows."""
+    `__lte`, `__contains` (case-insensitive) and `__null`, as the field allows.
+    A many-to-many relationship's name keeps the rows linked to any of the keys given."""
 
     sort: UserSort | None = None
     email: Annotated[str, Field(max_length=320)] | None = None
     email__in: list[Annotated[str, Field(max_length=320)]] | None = Field(None, max_length=100)
     email__contains: Annotated[str, Field(max_length=320)] | None = Field(None, min_length=1)
+    watched_issues: list[Int64] | None = Field(None, max_length=100)

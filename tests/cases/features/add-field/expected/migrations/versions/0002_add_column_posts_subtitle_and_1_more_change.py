@@ -3,8 +3,8 @@
 - add column posts.subtitle
 - add column posts.view_count
 
-Revision ID: 5154b6c3a7dd
-Revises: 0f0fa5c12900
+Revision ID: 20167d9275e6
+Revises: fd6dc8e21867
 Written by persistgen from the change to persistgen.yaml.
 """
 
@@ -13,14 +13,19 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "5154b6c3a7dd"
-down_revision: str | None = "0f0fa5c12900"
+from blog.db.autoincrement import counter_kept
+
+revision: str = "20167d9275e6"
+down_revision: str | None = "fd6dc8e21867"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.add_column(sa.Column("subtitle", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("view_count", sa.Integer(), nullable=True))
     op.execute(
@@ -29,17 +34,26 @@ def upgrade() -> None:
         .where(sa.column("view_count").is_(None))
         .values({"view_count": 0})
     )
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.alter_column(
             "view_count", existing_type=sa.Integer(), existing_nullable=True, nullable=False
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.alter_column(
             "view_count", existing_type=sa.Integer(), existing_nullable=False, nullable=True
         )
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.drop_column("view_count")
         batch_op.drop_column("subtitle")

@@ -15,6 +15,7 @@ class Film(Base):
     """A film a store rents out."""
 
     __tablename__ = "films"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

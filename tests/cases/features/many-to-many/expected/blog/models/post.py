@@ -29,6 +29,7 @@ post_tags_table = Table(
 
 class Post(Base):
     __tablename__ = "posts"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

@@ -3,8 +3,9 @@
 - create table tags
 - create table posts
 - create table post_tags
+- create table idempotency_keys
 
-Revision ID: abc8d2e30611
+Revision ID: 1876a80b4f18
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "abc8d2e30611"
+revision: str = "1876a80b4f18"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
         sa.UniqueConstraint("name", name=op.f("uq_tags_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "posts",
@@ -43,6 +45,7 @@ def upgrade() -> None:
         ),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "post_tags",
@@ -57,9 +60,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags")),
     )
     op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"])
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_keys")
     op.drop_table("post_tags")
     op.drop_table("posts")
     op.drop_table("tags")

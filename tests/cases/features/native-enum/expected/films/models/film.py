@@ -12,6 +12,7 @@ from films.enums import FilmRating
 
 class Film(Base):
     __tablename__ = "films"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

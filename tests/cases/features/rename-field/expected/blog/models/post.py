@@ -11,6 +11,7 @@ from blog.db.base import Base
 
 class Post(Base):
     __tablename__ = "posts"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

@@ -2,8 +2,8 @@
 
 - rename column posts.title to headline
 
-Revision ID: d8b4a8f72ce5
-Revises: 0f0fa5c12900
+Revision ID: ba1382d284b0
+Revises: fd6dc8e21867
 Written by persistgen from the change to persistgen.yaml.
 """
 
@@ -11,17 +11,25 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "d8b4a8f72ce5"
-down_revision: str | None = "0f0fa5c12900"
+from blog.db.autoincrement import counter_kept
+
+revision: str = "ba1382d284b0"
+down_revision: str | None = "fd6dc8e21867"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.alter_column("title", new_column_name="headline")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.alter_column("headline", new_column_name="title")

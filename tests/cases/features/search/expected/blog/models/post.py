@@ -33,6 +33,7 @@ class Post(Base):
     __table_args__ = (
         trigram_index("ix_posts_title_trgm", "title"),
         trigram_index("ix_posts_summary_trgm", "summary"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(

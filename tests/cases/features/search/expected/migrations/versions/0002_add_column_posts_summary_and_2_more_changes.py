@@ -4,8 +4,8 @@
 - add search index ix_posts_title_trgm
 - add search index ix_posts_summary_trgm
 
-Revision ID: 137ab9b62977
-Revises: 69f9782f0973
+Revision ID: 90da8589a3b5
+Revises: 233cc825cd53
 Written by persistgen from the change to persistgen.yaml.
 """
 
@@ -14,8 +14,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "137ab9b62977"
-down_revision: str | None = "69f9782f0973"
+from blog.db.autoincrement import counter_kept
+
+revision: str = "90da8589a3b5"
+down_revision: str | None = "233cc825cd53"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -23,7 +25,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.add_column(sa.Column("summary", sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.create_index(
@@ -48,5 +53,8 @@ def downgrade() -> None:
         op.drop_index(op.f("ix_posts_summary_trgm"), table_name="posts")
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index(op.f("ix_posts_title_trgm"), table_name="posts")
-    with op.batch_alter_table("posts") as batch_op:
+    with (
+        counter_kept("posts"),
+        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+    ):
         batch_op.drop_column("summary")

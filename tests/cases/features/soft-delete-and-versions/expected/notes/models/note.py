@@ -14,6 +14,7 @@ from notes.db.types import AwareDateTime
 
 class Note(Base):
     __tablename__ = "notes"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True

@@ -2,11 +2,11 @@
 """Generated DTOs for film resources; adjust them in schemas/film.py."""
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from films.schemas.base import ListQuery, ReadModel, WriteModel
+from films.schemas.base import Digits, ListQuery, PlainDecimal, ReadModel, WriteModel
 
 FilmSort = Literal[
     "id",
@@ -21,9 +21,9 @@ FilmSort = Literal[
 
 
 class FilmCreateBase(WriteModel):
-    title: str = Field(max_length=255)
-    rental_rate: Decimal = Field(default=Decimal("4.99"), max_digits=4, decimal_places=2)
-    replacement_cost: Decimal = Field(ge=0, max_digits=5, decimal_places=2)
+    title: str = Field(max_length=255, pattern="^[^\\x00]*$")
+    rental_rate: Annotated[Decimal, Digits(4, 2)] = Decimal("4.99")
+    replacement_cost: Annotated[Decimal, Digits(5, 2, ge=0)]
 
     non_nullable = frozenset({"title", "rental_rate", "replacement_cost"})
 
@@ -31,9 +31,9 @@ class FilmCreateBase(WriteModel):
 class FilmUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    title: str | None = Field(default=None, max_length=255)
-    rental_rate: Decimal | None = Field(default=None, max_digits=4, decimal_places=2)
-    replacement_cost: Decimal | None = Field(default=None, ge=0, max_digits=5, decimal_places=2)
+    title: str | None = Field(default=None, max_length=255, pattern="^[^\\x00]*$")
+    rental_rate: Annotated[Decimal, Digits(4, 2)] | None = None
+    replacement_cost: Annotated[Decimal, Digits(5, 2, ge=0)] | None = None
 
     non_nullable = frozenset({"title", "rental_rate", "replacement_cost"})
 
@@ -41,8 +41,8 @@ class FilmUpdateBase(WriteModel):
 class FilmReadBase(ReadModel):
     id: int
     title: str
-    rental_rate: Decimal
-    replacement_cost: Decimal
+    rental_rate: PlainDecimal
+    replacement_cost: PlainDecimal
 
 
 class FilmQuery(ListQuery):

@@ -21,9 +21,9 @@ PostLoad = Literal["tags",]
 
 
 class PostCreateBase(WriteModel):
-    title: str = Field(max_length=200)
-    body: str
-    summary: str | None = None
+    title: str = Field(max_length=200, pattern="^[^\\x00]*$")
+    body: str = Field(pattern="^[^\\x00]*$")
+    summary: str | None = Field(default=None, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"title", "body"})
 
@@ -31,9 +31,9 @@ class PostCreateBase(WriteModel):
 class PostUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    title: str | None = Field(default=None, max_length=200)
-    body: str | None = None
-    summary: str | None = None
+    title: str | None = Field(default=None, max_length=200, pattern="^[^\\x00]*$")
+    body: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    summary: str | None = Field(default=None, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"title", "body"})
 

@@ -17,7 +17,7 @@ TagLoad = Literal["posts",]
 
 
 class TagCreateBase(WriteModel):
-    name: str = Field(max_length=40)
+    name: str = Field(max_length=40, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name"})
 
@@ -25,7 +25,7 @@ class TagCreateBase(WriteModel):
 class TagUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=40, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name"})
 

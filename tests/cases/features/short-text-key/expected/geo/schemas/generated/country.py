@@ -17,8 +17,8 @@ CountryLoad = Literal["cities",]
 
 
 class CountryCreateBase(WriteModel):
-    code: str = Field(max_length=2, pattern="^[^/]+$", min_length=2)
-    name: str = Field(max_length=80)
+    code: str = Field(max_length=2, pattern="^[^/\\x00]+$", min_length=2)
+    name: str = Field(max_length=80, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"code", "name"})
 
@@ -26,7 +26,7 @@ class CountryCreateBase(WriteModel):
 class CountryUpdateBase(WriteModel):
     """Every field is optional: only the fields sent are changed."""
 
-    name: str | None = Field(default=None, max_length=80)
+    name: str | None = Field(default=None, max_length=80, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"name"})
 

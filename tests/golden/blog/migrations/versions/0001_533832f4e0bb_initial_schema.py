@@ -3,8 +3,9 @@
 - create table users
 - create table posts
 - create table comments
+- create table idempotency_keys
 
-Revision ID: 8bdf762fa78e
+Revision ID: 533832f4e0bb
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -16,7 +17,7 @@ from alembic import op
 
 from blog.db.types import utcnow
 
-revision: str = "8bdf762fa78e"
+revision: str = "533832f4e0bb"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -40,6 +41,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "posts",
@@ -78,6 +80,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sa.UniqueConstraint("slug", name=op.f("uq_posts_slug")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_posts_status"), "posts", ["status"])
     op.create_index(op.f("ix_posts_author_id"), "posts", ["author_id"])
@@ -105,12 +108,24 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_comments_post_id"), "comments", ["post_id"])
     op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"])
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_keys")
     op.drop_table("comments")
     op.drop_table("posts")
     op.drop_table("users")

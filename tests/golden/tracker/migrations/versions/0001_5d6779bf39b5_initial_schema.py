@@ -10,8 +10,9 @@
 - create table comments
 - create table issue_labels
 - create table issue_watchers
+- create table idempotency_keys
 
-Revision ID: ffc1934f7ef1
+Revision ID: 5d6779bf39b5
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -23,7 +24,7 @@ from alembic import op
 
 from tracker.db.types import utcnow
 
-revision: str = "ffc1934f7ef1"
+revision: str = "5d6779bf39b5"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -48,6 +49,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
         sa.UniqueConstraint("slug", name=op.f("uq_organisations_slug")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "users",
@@ -67,6 +69,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "profiles",
@@ -84,6 +87,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_profiles")),
         sa.UniqueConstraint("user_id", name=op.f("uq_profiles_user_id")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "memberships",
@@ -143,6 +147,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "organisation_id", "name", name=op.f("uq_projects_organisation_id_name")
         ),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_projects_organisation_id"), "projects", ["organisation_id"])
     op.create_table(
@@ -157,6 +162,7 @@ def upgrade() -> None:
         sa.Column("colour", sa.String(length=7), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_labels")),
         sa.UniqueConstraint("name", name=op.f("uq_labels_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "issues",
@@ -234,6 +240,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issues")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_issues_project_id"), "issues", ["project_id"])
     op.create_index(op.f("ix_issues_parent_id"), "issues", ["parent_id"])
@@ -270,6 +277,7 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_comments_issue_id"), "comments", ["issue_id"])
     op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"])
@@ -311,9 +319,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("issue_id", "user_id", name=op.f("pk_issue_watchers")),
     )
     op.create_index(op.f("ix_issue_watchers_user_id"), "issue_watchers", ["user_id"])
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_keys")
     op.drop_table("issue_watchers")
     op.drop_table("issue_labels")
     op.drop_table("comments")

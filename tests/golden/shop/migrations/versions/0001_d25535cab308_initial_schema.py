@@ -5,8 +5,9 @@
 - create table products
 - create table orders
 - create table order_lines
+- create table idempotency_keys
 
-Revision ID: a8a2619c6977
+Revision ID: d25535cab308
 Revises:
 Written by persistgen from the change to persistgen.yaml.
 """
@@ -19,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 
 from shop.db.types import utcnow
 
-revision: str = "a8a2619c6977"
+revision: str = "d25535cab308"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -81,6 +82,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
         sa.CheckConstraint("price >= 0", name=op.f("ck_products_price_not_negative")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_products_name"), "products", ["name"])
     op.create_index(op.f("ix_products_warehouse_id"), "products", ["warehouse_id"])
@@ -134,6 +136,7 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_orders_customer_id"), "orders", ["customer_id"])
     op.create_table(
@@ -161,12 +164,24 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_lines")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_order_lines_order_id"), "order_lines", ["order_id"])
     op.create_index(op.f("ix_order_lines_product_id"), "order_lines", ["product_id"])
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_keys")
     op.drop_table("order_lines")
     op.drop_table("orders")
     op.drop_table("products")
