@@ -167,14 +167,18 @@ def _dto(
         writable=writable,
         create_optional=optional,
         create_default=(default or "None") if optional else default,
-        constraints=tuple(_constraints(field, own)),
+        constraints=tuple(_constraints(field, info, own)),
         write_only=field.write_only,
     )
 
 
-def _constraints(field: FieldSpec, own: TypeInfo | None) -> Iterator[tuple[str, Scalar]]:
-    if own and own.max_length is not None:
-        yield "max_length", own.max_length
+def _constraints(
+    field: FieldSpec, info: TypeInfo, own: TypeInfo | None
+) -> Iterator[tuple[str, Scalar]]:
+    """`info` is the column's type (a reference's, the key it holds: its length binds too);
+    `own` the field's, None for a reference."""
+    if info.max_length is not None:
+        yield "max_length", info.max_length
     if field.primary_key and own and own.text:  # a key a client sets is a path segment
         yield "pattern", KEY_SEGMENT
     if field.min_length is not None:
@@ -206,4 +210,6 @@ def _filters(
     bound = own.max_length if own else None
     for operator in operators:
         name = attribute if operator == "eq" else f"{attribute}__{operator}"
-        yield FilterParam(name, attribute, operator, info.dto_type, info.dto_imports, bound)
+        yield FilterParam(
+            name, attribute, operator, info.dto_type, info.dto_imports, bound, info.text
+        )

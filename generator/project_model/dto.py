@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 from persistgen.code_text import LINE_LENGTH, string_literal
 from persistgen.project_model.types import Expr, Scalar, TypeInfo
+from persistgen.runtime.schemas.base import STORABLE_TEXT
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
-# What a text column can store, as the document says it (the runtime refuses the rest; a lone
-# surrogate, which it refuses too, no pattern can name portably).
-STORABLE_TEXT = "^[^\\x00]*$"
 SEARCH_PARAMETER = "q"  # the text a list looks for in its resource's `search` fields
 SEARCH_MAX_LENGTH = 200
 
@@ -146,12 +144,15 @@ class FilterParam:
     value_type: str  # the type of the values compared with the column
     value_imports: tuple[str, ...] = ()
     max_length: int | None = None  # a text value's bound
+    text: bool = False  # a text value: the document says what it cannot hold
 
     @property
     def value(self) -> str:
-        if self.max_length is None:
+        constraints = [f"max_length={self.max_length}"] if self.max_length is not None else []
+        constraints += [f"pattern={_value('pattern', STORABLE_TEXT)}"] if self.text else []
+        if not constraints:
             return self.value_type
-        return f"Annotated[{self.value_type}, Field(max_length={self.max_length})]"
+        return f"Annotated[{self.value_type}, Field({', '.join(constraints)})]"
 
     @property
     def annotation(self) -> str:
@@ -173,9 +174,10 @@ class FilterParam:
         if self.operator == "null":  # a flag: the column's values never appear
             return set()
         found = set(self.value_imports)
-        if self.operator in ("in", "contains") or self.max_length is not None:
+        constrained = self.max_length is not None or self.text
+        if self.operator in ("in", "contains") or constrained:
             found.add("pydantic:Field")
-        if self.max_length is not None:
+        if constrained:
             found.add("typing:Annotated")
         return found
 
@@ -198,7 +200,9 @@ class LinkFilter:
         """Its query parameter: keys of the other side, as an `__in` filter takes values."""
         info = self.key_type
         needs = info.dto_imports if info.dto else info.python_imports  # what `dto_type` names
-        return FilterParam(self.name, self.name, "in", info.dto_type, needs, info.max_length)
+        return FilterParam(
+            self.name, self.name, "in", info.dto_type, needs, info.max_length, info.text
+        )
 
 
 def search_decl(searched: tuple[str, ...]) -> str:
@@ -208,5 +212,6 @@ def search_decl(searched: tuple[str, ...]) -> str:
     description = string_literal(text, 8, "description=")
     return (
         f"{SEARCH_PARAMETER}: str | None = Field(None, min_length=1, "
-        f"max_length={SEARCH_MAX_LENGTH}, description={description})"
+        f"max_length={SEARCH_MAX_LENGTH}, pattern={_value('pattern', STORABLE_TEXT)}, "
+        f"description={description})"
     )

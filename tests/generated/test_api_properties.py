@@ -124,7 +124,7 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
     """The example served on a database of its own, with rows in every table."""
     spec: Path = request.param
     project = generate_example(spec, tmp_path)
-    with fresh_database(f"api_properties_{spec.stem}") as url:
+    with fresh_database(f"api_properties_{spec.stem}_{os.getpid()}") as url:
         run(project, "alembic", "upgrade", "head", database_url=url)
         resources = catalogue(project, url)
         with served(project, url) as base, httpx.Client(base_url=base, timeout=30) as client:

@@ -61,10 +61,10 @@ LEAN = Dtos(BookCreate, BookSummary, BookUpdate, BookQuery)
 def _written_out() -> APIRouter:
     """The routes as a resource's module would spell them without `CrudRouter`."""
     router = APIRouter(prefix="/books", tags=["books"], generate_unique_id_function=operation_id)
-    on_rows = problem_responses(422, 503, 504)
-    on_a_row = problem_responses(404, 422, 503, 504)
-    writes = problem_responses(409, 413, 422, 503, 504)
-    on_a_row_writes = problem_responses(404, 409, 422, 503, 504)
+    on_rows = problem_responses(414, 422, 503, 504)
+    on_a_row = problem_responses(404, 414, 422, 503, 504)
+    writes = problem_responses(400, 409, 413, 414, 422, 503, 504)
+    on_a_row_writes = problem_responses(404, 409, 414, 422, 503, 504)
 
     @router.post("", status_code=status.HTTP_201_CREATED, responses=writes)
     async def create_book(
@@ -88,7 +88,7 @@ def _written_out() -> APIRouter:
         from the answer, and one included that has no row is null."""
         raise NotImplementedError
 
-    @router.patch("/{key}", responses=problem_responses(404, 409, 413, 422, 503, 504))
+    @router.patch("/{key}", responses=problem_responses(400, 404, 409, 413, 414, 422, 503, 504))
     async def update_book(
         key: Key, data: BookUpdate, session: SessionDep, idempotency_key: KeyHeader = None
     ) -> BookSummary:
@@ -161,14 +161,14 @@ def test_each_route_declares_the_problems_it_can_answer() -> None:
         for method, op in ops.items()
     }
     assert errors == {
-        ("post", "/books"): ["409", "413", "422", "503", "504"],
-        ("get", "/books"): ["422", "503", "504"],
-        ("get", "/books/{key}"): ["404", "422", "503", "504"],
-        ("patch", "/books/{key}"): ["404", "409", "413", "422", "503", "504"],
-        ("delete", "/books/{key}"): ["404", "409", "422", "503", "504"],
-        ("post", "/books/{key}/restore"): ["404", "409", "422", "503", "504"],
+        ("post", "/books"): ["400", "409", "413", "414", "422", "503", "504"],
+        ("get", "/books"): ["414", "422", "503", "504"],
+        ("get", "/books/{key}"): ["404", "414", "422", "503", "504"],
+        ("patch", "/books/{key}"): ["400", "404", "409", "413", "414", "422", "503", "504"],
+        ("delete", "/books/{key}"): ["404", "409", "414", "422", "503", "504"],
+        ("post", "/books/{key}/restore"): ["404", "409", "414", "422", "503", "504"],
     }
-    assert problems(keyed=False, write=False, body=False) == problem_responses(422, 503, 504)
+    assert problems(keyed=False, write=False, body=False) == problem_responses(414, 422, 503, 504)
 
 
 def test_a_router_gives_its_tag_the_resource_description() -> None:
@@ -210,7 +210,7 @@ def test_a_composite_key_is_one_path_parameter_per_column() -> None:
     router = CrudRouter(NAMES, ShelvedBooks, LEAN, key={"shelf_id": Key, "id": Key})
     written = APIRouter(prefix="/books", tags=["books"], generate_unique_id_function=operation_id)
 
-    @written.get("/{shelf_id}/{id}", responses=problem_responses(404, 422, 503, 504))
+    @written.get("/{shelf_id}/{id}", responses=problem_responses(404, 414, 422, 503, 504))
     async def get_book(shelf_id: Key, id: Key, session: SessionDep) -> BookSummary:
         raise NotImplementedError
 

@@ -92,6 +92,14 @@ def app() -> FastAPI:
         )
         raise DBAPIError("SELECT 1", {}, orig)
 
+    @app.get("/too-long")
+    async def too_long() -> None:
+        # asyncpg's error as SQLAlchemy's adapter raises it: a DBAPIError, not a DataError
+        orig = type("AdaptedError", (Exception,), {"sqlstate": "22001"})(
+            "value too long for type character varying(8)"
+        )
+        raise DBAPIError("INSERT INTO products (sku) VALUES ($1)", {}, orig)
+
     @app.get("/broken")
     async def broken() -> None:
         raise RuntimeError("SELECT secret FROM users")
@@ -183,3 +191,11 @@ def test_the_openapi_document_declares_problems_under_their_media_type(app: Fast
         "$ref": "#/components/schemas/InvalidParam"
     }
     assert app.openapi() is document
+
+
+async def test_a_value_the_column_cannot_hold_is_a_422_whatever_the_error_class(
+    app: FastAPI,
+) -> None:
+    """Found by schemathesis: `value too long` (SQLSTATE 22001) came as a DBAPIError: a 500."""
+    body = _problem(await _call(app, "GET", "/too-long"), 422, "rejected-value")
+    assert "varying" not in body["detail"] and "INSERT" not in str(body)

@@ -149,7 +149,7 @@ def test_filters_per_type() -> None:
 
 def test_filter_declarations_and_imports() -> None:
     by_name = {f.name: f for f in resource(ITEM, "Item").filters}
-    bounded = "Annotated[str, Field(max_length=80)]"
+    bounded = "Annotated[str, Field(max_length=80, pattern='^[^\\\\x00]*$')]"
     assert by_name["name"].decl == f"name: {bounded} | None = None"
     assert (
         by_name["name__in"].decl
@@ -160,8 +160,11 @@ def test_filter_declarations_and_imports() -> None:
         == f"name__contains: {bounded} | None = Field(None, min_length=1)"
     )
     assert by_name["name"].imports() == {"pydantic:Field", "typing:Annotated"}
-    assert by_name["note"].decl == "note: str | None = None"  # text without a bound
-    assert by_name["note"].imports() == set()
+    # text without a bound: what it cannot hold only
+    assert (
+        by_name["note"].decl == "note: Annotated[str, Field(pattern='^[^\\\\x00]*$')] | None = None"
+    )
+    assert by_name["note"].imports() == {"pydantic:Field", "typing:Annotated"}
     assert by_name["note__null"].decl == "note__null: bool | None = None"
     assert by_name["seen_at__gte"].imports() == {"{package}.schemas.base:OffsetDatetime"}
     assert by_name["qty__in"].imports() == {"{package}.schemas.base:Int32", "pydantic:Field"}

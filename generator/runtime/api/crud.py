@@ -69,13 +69,14 @@ def operation_id(route: APIRoute) -> str:
 
 
 def problems(*, keyed: bool, write: bool, body: bool) -> dict[int | str, dict[str, Any]]:
-    """The problem answers a route declares: any may refuse its input (422) or find the database
-    unavailable (503) or too slow (504); one that addresses a row may find none (404), a write
-    may conflict with existing data (409), and a body may be too large (413)."""
+    """The problem answers a route declares: any may refuse its input (422) or its URL as too
+    long (414), or find the database unavailable (503) or too slow (504); one that addresses a
+    row may find none (404), a write may conflict with existing data (409), and a body may be
+    unreadable (400: not UTF-8, FastAPI's answer) or too large (413)."""
     statuses = [404] if keyed else []
     statuses += [409] if write else []
-    statuses += [413] if body else []
-    return problem_responses(*sorted([*statuses, 422, 503, 504]))
+    statuses += [400, 413] if body else []
+    return problem_responses(*sorted([*statuses, 414, 422, 503, 504]))
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,10 @@ async def test_each_resource_has_its_tag() -> None:
 
 async def test_each_operation_declares_its_problem_answers() -> None:
     for method, path, operation in operations():
-        expected = {"422", "503", "504"}
+        expected = {"414", "422", "503", "504"}
         expected |= {"404"} if "{" in path else set()
         expected |= {"409"} if method != "get" else set()
-        expected |= {"413"} if "requestBody" in operation else set()
+        expected |= {"400", "413"} if "requestBody" in operation else set()
         assert expected <= operation["responses"].keys(), (method, path)
 
 

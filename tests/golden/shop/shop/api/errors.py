@@ -3,6 +3,7 @@
 a stable `type` per kind of problem and never SQL text or a value the client sent."""
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -29,6 +30,7 @@ from shop.repositories.base import InvalidQueryError, NotFoundError, StaleVersio
 
 UNAVAILABLE = (ConnectionError, PoolTimeoutError, OperationalError, InterfaceError)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut off by a timeout
+DATA_EXCEPTION = "22"  # SQLSTATE class: a value the column cannot hold (too long, out of range)
 # A connection that failed or could not be made, a server shutting down, crashed, starting up,
 # out of connections or not accepting them (55000: a database closed to connections). All pass
 # once it is back: worth a retry, not a 500. (Not 08P01, which PgBouncer also uses for its
@@ -48,6 +50,7 @@ SERVER_GONE = {
 
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+_log = logging.getLogger(__name__)
 # The most an answer tells of one thing: a message, a location, a list of refusals. A client
 # that sends megabytes gets its problems named, never its input back.
 MAX_TEXT = 200
@@ -179,11 +182,15 @@ async def _rejected_value(_request: Request, _exc: Exception) -> JSONResponse:
     return problem(422, "rejected-value", "Unprocessable Content", detail)
 
 
-async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     if is_unavailable(exc):
         return unavailable()
-    if isinstance(exc, DBAPIError) and _sqlstate(exc) == QUERY_CANCELED:
+    sqlstate = _sqlstate(exc) if isinstance(exc, DBAPIError) else ""
+    if sqlstate == QUERY_CANCELED:
         return _too_slow()
+    if sqlstate.startswith(DATA_EXCEPTION):  # asyncpg's are not always DataErrors
+        return await _rejected_value(request, exc)
+    _log.error("database error answered 500", exc_info=exc)
     return _internal()
 
 

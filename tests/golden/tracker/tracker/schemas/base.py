@@ -2,11 +2,22 @@
 """Base classes for the DTOs."""
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Generic,
+    Self,
+    TypeVar,
+    get_args,
+    get_origin,
+)
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +35,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from sqlalchemy import inspect
+from typing_extensions import TypeAliasType
 
 from tracker.db.types import in_utc
 
@@ -100,7 +112,8 @@ class TextForm:
 
 
 # Write DTOs take each value only in the JSON type their schema names (query strings, which are
-# always text, keep the lax types above). An integer is written without a fraction (2, not 2.0).
+# always text, keep the lax types above). JSON Schema's integer is any number without a
+# fraction, so `WriteModel` reads `2.0` as 2 before `StrictInteger` sees it.
 StrictInteger = Annotated[int, Strict()]
 StrictFiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 StrictDate = Annotated[dt.date, _json_type("string")]
@@ -230,6 +243,10 @@ OffsetDatetime = Annotated[AwareDatetime, AfterValidator(_instant_in_utc)]
 StrictAwareDatetime = Annotated[OffsetDatetime, _json_type("string")]
 
 
+# What a text column can store, as the document says it: no NUL (the runtime refuses a lone
+# surrogate too, which no pattern can name portably).
+STORABLE_TEXT = "^[^\\x00]*$"
+CURSOR = "^[A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$"  # a list position and its signature, base64url
 # What no PostgreSQL text holds: NUL, and a lone UTF-16 surrogate (JSON's "\ud800"), which
 # is no character at all and cannot be encoded as UTF-8.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -272,10 +289,41 @@ def _storable_json(value: Any) -> Any:
     return value
 
 
-# A `json` field's value, which the database stores as it is.
-JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
 # A float a column stores and JSON writes: NaN and infinities (and `1e400`) are a 422.
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class _OnlyNamedKeys:
+    """An object's keys must match its `patternProperties` (JSON Schema allows others)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found["additionalProperties"] = False
+        return found
+
+
+# JSON as the database stores it, and as the document says: no NUL in a string or a key (a
+# lone surrogate, which no portable pattern names, `_storable_json` refuses), finite numbers.
+_JsonText = Annotated[str, Field(pattern=STORABLE_TEXT)]
+if TYPE_CHECKING:  # mypy cannot follow a recursive TypeAliasType: code sees plain JSON
+    JsonObject = dict[str, Any]
+else:
+    JsonValue = TypeAliasType(
+        "JsonValue",
+        Annotated[dict[_JsonText, "JsonValue"], _OnlyNamedKeys()]
+        | list["JsonValue"]
+        | _JsonText
+        | int
+        | FiniteFloat
+        | bool
+        | None,
+    )
+    # A `json` field's value.
+    JsonObject = Annotated[
+        dict[_JsonText, JsonValue], _OnlyNamedKeys(), AfterValidator(_storable_json)
+    ]
 
 
 class TextInput(BaseModel):
@@ -303,6 +351,21 @@ class WriteModel(TextInput):
     # Fields that state what the client expects (e.g. `version`); checked, never written.
     preconditions: ClassVar[frozenset[str]] = frozenset()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers(cls, data: Any) -> Any:
+        """`2.0` for an integer field is 2: JSON has one number type, and JSON Schema's integer
+        is any number without a fraction (clients in JavaScript send what they hold)."""
+        if not isinstance(data, dict):
+            return data
+        integers = _integer_fields(cls)
+        return {
+            name: int(value)
+            if name in integers and isinstance(value, float) and value.is_integer()
+            else value
+            for name, value in data.items()
+        }
+
     @model_validator(mode="after")
     def _refuse_explicit_null(self) -> Self:
         nulls = sorted(
@@ -325,6 +388,21 @@ class WriteModel(TextInput):
         for name in cls.non_nullable & properties.keys():
             _drop_null(properties[name])
         return found
+
+
+@functools.cache
+def _integer_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` that hold an int (or an int or None)."""
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if int in {_bare(a) for a in (get_args(field.annotation) or (field.annotation,))}
+    )
+
+
+def _bare(annotation: object) -> object:
+    """`int` for `Annotated[int, ...]`."""
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
 def _drop_null(field: dict[str, Any]) -> None:
@@ -366,7 +444,10 @@ class ListQuery(TextInput):
     offset: int = Field(0, ge=0, le=INT64_MAX)
     sort: str | None = None  # each resource's query narrows it to the sortable columns
     after: str | None = Field(
-        None, max_length=2000, description="The `next_cursor` of the previous page."
+        None,
+        max_length=2000,
+        pattern=CURSOR,
+        description="The `next_cursor` of the previous page.",
     )
 
 

@@ -59,7 +59,7 @@ class ProductCreateBase(WriteModel):
     image: Base64Bytes | None = None
     launch_date: StrictDate | None = None
     currency: str | None = Field(default=None, max_length=3, pattern="^[^\\x00]*$")
-    warehouse_id: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    warehouse_id: str | None = Field(default=None, max_length=8, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"sku", "name", "price", "in_stock", "currency"})
 
@@ -78,7 +78,7 @@ class ProductUpdateBase(WriteModel):
     image: Base64Bytes | None = None
     launch_date: StrictDate | None = None
     currency: str | None = Field(default=None, max_length=3, pattern="^[^\\x00]*$")
-    warehouse_id: str | None = Field(default=None, pattern="^[^\\x00]*$")
+    warehouse_id: str | None = Field(default=None, max_length=8, pattern="^[^\\x00]*$")
 
     non_nullable = frozenset({"sku", "name", "price", "in_stock", "currency"})
 

@@ -107,9 +107,13 @@ class IssueQuery(ListQuery):
     project_id__in: list[Int64] | None = Field(None, max_length=100)
     project_id__gte: Int64 | None = None
     project_id__lte: Int64 | None = None
-    title: Annotated[str, Field(max_length=300)] | None = None
-    title__in: list[Annotated[str, Field(max_length=300)]] | None = Field(None, max_length=100)
-    title__contains: Annotated[str, Field(max_length=300)] | None = Field(None, min_length=1)
+    title: Annotated[str, Field(max_length=300, pattern="^[^\\x00]*$")] | None = None
+    title__in: list[Annotated[str, Field(max_length=300, pattern="^[^\\x00]*$")]] | None = Field(
+        None, max_length=100
+    )
+    title__contains: Annotated[str, Field(max_length=300, pattern="^[^\\x00]*$")] | None = Field(
+        None, min_length=1
+    )
     status: IssueStatus | None = None
     status__in: list[IssueStatus] | None = Field(None, max_length=100)
     priority: IssuePriority | None = None

@@ -46,7 +46,11 @@ class LabelQuery(ListQuery):
     A many-to-many relationship's name keeps the rows linked to any of the keys given."""
 
     sort: LabelSort | None = None
-    name: Annotated[str, Field(max_length=50)] | None = None
-    name__in: list[Annotated[str, Field(max_length=50)]] | None = Field(None, max_length=100)
-    name__contains: Annotated[str, Field(max_length=50)] | None = Field(None, min_length=1)
+    name: Annotated[str, Field(max_length=50, pattern="^[^\\x00]*$")] | None = None
+    name__in: list[Annotated[str, Field(max_length=50, pattern="^[^\\x00]*$")]] | None = Field(
+        None, max_length=100
+    )
+    name__contains: Annotated[str, Field(max_length=50, pattern="^[^\\x00]*$")] | None = Field(
+        None, min_length=1
+    )
     issues: list[Int64] | None = Field(None, max_length=100)

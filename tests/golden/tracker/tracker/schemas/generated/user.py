@@ -60,7 +60,11 @@ class UserQuery(ListQuery):
     A many-to-many relationship's name keeps the rows linked to any of the keys given."""
 
     sort: UserSort | None = None
-    email: Annotated[str, Field(max_length=320)] | None = None
-    email__in: list[Annotated[str, Field(max_length=320)]] | None = Field(None, max_length=100)
-    email__contains: Annotated[str, Field(max_length=320)] | None = Field(None, min_length=1)
+    email: Annotated[str, Field(max_length=320, pattern="^[^\\x00]*$")] | None = None
+    email__in: list[Annotated[str, Field(max_length=320, pattern="^[^\\x00]*$")]] | None = Field(
+        None, max_length=100
+    )
+    email__contains: Annotated[str, Field(max_length=320, pattern="^[^\\x00]*$")] | None = Field(
+        None, min_length=1
+    )
     watched_issues: list[Int64] | None = Field(None, max_length=100)

@@ -56,5 +56,6 @@ class PostQuery(ListQuery):
         None,
         min_length=1,
         max_length=200,
+        pattern="^[^\\x00]*$",
         description="Text that any of `title`, `summary` contains, in any case",
     )
