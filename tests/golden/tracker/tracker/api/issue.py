@@ -39,11 +39,12 @@ async def list_issue_labels(
     offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
 ) -> Page[LabelRead]:
     """The linked rows in key order, a page at a time by `offset` (`next_cursor` is null)."""
-    repository = IssueRepository(session)
-    items = await repository.list_labels(key, limit=limit, offset=offset)
+    rows = IssueRepository(session)
+    items = await rows.list_labels(key, limit=limit, offset=offset)
+    total = await rows.count_labels(key)
     return Page(
         items=[LabelRead.model_validate(item) for item in items],
-        total=await repository.count_labels(key),
+        total=total,
         limit=limit,
         offset=offset,
         next_cursor=None,
@@ -94,11 +95,12 @@ async def list_issue_watchers(
     offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
 ) -> Page[UserRead]:
     """The linked rows in key order, a page at a time by `offset` (`next_cursor` is null)."""
-    repository = IssueRepository(session)
-    items = await repository.list_watchers(key, limit=limit, offset=offset)
+    rows = IssueRepository(session)
+    items = await rows.list_watchers(key, limit=limit, offset=offset)
+    total = await rows.count_watchers(key)
     return Page(
         items=[UserRead.model_validate(item) for item in items],
-        total=await repository.count_watchers(key),
+        total=total,
         limit=limit,
         offset=offset,
         next_cursor=None,
