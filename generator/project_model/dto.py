@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from persistgen.code_text import LINE_LENGTH, string_literal
 from persistgen.project_model.types import Expr, Scalar, TypeInfo
-from persistgen.runtime.schemas.base import STORABLE_TEXT
 
 MAX_FILTER_VALUES = 100  # values one `__in` filter takes
+# The runtime's `schemas.base.STORABLE_TEXT`, which this cannot import: persistgen itself does
+# not depend on what the generated projects do (SQLAlchemy).
+STORABLE_TEXT = "^[^\\x00]*$"
 SEARCH_PARAMETER = "q"  # the text a list looks for in its resource's `search` fields
 SEARCH_MAX_LENGTH = 200
 

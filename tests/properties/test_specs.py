@@ -52,6 +52,7 @@ from typer.testing import CliRunner, Result
 from persistgen import naming, pipeline
 from persistgen.cli import app
 from persistgen.errors import UserError
+from persistgen.plan.idempotency import idempotency_table
 from persistgen.spec.model import Spec
 from persistgen.spec.validate import read_spec
 from tests.postgres import fresh_database
@@ -186,7 +187,8 @@ def assert_clean(exc: UserError) -> None:
 
 
 def expected_schema(spec: Spec) -> dict[str, list[str]]:
-    """Table -> sorted column names, as the spec (and the README) say they are named."""
+    """Table -> sorted column names, as the spec (and the README) say they are named, and the
+    idempotency keys' table."""
     tables: dict[str, list[str]] = {}
     for name, resource in spec.resources.items():
         columns = [f.column_name(n) for n, f in resource.fields.items() if f.type != "many"]
@@ -197,6 +199,8 @@ def expected_schema(spec: Spec) -> dict[str, list[str]]:
             if f.type == "many" and f.target is not None:
                 ends = [link_column(spec, name), link_column(spec, f.target)]
                 tables[f.association_table(name, field_name)] = sorted(ends)
+    keys = idempotency_table(spec.project.schema_)  # every project's, for safe retries
+    tables[keys.name] = sorted(c.name for c in keys.columns)
     return tables
 
 

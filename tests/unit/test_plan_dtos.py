@@ -193,3 +193,11 @@ def test_filter_tests_skip_what_factories_cannot_drive() -> None:
         "flag",
     ]
     assert item.bulk_filter is not None and item.bulk_filter.name == "name"
+
+
+def test_the_text_pattern_is_the_runtime_s() -> None:
+    """persistgen cannot import the runtime's DTO module (it needs SQLAlchemy): one value."""
+    from persistgen.project_model import dto
+    from persistgen.runtime.schemas import base
+
+    assert dto.STORABLE_TEXT == base.STORABLE_TEXT
