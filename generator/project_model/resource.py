@@ -273,8 +273,9 @@ class ResourceModel:
         found = []
         for c in self.columns:
             options = dict(c.dto.constraints)
-            if c.in_create and ("ge" in options or "le" in options):
-                found.append((c.name, options.get("ge"), options.get("le")))
+            low, high = (_passable(options.get(bound)) for bound in ("ge", "le"))
+            if c.in_create and (low is not None or high is not None):
+                found.append((c.name, low, high))
         return tuple(found)
 
     @property
@@ -347,3 +348,10 @@ class ResourceModel:
         if not self.composite:
             return f"{{{key}}}"
         return "/".join(f"{{{key}[{i}]}}" for i in range(len(self.key)))
+
+
+def _passable(bound: Scalar | None) -> Scalar | None:
+    """`bound` if a value one past it differs from it: a float from 2**53 on absorbs the step."""
+    if isinstance(bound, float) and abs(bound) >= 2**53:
+        return None
+    return bound
