@@ -1,0 +1,70 @@
+"""`persistgen import`: a live database in, a spec (and its project) out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from persistgen import edit, pipeline
+from persistgen.errors import fail
+from persistgen.importer.to_spec import Note
+
+
+@dataclass(frozen=True)
+class Imported:
+    target: Path
+    spec: str
+    notes: tuple[Note, ...]
+    outcome: pipeline.Outcome
+    package: str
+
+
+def import_spec(
+    url: str, schema: str | None = None, tables: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> tuple[str, tuple[Note, ...], str]:
+    """The spec text for the database at `url`, its notes, and the project's name."""
+    try:
+        from persistgen.importer.introspect import async_url, introspect
+    except ImportError as exc:  # SQLAlchemy and the drivers come with the `import` extra
+        raise fail(
+            f"importing needs SQLAlchemy and a database driver ({exc.name} is missing)",
+            "pip install 'persistgen[import]'",
+        ) from None
+    from persistgen.importer.to_spec import to_spec
+    from persistgen.importer.write_spec import spec_text
+
+    address = async_url(url)
+    catalog = introspect(address, schema)
+    if not catalog.tables:
+        where = f" in schema `{catalog.schema}`" if catalog.schema else ""
+        raise fail(f"the database has no tables{where}", "give --schema, or another database")
+    imported = to_spec(catalog, address.render_as_string(hide_password=False), tables, exclude)
+    if not imported.document["resources"]:
+        raise fail("no table matches --tables and --exclude", "loosen the patterns")
+    return spec_text(imported), tuple(imported.notes), imported.document["project"]["name"]
+
+
+def import_project(
+    url: str,
+    parent: Path,
+    schema: str | None = None,
+    tables: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Imported:
+    """Write PARENT/<database name>: the imported spec and everything generated from it, all
+    at once (nothing is left behind on failure)."""
+    from persistgen.spec.validate import read_spec_text
+
+    text, notes, name = import_spec(url, schema, tables, exclude)
+    target = parent / name
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise fail(
+            f"{target} already exists and is not an empty directory",
+            "remove it, or choose another --dir",
+            file=str(target),
+        )
+    text = edit.with_schema_comment(text)
+    spec = read_spec_text(text, pipeline.SPEC_FILE)
+    outcome = pipeline.new_project(target, text)
+    return Imported(target, text, notes, outcome, spec.project.python_package)
