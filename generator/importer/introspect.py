@@ -108,6 +108,8 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
         _table(inspector, name, schema, extras.get(name, ()))
         for name in sorted(inspector.get_table_names(schema=schema))
     )
+    if not postgres:
+        tables = tuple(_sqlite_pragmas(connection, table) for table in tables)
     views = tuple(
         View(name, (inspector.get_view_definition(name, schema=schema) or "").strip())
         for name in sorted(inspector.get_view_names(schema=schema))
@@ -272,7 +274,8 @@ def _sql(type_: Any) -> str:
     from sqlalchemy.dialects import postgresql
 
     try:
-        return str(type_.compile(dialect=postgresql.dialect()))
+        dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
+        return str(type_.compile(dialect=dialect))
     except Exception:  # NullType and other types without a spelling
         return type(type_).__name__.upper()
 
@@ -287,9 +290,11 @@ def _rows(connection: Connection, sql: str, schema: str | None) -> list[Any]:
     return list(connection.execute(text(sql), {"schema": schema}))
 
 
-def _postgres_extras(
-    connection: Connection, schema: str | None
-) -> dict[str, list[tuple[str, str]]]:
+Extras = dict[str, list[tuple[str, str]]]
+Others = tuple[tuple[str, str, str], ...]
+
+
+def _postgres_extras(connection: Connection, schema: str | None) -> Extras:
     """Per table: triggers, partitioning, exclusion constraints."""
     found: dict[str, list[tuple[str, str]]] = {}
     triggers = """
@@ -322,9 +327,7 @@ def _postgres_extras(
     return found
 
 
-def _postgres_others(
-    connection: Connection, schema: str | None
-) -> tuple[tuple[str, str, str], ...]:
+def _postgres_others(connection: Connection, schema: str | None) -> Others:
     """Functions, domains and sequences no column owns: objects beside the tables."""
     functions = """
         SELECT p.proname, pg_get_function_identity_arguments(p.oid)
@@ -348,6 +351,36 @@ def _postgres_others(
     return tuple(found)
 
 
-def _sqlite_triggers(connection: Connection) -> tuple[tuple[str, str, str], ...]:
+def _sqlite_pragmas(connection: Connection, table: Table) -> Table:
+    """What SQLAlchemy reads from the CREATE TABLE text only when it is written one way: the
+    actions of a column's own `REFERENCES ... ON DELETE`, and its own `UNIQUE`."""
+    from dataclasses import replace
+
+    quoted = '"' + table.name.replace('"', '""') + '"'
+    actions: dict[tuple[str, ...], tuple[str, str]] = {}
+    groups: dict[int, list[Any]] = {}
+    for row in _rows(connection, f"PRAGMA foreign_key_list({quoted})", None):
+        groups.setdefault(row[0], []).append(row)
+    for rows in groups.values():
+        rows.sort(key=lambda r: r[1])
+        actions[tuple(r[3] for r in rows)] = (rows[0][6].lower(), rows[0][5].lower())
+    foreign_keys = tuple(
+        replace(fk, on_delete=actions[fk.columns][0], on_update=actions[fk.columns][1])
+        if fk.columns in actions
+        else fk
+        for fk in table.foreign_keys
+    )
+    uniques = list(table.uniques)
+    for _, name, _, origin, *_ in _rows(connection, f"PRAGMA index_list({quoted})", None):
+        if origin != "u":
+            continue
+        info = _rows(connection, f"PRAGMA index_info(\"{name}\")", None)
+        columns = tuple(r[2] for r in sorted(info, key=lambda r: r[0]))
+        if all(u.columns != columns for u in uniques):
+            uniques.append(Unique(None, columns))
+    return replace(table, foreign_keys=foreign_keys, uniques=tuple(uniques))
+
+
+def _sqlite_triggers(connection: Connection) -> Others:
     rows = _rows(connection, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'", None)
     return tuple(("trigger", name, sql or "") for name, sql in rows)

@@ -235,6 +235,8 @@ class _Mapper:
             self._note(path, problem)
         spec = dict(typed)
         name = path[-1]
+        if spec.get("enum_name") == naming.enum_type(path[1], name):
+            del spec["enum_name"]  # the name the spec gives it anyway
         if column.name != name:
             spec["column"] = column.name
         self._key(table, column, spec, path)
@@ -382,7 +384,7 @@ class _Mapper:
             spec["index"] = indexes
 
     def _checks(self, table: Table, spec: dict[str, Any], path: Path) -> None:
-        checks: dict[str, Any] = {}
+        checks: dict[str, str | dict[str, str]] = {}
         prefix = f"ck_{table.name}_"
         for number, check in enumerate(table.checks, start=1):
             if (
@@ -391,9 +393,11 @@ class _Mapper:
                 and check.name
                 == naming.constraint("ck", table.name, check.name.removeprefix(prefix))
             ):
-                key, value = check.name.removeprefix(prefix), check.sql
+                key = check.name.removeprefix(prefix)
+                value: str | dict[str, str] = check.sql
             elif check.name:
-                key, value = field_name(check.name), {"sql": check.sql, "name": check.name}
+                key = field_name(check.name)
+                value = {"sql": check.sql, "name": check.name}
             else:
                 key, value = f"check_{number}", check.sql
             while key in checks:
@@ -525,7 +529,7 @@ def _single_unique(table: Table, column: str) -> bool:
     )
 
 
-def _unique_name(table: Table, column: str) -> str | None | bool:
+def _unique_name(table: Table, column: str) -> str | bool | None:
     """The name of the column's own unique constraint (or plain unique index); None when it
     has no name; False when it has none."""
     for unique in table.uniques:
