@@ -374,7 +374,7 @@ def _sqlite_pragmas(connection: Connection, table: Table) -> Table:
     for _, name, _, origin, *_ in _rows(connection, f"PRAGMA index_list({quoted})", None):
         if origin != "u":
             continue
-        info = _rows(connection, f"PRAGMA index_info(\"{name}\")", None)
+        info = _rows(connection, f'PRAGMA index_info("{name}")', None)
         columns = tuple(r[2] for r in sorted(info, key=lambda r: r[0]))
         if all(u.columns != columns for u in uniques):
             uniques.append(Unique(None, columns))

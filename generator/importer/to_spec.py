@@ -450,6 +450,10 @@ class _Mapper:
         columns = [owner_fk.columns[0], target_fk.columns[0]]
         if columns != default_columns:
             spec["link_columns"] = columns
+        if owner == target:  # users follow users: the other side is named by its column
+            reverse = naming.plural(reference_name(columns[0], owner_fk.target_columns[0]))
+            if reverse != candidate and reverse not in fields:
+                spec["back_populates"] = reverse
         fields[candidate] = spec
         for fk in ends:
             if fk.on_delete != "cascade":
@@ -501,6 +505,9 @@ class _Mapper:
                 reverse = _default_reverse(source, spec)
                 counts[reverse] = counts.get(reverse, 0) + 1
             for source, name, spec in relations:
+                if "back_populates" in spec:
+                    taken.add(spec["back_populates"])
+                    continue
                 reverse = _default_reverse(source, spec)
                 if counts[reverse] == 1 and reverse not in taken and reverse != name:
                     taken.add(reverse)
