@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from persistgen import edit, pipeline
-from persistgen.errors import fail
+from persistgen.errors import Problem, UserError, fail
 from persistgen.importer.to_spec import Note
 
 
@@ -65,6 +65,13 @@ def import_project(
             file=str(target),
         )
     text = edit.with_schema_comment(text)
-    spec = read_spec_text(text, pipeline.SPEC_FILE)
+    try:
+        spec = read_spec_text(text, pipeline.SPEC_FILE)
+    except UserError as exc:
+        hint = (
+            "run again with --spec-only to write the spec, edit it, then "
+            f"`persistgen new project {name} --spec {name}.yaml`"
+        )
+        raise UserError([*exc.problems, Problem("the imported spec is refused", hint)]) from None
     outcome = pipeline.new_project(target, text)
     return Imported(target, text, notes, outcome, spec.project.python_package)

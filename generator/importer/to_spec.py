@@ -451,9 +451,9 @@ class _Mapper:
         if columns != default_columns:
             spec["link_columns"] = columns
         if owner == target:  # users follow users: the other side is named by its column
-            reverse = naming.plural(reference_name(columns[0], owner_fk.target_columns[0]))
-            if reverse != candidate and reverse not in fields:
-                spec["back_populates"] = reverse
+            other_side = naming.plural(reference_name(columns[0], owner_fk.target_columns[0]))
+            if other_side != candidate and other_side not in fields:
+                spec["back_populates"] = other_side
         fields[candidate] = spec
         for fk in ends:
             if fk.on_delete != "cascade":
