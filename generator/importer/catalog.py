@@ -32,6 +32,7 @@ class Column:
     comment: str | None = None
     identity: bool = False  # GENERATED ... AS IDENTITY
     generated: str | None = None  # GENERATED ALWAYS AS (<this>) STORED
+    identity_always: bool = False  # GENERATED ALWAYS (not BY DEFAULT) AS IDENTITY
 
 
 @dataclass(frozen=True)

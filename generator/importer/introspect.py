@@ -206,6 +206,7 @@ def _column(c: Any) -> Column:
         c.get("comment"),
         bool(c.get("identity")),
         str(computed["sqltext"]) if computed else None,
+        bool((c.get("identity") or {}).get("always")),
     )
 
 

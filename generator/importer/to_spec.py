@@ -113,7 +113,20 @@ class _Mapper:
             self.names[table.name] = candidate
         # table -> column -> field name, once every table's scalar fields are named
         self.fields: dict[str, dict[str, str]] = {}
-        self.links = {t.name for t in tables if self._link_ends(t) is not None}
+        self.links: set[str] = set()
+        for table in tables:
+            ends = self._link_ends(table)
+            if ends is None:
+                continue
+            mismatches = self._link_mismatches(table, ends)
+            if not mismatches:
+                self.links.add(table.name)
+                continue
+            imported.note(
+                ("resources", self.names[table.name]),
+                f"`{table.name}` links two tables, but a `many` field would build it otherwise "
+                f"({'; '.join(mismatches)}): kept as a resource with a reference to each",
+            )
 
     # -- the whole run ---------------------------------------------------------------------
 
@@ -266,6 +279,8 @@ class _Mapper:
             return
         if column.identity:
             spec["identity"] = True
+            if column.identity_always:
+                self._note(path, "GENERATED ALWAYS AS IDENTITY: the spec's identity is BY DEFAULT")
             return
         sequence = defaults.sequence_of(column.default)
         if sequence is not None:
@@ -289,7 +304,8 @@ class _Mapper:
                 spec["unique_name"] = unique
         index = _plain_index(table, column.name)
         if index is not None and not spec.get("unique"):
-            if spec["type"] != "ref":
+            # a reference is indexed anyway, unless it leads the key
+            if spec["type"] != "ref" or table.primary_key[:1] == (column.name,):
                 spec["index"] = True
             if index.name and index.name != naming.constraint("ix", table.name, column.name):
                 spec["index_name"] = index.name
@@ -439,7 +455,6 @@ class _Mapper:
         candidate, number = base, 2
         while candidate in fields or _shadows(candidate, set(fields)):
             candidate, number = f"{base}_{number}", number + 1
-        path: Path = ("resources", owner, "fields", candidate)
         spec: dict[str, Any] = {"type": "many", "target": target}
         if table.name != f"{naming.snake(owner)}_{candidate}":
             spec["through"] = table.name
@@ -455,33 +470,29 @@ class _Mapper:
             if other_side != candidate and other_side not in fields:
                 spec["back_populates"] = other_side
         fields[candidate] = spec
+
+    def _link_mismatches(self, table: Table, ends: tuple[ForeignKey, ForeignKey]) -> list[str]:
+        """Why a `many` field would not build this link table as it is (its rows cascade, its
+        constraints and its one index carry persistgen's names)."""
+        found = []
         for fk in ends:
             if fk.on_delete != "cascade":
-                self._note(
-                    path,
-                    f"`{table.name}.{fk.columns[0]}` is ON DELETE "
-                    f"{(fk.on_delete or 'no action').upper()}; a link's rows cascade",
-                )
+                action = (fk.on_delete or "no action").upper()
+                found.append(f"`{fk.columns[0]}` is ON DELETE {action}, a link's rows cascade")
             default = naming.constraint("fk", table.name, fk.columns[0], fk.target_table)
             if fk.name and fk.name != default:
-                self._note(
-                    path,
-                    f"foreign key name `{fk.name}` not expressed (a link names it `{default}`)",
-                )
+                found.append(f"its foreign key is named `{fk.name}`, a link's `{default}`")
         if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
-            self._note(path, f"primary key name `{table.primary_key_name}` not expressed")
-        reverse = _plain_index(table, columns[1])
-        expected = naming.constraint("ix", table.name, columns[1])
+            found.append(f"its key is named `{table.primary_key_name}`")
+        second = ends[1].columns[0]
+        reverse = _plain_index(table, second)
+        expected = naming.constraint("ix", table.name, second)
         if reverse is None:
-            self._note(
-                path,
-                f"no index on `{table.name}.{columns[1]}`; the first revision adds `{expected}`",
-            )
+            found.append(f"`{second}` has no index, a link's has one")
         elif reverse.name and reverse.name != expected:
-            self._note(path, f"index name `{reverse.name}` not expressed (`{expected}`)")
-        for index in table.indexes:
-            if index is not reverse:
-                self._note(path, f"index `{index.name}` on the link table not expressed")
+            found.append(f"its index is named `{reverse.name}`, a link's `{expected}`")
+        found += [f"it has index `{i.name}`" for i in table.indexes if i is not reverse]
+        return found
 
     # -- the names of the reverse sides ----------------------------------------------------
 

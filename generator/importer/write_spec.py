@@ -16,8 +16,8 @@ from persistgen.importer.to_spec import Imported, Note
 _WIDTH = 96
 _HEADER = (
     "Imported by `persistgen import` from the database below: edit it, then run "
-    "`persistgen generate`. Comments starting with `not expressed` list what the database "
-    "holds and this spec does not say."
+    "`persistgen generate`. Comments starting with `import:` list what the database holds "
+    "and this spec does not say."
 )
 
 
@@ -29,7 +29,7 @@ def spec_text(imported: Imported) -> str:
     header = _wrapped([_HEADER], "")
     top = by_path.pop((), [])
     if top:
-        header += "\n" + _wrapped([f"not expressed: {m}" for m in top], "")
+        header += "\n" + _wrapped([f"import: {m}" for m in top], "")
     document.yaml_set_start_comment(header)
     for path, messages in by_path.items():
         parent = document
@@ -37,7 +37,7 @@ def spec_text(imported: Imported) -> str:
             parent = parent[key]
         indent = 2 * (len(path) - 1)
         parent.yaml_set_comment_before_after_key(
-            path[-1], before=_wrapped([f"not expressed: {m}" for m in messages], ""), indent=indent
+            path[-1], before=_wrapped([f"import: {m}" for m in messages], ""), indent=indent
         )
     yaml = YAML()
     yaml.width = 4096  # a field stays on one line, whatever its length

@@ -535,21 +535,50 @@ def test_a_self_referencing_link_names_both_sides() -> None:
     assert many["back_populates"] == "followers"
 
 
-def test_a_link_that_does_not_cascade_is_noted() -> None:
+def test_a_link_a_many_field_would_build_otherwise_stays_a_resource() -> None:
     link = _link("post_tags", "post_id", "tag_id")
     link = Table(
         link.name,
         link.columns,
         link.primary_key,
-        link.primary_key_name,
+        "post_tags_pkey",
         (fk("post_id", "posts", source="post_tags"), link.foreign_keys[1]),
-        indexes=link.indexes,
+        indexes=(Index("post_tags_tag_idx", ("tag_id",)), Index("pt_post", ("post_id",))),
     )
     result = imported(USERS, POSTS, TAGS, link)
+    assert "tags" not in fields(result, "Post")
+    assert fields(result, "PostTag") == {
+        "post": {
+            "type": "ref",
+            "target": "Post",
+            "primary_key": True,
+            "index": True,
+            "index_name": "pt_post",
+        },
+        "tag": {
+            "type": "ref",
+            "target": "Tag",
+            "primary_key": True,
+            "index_name": "post_tags_tag_idx",
+            "on_delete": "cascade",
+        },
+    }
+    assert result.document["resources"]["PostTag"]["primary_key_name"] == "post_tags_pkey"
     assert notes(result) == [
-        "resources.Post.fields.tags: `post_tags.post_id` is ON DELETE NO ACTION; a link's rows "
-        "cascade"
+        "resources.PostTag: `post_tags` links two tables, but a `many` field would build it "
+        "otherwise (`post_id` is ON DELETE NO ACTION, a link's rows cascade; its key is named "
+        "`post_tags_pkey`; its index is named `post_tags_tag_idx`, a link's "
+        "`ix_post_tags_tag_id`; it has index `pt_post`): kept as a resource with a reference "
+        "to each"
     ]
+
+
+def test_generated_always_identity_is_noted() -> None:
+    result = imported(
+        table("users", Column("id", INT, nullable=False, identity=True, identity_always=True))
+    )
+    assert fields(result, "User")["id"]["identity"] is True
+    assert "GENERATED ALWAYS" in notes(result)[0]
 
 
 # -- constraints and indexes ----------------------------------------------------------------

@@ -99,12 +99,10 @@ def test_notes_are_comments_next_to_what_they_concern() -> None:
     text = spec_text(result)
     lines = text.splitlines()
     body = next(i for i, line in enumerate(lines) if line.startswith("      body:"))
-    assert lines[body - 1] == (
-        "      # not expressed: server default `lower('x'::text)` not expressed"
-    )
+    assert lines[body - 1] == ("      # import: server default `lower('x'::text)` not expressed")
     doc = next(i for i, line in enumerate(lines) if line == "  Doc:")
-    assert lines[doc - 1].startswith("  # not expressed: column `search` (TSVECTOR) left out")
-    assert "# not expressed: view `v` not imported: SELECT 1" in lines[:6]
+    assert lines[doc - 1].startswith("  # import: column `search` (TSVECTOR) left out")
+    assert "# import: view `v` not imported: SELECT 1" in lines[:6]
     # and the text is the document
     assert YAML(typ="safe").load(text) == result.document
     assert "      title: {type: text}" in lines
