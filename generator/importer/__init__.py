@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +25,14 @@ def import_spec(
     url: str, schema: str | None = None, tables: Sequence[str] = (), exclude: Sequence[str] = ()
 ) -> tuple[str, tuple[Note, ...], str]:
     """The spec text for the database at `url`, its notes, and the project's name."""
-    try:
-        from persistgen.importer.introspect import async_url, introspect
-    except ImportError as exc:  # SQLAlchemy and the drivers come with the `import` extra
-        raise fail(
-            f"importing needs SQLAlchemy and a database driver ({exc.name} is missing)",
-            "pip install 'persistgen[import]'",
-        ) from None
     from persistgen.importer.to_spec import to_spec
     from persistgen.importer.write_spec import spec_text
 
+    _require("sqlalchemy.ext.asyncio")
+    from persistgen.importer.introspect import async_url, introspect
+
     address = async_url(url)
+    _require("asyncpg" if address.get_backend_name() == "postgresql" else "aiosqlite")
     catalog = introspect(address, schema)
     if not catalog.tables:
         where = f" in schema `{catalog.schema}`" if catalog.schema else ""
@@ -43,6 +41,18 @@ def import_spec(
     if not imported.document["resources"]:
         raise fail("no table matches --tables and --exclude", "loosen the patterns")
     return spec_text(imported), tuple(imported.notes), imported.document["project"]["name"]
+
+
+def _require(module: str) -> None:
+    """Import `module`, or say how to install what `import` needs."""
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:  # SQLAlchemy and the drivers come with the `import` extra
+        raise fail(
+            f"importing a database needs {module.partition('.')[0]}, which is not installed "
+            f"({exc})",
+            "pip install 'persistgen[import]'",
+        ) from None
 
 
 def import_project(

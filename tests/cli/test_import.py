@@ -277,3 +277,20 @@ def test_import_keeps_the_databases_own_names(cli: Invoke, tmp_path: Path) -> No
         assert result.exit_code == 0, result.output
         project = tmp_path / "out" / "pg17_importer_named"
         check_against_source(project, "pg17_importer_named", url)
+
+
+def test_without_sqlalchemy_import_says_what_to_install(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "sqlalchemy.ext.asyncio", None)
+    result = cli("import", "sqlite:///anything.db")
+    assert result.exit_code == 2
+    assert "pip install 'persistgen[import]'" in result.output
+
+
+def test_an_empty_database_is_an_error(cli: Invoke, tmp_path: Path) -> None:
+    database = tmp_path / "empty.db"
+    sqlite3.connect(database).close()
+    result = cli("import", f"sqlite:///{database}")
+    assert result.exit_code == 2
+    assert "the database has no tables" in result.output
