@@ -37,7 +37,13 @@ def import_spec(
     if not catalog.tables:
         where = f" in schema `{catalog.schema}`" if catalog.schema else ""
         raise fail(f"the database has no tables{where}", "give --schema, or another database")
-    imported = to_spec(catalog, address.render_as_string(hide_password=False), tables, exclude)
+    # The spec goes into version control: never a password.
+    spec_url = address._replace(password=None).render_as_string(hide_password=False)
+    imported = to_spec(catalog, spec_url, tables, exclude)
+    if address.password:
+        imported.note(
+            (), "the URL's password is not written here: give it in DATABASE_URL (or .env)"
+        )
     if not imported.document["resources"]:
         raise fail("no table matches --tables and --exclude", "loosen the patterns")
     return spec_text(imported), tuple(imported.notes), imported.document["project"]["name"]

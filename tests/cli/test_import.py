@@ -294,3 +294,16 @@ def test_an_empty_database_is_an_error(cli: Invoke, tmp_path: Path) -> None:
     result = cli("import", f"sqlite:///{database}")
     assert result.exit_code == 2
     assert "the database has no tables" in result.output
+
+
+@pytest.mark.postgres
+def test_the_password_stays_out_of_the_spec(cli: Invoke, tmp_path: Path) -> None:
+    with fresh_database("pg17_importer_password") as url:
+        _load(url, "CREATE TABLE notes (id serial CONSTRAINT pk_notes PRIMARY KEY, body text)")
+        with_password = make_url(url).set(password="sekret").render_as_string(hide_password=False)
+        result = cli("import", with_password, "--spec-only")
+        assert result.exit_code == 0, result.output  # trust authentication ignores it
+        text = (tmp_path / "pg17_importer_password.yaml").read_text()
+    assert "sekret" not in text
+    assert "password is not written here" in text
+    assert "database_url: postgresql+asyncpg://postgres@" in text
