@@ -129,6 +129,7 @@ def _table(
     inspector: Inspector, name: str, schema: str | None, extras: Iterable[tuple[str, str]]
 ) -> Table:
     columns = tuple(_column(c) for c in inspector.get_columns(name, schema=schema))
+    default_schema = inspector.default_schema_name if schema else None  # SQLite: none
     pk = inspector.get_pk_constraint(name, schema=schema)
     foreign_keys = tuple(
         ForeignKey(
@@ -138,7 +139,7 @@ def _table(
             tuple(fk["referred_columns"]),
             _action(fk.get("options", {}).get("ondelete")),
             _action(fk.get("options", {}).get("onupdate")),
-            fk.get("referred_schema") if fk.get("referred_schema") not in (None, schema) else None,
+            _other_schema(fk.get("referred_schema") or default_schema, schema),
         )
         for fk in inspector.get_foreign_keys(name, schema=schema)
     )
@@ -171,6 +172,12 @@ def _table(
         comment,
         tuple(extras),
     )
+
+
+def _other_schema(referred: str | None, schema: str | None) -> str | None:
+    """The schema a foreign key points into, when it is not the one imported (SQLAlchemy
+    leaves out the default schema's name)."""
+    return None if referred in (None, schema) else referred
 
 
 def _index(ix: Any) -> Index:

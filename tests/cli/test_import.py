@@ -307,3 +307,33 @@ def test_the_password_stays_out_of_the_spec(cli: Invoke, tmp_path: Path) -> None
     assert "sekret" not in text
     assert "password is not written here" in text
     assert "database_url: postgresql+asyncpg://postgres@" in text
+
+
+SCHEMAS = """
+CREATE TABLE users (id serial CONSTRAINT pk_users PRIMARY KEY);
+CREATE SCHEMA sales;
+CREATE TABLE sales.users (id serial CONSTRAINT pk_users PRIMARY KEY);
+CREATE TABLE sales.orders (
+    id serial CONSTRAINT pk_orders PRIMARY KEY,
+    buyer_id integer NOT NULL CONSTRAINT fk_orders_buyer_id_users REFERENCES sales.users (id),
+    clerk_id integer NOT NULL CONSTRAINT orders_clerk_fkey REFERENCES public.users (id)
+);
+CREATE INDEX ix_orders_buyer_id ON sales.orders (buyer_id);
+"""
+
+
+@pytest.mark.postgres
+def test_a_schema_is_imported_apart_from_the_others(cli: Invoke, tmp_path: Path) -> None:
+    with fresh_database("pg17_importer_schema") as url:
+        _load(url, SCHEMAS)
+        result = cli("import", url, "--schema", "sales", "--spec-only")
+        assert result.exit_code == 0, result.output
+        spec = YAML(typ="safe").load(tmp_path / "pg17_importer_schema.yaml")
+        missing = cli("import", url, "--schema", "nope", "--spec-only")
+    assert spec["project"]["schema"] == "sales"
+    orders = spec["resources"]["Order"]["fields"]
+    assert orders["buyer"] == {"type": "ref", "target": "User"}  # sales.users, not public's
+    assert orders["clerk_id"] == {"type": "int"}
+    assert "-> public.users(id) kept as plain columns" in " ".join(result.output.split())
+    assert missing.exit_code == 2
+    assert "the database has no schema `nope`" in missing.output
