@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,11 +297,17 @@ class _Mapper:
             spec["nullable"] = True
         if column.comment:
             spec["description"] = column.comment
-        unique = _unique_name(table, column.name)
+        unique = _unique_name(table, column.name, reference=spec["type"] == "ref")
         if unique is not False and (column.name,) != table.primary_key:
             spec["unique"] = True
             if unique and unique != naming.constraint("uq", table.name, column.name):
                 spec["unique_name"] = unique
+            if _unique_index(table, column.name) and not _unique_constraint(table, column.name):
+                self._note(
+                    path,
+                    f"the database makes it unique with the index `{unique}`; `unique: true` "
+                    "(one-to-one) makes a unique constraint: `alembic check` shows the swap",
+                )
         index = _plain_index(table, column.name)
         if index is not None and not spec.get("unique"):
             # a reference is indexed anyway, unless it leads the key
@@ -378,7 +384,7 @@ class _Mapper:
             spec["unique"] = uniques
         indexes: list[Any] = []
         for index in table.indexes:
-            if _is_field_index(table, index):
+            if _is_field_index(table, index, self._references(table)):
                 continue
             if index.method:
                 self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
@@ -547,16 +553,30 @@ def _single_unique(table: Table, column: str) -> bool:
     )
 
 
-def _unique_name(table: Table, column: str) -> str | bool | None:
-    """The name of the column's own unique constraint (or plain unique index); None when it
-    has no name; False when it has none."""
+def _unique_constraint(table: Table, column: str) -> bool:
+    return any(u.columns == (column,) for u in table.uniques)
+
+
+def _unique_index(table: Table, column: str) -> Index | None:
+    """A plain unique index on the column alone (a field's `unique` makes a constraint)."""
+    return next(
+        (
+            i
+            for i in table.indexes
+            if i.unique and i.columns == (column,) and not i.where and not i.method
+        ),
+        None,
+    )
+
+
+def _unique_name(table: Table, column: str, *, reference: bool) -> str | bool | None:
+    """The name of the column's own unique constraint (for a reference, also of a unique
+    index: one-to-one); None when it has no name; False when it has none."""
     for unique in table.uniques:
         if unique.columns == (column,):
             return unique.name
-    for index in table.indexes:
-        if index.unique and index.columns == (column,) and not index.where and not index.method:
-            return index.name
-    return False
+    index = _unique_index(table, column) if reference else None
+    return False if index is None else index.name
 
 
 def _plain_index(table: Table, column: str) -> Index | None:
@@ -570,13 +590,18 @@ def _plain_index(table: Table, column: str) -> Index | None:
     )
 
 
-def _is_field_index(table: Table, index: Index) -> bool:
+def _is_field_index(table: Table, index: Index, references: Collection[str]) -> bool:
     """Indexes a field's `unique` or `index` (or a reference's own index) says."""
     if len(index.columns) != 1 or index.where or index.method:
         return False
     column = index.columns[0]
     if index.unique:
-        return _unique_name(table, column) == index.name and (column,) != table.primary_key
+        return (
+            index is _unique_index(table, column)
+            and (column,) != table.primary_key
+            and not _unique_constraint(table, column)
+            and column in references
+        )
     return _plain_index(table, column) is index
 
 

@@ -706,3 +706,36 @@ def test_table_patterns() -> None:
     result = imported(USERS, table("audit_log", serial("id", "audit_log")), exclude=["audit_*"])
     assert list(result.document["resources"]) == ["User"]
     assert notes(result) == ["tables left out by --tables/--exclude: audit_log"]
+
+
+def test_a_unique_index_stays_an_index_unless_it_makes_a_one_to_one() -> None:
+    result = imported(
+        USERS,
+        table(
+            "profiles",
+            serial("id", "profiles"),
+            column("handle", varchar(40)),
+            column("user_id", BIGINT),
+            foreign_keys=(fk("user_id", "users", source="profiles"),),
+            indexes=(
+                Index("index_profiles_on_handle", ("handle",), unique=True),
+                Index("index_profiles_on_user_id", ("user_id",), unique=True),
+            ),
+        ),
+    )
+    profile = result.document["resources"]["Profile"]
+    assert profile["fields"]["handle"] == {"type": "str", "max_length": 40}
+    assert profile["index"] == [
+        {"fields": ["handle"], "name": "index_profiles_on_handle", "unique": True}
+    ]
+    assert profile["fields"]["user"] == {
+        "type": "ref",
+        "target": "User",
+        "unique": True,
+        "unique_name": "index_profiles_on_user_id",
+    }
+    assert notes(result) == [
+        "resources.Profile.fields.user: the database makes it unique with the index "
+        "`index_profiles_on_user_id`; `unique: true` (one-to-one) makes a unique constraint: "
+        "`alembic check` shows the swap"
+    ]
