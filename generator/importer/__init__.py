@@ -13,7 +13,7 @@ from persistgen.importer.to_spec import Note
 
 
 @dataclass(frozen=True)
-class Imported:
+class ImportedProject:
     target: Path
     spec: str
     notes: tuple[Note, ...]
@@ -67,7 +67,7 @@ def import_project(
     schema: str | None = None,
     tables: Sequence[str] = (),
     exclude: Sequence[str] = (),
-) -> Imported:
+) -> ImportedProject:
     """Write PARENT/<database name>: the imported spec and everything generated from it, all
     at once (nothing is left behind on failure)."""
     from persistgen.spec.validate import read_spec_text
@@ -90,4 +90,4 @@ def import_project(
         )
         raise UserError([*exc.problems, Problem("the imported spec is refused", hint)]) from None
     outcome = pipeline.new_project(target, text)
-    return Imported(target, text, notes, outcome, spec.project.python_package)
+    return ImportedProject(target, text, notes, outcome, spec.project.python_package)
