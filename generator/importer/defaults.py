@@ -36,6 +36,14 @@ def _bare(sql: str) -> str:
             return text
 
 
+def unwrapped(sql: str) -> str:
+    """Without outer parentheses: `(price * 2)` -> `price * 2`, `(a) + (b)` as it is."""
+    text = sql.strip()
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
 def _balanced(text: str) -> bool:
     depth = 0
     for char in text:

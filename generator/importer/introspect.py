@@ -21,6 +21,7 @@ from persistgen.importer.catalog import (
     Unique,
     View,
 )
+from persistgen.importer.defaults import unwrapped
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Inspector
@@ -212,7 +213,7 @@ def _column(c: Any) -> Column:
         None if computed else _text(c.get("default")),
         c.get("comment"),
         bool(c.get("identity")),
-        str(computed["sqltext"]) if computed else None,
+        unwrapped(str(computed["sqltext"])) if computed else None,
         bool((c.get("identity") or {}).get("always")),
     )
 
@@ -231,7 +232,8 @@ def column_type(type_: Any) -> ColumnType:
         return ColumnType("array", item=column_type(type_.item_type), sql=sql)
     if isinstance(type_, sa.Enum):
         if getattr(type_, "name", None):
-            return ColumnType("enum", enum_name=type_.name, values=tuple(type_.enums), sql=sql)
+            values = tuple(str(v) for v in type_.enums)
+            return ColumnType("enum", enum_name=str(type_.name), values=values, sql=sql)
         return ColumnType("varchar", length=type_.length, sql=sql)
     if isinstance(type_, sa.SmallInteger):
         return ColumnType("smallint", sql=sql)

@@ -78,4 +78,6 @@ def _commented(value: Any, depth: int) -> Any:
         sequence = CommentedSeq(_commented(v, depth + 1) for v in value)
         sequence.fa.set_flow_style()
         return sequence
+    if isinstance(value, str):
+        return str(value)  # SQLAlchemy's quoted_name, say, is a str YAML cannot represent
     return value

@@ -106,3 +106,20 @@ def test_notes_are_comments_next_to_what_they_concern() -> None:
     # and the text is the document
     assert YAML(typ="safe").load(text) == result.document
     assert "      title: {type: text}" in lines
+
+
+def test_unwrapped() -> None:
+    from persistgen.importer.defaults import unwrapped
+
+    assert unwrapped("(price * 2)") == "price * 2"
+    assert unwrapped("((a))") == "a"
+    assert unwrapped("(a) + (b)") == "(a) + (b)"
+
+
+def test_names_that_are_str_subclasses_are_written_as_text() -> None:
+    class Quoted(str):  # as SQLAlchemy's quoted_name
+        pass
+
+    mood = ColumnType("enum", enum_name=Quoted("mood"), values=(Quoted("sad"),))
+    result = imported(table("things", serial("id", "things"), column("feeling", mood)))
+    assert "enum_name: mood" in spec_text(result)
