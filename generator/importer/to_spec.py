@@ -21,6 +21,19 @@ from persistgen.importer.names import field_name, is_secret, reference_name, res
 Path = tuple[str, ...]
 # Tables persistgen keeps for itself, never resources.
 _OWN_TABLES = {"alembic_version", naming.IDEMPOTENCY_TABLE}
+# Other tools' migration bookkeeping: left out unless --tables names them.
+_BOOKKEEPING = {
+    "schema_migrations",  # Rails, golang-migrate
+    "ar_internal_metadata",  # Rails
+    "_prisma_migrations",
+    "django_migrations",
+    "flyway_schema_history",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "__EFMigrationsHistory",
+    "SequelizeMeta",
+    "goose_db_version",
+}
 _KEY_KINDS = {"smallint", "int", "bigint"}
 _ACTIONS = {"cascade", "set null", "restrict"}  # `no action` is the default: left out
 
@@ -50,11 +63,13 @@ def project_name(database: str) -> str:
 
 def selected(names: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
     """The tables to import: those matching any `include` glob (all when none), minus those
-    matching an `exclude` glob, minus persistgen's own."""
+    matching an `exclude` glob, minus persistgen's own, minus other migration tools' (unless
+    `include` names them)."""
     return [
         n
         for n in names
         if n not in _OWN_TABLES
+        and (n not in _BOOKKEEPING or n in include)
         and (not include or any(fnmatch.fnmatchcase(n, p) for p in include))
         and not any(fnmatch.fnmatchcase(n, p) for p in exclude)
     ]
@@ -75,9 +90,15 @@ def to_spec(
     imported = Imported({"version": 1, "project": project, "resources": {}})
     chosen = selected([t.name for t in catalog.tables], include, exclude)
     tables = [t for t in catalog.tables if t.name in chosen]
-    left_out = [
-        t.name for t in catalog.tables if t.name not in chosen and t.name not in _OWN_TABLES
-    ]
+    unchosen = [t.name for t in catalog.tables if t.name not in chosen]
+    bookkeeping = [n for n in unchosen if n in _BOOKKEEPING and n not in exclude]
+    left_out = [n for n in unchosen if n not in _OWN_TABLES and n not in bookkeeping]
+    if bookkeeping:
+        imported.note(
+            (),
+            "another migration tool's tables left out (give them to --tables to import them): "
+            + ", ".join(bookkeeping),
+        )
     if left_out:
         imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
     _Mapper(catalog, tables, imported).run()

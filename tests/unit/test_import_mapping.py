@@ -739,3 +739,16 @@ def test_a_unique_index_stays_an_index_unless_it_makes_a_one_to_one() -> None:
         "`index_profiles_on_user_id`; `unique: true` (one-to-one) makes a unique constraint: "
         "`alembic check` shows the swap"
     ]
+
+
+def test_other_migration_tools_tables_are_left_out_unless_named() -> None:
+    names = ["users", "schema_migrations", "ar_internal_metadata", "_prisma_migrations"]
+    assert selected(names, [], []) == ["users"]
+    assert selected(names, ["users", "schema_migrations"], []) == ["users", "schema_migrations"]
+    rails = table("schema_migrations", column("version", varchar(255)), key=("version",))
+    result = imported(USERS, rails)
+    assert list(result.document["resources"]) == ["User"]
+    assert notes(result) == [
+        "another migration tool's tables left out (give them to --tables to import them): "
+        "schema_migrations"
+    ]
