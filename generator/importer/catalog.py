@@ -20,6 +20,7 @@ class ColumnType:
     item: ColumnType | None = None  # array: its elements
     enum_name: str | None = None  # enum: the native type's name
     values: tuple[str, ...] = ()  # enum: its labels
+    domain: str | None = None  # the PostgreSQL domain the column is declared with, over this
     sql: str = ""  # the type as the database spells it, for reports
 
 

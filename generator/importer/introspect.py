@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -228,6 +229,9 @@ def column_type(type_: Any) -> ColumnType:
     from sqlalchemy.dialects import postgresql as pg
 
     sql = _sql(type_)
+    if isinstance(type_, pg.DOMAIN):  # its base type, the domain named for the report
+        base = column_type(type_.data_type)
+        return replace(base, domain=str(type_.name), sql=f"{type_.name} over {base.sql}")
     if isinstance(type_, pg.ARRAY | sa.ARRAY):
         return ColumnType("array", item=column_type(type_.item_type), sql=sql)
     if isinstance(type_, sa.Enum):
@@ -364,8 +368,6 @@ def _postgres_others(connection: Connection, schema: str | None) -> Others:
 def _sqlite_pragmas(connection: Connection, table: Table) -> Table:
     """What SQLAlchemy reads from the CREATE TABLE text only when it is written one way: the
     actions of a column's own `REFERENCES ... ON DELETE`, and its own `UNIQUE`."""
-    from dataclasses import replace
-
     quoted = '"' + table.name.replace('"', '""') + '"'
     actions: dict[tuple[str, ...], tuple[str, str]] = {}
     groups: dict[int, list[Any]] = {}

@@ -89,7 +89,11 @@ def to_spec(
     project["database_url"] = database_url
     imported = Imported({"version": 1, "project": project, "resources": {}})
     chosen = selected([t.name for t in catalog.tables], include, exclude)
-    tables = [t for t in catalog.tables if t.name in chosen]
+    partitions = [t for t in catalog.tables if any(w == "partition" for w, _ in t.extras)]
+    tables = [t for t in catalog.tables if t.name in chosen and t not in partitions]
+    for partition in partitions:
+        bound = next(sql for what, sql in partition.extras if what == "partition")
+        imported.note((), f"partition `{partition.name}` not imported: {bound}")
     unchosen = [t.name for t in catalog.tables if t.name not in chosen]
     bookkeeping = [n for n in unchosen if n in _BOOKKEEPING and n not in exclude]
     left_out = [n for n in unchosen if n not in _OWN_TABLES and n not in bookkeeping]
@@ -267,6 +271,12 @@ class _Mapper:
             return None
         if problem:
             self._note(path, problem)
+        if column.type.domain:
+            self._note(
+                path,
+                f"declared with the domain `{column.type.domain}`, imported as "
+                "its base type (the domain's checks are not expressed)",
+            )
         spec = dict(typed)
         name = path[-1]
         if spec.get("enum_name") == naming.enum_type(path[1], name):

@@ -752,3 +752,29 @@ def test_other_migration_tools_tables_are_left_out_unless_named() -> None:
         "another migration tool's tables left out (give them to --tables to import them): "
         "schema_migrations"
     ]
+
+
+def test_partitions_are_not_resources_and_domains_are_their_base_type() -> None:
+    year = ColumnType("int", domain="year", sql="year over INTEGER")
+    parent = table(
+        "payments",
+        serial("id", "payments"),
+        column("year", year),
+        extras=(("partitioned table", "PARTITION BY RANGE (year)"),),
+    )
+    child = table(
+        "payments_2024",
+        serial("id", "payments"),
+        column("year", year),
+        extras=(("partition", "PARTITION OF payments FOR VALUES FROM (2024) TO (2025)"),),
+    )
+    result = imported(parent, child)
+    assert list(result.document["resources"]) == ["Payment"]
+    assert fields(result, "Payment")["year"] == {"type": "int"}
+    assert notes(result) == [
+        "partition `payments_2024` not imported: PARTITION OF payments FOR VALUES FROM (2024) "
+        "TO (2025)",
+        "resources.Payment.fields.year: declared with the domain `year`, imported as its base "
+        "type (the domain's checks are not expressed)",
+        "resources.Payment: partitioned table not expressed: PARTITION BY RANGE (year)",
+    ]
