@@ -385,6 +385,7 @@ def _key_numbering(
     given = [o for o in KEY_NUMBERING if o in f.model_fields_set]
     one_key = spec.resources[resource_name].key_fields == [path[-1]]
     if not (f.primary_key and one_key and f.type in NUMBERED_TYPES):
+        composite = f.primary_key and not one_key
         what = (
             f"{an(f.type)} field"
             if f.type not in NUMBERED_TYPES
@@ -393,7 +394,10 @@ def _key_numbering(
         yield Finding(
             (*path, given[0]),
             f"`{given[0]}` says how the database numbers a key, and does not apply to {what}",
-            "use it on a one-field int or bigint primary key (`primary_key: true`), or remove it",
+            "clients set every field of a composite key already: remove it"
+            if composite
+            else "use it on a one-field int or bigint primary key (`primary_key: true`), or "
+            "remove it",
             at_key=True,
         )
         return
