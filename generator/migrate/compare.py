@@ -426,6 +426,11 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     Its NOT NULL waits for the backfill."""
     name = f"{table.name}.{new.name}"
     retype, using = False, None
+    if _numbering(old) != _numbering(new) and old.type == new.type:
+        out.unsupported.append(
+            f"the key {name} changed from {_numbering(old)} to {_numbering(new)}, which "
+            "takes the database's own statements (and the sequence's next value kept)"
+        )
     if bool(old.native_type) != bool(new.native_type):
         out.unsupported.append(f"`native` of the enum column {name} changed")
     elif (old.type, old.params) != (new.type, new.params):
@@ -454,6 +459,15 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     if retype or change.default or change.comment or change.make_nullable:
         return change
     return None
+
+
+def _numbering(column: DbColumn) -> str:
+    """How the database numbers a key column, as a person reads it."""
+    if column.sequence is not None:
+        return f"the sequence `{column.sequence}`"
+    if column.identity:
+        return "an identity"
+    return "serial" if column.autoincrement else "keys clients supply"
 
 
 def _backfill(

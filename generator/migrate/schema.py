@@ -4,7 +4,8 @@ A snapshot of the tables a revision built. The planner fills it from the spec; `
 two of them. Each revision persistgen writes has its snapshot in `.persistgen/revisions/<id>.json`
 (format 3: the revision, its parents, its number and its file). Formats 1 and 2 were the single
 `.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
-A table's `sqlite_autoincrement` came later within format 3: absent, it is false.
+A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
+column's `autoincrement` (absent: true) and `sequence` (absent: none).
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ class DbColumn:
     check: str | None = None  # the CHECK constraint an enum column brings, by name
     native_type: str | None = None  # a native enum's PostgreSQL type name
     attribute: str = ""  # the model attribute, to follow a change of `column` as a rename
+    # A one-column integer key clients supply: no serial, identity or sequence (SQLAlchemy
+    # would make one of the key otherwise). Absent from snapshots when true.
+    autoincrement: bool = True
+    # The named sequence that numbers the key (`DEFAULT nextval(...)` on PostgreSQL), kept by
+    # name from an existing database. Absent from snapshots when None.
+    sequence: str | None = None
 
     @property
     def type_imports(self) -> frozenset[str]:
@@ -176,6 +183,9 @@ def _column_out(column: DbColumn) -> dict[str, Any]:
         "comment": column.comment,
         "check": column.check,
         "native_type": column.native_type,
+        # Only where set: the snapshots of projects without them stay as they were.
+        **({} if column.autoincrement else {"autoincrement": False}),
+        **({"sequence": column.sequence} if column.sequence is not None else {}),
     }
 
 
@@ -221,6 +231,8 @@ def _column_in(data: dict[str, Any]) -> DbColumn:
         comment=_optional(data.get("comment")),
         check=_optional(data.get("check")),
         native_type=_optional(data.get("native_type")),
+        autoincrement=_bool(data.get("autoincrement", True)),
+        sequence=_optional(data.get("sequence")),
     )
 
 
