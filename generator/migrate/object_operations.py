@@ -17,35 +17,47 @@ from persistgen.migrate.schema import DbObject, SchemaState
 
 
 @dataclass(frozen=True)
-class CreateObject(Operation):
+class ObjectStep:
+    """One object made (`create`) or removed."""
+
     item: DbObject
+    create: bool
 
-    def lines(self) -> list[str]:
-        return _run(self.item, self.item.create)
+    @property
+    def sql(self) -> str:
+        return self.item.create if self.create else self.item.drop
 
-    def reverse(self) -> list[Operation]:
-        return [DropObject(self.item)]
+    def reverse(self) -> ObjectStep:
+        return ObjectStep(self.item, not self.create)
 
 
 @dataclass(frozen=True)
-class DropObject(Operation):
-    item: DbObject
+class RunObjects(Operation):
+    """Steps that run on the same databases, one after the other: under one test of the
+    database (none when they run on both)."""
+
+    steps: tuple[ObjectStep, ...]
 
     def lines(self) -> list[str]:
-        return _run(self.item, self.item.drop)
+        dialects = self.steps[0].item.dialects
+        if self.steps[0].item.everywhere:
+            return [f"op.execute({string_literal(s.sql, 8, sole=True)})" for s in self.steps]
+        lines = [f"op.execute({string_literal(s.sql, 12, sole=True)})" for s in self.steps]
+        return on_dialect(lines) if "postgresql" in dialects else on_dialect(other=lines)
 
     def reverse(self) -> list[Operation]:
-        return [CreateObject(self.item)]
+        return [RunObjects(tuple(s.reverse() for s in reversed(self.steps)))]
 
 
-def _run(item: DbObject, sql: str) -> list[str]:
-    """`op.execute(sql)`, under a test of the database unless it runs on both."""
-    if item.everywhere:
-        return [f"op.execute({string_literal(sql, 8, sole=True)})"]
-    line = f"op.execute({string_literal(sql, 12, sole=True)})"
-    if "postgresql" in item.dialects:
-        return on_dialect([line])
-    return on_dialect(other=[line])
+def _runs(steps: list[ObjectStep]) -> list[Operation]:
+    """`steps` in order, each run of those on the same databases as one operation."""
+    runs: list[list[ObjectStep]] = []
+    for step in steps:
+        if runs and runs[-1][0].item.dialects == step.item.dialects:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    return [RunObjects(tuple(run)) for run in runs]
 
 
 @dataclass
@@ -78,9 +90,8 @@ def object_changes(before: SchemaState, after: SchemaState, altered: set[str]) -
         elif item.name not in old:
             summary.append(f"create {_label(item)}")
     summary += [f"drop {_label(o)}" for o in before.objects if o.name not in new]
-    return ObjectChanges(
-        [DropObject(o) for o in reversed(gone)], [CreateObject(o) for o in made], summary
-    )
+    drops = _runs([ObjectStep(o, create=False) for o in reversed(gone)])
+    return ObjectChanges(drops, _runs([ObjectStep(o, create=True) for o in made]), summary)
 
 
 def _label(item: DbObject) -> str:

@@ -25,7 +25,7 @@ def database_objects(spec: Spec) -> tuple[DbObject, ...]:
             name=item.name,
             kind=item.kind,
             create=item.create.strip(),
-            drop=drop_sql(item) or "",
+            drop=drop_sql(item, spec.project.schema_) or "",
             # In a fixed order: the snapshot compares them, and `[sqlite, postgresql]` is the same.
             dialects=tuple(d for d in ("postgresql", "sqlite") if d in item.dialects),
             after=tuple(item.after),
@@ -34,14 +34,23 @@ def database_objects(spec: Spec) -> tuple[DbObject, ...]:
     )
 
 
-def drop_sql(item: DatabaseObjectSpec) -> str | None:
-    """The spec's `drop`, or the one its kind makes obvious; None: it must be written."""
+def drop_sql(item: DatabaseObjectSpec, schema: str | None) -> str | None:
+    """The spec's `drop`, or the one its kind makes obvious; None: it must be written. In a
+    project with a `schema`, a PostgreSQL-only object's name is looked for in that schema
+    (an extension's is not in any)."""
     if item.drop is not None:
         return item.drop.strip()
+    qualify = schema is not None and "sqlite" not in item.dialects
+
+    def named(name: str) -> str:
+        return quoted(f"{schema}.{name}" if qualify and "." not in name else name)
+
+    if item.kind == "extension":
+        return f"DROP EXTENSION IF EXISTS {quoted(item.name)}"
     if item.kind in DROPPED_BY_NAME:
-        return f"DROP {DROPPED_BY_NAME[item.kind]} IF EXISTS {quoted(item.name)}"
+        return f"DROP {DROPPED_BY_NAME[item.kind]} IF EXISTS {named(item.name)}"
     if item.kind == "trigger" and len(item.after) == 1:
-        return f"DROP TRIGGER IF EXISTS {quoted(item.name)} ON {quoted(item.after[0])}"
+        return f"DROP TRIGGER IF EXISTS {quoted(item.name)} ON {named(item.after[0])}"
     return None
 
 

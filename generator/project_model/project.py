@@ -131,7 +131,9 @@ class ProjectModel:
     def unmodelled(self) -> tuple[str, ...]:
         """The names `alembic check` leaves alone: the objects' (a table or index one makes is
         not the models' to compare) and the views' (a model no table of the migrations holds)."""
-        names = {o.name for o in self.objects} | {r.table for r in self.resources if r.view}
+        # Alembic names them without their schema.
+        objects = {o.name.rsplit(".", 1)[-1].strip('"') for o in self.objects}
+        names = objects | {r.table for r in self.resources if r.view}
         return tuple(sorted(names))
 
     @property

@@ -34,7 +34,7 @@ def findings(spec: Spec) -> Iterator[Finding]:
         seen.setdefault(item.name, index)
         if not item.create.strip():
             yield Finding((*path, "create"), "`create` is empty", "write the SQL that makes it")
-        if drop_sql(item) is None:
+        if drop_sql(item, spec.project.schema_) is None:
             how = "list its one table in `after`, or write " if item.kind == "trigger" else "write "
             yield Finding(
                 path,
