@@ -41,12 +41,23 @@ class RunObjects(Operation):
     def lines(self) -> list[str]:
         dialects = self.steps[0].item.dialects
         if self.steps[0].item.everywhere:
-            return [f"op.execute({string_literal(s.sql, 8, sole=True)})" for s in self.steps]
-        lines = [f"op.execute({string_literal(s.sql, 12, sole=True)})" for s in self.steps]
+            return [line for s in self.steps for line in _execute(s.sql, 8)]
+        lines = [line for s in self.steps for line in _execute(s.sql, 12)]
         return on_dialect(lines) if "postgresql" in dialects else on_dialect(other=lines)
 
     def reverse(self) -> list[Operation]:
         return [RunObjects(tuple(s.reverse() for s in reversed(self.steps)))]
+
+
+def _execute(sql: str, indent: int) -> list[str]:
+    """`op.execute(sql)` at `indent`; SQL of several lines (a function's body) keeps them, one
+    literal (or more, if long) a line."""
+    lines = sql.split("\n")
+    if len(lines) == 1:
+        return [f"op.execute({string_literal(sql, indent, sole=True)})"]
+    texts = [f"{line}\n" for line in lines[:-1]] + lines[-1:]
+    parts = [string_literal(text, indent + 4, sole=True) for text in texts]
+    return ["op.execute(", *(f"    {part}" for part in parts), ")"]
 
 
 def _runs(steps: list[ObjectStep]) -> list[Operation]:

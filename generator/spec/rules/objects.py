@@ -86,10 +86,10 @@ def _views(spec: Spec, objects: dict[str, str]) -> Iterator[Finding]:
                 f'add `{{name: {table}, kind: view, create: "CREATE VIEW {table} AS SELECT '
                 "...\"}` to database_objects (or set `table` to the view's name)",
             )
-        for route in resource.routes or ():
+        for index, route in enumerate(resource.routes or ()):
             if route not in ("list", "get"):
                 yield Finding(
-                    (*path, "routes"),
+                    (*path, "routes", index),
                     f"`{name}` is a view: it serves `list` and `get`, not `{route}`",
                     "remove the write routes (or `view: true`)",
                 )

@@ -74,8 +74,12 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE INDEX customers_email_lower ON customers (lower(email))")
         op.execute(
-            "CREATE FUNCTION touch_order() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  "
-            "NEW.total := abs(NEW.total);\n  RETURN NEW;\nEND\n$$"
+            "CREATE FUNCTION touch_order() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            "BEGIN\n"
+            "  NEW.total := abs(NEW.total);\n"
+            "  RETURN NEW;\n"
+            "END\n"
+            "$$"
         )
         op.execute(
             "CREATE TRIGGER orders_touch BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE "
