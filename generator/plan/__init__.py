@@ -53,7 +53,7 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         timeouts=TimeoutModel(**spec.project.timeouts.model_dump()),
         resources=resources,
         enums=tuple(_enums(spec, ordered)),
-        factory_imports=imports.factories(package, resources),
+        factory_imports=imports.factories(package, [r for r in resources if not r.view]),
         detail_imports=imports.details(package, resources),
         # Views take no rows from the tests' factories: tests/test_views.py reads them.
         suite=build_suite(package, tuple(r for r in resources if not r.view)),
