@@ -27,6 +27,7 @@ from persistgen.migrate.batch_operations import (
     ReplaceCheck,
     SetNotNull,
 )
+from persistgen.migrate.object_operations import object_changes
 from persistgen.migrate.operations import (
     Backfill,
     Batch,
@@ -76,6 +77,8 @@ def compare(
     """Operations from `before` to `after`. `backfills`: what existing rows get, by (table,
     column), where a column becomes NOT NULL."""
     out = Diff()
+    objects = object_changes(before, after, _altered(before, after))
+    out.operations += objects.drops  # nothing they hold stands in the way of the tables' change
     renamed = _apply_renames(before.tables, renames, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
@@ -124,7 +127,16 @@ def compare(
         _create_searches(was, table, out)
     if any(_makes_search_index(o) for o in out.operations):
         out.operations.insert(0, CreateTrigrams())
+    out.operations += objects.creates  # once every table they may need is there
+    out.summary += objects.summary
     return out
+
+
+def _altered(before: SchemaState, after: SchemaState) -> set[str]:
+    """The tables that differ between the snapshots: changed, new, dropped or renamed."""
+    old = {t.name: t for t in before.tables}
+    new = {t.name: t for t in after.tables}
+    return {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
 
 
 def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> list[DbTable]:

@@ -5,7 +5,8 @@ two of them. Each revision persistgen writes has its snapshot in `.persistgen/re
 (format 3: the revision, its parents, its number and its file). Formats 1 and 2 were the single
 `.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
 A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
-column's `autoincrement` (absent: true) and `sequence` (absent: none).
+column's `autoincrement` (absent: true) and `sequence` (absent: none), and `objects` (the
+spec's `database_objects`, carried verbatim): absent, there are none.
 """
 
 from __future__ import annotations
@@ -99,6 +100,23 @@ class DbTable:
 
 
 @dataclass(frozen=True)
+class DbObject:
+    """An object the spec does not model (a view, a function, a trigger...), carried verbatim:
+    `create` runs after the tables, `drop` undoes it. `dialects`: where it runs."""
+
+    name: str
+    kind: str
+    create: str
+    drop: str
+    dialects: tuple[str, ...] = ("postgresql",)
+    after: tuple[str, ...] = ()  # the tables it needs: a change to one recreates it around
+
+    @property
+    def everywhere(self) -> bool:
+        return set(self.dialects) >= {"postgresql", "sqlite"}
+
+
+@dataclass(frozen=True)
 class SchemaState:
     """The schema after revision `head`; with no `head`, the schema a new revision builds on:
     nothing (a new project) or the merge of the heads `parents`."""
@@ -108,6 +126,7 @@ class SchemaState:
     parents: tuple[str, ...] = ()  # the revisions `head` follows (its down_revision)
     number: int = 0  # the file name's ordered prefix: a parent's + 1, a merge's the largest + 1
     file: str | None = None  # the revision file, under migrations/versions
+    objects: tuple[DbObject, ...] = ()  # in the order they are created
 
 
 def state_to_json(state: SchemaState) -> dict[str, Any]:
@@ -118,7 +137,31 @@ def state_to_json(state: SchemaState) -> dict[str, Any]:
         "number": state.number,
         "file": state.file,
         "tables": [_table_out(t) for t in state.tables],
+        # Only where there are some: the snapshots of projects without them stay as they were.
+        **({"objects": [_object_out(o) for o in state.objects]} if state.objects else {}),
     }
+
+
+def _object_out(item: DbObject) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "kind": item.kind,
+        "create": item.create,
+        "drop": item.drop,
+        "dialects": list(item.dialects),
+        "after": list(item.after),
+    }
+
+
+def _object_in(data: dict[str, Any]) -> DbObject:
+    return DbObject(
+        name=_str(data["name"]),
+        kind=_str(data["kind"]),
+        create=_str(data["create"]),
+        drop=_str(data["drop"]),
+        dialects=_strs(data["dialects"]),
+        after=_strs(data.get("after", [])),
+    )
 
 
 def state_from_json(data: object) -> SchemaState:
@@ -146,6 +189,7 @@ def state_from_json(data: object) -> SchemaState:
         parents=_strs(data["parents"]),
         number=number,
         file=_optional(data["file"]),
+        objects=tuple(_object_in(_dict(o)) for o in _list(data.get("objects", []))),
     )
 
 

@@ -224,6 +224,11 @@ class ResourceSpec(_Strict):
         description="The routes it serves, e.g. `[list, get, create]`; default: all of them. "
         "`restore` needs `soft_delete`; `links` (the many-to-many sub-routes) a `many` field.",
     )
+    view: bool = Field(
+        False,
+        description="Read-only, over a view of that name that `database_objects` makes: no "
+        "table of its own in the migrations, only the `list` and `get` routes.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -300,6 +305,44 @@ class ProjectSpec(_Strict):
         return self.package or naming.package_name(self.name)
 
 
+ObjectKind = Literal[
+    "view", "materialized_view", "function", "trigger", "extension", "domain", "index", "sql"
+]
+Dialect = Literal["postgresql", "sqlite"]
+
+
+def _postgresql_only() -> list[Dialect]:
+    return ["postgresql"]
+
+
+class DatabaseObjectSpec(_Strict):
+    """An object the spec does not model, carried verbatim into the migrations: created after
+    the tables, in the order listed, dropped in reverse; never compared by `alembic check`."""
+
+    name: str = Field(
+        description="Its name in the database (a table's, for `sql` that makes one): "
+        "`alembic check` ignores tables and indexes of this name."
+    )
+    kind: ObjectKind
+    create: str = Field(description="The SQL that makes it, run as written.")
+    drop: str | None = Field(
+        None,
+        description="The SQL that removes it; default for a view, materialized_view, function, "
+        "extension, domain and index: `DROP <kind> IF EXISTS <name>`, for a trigger with one "
+        "`after` table: `DROP TRIGGER IF EXISTS <name> ON <table>`.",
+    )
+    after: list[str] = Field(
+        default_factory=list,
+        description="The tables it needs: a later revision that changes one drops it first and "
+        "makes it again after.",
+    )
+    dialects: list[Dialect] = Field(
+        default_factory=_postgresql_only,
+        min_length=1,
+        description="The databases it is made on; default: PostgreSQL only (SQLite skips it).",
+    )
+
+
 class Spec(_Strict):
     """The whole `persistgen.yaml`."""
 
@@ -308,6 +351,12 @@ class Spec(_Strict):
     version: Literal[1]
     project: ProjectSpec
     resources: dict[str, ResourceSpec] = Field(default_factory=dict)
+    database_objects: list[DatabaseObjectSpec] = Field(
+        default_factory=list,
+        description="Views, functions, triggers and other objects the spec does not model, "
+        'carried verbatim into the migrations (see README, "Database objects the spec does '
+        'not model").',
+    )
 
 
 def json_schema() -> dict[str, Any]:

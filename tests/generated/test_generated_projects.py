@@ -82,9 +82,15 @@ def test_own_tests_run_once_per_resource(project: Path) -> None:
     output = run(project, "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
     models = project / package_of(project) / "models"
     resources = {path.stem for path in models.glob("*.py")} - {"__init__"}
+    # Views (`view: true`) are read by tests/test_views.py instead.
+    generated = project / package_of(project) / "repositories" / "generated"
+    views = {r for r in resources if "ViewRepository" in (generated / f"{r}.py").read_text()}
+    resources -= views
     assert resources
     for resource in resources:
         assert f"tests/test_crud.py::test_repository_crud[{resource}]" in output
+    for view in views:
+        assert f"tests/test_views.py::test_a_view_lists_and_reads[{view}]" in output
     if project.name == "routes":  # some resources serve only some routes
         assert "tests/test_crud.py::test_http_crud[tag]" in output
         assert "test_http_crud[author]" not in output
