@@ -20,8 +20,9 @@ from persistgen.project_model import (
 )
 from persistgen.project_model.types import Scalar
 from persistgen.spec.model import FieldSpec, Spec
-from persistgen.typemap import BIGINT_KEY, type_info
+from persistgen.typemap import BIGINT_KEY, SMALLINT_KEY, type_info
 
+NUMBERED = ("int", "bigint", "smallint", "uuid")  # a one-field key of these: not the client's
 KEY_SEGMENT = "^[^/\\x00]+$"  # what one URL path segment (and a text column) can hold
 ON_DELETE_SQL = {
     "cascade": "CASCADE",
@@ -43,9 +44,7 @@ def column(
     key_fields = spec.resources[resource].key_fields
     # The database numbers a one-column integer key (or the model draws a uuid); clients set
     # every field of a composite key.
-    generated_key = (
-        field.primary_key and len(key_fields) <= 1 and field.type in ("int", "bigint", "uuid")
-    )
+    generated_key = field.primary_key and len(key_fields) <= 1 and field.type in NUMBERED
     foreign_key = _foreign_key(spec, table, name, field)
     info = _type(spec, resource, name, field, generated_key=generated_key)
     own = None if foreign_key else info  # a reference's own options are not its target's
@@ -96,7 +95,7 @@ def column(
         previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
-        numbered_key=generated_key and field.type in ("int", "bigint"),
+        numbered_key=generated_key and field.type in ("int", "bigint", "smallint"),
         search=field.search,
     )
 
@@ -114,6 +113,8 @@ def _type(
         return type_info(referenced(spec, field)[1])
     if generated_key and field.type == "bigint":
         return BIGINT_KEY
+    if generated_key and field.type == "smallint":
+        return SMALLINT_KEY
     return type_info(
         field,
         enum_class=naming.enum_class(resource, name),

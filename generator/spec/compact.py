@@ -18,6 +18,8 @@ _FLAGS = {
 _ON_DELETE = {"cascade": "cascade", "set_null": "set null", "restrict": "restrict"}
 _POSITIONAL = {
     "str": ["max_length"],
+    "char": ["max_length"],
+    "list": ["items"],
     "decimal": ["precision", "scale"],
     "enum": ["values"],
     "ref": ["target"],
@@ -114,6 +116,8 @@ def _positional(kind: str, args: list[str], text: str) -> dict[str, Any]:
             result[name] = [value.strip() for value in arg.split("|")]
         elif name == "target":
             result[name] = arg
+        elif name == "items":
+            result[name] = _item_type(arg, text)
         elif arg.isascii() and arg.isdigit():
             result[name] = int(arg)
         else:
@@ -125,6 +129,26 @@ def _positional(kind: str, args: list[str], text: str) -> dict[str, Any]:
                 name,
             )
     return result
+
+
+def item_types() -> tuple[str, ...]:
+    """The types a list's items can have."""
+    from persistgen.spec.model import ListItemType  # model imports this module
+
+    return typing.get_args(ListItemType)
+
+
+def _item_type(arg: str, text: str) -> str:
+    items = item_types()
+    if arg in items:
+        return arg
+    close = difflib.get_close_matches(arg.lower(), items, n=1, cutoff=0.6)
+    listed = f"items can be: {', '.join(items)}"
+    raise CompactError(
+        f"compact field `{text}`: a list cannot hold `{arg}`",
+        f"did you mean `{close[0]}`? {listed}" if close else listed,
+        "items",
+    )
 
 
 def _literal(text: str) -> Any:
