@@ -86,11 +86,32 @@ def expand(text: str) -> dict[str, Any]:
     return result
 
 
+# Other names of the spec's types (SQL's, PostgreSQL's, other languages'): closer than spelling.
+_ALIASES = {
+    "integer": "int",
+    "int4": "int",
+    "int8": "bigint",
+    "int2": "smallint",
+    "string": "str",
+    "varchar": "str",
+    "bpchar": "char",
+    "boolean": "bool",
+    "double": "float",
+    "float8": "float",
+    "float4": "real",
+    "numeric": "decimal",
+    "timestamp": "datetime",
+    "timestamptz": "datetime",
+    "array": "list",
+}
+
+
 def type_hint(kind: str, types: tuple[str, ...]) -> str:
     """How to fix an unknown field type: the closest known one, and the full list."""
     if kind.endswith("?") and kind[:-1] in types:
         return "`?` goes after the arguments and before `=`, e.g. `str:200?=x`"
-    close = difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
+    close = [_ALIASES[kind.lower()]] if kind.lower() in _ALIASES else []
+    close = close or difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
     listed = f"types: {', '.join(types)}"
     return f"did you mean `{close[0]}`? {listed}" if close else listed
 
