@@ -159,8 +159,8 @@ def _float(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sam
 
 def _real(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
     """A REAL keeps 24 bits: whole numbers from the bound nearest zero (exact up to 2**24,
-    beyond `REACH`), or, in a narrow range, steps of a power of two above `ge`, which a REAL
-    holds exactly where `ge` itself is a multiple of the step."""
+    beyond `REACH`), or, in a narrow range, multiples of a power of two above `ge`, no finer
+    than a REAL's spacing there, so that each reads back as written."""
     low, high = field.ge, field.le
     if low is None or high is None or high - low >= 2 * REACH:
         count = count_within(_ceil(low), _floor(high))
@@ -168,9 +168,15 @@ def _real(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Samp
     if low == high:
         return Sample(repr(float(low)), repr(float(low)))
     step = 2.0 ** math.floor(math.log2((high - low) / (FLOAT_STEPS + 1)))
+    # no finer than a REAL's spacing at the range's magnitude (24 bits: 23 after the first)
+    step = max(step, 2.0 ** (math.floor(math.log2(max(abs(low), abs(high)))) - 23))
     start = math.ceil(low / step) * step
+    steps = min(FLOAT_STEPS, math.floor((high - start) / step))
+    if steps < 1:  # one REAL in the range, or none (then `ge`, which reads back rounded)
+        fixed = repr(start if start <= high else float(low))
+        return Sample(fixed, fixed)
     first = f"{start!r} + " if start else ""
-    value = f"{first}{step!r} * (1 + n % {FLOAT_STEPS})"
+    value = f"{first}{step!r} * (1 + n % {steps})"
     return Sample(value, repr(start), counter=True)
 
 

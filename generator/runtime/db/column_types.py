@@ -38,9 +38,10 @@ def float4(value: float) -> float:
     """The shortest decimal that is `value` as a REAL: what PostgreSQL prints for it, where
     asyncpg widens 0.1 to 0.10000000149011612. Beyond the REAL range: OverflowError."""
     (single,) = struct.unpack("<f", struct.pack("<f", value))
+    exact = struct.pack("<f", single)
     for digits in range(1, 10):  # nine significant digits tell every REAL apart
         shortest = float(f"{single:.{digits}g}")
-        if struct.pack("<f", shortest) == struct.pack("<f", single):
+        if abs(shortest) <= FLOAT4_MAX and struct.pack("<f", shortest) == exact:
             return shortest
     return float(single)
 
@@ -66,9 +67,9 @@ class Float4(TypeDecorator[float]):
 def inet_text(value: str) -> str:
     """An IP address (`10.0.0.1`) or an address with its network prefix (`10.0.0.1/8`), as
     Python spells it: ValueError for anything else, or a zone (`%eth0`) PostgreSQL refuses."""
-    interface = ipaddress.ip_interface(value.strip())
-    if isinstance(interface, ipaddress.IPv6Interface) and interface.ip.scope_id:
+    if "%" in value:
         raise ValueError(f"{value!r} names a zone, which an inet column cannot hold")
+    interface = ipaddress.ip_interface(value)
     network = interface.network
     return str(interface.ip) if network.prefixlen == network.max_prefixlen else str(interface)
 
