@@ -10,9 +10,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CHAR, JSON, REAL, String
+from sqlalchemy import CHAR, JSON, REAL, String, cast
 from sqlalchemy.dialects.postgresql import ARRAY, INET
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 FLOAT4_MAX = 3.4028234663852886e38  # the largest finite REAL (IEEE 754 single precision)
@@ -56,6 +57,11 @@ class Float4(TypeDecorator[float]):
     @property
     def python_type(self) -> type[float]:
         return float
+
+    def bind_expression(self, bindvalue: BindParameter[float]) -> ColumnElement[float]:
+        """Compared as a REAL: PostgreSQL would widen the REAL column to a double instead, and
+        the shortest decimal (0.1) is not the REAL's double (0.100000001...)."""
+        return cast(bindvalue, REAL)
 
     def process_bind_param(self, value: float | None, dialect: Dialect) -> float | None:
         return None if value is None else float4(value)
