@@ -226,7 +226,7 @@ def _list(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
     if item.bits:
         write, write_imports = f"StrictInt{item.bits}", (f"{VALUE_TYPES}:StrictInt{item.bits}",)
     elif item.magnitude:
-        write, write_imports = "StrictFloat4", (f"{VALUE_TYPES}:StrictFloat4",)
+        write, write_imports = "StrictFloat4Item", (f"{VALUE_TYPES}:StrictFloat4Item",)
     return TypeInfo(
         f"list[{item.python}]",
         f"ScalarList({orm})",
@@ -316,8 +316,8 @@ TYPES: dict[str, TypeInfo | Builder] = {
         (f"{COLUMN_TYPES}:Float4",),
         dto="Float4Value",
         dto_imports=(f"{VALUE_TYPES}:Float4Value",),
-        write="StrictFiniteFloat",  # and within `magnitude`, with the spec's bounds
-        write_imports=("{package}.schemas.base:StrictFiniteFloat",),
+        write="StrictFloat4",  # and within `magnitude`, met with the spec's bounds
+        write_imports=(f"{VALUE_TYPES}:StrictFloat4",),
         sample="real",
         ranged=True,
         magnitude=FLOAT4_MAX,

@@ -42,6 +42,7 @@ from persistgen.runtime.schemas.value_types import (
     InetText,
     Int16,
     StrictDuration,
+    StrictInt16,
 )
 
 
@@ -133,3 +134,30 @@ def test_values_read_back_alike_on_sqlite() -> None:
     assert read["days"] == [dt.date(2025, 6, 1)] and read["moments"] == [moment]
     assert read["moments"][0].utcoffset() == dt.timedelta(0)
     assert read["keys"] == [key] and read["ratios"] == [0.33333334]
+
+
+def test_a_number_just_past_a_reals_range_is_refused_as_written() -> None:
+    just_past = int(FLOAT4_MAX) + 1  # reads as the double FLOAT4_MAX
+    for value in (just_past, str(just_past), -just_past):
+        with pytest.raises(ValidationError):
+            TypeAdapter(Float4Value).validate_python(value)
+    assert TypeAdapter(Float4Value).validate_python("0.5") == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [("P1DT2H", True), ("-PT0.5S", True), ("PT1H1M1.5S", True), ("P", False), ("PT", False),
+     ("P1Y", False), ("P100000D", False), ("1 day", False)],
+)  # fmt: skip
+def test_a_duration_is_an_iso_8601_duration_the_server_holds(text: str, valid: bool) -> None:
+    if valid:
+        TypeAdapter(Duration).validate_python(text)
+    else:
+        with pytest.raises(ValidationError):
+            TypeAdapter(Duration).validate_python(text)
+
+
+def test_integral_floats_are_integers_in_a_list() -> None:
+    assert TypeAdapter(list[StrictInt16]).validate_python([2.0, 3]) == [2, 3]
+    with pytest.raises(ValidationError):
+        TypeAdapter(list[StrictInt16]).validate_python([2.5])

@@ -164,7 +164,7 @@ def test_new_scalar_types_spell_their_columns_and_dtos() -> None:
     assert address.db.type_imports >= {"sqlalchemy.dialects:postgresql"}
     assert [f.operator for f in address.filters] == ["eq", "in"]
     load = column(HOST, "Host", "load")
-    assert (load.db.type, load.type.write_type) == ("sa.REAL()", "StrictFiniteFloat")
+    assert (load.db.type, load.type.write_type) == ("sa.REAL()", "StrictFloat4")
     assert "le=3.4028234663852886e+38" in load.dto.create_decl and "ge=0.0" in load.dto.create_decl
     uptime = column(HOST, "Host", "uptime")
     assert [f.operator for f in uptime.filters] == ["eq", "in", "gte", "lte"]
