@@ -6,14 +6,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from column_types.schemas.base import (
-    JsonObject,
-    ListQuery,
-    ReadModel,
-    StrictFiniteFloat,
-    WriteModel,
+from column_types.schemas.base import JsonObject, ListQuery, ReadModel, WriteModel
+from column_types.schemas.value_types import (
+    Duration,
+    Float4Value,
+    InetText,
+    StrictDuration,
+    StrictFloat4,
 )
-from column_types.schemas.value_types import Duration, Float4Value, InetText, StrictDuration
 
 HostSort = Literal[
     "id",
@@ -49,11 +49,9 @@ class HostCreateBase(WriteModel):
     region_id: str = Field(max_length=2, pattern="^[^\\x00]*$")
     address: InetText
     network: InetText | None = None
-    load: StrictFiniteFloat = Field(ge=0.0, le=1.0)
-    weight: StrictFiniteFloat = Field(
-        default=1.5, ge=-3.4028234663852886e38, le=3.4028234663852886e38
-    )
-    score: StrictFiniteFloat | None = Field(
+    load: StrictFloat4 = Field(ge=0.0, le=1.0)
+    weight: StrictFloat4 = Field(default=1.5, ge=-3.4028234663852886e38, le=3.4028234663852886e38)
+    score: StrictFloat4 | None = Field(
         default=None, ge=-3.4028234663852886e38, le=3.4028234663852886e38
     )
     uptime: StrictDuration
@@ -76,11 +74,11 @@ class HostUpdateBase(WriteModel):
     region_id: str | None = Field(default=None, max_length=2, pattern="^[^\\x00]*$")
     address: InetText | None = None
     network: InetText | None = None
-    load: StrictFiniteFloat | None = Field(default=None, ge=0.0, le=1.0)
-    weight: StrictFiniteFloat | None = Field(
+    load: StrictFloat4 | None = Field(default=None, ge=0.0, le=1.0)
+    weight: StrictFloat4 | None = Field(
         default=None, ge=-3.4028234663852886e38, le=3.4028234663852886e38
     )
-    score: StrictFiniteFloat | None = Field(
+    score: StrictFloat4 | None = Field(
         default=None, ge=-3.4028234663852886e38, le=3.4028234663852886e38
     )
     uptime: StrictDuration | None = None

@@ -19,7 +19,7 @@ from column_types.schemas.base import (
     StrictInteger,
     WriteModel,
 )
-from column_types.schemas.value_types import StrictFloat4, StrictInt16, StrictInt32, StrictInt64
+from column_types.schemas.value_types import StrictFloat4Item, StrictInt16, StrictInt32, StrictInt64
 
 ProbeSort = Literal[
     "id",
@@ -36,7 +36,7 @@ class ProbeCreateBase(WriteModel):
     counts: list[StrictInt64]
     codes: list[StrictInt16]
     ratios: list[StrictFiniteFloat]
-    weights: list[StrictFloat4]
+    weights: list[StrictFloat4Item]
     flags: list[StrictBool]
     prices: list[Annotated[Decimal, Digits(12, 2)]]
     days: list[StrictDate]
@@ -67,7 +67,7 @@ class ProbeUpdateBase(WriteModel):
     counts: list[StrictInt64] | None = None
     codes: list[StrictInt16] | None = None
     ratios: list[StrictFiniteFloat] | None = None
-    weights: list[StrictFloat4] | None = None
+    weights: list[StrictFloat4Item] | None = None
     flags: list[StrictBool] | None = None
     prices: list[Annotated[Decimal, Digits(12, 2)]] | None = None
     days: list[StrictDate] | None = None
