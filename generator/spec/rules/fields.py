@@ -103,6 +103,14 @@ def field_findings(
         yield from _decimal(path, f)
     if f.type == "list":
         yield from _list(path, f)
+    if f.type == "json" and f.binary is False:
+        for option in ("unique", "index"):
+            if getattr(f, option):
+                yield Finding(
+                    (*path, option),
+                    f"PostgreSQL cannot compare plain JSON values, so it cannot `{option}` them",
+                    f"remove `{option}`, or `binary: false` (JSONB can)",
+                )
     bounds = [(f.min_length, f.max_length, "min_length", "max_length"), (f.ge, f.le, "ge", "le")]
     for low, high, option, upper in bounds:
         if low is not None and high is not None and low > high:
