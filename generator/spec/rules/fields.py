@@ -108,7 +108,7 @@ def field_findings(
             if getattr(f, option):
                 yield Finding(
                     (*path, option),
-                    f"PostgreSQL cannot compare plain JSON values, so it cannot `{option}` them",
+                    f"PostgreSQL cannot compare plain JSON values, which `{option}` needs",
                     f"remove `{option}`, or `binary: false` (JSONB can)",
                 )
     bounds = [(f.min_length, f.max_length, "min_length", "max_length"), (f.ge, f.le, "ge", "le")]
