@@ -227,6 +227,8 @@ def _list(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
         write, write_imports = f"StrictInt{item.bits}", (f"{VALUE_TYPES}:StrictInt{item.bits}",)
     elif item.magnitude:
         write, write_imports = "StrictFloat4Item", (f"{VALUE_TYPES}:StrictFloat4Item",)
+    elif item.text:  # as a text field's pattern says: no NUL
+        write, write_imports = "StorableText", (f"{VALUE_TYPES}:StorableText",)
     return TypeInfo(
         f"list[{item.python}]",
         f"ScalarList({orm})",

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from persistgen.runtime.db.column_types import FLOAT4_MAX, inet_text
-from persistgen.runtime.schemas.base import TextForm
+from persistgen.runtime.schemas.base import STORABLE_TEXT, TextForm
 
 INT16_MIN, INT16_MAX = -(2**15), 2**15 - 1
 Int16 = Annotated[int, Field(ge=INT16_MIN, le=INT16_MAX)]
@@ -23,11 +23,14 @@ def _whole(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-# A list's items: each bounded by its column type, and given as the JSON type it names.
+# A list's items: each bounded by its column type, and given as the JSON type it names. (A
+# bound goes before a validator: after one, the document would not state it.)
 _Whole = BeforeValidator(_whole)
-StrictInt16 = Annotated[int, Strict(), _Whole, Field(ge=INT16_MIN, le=INT16_MAX)]
-StrictInt32 = Annotated[int, Strict(), _Whole, Field(ge=-(2**31), le=2**31 - 1)]
-StrictInt64 = Annotated[int, Strict(), _Whole, Field(ge=-(2**63), lt=2**63)]
+StrictInt16 = Annotated[int, Field(ge=INT16_MIN, le=INT16_MAX), Strict(), _Whole]
+StrictInt32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), Strict(), _Whole]
+StrictInt64 = Annotated[int, Field(ge=-(2**63), lt=2**63), Strict(), _Whole]
+# Text in a list, as a text field: what PostgreSQL can store (no NUL), stated in the document.
+StorableText = Annotated[str, Field(pattern=STORABLE_TEXT)]
 
 
 def _in_real_range(value: object) -> object:
@@ -46,11 +49,10 @@ def _in_real_range(value: object) -> object:
 
 _RealRange = BeforeValidator(_in_real_range)
 # A REAL's value in a filter; the write DTOs bound it where they meet the spec's `ge`/`le`.
-Float4Value = Annotated[
-    float, _RealRange, Field(allow_inf_nan=False, ge=-FLOAT4_MAX, le=FLOAT4_MAX)
-]
-StrictFloat4 = Annotated[float, Strict(), _RealRange, Field(allow_inf_nan=False)]
-StrictFloat4Item = Annotated[StrictFloat4, Field(ge=-FLOAT4_MAX, le=FLOAT4_MAX)]
+_REAL_RANGE = Field(allow_inf_nan=False, ge=-FLOAT4_MAX, le=FLOAT4_MAX)
+Float4Value = Annotated[float, _REAL_RANGE, _RealRange]
+StrictFloat4 = Annotated[float, Field(allow_inf_nan=False), Strict(), _RealRange]
+StrictFloat4Item = Annotated[float, _REAL_RANGE, Strict(), _RealRange]
 
 # ECMA-262 and Python read these alike (ASCII classes, checked whole): an IPv4 address, or an
 # IPv6 one in any of its forms, with a network prefix or not. A subset of what Python's

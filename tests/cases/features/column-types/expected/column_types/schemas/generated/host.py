@@ -11,6 +11,7 @@ from column_types.schemas.value_types import (
     Duration,
     Float4Value,
     InetText,
+    StorableText,
     StrictDuration,
     StrictFloat4,
 )
@@ -60,8 +61,8 @@ class HostCreateBase(WriteModel):
     country: str = Field(max_length=3, min_length=3, pattern="^[^\\x00]*$")
     settings: JsonObject
     raw: JsonObject | None = None
-    tags: list[str]
-    labels: list[str] | None = None
+    tags: list[StorableText]
+    labels: list[StorableText] | None = None
 
     non_nullable = frozenset(
         {"region_id", "address", "load", "weight", "uptime", "grade", "country", "settings", "tags"}
@@ -87,8 +88,8 @@ class HostUpdateBase(WriteModel):
     country: str | None = Field(default=None, max_length=3, min_length=3, pattern="^[^\\x00]*$")
     settings: JsonObject | None = None
     raw: JsonObject | None = None
-    tags: list[str] | None = None
-    labels: list[str] | None = None
+    tags: list[StorableText] | None = None
+    labels: list[StorableText] | None = None
 
     non_nullable = frozenset(
         {"region_id", "address", "load", "weight", "uptime", "grade", "country", "settings", "tags"}
