@@ -161,3 +161,9 @@ def test_integral_floats_are_integers_in_a_list() -> None:
     assert TypeAdapter(list[StrictInt16]).validate_python([2.0, 3]) == [2, 3]
     with pytest.raises(ValidationError):
         TypeAdapter(list[StrictInt16]).validate_python([2.5])
+
+
+def test_a_reals_bounds_themselves_are_taken() -> None:
+    largest = int(FLOAT4_MAX)
+    for value in (largest, -largest, largest - 1, str(-largest)):
+        assert abs(TypeAdapter(Float4Value).validate_python(value)) == FLOAT4_MAX

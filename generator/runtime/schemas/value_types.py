@@ -42,7 +42,7 @@ def _in_real_range(value: object) -> object:
         exact = Decimal(value.strip() if isinstance(value, str) else value)
     except InvalidOperation:
         return value  # not a number: the float validator says so
-    if exact.is_finite() and abs(exact) > Decimal(FLOAT4_MAX):
+    if exact.is_finite() and exact.copy_abs() > Decimal(FLOAT4_MAX):  # abs() would round
         raise ValueError("a real column holds numbers within ±3.4028234663852886e+38")
     return value
 
