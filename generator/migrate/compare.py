@@ -15,11 +15,13 @@ from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
     CreateCheck,
+    CreateCustomIndex,
     CreateForeignKey,
     CreateIndex,
     CreateUnique,
     DropCheck,
     DropColumn,
+    DropCustomIndex,
     DropForeignKey,
     DropIndex,
     DropUnique,
@@ -213,6 +215,9 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
         indexes=tuple((n, tuple(map(new, on))) for n, on in table.indexes),
         foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
         searches=tuple((n, new(on)) for n, on in table.searches),
+        custom_indexes=tuple(
+            replace(i, columns=tuple(map(new, i.columns))) for i in table.custom_indexes
+        ),
     )
 
 
@@ -360,6 +365,10 @@ def _alter_table(
         if (name, on) not in new.indexes:
             early.append(DropIndex(name, on))
             out.summary.append(f"drop index {name}")
+    for index in old.custom_indexes:
+        if index not in new.custom_indexes:
+            early.append(DropCustomIndex(index))
+            out.summary.append(f"drop index {index.name}")
     for name, sql in old.checks:
         if (name, sql) not in new.checks:
             early.append(DropCheck(name, sql))
@@ -400,6 +409,10 @@ def _alter_table(
         if (name, on) not in old.indexes:
             after.append(CreateIndex(name, on))
             out.summary.append(f"add index {name}")
+    for index in new.custom_indexes:
+        if index not in old.custom_indexes:
+            after.append(CreateCustomIndex(index))
+            out.summary.append(f"add index {index.name}")
     for fk in created:
         after.append(CreateForeignKey(fk))
         out.summary.append(f"add foreign key {fk.constraint_name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.code_text import string_literal
-from persistgen.migrate.batch_operations import RetypeColumn
+from persistgen.migrate.batch_operations import RetypeColumn, index_args, index_imports
 from persistgen.migrate.operations import (
     AUTOINCREMENT,
     OP,
@@ -119,12 +119,20 @@ class CreateTable(Operation):
                 f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
                 f"{schema_arg(table.schema)})"
             )
+        for index in table.custom_indexes:
+            lines.append(
+                f"op.create_index(op.f({index.name!r}), {table.name!r}, {index_args(index, 4)}"
+                f"{schema_arg(table.schema)})"
+            )
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
         return lines + on_dialect(line for s in searches for line in s.index_lines())
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP, SA}).union(*(column_imports(c) for c in self.table.columns))
+        return frozenset({OP, SA}).union(
+            *(column_imports(c) for c in self.table.columns),
+            *map(index_imports, self.table.custom_indexes),
+        )
 
     def reverse(self) -> list[Operation]:
         types = [c.native_type for c in self.table.columns if c.native_type]
@@ -214,9 +222,10 @@ class RetypeNativeEnum(Operation):
 
 def _fk_constraint(fk: ForeignKeyModel) -> str:
     on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+    on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
     return (
         f"sa.ForeignKeyConstraint([{fk.column!r}], [{fk.target!r}], "
-        f"name=op.f({fk.constraint_name!r}){on_delete})"
+        f"name=op.f({fk.constraint_name!r}){on_delete}{on_update})"
     )
 
 
