@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 
 from persistgen.code_text import string_literal
 from persistgen.migrate.operations import (
-    SA,
     Backfill,
     BatchOperation,
     CreateEnumType,
@@ -17,7 +16,7 @@ from persistgen.migrate.operations import (
     on_dialect,
     on_postgres,
 )
-from persistgen.migrate.schema import DbColumn, DbIndex, ForeignKeyModel
+from persistgen.migrate.schema import DbColumn, ForeignKeyModel
 from persistgen.migrate.types import zero, zone_cast
 
 Steps = list[Operation | BatchOperation]
@@ -104,53 +103,6 @@ class DropIndex(BatchOperation):
 
     def reverse(self, table: str, schema: str | None) -> Steps:
         return [CreateIndex(self.name, self.columns)]
-
-
-@dataclass(frozen=True)
-class CreateCustomIndex(BatchOperation):
-    """An index over expressions, partial or unique (see DbIndex)."""
-
-    index: DbIndex
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.create_index(op.f({self.index.name!r}), {index_args(self.index, 8)})"]
-
-    @property
-    def imports(self) -> frozenset[str]:
-        return index_imports(self.index)
-
-    def reverse(self, table: str, schema: str | None) -> Steps:
-        return [DropCustomIndex(self.index)]
-
-
-@dataclass(frozen=True)
-class DropCustomIndex(BatchOperation):
-    index: DbIndex
-
-    def lines(self) -> list[str]:
-        return [f"batch_op.drop_index(op.f({self.index.name!r}))"]
-
-    def reverse(self, table: str, schema: str | None) -> Steps:
-        return [CreateCustomIndex(self.index)]
-
-
-def index_args(index: DbIndex, indent: int) -> str:
-    """What follows an index's name (and table) in `create_index`: its columns or expressions,
-    and what makes it unique or partial, alike on PostgreSQL and SQLite."""
-    elements = [*map(repr, index.columns)]
-    elements += [f"sa.text({string_literal(sql, indent + 4)})" for sql in index.expressions]
-    args = [f"[{', '.join(elements)}]"]
-    if index.unique:
-        args.append("unique=True")
-    if index.where is not None:
-        for dialect in ("postgresql", "sqlite"):
-            where = string_literal(index.where, indent + 4, f"{dialect}_where=sa.text(")
-            args.append(f"{dialect}_where=sa.text({where})")
-    return ", ".join(args)
-
-
-def index_imports(index: DbIndex) -> frozenset[str]:
-    return frozenset({SA} if index.expressions or index.where is not None else ())
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,11 @@ from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
     CreateCheck,
-    CreateCustomIndex,
     CreateForeignKey,
     CreateIndex,
     CreateUnique,
     DropCheck,
     DropColumn,
-    DropCustomIndex,
     DropForeignKey,
     DropIndex,
     DropUnique,
@@ -40,14 +38,17 @@ from persistgen.migrate.operations import (
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
+    CreateCustomIndex,
     CreateSchemas,
     CreateSearchIndex,
     CreateTable,
     CreateTrigrams,
+    DropCustomIndex,
     DropSearchIndex,
     DropTable,
     MoveTable,
     RebuildAutoincrement,
+    RenameNativeEnum,
     RenamePrimaryKey,
     RenameTable,
     RetypeNativeEnum,
@@ -81,13 +82,26 @@ def compare(
     renamed = _apply_renames(before.tables, renames, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
-    kept = [(old[t.name], t) for t in after.tables if t.name in old]
+    # A kept table's indexes over expressions or partial ones that change are dropped first
+    # and made last: in between, each batch (a rebuild on SQLite) holds only those it keeps.
+    present = {
+        t.name: tuple(i for i in t.custom_indexes if i in old[t.name].custom_indexes)
+        for t in after.tables
+        if t.name in old
+    }
+    kept = [
+        (old[t.name], replace(t, custom_indexes=present[t.name]))
+        for t in after.tables
+        if t.name in old
+    ]
     retyped = _retyped(kept)
     references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
     # dropped table left holding a column or unique constraint that is about to go. What
     # they referenced is in its new schema by then, and is again when a downgrade restores them.
+    for was, table in kept:
+        _drop_custom_indexes(was, new[table.name], out)
     for was, table in kept:
         _move(was, table, out)
     _autoincrement(kept, out)
@@ -119,11 +133,13 @@ def compare(
         _backfill(table, column, backfills, out)
     for table in after.tables:
         if operations := late.get(table.name, []) + waiting.get(table.name, []):
-            out.operations.append(_batch(table, operations))
+            indexes = present.get(table.name, table.custom_indexes)
+            out.operations.append(_batch(replace(table, custom_indexes=indexes), operations))
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
     out.operations += [DropEnumType(name) for name in out.types_dropped]
     for was, table in kept:  # once their columns are there
         _create_searches(was, table, out)
+        _create_custom_indexes(was, new[table.name], out)
     if any(_makes_search_index(o) for o in out.operations):
         out.operations.insert(0, CreateTrigrams())
     return out
@@ -146,7 +162,9 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
                 if old in checks:
                     operations.append(_recheck(checks[old], new, checks[old].check))
                 operations.append(RenameColumn(old, new))
-            out.operations.append(_batch(table, operations))
+            # SQLite's rebuild makes its indexes over expressions or partial ones again, on
+            # the columns' new names
+            out.operations.append(_batch(_rename_columns(table, columns), operations))
             out.summary += [f"rename column {name}.{old} to {new}" for old, new in columns.items()]
             table = _rename_columns(table, columns)
         result.append(table)
@@ -219,6 +237,22 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
             replace(i, columns=tuple(map(new, i.columns))) for i in table.custom_indexes
         ),
     )
+
+
+def _drop_custom_indexes(old: DbTable, new: DbTable, out: Diff) -> None:
+    """Indexes over expressions, partial or unique that go or change, before any change to
+    the table (on SQLite, a rebuild could not carry them)."""
+    for index in old.custom_indexes:
+        if index not in new.custom_indexes:
+            out.operations.append(DropCustomIndex(old.name, old.schema, index))
+            out.summary.append(f"drop index {index.name}")
+
+
+def _create_custom_indexes(old: DbTable, new: DbTable, out: Diff) -> None:
+    for index in new.custom_indexes:
+        if index not in old.custom_indexes:
+            out.operations.append(CreateCustomIndex(new.name, new.schema, index))
+            out.summary.append(f"add index {index.name}")
 
 
 def _drop_searches(old: DbTable, new: DbTable, out: Diff) -> None:
@@ -365,10 +399,6 @@ def _alter_table(
         if (name, on) not in new.indexes:
             early.append(DropIndex(name, on))
             out.summary.append(f"drop index {name}")
-    for index in old.custom_indexes:
-        if index not in new.custom_indexes:
-            early.append(DropCustomIndex(index))
-            out.summary.append(f"drop index {index.name}")
     for name, sql in old.checks:
         if (name, sql) not in new.checks:
             early.append(DropCheck(name, sql))
@@ -409,10 +439,6 @@ def _alter_table(
         if (name, on) not in old.indexes:
             after.append(CreateIndex(name, on))
             out.summary.append(f"add index {name}")
-    for index in new.custom_indexes:
-        if index not in old.custom_indexes:
-            after.append(CreateCustomIndex(index))
-            out.summary.append(f"add index {index.name}")
     for fk in created:
         after.append(CreateForeignKey(fk))
         out.summary.append(f"add foreign key {fk.constraint_name}")
@@ -441,6 +467,9 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     retype, using = False, None
     if bool(old.native_type) != bool(new.native_type):
         out.unsupported.append(f"`native` of the enum column {name} changed")
+    elif _renamed_type(old, new):
+        out.summary.append(f"rename enum type {old.native_type} to {new.native_type}")
+        out.operations.append(RenameNativeEnum(table, old, new))
     elif (old.type, old.params) != (new.type, new.params):
         out.summary.append(f"change type of {name}")
         if new.native_type:
@@ -469,6 +498,14 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     return None
 
 
+def _renamed_type(old: DbColumn, new: DbColumn) -> bool:
+    """A native enum whose type only changes its name (`enum_name`)."""
+    if not (old.native_type and new.native_type) or old.native_type == new.native_type:
+        return False
+    spelled = old.type.replace(f"name={old.native_type!r}", f"name={new.native_type!r}")
+    return old.params == new.params and spelled == new.type
+
+
 def _backfill(
     table: DbTable,
     column: DbColumn,
@@ -483,4 +520,12 @@ def _backfill(
 
 
 def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
-    return Batch(table.name, table.schema, tuple(operations), table.autoincrement)
+    """`table`'s changes; its indexes over expressions or partial ones (as they are once the
+    changes are made) are made again after SQLite's rebuild."""
+    return Batch(
+        table.name,
+        table.schema,
+        tuple(operations),
+        table.autoincrement,
+        table.custom_indexes,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.code_text import string_literal
-from persistgen.migrate.batch_operations import RetypeColumn, index_args, index_imports
+from persistgen.migrate.batch_operations import RetypeColumn
 from persistgen.migrate.operations import (
     AUTOINCREMENT,
     OP,
@@ -15,12 +15,15 @@ from persistgen.migrate.operations import (
     Operation,
     column_code,
     column_imports,
+    create_index,
+    drop_index,
+    index_imports,
     listed,
     on_dialect,
     on_postgres,
     schema_arg,
 )
-from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
+from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,7 @@ class CreateTable(Operation):
                 f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
                 f"{schema_arg(table.schema)})"
             )
-        for index in table.custom_indexes:
-            lines.append(
-                f"op.create_index(op.f({index.name!r}), {table.name!r}, {index_args(index, 4)}"
-                f"{schema_arg(table.schema)})"
-            )
+        lines += [create_index(table.name, table.schema, i, 4) for i in table.custom_indexes]
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
         return lines + on_dialect(line for s in searches for line in s.index_lines())
 
@@ -137,6 +136,39 @@ class CreateTable(Operation):
     def reverse(self) -> list[Operation]:
         types = [c.native_type for c in self.table.columns if c.native_type]
         return [DropTable(self.table), *map(DropEnumType, types)]
+
+
+@dataclass(frozen=True)
+class CreateCustomIndex(Operation):
+    """An index over expressions, partial or unique (see DbIndex): made outside any batch, as
+    SQLite's rebuild could not carry it."""
+
+    table: str
+    schema: str | None
+    index: DbIndex
+
+    def lines(self) -> list[str]:
+        return [create_index(self.table, self.schema, self.index, 4)]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP}) | index_imports(self.index)
+
+    def reverse(self) -> list[Operation]:
+        return [DropCustomIndex(self.table, self.schema, self.index)]
+
+
+@dataclass(frozen=True)
+class DropCustomIndex(Operation):
+    table: str
+    schema: str | None
+    index: DbIndex
+
+    def lines(self) -> list[str]:
+        return [drop_index(self.table, self.schema, self.index)]
+
+    def reverse(self) -> list[Operation]:
+        return [CreateCustomIndex(self.table, self.schema, self.index)]
 
 
 @dataclass(frozen=True)
@@ -201,12 +233,18 @@ class RetypeNativeEnum(Operation):
                 f"server_default={new.server_default}{schema_arg(table.schema)})"
             )
         postgres.append(_execute(f'DROP TYPE "{retired}"'))
-        return on_dialect(postgres, self._batch.lines())
+        return on_dialect(postgres, self._batch.sqlite_lines())
 
     @property
     def _batch(self) -> Batch:
         retype = (RetypeColumn(self.old, self.new),)
-        return Batch(self.table.name, self.table.schema, retype, self.table.autoincrement)
+        return Batch(
+            self.table.name,
+            self.table.schema,
+            retype,
+            self.table.autoincrement,
+            self.table.custom_indexes,
+        )
 
     @property
     def imports(self) -> frozenset[str]:
@@ -218,6 +256,19 @@ class RetypeNativeEnum(Operation):
 
     def reverse(self) -> list[Operation]:
         return [RetypeNativeEnum(self.table, self.new, self.old)]
+
+
+@dataclass(frozen=True)
+class RenameNativeEnum(RetypeNativeEnum):
+    """A native enum's type renamed (`enum_name`), its values the same: renamed in place on
+    PostgreSQL; on SQLite, its CHECK is named after it, so the table is rebuilt."""
+
+    def lines(self) -> list[str]:
+        rename = f'ALTER TYPE "{self.old.native_type}" RENAME TO "{self.new.native_type}"'
+        return on_dialect([_execute(rename)], self._batch.sqlite_lines())
+
+    def reverse(self) -> list[Operation]:
+        return [RenameNativeEnum(self.table, self.new, self.old)]
 
 
 def _fk_constraint(fk: ForeignKeyModel) -> str:
