@@ -36,7 +36,7 @@ from persistgen.migrate.operations import (
     Operation,
 )
 from persistgen.migrate.renames import Renames
-from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
+from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
     CreateCustomIndex,
     CreateSchemas,
@@ -49,6 +49,7 @@ from persistgen.migrate.table_operations import (
     MoveTable,
     RebuildAutoincrement,
     RenameNativeEnum,
+    RenameObject,
     RenamePrimaryKey,
     RenameTable,
     RetypeNativeEnum,
@@ -84,8 +85,16 @@ def compare(
     new = {t.name: t for t in after.tables}
     # A kept table's indexes over expressions or partial ones that change are dropped first
     # and made last: in between, each batch (a rebuild on SQLite) holds only those it keeps.
+    # One renamed (see RenameObject) is renamed first, and is there throughout.
+    renamed_indexes = {
+        t.name: _renamed_indexes(old[t.name], t) for t in after.tables if t.name in old
+    }
     present = {
-        t.name: tuple(i for i in t.custom_indexes if i in old[t.name].custom_indexes)
+        t.name: tuple(
+            i
+            for i in t.custom_indexes
+            if i in old[t.name].custom_indexes or i in renamed_indexes[t.name].values()
+        )
         for t in after.tables
         if t.name in old
     }
@@ -96,18 +105,25 @@ def compare(
     ]
     retyped = _retyped(kept)
     references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
+    relinked = {table.name: _renamed_foreign_keys(*references[table.name]) for _, table in kept}
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
     # dropped table left holding a column or unique constraint that is about to go. What
     # they referenced is in its new schema by then, and is again when a downgrade restores them.
     for was, table in kept:
-        _drop_custom_indexes(was, new[table.name], out)
+        _drop_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
     for was, table in kept:
         _move(was, table, out)
     _autoincrement(kept, out)
     where = {table.name: table.schema for table in after.tables}
     for _, table in kept:
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
+        for was_fk, fk in relinked[table.name]:
+            was_fk, fk = _in(where, was_fk), _in(where, fk)
+            other = (_batch(table, [DropForeignKey(was_fk), CreateForeignKey(fk)]),)
+            names = (was_fk.constraint_name, fk.constraint_name)
+            out.operations.append(RenameObject(table.name, table.schema, False, *names, other))
+            out.summary.append(f"rename foreign key {names[0]} to {names[1]}")
     for was, table in kept:
         _drop_searches(was, table, out)
     for table in reversed(renamed):
@@ -139,7 +155,7 @@ def compare(
     out.operations += [DropEnumType(name) for name in out.types_dropped]
     for was, table in kept:  # once their columns are there
         _create_searches(was, table, out)
-        _create_custom_indexes(was, new[table.name], out)
+        _create_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
     if any(_makes_search_index(o) for o in out.operations):
         out.operations.insert(0, CreateTrigrams())
     return out
@@ -239,18 +255,100 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
     )
 
 
-def _drop_custom_indexes(old: DbTable, new: DbTable, out: Diff) -> None:
+def _renamed_foreign_keys(
+    dropped: list[ForeignKeyModel], created: list[ForeignKeyModel]
+) -> list[tuple[ForeignKeyModel, ForeignKeyModel]]:
+    """The foreign keys that change only their name, taken out of `dropped` and `created`."""
+    pairs = []
+    for fk in list(created):
+        same = next(
+            (d for d in dropped if replace(d, constraint_name=fk.constraint_name) == fk), None
+        )
+        if same is not None:
+            dropped.remove(same)
+            created.remove(fk)
+            pairs.append((same, fk))
+    return pairs
+
+
+def _renamed(old: DbTable, new: DbTable, out: Diff) -> dict[str, str]:
+    """Unique constraints, indexes and CHECKs the same but for their name: renamed (see
+    RenameObject). Returns the new name of each old one."""
+    found: dict[str, str] = {}
+    kinds: list[tuple[bool, str, list[tuple[str, object]], list[tuple[str, object]]]] = [
+        (False, "unique constraint", list(old.uniques), list(new.uniques)),
+        (True, "index", list(old.indexes), list(new.indexes)),
+        (False, "check constraint", list(old.checks), list(new.checks)),
+    ]
+    for index, what, before, after in kinds:
+        gone = [(n, on) for n, on in before if (n, on) not in after]
+        for name, on in after:
+            if (name, on) in before:
+                continue
+            was = next((n for n, o in gone if o == on and n not in found), None)
+            if was is not None and name not in dict(before):
+                found[was] = name
+                other = _rebuilt(new, what, was, name, on)
+                out.operations.append(RenameObject(new.name, new.schema, index, was, name, other))
+                out.summary.append(f"rename {what} {was} to {name}")
+    return found
+
+
+def _rebuilt(table: DbTable, what: str, old: str, new: str, on: object) -> tuple[Operation, ...]:
+    """The SQLite side of a rename: the object dropped and made again under its new name."""
+    operations: list[BatchOperation]
+    if what == "unique constraint":
+        assert isinstance(on, tuple)
+        operations = [DropUnique(old, on), CreateUnique(new, on)]
+    elif what == "index":
+        assert isinstance(on, tuple)
+        operations = [DropIndex(old, on), CreateIndex(new, on)]
+    else:
+        assert isinstance(on, str)
+        operations = [DropCheck(old, on), CreateCheck(new, on)]
+    return (_batch(table, operations),)
+
+
+def _renamed_indexes(old: DbTable, new: DbTable) -> dict[DbIndex, DbIndex]:
+    """Indexes over expressions, partial or unique that change only their name: old -> new."""
+    gone = [i for i in old.custom_indexes if i not in new.custom_indexes]
+    found: dict[DbIndex, DbIndex] = {}
+    for index in new.custom_indexes:
+        if index in old.custom_indexes:
+            continue
+        was = next((i for i in gone if replace(i, name=index.name) == index), None)
+        if was is not None and was not in found:
+            found[was] = index
+    return found
+
+
+def _drop_custom_indexes(
+    old: DbTable, new: DbTable, renamed: dict[DbIndex, DbIndex], out: Diff
+) -> None:
     """Indexes over expressions, partial or unique that go or change, before any change to
-    the table (on SQLite, a rebuild could not carry them)."""
+    the table (on SQLite, a rebuild could not carry them); those that only change their name
+    are renamed."""
     for index in old.custom_indexes:
-        if index not in new.custom_indexes:
+        if index in renamed:
+            to = renamed[index]
+            other = (
+                DropCustomIndex(old.name, old.schema, index),
+                CreateCustomIndex(old.name, old.schema, to),
+            )
+            out.operations.append(
+                RenameObject(old.name, old.schema, True, index.name, to.name, other)
+            )
+            out.summary.append(f"rename index {index.name} to {to.name}")
+        elif index not in new.custom_indexes:
             out.operations.append(DropCustomIndex(old.name, old.schema, index))
             out.summary.append(f"drop index {index.name}")
 
 
-def _create_custom_indexes(old: DbTable, new: DbTable, out: Diff) -> None:
+def _create_custom_indexes(
+    old: DbTable, new: DbTable, renamed: dict[DbIndex, DbIndex], out: Diff
+) -> None:
     for index in new.custom_indexes:
-        if index not in old.custom_indexes:
+        if index not in old.custom_indexes and index not in renamed.values():
             out.operations.append(CreateCustomIndex(new.name, new.schema, index))
             out.summary.append(f"add index {index.name}")
 
@@ -391,16 +489,17 @@ def _alter_table(
     early: list[BatchOperation] = []
     after: list[BatchOperation] = []
     needs_backfill: list[tuple[DbTable, DbColumn]] = []
+    renamed = _renamed(old, new, out)
     for name, on in old.uniques:
-        if (name, on) not in new.uniques:
+        if (name, on) not in new.uniques and name not in renamed:
             early.append(DropUnique(name, on))
             out.summary.append(f"drop unique constraint {name}")
     for name, on in old.indexes:
-        if (name, on) not in new.indexes:
+        if (name, on) not in new.indexes and name not in renamed:
             early.append(DropIndex(name, on))
             out.summary.append(f"drop index {name}")
     for name, sql in old.checks:
-        if (name, sql) not in new.checks:
+        if (name, sql) not in new.checks and name not in renamed:
             early.append(DropCheck(name, sql))
             out.summary.append(f"drop check constraint {name}")
     old_columns = {c.name: c for c in old.columns}
@@ -432,18 +531,18 @@ def _alter_table(
             out.summary.append(f"drop column {new.name}.{column.name}")
             out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
     for name, on in new.uniques:
-        if (name, on) not in old.uniques:
+        if (name, on) not in old.uniques and name not in renamed.values():
             after.append(CreateUnique(name, on))
             out.summary.append(f"add unique constraint {name}")
     for name, on in new.indexes:
-        if (name, on) not in old.indexes:
+        if (name, on) not in old.indexes and name not in renamed.values():
             after.append(CreateIndex(name, on))
             out.summary.append(f"add index {name}")
     for fk in created:
         after.append(CreateForeignKey(fk))
         out.summary.append(f"add foreign key {fk.constraint_name}")
     for name, sql in new.checks:
-        if (name, sql) not in old.checks:
+        if (name, sql) not in old.checks and name not in renamed.values():
             after.append(CreateCheck(name, sql))
             out.summary.append(f"add check constraint {name}")
     if old.primary_key != new.primary_key:  # rows would need new keys, and references too

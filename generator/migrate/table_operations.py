@@ -22,6 +22,7 @@ from persistgen.migrate.operations import (
     on_dialect,
     on_postgres,
     schema_arg,
+    undo,
 )
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel
 
@@ -94,6 +95,50 @@ class RenamePrimaryKey(Operation):
 
     def reverse(self) -> list[Operation]:
         return [RenamePrimaryKey(self.table, self.schema, self.new, self.old)]
+
+
+@dataclass(frozen=True)
+class RenameObject(Operation):
+    """A constraint or index the spec names anew: renamed in place on PostgreSQL, so rows,
+    the index behind it and what depends on it (a foreign key on a unique constraint) stay;
+    on SQLite, where a constraint's name lives in the table's SQL, made again under the new
+    name (`other`)."""
+
+    table: str
+    schema: str | None
+    index: bool  # an index (ALTER INDEX), else a constraint (ALTER TABLE ... CONSTRAINT)
+    old: str
+    new: str
+    other: tuple[Operation, ...]
+
+    def lines(self) -> list[str]:
+        if self.index:
+            where = f'"{self.schema}".' if self.schema else ""
+            sql = f'ALTER INDEX {where}"{self.old}" RENAME TO "{self.new}"'
+        else:
+            table = _qualified(self.table, self.schema)
+            sql = f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"'
+        other = [
+            line
+            for o in self.other
+            for line in (o.sqlite_lines() if isinstance(o, Batch) else o.lines())
+        ]
+        return on_dialect([_execute(sql)], other)
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP}).union(*(o.imports for o in self.other))
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return any(o.uses_on_postgres for o in self.other)
+
+    def reverse(self) -> list[Operation]:
+        return [
+            RenameObject(
+                self.table, self.schema, self.index, self.new, self.old, tuple(undo(self.other))
+            )
+        ]
 
 
 @dataclass(frozen=True)

@@ -253,9 +253,8 @@ def _group(
         yield Finding(
             (*path, position),
             f"`{name}` is not a column of `{resource_name}`",
-            f"did you mean `{close[0]}`?"
-            if close
-            else f"list fields of `{resource_name}`: {', '.join(columns)}",
+            (f"did you mean `{close[0]}`? " if close else "")
+            + f"list fields of `{resource_name}`: {', '.join(columns)}",
         )
 
 
