@@ -32,6 +32,7 @@ RUNTIME = "persistgen.runtime"
 # Runtime modules that serve one feature: a project gets them only when its spec uses it.
 _FEATURE_MODULES: dict[str, Callable[[ProjectModel], bool]] = {
     "repositories/soft_delete.py": lambda project: project.uses_soft_delete,
+    "repositories/view.py": lambda project: project.uses_views,
     "tests/clocks.py": lambda project: project.uses_clocks,
 }
 # Stand-ins for modules that templates render per spec: the runtime type-checks against them.

@@ -28,6 +28,7 @@ Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
 Group = tuple[str | None, Columns]  # (the spec's name for it, if any; model attributes)
 Searches = tuple[tuple[str, str], ...]  # (index name, column)
+READ_ROUTES: tuple[Route, ...] = ("list", "get")  # all a view serves
 
 
 def resource(
@@ -152,6 +153,7 @@ def resource(
             served_links,
             relations=bool(rels),
         ),
+        view=spec_resource.view,
     )
 
 
@@ -165,7 +167,8 @@ def _routes(
         for r in ROUTES
         if (r != "restore" or resource.soft_delete) and (r != "links" or link_models)
     ]
-    listed = offered if resource.routes is None else resource.routes
+    default = READ_ROUTES if resource.view else offered
+    listed = default if resource.routes is None else resource.routes
     return (
         tuple(r for r in offered if r in listed),
         tuple(r for r in offered if r not in listed),

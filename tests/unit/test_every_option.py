@@ -15,6 +15,7 @@ from persistgen.spec import compact as compact_form
 from persistgen.spec.model import (
     MIXIN_FIELDS,
     CheckSpec,
+    DatabaseObjectSpec,
     FieldSpec,
     IndexSpec,
     PoolSpec,
@@ -51,6 +52,7 @@ def instances(spec: Spec) -> dict[type[BaseModel], list[BaseModel]]:
         UniqueSpec: [u for r in spec.resources.values() for u in r.unique],
         IndexSpec: [i for r in spec.resources.values() for i in r.index],
         CheckSpec: [c for r in spec.resources.values() for c in r.checks.values()],
+        DatabaseObjectSpec: list(spec.database_objects),
     }
 
 
@@ -119,5 +121,6 @@ def test_the_compact_form_is_used_with_each_of_its_flags() -> None:
     assert any("?" in field for field in compact) and any("=" in field for field in compact)
 
 
-def test_the_spec_has_twenty_resources() -> None:
-    assert len(SPEC.resources) == 20
+def test_the_spec_has_twenty_resources_and_a_view() -> None:
+    assert len(SPEC.resources) == 21
+    assert [name for name, r in SPEC.resources.items() if r.view] == ["ProductStats"]

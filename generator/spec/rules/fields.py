@@ -18,6 +18,10 @@ NUMERIC = {"int", "bigint", "float", "decimal"}
 
 
 PRIMARY_KEY_TYPES = {"int", "bigint", "str", "uuid"}
+# The keys the database can number (smallint once it is a type); the options that say how.
+NUMBERED_TYPES = {"smallint", "int", "bigint"}
+KEY_NUMBERING = ("autoincrement", "identity", "sequence")
+_SEQUENCE_BYTES = 63  # PostgreSQL's longest identifier
 
 
 TEMPORAL = {"date", "datetime", "time"}
@@ -123,6 +127,8 @@ def field_findings(
             yield Finding(
                 (*path, "nullable"), "a primary key cannot be nullable", "remove `nullable`"
             )
+    if f.model_fields_set.intersection(KEY_NUMBERING):
+        yield from _key_numbering(spec, resource_name, path, f)
     if "default" in f.model_fields_set and f.default is not None:
         yield from _literal(path, "default", f.default, f)
     if f.backfill is not None:
@@ -403,3 +409,53 @@ def _decimal(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
         f"scale {scale} exceeds precision {precision}{given}",
         f"lower `scale` to at most {precision}, or raise `precision`",
     )
+
+
+def _key_numbering(
+    spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec
+) -> Iterator[Finding]:
+    """`autoincrement`, `identity`, `sequence`: how a one-field integer key is numbered, so
+    only there, and one way at a time."""
+    given = [o for o in KEY_NUMBERING if o in f.model_fields_set]
+    one_key = spec.resources[resource_name].key_fields == [path[-1]]
+    if not (f.primary_key and one_key and f.type in NUMBERED_TYPES):
+        composite = f.primary_key and not one_key
+        what = (
+            f"{an(f.type)} field"
+            if f.type not in NUMBERED_TYPES
+            else "a field that is not the whole primary key"
+        )
+        yield Finding(
+            (*path, given[0]),
+            f"`{given[0]}` says how the database numbers a key, and does not apply to {what}",
+            "clients set every field of a composite key already: remove it"
+            if composite
+            else "use it on a one-field int or bigint primary key (`primary_key: true`), or "
+            "remove it",
+            at_key=True,
+        )
+        return
+    if not f.autoincrement and (f.identity or f.sequence is not None):
+        other = "identity" if f.identity else "sequence"
+        yield Finding(
+            (*path, other),
+            f"`autoincrement: false` has clients supply the key; `{other}` has the database "
+            "number it",
+            f"remove `{other}`, or `autoincrement: false`",
+            at_key=True,
+        )
+    elif f.identity and f.sequence is not None:
+        yield Finding(
+            (*path, "sequence"),
+            "an identity column numbers rows from a sequence of its own, not a named one",
+            "remove `identity: true` to keep the sequence (serial-style), or remove `sequence`",
+            at_key=True,
+        )
+    if f.sequence is not None and not 0 < len(f.sequence.encode()) <= _SEQUENCE_BYTES:
+        yield Finding(
+            (*path, "sequence"),
+            "a sequence name is empty"
+            if not f.sequence
+            else f"the sequence name `{f.sequence}` is longer than PostgreSQL's 63 bytes",
+            "write the sequence's name as the database has it",
+        )
