@@ -108,7 +108,9 @@ def compare(
     ]
     retyped = _retyped(kept)
     references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
-    relinked = {table.name: _renamed_foreign_keys(*references[table.name]) for _, table in kept}
+    relinked = {
+        table.name: _renamed_foreign_keys(*references[table.name], retyped) for _, table in kept
+    }
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
     # dropped table left holding a column or unique constraint that is about to go. What
@@ -268,13 +270,22 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
 
 
 def _renamed_foreign_keys(
-    dropped: list[ForeignKeyModel], created: list[ForeignKeyModel]
+    dropped: list[ForeignKeyModel], created: list[ForeignKeyModel], retyped: Columns
 ) -> list[tuple[ForeignKeyModel, ForeignKeyModel]]:
-    """The foreign keys that change only their name, taken out of `dropped` and `created`."""
+    """The foreign keys that change only their name, taken out of `dropped` and `created`.
+    One whose target changes type is made again, as the type change needs."""
     pairs = []
     for fk in list(created):
+        if (fk.target_table, fk.target_column) in retyped:
+            continue
         same = next(
-            (d for d in dropped if replace(d, constraint_name=fk.constraint_name) == fk), None
+            (
+                d
+                for d in dropped
+                if d.constraint_name != fk.constraint_name
+                and replace(d, constraint_name=fk.constraint_name) == fk
+            ),
+            None,
         )
         if same is not None:
             dropped.remove(same)

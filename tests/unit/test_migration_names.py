@@ -209,3 +209,19 @@ resources:
         "customer_id", "customers", "id", None, "invoices_customer_fkey", None, "SET NULL"
     )
     assert invoices.indexes == (("invoices_customer_idx", ("customer_id",)),)
+
+
+def test_a_foreign_key_whose_target_changes_type_is_made_again_not_renamed() -> None:
+    """Found by the evolution test: a key whose target is retyped is dropped and made again
+    under its own name; and one renamed as its target is retyped is not renamed in place."""
+    key = replace(TITLE, name="id", type="sa.Integer()", kind="int", params=())
+    wider = replace(key, type="sa.BigInteger()", kind="bigint")
+    authors, books = table("authors", columns=(key,)), table("books", AUTHOR_ID)
+    books = replace(books, foreign_keys=(TO_AUTHORS,))
+    for fk in (TO_AUTHORS, replace(TO_AUTHORS, constraint_name="books_author_fkey")):
+        after = (table("authors", columns=(wider,)), replace(books, foreign_keys=(fk,)))
+        out = diff((authors, books), after)
+        assert not any(isinstance(o, RenameObject) for o in out.operations)
+        text = _lines(out.operations)
+        assert "drop_constraint(op.f('fk_books_author_id_authors'), type_='foreignkey')" in text
+        assert f"create_foreign_key(op.f({fk.constraint_name!r})" in text
