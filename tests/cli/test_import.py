@@ -267,7 +267,6 @@ CREATE UNIQUE INDEX posts_title_lower ON posts (lower(title));
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=True, reason="needs names branch")
 def test_import_keeps_the_databases_own_names(cli: Invoke, tmp_path: Path) -> None:
     """PostgreSQL's own names (`users_pkey`, `users_email_key`, `posts_author_id_fkey`), an
     index named by hand, an expression index and ON UPDATE: `alembic check` stays clean."""
