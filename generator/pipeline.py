@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from persistgen import __version__, carry, merge_head, plan
@@ -18,7 +18,7 @@ from persistgen.errors import UserError, fail
 from persistgen.format import format_files
 from persistgen.migrate.history import History, Start, base_for, heads, read_history
 from persistgen.migrate.next_revision import next_revision
-from persistgen.migrate.revision_file import Revision
+from persistgen.migrate.revision_file import Revision, slug
 from persistgen.migrate.schema import SchemaState
 from persistgen.migrate.state import dump_state, snapshot_path
 from persistgen.project_model import ProjectModel
@@ -104,8 +104,12 @@ def render_spec(
         if migration.enabled
         else (None, start)
     )
-    files = render_project(project, json_schema(), revision, *([first] if first else []))
     made = [*([start] if first is not None else []), *([after] if revision is not None else [])]
+    snapshots = [*(state.snapshots.values() if isinstance(state, History) else ()), *made]
+    baseline = next((s.head for s in snapshots if _is_baseline(s)), None)
+    if baseline is not None:
+        project = replace(project, baseline=baseline)
+    files = render_project(project, json_schema(), revision, *([first] if first else []))
     # Snapshots, like revisions, are written once and only added: git merges branches' cleanly.
     for record in (*base.records, *made):
         files.append(RenderedFile(snapshot_path(record.head or ""), dump_state(record), "user"))
@@ -115,6 +119,11 @@ def render_spec(
 
 BASELINE = "baseline: the database as imported"
 OWN_TABLES = "persistgen's own tables, which the imported database lacks"
+
+
+def _is_baseline(state: SchemaState) -> bool:
+    """The first revision of an imported project (its file's name holds the message)."""
+    return not state.parents and PurePosixPath(state.file or "").stem.endswith("_" + slug(BASELINE))
 
 
 def baseline_revision(

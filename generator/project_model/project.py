@@ -53,6 +53,8 @@ class ProjectModel:
     default_page_size: int = 20
     objects: tuple[DbObject, ...] = ()  # the spec's `database_objects`, carried verbatim
     view_test_imports: tuple[str, ...] = ()  # tests/test_views.py's, when there are views
+    # An imported project's baseline revision (what the database held): README says to stamp it.
+    baseline: str | None = None
 
     @property
     def description_literal(self) -> str:
