@@ -27,8 +27,8 @@ _ORDER = (
     "column",
     "column_type",
     "constraint",
-    "trigger",
     "view",
+    "trigger",
     "index",
 )
 
@@ -167,7 +167,8 @@ def _columns(connection: Connection, schema: str, tables: Sequence[Table]) -> li
             continue
         column = _quote(column_name)
         name = f"{table_name}.{column_name}"
-        if typtype == "d":
+        typed, _ = field_type(owner.column(column_name).type, "postgresql")
+        if typtype == "d" and typed is not None:
             found.append(
                 CatalogObject(
                     "column_type",
@@ -179,7 +180,6 @@ def _columns(connection: Connection, schema: str, tables: Sequence[Table]) -> li
                 )
             )
             continue
-        typed, _ = field_type(owner.column(column_name).type, "postgresql")
         if typed is not None:
             continue
         parts = [f"ALTER TABLE {table} ADD COLUMN {column} {type_sql}"]
@@ -387,24 +387,27 @@ def carry(catalog: Catalog, chosen: Sequence[str]) -> Carried:
     if not catalog.objects:
         return Carried(catalog)
     tables = set(chosen)
-    taken: dict[str, CatalogObject] = {}
+    # A carried view's tables, through the views it reads: what its `after` lists, and so
+    # what an object over the view lists (dropped before the view, made again after it).
+    views: dict[str, list[str]] = {}
     kept: list[CatalogObject] = []
+    entries: list[dict[str, Any]] = []
     notes: list[str] = []
     for item in sorted(catalog.objects, key=lambda o: _ORDER.index(_kind_order(o))):
-        missing = [
-            n for n in (*item.needs, *([item.table] if item.table else [])) if n not in tables
-        ]
-        missing = [n for n in missing if n not in taken or taken[n].kind not in _VIEWS]
+        reads = [*item.needs, *([item.table] if item.table else [])]
+        missing = [n for n in reads if n not in tables and n not in views]
         if item.outside or missing:
-            reads = [*item.outside, *missing]
             notes.append(
                 f"{item.kind.replace('_', ' ')} `{item.name}` not carried: it reads "
-                f"{', '.join(reads)}, which the spec does not hold"
+                f"{', '.join([*item.outside, *missing])}, which the spec does not hold"
             )
             continue
-        taken[item.name] = item
+        after = [t for n in reads for t in ([n] if n in tables else views[n])]
+        after = list(dict.fromkeys(after))
+        if item.kind in _VIEWS:
+            views[item.name] = after
         kept.append(item)
-    entries = [_entry(o, tables) for o in kept]
+        entries.append(_entry(item, after))
     carried = Carried(_without(catalog, kept), entries, [o for o in kept if o.kind == "view"])
     carried.notes = notes
     for item in kept:
@@ -420,16 +423,16 @@ def _kind_order(item: CatalogObject) -> str:
     return "view" if item.kind in _VIEWS else item.kind
 
 
-def _entry(item: CatalogObject, tables: set[str]) -> dict[str, Any]:
+def _entry(item: CatalogObject, after: list[str]) -> dict[str, Any]:
     kind = "sql" if item.kind in ("column", "column_type", "constraint") else item.kind
     entry: dict[str, Any] = {"name": item.name, "kind": kind, "create": item.create}
     entry["drop"] = item.drop
-    after = [n for n in (*item.needs, *([item.table] if item.table else [])) if n in tables]
-    if item.kind == "column":
-        # Dropped and made again with its table's changes, it would lose its rows.
-        after = []
-    if after:
-        entry["after"] = list(dict.fromkeys(after))
+    # A carried column is dropped and made again with its table's changes (its table's other
+    # columns may not change under it) only when the database computes it: another would lose
+    # its rows.
+    computed = " GENERATED ALWAYS AS (" in item.create
+    if after and (item.kind != "column" or computed):
+        entry["after"] = after
     return entry
 
 

@@ -177,7 +177,7 @@ def test_what_the_spec_cannot_say_is_reported_and_commented(cli: Invoke, tmp_pat
         assert what in " ".join(text.replace("#", " ").split()), what
     assert "3 thing(s) not expressed" in result.output
     carried = [o["name"] for o in YAML(typ="safe").load(text)["database_objects"]]
-    assert carried == ["email", "touch", "documents.search", "documents_touch", "titles"]
+    assert carried == ["email", "touch", "documents.search", "titles", "documents_touch"]
     assert "persistgen new project pg17_importer_notes --spec" in result.output
 
 
@@ -447,6 +447,24 @@ SCHEMA_FACTS = {
 }
 
 
+ROWS = """
+INSERT INTO authors (name, contact) VALUES ('Ada', 'ada@example.com');
+INSERT INTO articles (author_id, title, body) VALUES (1, 'Adopt', 'notes');
+"""
+
+
+def _fetch(url: str, sql: str) -> list[tuple[object, ...]]:
+    async def fetch() -> list[tuple[object, ...]]:
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn)
+        try:
+            return [tuple(row) for row in await connection.fetch(sql)]
+        finally:
+            await connection.close()
+
+    return asyncio.run(fetch())
+
+
 def schema_facts(url: str) -> dict[str, set[tuple[object, ...]]]:
     async def read() -> dict[str, set[tuple[object, ...]]]:
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -487,15 +505,21 @@ def test_objects_are_carried_and_the_baseline_rebuilds_the_source(
             "touch_article",
             "articles.search",
             "authors.contact",
-            "articles_touch",
             "article_authors",
             "author_counts",
             "busy_authors",
+            "articles_touch",
             "articles_search",
             "articles_title_trgm",
             "author_counts_author",
         ]
         assert objects["author_counts"]["kind"] == "materialized_view"
+        # What reads a view is dropped with the tables under it: its `after` lists them.
+        assert objects["busy_authors"]["after"] == ["articles", "authors"]
+        assert objects["author_counts_author"]["after"] == ["articles"]
+        assert objects["authors.contact"]["create"] == (
+            "ALTER TABLE public.authors ALTER COLUMN contact TYPE public.email"
+        )
         assert objects["articles.search"]["drop"] == (
             "ALTER TABLE public.articles DROP COLUMN IF EXISTS search"
         )
@@ -509,7 +533,24 @@ def test_objects_are_carried_and_the_baseline_rebuilds_the_source(
         baseline = sorted((project / "migrations" / "versions").glob("0001_*.py"))[0]
         assert f"alembic stamp {baseline.name.split('_')[1]}" in output
         assert "alembic upgrade head" in output
+        readme = (project / "README.md").read_text()
+        assert f"alembic stamp {baseline.name.split('_')[1]}" in readme
         check_against_source(project, "pg17_adopt_source", url)
+        # Edit the spec, generate, upgrade the source with its rows: the objects over the
+        # changed table are dropped and made again around the change.
+        _load(url, ROWS)
+        spec_path = project / "persistgen.yaml"
+        text = spec_path.read_text()
+        assert "title: {type: str, max_length: 200}" in text
+        spec_path.write_text(text.replace("max_length: 200}", "max_length: 250}", 1))
+        generated = cli("generate", "--project", str(project))
+        assert generated.exit_code == 0, generated.output
+        assert "recreate view article_authors around its tables' change" in generated.output
+        ok(run(project, "-m", "alembic", "upgrade", "head", url=url))
+        checked = ok(run(project, "-m", "alembic", "check", url=url))
+        assert "No new upgrade operations detected" in checked
+        assert _fetch(url, "SELECT author, articles FROM busy_authors") == [("Ada", 1)]
+        assert _fetch(url, "SELECT search::text FROM articles") == [("'adopt':1 'notes':2",)]
         ok(run(project, "-m", "alembic", "upgrade", "head", url=empty))
         checked = ok(run(project, "-m", "alembic", "check", url=empty))
         assert "No new upgrade operations detected" in checked
