@@ -148,9 +148,11 @@ def _columns(connection: Connection, schema: str, tables: Sequence[Table]) -> li
             CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                 THEN (SELECT format('%I.%I', cn.nspname, co.collname) FROM pg_collation co
                       JOIN pg_namespace cn ON cn.oid = co.collnamespace
-                      WHERE co.oid = a.attcollation) END
+                      WHERE co.oid = a.attcollation) END,
+            format('%I.%I', tn.nspname, t.typname)
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
+        JOIN pg_namespace tn ON tn.oid = t.typnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE n.nspname = :schema AND c.relkind IN ('r', 'p') AND a.attnum > 0
             AND NOT a.attisdropped
@@ -161,7 +163,9 @@ def _columns(connection: Connection, schema: str, tables: Sequence[Table]) -> li
     found = []
     for row in rows:
         table_name, column_name, table, type_sql, not_null, default, generated = row[:7]
-        typtype, base, collation = row[7:]
+        typtype, base, collation, domain = row[7:]
+        if typtype == "d":  # by its schema's name, whatever the search_path
+            type_sql = domain
         owner = by_name.get(table_name)
         if owner is None or _held_elsewhere(owner, column_name):
             continue
