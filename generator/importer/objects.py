@@ -383,6 +383,7 @@ class Carried:
     views: list[CatalogObject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     by_table: dict[str, list[str]] = field(default_factory=dict)  # table -> carried columns
+    retyped: list[CatalogObject] = field(default_factory=list)  # columns given their domain
 
 
 def carry(catalog: Catalog, chosen: Sequence[str]) -> Carried:
@@ -414,6 +415,7 @@ def carry(catalog: Catalog, chosen: Sequence[str]) -> Carried:
         entries.append(_entry(item, after))
     carried = Carried(_without(catalog, kept), entries, [o for o in kept if o.kind == "view"])
     carried.notes = notes
+    carried.retyped = [o for o in kept if o.kind == "column_type"]
     for item in kept:
         if item.kind == "column" and item.table and item.column:
             carried.by_table.setdefault(item.table, []).append(item.column)
@@ -443,6 +445,14 @@ def _entry(item: CatalogObject, after: list[str]) -> dict[str, Any]:
 def _without(catalog: Catalog, kept: Sequence[CatalogObject]) -> Catalog:
     """The catalog to_spec.py maps: what `kept` carries taken out."""
     columns = {(o.table, o.column) for o in kept if o.kind == "column"}
+    retyped = {(o.table, o.column) for o in kept if o.kind == "column_type"}
+
+    def mapped(table: str, column: Column) -> Column:
+        """A column whose domain an object gives back: its base type, with no note."""
+        if (table, column.name) not in retyped:
+            return column
+        return replace(column, type=replace(column.type, domain=None))
+
     indexes = {(o.table, o.name) for o in kept if o.kind == "index"}
     triggers = {(o.table, o.create) for o in kept if o.kind == "trigger"}
     constraints = {(o.table, o.name) for o in kept if o.kind == "constraint"}
@@ -460,7 +470,7 @@ def _without(catalog: Catalog, kept: Sequence[CatalogObject]) -> Catalog:
     tables = tuple(
         replace(
             t,
-            columns=tuple(c for c in t.columns if (t.name, c.name) not in columns),
+            columns=tuple(mapped(t.name, c) for c in t.columns if (t.name, c.name) not in columns),
             indexes=tuple(i for i in t.indexes if (t.name, i.name) not in indexes),
             extras=tuple(e for e in t.extras if extra_kept(t.name, *e)),
         )
@@ -497,6 +507,13 @@ def attach(imported: Imported, carried: Carried, dialect: str) -> None:
                 f"column `{column}` is carried verbatim in database_objects (`{table}.{column}`): "
                 "the models do not hold it and `alembic check` leaves it alone",
             )
+    for item in carried.retyped:
+        path = _resource_path(imported, item.table or "")
+        imported.note(
+            path,
+            f"column `{item.column}` is declared with a domain: its field holds the base type, "
+            f"and database_objects (`{item.name}`) gives the column its domain back",
+        )
     for view in carried.views:
         _view_resource(imported, view, carried.catalog, dialect)
 
