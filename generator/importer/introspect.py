@@ -23,6 +23,7 @@ from persistgen.importer.catalog import (
     View,
 )
 from persistgen.importer.defaults import unwrapped
+from persistgen.importer.objects import read_objects
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Inspector
@@ -124,7 +125,8 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
     others = _postgres_others(connection, schema) if postgres else ()
     if not postgres:
         others = _sqlite_triggers(connection)
-    return Catalog(connection.dialect.name, database, schema, tables, views, others)
+    objects = read_objects(connection, inspector, schema, tables) if postgres and schema else ()
+    return Catalog(connection.dialect.name, database, schema, tables, views, others, objects)
 
 
 def _table(

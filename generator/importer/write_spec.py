@@ -10,6 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from persistgen.importer.to_spec import Imported, Note
 
@@ -68,7 +69,14 @@ def _wrapped(lines: Iterable[str], prefix: str) -> str:
 
 def _commented(value: Any, depth: int) -> Any:
     """Nested CommentedMaps; below a resource's `fields` (depth 4), every value in flow
-    style, so a field reads as one line."""
+    style, so a field reads as one line. `database_objects` in block style, their SQL as
+    written (a literal block when it has several lines)."""
+    if depth == 0 and isinstance(value, dict) and "database_objects" in value:
+        mapping = _commented({k: v for k, v in value.items() if k != "database_objects"}, 0)
+        mapping["database_objects"] = CommentedSeq(
+            _object(item) for item in value["database_objects"]
+        )
+        return mapping
     if isinstance(value, dict):
         mapping = CommentedMap((k, _commented(v, depth + 1)) for k, v in value.items())
         if depth >= 4:
@@ -81,3 +89,18 @@ def _commented(value: Any, depth: int) -> Any:
     if isinstance(value, str):
         return str(value)  # SQLAlchemy's quoted_name, say, is a str YAML cannot represent
     return value
+
+
+def _object(item: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap()
+    for key, value in item.items():
+        if isinstance(value, str) and "\n" in value:
+            text = "\n".join(line.rstrip() for line in value.splitlines())
+            mapping[key] = LiteralScalarString(text)
+        elif isinstance(value, list):
+            sequence = CommentedSeq(str(v) for v in value)
+            sequence.fa.set_flow_style()
+            mapping[key] = sequence
+        else:
+            mapping[key] = str(value)
+    return mapping
