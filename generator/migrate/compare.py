@@ -76,7 +76,7 @@ def compare(
     """Operations from `before` to `after`. `backfills`: what existing rows get, by (table,
     column), where a column becomes NOT NULL."""
     out = Diff()
-    renamed = _apply_renames(before.tables, renames, out)
+    renamed = _apply_renames(before.tables, renames, {t.name: t for t in after.tables}, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
     kept = [(old[t.name], t) for t in after.tables if t.name in old]
@@ -127,16 +127,20 @@ def compare(
     return out
 
 
-def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> list[DbTable]:
+def _apply_renames(
+    tables: tuple[DbTable, ...], renames: Renames, after: dict[str, DbTable], out: Diff
+) -> list[DbTable]:
     result = []
     for table in tables:
         name = renames.tables.get(table.name, table.name)
+        columns = renames.columns.get(name, {})
+        if name != table.name or columns:
+            table = _drop_changed_checks(table, after.get(name), out)
         if name != table.name:
             out.operations.append(RenameTable(table.name, name, table.schema))
             out.summary.append(f"rename table {table.name} to {name}")
             # Other constraint names are renamed by _alter_table.
             table = _rename_checks(replace(table, name=name), table.name, out)
-        columns = renames.columns.get(name, {})
         if columns:
             checks = {c.name: c for c in table.columns if c.check}
             operations: list[BatchOperation] = []
@@ -159,6 +163,19 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
         )
         for t in result
     ]
+
+
+def _drop_changed_checks(table: DbTable, new: DbTable | None, out: Diff) -> DbTable:
+    """The table's own CHECKs that do not stay as they are, dropped before its renames: their
+    SQL may name a column by its old name, which SQLite's rebuild (and, in a downgrade, the
+    CHECK made again) could not find once it is renamed. Added back after, by _alter_table."""
+    kept = new.checks if new is not None else ()
+    gone = [(name, sql) for name, sql in table.checks if (name, sql) not in kept]
+    if not gone:
+        return table
+    out.operations.append(_batch(table, [DropCheck(name, sql) for name, sql in gone]))
+    out.summary += [f"drop check constraint {name}" for name, _ in gone]
+    return replace(table, checks=tuple(c for c in table.checks if c not in gone))
 
 
 def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
@@ -197,7 +214,9 @@ def _recheck(
     """An enum column's CHECK, on its column's new `name` or as `check`."""
     assert column.check is not None and check is not None
     values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
-    old_sql, sql = f"{column.name} IN ({values})", f"{name} IN ({values})"
+    # quoted as SQLAlchemy quotes the CHECK of an Enum it creates: `"statusCol" IN (...)`
+    old_sql = f"{naming.quoted(column.name)} IN ({values})"
+    sql = f"{naming.quoted(name)} IN ({values})"
     return ReplaceCheck(column.check, old_sql, check, sql, everywhere)
 
 

@@ -28,7 +28,7 @@ def links(spec: Spec, name: str) -> Iterator[LinkModel]:
             name=field_name,
             path=naming.kebab(field_name),
             table=table,
-            variable=f"{table}_table",
+            variable=naming.table_variable(table),
             owner_column=owner.column,
             item_column=item.column,
             column_types=(owner_info, item_info),

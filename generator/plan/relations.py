@@ -112,7 +112,7 @@ def _links(spec: Spec, name: str, here: list[Source]) -> Iterator[RelationModel]
             field.target,
             collection=True,
             back_populates=field.reverse_name(name),
-            link_variable=f"{field.association_table(name, field_name)}_table",
+            link_variable=naming.table_variable(field.association_table(name, field_name)),
         )
     schema = spec.project.schema_
     for source_name, field_name, field in here:

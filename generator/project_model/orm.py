@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen import naming
 from persistgen.code_text import string_literal, value_literal
 from persistgen.migrate.schema import DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
@@ -254,6 +255,14 @@ class LinkModel:
     def target_key_annotation(self) -> str:
         """The target's key as a path parameter."""
         return path_annotation(self.target_type)
+
+    @property
+    def columns_code(self) -> str:
+        """Its owner's and its item's columns, as the repository's link methods take them."""
+        return (
+            f"{naming.column_access(self.variable, self.owner_column)}, "
+            f"{naming.column_access(self.variable, self.item_column)}"
+        )
 
     @property
     def table_code(self) -> str:

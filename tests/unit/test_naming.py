@@ -186,11 +186,52 @@ def test_generated_class_names() -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("posts", True), ("order_lines", True), ("Posts", False), ("x" * 64, True), ("1x", False)],
+    [
+        ("posts", True),
+        ("order_lines", True),
+        ("Posts", True),
+        ("createdAt", True),
+        ("order items", True),
+        ("1x", True),
+        ('say "hi"', True),
+        ("x" * 64, True),
+        ("", False),
+        ("  ", False),
+        ("a\nb", False),
+        ("a\x00b", False),
+        ("public.users", False),
+    ],
 )
 def test_table_problem(name: str, ok: bool) -> None:
-    """The form of a table (or column) name; its length is `length_problem`'s."""
+    """Any identifier PostgreSQL takes names a table (or column); its length is
+    `length_problem`'s. A dot would split SQLAlchemy's `table.column`."""
     assert (naming.table_problem(name) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "sql"),
+    [
+        ("created_at", "created_at"),
+        ("createdAt", '"createdAt"'),
+        ("User", '"User"'),
+        ("order", '"order"'),
+        ("user", '"user"'),
+        ("display name", '"display name"'),
+        ("1st", '"1st"'),
+        ('say "hi"', '"say ""hi"""'),
+    ],
+)
+def test_quoted_is_how_sqlalchemy_quotes_on_postgresql(name: str, sql: str) -> None:
+    from sqlalchemy.dialects import postgresql
+
+    assert naming.quoted(name) == sql
+    assert postgresql.dialect().identifier_preparer.quote(name) == sql
+
+
+def test_sql_reserved_words_are_sqlalchemys() -> None:
+    from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS
+
+    assert naming.SQL_RESERVED_WORDS == RESERVED_WORDS
 
 
 @pytest.mark.parametrize(

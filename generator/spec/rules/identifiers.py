@@ -182,6 +182,10 @@ def _meetings(spec: Spec) -> Iterator[Finding]:
         for kind, named in _names(spec, name, resource):
             if shared and named.path[: len(shared)] == shared:
                 continue
+            # (a sequence PostgreSQL names itself; tables and types are checked where named)
+            convention = kind in ("relation", "constraint") and "sequence" not in named.what
+            if convention and naming.length_problem(named.name):
+                yield _cut(named)
             for space in _SPACES.get(kind, (kind,)):
                 other_kind, other = spaces[space].setdefault(named.name, (kind, named))
                 if other is named:
@@ -195,6 +199,19 @@ def _meetings(spec: Spec) -> Iterator[Finding]:
                     "PostgreSQL needs the two names to differ: rename one of them",
                     at_key=named.at_key,
                 )
+
+
+def _cut(named: _Name) -> Finding:
+    """A name of non-ASCII letters still past 63 bytes once shortened: the naming convention
+    cuts at 55 characters, as SQLAlchemy does, and PostgreSQL would cut the rest."""
+    size = len(named.name.encode())
+    return Finding(
+        named.path,
+        f"{named.what} would be named `{named.name}`, {size} bytes long even shortened; "
+        "PostgreSQL keeps 63 bytes and cuts the rest",
+        "shorten the table's or the column's name (letters past ASCII take 2 to 4 bytes each)",
+        at_key=named.at_key,
+    )
 
 
 def _names(spec: Spec, name: str, resource: ResourceSpec) -> Iterator[tuple[str, _Name]]:
