@@ -94,16 +94,36 @@ def compare(
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
     for was, table in kept:
         _drop_searches(was, table, out)
-    for table in reversed(renamed):
-        if table.name not in new:
-            foreign_keys = tuple(_in(where, fk) for fk in table.foreign_keys)
-            _drop_table(replace(table, foreign_keys=foreign_keys), out)
+    going = [table for table in reversed(renamed) if table.name not in new]
+    gone: set[str] = set()
+    for table in going:
+        # A reference to a table dropped before this one (tables in a cycle of references):
+        # its foreign key goes first, and in the downgrade comes back after both tables.
+        early = [fk for fk in table.foreign_keys if fk.target_table in gone]
+        _unlink(table, early, out)
+        gone.add(table.name)
+    gone = set()
+    for table in going:
+        foreign_keys = tuple(
+            _in(where, fk) for fk in table.foreign_keys if fk.target_table not in gone
+        )
+        gone.add(table.name)
+        _drop_table(replace(table, foreign_keys=foreign_keys), out)
     # A new table's foreign key to a column or unique constraint this revision adds waits
     # until that exists.
     waiting: dict[str, list[BatchOperation]] = {}
+    # A table in a cycle of references (spec/cycles.py) is created before one it refers to:
+    # that foreign key waits too, until after the tables.
+    created: set[str] = set()
     for table in after.tables:
         if table.name not in old:
-            inline = tuple(fk for fk in table.foreign_keys if _holds(old, new, retyped, fk))
+            created.add(table.name)
+            inline = tuple(
+                fk
+                for fk in table.foreign_keys
+                if _holds(old, new, retyped, fk)
+                and (fk.target_table in old or fk.target_table in created)
+            )
             out.operations.append(CreateTable(table, inline))
             out.summary.append(f"create table {table.name}")
             waiting[table.name] = [

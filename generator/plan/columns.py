@@ -19,6 +19,7 @@ from persistgen.project_model import (
     TypeInfo,
 )
 from persistgen.project_model.types import Scalar
+from persistgen.spec import cycles
 from persistgen.spec.model import FieldSpec, Spec
 from persistgen.typemap import BIGINT_KEY, type_info
 
@@ -71,6 +72,7 @@ def column(
             onupdate=info.clock if field.onupdate == "now" else None,
             comment=field.description,
             uuid_default=generated_key and field.type == "uuid",
+            use_alter=(resource, name) in cycles.deferred(spec),
         ),
         dto=_dto(attribute, field, info, own, writable=not read_only),
         filters=tuple(_filters(attribute, field, info, own)) if field.filter else (),

@@ -8,6 +8,7 @@ from dataclasses import replace
 from persistgen import naming
 from persistgen.plan.targets import key_attributes, referenced, route
 from persistgen.project_model import RefModel, RelationModel
+from persistgen.spec import cycles
 from persistgen.spec.model import FieldSpec, Spec
 
 Source = tuple[str, str, FieldSpec]  # a `ref` or `many` field: its resource, name, spec
@@ -62,6 +63,7 @@ def refs(spec: Spec, name: str) -> tuple[RefModel, ...]:
                 _on_target_delete(spec, field),
                 field.target == name,
                 tuple(key_attributes(target)),
+                cyclic=(name, field_name) in cycles.deferred(spec),
             )
         )
     return tuple(found)

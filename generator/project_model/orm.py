@@ -56,6 +56,8 @@ class OrmColumn:
     onupdate: str | None  # the db/types.py clock each update sets it to
     comment: str | None
     uuid_default: bool  # the model draws a random key
+    # a nullable reference in a cycle: its foreign key is created after the tables
+    use_alter: bool = False
 
     @property
     def annotation(self) -> str:
@@ -69,7 +71,8 @@ class OrmColumn:
         if self.foreign_key:
             fk = self.foreign_key
             on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
-            args.append(f"ForeignKey({fk.target!r}{on_delete})")
+            use_alter = ", use_alter=True" if self.use_alter else ""
+            args.append(f"ForeignKey({fk.target!r}{on_delete}{use_alter})")
         if self.identity:
             args.append("Identity()")
         args += [
