@@ -176,6 +176,8 @@ class RelationModel:
     link_variable: str | None = None  # a many-to-many's owner: the `Table` in its module
     link_table: str | None = None  # a many-to-many's target: the table's qualified name
     live: str | None = None  # loads skip soft-deleted related rows by this criterion
+    # a many-to-many link to its own class: (primaryjoin, secondaryjoin), as lambdas
+    joins: tuple[str, str] | None = None
 
     @property
     def strategy(self) -> str:
@@ -217,7 +219,10 @@ class RelationModel:
         if secondary is not None:
             # Deleting either side removes its links in the database (ON DELETE CASCADE), so
             # the ORM never loads a collection just to empty it.
-            return f'secondary={secondary}, {back}, lazy="raise", passive_deletes=True'
+            joins = ""
+            if self.joins:  # the link table refers to the class twice: say which is which
+                joins = f"primaryjoin={self.joins[0]}, secondaryjoin={self.joins[1]}, "
+            return f'secondary={secondary}, {joins}{back}, lazy="raise", passive_deletes=True'
         if self.column is not None:
             remote = f', remote_side="{self.remote_side}"' if self.remote_side else ""
             return f'{back}, foreign_keys=[{self.column}], lazy="raise"{remote}'

@@ -101,7 +101,7 @@ def reference_findings(
             "`on_delete: set null` needs a nullable reference",
             "add `nullable: true`, or use `cascade` or `restrict`",
         )
-    reverse = f.reverse_name(resource_name)
+    reverse = f.reverse_name(resource_name, str(path[-1]))
     problem = naming.attribute_problem(reverse)
     if problem:
         yield Finding(
@@ -119,7 +119,7 @@ def _reverse_relations(spec: Spec) -> Iterator[Finding]:
         for name, f in resource.fields.items():
             if f.type not in ("ref", "many") or f.target not in spec.resources:
                 continue
-            reverse = f.reverse_name(source)
+            reverse = f.reverse_name(source, name)
             if f.target not in attributes:  # once per target, however many point at it
                 attributes[f.target] = _attributes(spec.resources[f.target])
             taken = attributes[f.target]
