@@ -80,10 +80,20 @@ def findings(spec: Spec) -> Iterator[Finding]:
         yield from _composites(name, resource)
         yield from _routes(name, resource)
     for name, resource in spec.resources.items():
+        variables: dict[str, str] = {}  # each link table's `Table` in the owner's module
         for field_name, f in resource.fields.items():
             if f.type != "many":
                 continue
             table = f.association_table(name, field_name)
+            variable = naming.table_variable(table)
+            if variable in variables and variables[variable] != table:
+                yield Finding(
+                    ("resources", name, "fields", field_name, "through"),
+                    f"the link tables `{variables[variable]}` and `{table}` would both be "
+                    f"`{variable}` in the module of `{name}`",
+                    "set a `through` that differs in more than spaces, case or punctuation",
+                )
+            variables[variable] = table
             if naming.folded(table) in tables:
                 yield Finding(
                     ("resources", name, "fields", field_name),
