@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from persistgen.errors import UserError
+from persistgen.plan.relations import type_checking_imports
 from tests.unit.plan_specs import project
 
 BLOG = """
@@ -154,3 +155,51 @@ def test_a_chain_longer_than_the_stack_is_ordered_and_its_cycle_found() -> None:
     required = chain.replace("?", "") + looped.replace("?", "")
     with pytest.raises(UserError, match=r"references form a cycle \(R0 -> R1 -> .* -> R0\)"):
         project(required)
+
+
+SOCIAL = """
+User:
+  fields:
+    name: str
+    follows: {type: many, target: User}
+    blocks:
+      {type: many, target: User, link_columns: [blocker_id, blocked_id], back_populates: blocked_by}
+Group:
+  fields:
+    members: {type: many, target: User, link_columns: [group, member]}
+"""
+
+
+def test_a_link_to_the_same_resource_has_two_columns_and_says_which_leads_where() -> None:
+    user = next(r for r in project(SOCIAL).resources if r.class_name == "User")
+    follows, blocks = user.links
+    assert (follows.table, follows.owner_column, follows.item_column) == (
+        "user_follows",
+        "user_id",
+        "follows_user_id",
+    )
+    assert (blocks.owner_column, blocks.item_column) == ("blocker_id", "blocked_id")
+    relations = {rel.name: rel for rel in user.relations}
+    assert relations["follows"].args == (
+        "secondary=user_follows_table, "
+        "primaryjoin=lambda: User.id == user_follows_table.c.user_id, "
+        "secondaryjoin=lambda: User.id == user_follows_table.c.follows_user_id, "
+        "back_populates='follows_of', lazy=\"raise\", passive_deletes=True"
+    )
+    reverse = relations["follows_of"]  # on the same class, the same table, the joins swapped
+    assert reverse.link_variable == "user_follows_table" and reverse.back_populates == "follows"
+    assert reverse.joins == tuple(reversed(relations["follows"].joins or ()))
+    assert relations["blocked_by"].back_populates == "blocks"
+    # The model imports the other classes it names, never its own.
+    assert type_checking_imports("User", user.relations) == {"{package}.models.group:Group"}
+
+
+def test_link_columns_name_any_link_tables_columns() -> None:
+    group = next(r for r in project(SOCIAL).resources if r.class_name == "Group")
+    (members,) = group.links
+    assert (members.owner_column, members.item_column) == ("group", "member")
+    assert members.columns_code == "group_members_table.c.group, group_members_table.c.member"
+    assert [fk.constraint_name for fk in members.db.foreign_keys] == [
+        "fk_group_members_group_groups",
+        "fk_group_members_member_users",
+    ]
