@@ -243,11 +243,13 @@ def table_problem(name: str) -> tuple[str, str] | None:
 def table_variable(table: str) -> str:
     """The module-level name of a link table's `Table`: `post_tags` -> `post_tags_table`; a
     table named with spaces or capitals gets a snake_case one, `Post Tags` -> `post_tags_table`."""
-    if table.isidentifier() and table.isascii():
+    if table.isidentifier() and table.isascii() and table == table.lower():
         return f"{table}_table"
     cleaned = re.sub(r"[^0-9A-Za-z]+", "_", _ascii(table)).strip("_")
     cleaned = re.sub(r"_+", "_", snake(cleaned))
-    return f"{cleaned or 'link'}_table" if cleaned[:1].isalpha() else f"link_{cleaned}_table"
+    if not cleaned:
+        return "link_table"
+    return f"{cleaned}_table" if cleaned[0].isalpha() else f"link_{cleaned}_table"
 
 
 def column_access(table: str, column: str) -> str:

@@ -352,3 +352,24 @@ def test_a_table_named_as_a_sequence_is_refused() -> None:
     [problem] = info.value.problems
     assert problem.spec_path == "resources.Note.table"
     assert "as the sequence of `Post.id` is" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("table", "variable"),
+    [
+        ("post_tags", "post_tags_table"),
+        ("Post Tags", "post_tags_table"),
+        ("UserFollows", "user_follows_table"),
+        ("1st links", "link_1st_links_table"),
+        ("☃", "link_table"),
+    ],
+)
+def test_a_link_tables_python_name(table: str, variable: str) -> None:
+    assert naming.table_variable(table) == variable
+    assert variable.isidentifier()
+
+
+def test_a_column_python_cannot_take_as_an_attribute_is_subscripted() -> None:
+    assert naming.column_access("t", "post_id") == "t.c.post_id"
+    assert naming.column_access("t", "Post Id") == "t.c['Post Id']"
+    assert naming.column_access("t", "from") == "t.c['from']"
