@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -17,6 +17,7 @@ from rich.table import Table
 
 from persistgen import __version__, edit, pipeline
 from persistgen.errors import UserError, fail
+from persistgen.importer import to_spec as importer_notes
 from persistgen.merge import has_markers
 from persistgen.migrate.history import heads, read_history
 from persistgen.spec import compact
@@ -132,6 +133,73 @@ def new_project(
 
 def compact_name_ok(name: str) -> bool:
     return bool(name) and name[0].isalpha() and all(c.isalnum() or c in "-_" for c in name)
+
+
+@app.command("import")
+def import_database(
+    database_url: Annotated[
+        str, typer.Argument(help="postgresql://user@host/name or sqlite:///file.db")
+    ],
+    schema: Annotated[
+        str | None, typer.Option(help="PostgreSQL schema to read; default: public.")
+    ] = None,
+    tables: Annotated[
+        list[str] | None, typer.Option("--tables", help="Import only tables matching (glob).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Leave out tables matching (glob).")
+    ] = None,
+    directory: Annotated[Path, typer.Option("--dir", help="Parent directory.")] = Path("."),
+    spec_only: Annotated[
+        bool,
+        typer.Option(help="Write only the spec, as PARENT/<name>.yaml, and generate nothing."),
+    ] = False,
+) -> None:
+    """Read a database's schema into PARENT/<name>/persistgen.yaml and generate the project."""
+    from persistgen import importer
+
+    if spec_only:
+        text, notes, name = _guarded(
+            lambda: importer.import_spec(database_url, schema, tables or (), exclude or ())
+        )
+        path = directory / f"{name}.yaml"
+        directory.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        _import_notes(notes)
+        out.print(
+            f"\n[green]Wrote[/] {escape(str(path))}. Next: "
+            + escape(f"persistgen new project {name} --spec {path}"),
+            soft_wrap=True,
+        )
+        return
+    done = _guarded(
+        lambda: importer.import_project(
+            database_url, directory, schema, tables or (), exclude or ()
+        )
+    )
+    _summary(done.outcome)
+    _import_notes(done.notes)
+    out.print(
+        f"\n[green]Imported[/] {escape(str(done.target))}. Next: "
+        + escape(
+            f"cd {done.target} && pip install -e '.[dev]' && alembic stamp head "
+            f"&& uvicorn {done.package}.main:app"
+        ),
+        soft_wrap=True,
+    )
+
+
+def _import_notes(notes: Sequence[importer_notes.Note]) -> None:
+    if not notes:
+        out.print("[green]Everything the database holds is in the spec.[/]")
+        return
+    out.print(
+        f"[bold yellow]{len(notes)} thing(s) not expressed[/] "
+        "(also comments in the spec, next to what they concern):"
+    )
+    for note in notes:
+        where = ".".join(note.path[1:]) or "database"
+        out.print(f"  [yellow]{escape(where)}[/]: {escape(note.message)}", soft_wrap=True)
 
 
 @add_app.command("resource")

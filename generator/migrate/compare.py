@@ -27,6 +27,7 @@ from persistgen.migrate.batch_operations import (
     ReplaceCheck,
     SetNotNull,
 )
+from persistgen.migrate.object_operations import object_changes
 from persistgen.migrate.operations import (
     Backfill,
     Batch,
@@ -76,6 +77,8 @@ def compare(
     """Operations from `before` to `after`. `backfills`: what existing rows get, by (table,
     column), where a column becomes NOT NULL."""
     out = Diff()
+    objects = object_changes(before, after, _altered(before, after))
+    out.operations += objects.drops  # nothing they hold stands in the way of the tables' change
     renamed = _apply_renames(before.tables, renames, {t.name: t for t in after.tables}, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
@@ -144,7 +147,16 @@ def compare(
         _create_searches(was, table, out)
     if any(_makes_search_index(o) for o in out.operations):
         out.operations.insert(0, CreateTrigrams())
+    out.operations += objects.creates  # once every table they may need is there
+    out.summary += objects.summary
     return out
+
+
+def _altered(before: SchemaState, after: SchemaState) -> set[str]:
+    """The tables that differ between the snapshots: changed, new, dropped or renamed."""
+    old = {t.name: t for t in before.tables}
+    new = {t.name: t for t in after.tables}
+    return {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
 
 
 def _apply_renames(
@@ -465,6 +477,11 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     Its NOT NULL waits for the backfill."""
     name = f"{table.name}.{new.name}"
     retype, using = False, None
+    if _numbering(old) != _numbering(new) and old.type == new.type:
+        out.unsupported.append(
+            f"the key {name} changed from {_numbering(old)} to {_numbering(new)}, which "
+            "takes the database's own statements (and the sequence's next value kept)"
+        )
     if bool(old.native_type) != bool(new.native_type):
         out.unsupported.append(f"`native` of the enum column {name} changed")
     elif (old.type, old.params) != (new.type, new.params):
@@ -493,6 +510,15 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     if retype or change.default or change.comment or change.make_nullable:
         return change
     return None
+
+
+def _numbering(column: DbColumn) -> str:
+    """How the database numbers a key column, as a person reads it."""
+    if column.sequence is not None:
+        return f"the sequence `{column.sequence}`"
+    if column.identity:
+        return "an identity"
+    return "serial" if column.autoincrement else "keys clients supply"
 
 
 def _backfill(

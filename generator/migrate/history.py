@@ -52,7 +52,11 @@ def base_for(
         return Start(heads[0], tuple(records))
     tables = _merged(snapshots, heads)
     number = max(head.number for head in heads) + 1
-    merge = SchemaState(None, tables, tuple(h.head or "" for h in heads), number)
+    # Objects are not merged item by item: the first head's stand, and the next revision
+    # brings them to the spec's.
+    merge = SchemaState(
+        None, tables, tuple(h.head or "" for h in heads), number, objects=heads[0].objects
+    )
     return Start(merge, tuple(records))
 
 
@@ -155,7 +159,8 @@ def _adopt(
             conflicts += more
         tables = spec_tables if conflicts else tables
     number = max((p.number for p in parents), default=0) + 1
-    return SchemaState(file.revision, tables, file.down, number, file.path)
+    objects = parents[0].objects if parents else ()
+    return SchemaState(file.revision, tables, file.down, number, file.path, objects)
 
 
 def _check_files(history: History, snapshots: Mapping[str, SchemaState]) -> None:

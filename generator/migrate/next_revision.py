@@ -11,7 +11,7 @@ from persistgen.migrate.compare import Diff, compare
 from persistgen.migrate.operations import undo
 from persistgen.migrate.renames import backfills_for, renames_for
 from persistgen.migrate.revision_file import Revision, revision_file
-from persistgen.migrate.schema import DbTable, SchemaState, state_to_json
+from persistgen.migrate.schema import DbObject, DbTable, SchemaState, state_to_json
 from persistgen.project_model import ProjectModel
 
 
@@ -25,11 +25,12 @@ def next_revision(
 ) -> tuple[Revision | None, SchemaState]:
     """The revision from the last migrated schema (one head's, or the merge of several) to the
     spec's, and the snapshot after it."""
-    tables = project.tables
+    tables, objects = project.tables, project.objects
     parents = (old.head,) if old.head is not None else old.parents
-    if tables == old.tables and message is None and len(parents) < 2:
+    same = tables == old.tables and objects == old.objects
+    if same and message is None and len(parents) < 2:
         return None, old
-    new = SchemaState(head=None, tables=tables)
+    new = SchemaState(head=None, tables=tables, objects=objects)
     renames = renames_for(project, old)
     up = compare(old, new, renames, backfills_for(project))
     problems = _problems(project, old, up, spec_file, allow_destructive=allow_destructive)
@@ -37,7 +38,7 @@ def next_revision(
         raise UserError(problems)
     number = old.number + 1 if old.head is not None else old.number or 1
     title = _one_line(message or _title(parents, up.summary))
-    revision_id = revision_id_for(parents, tables, title)
+    revision_id = revision_id_for(parents, tables, title, objects)
     merges = [f"merges the heads {' and '.join(parents)}"] if len(parents) > 1 else []
     revision = revision_file(
         revision_id,
@@ -50,14 +51,22 @@ def next_revision(
         destructive=up.destructive,
         package=project.package,
     )
-    return revision, SchemaState(revision_id, tables, parents, number, revision.path)
+    state = SchemaState(revision_id, tables, parents, number, revision.path, objects)
+    return revision, state
 
 
-def revision_id_for(parents: tuple[str, ...], tables: tuple[DbTable, ...], message: str) -> str:
+def revision_id_for(
+    parents: tuple[str, ...],
+    tables: tuple[DbTable, ...],
+    message: str,
+    objects: tuple[DbObject, ...] = (),
+) -> str:
     """A short hash of where the revision starts, the schema it ends at and its message: two
     branches get the same id only for the very same change (and then the very same file)."""
-    schema = state_to_json(SchemaState(tables=tables))["tables"]
-    content = json.dumps([list(parents), schema, message], sort_keys=True)
+    ends_at = state_to_json(SchemaState(tables=tables, objects=objects))
+    # The objects only where there are some: a project without them keeps its ids.
+    held: list[object] = [ends_at["tables"], *([ends_at["objects"]] if objects else [])]
+    content = json.dumps([list(parents), *held, message], sort_keys=True)
     return hashlib.sha256(content.encode()).hexdigest()[:12]
 
 

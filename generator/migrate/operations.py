@@ -214,13 +214,22 @@ class Backfill(Operation):
         return []
 
 
-def column_code(column: DbColumn, indent: int, *, nullable: bool | None = None) -> str:
-    """`sa.Column(...)` whose arguments, split one a line, start at `indent`."""
+def column_code(
+    column: DbColumn, indent: int, *, nullable: bool | None = None, schema: str | None = None
+) -> str:
+    """`sa.Column(...)` whose arguments, split one a line, start at `indent`; `schema`: the
+    table's, where a named sequence lives too."""
     args = [repr(column.name), column.type]
     if column.identity:
         args.append("sa.Identity()")
+    if column.sequence is not None:
+        args.append(sequence_code(column.sequence, schema))
+    if not column.autoincrement:
+        args.append("autoincrement=False")
     if column.server_default is not None:
         args.append(f"server_default={column.server_default}")
+    elif column.sequence is not None:
+        args.append(f"server_default=next_value({sequence_code(column.sequence, schema)})")
     args.append(f"nullable={column.nullable if nullable is None else nullable}")
     if column.comment is not None:
         args.append(f"comment={string_literal(column.comment, indent, 'comment=')}")
@@ -228,7 +237,17 @@ def column_code(column: DbColumn, indent: int, *, nullable: bool | None = None) 
 
 
 def column_imports(column: DbColumn) -> frozenset[str]:
-    return column.type_imports | column.default_imports
+    sequence = {SA, NEXT_VALUE} if column.sequence is not None else set()
+    return column.type_imports | column.default_imports | sequence
+
+
+# A named sequence's default: `nextval(...)` on PostgreSQL, and on SQLite (no sequences) the
+# NULL an INTEGER PRIMARY KEY numbers.
+NEXT_VALUE = "{package}.db.sequences:next_value"
+
+
+def sequence_code(name: str, schema: str | None) -> str:
+    return f"sa.Sequence({name!r}{schema_arg(schema)})"
 
 
 def listed(columns: tuple[str, ...]) -> str:

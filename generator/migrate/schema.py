@@ -4,7 +4,9 @@ A snapshot of the tables a revision built. The planner fills it from the spec; `
 two of them. Each revision persistgen writes has its snapshot in `.persistgen/revisions/<id>.json`
 (format 3: the revision, its parents, its number and its file). Formats 1 and 2 were the single
 `.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
-A table's `sqlite_autoincrement` came later within format 3: absent, it is false.
+A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
+column's `autoincrement` (absent: true) and `sequence` (absent: none), and `objects` (the
+spec's `database_objects`, carried verbatim): absent, there are none.
 """
 
 from __future__ import annotations
@@ -56,12 +58,23 @@ class DbColumn:
     check: str | None = None  # the CHECK constraint an enum column brings, by name
     native_type: str | None = None  # a native enum's PostgreSQL type name
     attribute: str = ""  # the model attribute, to follow a change of `column` as a rename
+    # A one-column integer key clients supply: no serial, identity or sequence (SQLAlchemy
+    # would make one of the key otherwise). Absent from snapshots when true.
+    autoincrement: bool = True
+    # The named sequence that numbers the key (`DEFAULT nextval(...)` on PostgreSQL), kept by
+    # name from an existing database. Absent from snapshots when None.
+    sequence: str | None = None
 
     @property
     def type_imports(self) -> frozenset[str]:
-        """What `type` needs in a revision: JSON is JSONB on PostgreSQL."""
-        dialect = {"sqlalchemy.dialects:postgresql"} if self.kind == "json" else set()
+        """What `type` needs in a revision: JSONB, INET and ARRAY are PostgreSQL's."""
+        dialect = {"sqlalchemy.dialects:postgresql"} if self._dialect_type else set()
         return frozenset({"sqlalchemy as sa", *dialect})
+
+    @property
+    def _dialect_type(self) -> bool:
+        """Its type names one of `postgresql`'s (not an enum's value that reads like one)."""
+        return self.kind != "enum" and "postgresql." in self.type
 
     @property
     def default_imports(self) -> frozenset[str]:
@@ -92,6 +105,23 @@ class DbTable:
 
 
 @dataclass(frozen=True)
+class DbObject:
+    """An object the spec does not model (a view, a function, a trigger...), carried verbatim:
+    `create` runs after the tables, `drop` undoes it. `dialects`: where it runs."""
+
+    name: str
+    kind: str
+    create: str
+    drop: str
+    dialects: tuple[str, ...] = ("postgresql",)
+    after: tuple[str, ...] = ()  # the tables it needs: a change to one recreates it around
+
+    @property
+    def everywhere(self) -> bool:
+        return set(self.dialects) >= {"postgresql", "sqlite"}
+
+
+@dataclass(frozen=True)
 class SchemaState:
     """The schema after revision `head`; with no `head`, the schema a new revision builds on:
     nothing (a new project) or the merge of the heads `parents`."""
@@ -101,6 +131,7 @@ class SchemaState:
     parents: tuple[str, ...] = ()  # the revisions `head` follows (its down_revision)
     number: int = 0  # the file name's ordered prefix: a parent's + 1, a merge's the largest + 1
     file: str | None = None  # the revision file, under migrations/versions
+    objects: tuple[DbObject, ...] = ()  # in the order they are created
 
 
 def state_to_json(state: SchemaState) -> dict[str, Any]:
@@ -111,7 +142,31 @@ def state_to_json(state: SchemaState) -> dict[str, Any]:
         "number": state.number,
         "file": state.file,
         "tables": [_table_out(t) for t in state.tables],
+        # Only where there are some: the snapshots of projects without them stay as they were.
+        **({"objects": [_object_out(o) for o in state.objects]} if state.objects else {}),
     }
+
+
+def _object_out(item: DbObject) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "kind": item.kind,
+        "create": item.create,
+        "drop": item.drop,
+        "dialects": list(item.dialects),
+        "after": list(item.after),
+    }
+
+
+def _object_in(data: dict[str, Any]) -> DbObject:
+    return DbObject(
+        name=_str(data["name"]),
+        kind=_str(data["kind"]),
+        create=_str(data["create"]),
+        drop=_str(data["drop"]),
+        dialects=_strs(data["dialects"]),
+        after=_strs(data.get("after", [])),
+    )
 
 
 def state_from_json(data: object) -> SchemaState:
@@ -139,6 +194,7 @@ def state_from_json(data: object) -> SchemaState:
         parents=_strs(data["parents"]),
         number=number,
         file=_optional(data["file"]),
+        objects=tuple(_object_in(_dict(o)) for o in _list(data.get("objects", []))),
     )
 
 
@@ -176,6 +232,9 @@ def _column_out(column: DbColumn) -> dict[str, Any]:
         "comment": column.comment,
         "check": column.check,
         "native_type": column.native_type,
+        # Only where set: the snapshots of projects without them stay as they were.
+        **({} if column.autoincrement else {"autoincrement": False}),
+        **({"sequence": column.sequence} if column.sequence is not None else {}),
     }
 
 
@@ -221,6 +280,8 @@ def _column_in(data: dict[str, Any]) -> DbColumn:
         comment=_optional(data.get("comment")),
         check=_optional(data.get("check")),
         native_type=_optional(data.get("native_type")),
+        autoincrement=_bool(data.get("autoincrement", True)),
+        sequence=_optional(data.get("sequence")),
     )
 
 

@@ -19,6 +19,7 @@ from persistgen.migrate.operations import (
     on_dialect,
     on_postgres,
     schema_arg,
+    sequence_code,
 )
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
 from persistgen.naming import always_quoted
@@ -107,8 +108,10 @@ class CreateTable(Operation):
 
     def lines(self) -> list[str]:
         table = self.table
-        lines = ["op.create_table(", f"    {table.name!r},"]
-        lines += [f"    {column_code(c, 12)}," for c in table.columns]
+        create = "op.execute(sa.schema.CreateSequence({}, if_not_exists=True))"
+        lines = on_dialect(create.format(s) for s in _sequences(table))
+        lines += ["op.create_table(", f"    {table.name!r},"]
+        lines += [f"    {column_code(c, 12, schema=table.schema)}," for c in table.columns]
         lines += [f"    {_fk_constraint(fk)}," for fk in self.foreign_keys]
         key = listed(table.primary_key)
         lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
@@ -167,10 +170,24 @@ class DropTable(Operation):
     table: DbTable
 
     def lines(self) -> list[str]:
-        return [f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)})"]
+        drop = "op.execute(sa.schema.DropSequence({}, if_exists=True))"
+        return [
+            f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)})",
+            *on_dialect(drop.format(s) for s in _sequences(self.table)),
+        ]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, SA} if _sequences(self.table) else {OP})
 
     def reverse(self) -> list[Operation]:
         return [CreateTable(self.table, self.table.foreign_keys)]
+
+
+def _sequences(table: DbTable) -> list[str]:
+    """The named sequences of the table's columns, as `sa.Sequence(...)`: the table's
+    migration makes them (Alembic's `create_table` does not), and drops them with it."""
+    return [sequence_code(c.sequence, table.schema) for c in table.columns if c.sequence]
 
 
 @dataclass(frozen=True)

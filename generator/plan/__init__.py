@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from persistgen import naming
 from persistgen.plan import imports, plurals
 from persistgen.plan.idempotency import idempotency_table
+from persistgen.plan.objects import database_objects
 from persistgen.plan.relations import pointing
 from persistgen.plan.resource import resource
 from persistgen.plan.suite import build_suite
@@ -53,10 +54,13 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         timeouts=TimeoutModel(**spec.project.timeouts.model_dump()),
         resources=resources,
         enums=tuple(_enums(spec, ordered)),
-        factory_imports=imports.factories(package, resources),
+        factory_imports=imports.factories(package, [r for r in resources if not r.view]),
         detail_imports=imports.details(package, resources),
-        suite=build_suite(package, resources),
+        # Views take no rows from the tests' factories: tests/test_views.py reads them.
+        suite=build_suite(package, tuple(r for r in resources if not r.view)),
         idempotency=idempotency_table(spec.project.schema_),
+        objects=database_objects(spec),
+        view_test_imports=imports.views(package, [r for r in resources if r.view]),
     )
 
 

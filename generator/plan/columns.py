@@ -21,8 +21,9 @@ from persistgen.project_model import (
 from persistgen.project_model.types import Scalar
 from persistgen.spec import cycles
 from persistgen.spec.model import FieldSpec, Spec
-from persistgen.typemap import BIGINT_KEY, type_info
+from persistgen.typemap import BIGINT_KEY, SMALLINT_KEY, type_info
 
+NUMBERED_TYPES = ("smallint", "int", "bigint")  # the keys a database can number
 KEY_SEGMENT = "^[^/\\x00]+$"  # what one URL path segment (and a text column) can hold
 ON_DELETE_SQL = {
     "cascade": "CASCADE",
@@ -42,10 +43,18 @@ def column(
 ) -> ColumnModel:
     attribute = field.attribute(name)
     key_fields = spec.resources[resource].key_fields
-    # The database numbers a one-column integer key (or the model draws a uuid); clients set
-    # every field of a composite key.
-    generated_key = (
-        field.primary_key and len(key_fields) <= 1 and field.type in ("int", "bigint", "uuid")
+    # The database numbers a one-column integer key, unless `autoincrement: false` (or the
+    # model draws a uuid); clients set every field of a composite key.
+    one_key = field.primary_key and len(key_fields) <= 1
+    integer_key = one_key and field.type in NUMBERED_TYPES
+    generated_key = (integer_key and field.autoincrement) or (one_key and field.type == "uuid")
+    numbered = generated_key and field.type != "uuid"
+    sequence = field.sequence if numbered else None
+    # Identity unless asked otherwise: bigint's default; int's is serial (as it always was).
+    identity = (
+        numbered
+        and sequence is None
+        and (field.identity if field.identity is not None else field.type == "bigint")
     )
     foreign_key = _foreign_key(spec, table, name, field)
     info = _type(spec, resource, name, field, generated_key=generated_key)
@@ -64,7 +73,7 @@ def column(
             foreign_key=foreign_key,
             primary_key=field.primary_key,
             nullable=field.nullable,
-            identity=generated_key and field.type == "bigint",
+            identity=identity,
             unique=field.unique,
             index=field.index or (foreign_key is not None and not field.unique and not leads_key),
             default=None if field.default is None else info.literal(field.default),
@@ -72,6 +81,9 @@ def column(
             onupdate=info.clock if field.onupdate == "now" else None,
             comment=field.description,
             uuid_default=generated_key and field.type == "uuid",
+            supplied_key=integer_key and not field.autoincrement,
+            sequence=sequence,
+            sequence_schema=spec.project.schema_ if sequence else None,
             use_alter=(resource, name) in cycles.deferred(spec),
         ),
         dto=_dto(attribute, field, info, own, writable=not read_only),
@@ -86,19 +98,21 @@ def column(
             kind=referenced(spec, field)[1].type if foreign_key else field.type,
             params=own.params if own else (),
             nullable=field.nullable and not field.primary_key,
-            identity=generated_key and field.type == "bigint",
+            identity=identity,
             server_default=server_default.migration() if server_default else None,
             comment=field.description,
             check=naming.constraint("ck", table, naming.enum_type(resource, name))
             if field.type == "enum"
             else None,
             native_type=naming.enum_type(resource, name) if field.native else None,
+            autoincrement=not integer_key or field.autoincrement,
+            sequence=sequence,
         ),
         backfill=_backfill(field, own),
         previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,
-        numbered_key=generated_key and field.type in ("int", "bigint"),
+        numbered_key=numbered,
         search=field.search,
     )
 
@@ -116,6 +130,8 @@ def _type(
         return type_info(referenced(spec, field)[1])
     if generated_key and field.type == "bigint":
         return BIGINT_KEY
+    if generated_key and field.type == "smallint":
+        return SMALLINT_KEY
     return type_info(
         field,
         enum_class=naming.enum_class(resource, name),

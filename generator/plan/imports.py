@@ -174,3 +174,19 @@ def details(package: str, resources: Sequence[ResourceModel]) -> Lines:
     }
     reads = (f"{package}.schemas.{modules[name]}:{name}Read" for name in used)
     return lines(package, reads, ("pydantic:Field",) if used else ())
+
+
+def views(package: str, resources: Sequence[ResourceModel]) -> Lines:
+    """tests/test_views.py: each view's repository, and what its missing key needs."""
+    specs = {
+        "pytest",
+        "typing:Any",
+        "httpx:AsyncClient",
+        "sqlalchemy.ext.asyncio:AsyncSession",
+        "{package}.repositories.view:ReadOnlyError",
+        "{package}.repositories.view:ViewRepository",
+    }
+    for r in resources:
+        specs.add(f"{{package}}.repositories.{r.module}:{r.class_name}Repository")
+        specs.update(r.missing.imports)
+    return lines(package, specs)

@@ -26,6 +26,7 @@ from persistgen.typemap import type_info
 Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
 Searches = tuple[tuple[str, str], ...]  # (index name, column)
+READ_ROUTES: tuple[Route, ...] = ("list", "get")  # all a view serves
 
 
 def resource(
@@ -128,6 +129,7 @@ def resource(
             served_links,
             relations=bool(rels),
         ),
+        view=spec_resource.view,
     )
 
 
@@ -141,7 +143,8 @@ def _routes(
         for r in ROUTES
         if (r != "restore" or resource.soft_delete) and (r != "links" or link_models)
     ]
-    listed = offered if resource.routes is None else resource.routes
+    default = READ_ROUTES if resource.view else offered
+    listed = default if resource.routes is None else resource.routes
     return (
         tuple(r for r in offered if r in listed),
         tuple(r for r in offered if r not in listed),

@@ -56,12 +56,20 @@ class OrmColumn:
     onupdate: str | None  # the db/types.py clock each update sets it to
     comment: str | None
     uuid_default: bool  # the model draws a random key
+    supplied_key: bool = False  # a one-column integer key clients set: no serial or identity
+    sequence: str | None = None  # the named sequence that numbers the key
+    sequence_schema: str | None = None  # where that sequence lives (the table's schema)
     # a nullable reference in a cycle: its foreign key is created after the tables
     use_alter: bool = False
 
     @property
     def annotation(self) -> str:
         return f"Mapped[{self.type.python}{' | None' if self.nullable else ''}]"
+
+    @property
+    def _sequence(self) -> str:
+        schema = f", schema={self.sequence_schema!r}" if self.sequence_schema else ""
+        return f"Sequence({self.sequence!r}{schema})"
 
     @property
     def args(self) -> str:
@@ -75,6 +83,8 @@ class OrmColumn:
             args.append(f"ForeignKey({fk.target!r}{on_delete}{use_alter})")
         if self.identity:
             args.append("Identity()")
+        if self.sequence is not None:
+            args.append(self._sequence)
         args += [
             f"{flag}=True"
             for flag, value in (
@@ -84,10 +94,16 @@ class OrmColumn:
             )
             if value
         ]
+        if self.supplied_key:
+            args.append("autoincrement=False")
+        elif self.sequence is not None:  # numbered, though it has a server default
+            args.append("autoincrement=True")
         if self.default is not None:
             args.append(f"default={self.default}")
         if self.server_default is not None:
             args.append(f"server_default={self.server_default.orm()}")
+        elif self.sequence is not None:
+            args.append(f"server_default=next_value({self._sequence})")
         if self.onupdate is not None:
             args.append(f"onupdate={self.onupdate}()")
         if self.comment:  # `mapped_column(` split one argument a line, in a class body
@@ -102,6 +118,8 @@ class OrmColumn:
             found.add("sqlalchemy:ForeignKey")
         if self.identity:
             found.add("sqlalchemy:Identity")
+        if self.sequence is not None:
+            found |= {"sqlalchemy:Sequence", "{package}.db.sequences:next_value"}
         if self.server_default is not None:
             found |= self.server_default.imports()
         if self.onupdate is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.code_text import string_literal
-from persistgen.migrate.schema import DbTable
+from persistgen.migrate.schema import DbObject, DbTable
 from persistgen.project_model.resource import ResourceModel
 from persistgen.project_model.suite import SuiteModel
 
@@ -51,6 +51,8 @@ class ProjectModel:
     idempotency: DbTable  # the table of the answers to writes sent with an Idempotency-Key
     max_page_size: int = 100
     default_page_size: int = 20
+    objects: tuple[DbObject, ...] = ()  # the spec's `database_objects`, carried verbatim
+    view_test_imports: tuple[str, ...] = ()  # tests/test_views.py's, when there are views
 
     @property
     def description_literal(self) -> str:
@@ -69,6 +71,15 @@ class ProjectModel:
     @property
     def uses_soft_delete(self) -> bool:
         return any(r.soft_delete for r in self.resources)
+
+    @property
+    def uses_views(self) -> bool:
+        return any(r.view for r in self.resources)
+
+    @property
+    def views(self) -> tuple[ResourceModel, ...]:
+        """The resources over a view: read-only, tested apart from the tables' cases."""
+        return tuple(r for r in self.resources if r.view)
 
     @property
     def uses_versions(self) -> bool:
@@ -104,6 +115,12 @@ class ProjectModel:
         )
 
     @property
+    def uses_column_types(self) -> bool:
+        """A column typed by db/column_types.py (char, real, inet, list) or bounded by
+        schemas/value_types.py (smallint, interval): the project gets both modules."""
+        return any(c.type.runtime_module for r in self.resources for c in r.columns)
+
+    @property
     def uses_clocks(self) -> bool:
         """A `server_default: now` field."""
         return any(r.clock_columns for r in self.resources)
@@ -112,6 +129,19 @@ class ProjectModel:
     def tables(self) -> tuple[DbTable, ...]:
         """Every table, each after the tables it references (association tables, then the
         idempotency keys', last)."""
-        resources = tuple(r.db for r in self.resources)
+        resources = tuple(r.db for r in self.resources if not r.view)
         links = tuple(link.db for r in self.resources for link in r.links)
         return (*resources, *links, self.idempotency)
+
+    @property
+    def unmodelled(self) -> tuple[str, ...]:
+        """The names `alembic check` leaves alone: the objects' (a table or index one makes is
+        not the models' to compare) and the views' (a model no table of the migrations holds)."""
+        # Alembic names them without their schema.
+        objects = {o.name.rsplit(".", 1)[-1].strip('"') for o in self.objects}
+        names = objects | {r.table for r in self.resources if r.view}
+        return tuple(sorted(names))
+
+    @property
+    def unmodelled_literal(self) -> str:
+        return f"frozenset({{{', '.join(map(repr, self.unmodelled))}}})"

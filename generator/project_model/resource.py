@@ -177,6 +177,7 @@ class ResourceModel:
     key_imports: tuple[str, ...]  # what the primary key's type needs (repositories)
     repository_imports: tuple[str, ...]  # the models the generated repository names
     api_imports: tuple[str, ...]
+    view: bool = False  # read-only, over a view `database_objects` makes: no table of its own
 
     @property
     def description_literal(self) -> str:
@@ -216,7 +217,14 @@ class ResourceModel:
     @property
     def base_repository(self) -> str:
         """The generic repository class the generated one specialises."""
+        if self.view:
+            return "ViewRepository"
         return "SoftDeleteRepository" if self.soft_delete else "Repository"
+
+    @property
+    def base_repository_module(self) -> str:
+        """The runtime module under repositories/ that holds `base_repository`."""
+        return "view" if self.view else "soft_delete" if self.soft_delete else "base"
 
     @property
     def external_refs(self) -> tuple[RefModel, ...]:

@@ -14,6 +14,7 @@ import pytest
 
 from persistgen import edit, pipeline
 from tests.conftest import EXAMPLES, ROOT
+from tests.feature_cases import FEATURES
 from tests.generated.project import package_of, run, served
 from tests.golden_tree import generate_example
 from tests.postgres import fresh_database
@@ -21,11 +22,24 @@ from tests.postgres import fresh_database
 pytestmark = pytest.mark.postgres
 
 
-# The examples, corner cases from tests/cases/good, and the starter (None: no --spec).
-SPECS = [*EXAMPLES, *sorted((ROOT / "tests" / "cases" / "good").glob("*.yaml")), None]
+# The examples, corner cases from tests/cases/good, the per-feature cases that run every gate
+# too, and the starter (None: no --spec).
+FEATURE_SPECS = [FEATURES / case / "persistgen.yaml" for case in ("client-and-adopted-keys",)]
+SPECS = [
+    *EXAMPLES,
+    *sorted((ROOT / "tests" / "cases" / "good").glob("*.yaml")),
+    *FEATURE_SPECS,
+    None,
+]
 
 
-@pytest.fixture(scope="module", params=SPECS, ids=[p.stem if p else "starter" for p in SPECS])
+def _spec_id(spec: Path | None) -> str:
+    if spec is None:
+        return "starter"
+    return spec.parent.name if spec.name == "persistgen.yaml" else spec.stem
+
+
+@pytest.fixture(scope="module", params=SPECS, ids=[_spec_id(p) for p in SPECS])
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated project, as `persistgen new project` makes it."""
     parent = tmp_path_factory.mktemp("generated")
@@ -33,6 +47,10 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     if spec is None:
         pipeline.new_project(parent / "starter", edit.starter_spec("starter"))
         return parent / "starter"
+    if spec.name == "persistgen.yaml":  # a feature case: named after its folder
+        target = parent / spec.parent.name.replace("-", "_")
+        pipeline.new_project(target, edit.with_schema_comment(spec.read_text(encoding="utf-8")))
+        return target
     return generate_example(spec, parent)
 
 
@@ -64,9 +82,15 @@ def test_own_tests_run_once_per_resource(project: Path) -> None:
     output = run(project, "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
     models = project / package_of(project) / "models"
     resources = {path.stem for path in models.glob("*.py")} - {"__init__"}
+    # Views (`view: true`) are read by tests/test_views.py instead.
+    generated = project / package_of(project) / "repositories" / "generated"
+    views = {r for r in resources if "ViewRepository" in (generated / f"{r}.py").read_text()}
+    resources -= views
     assert resources
     for resource in resources:
         assert f"tests/test_crud.py::test_repository_crud[{resource}]" in output
+    for view in views:
+        assert f"tests/test_views.py::test_a_view_lists_and_reads[{view}]" in output
     if project.name == "routes":  # some resources serve only some routes
         assert "tests/test_crud.py::test_http_crud[tag]" in output
         assert "test_http_crud[author]" not in output

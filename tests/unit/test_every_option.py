@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from persistgen.spec import compact as compact_form
 from persistgen.spec.model import (
     MIXIN_FIELDS,
+    DatabaseObjectSpec,
     FieldSpec,
     PoolSpec,
     ProjectSpec,
@@ -45,6 +46,7 @@ def instances(spec: Spec) -> dict[type[BaseModel], list[BaseModel]]:
         TimeoutSpec: [project.timeouts],
         ResourceSpec: list(spec.resources.values()),
         FieldSpec: list(written_fields(spec)),
+        DatabaseObjectSpec: list(spec.database_objects),
     }
 
 
@@ -113,5 +115,6 @@ def test_the_compact_form_is_used_with_each_of_its_flags() -> None:
     assert any("?" in field for field in compact) and any("=" in field for field in compact)
 
 
-def test_the_spec_has_twenty_resources() -> None:
-    assert len(SPEC.resources) == 20
+def test_the_spec_has_twenty_resources_and_a_view() -> None:
+    assert len(SPEC.resources) == 21
+    assert [name for name, r in SPEC.resources.items() if r.view] == ["ProductStats"]

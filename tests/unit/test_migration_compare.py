@@ -266,3 +266,21 @@ def test_a_new_table_is_created_with_sqlite_autoincrement() -> None:
     books = table("books", autoincrement=True)
     assert "    sqlite_autoincrement=True," in CreateTable(books, ()).lines()
     assert diff((books,), (books,)) == Diff()
+
+
+def test_a_change_of_how_a_key_is_numbered_is_refused_not_guessed() -> None:
+    serial = DbColumn("id", "sa.Integer()", "int", (), nullable=False)
+    numbering = {
+        "an identity": replace(serial, identity=True),
+        "the sequence `legacy_id_seq`": replace(serial, sequence="legacy_id_seq"),
+        "keys clients supply": replace(serial, autoincrement=False),
+    }
+    for reads, column in numbering.items():
+        result = diff((table("books", columns=(serial,)),), (table("books", columns=(column,)),))
+        assert result.unsupported == [
+            f"the key books.id changed from serial to {reads}, "
+            + "which takes the database's own statements (and the sequence's next value kept)"
+        ]
+    widened = replace(serial, type="sa.BigInteger()", kind="bigint", identity=True)
+    result = diff((table("books", columns=(serial,)),), (table("books", columns=(widened,)),))
+    assert result.unsupported == []  # int to bigint, as before

@@ -20,6 +20,7 @@ from persistgen.migrate.schema import (
     state_from_json,
     state_to_json,
 )
+from persistgen.migrate.table_operations import CreateTable, DropTable
 
 V1_STATE = Path(__file__).parents[1] / "cli" / "data" / "blog_state_v1.json"
 PRICE = DbColumn("price", "sa.Numeric(precision=10, scale=2)", "decimal", ("10", "2"), False)
@@ -110,3 +111,35 @@ def test_a_batch_on_an_autoincrement_table_keeps_it_and_its_counter() -> None:
     )
     assert "from shop.db.autoincrement import counter_kept" in imports(batch)
     assert all(b.autoincrement for b in batch.reverse() if isinstance(b, Batch))
+
+
+def test_key_numbering_is_recorded_only_where_set() -> None:
+    """`autoincrement: false` and `sequence`: absent from a snapshot without them, so the
+    snapshots of projects that use neither stay as they were."""
+    supplied = DbColumn("number", "sa.Integer()", "int", (), False, autoincrement=False)
+    adopted = DbColumn("id", "sa.Integer()", "int", (), False, sequence="legacy_id_seq")
+    table = replace(TABLE, columns=(supplied, adopted, PRICE))
+    data = state_to_json(SchemaState("ab12", (table,), number=1))
+    columns = data["tables"][0]["columns"]
+    assert columns[0]["autoincrement"] is False and "sequence" not in columns[0]
+    assert columns[1]["sequence"] == "legacy_id_seq" and "autoincrement" not in columns[1]
+    assert "autoincrement" not in columns[2] and "sequence" not in columns[2]
+    assert state_from_json(json.loads(json.dumps(data))).tables == (table,)
+
+
+def test_a_named_sequence_is_made_before_its_table_and_dropped_after_it() -> None:
+    adopted = DbColumn("id", "sa.Integer()", "int", (), False, sequence="legacy_id_seq")
+    table = replace(TABLE, columns=(adopted,), primary_key=("id",), uniques=(), indexes=())
+    table = replace(table, foreign_keys=(), checks=())
+    create = CreateTable(table, ())
+    lines = create.lines()
+    sequence = "sa.Sequence('legacy_id_seq', schema='people')"
+    assert lines[:2] == [
+        'if op.get_bind().dialect.name == "postgresql":',
+        f"    op.execute(sa.schema.CreateSequence({sequence}, if_not_exists=True))",
+    ]
+    assert f"server_default=next_value({sequence})" in "\n".join(lines)
+    assert "{package}.db.sequences:next_value" in create.imports
+    drop = DropTable(table).lines()
+    assert drop[0].startswith("op.drop_table(")
+    assert drop[2] == f"    op.execute(sa.schema.DropSequence({sequence}, if_exists=True))"

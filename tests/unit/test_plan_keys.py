@@ -80,3 +80,52 @@ def test_only_a_key_the_database_numbers_gets_sqlite_autoincrement() -> None:
     tag = resource("Tag:\n  fields:\n    name: {type: str, primary_key: true}\n", "Tag")
     for other in (uuid, tag, resource(COMPOSITE, "Slot")):
         assert not other.db.autoincrement and not other.table_args
+
+
+NUMBERING = """
+Country:
+  fields:
+    number: {type: int, primary_key: true, autoincrement: false}
+    name: str
+Planet:
+  fields:
+    id: {type: bigint, primary_key: true, autoincrement: false}
+Invoice:
+  fields:
+    id: {type: int, primary_key: true, identity: true}
+Serial:
+  fields:
+    id: {type: bigint, primary_key: true, identity: false}
+Legacy:
+  fields:
+    id: {type: int, primary_key: true, sequence: legacy_id_seq}
+"""
+
+
+def test_a_key_clients_supply_is_in_create_not_update_and_never_numbered() -> None:
+    for name, orm_type in [("Country", "Integer()"), ("Planet", "BigInteger()")]:
+        key = resource(NUMBERING, name).key[0]
+        assert key.in_create and not key.in_update and not key.numbered_key
+        assert key.column_args == f"{orm_type}, primary_key=True, autoincrement=False"
+        assert "= None" not in key.create_decl  # required
+        assert not key.db.autoincrement and not key.db.identity and key.db.sequence is None
+    country = resource(NUMBERING, "Country")
+    assert not country.orm.sqlite_autoincrement and not country.db.autoincrement
+
+
+def test_identity_serial_and_a_named_sequence() -> None:
+    invoice = resource(NUMBERING, "Invoice")
+    assert invoice.key[0].column_args == "Integer(), Identity(), primary_key=True"
+    assert invoice.key[0].db.identity and invoice.orm.sqlite_autoincrement
+    serial = resource(NUMBERING, "Serial").key[0]  # BIGSERIAL
+    assert serial.column_args == 'BigInteger().with_variant(Integer(), "sqlite"), primary_key=True'
+    assert not serial.db.identity and serial.numbered_key
+    legacy = resource(NUMBERING, "Legacy")
+    key = legacy.key[0]
+    assert key.column_args == (
+        'Integer(), Sequence("legacy_id_seq"), primary_key=True, autoincrement=True, '
+        'server_default=next_value(Sequence("legacy_id_seq"))'.replace('"', "'")
+    )
+    assert key.db.sequence == "legacy_id_seq" and not key.db.identity
+    assert not key.in_create and legacy.orm.sqlite_autoincrement
+    assert {"sqlalchemy:Sequence", "{package}.db.sequences:next_value"} <= key.orm.imports()

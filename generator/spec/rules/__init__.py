@@ -4,7 +4,7 @@ to a type, defaults, names, references). One module per part of the spec."""
 from __future__ import annotations
 
 from persistgen.spec.model import Spec
-from persistgen.spec.rules import identifiers, project, references, resources
+from persistgen.spec.rules import identifiers, objects, project, references, resources
 from persistgen.spec.rules.finding import Finding
 
 __all__ = ["Finding", "findings"]
@@ -16,4 +16,5 @@ def findings(spec: Spec) -> list[Finding]:
         *resources.findings(spec),
         *references.findings(spec),
         *identifiers.findings(spec),
+        *objects.findings(spec),
     ]

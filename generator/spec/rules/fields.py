@@ -14,10 +14,14 @@ from persistgen.spec.rules.finding import Finding, an
 from persistgen.spec.rules.references import held_type, reference_findings
 from persistgen.spec.rules.values import fits, lengths, room_findings
 
-NUMERIC = {"int", "bigint", "float", "decimal"}
+NUMERIC = {"int", "bigint", "smallint", "float", "real", "decimal"}
 
 
-PRIMARY_KEY_TYPES = {"int", "bigint", "str", "uuid"}
+PRIMARY_KEY_TYPES = {"int", "bigint", "smallint", "str", "char", "uuid"}
+# The keys the database can number; the options that say how.
+NUMBERED_TYPES = {"smallint", "int", "bigint"}
+KEY_NUMBERING = ("autoincrement", "identity", "sequence")
+_SEQUENCE_BYTES = 63  # PostgreSQL's longest identifier
 
 
 TEMPORAL = {"date", "datetime", "time"}
@@ -28,8 +32,9 @@ DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
 
 # Which options mean something for which types.
 OPTION_TYPES: dict[str, set[str]] = {
-    "max_length": {"str", "text"},  # a column length for str; a DTO bound for both
-    "min_length": {"str", "text"},
+    # a column length for str and char; a DTO bound for all three
+    "max_length": {"str", "text", "char"},
+    "min_length": {"str", "text", "char"},
     "ge": NUMERIC,
     "le": NUMERIC,
     "precision": {"decimal"},
@@ -45,13 +50,18 @@ OPTION_TYPES: dict[str, set[str]] = {
     "target_field": {"ref"},
     "onupdate": {"datetime"},
     "search": {"str", "text"},
+    "items": {"list"},
+    "binary": {"json"},
 }
 
 
 _LITERAL_TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
     "bigint": (int,),
+    "smallint": (int,),
     "float": (int, float),
+    "real": (int, float),
+    "char": (str,),
     "decimal": (int, float, str),
     "str": (str,),
     "text": (str,),
@@ -96,6 +106,16 @@ def field_findings(
         yield from _many(resource_name, path, f)
     if f.type == "decimal":
         yield from _decimal(path, f)
+    if f.type == "list":
+        yield from _list(path, f)
+    if f.type == "json" and f.binary is False:
+        for option in ("unique", "index"):
+            if getattr(f, option):
+                yield Finding(
+                    (*path, option),
+                    f"PostgreSQL cannot compare plain JSON values, which `{option}` needs",
+                    f"remove `{option}`, or `binary: false` (JSONB can)",
+                )
     bounds = [(f.min_length, f.max_length, "min_length", "max_length"), (f.ge, f.le, "ge", "le")]
     for low, high, option, upper in bounds:
         if low is not None and high is not None and low > high:
@@ -121,6 +141,8 @@ def field_findings(
             yield Finding(
                 (*path, "nullable"), "a primary key cannot be nullable", "remove `nullable`"
             )
+    if f.model_fields_set.intersection(KEY_NUMBERING):
+        yield from _key_numbering(spec, resource_name, path, f)
     if "default" in f.model_fields_set and f.default is not None:
         yield from _literal(path, "default", f.default, f)
     if f.backfill is not None:
@@ -193,9 +215,12 @@ PAGING_PARAMETERS = {"limit", "offset", "sort", "after"}
 SEARCH_PARAMETER = "q"  # the text a list of a resource with `search` fields looks for
 
 
+UNFILTERED = {"json", "jsonb", "bytes", "list"}
+
+
 def _filter(path: SpecPath, f: FieldSpec, *, searched: bool) -> Iterator[Finding]:
     name = str(path[-1])
-    if f.type in ("json", "bytes"):
+    if f.type in UNFILTERED:
         yield Finding(
             (*path, "filter"), f"{an(f.type)} field cannot be filtered on", "remove `filter`"
         )
@@ -346,7 +371,7 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
     else:
         yield from fits(at, option, value, f)
-    longest = f.length if f.type == "str" else f.max_length  # text: the DTO bound, if any
+    longest = f.length if f.type in ("str", "char") else f.max_length  # text: the DTO bound, if any
     if isinstance(value, str) and longest is not None and len(value) > longest:
         bound = f"max_length {longest}" if f.max_length else f"the column's {longest} (the default)"
         yield Finding(
@@ -379,6 +404,24 @@ def _example(f: FieldSpec) -> str:
     return f", e.g. `{example}`"
 
 
+def _list(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A list is an ARRAY (JSON on SQLite): its items need a type, and no two rows or values
+    compare as a unique constraint or an index scan would need."""
+    if f.items is None:
+        yield Finding(
+            (*path, "type"),
+            "a list field needs `items`, the type of its items",
+            "add e.g. `items: str`, or write `list:str`",
+        )
+    for option in ("unique", "search", "primary_key"):
+        if getattr(f, option):
+            yield Finding(
+                (*path, option),
+                f"`{option}` does not suit a list field: its values are whole arrays",
+                f"remove `{option}`, or keep the items in a resource of their own",
+            )
+
+
 def _decimal(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     precision = f.precision if f.precision is not None else DECIMAL_PRECISION
     scale = f.scale if f.scale is not None else DECIMAL_SCALE
@@ -397,3 +440,53 @@ def _decimal(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
         f"scale {scale} exceeds precision {precision}{given}",
         f"lower `scale` to at most {precision}, or raise `precision`",
     )
+
+
+def _key_numbering(
+    spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec
+) -> Iterator[Finding]:
+    """`autoincrement`, `identity`, `sequence`: how a one-field integer key is numbered, so
+    only there, and one way at a time."""
+    given = [o for o in KEY_NUMBERING if o in f.model_fields_set]
+    one_key = spec.resources[resource_name].key_fields == [path[-1]]
+    if not (f.primary_key and one_key and f.type in NUMBERED_TYPES):
+        composite = f.primary_key and not one_key
+        what = (
+            f"{an(f.type)} field"
+            if f.type not in NUMBERED_TYPES
+            else "a field that is not the whole primary key"
+        )
+        yield Finding(
+            (*path, given[0]),
+            f"`{given[0]}` says how the database numbers a key, and does not apply to {what}",
+            "clients set every field of a composite key already: remove it"
+            if composite
+            else "use it on a one-field int or bigint primary key (`primary_key: true`), or "
+            "remove it",
+            at_key=True,
+        )
+        return
+    if not f.autoincrement and (f.identity or f.sequence is not None):
+        other = "identity" if f.identity else "sequence"
+        yield Finding(
+            (*path, other),
+            f"`autoincrement: false` has clients supply the key; `{other}` has the database "
+            "number it",
+            f"remove `{other}`, or `autoincrement: false`",
+            at_key=True,
+        )
+    elif f.identity and f.sequence is not None:
+        yield Finding(
+            (*path, "sequence"),
+            "an identity column numbers rows from a sequence of its own, not a named one",
+            "remove `identity: true` to keep the sequence (serial-style), or remove `sequence`",
+            at_key=True,
+        )
+    if f.sequence is not None and not 0 < len(f.sequence.encode()) <= _SEQUENCE_BYTES:
+        yield Finding(
+            (*path, "sequence"),
+            "a sequence name is empty"
+            if not f.sequence
+            else f"the sequence name `{f.sequence}` is longer than PostgreSQL's 63 bytes",
+            "write the sequence's name as the database has it",
+        )

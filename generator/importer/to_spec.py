@@ -1,0 +1,733 @@
+"""A Catalog as a spec document (plain dicts in spec order), with a note for everything the
+spec does not express. Pure: no database, no YAML.
+
+Names the spec would derive anyway (`uq_<table>_<column>`, `<table>_<column>_seq`, ...) are
+left out; every other constraint, index, sequence and enum type name is written verbatim, so
+the generated models name what the database names."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from persistgen import naming
+from persistgen.importer import defaults
+from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
+from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
+
+Path = tuple[str, ...]
+# Tables persistgen keeps for itself, never resources.
+_OWN_TABLES = {"alembic_version", naming.IDEMPOTENCY_TABLE}
+# Other tools' migration bookkeeping: left out unless --tables names them.
+_BOOKKEEPING = {
+    "schema_migrations",  # Rails, golang-migrate
+    "ar_internal_metadata",  # Rails
+    "_prisma_migrations",
+    "django_migrations",
+    "flyway_schema_history",
+    "knex_migrations",
+    "knex_migrations_lock",
+    "__EFMigrationsHistory",
+    "SequelizeMeta",
+    "goose_db_version",
+}
+_KEY_KINDS = {"smallint", "int", "bigint"}
+_ACTIONS = {"cascade", "set null", "restrict"}  # `no action` is the default: left out
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the spec does not express, and where in the spec it belongs."""
+
+    path: Path
+    message: str
+
+
+@dataclass
+class Imported:
+    document: dict[str, Any]
+    notes: list[Note] = field(default_factory=list)
+
+    def note(self, path: Path, message: str) -> None:
+        self.notes.append(Note(path, message))
+
+
+def project_name(database: str) -> str:
+    """A usable project name for a database: `shop-db`, `db_2024` for `2024`."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", database).strip("_-") or "imported"
+    return name if name[0].isalpha() else f"db_{name}"
+
+
+def selected(names: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
+    """The tables to import: those matching any `include` glob (all when none), minus those
+    matching an `exclude` glob, minus persistgen's own, minus other migration tools' (unless
+    `include` names them)."""
+    return [
+        n
+        for n in names
+        if n not in _OWN_TABLES
+        and (n not in _BOOKKEEPING or n in include)
+        and (not include or any(fnmatch.fnmatchcase(n, p) for p in include))
+        and not any(fnmatch.fnmatchcase(n, p) for p in exclude)
+    ]
+
+
+def to_spec(
+    catalog: Catalog,
+    database_url: str,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Imported:
+    """The spec for `catalog`'s selected tables."""
+    name = project_name(catalog.database)
+    project: dict[str, Any] = {"name": name, "package": naming.package_name(name)}
+    if catalog.schema and catalog.schema != "public":
+        project["schema"] = catalog.schema
+    project["database_url"] = database_url
+    imported = Imported({"version": 1, "project": project, "resources": {}})
+    chosen = selected([t.name for t in catalog.tables], include, exclude)
+    partitions = [t for t in catalog.tables if any(w == "partition" for w, _ in t.extras)]
+    tables = [t for t in catalog.tables if t.name in chosen and t not in partitions]
+    for partition in partitions:
+        bound = next(sql for what, sql in partition.extras if what == "partition")
+        imported.note((), f"partition `{partition.name}` not imported: {bound}")
+    unchosen = [t.name for t in catalog.tables if t.name not in chosen]
+    bookkeeping = [n for n in unchosen if n in _BOOKKEEPING and n not in exclude]
+    left_out = [n for n in unchosen if n not in _OWN_TABLES and n not in bookkeeping]
+    if bookkeeping:
+        imported.note(
+            (),
+            "another migration tool's tables left out (give them to --tables to import them): "
+            + ", ".join(bookkeeping),
+        )
+    if left_out:
+        imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
+    _Mapper(catalog, tables, imported).run()
+    for view in catalog.views:
+        kind = "materialized view" if view.materialized else "view"
+        imported.note((), f"{kind} `{view.name}` not imported: {_one_line(view.definition)}")
+    for kind, object_name, detail in catalog.others:
+        imported.note(
+            (), f"{kind} `{object_name}` not imported" + (f": {detail}" if detail else "")
+        )
+    return imported
+
+
+def _one_line(sql: str, limit: int = 300) -> str:
+    text = " ".join(sql.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Mapper:
+    def __init__(self, catalog: Catalog, tables: list[Table], imported: Imported) -> None:
+        self.catalog = catalog
+        self.tables = {t.name: t for t in tables}
+        self.imported = imported
+        self.resources: dict[str, dict[str, Any]] = imported.document["resources"]
+        used: set[str] = set()
+        self.names: dict[str, str] = {}  # table -> resource
+        for table in tables:
+            base = candidate = resource_name(table.name)
+            number = 2
+            while candidate in used:
+                candidate, number = f"{base}{number}", number + 1
+            used.add(candidate)
+            self.names[table.name] = candidate
+        # table -> column -> field name, once every table's scalar fields are named
+        self.fields: dict[str, dict[str, str]] = {}
+        self.links: set[str] = set()
+        for table in tables:
+            ends = self._link_ends(table)
+            if ends is None:
+                continue
+            mismatches = self._link_mismatches(table, ends)
+            if not mismatches:
+                self.links.add(table.name)
+                continue
+            imported.note(
+                ("resources", self.names[table.name]),
+                f"`{table.name}` links two tables, but a `many` field would build it otherwise "
+                f"({'; '.join(mismatches)}): kept as a resource with a reference to each",
+            )
+
+    # -- the whole run ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        for table in self.tables.values():
+            if table.name not in self.links:
+                self.fields[table.name] = self._field_names(table)
+        for table in self.tables.values():
+            if table.name not in self.links:
+                self.resources[self.names[table.name]] = self._resource(table)
+        for table in self.tables.values():
+            if table.name in self.links:
+                self._many(table)
+        self._reverse_names()
+
+    def _note(self, path: Path, message: str) -> None:
+        self.imported.note(path, message)
+
+    # -- names -----------------------------------------------------------------------------
+
+    def _references(self, table: Table) -> dict[str, ForeignKey]:
+        """The single-column foreign keys that become `ref` fields, by column."""
+        found: dict[str, ForeignKey] = {}
+        for fk in table.foreign_keys:
+            if len(fk.columns) == 1 and fk.columns[0] not in found and self._target_ok(fk):
+                found[fk.columns[0]] = fk
+        return found
+
+    def _target_ok(self, fk: ForeignKey) -> bool:
+        target = self.tables.get(fk.target_table)
+        if fk.target_schema is not None or target is None or target.name in self.links:
+            return False
+        if len(fk.target_columns) != 1:
+            return False
+        column = fk.target_columns[0]
+        return target.primary_key == (column,) or _single_unique(target, column)
+
+    def _field_names(self, table: Table) -> dict[str, str]:
+        references = self._references(table)
+        names: dict[str, str] = {}
+        taken: set[str] = set()
+        # References first: `author_id` must become `author` even if a column `author` exists,
+        # which then yields (it gets `author_`).
+        ordered = sorted(table.columns, key=lambda c: c.name not in references)
+        for column in ordered:
+            fk = references.get(column.name)
+            base = (
+                reference_name(column.name, fk.target_columns[0]) if fk else field_name(column.name)
+            )
+            candidate, number = base, 2
+            while candidate in taken or _shadows(candidate, taken):
+                candidate, number = f"{base}_{number}", number + 1
+            taken.add(candidate)
+            if fk:
+                taken.add(f"{candidate}_{self._attribute_suffix(fk)}")
+            names[column.name] = candidate
+        return names
+
+    def _attribute_suffix(self, fk: ForeignKey) -> str:
+        target = self.tables[fk.target_table]
+        column = fk.target_columns[0]
+        if target.primary_key == (column,):
+            return "id"
+        return self.fields.get(target.name, {}).get(column) or field_name(column)
+
+    # -- one resource ----------------------------------------------------------------------
+
+    def _resource(self, table: Table) -> dict[str, Any]:
+        resource = self.names[table.name]
+        path: Path = ("resources", resource)
+        spec: dict[str, Any] = {}
+        if table.comment:
+            spec["description"] = table.comment
+        if table.name != naming.plural(naming.snake(resource)):
+            spec["table"] = table.name
+        if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
+            spec["primary_key_name"] = table.primary_key_name
+        if not table.primary_key:
+            self._note(path, f"table `{table.name}` has no primary key; the spec needs one")
+        fields: dict[str, Any] = {}
+        spec["fields"] = fields
+        names = self.fields[table.name]
+        references = self._references(table)
+        for column in table.columns:
+            field_path = (*path, "fields", names[column.name])
+            fk = references.get(column.name)
+            made = (
+                self._reference(table, column, fk, field_path)
+                if fk
+                else self._scalar(table, column, field_path)
+            )
+            if made is not None:
+                fields[names[column.name]] = made
+        for fk in table.foreign_keys:
+            if fk.columns[0] in references and references[fk.columns[0]] is fk:
+                continue
+            self._note(path, _fk_not_expressed(fk, self.tables))
+        self._groups(table, spec, names, path)
+        self._checks(table, spec, path)
+        for what, sql in table.extras:
+            self._note(path, f"{what} not expressed: {_one_line(sql)}")
+        return spec
+
+    def _scalar(self, table: Table, column: Column, path: Path) -> dict[str, Any] | None:
+        typed, problem = field_type(column.type, self.catalog.dialect)
+        if typed is None:
+            required = not column.nullable and column.default is None and column.generated is None
+            self._note(
+                path[:2],
+                f"column `{column.name}` ({column.type.sql}) left out: {problem}"
+                + (
+                    "; it is NOT NULL without a default, so inserts through the API fail"
+                    if required
+                    else ""
+                ),
+            )
+            return None
+        if problem:
+            self._note(path, problem)
+        if column.type.domain:
+            self._note(
+                path,
+                f"declared with the domain `{column.type.domain}`, imported as "
+                "its base type (the domain's checks are not expressed)",
+            )
+        spec = dict(typed)
+        name = path[-1]
+        if spec.get("enum_name") == naming.enum_type(path[1], name):
+            del spec["enum_name"]  # the name the spec gives it anyway
+        if column.name != name:
+            spec["column"] = column.name
+        self._key(table, column, spec, path)
+        self._common(table, column, spec, path)
+        if column.generated is not None:
+            spec["generated"] = column.generated
+        elif column.default is not None and not spec.get("primary_key"):
+            self._default(column, spec, path)
+        if is_secret(name.rstrip("_")):
+            if spec.get("unique") or spec.get("primary_key") or column.generated:
+                self._note(
+                    path,
+                    "named like a secret, but unique or a key: left readable, so "
+                    "every read answers it; hide it by hand if it is one",
+                )
+            else:
+                spec["write_only"] = True
+        return spec
+
+    def _key(self, table: Table, column: Column, spec: dict[str, Any], path: Path) -> None:
+        if column.name not in table.primary_key:
+            return
+        spec["primary_key"] = True
+        if len(table.primary_key) != 1 or column.type.kind not in _KEY_KINDS:
+            if column.default is not None:
+                self._note(path, f"key default `{column.default}` not expressed")
+            return
+        if column.identity:
+            spec["identity"] = True
+            if column.identity_always:
+                self._note(path, "GENERATED ALWAYS AS IDENTITY: the spec's identity is BY DEFAULT")
+            return
+        sequence = defaults.sequence_of(column.default)
+        if sequence is not None:
+            if sequence != naming.sequence(table.name, column.name):
+                spec["sequence"] = sequence
+        elif column.default is not None:
+            self._note(path, f"key default `{column.default}` not expressed")
+        elif self.catalog.dialect == "postgresql":
+            spec["autoincrement"] = False  # SQLite's INTEGER PRIMARY KEY numbers rows anyway
+
+    def _common(self, table: Table, column: Column, spec: dict[str, Any], path: Path) -> None:
+        """Nullability, description, single-column unique constraint and index."""
+        if column.nullable and column.name not in table.primary_key:
+            spec["nullable"] = True
+        if column.comment:
+            spec["description"] = column.comment
+        unique = _unique_name(table, column.name, reference=spec["type"] == "ref")
+        if unique is not False and (column.name,) != table.primary_key:
+            spec["unique"] = True
+            if unique and unique != naming.constraint("uq", table.name, column.name):
+                spec["unique_name"] = unique
+            if _unique_index(table, column.name) and not _unique_constraint(table, column.name):
+                self._note(
+                    path,
+                    f"the database makes it unique with the index `{unique}`; `unique: true` "
+                    "(one-to-one) makes a unique constraint: `alembic check` shows the swap",
+                )
+        index = _plain_index(table, column.name)
+        if index is not None and not spec.get("unique"):
+            # a reference is indexed anyway, unless it leads the key
+            if spec["type"] != "ref" or table.primary_key[:1] == (column.name,):
+                spec["index"] = True
+            if index.name and index.name != naming.constraint("ix", table.name, column.name):
+                spec["index_name"] = index.name
+
+    def _default(self, column: Column, spec: dict[str, Any], path: Path) -> None:
+        value = defaults.server_default(column.default or "", spec["type"])
+        if value is None:
+            self._note(path, f"server default `{column.default}` not expressed")
+        else:
+            spec["server_default"] = value
+
+    def _reference(
+        self, table: Table, column: Column, fk: ForeignKey, path: Path
+    ) -> dict[str, Any]:
+        target = self.tables[fk.target_table]
+        spec: dict[str, Any] = {"type": "ref", "target": self.names[target.name]}
+        target_column = fk.target_columns[0]
+        if target.primary_key != (target_column,):
+            spec["target_field"] = self.fields[target.name][target_column]
+        attribute = f"{path[-1]}_{spec.get('target_field', 'id')}"
+        if column.name != attribute:
+            spec["column"] = column.name
+        if column.name in table.primary_key:
+            spec["primary_key"] = True
+            if table.primary_key == (column.name,):
+                self._note(
+                    path,
+                    "one reference alone is the key: the spec asks for a unique "
+                    "reference with a key of its own",
+                )
+        self._common(table, column, spec, path)
+        if fk.on_delete in _ACTIONS:
+            spec["on_delete"] = fk.on_delete
+        elif fk.on_delete == "set default":
+            self._note(path, "ON DELETE SET DEFAULT not expressed")
+        if fk.on_update and fk.on_update != "no action":
+            if fk.on_update in _ACTIONS:
+                spec["on_update"] = fk.on_update
+            else:
+                self._note(path, f"ON UPDATE {fk.on_update.upper()} not expressed")
+        if fk.name and fk.name != naming.constraint("fk", table.name, column.name, target.name):
+            spec["foreign_key_name"] = fk.name
+        if column.default is not None:
+            self._default(column, spec, path)
+        first_key = table.primary_key[:1] == (column.name,)
+        if not spec.get("unique") and not first_key and _plain_index(table, column.name) is None:
+            self._note(
+                path,
+                f"no index on `{column.name}` in the database; persistgen indexes "
+                f"every reference, so the first revision adds one",
+            )
+        return spec
+
+    # -- resource-level groups -------------------------------------------------------------
+
+    def _groups(
+        self, table: Table, spec: dict[str, Any], names: dict[str, str], path: Path
+    ) -> None:
+        uniques: list[Any] = []
+        for unique in table.uniques:
+            if len(unique.columns) < 2:
+                continue
+            fields = [names[c] for c in unique.columns]
+            default = naming.constraint("uq", table.name, *unique.columns)
+            if unique.name and unique.name != default:
+                uniques.append({"fields": fields, "name": unique.name})
+            else:
+                uniques.append(fields)
+        if uniques:
+            spec["unique"] = uniques
+        indexes: list[Any] = []
+        for index in table.indexes:
+            if _is_field_index(table, index, self._references(table)):
+                continue
+            if index.method:
+                self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
+                continue
+            item: dict[str, Any] = {}
+            if index.columns:
+                item["fields"] = [names.get(c, c) for c in index.columns]
+            else:
+                item["expressions"] = list(index.expressions)
+            default = naming.constraint("ix", table.name, *index.columns)
+            if index.name and (index.name != default or not index.columns):
+                item["name"] = index.name
+            if index.where:
+                item["where"] = index.where
+            if index.unique:
+                item["unique"] = True
+            indexes.append(item["fields"] if list(item) == ["fields"] else item)
+        if indexes:
+            spec["index"] = indexes
+
+    def _checks(self, table: Table, spec: dict[str, Any], path: Path) -> None:
+        checks: dict[str, str | dict[str, str]] = {}
+        prefix = f"ck_{table.name}_"
+        for number, check in enumerate(table.checks, start=1):
+            if (
+                check.name
+                and check.name.startswith(prefix)
+                and check.name
+                == naming.constraint("ck", table.name, check.name.removeprefix(prefix))
+            ):
+                key = check.name.removeprefix(prefix)
+                value: str | dict[str, str] = check.sql
+            elif check.name:
+                key = field_name(check.name)
+                value = {"sql": check.sql, "name": check.name}
+            else:
+                key, value = f"check_{number}", check.sql
+            while key in checks:
+                key += "_"
+            checks[key] = value
+        if checks:
+            spec["checks"] = checks
+
+    # -- many-to-many ----------------------------------------------------------------------
+
+    def _link_ends(self, table: Table) -> tuple[ForeignKey, ForeignKey] | None:
+        """A pure link table: two columns, the key, each a reference to another table's key,
+        nothing else (no comment, check or unique of its own)."""
+        if len(table.columns) != 2 or set(table.primary_key) != {c.name for c in table.columns}:
+            return None
+        if table.checks or table.uniques or table.comment or table.extras:
+            return None
+        ends = []
+        for column in table.columns:
+            fks = [fk for fk in table.foreign_keys if fk.columns == (column.name,)]
+            if len(fks) != 1 or fks[0].target_schema is not None:
+                return None
+            target = self.tables.get(fks[0].target_table)
+            if target is None or target.primary_key != fks[0].target_columns:
+                return None
+            if _link_ends_of(target):  # a link to a link: keep both as resources
+                return None
+            ends.append(fks[0])
+        return ends[0], ends[1]
+
+    def _many(self, table: Table) -> None:
+        ends = self._link_ends(table)
+        assert ends is not None
+        owner_fk, target_fk = ends
+        owner = self.names[owner_fk.target_table]
+        target = self.names[target_fk.target_table]
+        fields = self.resources[owner]["fields"]
+        base = naming.plural(reference_name(target_fk.columns[0], target_fk.target_columns[0]))
+        candidate, number = base, 2
+        while candidate in fields or _shadows(candidate, set(fields)):
+            candidate, number = f"{base}_{number}", number + 1
+        spec: dict[str, Any] = {"type": "many", "target": target}
+        if table.name != f"{naming.snake(owner)}_{candidate}":
+            spec["through"] = table.name
+        default_columns = [
+            f"{naming.snake(owner)}_{owner_fk.target_columns[0]}",
+            f"{naming.snake(target)}_{target_fk.target_columns[0]}",
+        ]
+        columns = [owner_fk.columns[0], target_fk.columns[0]]
+        if columns != default_columns:
+            spec["link_columns"] = columns
+        if owner == target:  # users follow users: the other side is named by its column
+            other_side = naming.plural(reference_name(columns[0], owner_fk.target_columns[0]))
+            if other_side != candidate and other_side not in fields:
+                spec["back_populates"] = other_side
+        fields[candidate] = spec
+
+    def _link_mismatches(self, table: Table, ends: tuple[ForeignKey, ForeignKey]) -> list[str]:
+        """Why a `many` field would not build this link table as it is (its rows cascade, its
+        constraints and its one index carry persistgen's names)."""
+        found = []
+        for fk in ends:
+            if fk.on_delete != "cascade":
+                action = (fk.on_delete or "no action").upper()
+                found.append(f"`{fk.columns[0]}` is ON DELETE {action}, a link's rows cascade")
+            default = naming.constraint("fk", table.name, fk.columns[0], fk.target_table)
+            if fk.name and fk.name != default:
+                found.append(f"its foreign key is named `{fk.name}`, a link's `{default}`")
+        if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
+            found.append(f"its key is named `{table.primary_key_name}`")
+        second = ends[1].columns[0]
+        reverse = _plain_index(table, second)
+        expected = naming.constraint("ix", table.name, second)
+        if reverse is None:
+            found.append(f"`{second}` has no index, a link's has one")
+        elif reverse.name and reverse.name != expected:
+            found.append(f"its index is named `{reverse.name}`, a link's `{expected}`")
+        found += [f"it has index `{i.name}`" for i in table.indexes if i is not reverse]
+        return found
+
+    # -- the names of the reverse sides ----------------------------------------------------
+
+    def _reverse_names(self) -> None:
+        """Set `back_populates` where two relationships would add the same collection to a
+        target, or one would shadow a field of it."""
+        claims: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        for source, resource in self.resources.items():
+            for name, spec in resource["fields"].items():
+                if spec.get("type") in ("ref", "many"):
+                    claims.setdefault(spec["target"], []).append((source, name, spec))
+        for target, relations in claims.items():
+            taken = set(self.resources[target]["fields"])
+            taken |= {
+                f"{n}_id"
+                for n, s in self.resources[target]["fields"].items()
+                if s.get("type") == "ref"
+            }
+            counts: dict[str, int] = {}
+            for source, _, spec in relations:
+                reverse = _default_reverse(source, spec)
+                counts[reverse] = counts.get(reverse, 0) + 1
+            for source, name, spec in relations:
+                if "back_populates" in spec:
+                    taken.add(spec["back_populates"])
+                    continue
+                reverse = _default_reverse(source, spec)
+                if counts[reverse] == 1 and reverse not in taken and reverse != name:
+                    taken.add(reverse)
+                    continue
+                candidate = base = f"{name}_{reverse}"
+                number = 2
+                while candidate in taken:
+                    candidate, number = f"{base}_{number}", number + 1
+                spec["back_populates"] = candidate
+                taken.add(candidate)
+
+
+def _default_reverse(source: str, spec: dict[str, Any]) -> str:
+    snake = naming.snake(source)
+    return snake if spec.get("unique") else naming.plural(snake)
+
+
+def _shadows(name: str, taken: set[str]) -> bool:
+    """A field `author_id` beside a reference `author` (whose attribute it is)."""
+    return any(name == f"{t}_id" for t in taken)
+
+
+def _single_unique(table: Table, column: str) -> bool:
+    return any(u.columns == (column,) for u in table.uniques) or any(
+        i.unique and i.columns == (column,) and not i.where for i in table.indexes
+    )
+
+
+def _unique_constraint(table: Table, column: str) -> bool:
+    return any(u.columns == (column,) for u in table.uniques)
+
+
+def _unique_index(table: Table, column: str) -> Index | None:
+    """A plain unique index on the column alone (a field's `unique` makes a constraint)."""
+    return next(
+        (
+            i
+            for i in table.indexes
+            if i.unique and i.columns == (column,) and not i.where and not i.method
+        ),
+        None,
+    )
+
+
+def _unique_name(table: Table, column: str, *, reference: bool) -> str | bool | None:
+    """The name of the column's own unique constraint (for a reference, also of a unique
+    index: one-to-one); None when it has no name; False when it has none."""
+    for unique in table.uniques:
+        if unique.columns == (column,):
+            return unique.name
+    index = _unique_index(table, column) if reference else None
+    return False if index is None else index.name
+
+
+def _plain_index(table: Table, column: str) -> Index | None:
+    return next(
+        (
+            i
+            for i in table.indexes
+            if i.columns == (column,) and not i.unique and not i.where and not i.method
+        ),
+        None,
+    )
+
+
+def _is_field_index(table: Table, index: Index, references: Collection[str]) -> bool:
+    """Indexes a field's `unique` or `index` (or a reference's own index) says."""
+    if len(index.columns) != 1 or index.where or index.method:
+        return False
+    column = index.columns[0]
+    if index.unique:
+        return (
+            index is _unique_index(table, column)
+            and (column,) != table.primary_key
+            and not _unique_constraint(table, column)
+            and column in references
+        )
+    return _plain_index(table, column) is index
+
+
+def _link_ends_of(table: Table) -> bool:
+    return (
+        len(table.columns) == 2
+        and set(table.primary_key) == {c.name for c in table.columns}
+        and len(table.foreign_keys) == 2
+        and not table.uniques
+        and not table.checks
+    )
+
+
+def _fk_not_expressed(fk: ForeignKey, tables: dict[str, Table]) -> str:
+    columns = ", ".join(fk.columns)
+    target = f"{fk.target_schema + '.' if fk.target_schema else ''}{fk.target_table}"
+    if fk.target_schema is not None or fk.target_table not in tables:
+        why = "its table is not imported"
+    elif len(fk.columns) > 1:
+        why = "a reference holds one column"
+    else:
+        why = "it points at neither the key nor a unique column"
+    name = f" `{fk.name}`" if fk.name else ""
+    return (
+        f"foreign key{name} ({columns}) -> {target}({', '.join(fk.target_columns)}) kept as "
+        f"plain columns: {why}"
+    )
+
+
+# -- types ---------------------------------------------------------------------------------
+
+_SIMPLE = {
+    "smallint": "smallint",
+    "int": "int",
+    "bigint": "bigint",
+    "text": "text",
+    "float": "float",
+    "real": "real",
+    "bool": "bool",
+    "date": "date",
+    "uuid": "uuid",
+    "bytes": "bytes",
+    "inet": "inet",
+    "interval": "interval",
+    "jsonb": "json",  # today's `json` is JSONB on PostgreSQL, JSON on SQLite
+}
+
+
+def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The field's type options, and a note when the mapping loses something; None and the
+    reason when no field type holds the column."""
+    kind = column.kind
+    if kind in _SIMPLE:
+        return {"type": _SIMPLE[kind]}, None
+    if kind == "varchar":
+        if column.length is None:
+            return {"type": "text"}, f"`{column.sql}` without a length imported as text"
+        return {"type": "str", "max_length": column.length}, None
+    if kind == "char":
+        return {"type": "char", "max_length": column.length or 1}, None
+    if kind == "numeric":
+        if column.precision is None:
+            return {"type": "decimal"}, (
+                f"`{column.sql}` has no precision; the spec's decimal has one (12, 2 by default)"
+            )
+        return {"type": "decimal", "precision": column.precision, "scale": column.scale or 0}, None
+    if kind == "timestamp":
+        return (
+            {"type": "datetime"} if column.timezone else {"type": "datetime", "timezone": False}
+        ), None
+    if kind == "time":
+        return ({"type": "time", "timezone": True} if column.timezone else {"type": "time"}), None
+    if kind == "json":
+        return (
+            {"type": "json", "binary": False} if dialect == "postgresql" else {"type": "json"}
+        ), None
+    if kind == "enum":
+        values = list(column.values)
+        return {
+            "type": "enum",
+            "values": values,
+            "native": True,
+            "enum_name": column.enum_name,
+        }, None
+    if kind == "array":
+        item = column.item
+        inner, problem = field_type(item, dialect) if item else (None, None)
+        if (
+            inner is None
+            or problem
+            or item is None
+            or item.kind in ("array", "enum", "json", "jsonb")
+        ):
+            return None, f"an array of {item.sql if item else 'unknown'} is not expressed"
+        if list(inner) == ["type"]:
+            return {"type": "list", "items": inner["type"]}, None
+        return None, f"an array of {item.sql} is not expressed (only arrays of plain types)"
+    return None, f"type `{column.sql}` is not expressed"

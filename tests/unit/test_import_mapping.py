@@ -1,0 +1,780 @@
+"""The importer's mapping of a catalog to a spec: names, types, keys, relationships."""
+
+from __future__ import annotations
+
+import pytest
+
+from persistgen.importer.catalog import Check, Column, ColumnType, Index, Table, Unique, View
+from persistgen.importer.to_spec import field_type, project_name, selected
+from tests.unit.import_catalogs import (
+    BIGINT,
+    INT,
+    TEXT,
+    USERS,
+    column,
+    fields,
+    fk,
+    imported,
+    notes,
+    serial,
+    table,
+    varchar,
+)
+
+
+def test_project_is_named_after_the_database() -> None:
+    project = imported(USERS).document["project"]
+    assert project == {
+        "name": "shop",
+        "package": "shop",
+        "database_url": "postgresql+asyncpg://localhost/shop",
+    }
+    assert project_name("2024-data") == "db_2024-data"
+    assert project_name("my shop!") == "my_shop"
+
+
+def test_a_schema_other_than_public_is_the_projects() -> None:
+    from persistgen.importer.catalog import Catalog
+    from persistgen.importer.to_spec import to_spec
+
+    catalog = Catalog("postgresql", "shop", "sales", (USERS,))
+    assert to_spec(catalog, "x").document["project"]["schema"] == "sales"
+
+
+@pytest.mark.parametrize(
+    ("table_name", "resource"),
+    [
+        ("users", "User"),
+        ("people", "Person"),
+        ("blog_posts", "BlogPost"),
+        ("OrderItems", "OrderItem"),
+        ("category", "Category"),
+        ("analyses", "Analysis"),
+        ("Album", "Album"),
+    ],
+)
+def test_resources_are_pascal_case_singulars(table_name: str, resource: str) -> None:
+    result = imported(table(table_name, serial("id", table_name)))
+    assert list(result.document["resources"]) == [resource]
+
+
+def test_table_is_written_only_when_the_spec_would_name_it_otherwise() -> None:
+    resources = imported(USERS, table("Album", serial("id", "Album"))).document["resources"]
+    assert "table" not in resources["User"]
+    assert resources["Album"]["table"] == "Album"
+
+
+def test_fields_are_snake_case_with_the_column_kept() -> None:
+    result = imported(
+        table("users", serial("id", "users"), column("createdAt"), column("metadata"))
+    )
+    assert fields(result, "User")["created_at"] == {"type": "text", "column": "createdAt"}
+    assert fields(result, "User")["metadata_"] == {"type": "text", "column": "metadata"}
+
+
+@pytest.mark.parametrize(
+    ("type_", "expected"),
+    [
+        (ColumnType("varchar", length=80), {"type": "str", "max_length": 80}),
+        (TEXT, {"type": "text"}),
+        (
+            ColumnType("numeric", precision=10, scale=2),
+            {"type": "decimal", "precision": 10, "scale": 2},
+        ),
+        (INT, {"type": "int"}),
+        (BIGINT, {"type": "bigint"}),
+        (ColumnType("smallint"), {"type": "smallint"}),
+        (ColumnType("float"), {"type": "float"}),
+        (ColumnType("real"), {"type": "real"}),
+        (ColumnType("bool"), {"type": "bool"}),
+        (ColumnType("date"), {"type": "date"}),
+        (ColumnType("timestamp", timezone=True), {"type": "datetime"}),
+        (ColumnType("timestamp"), {"type": "datetime", "timezone": False}),
+        (ColumnType("time"), {"type": "time"}),
+        (ColumnType("time", timezone=True), {"type": "time", "timezone": True}),
+        (ColumnType("uuid"), {"type": "uuid"}),
+        (ColumnType("json"), {"type": "json", "binary": False}),
+        (ColumnType("jsonb"), {"type": "json"}),
+        (ColumnType("bytes"), {"type": "bytes"}),
+        (ColumnType("char", length=3), {"type": "char", "max_length": 3}),
+        (ColumnType("inet"), {"type": "inet"}),
+        (ColumnType("interval"), {"type": "interval"}),
+        (ColumnType("array", item=TEXT), {"type": "list", "items": "text"}),
+        (ColumnType("array", item=INT), {"type": "list", "items": "int"}),
+        (
+            ColumnType("enum", enum_name="mood", values=("sad", "ok")),
+            {"type": "enum", "values": ["sad", "ok"], "native": True, "enum_name": "mood"},
+        ),
+    ],
+)
+def test_types(type_: ColumnType, expected: dict[str, object]) -> None:
+    assert field_type(type_, "postgresql") == (expected, None)
+
+
+def test_sqlite_json_is_plain_json() -> None:
+    assert field_type(ColumnType("json"), "sqlite") == ({"type": "json"}, None)
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [
+        ColumnType("other", sql="TSVECTOR"),
+        ColumnType("array", item=ColumnType("array", item=INT, sql="INTEGER[]"), sql="INTEGER[][]"),
+        ColumnType("array", item=ColumnType("varchar", length=3, sql="VARCHAR(3)"), sql="X"),
+    ],
+)
+def test_types_the_spec_cannot_say_are_reasons(type_: ColumnType) -> None:
+    typed, reason = field_type(type_, "postgresql")
+    assert typed is None
+    assert reason and "not expressed" in reason
+
+
+def test_lossy_types_are_noted() -> None:
+    assert field_type(ColumnType("varchar", sql="VARCHAR"), "postgresql") == (
+        {"type": "text"},
+        "`VARCHAR` without a length imported as text",
+    )
+    typed, reason = field_type(ColumnType("numeric", sql="NUMERIC"), "postgresql")
+    assert typed == {"type": "decimal"}
+    assert reason and "no precision" in reason
+
+
+def test_an_unknown_type_is_left_out_with_a_note() -> None:
+    result = imported(
+        table("docs", serial("id", "docs"), column("search", ColumnType("other", sql="TSVECTOR")))
+    )
+    assert "search" not in fields(result, "Doc")
+    assert notes(result) == [
+        "resources.Doc: column `search` (TSVECTOR) left out: type `TSVECTOR` is not expressed; "
+        "it is NOT NULL without a default, so inserts through the API fail"
+    ]
+
+
+def test_native_enum_keeps_its_type_name_unless_it_is_the_derived_one() -> None:
+    mood = ColumnType("enum", enum_name="mood", values=("sad", "ok"))
+    derived = ColumnType("enum", enum_name="user_state", values=("on", "off"))
+    result = imported(
+        table("users", serial("id", "users"), column("mood", mood), column("state", derived))
+    )
+    assert fields(result, "User")["mood"]["enum_name"] == "mood"
+    assert "enum_name" not in fields(result, "User")["state"]
+
+
+def test_nullable_comment_and_server_defaults() -> None:
+    result = imported(
+        table(
+            "posts",
+            serial("id", "posts"),
+            column("title", varchar(200), comment="The headline"),
+            column("subtitle", TEXT, nullable=True),
+            column("created_at", ColumnType("timestamp", timezone=True), default="now()"),
+            column("status", varchar(20), default="'draft'::character varying"),
+            column("views", INT, default="0"),
+            column("token_id", ColumnType("uuid"), default="gen_random_uuid()"),
+        ),
+    )
+    posts = fields(result, "Post")
+    assert posts["title"] == {"type": "str", "max_length": 200, "description": "The headline"}
+    assert posts["subtitle"] == {"type": "text", "nullable": True}
+    assert posts["created_at"]["server_default"] == "now"
+    assert posts["status"]["server_default"] == "draft"
+    assert posts["views"]["server_default"] == 0
+    assert "server_default" not in posts["token_id"]
+    assert notes(result) == [
+        "resources.Post.fields.token_id: server default `gen_random_uuid()` not expressed"
+    ]
+
+
+def test_generated_column() -> None:
+    result = imported(
+        table(
+            "items",
+            serial("id", "items"),
+            column("price", INT),
+            column("double", INT, generated="price * 2"),
+        )
+    )
+    assert fields(result, "Item")["double"] == {"type": "int", "generated": "price * 2"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password",
+        "password_hash",
+        "password_digest",
+        "encrypted_password",
+        "secret",
+        "client_secret",
+        "token",
+        "reset_token",
+        "api_key",
+    ],
+)
+def test_secrets_are_write_only(name: str) -> None:
+    result = imported(table("users", serial("id", "users"), column(name, varchar(100))))
+    assert fields(result, "User")[name]["write_only"] is True
+
+
+def test_a_unique_secret_stays_readable_with_a_note() -> None:
+    result = imported(
+        table(
+            "users",
+            serial("id", "users"),
+            column("token", varchar(64)),
+            uniques=(Unique("uq_users_token", ("token",)),),
+        )
+    )
+    assert "write_only" not in fields(result, "User")["token"]
+    assert "named like a secret" in notes(result)[0]
+
+
+def test_ordinary_names_are_not_secrets() -> None:
+    result = imported(table("users", serial("id", "users"), column("token_count", INT)))
+    assert "write_only" not in fields(result, "User")["token_count"]
+
+
+# -- keys -----------------------------------------------------------------------------------
+
+
+def test_serial_key_is_the_default_and_an_adopted_sequence_is_named() -> None:
+    result = imported(
+        USERS,
+        table(
+            "orders",
+            Column("id", INT, nullable=False, default="nextval('order_numbers'::regclass)"),
+        ),
+    )
+    assert fields(result, "User")["id"] == {"type": "bigint", "primary_key": True}
+    assert fields(result, "Order")["id"] == {
+        "type": "int",
+        "primary_key": True,
+        "sequence": "order_numbers",
+    }
+
+
+def test_identity_and_client_supplied_keys() -> None:
+    result = imported(
+        table("users", Column("id", BIGINT, nullable=False, identity=True)),
+        table("codes", Column("id", INT, nullable=False)),
+    )
+    assert fields(result, "User")["id"] == {"type": "bigint", "primary_key": True, "identity": True}
+    assert fields(result, "Code")["id"] == {
+        "type": "int",
+        "primary_key": True,
+        "autoincrement": False,
+    }
+
+
+def test_sqlite_integer_key_numbers_rows_by_itself() -> None:
+    result = imported(table("users", Column("id", INT, nullable=False)), dialect="sqlite")
+    assert fields(result, "User")["id"] == {"type": "int", "primary_key": True}
+
+
+def test_composite_key_and_primary_key_name() -> None:
+    result = imported(
+        table(
+            "cities",
+            column("country", varchar(2)),
+            column("name", varchar(100)),
+            key=("country", "name"),
+            primary_key_name="cities_pkey",
+        )
+    )
+    resource = result.document["resources"]["City"]
+    assert resource["primary_key_name"] == "cities_pkey"
+    assert resource["fields"]["country"]["primary_key"] is True
+    assert resource["fields"]["name"]["primary_key"] is True
+
+
+def test_table_without_a_key_is_noted() -> None:
+    result = imported(table("logs", column("line"), key=(), primary_key_name=None))
+    assert notes(result) == ["resources.Log: table `logs` has no primary key; the spec needs one"]
+
+
+# -- references -----------------------------------------------------------------------------
+
+POSTS = table(
+    "posts",
+    serial("id", "posts", BIGINT),
+    column("author_id", BIGINT),
+    foreign_keys=(fk("author_id", "users", source="posts", on_delete="cascade"),),
+    indexes=(Index("ix_posts_author_id", ("author_id",)),),
+)
+
+
+def test_a_foreign_key_is_a_reference() -> None:
+    assert fields(imported(USERS, POSTS), "Post")["author"] == {
+        "type": "ref",
+        "target": "User",
+        "on_delete": "cascade",
+    }
+
+
+def test_reference_names_column_action_and_constraint_names() -> None:
+    result = imported(
+        USERS,
+        table(
+            "posts",
+            serial("id", "posts"),
+            column("writtenBy", BIGINT),
+            foreign_keys=(fk("writtenBy", "users", name="posts_writer_fkey", on_update="cascade"),),
+            indexes=(Index("posts_writer_idx", ("writtenBy",)),),
+        ),
+    )
+    assert fields(result, "Post")["written_by"] == {
+        "type": "ref",
+        "target": "User",
+        "column": "writtenBy",
+        "index_name": "posts_writer_idx",
+        "on_update": "cascade",
+        "foreign_key_name": "posts_writer_fkey",
+    }
+
+
+def test_a_reference_to_a_unique_column_names_the_target_field() -> None:
+    result = imported(
+        table(
+            "users",
+            serial("id", "users"),
+            column("handle", varchar(40)),
+            uniques=(Unique("uq_users_handle", ("handle",)),),
+        ),
+        table(
+            "posts",
+            serial("id", "posts"),
+            column("author_handle", varchar(40)),
+            foreign_keys=(fk("author_handle", "users", "handle", source="posts"),),
+            indexes=(Index("ix_posts_author_handle", ("author_handle",)),),
+        ),
+    )
+    assert fields(result, "Post")["author"] == {
+        "type": "ref",
+        "target": "User",
+        "target_field": "handle",
+    }
+
+
+def test_a_unique_reference_is_one_to_one() -> None:
+    result = imported(
+        USERS,
+        table(
+            "profiles",
+            serial("id", "profiles"),
+            column("user_id", BIGINT),
+            foreign_keys=(fk("user_id", "users", source="profiles"),),
+            uniques=(Unique("profiles_user_key", ("user_id",)),),
+        ),
+    )
+    assert fields(result, "Profile")["user"] == {
+        "type": "ref",
+        "target": "User",
+        "unique": True,
+        "unique_name": "profiles_user_key",
+    }
+    assert notes(result) == []
+
+
+def test_a_self_reference() -> None:
+    result = imported(
+        table(
+            "employees",
+            serial("id", "employees"),
+            column("reports_to", INT, nullable=True),
+            foreign_keys=(fk("reports_to", "employees", source="employees"),),
+            indexes=(Index("ix_employees_reports_to", ("reports_to",)),),
+        )
+    )
+    assert fields(result, "Employee")["reports_to"] == {
+        "type": "ref",
+        "target": "Employee",
+        "column": "reports_to",
+        "nullable": True,
+    }
+
+
+def test_an_unindexed_reference_is_noted() -> None:
+    result = imported(
+        USERS,
+        table(
+            "posts",
+            serial("id", "posts"),
+            column("author_id", BIGINT),
+            foreign_keys=(fk("author_id", "users", source="posts"),),
+        ),
+    )
+    assert notes(result) == [
+        "resources.Post.fields.author: no index on `author_id` in the database; persistgen "
+        "indexes every reference, so the first revision adds one"
+    ]
+
+
+def test_two_references_to_one_target_get_their_own_collections() -> None:
+    result = imported(
+        USERS,
+        table(
+            "issues",
+            serial("id", "issues"),
+            column("assignee_id", BIGINT),
+            column("reviewer_id", BIGINT),
+            foreign_keys=(
+                fk("assignee_id", "users", source="issues"),
+                fk("reviewer_id", "users", source="issues"),
+            ),
+            indexes=(
+                Index("ix_issues_assignee_id", ("assignee_id",)),
+                Index("ix_issues_reviewer_id", ("reviewer_id",)),
+            ),
+        ),
+    )
+    issue = fields(result, "Issue")
+    assert issue["assignee"]["back_populates"] == "assignee_issues"
+    assert issue["reviewer"]["back_populates"] == "reviewer_issues"
+
+
+def test_a_composite_foreign_key_stays_plain_columns_with_a_note() -> None:
+    from persistgen.importer.catalog import ForeignKey
+
+    result = imported(
+        table("cities", column("country", varchar(2)), column("name"), key=("country", "name")),
+        table(
+            "shops",
+            serial("id", "shops"),
+            column("country", varchar(2)),
+            column("city"),
+            foreign_keys=(
+                ForeignKey("shops_city_fkey", ("country", "city"), "cities", ("country", "name")),
+            ),
+        ),
+    )
+    assert fields(result, "Shop")["city"] == {"type": "text"}
+    assert "a reference holds one column" in notes(result)[0]
+
+
+def test_a_reference_to_a_table_left_out_is_a_plain_column_with_a_note() -> None:
+    result = imported(USERS, POSTS, exclude=["users"])
+    assert fields(result, "Post")["author_id"] == {"type": "bigint", "index": True}
+    assert "its table is not imported" in "\n".join(notes(result))
+
+
+# -- many-to-many ---------------------------------------------------------------------------
+
+TAGS = table("tags", serial("id", "tags"), column("label", varchar(50)))
+
+
+def _link(name: str, first: str, second: str, **options: object) -> Table:
+    return table(
+        name,
+        column(first, BIGINT),
+        column(second, INT),
+        key=(first, second),
+        foreign_keys=(
+            fk(first, "posts", source=name, on_delete="cascade"),
+            fk(second, "tags", source=name, on_delete="cascade"),
+        ),
+        indexes=(Index(f"ix_{name}_{second}", (second,)),),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_a_pure_link_table_is_a_many_field() -> None:
+    result = imported(USERS, POSTS, TAGS, _link("post_tags", "post_id", "tag_id"))
+    assert "PostTag" not in result.document["resources"]
+    assert fields(result, "Post")["tags"] == {"type": "many", "target": "Tag"}
+    assert notes(result) == []
+
+
+def test_a_link_table_with_other_names_says_them() -> None:
+    result = imported(USERS, POSTS, TAGS, _link("taggings", "article", "label"))
+    assert fields(result, "Post")["labels"] == {
+        "type": "many",
+        "target": "Tag",
+        "through": "taggings",
+        "link_columns": ["article", "label"],
+    }
+
+
+def test_a_link_table_with_payload_is_a_resource_with_two_key_references() -> None:
+    link = _link("memberships", "post_id", "tag_id")
+    link = Table(
+        link.name,
+        (*link.columns, column("role", varchar(20))),
+        link.primary_key,
+        link.primary_key_name,
+        link.foreign_keys,
+        indexes=link.indexes,
+    )
+    result = imported(USERS, POSTS, TAGS, link)
+    membership = fields(result, "Membership")
+    assert membership["post"] == {
+        "type": "ref",
+        "target": "Post",
+        "primary_key": True,
+        "on_delete": "cascade",
+    }
+    assert membership["tag"]["primary_key"] is True
+    assert membership["role"] == {"type": "str", "max_length": 20}
+
+
+def test_a_self_referencing_link_names_both_sides() -> None:
+    follows = table(
+        "follows",
+        column("follower_id", BIGINT),
+        column("followed_id", BIGINT),
+        key=("follower_id", "followed_id"),
+        foreign_keys=(
+            fk("follower_id", "users", source="follows", on_delete="cascade"),
+            fk("followed_id", "users", source="follows", on_delete="cascade"),
+        ),
+        indexes=(Index("ix_follows_followed_id", ("followed_id",)),),
+    )
+    result = imported(USERS, follows)
+    many = fields(result, "User")["followeds"]
+    assert many["through"] == "follows"
+    assert many["link_columns"] == ["follower_id", "followed_id"]
+    assert many["back_populates"] == "followers"
+
+
+def test_a_link_a_many_field_would_build_otherwise_stays_a_resource() -> None:
+    link = _link("post_tags", "post_id", "tag_id")
+    link = Table(
+        link.name,
+        link.columns,
+        link.primary_key,
+        "post_tags_pkey",
+        (fk("post_id", "posts", source="post_tags"), link.foreign_keys[1]),
+        indexes=(Index("post_tags_tag_idx", ("tag_id",)), Index("pt_post", ("post_id",))),
+    )
+    result = imported(USERS, POSTS, TAGS, link)
+    assert "tags" not in fields(result, "Post")
+    assert fields(result, "PostTag") == {
+        "post": {
+            "type": "ref",
+            "target": "Post",
+            "primary_key": True,
+            "index": True,
+            "index_name": "pt_post",
+        },
+        "tag": {
+            "type": "ref",
+            "target": "Tag",
+            "primary_key": True,
+            "index_name": "post_tags_tag_idx",
+            "on_delete": "cascade",
+        },
+    }
+    assert result.document["resources"]["PostTag"]["primary_key_name"] == "post_tags_pkey"
+    assert notes(result) == [
+        "resources.PostTag: `post_tags` links two tables, but a `many` field would build it "
+        "otherwise (`post_id` is ON DELETE NO ACTION, a link's rows cascade; its key is named "
+        "`post_tags_pkey`; its index is named `post_tags_tag_idx`, a link's "
+        "`ix_post_tags_tag_id`; it has index `pt_post`): kept as a resource with a reference "
+        "to each"
+    ]
+
+
+def test_generated_always_identity_is_noted() -> None:
+    result = imported(
+        table("users", Column("id", INT, nullable=False, identity=True, identity_always=True))
+    )
+    assert fields(result, "User")["id"]["identity"] is True
+    assert "GENERATED ALWAYS" in notes(result)[0]
+
+
+# -- constraints and indexes ----------------------------------------------------------------
+
+
+def test_unique_and_index_names_are_kept_unless_derived() -> None:
+    result = imported(
+        table(
+            "users",
+            serial("id", "users"),
+            column("email", varchar(320)),
+            column("handle", varchar(40)),
+            column("city"),
+            column("zip"),
+            uniques=(
+                Unique("uq_users_email", ("email",)),
+                Unique("users_handle_key", ("handle",)),
+            ),
+            indexes=(Index("ix_users_city", ("city",)), Index("users_zip_idx", ("zip",))),
+        )
+    )
+    user = fields(result, "User")
+    assert user["email"] == {"type": "str", "max_length": 320, "unique": True}
+    assert user["handle"]["unique_name"] == "users_handle_key"
+    assert user["city"] == {"type": "text", "index": True}
+    assert user["zip"] == {"type": "text", "index": True, "index_name": "users_zip_idx"}
+
+
+def test_groups_partial_and_expression_indexes() -> None:
+    result = imported(
+        table(
+            "users",
+            serial("id", "users"),
+            column("org", INT),
+            column("email", varchar(320)),
+            column("deleted_at", ColumnType("timestamp", timezone=True), nullable=True),
+            uniques=(
+                Unique("uq_users_org_email", ("org", "email")),
+                Unique("users_org_email_key", ("email", "org")),
+            ),
+            indexes=(
+                Index("ix_users_org_email", ("org", "email")),
+                Index("users_live_email", ("email",), unique=True, where="deleted_at IS NULL"),
+                Index("users_lower_email", expressions=("lower(email)",)),
+                Index("users_email_trgm", ("email",), method="gin"),
+            ),
+        )
+    )
+    resource = result.document["resources"]["User"]
+    assert resource["unique"] == [
+        ["org", "email"],
+        {"fields": ["email", "org"], "name": "users_org_email_key"},
+    ]
+    assert resource["index"] == [
+        ["org", "email"],
+        {
+            "fields": ["email"],
+            "name": "users_live_email",
+            "where": "deleted_at IS NULL",
+            "unique": True,
+        },
+        {"expressions": ["lower(email)"], "name": "users_lower_email"},
+    ]
+    assert notes(result) == ["resources.User: index `users_email_trgm` uses gin, not expressed"]
+
+
+def test_checks_keep_their_names() -> None:
+    result = imported(
+        table(
+            "items",
+            serial("id", "items"),
+            column("price", INT),
+            checks=(
+                Check("ck_items_price_positive", "price > 0"),
+                Check("items_price_check", "price < 1000"),
+                Check(None, "price <> 13"),
+            ),
+        )
+    )
+    assert result.document["resources"]["Item"]["checks"] == {
+        "price_positive": "price > 0",
+        "items_price_check": {"sql": "price < 1000", "name": "items_price_check"},
+        "check_3": "price <> 13",
+    }
+
+
+def test_table_comment_is_the_description() -> None:
+    result = imported(table("users", serial("id", "users"), comment="People"))
+    assert result.document["resources"]["User"]["description"] == "People"
+
+
+def test_objects_the_spec_cannot_hold_are_noted() -> None:
+    from persistgen.importer.catalog import Catalog
+    from persistgen.importer.to_spec import to_spec
+
+    users = table(
+        "users",
+        serial("id", "users"),
+        extras=(("trigger touch", "CREATE TRIGGER touch BEFORE UPDATE ON users ..."),),
+    )
+    catalog = Catalog(
+        "postgresql",
+        "shop",
+        "public",
+        (users,),
+        (View("active_users", "SELECT * FROM users"),),
+        (("function", "touch()", ""), ("domain", "email", "over text")),
+    )
+    assert [(n.path, n.message) for n in to_spec(catalog, "x").notes] == [
+        (
+            ("resources", "User"),
+            "trigger touch not expressed: CREATE TRIGGER touch BEFORE UPDATE ON users ...",
+        ),
+        ((), "view `active_users` not imported: SELECT * FROM users"),
+        ((), "function `touch()` not imported"),
+        ((), "domain `email` not imported: over text"),
+    ]
+
+
+def test_table_patterns() -> None:
+    names = ["users", "posts", "post_tags", "alembic_version", "audit_log"]
+    assert selected(names, [], []) == ["users", "posts", "post_tags", "audit_log"]
+    assert selected(names, ["post*"], []) == ["posts", "post_tags"]
+    assert selected(names, [], ["audit_*", "post_tags"]) == ["users", "posts"]
+    result = imported(USERS, table("audit_log", serial("id", "audit_log")), exclude=["audit_*"])
+    assert list(result.document["resources"]) == ["User"]
+    assert notes(result) == ["tables left out by --tables/--exclude: audit_log"]
+
+
+def test_a_unique_index_stays_an_index_unless_it_makes_a_one_to_one() -> None:
+    result = imported(
+        USERS,
+        table(
+            "profiles",
+            serial("id", "profiles"),
+            column("handle", varchar(40)),
+            column("user_id", BIGINT),
+            foreign_keys=(fk("user_id", "users", source="profiles"),),
+            indexes=(
+                Index("index_profiles_on_handle", ("handle",), unique=True),
+                Index("index_profiles_on_user_id", ("user_id",), unique=True),
+            ),
+        ),
+    )
+    profile = result.document["resources"]["Profile"]
+    assert profile["fields"]["handle"] == {"type": "str", "max_length": 40}
+    assert profile["index"] == [
+        {"fields": ["handle"], "name": "index_profiles_on_handle", "unique": True}
+    ]
+    assert profile["fields"]["user"] == {
+        "type": "ref",
+        "target": "User",
+        "unique": True,
+        "unique_name": "index_profiles_on_user_id",
+    }
+    assert notes(result) == [
+        "resources.Profile.fields.user: the database makes it unique with the index "
+        "`index_profiles_on_user_id`; `unique: true` (one-to-one) makes a unique constraint: "
+        "`alembic check` shows the swap"
+    ]
+
+
+def test_other_migration_tools_tables_are_left_out_unless_named() -> None:
+    names = ["users", "schema_migrations", "ar_internal_metadata", "_prisma_migrations"]
+    assert selected(names, [], []) == ["users"]
+    assert selected(names, ["users", "schema_migrations"], []) == ["users", "schema_migrations"]
+    rails = table("schema_migrations", column("version", varchar(255)), key=("version",))
+    result = imported(USERS, rails)
+    assert list(result.document["resources"]) == ["User"]
+    assert notes(result) == [
+        "another migration tool's tables left out (give them to --tables to import them): "
+        "schema_migrations"
+    ]
+
+
+def test_partitions_are_not_resources_and_domains_are_their_base_type() -> None:
+    year = ColumnType("int", domain="year", sql="year over INTEGER")
+    parent = table(
+        "payments",
+        serial("id", "payments"),
+        column("year", year),
+        extras=(("partitioned table", "PARTITION BY RANGE (year)"),),
+    )
+    child = table(
+        "payments_2024",
+        serial("id", "payments"),
+        column("year", year),
+        extras=(("partition", "PARTITION OF payments FOR VALUES FROM (2024) TO (2025)"),),
+    )
+    result = imported(parent, child)
+    assert list(result.document["resources"]) == ["Payment"]
+    assert fields(result, "Payment")["year"] == {"type": "int"}
+    assert notes(result) == [
+        "partition `payments_2024` not imported: PARTITION OF payments FOR VALUES FROM (2024) "
+        "TO (2025)",
+        "resources.Payment.fields.year: declared with the domain `year`, imported as its base "
+        "type (the domain's checks are not expressed)",
+        "resources.Payment: partitioned table not expressed: PARTITION BY RANGE (year)",
+    ]
