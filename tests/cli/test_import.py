@@ -402,8 +402,6 @@ FEATURES = {
 NEEDS = {
     "types": "needs enum_name (names branch)",
     "actions and generated columns": "needs on_update and generated (keys/names branches)",
-    "identifiers": "needs identifiers branch",
-    "self-referencing many-to-many": "needs identifiers/cycles branch",
 }
 
 
