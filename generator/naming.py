@@ -298,8 +298,7 @@ SQL_RESERVED_WORDS = frozenset(_RESERVED.split())
 
 def schema_problem(name: str) -> tuple[str, str] | None:
     """Why `name` cannot be a PostgreSQL schema of the project's tables, and a suggestion."""
-    problem = (None if _SNAKE.match(name) else ("", "")) or length_problem(name)
-    if problem:
+    if not _SNAKE.match(name) or length_problem(name):
         return (
             "schema names are lower snake_case, at most 63 characters",
             f"`{fitted(snake(name))}`",
