@@ -83,7 +83,7 @@ def compare(
     out = Diff()
     objects = object_changes(before, after, _altered(before, after))
     out.operations += objects.drops  # nothing they hold stands in the way of the tables' change
-    renamed = _apply_renames(before.tables, renames, out)
+    renamed = _apply_renames(before.tables, renames, {t.name: t for t in after.tables}, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
     # A kept table's indexes over expressions or partial ones that change are dropped first
@@ -131,16 +131,36 @@ def compare(
             out.summary.append(f"rename foreign key {names[0]} to {names[1]}")
     for was, table in kept:
         _drop_searches(was, table, out)
-    for table in reversed(renamed):
-        if table.name not in new:
-            foreign_keys = tuple(_in(where, fk) for fk in table.foreign_keys)
-            _drop_table(replace(table, foreign_keys=foreign_keys), out)
+    going = [table for table in reversed(renamed) if table.name not in new]
+    gone: set[str] = set()
+    for table in going:
+        # A reference to a table dropped before this one (tables in a cycle of references):
+        # its foreign key goes first, and in the downgrade comes back after both tables.
+        early = [fk for fk in table.foreign_keys if fk.target_table in gone]
+        _unlink(table, early, out)
+        gone.add(table.name)
+    gone = set()
+    for table in going:
+        foreign_keys = tuple(
+            _in(where, fk) for fk in table.foreign_keys if fk.target_table not in gone
+        )
+        gone.add(table.name)
+        _drop_table(replace(table, foreign_keys=foreign_keys), out)
     # A new table's foreign key to a column or unique constraint this revision adds waits
     # until that exists.
     waiting: dict[str, list[BatchOperation]] = {}
+    # A table in a cycle of references (spec/cycles.py) is created before one it refers to:
+    # that foreign key waits too, until after the tables.
+    created: set[str] = set()
     for table in after.tables:
         if table.name not in old:
-            inline = tuple(fk for fk in table.foreign_keys if _holds(old, new, retyped, fk))
+            created.add(table.name)
+            inline = tuple(
+                fk
+                for fk in table.foreign_keys
+                if _holds(old, new, retyped, fk)
+                and (fk.target_table in old or fk.target_table in created)
+            )
             out.operations.append(CreateTable(table, inline))
             out.summary.append(f"create table {table.name}")
             waiting[table.name] = [
@@ -175,16 +195,20 @@ def _altered(before: SchemaState, after: SchemaState) -> set[str]:
     return {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
 
 
-def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> list[DbTable]:
+def _apply_renames(
+    tables: tuple[DbTable, ...], renames: Renames, after: dict[str, DbTable], out: Diff
+) -> list[DbTable]:
     result = []
     for table in tables:
         name = renames.tables.get(table.name, table.name)
+        columns = renames.columns.get(name, {})
+        if name != table.name or columns:
+            table = _drop_changed_checks(table, after.get(name), out)
         if name != table.name:
             out.operations.append(RenameTable(table.name, name, table.schema))
             out.summary.append(f"rename table {table.name} to {name}")
             # Other constraint names are renamed by _alter_table.
             table = _rename_checks(replace(table, name=name), table.name, out)
-        columns = renames.columns.get(name, {})
         if columns:
             checks = {c.name: c for c in table.columns if c.check}
             operations: list[BatchOperation] = []
@@ -209,6 +233,19 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
         )
         for t in result
     ]
+
+
+def _drop_changed_checks(table: DbTable, new: DbTable | None, out: Diff) -> DbTable:
+    """The table's own CHECKs that do not stay as they are, dropped before its renames: their
+    SQL may name a column by its old name, which SQLite's rebuild (and, in a downgrade, the
+    CHECK made again) could not find once it is renamed. Added back after, by _alter_table."""
+    kept = new.checks if new is not None else ()
+    gone = [(name, sql) for name, sql in table.checks if (name, sql) not in kept]
+    if not gone:
+        return table
+    out.operations.append(_batch(table, [DropCheck(name, sql) for name, sql in gone]))
+    out.summary += [f"drop check constraint {name}" for name, _ in gone]
+    return replace(table, checks=tuple(c for c in table.checks if c not in gone))
 
 
 def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
@@ -247,7 +284,9 @@ def _recheck(
     """An enum column's CHECK, on its column's new `name` or as `check`."""
     assert column.check is not None and check is not None
     values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
-    old_sql, sql = f"{column.name} IN ({values})", f"{name} IN ({values})"
+    # quoted as SQLAlchemy quotes the CHECK of an Enum it creates: `"statusCol" IN (...)`
+    old_sql = f"{naming.quoted(column.name)} IN ({values})"
+    sql = f"{naming.quoted(name)} IN ({values})"
     return ReplaceCheck(column.check, old_sql, check, sql, everywhere)
 
 

@@ -26,6 +26,7 @@ from persistgen.migrate.operations import (
     undo,
 )
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel
+from persistgen.naming import always_quoted
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class MoveTable(Operation):
 
     def lines(self) -> list[str]:
         table = _qualified(self.table, self.schema)
-        return on_dialect([_execute(f'ALTER TABLE {table} SET SCHEMA "{self.to or "public"}"')])
+        to = always_quoted(self.to or "public")
+        return on_dialect([_execute(f"ALTER TABLE {table} SET SCHEMA {to}")])
 
     def reverse(self) -> list[Operation]:
         return [MoveTable(self.table, self.to, self.schema)]
@@ -91,7 +93,12 @@ class RenamePrimaryKey(Operation):
     def lines(self) -> list[str]:
         table = _qualified(self.table, self.schema)
         return on_dialect(
-            [_execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"')]
+            [
+                _execute(
+                    f"ALTER TABLE {table} RENAME CONSTRAINT "
+                    f"{always_quoted(self.old)} TO {always_quoted(self.new)}"
+                )
+            ]
         )
 
     def reverse(self) -> list[Operation]:
@@ -114,11 +121,12 @@ class RenameObject(Operation):
 
     def lines(self) -> list[str]:
         if self.index:
-            where = f'"{self.schema}".' if self.schema else ""
-            sql = f'ALTER INDEX {where}"{self.old}" RENAME TO "{self.new}"'
+            index = _qualified(self.old, self.schema)
+            sql = f"ALTER INDEX {index} RENAME TO {always_quoted(self.new)}"
         else:
             table = _qualified(self.table, self.schema)
-            sql = f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"'
+            old, new = always_quoted(self.old), always_quoted(self.new)
+            sql = f"ALTER TABLE {table} RENAME CONSTRAINT {old} TO {new}"
         other = [
             line
             for o in self.other
@@ -281,20 +289,28 @@ class RetypeNativeEnum(Operation):
     def lines(self) -> list[str]:
         old, new, table = self.old, self.new, self.table
         name, column, retired = new.native_type, new.name, f"{new.native_type}_old"
-        on_column = f'ALTER TABLE {_qualified(table.name, table.schema)} ALTER COLUMN "{column}"'
+        assert name is not None and old.native_type is not None  # both native enums
+        quoted_column, quoted_name = always_quoted(column), always_quoted(name)
+        on_column = (
+            f"ALTER TABLE {_qualified(table.name, table.schema)} ALTER COLUMN {quoted_column}"
+        )
         postgres = [
-            _execute(f'ALTER TYPE "{old.native_type}" RENAME TO "{retired}"'),
+            _execute(
+                f"ALTER TYPE {always_quoted(old.native_type)} RENAME TO {always_quoted(retired)}"
+            ),
             f"{new.type}.create(op.get_bind())",
         ]
         if old.server_default:  # a default of the old type would block the cast
             postgres.append(_execute(f"{on_column} DROP DEFAULT"))
-        postgres.append(_execute(f'{on_column} TYPE "{name}" USING "{column}"::text::"{name}"'))
+        postgres.append(
+            _execute(f"{on_column} TYPE {quoted_name} USING {quoted_column}::text::{quoted_name}")
+        )
         if new.server_default:
             postgres.append(
                 f"op.alter_column({table.name!r}, {column!r}, "
                 f"server_default={new.server_default}{schema_arg(table.schema)})"
             )
-        postgres.append(_execute(f'DROP TYPE "{retired}"'))
+        postgres.append(_execute(f"DROP TYPE {always_quoted(retired)}"))
         return on_dialect(postgres, self._batch.sqlite_lines())
 
     @property
@@ -326,7 +342,9 @@ class RenameNativeEnum(RetypeNativeEnum):
     PostgreSQL; on SQLite, its CHECK is named after it, so the table is rebuilt."""
 
     def lines(self) -> list[str]:
-        rename = f'ALTER TYPE "{self.old.native_type}" RENAME TO "{self.new.native_type}"'
+        assert self.old.native_type and self.new.native_type  # both native, by construction
+        old, new = always_quoted(self.old.native_type), always_quoted(self.new.native_type)
+        rename = f"ALTER TYPE {old} RENAME TO {new}"
         return on_dialect([_execute(rename)], self._batch.sqlite_lines())
 
     def reverse(self) -> list[Operation]:
@@ -344,7 +362,8 @@ def _fk_constraint(fk: ForeignKeyModel) -> str:
 
 def _qualified(table: str, schema: str | None) -> str:
     """`table`'s name in raw PostgreSQL SQL."""
-    return f'"{schema}"."{table}"' if schema else f'"{table}"'
+    table = always_quoted(table)
+    return f"{always_quoted(schema)}.{table}" if schema else table
 
 
 def _execute(sql: str) -> str:

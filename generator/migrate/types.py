@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from persistgen.migrate.schema import DbColumn
+from persistgen.naming import always_quoted
 
 # What a downgrade fills a column that becomes NOT NULL again with (the spec's `backfill` is
 # for upgrades only).
@@ -33,7 +34,7 @@ def zone_cast(old: DbColumn, new: DbColumn) -> str | None:
     Its own cast would read naive values in the session's time zone. SQLite stores both alike."""
     if old.kind != new.kind or old.kind not in ("datetime", "time"):
         return None
-    column = f'"{new.name}"'
+    column = always_quoted(new.name)
     if old.kind == "datetime":
         return f"{column} AT TIME ZONE 'UTC'"  # each way: timestamptz <-> UTC wall clock
     if new.type == "sa.Time(timezone=True)":

@@ -19,6 +19,7 @@ from persistgen.project_model import (
     TypeInfo,
 )
 from persistgen.project_model.types import Scalar
+from persistgen.spec import cycles
 from persistgen.spec.model import FieldSpec, Spec
 from persistgen.typemap import BIGINT_KEY, SMALLINT_KEY, type_info
 
@@ -87,6 +88,7 @@ def column(
             supplied_key=integer_key and not field.autoincrement,
             sequence=sequence,
             sequence_schema=spec.project.schema_ if sequence else None,
+            use_alter=(resource, name) in cycles.deferred(spec),
         ),
         dto=_dto(attribute, field, info, own, writable=not read_only),
         filters=tuple(_filters(attribute, field, info, own)) if field.filter else (),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen import naming
 from persistgen.code_text import string_literal, value_literal
 from persistgen.migrate.schema import DbIndex, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
@@ -66,6 +67,8 @@ class OrmColumn:
     unique_name: str | None = None
     index_name: str | None = None
     foreign_key_name: str | None = None
+    # a nullable reference in a cycle: its foreign key is created after the tables
+    use_alter: bool = False
 
     @property
     def annotation(self) -> str:
@@ -85,8 +88,9 @@ class OrmColumn:
             fk = self.foreign_key
             on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
             on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
+            use_alter = ", use_alter=True" if self.use_alter else ""
             name = f", name=conv({self.foreign_key_name!r})" if self.foreign_key_name else ""
-            args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{name})")
+            args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{use_alter}{name})")
         if self.identity:
             args.append("Identity()")
         if self.sequence is not None:
@@ -251,6 +255,8 @@ class RelationModel:
     link_variable: str | None = None  # a many-to-many's owner: the `Table` in its module
     link_table: str | None = None  # a many-to-many's target: the table's qualified name
     live: str | None = None  # loads skip soft-deleted related rows by this criterion
+    # a many-to-many link to its own class: (primaryjoin, secondaryjoin), as lambdas
+    joins: tuple[str, str] | None = None
 
     @property
     def strategy(self) -> str:
@@ -292,7 +298,10 @@ class RelationModel:
         if secondary is not None:
             # Deleting either side removes its links in the database (ON DELETE CASCADE), so
             # the ORM never loads a collection just to empty it.
-            return f'secondary={secondary}, {back}, lazy="raise", passive_deletes=True'
+            joins = ""
+            if self.joins:  # the link table refers to the class twice: say which is which
+                joins = f"primaryjoin={self.joins[0]}, secondaryjoin={self.joins[1]}, "
+            return f'secondary={secondary}, {joins}{back}, lazy="raise", passive_deletes=True'
         if self.column is not None:
             remote = f', remote_side="{self.remote_side}"' if self.remote_side else ""
             return f'{back}, foreign_keys=[{self.column}], lazy="raise"{remote}'
@@ -333,6 +342,14 @@ class LinkModel:
     def target_key_annotation(self) -> str:
         """The target's key as a path parameter."""
         return path_annotation(self.target_type)
+
+    @property
+    def columns_code(self) -> str:
+        """Its owner's and its item's columns, as the repository's link methods take them."""
+        return (
+            f"{naming.column_access(self.variable, self.owner_column)}, "
+            f"{naming.column_access(self.variable, self.item_column)}"
+        )
 
     @property
     def table_code(self) -> str:

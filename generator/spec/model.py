@@ -180,6 +180,12 @@ class FieldSpec(_Strict):
     through: str | None = Field(
         None, description="many: the association table; default: `<resource>_<field>`."
     )
+    link_columns: list[str] | None = Field(
+        None,
+        description="many: the link table's two columns, [<owner column>, <target column>]; "
+        "default: `<resource>_<key>` each, or for a link to the same resource "
+        "`<resource>_<key>` and `<field>_<resource>_<key>`.",
+    )
     column: str | None = Field(
         None, description="The column's name in the database; default: the field's name."
     )
@@ -211,12 +217,27 @@ class FieldSpec(_Strict):
             return name
         return f"{name}_{self.target_field or 'id'}"
 
-    def reverse_name(self, source: str) -> str:
-        """ref, many: the collection on the target, for a reference from `source`; a unique
-        ref is one-to-one, so its reverse is one row, named in the singular."""
+    def reverse_name(self, source: str, name: str | None = None) -> str:
+        """ref, many: the collection on the target, for the field `name` of `source`; a unique
+        ref is one-to-one, so its reverse is one row, named in the singular. A many field to its
+        own resource (`User.follows`) has its reverse on the same class: `<field>_of`
+        (`follows_of`, the users who follow this one)."""
         if self.back_populates:
             return self.back_populates
+        if self.type == "many" and self.target == source and name is not None:
+            return f"{name}_of"
         return naming.snake(source) if self.unique else naming.plural(naming.snake(source))
+
+    def link_column_names(self, source: str, name: str, keys: tuple[str, str]) -> tuple[str, str]:
+        """many: the link table's columns for the owner and the target, whose key columns are
+        `keys`: `link_columns`, else `<resource>_<key>` each (`post_id`, `tag_id`); a link to
+        the same resource tells its two apart by the field (`user_id`, `follows_user_id`)."""
+        if self.link_columns and len(self.link_columns) == 2:
+            return self.link_columns[0], self.link_columns[1]
+        owner = f"{naming.snake(source)}_{keys[0]}"
+        if self.target == source:
+            return owner, f"{name}_{owner}"
+        return owner, f"{naming.snake(self.target or '')}_{keys[1]}"
 
     def association_table(self, source: str, name: str) -> str:
         """many: the table holding one row per linked pair."""

@@ -391,8 +391,6 @@ FEATURES = {
 }
 NEEDS = {
     "actions and generated columns": "needs on_update and generated (keys/names branches)",
-    "identifiers": "needs identifiers branch",
-    "self-referencing many-to-many": "needs identifiers/cycles branch",
 }
 
 

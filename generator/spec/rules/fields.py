@@ -49,6 +49,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "enum_name": {"enum"},
     "back_populates": {"ref", "many"},
     "through": {"many"},
+    "link_columns": {"many"},
     "target_field": {"ref"},
     "onupdate": {"datetime"},
     "search": {"str", "text"},
@@ -320,18 +321,20 @@ def _write_only(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) ->
             )
 
 
-_MANY_OPTIONS = {"type", "description", "target", "back_populates", "through", "renamed_from"}
+_MANY_OPTIONS = {
+    "type",
+    "description",
+    "target",
+    "back_populates",
+    "through",
+    "link_columns",
+    "renamed_from",
+}
 
 
 def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     """A many field is a link table, not a column: column options mean nothing for it."""
-    if f.target == resource_name:
-        yield Finding(
-            (*path, "target"),
-            f"`{resource_name}` cannot link to itself with a many field yet",
-            f"add a resource with two references to `{resource_name}` (e.g. a follow or a "
-            "membership) instead",
-        )
+    yield from _link_columns(path, f)
     for option in sorted(f.model_fields_set - _MANY_OPTIONS - set(OPTION_TYPES)):
         yield Finding(
             (*path, option),
@@ -348,6 +351,31 @@ def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]
         at = (*path, "through") if f.through else path
         hint = f"use {issue[1]}" if f.through else f"set `through` to a shorter name, {issue[1]}"
         yield Finding(at, f"the link table `{table}`: {issue[0]}", hint, at_key=not f.through)
+
+
+def _link_columns(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """`link_columns`: two names PostgreSQL takes, distinct even to SQLite."""
+    if f.link_columns is None:
+        return
+    at = (*path, "link_columns")
+    if len(f.link_columns) != 2:
+        yield Finding(
+            at,
+            f"`link_columns` lists {len(f.link_columns)} names; it takes two: the owner's "
+            "column, then the target's",
+            "write e.g. `link_columns: [follower_id, followed_id]`",
+        )
+        return
+    for number, column in enumerate(f.link_columns):
+        if issue := naming.table_problem(column) or naming.length_problem(column):
+            yield Finding((*at, number), f"`{column}`: {issue[0]}", f"use {issue[1]}")
+    first, second = f.link_columns
+    if naming.folded(first) == naming.folded(second):
+        yield Finding(
+            (*at, 1),
+            f"the link table's two columns would both be `{second}`",
+            "name them apart, e.g. `[follower_id, followed_id]`",
+        )
 
 
 def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:
