@@ -8,6 +8,7 @@ columns, a dropped foreign key's target), so the downgrade is the upgrade undone
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from persistgen import naming
@@ -35,6 +36,7 @@ from persistgen.migrate.operations import (
     CreateEnumType,
     DropEnumType,
     Operation,
+    SetTableComment,
 )
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
@@ -70,6 +72,8 @@ class Diff:
     missing_backfill: list[str] = field(default_factory=list)  # `Resource.column`
     unsupported: list[str] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
+    # Native enum types there when a table or column using one is made: made again by none.
+    types_present: set[str] = field(default_factory=set)
 
 
 def compare(
@@ -120,6 +124,12 @@ def compare(
     for was, table in kept:
         _move(was, table, out)
     _autoincrement(kept, out)
+    for was, table in kept:
+        if was.comment != table.comment:
+            out.operations.append(
+                SetTableComment(table.name, table.schema, table.comment, was.comment)
+            )
+            out.summary.append(f"set the comment of table {table.name}")
     where = {table.name: table.schema for table in after.tables}
     for _, table in kept:
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
@@ -132,6 +142,14 @@ def compare(
     for was, table in kept:
         _drop_searches(was, table, out)
     going = [table for table in reversed(renamed) if table.name not in new]
+    # A native enum type several columns share is made with the first, dropped after the last:
+    # one a dropped table shares with a table kept, or made again before it, stays.
+    used = _enum_types(after.tables)
+    out.types_present = _enum_types(was for was, _ in kept) | (_enum_types(going) & used)
+    there, kept_types = set(out.types_present), {}
+    for table in reversed(going):  # as a downgrade makes them again
+        kept_types[table.name] = frozenset(_enum_types([table]) & there)
+        there |= _enum_types([table])
     gone: set[str] = set()
     for table in going:
         # A reference to a table dropped before this one (tables in a cycle of references):
@@ -145,7 +163,7 @@ def compare(
             _in(where, fk) for fk in table.foreign_keys if fk.target_table not in gone
         )
         gone.add(table.name)
-        _drop_table(replace(table, foreign_keys=foreign_keys), out)
+        _drop_table(replace(table, foreign_keys=foreign_keys), out, kept_types[table.name])
     # A new table's foreign key to a column or unique constraint this revision adds waits
     # until that exists.
     waiting: dict[str, list[BatchOperation]] = {}
@@ -161,7 +179,9 @@ def compare(
                 if _holds(old, new, retyped, fk)
                 and (fk.target_table in old or fk.target_table in created)
             )
-            out.operations.append(CreateTable(table, inline))
+            shared = frozenset(_enum_types([table]) & out.types_present)
+            out.operations.append(CreateTable(table, inline, shared))
+            out.types_present |= _enum_types([table])
             out.summary.append(f"create table {table.name}")
             waiting[table.name] = [
                 CreateForeignKey(fk) for fk in table.foreign_keys if fk not in inline
@@ -177,7 +197,8 @@ def compare(
             indexes = present.get(table.name, table.custom_indexes)
             out.operations.append(_batch(replace(table, custom_indexes=indexes), operations))
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
-    out.operations += [DropEnumType(name) for name in out.types_dropped]
+    gone = dict.fromkeys(name for name in out.types_dropped if name not in used)
+    out.operations += [DropEnumType(name) for name in gone]
     for was, table in kept:  # once their columns are there
         _create_searches(was, table, out)
         _create_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
@@ -531,8 +552,13 @@ def _foreign_keys(table: DbTable) -> dict[str, ForeignKeyModel]:
     return {fk.constraint_name: replace(fk, target_schema=None) for fk in table.foreign_keys}
 
 
-def _drop_table(table: DbTable, out: Diff) -> None:
-    out.operations.append(DropTable(table))
+def _enum_types(tables: Iterable[DbTable]) -> set[str]:
+    """The native enum types the tables' columns use."""
+    return {c.native_type for t in tables for c in t.columns if c.native_type}
+
+
+def _drop_table(table: DbTable, out: Diff, kept_types: frozenset[str]) -> None:
+    out.operations.append(DropTable(table, kept_types))
     out.types_dropped += [c.native_type for c in table.columns if c.native_type]
     out.summary.append(f"drop table {table.name}")
     out.destructive.append(f"drop table `{table.name}` and all its rows")
@@ -569,8 +595,9 @@ def _alter_table(
     for column in new.columns:
         before = old_columns.get(column.name)
         if before is None:
-            if column.native_type:  # batch add_column does not create the type
-                out.operations.append(CreateEnumType(column))
+            if column.native_type and column.native_type not in out.types_present:
+                out.operations.append(CreateEnumType(column))  # batch add_column does not
+                out.types_present.add(column.native_type)
             waits = not column.nullable and column.server_default is None
             early.append(AddColumn(column, nullable=waits or None))
             out.summary.append(f"add column {new.name}.{column.name}")

@@ -186,6 +186,40 @@ class CreateEnumType(Operation):
 
 
 @dataclass(frozen=True)
+class SetTableComment(Operation):
+    """A table's comment set, changed or removed: on PostgreSQL (SQLite keeps none)."""
+
+    table: str
+    schema: str | None
+    comment: str | None
+    existing: str | None
+
+    def lines(self) -> list[str]:
+        existing = "" if self.existing is None else self.existing
+        was = f"existing_comment={string_literal(existing, 12, 'existing_comment=')}"
+        if self.comment is None:
+            return on_dialect(
+                ["op.drop_table_comment(", f"    {self.table!r},", f"    {was},"]
+                + ([f"    schema={self.schema!r},"] if self.schema else [])
+                + [")"]
+            )
+        text = string_literal(self.comment, 12)
+        return on_dialect(
+            ["op.create_table_comment(", f"    {self.table!r},", f"    {text},"]
+            + ([f"    {was},"] if self.existing is not None else [])
+            + ([f"    schema={self.schema!r},"] if self.schema else [])
+            + [")"]
+        )
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP})
+
+    def reverse(self) -> list[Operation]:
+        return [SetTableComment(self.table, self.schema, self.existing, self.comment)]
+
+
+@dataclass(frozen=True)
 class DropEnumType(Operation):
     """The PostgreSQL ENUM type a dropped table or column leaves behind. Undone by nothing:
     the table or column that comes back brings its type."""

@@ -117,6 +117,7 @@ class DbTable:
     # (index name, column): `search` fields' trigram indexes, on PostgreSQL only
     searches: tuple[tuple[str, str], ...] = ()
     custom_indexes: tuple[DbIndex, ...] = ()
+    comment: str | None = None  # the table's comment; absent from snapshots when None
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ def _table_out(table: DbTable) -> dict[str, Any]:
             if table.custom_indexes
             else {}
         ),
+        **({"comment": table.comment} if table.comment is not None else {}),
     }
 
 
@@ -307,6 +309,7 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         autoincrement=_bool(data.get("sqlite_autoincrement", False)),
         searches=tuple(_named(i, "column", _str) for i in _list(data.get("searches", []))),
         custom_indexes=tuple(_index_in(_dict(i)) for i in _list(data.get("custom_indexes", []))),
+        comment=_optional(data.get("comment")),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from persistgen.code_text import string_literal
 from persistgen.migrate.batch_operations import RetypeColumn
@@ -154,13 +154,16 @@ class RenameObject(Operation):
 class CreateTable(Operation):
     table: DbTable
     foreign_keys: tuple[ForeignKeyModel, ...]  # created with it; the others come later
+    # Native enum types it shares with a table there before it: its downgrade leaves them.
+    kept_types: frozenset[str] = frozenset()
 
     def lines(self) -> list[str]:
         table = self.table
         create = "op.execute(sa.schema.CreateSequence({}, if_not_exists=True))"
         lines = on_dialect(create.format(s) for s in _sequences(table))
         lines += ["op.create_table(", f"    {table.name!r},"]
-        lines += [f"    {column_code(c, 12, schema=table.schema)}," for c in table.columns]
+        columns = [self._typed(c) for c in table.columns]
+        lines += [f"    {column_code(c, 12, schema=table.schema)}," for c in columns]
         lines += [f"    {_fk_constraint(fk)}," for fk in self.foreign_keys]
         key = listed(table.primary_key)
         lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
@@ -170,6 +173,8 @@ class CreateTable(Operation):
             lines.append(f"    sa.CheckConstraint({string_literal(sql, 12)}, name=op.f({name!r})),")
         if table.autoincrement:
             lines.append("    sqlite_autoincrement=True,")
+        if table.comment is not None:
+            lines.append(f"    comment={string_literal(table.comment, 8, 'comment=')},")
         if table.schema:
             lines.append(f"    schema={table.schema!r},")
         lines.append(")")
@@ -182,16 +187,27 @@ class CreateTable(Operation):
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
         return lines + on_dialect(line for s in searches for line in s.index_lines())
 
+    def _typed(self, column: DbColumn) -> DbColumn:
+        """A column of a native enum type already there: PostgreSQL's `create_table` would
+        make the type again (an error); its variant there names it only."""
+        if column.native_type not in self.kept_types:
+            return column
+        named = f"postgresql.ENUM(name={column.native_type!r}, create_type=False)"
+        return replace(column, type=f'{column.type}.with_variant({named}, "postgresql")')
+
     @property
     def imports(self) -> frozenset[str]:
+        shared = any(c.native_type in self.kept_types for c in self.table.columns)
         return frozenset({OP, SA}).union(
             *(column_imports(c) for c in self.table.columns),
             *map(index_imports, self.table.custom_indexes),
+            {"sqlalchemy.dialects:postgresql"} if shared else (),
         )
 
     def reverse(self) -> list[Operation]:
         types = [c.native_type for c in self.table.columns if c.native_type]
-        return [DropTable(self.table), *map(DropEnumType, types)]
+        owned = [t for t in dict.fromkeys(types) if t not in self.kept_types]
+        return [DropTable(self.table), *map(DropEnumType, owned)]
 
 
 @dataclass(frozen=True)
@@ -254,6 +270,8 @@ class DropTable(Operation):
     by then."""
 
     table: DbTable
+    # Native enum types still there when its downgrade makes it again (see CreateTable).
+    kept_types: frozenset[str] = frozenset()
 
     def lines(self) -> list[str]:
         drop = "op.execute(sa.schema.DropSequence({}, if_exists=True))"
@@ -267,7 +285,7 @@ class DropTable(Operation):
         return frozenset({OP, SA} if _sequences(self.table) else {OP})
 
     def reverse(self) -> list[Operation]:
-        return [CreateTable(self.table, self.table.foreign_keys)]
+        return [CreateTable(self.table, self.table.foreign_keys, self.kept_types)]
 
 
 def _sequences(table: DbTable) -> list[str]:

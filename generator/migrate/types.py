@@ -61,11 +61,11 @@ def widens(old: DbColumn, new: DbColumn) -> bool:
     if (old.kind, new.kind) in _WIDENINGS:
         return True
     if (old.kind, new.kind) == ("char", "str"):  # read without padding either way
-        return int(new.params[0]) >= int(old.params[0])
+        return not new.params or int(new.params[0]) >= int(old.params[0])
     if old.kind != new.kind:
         return False
-    if old.kind in ("str", "char"):
-        return int(new.params[0]) >= int(old.params[0])
+    if old.kind in ("str", "char"):  # a VARCHAR without a length (no params) holds any
+        return not new.params or (bool(old.params) and int(new.params[0]) >= int(old.params[0]))
     if old.kind == "json":  # JSONB and plain JSON hold the same values
         return True
     if old.kind == "decimal":

@@ -201,6 +201,7 @@ def _orm_table(
         versioned=resource.versioned,
         sqlite_autoincrement=_autoincrement(columns),
         searches=searches,
+        comment=resource.table_comment,
     )
 
 
@@ -233,6 +234,7 @@ def _db_table(
         schema=spec.project.schema_,
         autoincrement=_autoincrement(columns),
         searches=searches,
+        comment=resource.table_comment,
     )
 
 

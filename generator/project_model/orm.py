@@ -161,6 +161,7 @@ class OrmTable:
     # The primary key's name when the spec gives one, and its columns.
     pk_name: str | None = None
     primary_key: tuple[str, ...] = ()
+    comment: str | None = None  # the table's comment in the database
 
     @property
     def table_args(self) -> tuple[str, ...]:
@@ -184,7 +185,7 @@ class OrmTable:
                 for name, sql in self.checks
             ),
             *(f"trigram_index({name!r}, {column!r})" for name, column in self.searches),
-            *([repr(options)] if options else []),
+            *([_options(options, self.comment)] if options or self.comment is not None else []),
         )
 
     @property
@@ -372,3 +373,11 @@ class LinkModel:
     def imports(self) -> set[str]:
         found = {"sqlalchemy:Column", "sqlalchemy:ForeignKey", "sqlalchemy:Table"}
         return found | {i for info in self.column_types for i in info.orm_imports}
+
+
+def _options(options: dict[str, str | bool], comment: str | None) -> str:
+    """The dictionary ending `__table_args__`; a long comment split over lines."""
+    items = [f"{key!r}: {value!r}" for key, value in options.items()]
+    if comment is not None:
+        items.append(f"'comment': {string_literal(comment, 12, 'comment: ')}")
+    return "{" + ", ".join(items) + "}"

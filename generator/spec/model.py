@@ -122,7 +122,12 @@ class FieldSpec(_Strict):
         None,
         ge=1,
         description="str: column length and DTO bound (default 255); char: its fixed length "
-        "(default 1); text: DTO bound.",
+        "(default 1); text and `unbounded` str: DTO bound.",
+    )
+    unbounded: bool = Field(
+        False,
+        description="str: a VARCHAR without a length (Rails' default string); `max_length`, "
+        "if given, then bounds DTOs only, as for text.",
     )
     min_length: int | None = Field(None, ge=0, description="str, text, char: DTO bound.")
     ge: int | float | None = Field(None, description="Numbers: inclusive lower bound in DTOs.")
@@ -195,6 +200,13 @@ class FieldSpec(_Strict):
     backfill: Scalar | None = Field(
         None, description="Value for existing rows when the column becomes NOT NULL."
     )
+
+    @property
+    def column_length(self) -> int | None:
+        """str, char: the column's length; None for text and an `unbounded` str."""
+        if self.type == "text" or (self.type == "str" and self.unbounded):
+            return None
+        return self.length
 
     @property
     def length(self) -> int:
@@ -321,6 +333,11 @@ MIXIN_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
 
 class ResourceSpec(_Strict):
     description: str | None = None
+    comment: bool | str | None = Field(
+        None,
+        description="The table's comment in the database: `true` for the `description`, or "
+        "the comment's own text; default: none (the description is a docstring only).",
+    )
     table: str | None = Field(None, description="Table name; default: snake_case plural.")
     id_type: Literal["bigint", "uuid"] = Field(
         "bigint", description="Type of the implicit `id` key, unless a field is a primary key."
@@ -384,6 +401,13 @@ class ResourceSpec(_Strict):
                     raise ValueError(f"`{name}` comes with `{mixin}: true`; remove one of them")
             fields.update(added)
         return {**data, "fields": fields}
+
+    @property
+    def table_comment(self) -> str | None:
+        """The table's comment: `comment`'s text, or the description under `comment: true`."""
+        if self.comment is True:
+            return self.description
+        return self.comment or None
 
     def table_name(self, name: str) -> str:
         return self.table or naming.plural(naming.snake(name))

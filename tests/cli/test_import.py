@@ -555,3 +555,44 @@ def test_objects_are_carried_and_the_baseline_rebuilds_the_source(
     assert ("email",) in {row[:1] for row in source["domains"]}
     for what in SCHEMA_FACTS:
         assert rebuilt[what] == source[what], what
+
+
+RAILS_COLUMNS = """
+CREATE TYPE payment_method_types AS ENUM ('card', 'sepa');
+CREATE TABLE invoices (
+    id bigserial CONSTRAINT pk_invoices PRIMARY KEY,
+    number character varying NOT NULL,
+    labels character varying[],
+    method payment_method_types NOT NULL
+);
+COMMENT ON TABLE invoices IS 'What customers owe';
+CREATE TABLE customers (
+    id bigserial CONSTRAINT pk_customers PRIMARY KEY,
+    name character varying,
+    method payment_method_types
+);
+INSERT INTO invoices (number, labels, method) VALUES ('F-1', '{a,b}', 'card');
+INSERT INTO customers (name, method) VALUES ('Ada', 'sepa');
+"""
+
+
+@pytest.mark.postgres
+def test_rails_columns_round_trip(cli: Invoke, tmp_path: Path) -> None:
+    """VARCHAR without a length (and arrays of it), one enum type on two tables and a table
+    comment: in the spec as such, and `alembic check` is clean against the source."""
+    with fresh_database("pg17_realcols_import") as url:
+        _load(url, RAILS_COLUMNS)
+        result = cli("import", url, "--dir", "out")
+        assert result.exit_code == 0, result.output
+        assert "Everything the database holds is in the spec." in result.output
+        project = tmp_path / "out" / "pg17_realcols_import"
+        resources = spec_of(project)["resources"]
+        assert isinstance(resources, dict)
+        invoice, customer = resources["Invoice"], resources["Customer"]
+        assert invoice["description"] == "What customers owe"
+        assert invoice["comment"] is True
+        assert invoice["fields"]["number"] == {"type": "str", "unbounded": True}
+        assert invoice["fields"]["labels"] == {"type": "list", "items": "str", "nullable": True}
+        for fields in (invoice["fields"], customer["fields"]):
+            assert fields["method"]["enum_name"] == "payment_method_types"
+        check_against_source(project, "pg17_realcols_import", url)

@@ -129,11 +129,14 @@ def test_types_the_spec_cannot_say_are_reasons(type_: ColumnType) -> None:
     assert reason and "not expressed" in reason
 
 
+def test_a_varchar_without_a_length_is_an_unbounded_str() -> None:
+    varchar = ColumnType("varchar", sql="VARCHAR")
+    assert field_type(varchar, "postgresql") == ({"type": "str", "unbounded": True}, None)
+    array = ColumnType("array", item=varchar, sql="VARCHAR[]")
+    assert field_type(array, "postgresql") == ({"type": "list", "items": "str"}, None)
+
+
 def test_lossy_types_are_noted() -> None:
-    assert field_type(ColumnType("varchar", sql="VARCHAR"), "postgresql") == (
-        {"type": "text"},
-        "`VARCHAR` without a length imported as text",
-    )
     typed, reason = field_type(ColumnType("numeric", sql="NUMERIC"), "postgresql")
     assert typed == {"type": "decimal"}
     assert reason and "no precision" in reason

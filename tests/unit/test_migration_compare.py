@@ -16,7 +16,7 @@ from persistgen.migrate.batch_operations import (
     SetNotNull,
 )
 from persistgen.migrate.compare import Diff, compare
-from persistgen.migrate.operations import Backfill, Batch, CreateEnumType, undo
+from persistgen.migrate.operations import Backfill, Batch, CreateEnumType, SetTableComment, undo
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
@@ -284,3 +284,57 @@ def test_a_change_of_how_a_key_is_numbered_is_refused_not_guessed() -> None:
     widened = replace(serial, type="sa.BigInteger()", kind="bigint", identity=True)
     result = diff((table("books", columns=(serial,)),), (table("books", columns=(widened,)),))
     assert result.unsupported == []  # int to bigint, as before
+
+
+METHOD = DbColumn(
+    "method",
+    "sa.Enum('card', 'sepa', name='payment_method_types', native_enum=True)",
+    "enum",
+    ("card", "sepa"),
+    nullable=True,
+    native_type="payment_method_types",
+)
+
+
+def test_a_shared_enum_type_is_made_once_and_kept_by_a_later_table_or_column() -> None:
+    before = (table("invoices", METHOD), table("customers"))
+    after = (table("invoices", METHOD), table("customers", METHOD), table("orders", METHOD))
+    result = diff(before, after)
+    shared = frozenset({"payment_method_types"})
+    assert result.operations[0] == CreateTable(after[2], (), shared)
+    assert not any(isinstance(o, CreateEnumType) for o in result.operations)
+    lines = "\n".join(line for o in result.operations for line in o.lines())
+    assert "create_type=False" in lines
+    assert "DropEnumType" not in repr(undo(result.operations))  # invoices still uses it
+
+
+def test_a_shared_enum_type_is_dropped_after_its_last_column() -> None:
+    both = (table("invoices", METHOD), table("orders", METHOD))
+    one_left = diff(both, (table("invoices", METHOD),), Renames())
+    assert "DropEnumType" not in repr(one_left.operations)
+    assert undo(one_left.operations)[-1] == CreateTable(
+        both[1], (), frozenset({"payment_method_types"})
+    )
+    none_left = diff(both, (table("invoices"),))
+    assert repr(none_left.operations).count("DropEnumType") == 1
+    new = diff((), both)
+    assert repr(undo(new.operations)).count("DropEnumType") == 1
+
+
+def test_a_table_comment_is_set_changed_and_dropped() -> None:
+    plain, noted = table("books", TITLE), table("books", TITLE, comment="What we sell")
+    result = diff((plain,), (noted,))
+    assert result.operations == [SetTableComment("books", None, "What we sell", None)]
+    assert result.summary == ["set the comment of table books"]
+    assert "op.create_table_comment(" in result.operations[0].lines()[1]
+    assert undo(result.operations) == [SetTableComment("books", None, None, "What we sell")]
+    assert "op.drop_table_comment(" in undo(result.operations)[0].lines()[1]
+    assert "comment='What we sell'" in "\n".join(CreateTable(noted, ()).lines())
+
+
+def test_a_str_widens_to_an_unbounded_one_in_place_not_back() -> None:
+    unbounded = DbColumn("title", "sa.String()", "str", (), nullable=False)
+    widened = diff((table("books", TITLE),), (table("books", unbounded),))
+    assert not widened.destructive
+    narrowed = diff((table("books", unbounded),), (table("books", TITLE),))
+    assert narrowed.destructive

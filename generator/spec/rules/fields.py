@@ -34,6 +34,7 @@ DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
 OPTION_TYPES: dict[str, set[str]] = {
     # a column length for str and char; a DTO bound for all three
     "max_length": {"str", "text", "char"},
+    "unbounded": {"str"},
     "min_length": {"str", "text", "char"},
     "ge": NUMERIC,
     "le": NUMERIC,
@@ -405,7 +406,7 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
     else:
         yield from fits(at, option, value, f)
-    longest = f.length if f.type in ("str", "char") else f.max_length  # text: the DTO bound, if any
+    longest = f.column_length or f.max_length  # text, unbounded str: the DTO bound, if any
     if isinstance(value, str) and longest is not None and len(value) > longest:
         bound = f"max_length {longest}" if f.max_length else f"the column's {longest} (the default)"
         yield Finding(

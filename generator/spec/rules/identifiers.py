@@ -210,6 +210,7 @@ class _Name:
     what: str
     path: SpecPath
     at_key: bool = True
+    values: tuple[str, ...] | None = None  # a native enum type's: fields may share the type
 
 
 # PostgreSQL's namespaces: relations (tables, indexes, sequences) and types (each table's row
@@ -238,6 +239,18 @@ def _meetings(spec: Spec) -> Iterator[Finding]:
                 if other_kind == kind == "table":
                     shared = named.path
                     break
+                if named.values is not None and other.values is not None:
+                    if named.values != other.values:  # one type, one list of values
+                        yield Finding(
+                            named.path,
+                            f"`{named.name}` would be {named.what} ([{', '.join(named.values)}])"
+                            f" and {other.what} ([{', '.join(other.values)}]): one type has "
+                            "one list of values",
+                            "give both fields the same values in the same order to share the "
+                            "type, or another `enum_name`",
+                            at_key=named.at_key,
+                        )
+                    continue
                 yield Finding(
                     named.path,
                     f"{named.what} would be named `{named.name}`, as {other.what} is",
@@ -335,7 +348,8 @@ def _column_names(
         yield "constraint", _Name(check, f"the CHECK of the enum {label}", path)
         if f.native:
             at = (*path, "enum_name") if f.enum_name else path
-            yield "type", _Name(enum, f"the enum type of {label}", at)
+            values = tuple(f.values or ())
+            yield "type", _Name(enum, f"the enum type of {label}", at, values=values)
 
 
 def _link_names(

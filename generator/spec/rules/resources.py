@@ -152,7 +152,7 @@ def _least_width(spec: Spec, f: FieldSpec) -> int:
     if kind == "enum" and f.native:  # the label's OID
         return 4
     longest = {
-        "str": f.length,
+        "str": f.column_length or f.max_length,
         "char": f.length,
         "text": f.max_length,
         "enum": max((len(v) for v in f.values or ()), default=0),
