@@ -197,8 +197,8 @@ def compare(
             indexes = present.get(table.name, table.custom_indexes)
             out.operations.append(_batch(replace(table, custom_indexes=indexes), operations))
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
-    gone = dict.fromkeys(name for name in out.types_dropped if name not in used)
-    out.operations += [DropEnumType(name) for name in gone]
+    retired = dict.fromkeys(name for name in out.types_dropped if name not in used)
+    out.operations += [DropEnumType(name) for name in retired]
     for was, table in kept:  # once their columns are there
         _create_searches(was, table, out)
         _create_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
