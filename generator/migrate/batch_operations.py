@@ -195,7 +195,7 @@ class DropColumn(BatchOperation):
         """The column again, its rows filled with its type's zero value if it is NOT NULL (an
         enum's CHECK comes with its type)."""
         column = self.column
-        waits = not column.nullable and column.server_default is None
+        waits = column.waits_for_rows
         steps: Steps = [CreateEnumType(column)] if column.native_type else []
         steps.append(AddColumn(column, nullable=waits or None))
         if waits:

@@ -35,6 +35,7 @@ from persistgen.migrate.operations import (
     CreateEnumType,
     DropEnumType,
     Operation,
+    kept_generated,
 )
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
@@ -529,12 +530,16 @@ def _alter_table(
     new_names = {c.name for c in new.columns}
     for column in new.columns:
         before = old_columns.get(column.name)
+        if before is not None and before.generated != column.generated:
+            _regenerate(new, before, column, early, out)
+            before = None
         if before is None:
             if column.native_type:  # batch add_column does not create the type
                 out.operations.append(CreateEnumType(column))
-            waits = not column.nullable and column.server_default is None
+            waits = column.waits_for_rows
             early.append(AddColumn(column, nullable=waits or None))
-            out.summary.append(f"add column {new.name}.{column.name}")
+            if column.name not in old_columns:
+                out.summary.append(f"add column {new.name}.{column.name}")
             if waits:
                 needs_backfill.append((new, column))
                 after.append(SetNotNull(column))
@@ -580,6 +585,24 @@ def _alter_table(
     if after:
         late[new.name] = after
     return needs_backfill
+
+
+def _regenerate(
+    table: DbTable, old: DbColumn, new: DbColumn, early: list[BatchOperation], out: Diff
+) -> None:
+    """A column whose generated expression changes, or that becomes (or stops being)
+    generated, is dropped and added again: neither database alters an expression in place.
+    Computed values are the database's to compute again; stored ones are lost."""
+    name = f"{table.name}.{new.name}"
+    early.append(DropColumn(old))
+    if old.generated is not None and new.generated is not None:
+        out.summary.append(f"recompute the generated column {name} (dropped and added again)")
+    elif new.generated is not None:
+        out.summary.append(f"make {name} a generated column (dropped and added again)")
+        out.destructive.append(f"replace the values of `{name}` by its generated expression")
+    else:
+        out.summary.append(f"make {name} a plain column (dropped and added again)")
+        out.destructive.append(f"drop the computed values of `{name}` for a plain column")
 
 
 def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> AlterColumn | None:
@@ -664,4 +687,5 @@ def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
         tuple(operations),
         table.autoincrement,
         table.custom_indexes,
+        kept_generated(table, operations),
     )

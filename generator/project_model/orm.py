@@ -66,6 +66,7 @@ class OrmColumn:
     unique_name: str | None = None
     index_name: str | None = None
     foreign_key_name: str | None = None
+    generated: str | None = None  # SQL: a generated column's expression (STORED)
 
     @property
     def annotation(self) -> str:
@@ -89,6 +90,8 @@ class OrmColumn:
             args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{name})")
         if self.identity:
             args.append("Identity()")
+        if self.generated is not None:
+            args.append(f"Computed({string_literal(self.generated, 8)}, persisted=True)")
         if self.sequence is not None:
             args.append(self._sequence)
         args += [
@@ -126,6 +129,8 @@ class OrmColumn:
             found.add(CONV)
         if self.identity:
             found.add("sqlalchemy:Identity")
+        if self.generated is not None:
+            found.add("sqlalchemy:Computed")
         if self.sequence is not None:
             found |= {"sqlalchemy:Sequence", "{package}.db.sequences:next_value"}
         if self.server_default is not None:
