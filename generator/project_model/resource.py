@@ -231,9 +231,7 @@ class ResourceModel:
     @property
     def generated(self) -> tuple[tuple[str, str], ...]:
         """Generated columns: (attribute, the SQL expression the database computes it by)."""
-        return tuple(
-            (c.name, c.db.generated) for c in self.columns if c.db.generated is not None
-        )
+        return tuple((c.name, c.db.generated) for c in self.columns if c.db.generated is not None)
 
     @property
     def write_only(self) -> tuple[str, ...]:
