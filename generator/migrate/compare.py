@@ -24,6 +24,7 @@ from persistgen.migrate.batch_operations import (
     DropIndex,
     DropUnique,
     RenameColumn,
+    RenameGenerated,
     ReplaceCheck,
     SetNotNull,
 )
@@ -188,11 +189,16 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
         columns = renames.columns.get(name, {})
         if columns:
             checks = {c.name: c for c in table.columns if c.check}
+            generated = {c.name: c for c in table.columns if c.generated is not None}
             operations: list[BatchOperation] = []
             for old, new in columns.items():
                 if old in checks:
                     operations.append(_recheck(checks[old], new, checks[old].check))
-                operations.append(RenameColumn(old, new))
+                if old in generated:
+                    was = generated[old]
+                    operations.append(RenameGenerated(was, replace(was, name=new)))
+                else:
+                    operations.append(RenameColumn(old, new))
             # SQLite's rebuild makes its indexes over expressions or partial ones again, on
             # the columns' new names
             out.operations.append(_batch(_rename_columns(table, columns), operations))

@@ -12,6 +12,7 @@ from persistgen.migrate.batch_operations import (
     CreateUnique,
     DropColumn,
     RenameColumn,
+    RenameGenerated,
     ReplaceCheck,
     SetNotNull,
 )
@@ -334,3 +335,19 @@ def test_sqlite_rebuilds_drop_and_add_the_generated_columns_they_leave_alone() -
     ]
     assert "sa.Computed('pages * 2', persisted=True)" in lines[-1]
     assert first.sqlite_lines()[1] == "    batch_op.drop_column('doubled')"
+
+
+def test_a_renamed_generated_column_is_renamed_on_postgres_and_made_again_elsewhere() -> None:
+    twice = replace(DOUBLED, name="twice")
+    renames = Renames(columns={"books": {"doubled": "twice"}})
+    result = diff((table("books", PAGES, DOUBLED),), (table("books", PAGES, twice),), renames)
+    assert result.operations == [batch("books", RenameGenerated(DOUBLED, twice))]
+    assert not result.destructive
+    assert undo(result.operations) == [batch("books", RenameGenerated(twice, DOUBLED))]
+    lines = RenameGenerated(DOUBLED, twice).lines()
+    assert lines[:2] == [
+        'if op.get_bind().dialect.name == "postgresql":',
+        "    batch_op.alter_column('doubled', new_column_name='twice')",
+    ]
+    assert lines[3] == "    batch_op.drop_column('doubled')"
+    assert "'twice'" in lines[4] and "sa.Computed('pages * 2'" in lines[4]
