@@ -25,6 +25,7 @@ from persistgen.migrate.batch_operations import (
     DropIndex,
     DropUnique,
     RenameColumn,
+    RenameGenerated,
     ReplaceCheck,
     SetNotNull,
 )
@@ -37,6 +38,7 @@ from persistgen.migrate.operations import (
     DropEnumType,
     Operation,
     SetTableComment,
+    kept_generated,
 )
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
@@ -232,11 +234,16 @@ def _apply_renames(
             table = _rename_checks(replace(table, name=name), table.name, out)
         if columns:
             checks = {c.name: c for c in table.columns if c.check}
+            generated = {c.name: c for c in table.columns if c.generated is not None}
             operations: list[BatchOperation] = []
             for old, new in columns.items():
                 if old in checks:
                     operations.append(_recheck(checks[old], new, checks[old].check))
-                operations.append(RenameColumn(old, new))
+                if old in generated:
+                    was = generated[old]
+                    operations.append(RenameGenerated(was, replace(was, name=new)))
+                else:
+                    operations.append(RenameColumn(old, new))
             # SQLite's rebuild makes its indexes over expressions or partial ones again, on
             # the columns' new names
             out.operations.append(_batch(_rename_columns(table, columns), operations))
@@ -594,13 +601,17 @@ def _alter_table(
     new_names = {c.name for c in new.columns}
     for column in new.columns:
         before = old_columns.get(column.name)
+        if before is not None and before.generated != column.generated:
+            _regenerate(new, before, column, early, out)
+            before = None
         if before is None:
             if column.native_type and column.native_type not in out.types_present:
                 out.operations.append(CreateEnumType(column))  # batch add_column does not
                 out.types_present.add(column.native_type)
-            waits = not column.nullable and column.server_default is None
+            waits = column.waits_for_rows
             early.append(AddColumn(column, nullable=waits or None))
-            out.summary.append(f"add column {new.name}.{column.name}")
+            if column.name not in old_columns:
+                out.summary.append(f"add column {new.name}.{column.name}")
             if waits:
                 needs_backfill.append((new, column))
                 after.append(SetNotNull(column))
@@ -646,6 +657,24 @@ def _alter_table(
     if after:
         late[new.name] = after
     return needs_backfill
+
+
+def _regenerate(
+    table: DbTable, old: DbColumn, new: DbColumn, early: list[BatchOperation], out: Diff
+) -> None:
+    """A column whose generated expression changes, or that becomes (or stops being)
+    generated, is dropped and added again: neither database alters an expression in place.
+    Computed values are the database's to compute again; stored ones are lost."""
+    name = f"{table.name}.{new.name}"
+    early.append(DropColumn(old))
+    if old.generated is not None and new.generated is not None:
+        out.summary.append(f"recompute the generated column {name} (dropped and added again)")
+    elif new.generated is not None:
+        out.summary.append(f"make {name} a generated column (dropped and added again)")
+        out.destructive.append(f"replace the values of `{name}` by its generated expression")
+    else:
+        out.summary.append(f"make {name} a plain column (dropped and added again)")
+        out.destructive.append(f"drop the computed values of `{name}` for a plain column")
 
 
 def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> AlterColumn | None:
@@ -730,4 +759,5 @@ def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
         tuple(operations),
         table.autoincrement,
         table.custom_indexes,
+        kept_generated(table, operations),
     )

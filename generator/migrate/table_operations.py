@@ -18,6 +18,7 @@ from persistgen.migrate.operations import (
     create_index,
     drop_index,
     index_imports,
+    kept_generated,
     listed,
     on_dialect,
     on_postgres,
@@ -340,6 +341,7 @@ class RetypeNativeEnum(Operation):
             retype,
             self.table.autoincrement,
             self.table.custom_indexes,
+            kept_generated(self.table, retype),
         )
 
     @property

@@ -196,8 +196,9 @@ def _orm_table(
         pk_name=resource.primary_key_name,
         primary_key=tuple(c.db.name for c in columns if c.primary_key),
         schema=spec.project.schema_,
-        # Columns the database sets on UPDATE are read back at once, never lazily (async).
-        eager_defaults=any(f.onupdate for f in resource.fields.values()),
+        # Columns the database sets on UPDATE (a clock, a generated column) are read back at
+        # once, never lazily (async).
+        eager_defaults=any(f.onupdate or f.generated for f in resource.fields.values()),
         versioned=resource.versioned,
         sqlite_autoincrement=_autoincrement(columns),
         searches=searches,

@@ -69,6 +69,7 @@ class OrmColumn:
     foreign_key_name: str | None = None
     # a nullable reference in a cycle: its foreign key is created after the tables
     use_alter: bool = False
+    generated: str | None = None  # SQL: a generated column's expression (STORED)
 
     @property
     def annotation(self) -> str:
@@ -93,6 +94,8 @@ class OrmColumn:
             args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{use_alter}{name})")
         if self.identity:
             args.append("Identity()")
+        if self.generated is not None:
+            args.append(f"Computed({string_literal(self.generated, 8)}, persisted=True)")
         if self.sequence is not None:
             args.append(self._sequence)
         args += [
@@ -130,6 +133,8 @@ class OrmColumn:
             found.add(CONV)
         if self.identity:
             found.add("sqlalchemy:Identity")
+        if self.generated is not None:
+            found.add("sqlalchemy:Computed")
         if self.sequence is not None:
             found |= {"sqlalchemy:Sequence", "{package}.db.sequences:next_value"}
         if self.server_default is not None:

@@ -232,6 +232,11 @@ class ResourceModel:
         return tuple(ref for ref in self.refs if not ref.self_reference and not ref.cyclic)
 
     @property
+    def generated(self) -> tuple[tuple[str, str], ...]:
+        """Generated columns: (attribute, the SQL expression the database computes it by)."""
+        return tuple((c.name, c.db.generated) for c in self.columns if c.db.generated is not None)
+
+    @property
     def write_only(self) -> tuple[str, ...]:
         """Columns clients send but never read back."""
         return tuple(c.name for c in self.columns if not c.in_read)

@@ -200,6 +200,11 @@ class FieldSpec(_Strict):
     backfill: Scalar | None = Field(
         None, description="Value for existing rows when the column becomes NOT NULL."
     )
+    generated: str | None = Field(
+        None,
+        description="A database generated column: this SQL expression over the row's other "
+        "columns (`GENERATED ALWAYS AS (...) STORED`); read-only, answered in reads.",
+    )
 
     @property
     def column_length(self) -> int | None:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.postgres
 # too, and the starter (None: no --spec).
 FEATURE_SPECS = [
     FEATURES / case / "persistgen.yaml"
-    for case in ("client-and-adopted-keys", "real-schema-columns")
+    for case in ("client-and-adopted-keys", "real-schema-columns", "generated-columns")
 ]
 SPECS = [
     *EXAMPLES,

@@ -12,6 +12,7 @@ from persistgen.migrate.batch_operations import (
     CreateUnique,
     DropColumn,
     RenameColumn,
+    RenameGenerated,
     ReplaceCheck,
     SetNotNull,
 )
@@ -338,3 +339,69 @@ def test_a_str_widens_to_an_unbounded_one_in_place_not_back() -> None:
     assert not widened.destructive
     narrowed = diff((table("books", unbounded),), (table("books", TITLE),))
     assert narrowed.destructive
+
+
+DOUBLED = DbColumn("doubled", "sa.Integer()", "int", (), nullable=False, generated="pages * 2")
+
+
+def test_a_new_generated_column_needs_no_backfill() -> None:
+    result = diff((table("books", PAGES),), (table("books", PAGES, DOUBLED),))
+    assert result.operations == [batch("books", AddColumn(DOUBLED))]
+    assert not result.missing_backfill and not result.destructive
+    assert undo(result.operations) == [batch("books", DropColumn(DOUBLED))]
+
+
+def test_a_changed_expression_drops_and_adds_the_column_losing_nothing() -> None:
+    tripled = replace(DOUBLED, generated="pages * 3")
+    result = diff((table("books", PAGES, DOUBLED),), (table("books", PAGES, tripled),))
+    assert result.operations == [batch("books", DropColumn(DOUBLED), AddColumn(tripled))]
+    assert result.summary == [
+        "recompute the generated column books.doubled (dropped and added again)"
+    ]
+    assert not result.destructive  # the database computes the values again
+    assert undo(result.operations) == [batch("books", DropColumn(tripled), AddColumn(DOUBLED))]
+
+
+def test_a_plain_column_made_generated_is_destructive() -> None:
+    plain = replace(DOUBLED, generated=None)
+    result = diff((table("books", PAGES, plain),), (table("books", PAGES, DOUBLED),))
+    assert result.operations == [batch("books", DropColumn(plain), AddColumn(DOUBLED))]
+    assert result.destructive == [
+        "replace the values of `books.doubled` by its generated expression"
+    ]
+
+
+def test_sqlite_rebuilds_drop_and_add_the_generated_columns_they_leave_alone() -> None:
+    """SQLite's rebuild copies every column into the new table, which a generated column
+    refuses: the batch drops it first and adds it again last, on SQLite only."""
+    isbn = DbColumn("isbn", "sa.String(length=20)", "str", ("20",), nullable=False)
+    result = diff(
+        (table("books", PAGES, DOUBLED),),
+        (table("books", PAGES, DOUBLED, isbn),),
+        backfills={("books", "isbn"): "''"},
+    )
+    first = result.operations[0]
+    assert isinstance(first, Batch) and first.sqlite_generated == (DOUBLED,)
+    lines = first.lines()
+    assert lines[1:3] == [
+        '    if op.get_bind().dialect.name != "postgresql":',
+        "        batch_op.drop_column('doubled')",
+    ]
+    assert "sa.Computed('pages * 2', persisted=True)" in lines[-1]
+    assert first.sqlite_lines()[1] == "    batch_op.drop_column('doubled')"
+
+
+def test_a_renamed_generated_column_is_renamed_on_postgres_and_made_again_elsewhere() -> None:
+    twice = replace(DOUBLED, name="twice")
+    renames = Renames(columns={"books": {"doubled": "twice"}})
+    result = diff((table("books", PAGES, DOUBLED),), (table("books", PAGES, twice),), renames)
+    assert result.operations == [batch("books", RenameGenerated(DOUBLED, twice))]
+    assert not result.destructive
+    assert undo(result.operations) == [batch("books", RenameGenerated(twice, DOUBLED))]
+    lines = RenameGenerated(DOUBLED, twice).lines()
+    assert lines[:2] == [
+        'if op.get_bind().dialect.name == "postgresql":',
+        "    batch_op.alter_column('doubled', new_column_name='twice')",
+    ]
+    assert lines[3] == "    batch_op.drop_column('doubled')"
+    assert "'twice'" in lines[4] and "sa.Computed('pages * 2'" in lines[4]

@@ -145,6 +145,8 @@ def field_findings(
             yield Finding(
                 (*path, "nullable"), "a primary key cannot be nullable", "remove `nullable`"
             )
+    if f.generated is not None:
+        yield from _generated(path, f)
     if f.model_fields_set.intersection(KEY_NUMBERING):
         yield from _key_numbering(spec, resource_name, path, f)
     if "default" in f.model_fields_set and f.default is not None:
@@ -179,6 +181,46 @@ def field_findings(
     elif f.filter:
         searched = any(g.search for g in spec.resources[resource_name].fields.values())
         yield from _filter(path, f, searched=searched)
+
+
+# What a generated column cannot be: the database computes it, on every write.
+_NOT_GENERATED = {
+    "primary_key": "clients set a key, or the database numbers it",
+    "default": "the database computes its value",
+    "server_default": "the database computes its value",
+    "backfill": "the database computes its value for existing rows too",
+    "onupdate": "the database computes it again on every update already",
+    "write_only": "clients cannot send it, so nobody could read or write it",
+}
+
+
+def _generated(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """`generated`: an SQL expression for a column of its own (not a reference or a link),
+    that nothing else fills."""
+    at = (*path, "generated")
+    if f.type in ("ref", "many"):
+        yield Finding(
+            at,
+            f"{an(f.type)} field cannot be a generated column",
+            "give the field its own type (e.g. `int`, `str`), or remove `generated`",
+            at_key=True,
+        )
+        return
+    if f.generated is not None and not f.generated.strip():
+        yield Finding(
+            at,
+            "`generated` is empty: it is the SQL expression the database computes the column by",
+            'write one over the row\'s other columns, e.g. `generated: "price * 2"`',
+        )
+    for option, why in _NOT_GENERATED.items():
+        value = getattr(f, option)
+        if option in f.model_fields_set and value is not None and value is not False:
+            yield Finding(
+                (*path, option),
+                f"`{option}` does not suit a generated column: {why}",
+                f"remove `{option}`, or `generated`",
+                at_key=True,
+            )
 
 
 def _names_without_objects(
