@@ -218,6 +218,10 @@ class _Name:
 _SPACES = {"table": ("relation", "type"), "relation": ("relation",), "type": ("type",)}
 
 
+# The options that give a name verbatim.
+_GIVEN = {"name", "unique_name", "index_name", "foreign_key_name", "enum_name"}
+
+
 def _meetings(spec: Spec) -> Iterator[Finding]:
     """Two names that meet in one of PostgreSQL's namespaces. Two tables of one name are
     refused where tables are checked (rules/resources.py)."""
@@ -229,7 +233,12 @@ def _meetings(spec: Spec) -> Iterator[Finding]:
             if shared and named.path[: len(shared)] == shared:
                 continue
             # (a sequence PostgreSQL names itself; tables and types are checked where named)
-            convention = kind in ("relation", "constraint") and "sequence" not in named.what
+            # (a name the spec gives is checked where it is given)
+            convention = (
+                kind in ("relation", "constraint")
+                and "sequence" not in named.what
+                and named.path[-1] not in _GIVEN
+            )
             if convention and naming.length_problem(named.name):
                 yield _cut(named)
             for space in _SPACES.get(kind, (kind,)):
