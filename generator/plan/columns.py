@@ -76,7 +76,13 @@ def column(
             nullable=field.nullable,
             identity=identity,
             unique=field.unique,
-            index=field.index or (foreign_key is not None and not field.unique and not leads_key),
+            index=field.index
+            or (
+                foreign_key is not None
+                and not field.unique
+                and not leads_key
+                and "index" not in field.model_fields_set  # `index: false`: not indexed
+            ),
             unique_name=field.unique_name,
             index_name=field.index_name,
             foreign_key_name=field.foreign_key_name,
@@ -129,7 +135,10 @@ def _type(
 ) -> TypeInfo:
     """The column's type; a reference's is the type of the column it holds."""
     if field.type == "ref":
-        return type_info(referenced(spec, field)[1])
+        held = referenced(spec, field)[1]
+        if field.column_type is not None and field.column_type != held.type:
+            return type_info(FieldSpec(type=field.column_type))  # an integer of its own width
+        return type_info(held)
     if generated_key and field.type == "bigint":
         return BIGINT_KEY
     if generated_key and field.type == "smallint":
