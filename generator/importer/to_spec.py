@@ -302,7 +302,7 @@ class _Mapper:
         self._common(table, column, spec, path)
         if column.generated is not None:
             spec["generated"] = column.generated
-        elif column.default is not None and not spec.get("primary_key"):
+        elif column.default is not None and not _numbered_key(table, column):
             self._default(column, spec, path)
         if is_secret(name.rstrip("_")):
             if spec.get("unique") or spec.get("primary_key") or column.generated:
@@ -320,9 +320,7 @@ class _Mapper:
             return
         spec["primary_key"] = True
         if len(table.primary_key) != 1 or column.type.kind not in _KEY_KINDS:
-            if column.default is not None:
-                self._note(path, f"key default `{column.default}` not expressed")
-            return
+            return  # a key the client sets: its default, if any, is a server_default
         if column.identity:
             spec["identity"] = True
             if column.identity_always:
@@ -590,6 +588,11 @@ class _Mapper:
                     candidate, number = f"{base}_{number}", number + 1
                 spec["back_populates"] = candidate
                 taken.add(candidate)
+
+
+def _numbered_key(table: Table, column: Column) -> bool:
+    """The one-column integer key, which the database numbers (its default is the sequence)."""
+    return table.primary_key == (column.name,) and column.type.kind in _KEY_KINDS
 
 
 def _default_reverse(source: str, spec: dict[str, Any]) -> str:
