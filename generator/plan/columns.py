@@ -105,7 +105,9 @@ def column(
             name=db_name,
             attribute=attribute,
             type=info.migration,
-            kind=referenced(spec, field)[1].type if foreign_key else field.type,
+            kind=(field.column_type or referenced(spec, field)[1].type)
+            if foreign_key
+            else field.type,
             params=own.params if own else (),
             nullable=field.nullable and not field.primary_key,
             identity=identity,
