@@ -90,7 +90,15 @@ def to_spec(
     imported = Imported({"version": 1, "project": project, "resources": {}})
     chosen = selected([t.name for t in catalog.tables], include, exclude)
     partitions = [t for t in catalog.tables if any(w == "partition" for w, _ in t.extras)]
-    tables = [t for t in catalog.tables if t.name in chosen and t not in partitions]
+    keyless = [t for t in catalog.tables if t.name in chosen and not t.primary_key]
+    tables = [
+        t for t in catalog.tables if t.name in chosen and t not in partitions and t not in keyless
+    ]
+    for table in keyless:
+        if table not in partitions:
+            imported.note(
+                (), f"table `{table.name}` not imported: no primary key: add one, then import it"
+            )
     for partition in partitions:
         bound = next(sql for what, sql in partition.extras if what == "partition")
         imported.note((), f"partition `{partition.name}` not imported: {bound}")
@@ -105,6 +113,14 @@ def to_spec(
         )
     if left_out:
         imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
+    # Every table of the database the spec does not model: migrations and `alembic check`
+    # leave them alone.
+    imported_names = {t.name for t in tables}
+    unmanaged = [
+        t.name for t in catalog.tables if t.name not in imported_names and t.name not in _OWN_TABLES
+    ]
+    if unmanaged:
+        project["unmanaged_tables"] = unmanaged
     _Mapper(catalog, tables, imported).run()
     for view in catalog.views:
         kind = "materialized view" if view.materialized else "view"
@@ -230,8 +246,6 @@ class _Mapper:
             spec["table"] = table.name
         if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
             spec["primary_key_name"] = table.primary_key_name
-        if not table.primary_key:
-            self._note(path, f"table `{table.name}` has no primary key; the spec needs one")
         fields: dict[str, Any] = {}
         spec["fields"] = fields
         names = self.fields[table.name]
@@ -288,7 +302,7 @@ class _Mapper:
         self._common(table, column, spec, path)
         if column.generated is not None:
             spec["generated"] = column.generated
-        elif column.default is not None and not spec.get("primary_key"):
+        elif column.default is not None and not _numbered_key(table, column):
             self._default(column, spec, path)
         if is_secret(name.rstrip("_")):
             if spec.get("unique") or spec.get("primary_key") or column.generated:
@@ -306,9 +320,7 @@ class _Mapper:
             return
         spec["primary_key"] = True
         if len(table.primary_key) != 1 or column.type.kind not in _KEY_KINDS:
-            if column.default is not None:
-                self._note(path, f"key default `{column.default}` not expressed")
-            return
+            return  # a key the client sets: its default, if any, is a server_default
         if column.identity:
             spec["identity"] = True
             if column.identity_always:
@@ -348,8 +360,11 @@ class _Mapper:
             if index.name and index.name != naming.constraint("ix", table.name, column.name):
                 spec["index_name"] = index.name
 
-    def _default(self, column: Column, spec: dict[str, Any], path: Path) -> None:
-        value = defaults.server_default(column.default or "", spec["type"])
+    def _default(
+        self, column: Column, spec: dict[str, Any], path: Path, held: str | None = None
+    ) -> None:
+        """`held`: a reference's, the type of the column it holds."""
+        value = defaults.server_default(column.default or "", held or spec["type"])
         if value is None:
             self._note(path, f"server default `{column.default}` not expressed")
         else:
@@ -386,15 +401,21 @@ class _Mapper:
                 self._note(path, f"ON UPDATE {fk.on_update.upper()} not expressed")
         if fk.name and fk.name != naming.constraint("fk", table.name, column.name, target.name):
             spec["foreign_key_name"] = fk.name
+        held = next((c for c in target.columns if c.name == target_column), None)
+        held_kind = held and field_type(held.type, self.catalog.dialect)[0]
+        if (
+            held is not None
+            and column.type.kind in _KEY_KINDS
+            and held.type.kind in _KEY_KINDS
+            and column.type.kind != held.type.kind
+        ):
+            spec["column_type"] = column.type.kind  # an int column holding a bigint key
+            held_kind = {"type": column.type.kind}
         if column.default is not None:
-            self._default(column, spec, path)
+            self._default(column, spec, path, held_kind["type"] if held_kind else None)
         first_key = table.primary_key[:1] == (column.name,)
         if not spec.get("unique") and not first_key and _plain_index(table, column.name) is None:
-            self._note(
-                path,
-                f"no index on `{column.name}` in the database; persistgen indexes "
-                f"every reference, so the first revision adds one",
-            )
+            spec["index"] = False  # the database has no index of its own on it
         return spec
 
     # -- resource-level groups -------------------------------------------------------------
@@ -567,6 +588,11 @@ class _Mapper:
                     candidate, number = f"{base}_{number}", number + 1
                 spec["back_populates"] = candidate
                 taken.add(candidate)
+
+
+def _numbered_key(table: Table, column: Column) -> bool:
+    """The one-column integer key, which the database numbers (its default is the sequence)."""
+    return table.primary_key == (column.name,) and column.type.kind in _KEY_KINDS
 
 
 def _default_reverse(source: str, spec: dict[str, Any]) -> str:

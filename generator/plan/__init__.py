@@ -60,6 +60,7 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         suite=build_suite(package, tuple(r for r in resources if not r.view)),
         idempotency=idempotency_table(spec.project.schema_),
         objects=database_objects(spec),
+        unmanaged_tables=tuple(spec.project.unmanaged_tables),
         view_test_imports=imports.views(package, [r for r in resources if r.view]),
     )
 

@@ -77,7 +77,13 @@ def column(
             nullable=field.nullable,
             identity=identity,
             unique=field.unique,
-            index=field.index or (foreign_key is not None and not field.unique and not leads_key),
+            index=field.index
+            or (
+                foreign_key is not None
+                and not field.unique
+                and not leads_key
+                and "index" not in field.model_fields_set  # `index: false`: not indexed
+            ),
             unique_name=field.unique_name,
             index_name=field.index_name,
             foreign_key_name=field.foreign_key_name,
@@ -101,7 +107,9 @@ def column(
             name=db_name,
             attribute=attribute,
             type=info.migration,
-            kind=referenced(spec, field)[1].type if foreign_key else field.type,
+            kind=(field.column_type or referenced(spec, field)[1].type)
+            if foreign_key
+            else field.type,
             params=own.params if own else (),
             nullable=field.nullable and not field.primary_key,
             identity=identity,
@@ -132,7 +140,10 @@ def _type(
 ) -> TypeInfo:
     """The column's type; a reference's is the type of the column it holds."""
     if field.type == "ref":
-        return type_info(referenced(spec, field)[1])
+        held = referenced(spec, field)[1]
+        if field.column_type is not None and field.column_type != held.type:
+            return type_info(FieldSpec(type=field.column_type))  # an integer of its own width
+        return type_info(held)
     if generated_key and field.type == "bigint":
         return BIGINT_KEY
     if generated_key and field.type == "smallint":

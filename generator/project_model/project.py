@@ -52,6 +52,8 @@ class ProjectModel:
     max_page_size: int = 100
     default_page_size: int = 20
     objects: tuple[DbObject, ...] = ()  # the spec's `database_objects`, carried verbatim
+    # Tables of the database the spec leaves alone (`project.unmanaged_tables`).
+    unmanaged_tables: tuple[str, ...] = ()
     view_test_imports: tuple[str, ...] = ()  # tests/test_views.py's, when there are views
     # An imported project's baseline revision (what the database held): README says to stamp it.
     baseline: str | None = None
@@ -141,7 +143,7 @@ class ProjectModel:
         not the models' to compare) and the views' (a model no table of the migrations holds)."""
         # Alembic names them without their schema.
         objects = {o.name.rsplit(".", 1)[-1].strip('"') for o in self.objects}
-        names = objects | {r.table for r in self.resources if r.view}
+        names = objects | {r.table for r in self.resources if r.view} | set(self.unmanaged_tables)
         return tuple(sorted(names | set(self.unmodelled_columns)))
 
     @property

@@ -96,7 +96,11 @@ class FieldSpec(_Strict):
         "SQLite: AUTOINCREMENT.",
     )
     unique: bool = False
-    index: bool = False
+    index: bool = Field(
+        False,
+        description="An index on the column. A reference is indexed unless `index: false` "
+        "(or the key's own index leads with it).",
+    )
     read_only: bool = Field(False, description="Set by the server; absent from create/update DTOs.")
     write_only: bool = Field(
         False,
@@ -158,6 +162,11 @@ class FieldSpec(_Strict):
     target: str | None = Field(None, description="ref, many: the referenced resource.")
     target_field: str | None = Field(
         None, description="ref: the target's unique field it holds; default: its primary key."
+    )
+    column_type: Literal["smallint", "int", "bigint"] | None = Field(
+        None,
+        description="ref holding an integer: the column's own integer type when it differs "
+        "from the key's (an `int` column referencing a `bigint` key); default: the key's type.",
     )
     on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
     on_update: OnUpdate | None = Field(
@@ -473,6 +482,12 @@ class ProjectSpec(_Strict):
         None, description="Default DATABASE_URL; default: a local SQLite file via aiosqlite."
     )
     pool: PoolSpec = Field(default_factory=PoolSpec)
+    unmanaged_tables: list[str] = Field(
+        default_factory=list,
+        description="Tables in the database the spec does not model (another tool's, or not "
+        "imported): the migrations never create, change or drop them, and `alembic check` "
+        "leaves them and their indexes alone.",
+    )
     timeouts: TimeoutSpec = Field(default_factory=TimeoutSpec)
 
     @property

@@ -594,3 +594,87 @@ def test_rails_columns_round_trip(cli: Invoke, tmp_path: Path) -> None:
         for fields in (invoice["fields"], customer["fields"]):
             assert fields["method"]["enum_name"] == "payment_method_types"
         check_against_source(project, "pg17_realcols_import", url)
+
+
+RAILS_GAPS = """
+CREATE TABLE schema_migrations (version character varying PRIMARY KEY);
+CREATE TABLE ar_internal_metadata (key character varying PRIMARY KEY, value character varying);
+CREATE TABLE users (
+    id bigserial PRIMARY KEY,
+    name character varying NOT NULL DEFAULT ''::character varying
+);
+CREATE TABLE languages (code character varying PRIMARY KEY);
+CREATE TABLE entries (
+    id serial PRIMARY KEY,
+    user_id integer NOT NULL REFERENCES users (id),
+    editor_id bigint REFERENCES users (id),
+    language_code character varying NOT NULL DEFAULT 'en' REFERENCES languages (code),
+    score integer NOT NULL DEFAULT 0
+);
+CREATE INDEX index_entries_on_editor_id ON entries (editor_id);
+CREATE TABLE entry_tags (
+    entry_id integer NOT NULL REFERENCES entries (id),
+    k character varying DEFAULT ''::character varying NOT NULL,
+    v character varying NOT NULL,
+    PRIMARY KEY (entry_id, k)
+);
+CREATE TABLE points (entry_id integer REFERENCES entries (id), lat double precision);
+CREATE TABLE ignored_things (id serial PRIMARY KEY);
+INSERT INTO users (name) VALUES ('Ada');
+INSERT INTO languages VALUES ('en');
+INSERT INTO entries (user_id) VALUES (1);
+"""
+
+
+@pytest.mark.postgres
+def test_rails_gaps_round_trip(cli: Invoke, tmp_path: Path) -> None:
+    """A reference without an index (`index: false`), an integer column holding a bigint key
+    (`column_type`), a default on a reference, a table without a key and bookkeeping or
+    excluded tables (`unmanaged_tables`): `alembic check` is clean against the source, and an
+    empty database upgraded to head has the reference's default."""
+    with (
+        fresh_database("pg17_gaps_rails") as url,
+        fresh_database("pg17_gaps_rebuilt") as empty,
+    ):
+        _load(url, RAILS_GAPS)
+        result = cli("import", url, "--dir", "out", "--exclude", "ignored_*")
+        assert result.exit_code == 0, result.output
+        output = " ".join(result.output.split())
+        assert "`points` not imported: no primary key: add one, then import it" in output
+        project = tmp_path / "out" / "pg17_gaps_rails"
+        spec = spec_of(project)
+        assert spec["project"]["unmanaged_tables"] == [  # type: ignore[index]
+            "ar_internal_metadata",
+            "ignored_things",
+            "points",
+            "schema_migrations",
+        ]
+        resources = spec["resources"]
+        assert isinstance(resources, dict)
+        assert "Point" not in resources
+        entry = resources["Entry"]["fields"]
+        assert "id" not in resources["Language"]["fields"]
+        assert entry["user"]["column_type"] == "int"
+        assert entry["user"]["index"] is False
+        assert entry["editor"]["index_name"] == "index_entries_on_editor_id"
+        assert "index" not in entry["editor"]
+        assert "column_type" not in entry["editor"]
+        assert entry["language"]["server_default"] == "en"
+        assert entry["language"]["index"] is False
+        assert resources["User"]["fields"]["name"]["server_default"] == ""
+        assert resources["EntryTag"]["fields"]["k"]["server_default"] == ""
+        assert "default `" not in output  # every default is in the spec
+        check_against_source(project, "pg17_gaps_rails", url)
+        ok(run(project, "-m", "alembic", "upgrade", "head", url=empty))
+        defaults = _fetch(
+            empty,
+            """SELECT column_name, column_default, data_type FROM information_schema.columns
+            WHERE table_name = 'entries' ORDER BY column_name""",
+        )
+        assert ("language_code", "'en'::character varying", "character varying") in defaults
+        assert ("user_id", None, "integer") in defaults
+        tables = {
+            t
+            for (t,) in _fetch(empty, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        }
+        assert "points" not in tables and "schema_migrations" not in tables

@@ -292,7 +292,9 @@ def test_composite_key_and_primary_key_name() -> None:
 
 def test_table_without_a_key_is_noted() -> None:
     result = imported(table("logs", column("line"), key=(), primary_key_name=None))
-    assert notes(result) == ["resources.Log: table `logs` has no primary key; the spec needs one"]
+    assert notes(result) == ["table `logs` not imported: no primary key: add one, then import it"]
+    assert result.document["project"]["unmanaged_tables"] == ["logs"]
+    assert result.document["resources"] == {}
 
 
 # -- references -----------------------------------------------------------------------------
@@ -396,7 +398,7 @@ def test_a_self_reference() -> None:
     }
 
 
-def test_an_unindexed_reference_is_noted() -> None:
+def test_an_unindexed_reference_says_index_false() -> None:
     result = imported(
         USERS,
         table(
@@ -406,10 +408,70 @@ def test_an_unindexed_reference_is_noted() -> None:
             foreign_keys=(fk("author_id", "users", source="posts"),),
         ),
     )
-    assert notes(result) == [
-        "resources.Post.fields.author: no index on `author_id` in the database; persistgen "
-        "indexes every reference, so the first revision adds one"
-    ]
+    assert fields(result, "Post")["author"] == {"type": "ref", "target": "User", "index": False}
+    assert notes(result) == []
+
+
+def test_a_narrower_integer_reference_keeps_its_type_and_default() -> None:
+    result = imported(
+        USERS,
+        table(
+            "posts",
+            serial("id", "posts"),
+            column("author_id", INT, default="0"),
+            foreign_keys=(fk("author_id", "users", source="posts"),),
+            indexes=(Index("ix_posts_author_id", ("author_id",)),),
+        ),
+    )
+    assert fields(result, "Post")["author"] == {
+        "type": "ref",
+        "target": "User",
+        "column_type": "int",
+        "server_default": 0,
+    }
+
+
+def test_a_reference_to_a_text_key_keeps_its_default() -> None:
+    result = imported(
+        table("languages", column("code", varchar(8)), key=("code",)),
+        table(
+            "posts",
+            serial("id", "posts"),
+            column("language_code", varchar(8), default="'en'::character varying"),
+            foreign_keys=(fk("language_code", "languages", "code", source="posts"),),
+        ),
+    )
+    language = fields(result, "Post")["language"]
+    assert language["server_default"] == "en"
+    assert "column_type" not in language
+    assert notes(result) == []
+
+
+def test_a_client_set_key_keeps_its_default() -> None:
+    result = imported(
+        table(
+            "tags",
+            column("k", varchar(20), default="''::character varying"),
+            column("v", varchar(20)),
+            key=("k", "v"),
+        )
+    )
+    assert fields(result, "Tag")["k"]["server_default"] == ""
+    assert notes(result) == []
+
+
+def test_tables_left_out_are_unmanaged() -> None:
+    result = imported(
+        USERS,
+        table("schema_migrations", column("version", varchar(20)), key=("version",)),
+        table("alembic_version", column("version_num", varchar(32)), key=("version_num",)),
+        table("logs", column("line"), key=(), primary_key_name=None),
+        table("audits", serial("id", "audits")),
+        exclude=["audits"],
+    )
+    project = result.document["project"]
+    assert project["unmanaged_tables"] == ["schema_migrations", "logs", "audits"]
+    assert sorted(result.document["resources"]) == ["User"]
 
 
 def test_two_references_to_one_target_get_their_own_collections() -> None:

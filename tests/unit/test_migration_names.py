@@ -225,3 +225,37 @@ def test_a_foreign_key_whose_target_changes_type_is_made_again_not_renamed() -> 
         text = _lines(out.operations)
         assert "drop_constraint(op.f('fk_books_author_id_authors'), type_='foreignkey')" in text
         assert f"create_foreign_key(op.f({fk.constraint_name!r})" in text
+
+
+def test_a_reference_can_go_unindexed_hold_its_own_integer_and_default() -> None:
+    from persistgen import plan
+
+    spec = read_spec_text(
+        """
+version: 1
+project: {name: shop, unmanaged_tables: [schema_migrations]}
+resources:
+  Customer:
+    fields:
+      name: str
+  Invoice:
+    fields:
+      customer: {type: ref, target: Customer, index: false, column_type: int}
+      buyer: {type: ref, target: Customer, server_default: 1, back_populates: bought}
+"""
+    )
+    built = plan.build(spec)
+    assert "schema_migrations" in built.unmodelled
+    invoices = built.tables[1]
+    assert invoices.indexes == (("ix_invoices_buyer_id", ("buyer_id",)),)
+    columns = {c.name: c for c in invoices.columns}
+    assert (columns["customer_id"].type, columns["customer_id"].kind) == ("sa.Integer()", "int")
+    assert (columns["buyer_id"].type, columns["buyer_id"].kind) == ("sa.BigInteger()", "bigint")
+    assert columns["buyer_id"].server_default == "'1'"
+    # Widening the reference back to the key's bigint is not destructive.
+    widened = replace(columns["customer_id"], type="sa.BigInteger()", kind="bigint")
+    after = replace(
+        invoices, columns=tuple(widened if c.name == "customer_id" else c for c in invoices.columns)
+    )
+    assert not diff((invoices,), (after,)).destructive
+    assert diff((after,), (invoices,)).destructive  # narrowing is

@@ -52,6 +52,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "through": {"many"},
     "link_columns": {"many"},
     "target_field": {"ref"},
+    "column_type": {"ref"},
     "onupdate": {"datetime"},
     "search": {"str", "text"},
     "items": {"list"},
@@ -161,8 +162,24 @@ def field_findings(
                     f"`server_default: now` does not suit {an(f.type)} field",
                     "use it on date, datetime or time fields; here give a literal or remove it",
                 )
+        elif f.type == "ref":
+            yield from _reference_default(spec, path, f)
         else:
             yield from _literal(path, "server_default", f.server_default, f)
+    if f.type == "ref" and f.column_type is not None:
+        held = held_type(spec, f)
+        if held is not None and held not in NUMBERED_TYPES:
+            yield Finding(
+                (*path, "column_type"),
+                f"`column_type` retypes an integer reference; this one holds {an(held)} field",
+                "remove `column_type` (the column takes the type of what it holds)",
+            )
+    if f.type == "ref" and "index" in f.model_fields_set and not f.index and f.unique:
+        yield Finding(
+            (*path, "index"),
+            "`index: false` on a unique reference: its unique constraint is an index anyway",
+            "remove `index: false`",
+        )
     has_value = f.default is not None or f.server_default is not None or f.nullable
     if f.read_only and not f.primary_key and not has_value:
         yield Finding(
@@ -236,7 +253,9 @@ def _names_without_objects(
         )
     keys = spec.resources[resource_name].key_fields
     leads_key = bool(keys) and keys[0] == path[-1]
-    automatic = f.type == "ref" and not f.unique and not leads_key
+    automatic = (
+        f.type == "ref" and not f.unique and not leads_key and "index" not in f.model_fields_set
+    )
     if f.index_name is not None and not (f.index or automatic):
         yield Finding(
             (*path, "index_name"),
@@ -251,6 +270,17 @@ def _names_without_objects(
             "add `native: true`, or remove `enum_name`",
             at_key=True,
         )
+
+
+def _reference_default(spec: Spec, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A reference's server default: a literal of the type of the column it holds."""
+    held = f.column_type or held_type(spec, f)
+    if held is None:
+        return  # the target is reported elsewhere
+    target = spec.resources[f.target or ""]
+    like = target.fields.get(f.target_field or "") if f.target_field else None
+    as_held = (like or FieldSpec(type=held)).model_copy(update={"type": held})  # type: ignore[arg-type]
+    yield from _literal(path, "server_default", f.server_default, as_held)
 
 
 def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:

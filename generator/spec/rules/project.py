@@ -69,6 +69,28 @@ def findings(spec: Spec) -> Iterator[Finding]:
             f"`{project.schema_}`: {schema_issue[0]}",
             f"use {schema_issue[1]}",
         )
+    yield from _unmanaged(spec)
+
+
+def _unmanaged(spec: Spec) -> Iterator[Finding]:
+    """`unmanaged_tables`: each named once, none a table the spec makes."""
+    made = {r.table_name(name): name for name, r in spec.resources.items()}
+    seen: set[str] = set()
+    for number, table in enumerate(spec.project.unmanaged_tables):
+        at = ("project", "unmanaged_tables", number)
+        if not table.strip():
+            yield Finding(at, "an unmanaged table needs a name", "remove the empty entry")
+        elif table in seen:
+            yield Finding(at, f"`{table}` is listed twice", "remove one of them")
+        elif table in made:
+            yield Finding(
+                at,
+                f"`{table}` is the table of the resource `{made[table]}`, which the spec manages",
+                f"remove `{table}` from `unmanaged_tables`, or the resource",
+            )
+        elif table in (naming.IDEMPOTENCY_TABLE, "alembic_version"):
+            yield Finding(at, f"`{table}` is persistgen's own table", f"remove `{table}`")
+        seen.add(table)
 
 
 def _package_problem(package: str) -> tuple[str, str] | None:
