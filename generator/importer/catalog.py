@@ -83,6 +83,9 @@ class Table:
     # Whatever the table carries that no field or option says: a trigger, a partitioning,
     # an exclusion constraint. Each is (what, SQL or description).
     extras: tuple[tuple[str, str], ...] = ()
+    # The database has no PRIMARY KEY: `primary_key` is columns the importer chose (see
+    # to_spec.stand_in_key), which the spec declares as its key.
+    key_stand_in: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

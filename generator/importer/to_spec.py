@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from persistgen import naming
@@ -75,6 +75,28 @@ def selected(names: Sequence[str], include: Sequence[str], exclude: Sequence[str
     ]
 
 
+def stand_in_key(table: Table) -> Table:
+    """A table without a primary key, given one the spec can declare: the columns of its first
+    unique constraint or plain unique index whose columns are all NOT NULL, else all its
+    columns when every one is NOT NULL (Rails' join tables, log tables). Without either it is
+    left as it is (and noted). Alembic does not compare primary keys, so the stamped database
+    still checks clean."""
+    if table.primary_key or not table.columns:
+        return table
+    not_null = {c.name for c in table.columns if not c.nullable}
+    candidates = [u.columns for u in table.uniques] + [
+        i.columns
+        for i in table.indexes
+        if i.unique and i.columns and not i.expressions and i.where is None and i.method is None
+    ]
+    chosen = next((c for c in candidates if c and set(c) <= not_null), None)
+    if chosen is None and len(not_null) == len(table.columns):
+        chosen = tuple(c.name for c in table.columns)
+    if chosen is None:
+        return table
+    return replace(table, primary_key=tuple(chosen), key_stand_in=True)
+
+
 def to_spec(
     catalog: Catalog,
     database_url: str,
@@ -87,6 +109,7 @@ def to_spec(
     if catalog.schema and catalog.schema != "public":
         project["schema"] = catalog.schema
     project["database_url"] = database_url
+    catalog = replace(catalog, tables=tuple(stand_in_key(t) for t in catalog.tables))
     imported = Imported({"version": 1, "project": project, "resources": {}})
     chosen = selected([t.name for t in catalog.tables], include, exclude)
     partitions = [t for t in catalog.tables if any(w == "partition" for w, _ in t.extras)]
@@ -231,6 +254,13 @@ class _Mapper:
             spec["primary_key_name"] = table.primary_key_name
         if not table.primary_key:
             self._note(path, f"table `{table.name}` has no primary key; the spec needs one")
+        elif table.key_stand_in:
+            self._note(
+                path,
+                f"table `{table.name}` has no primary key; its NOT NULL columns "
+                f"({', '.join(table.primary_key)}) are the spec's key (one that identifies a row "
+                "through the API); a database built from the spec has a PRIMARY KEY on them",
+            )
         fields: dict[str, Any] = {}
         spec["fields"] = fields
         names = self.fields[table.name]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -107,6 +108,37 @@ def _counts(dsn: str) -> dict[str, int]:
     return asyncio.run(counts())
 
 
+# What the spec language says of an option or form it does not have yet.
+_MISSING = re.compile(
+    r"unknown (?:key|field type) `[^`]+`|item \d+ of `\w+` must be a list, not a mapping"
+)
+
+
+def _import(parent: Path, dsn: str) -> str:
+    """`persistgen import`; while the spec options it writes are not all in the spec language
+    yet (other branches of issue 17), the schema's gates are expected failures that name them."""
+    done = subprocess.run(
+        [sys.executable, "-m", "persistgen", "import", dsn, "--dir", str(parent)],
+        cwd=parent,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    if done.returncode:
+        lines = output.splitlines()
+        messages = [
+            lines[i + 1].strip() for i, line in enumerate(lines[:-1]) if line.startswith("error ")
+        ]
+        missing = [m for m in messages if _MISSING.search(m)]
+        if "the imported spec is refused" in messages and len(missing) == len(messages) - 1:
+            named = sorted({_MISSING.search(m).group(0) for m in missing})  # type: ignore[union-attr]
+            pytest.xfail(f"the spec language lacks (issue 17's other branches): {'; '.join(named)}")
+        pytest.fail(f"persistgen import failed:\n{output}")
+    return output
+
+
 @pytest.fixture(scope="module", params=SCHEMAS)
 def imported(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -134,7 +166,7 @@ def imported(
         seeded = seed(dsn)
         assert seeded.with_rows >= FILLED.get(name, seeded.tables), seeded
         parent = tmp_path_factory.mktemp(f"import-{name}")
-        output = _run(parent, "-m", "persistgen", "import", dsn, "--dir", str(parent))
+        output = _import(parent, dsn)
         project = parent / make_url(url).database  # type: ignore[operator]
         yield Imported(name, url, dsn, project, seeded, _counts(dsn), output)
 

@@ -288,7 +288,7 @@ def test_composite_key_and_primary_key_name() -> None:
 
 
 def test_table_without_a_key_is_noted() -> None:
-    result = imported(table("logs", column("line"), key=(), primary_key_name=None))
+    result = imported(table("logs", column("line", nullable=True), key=(), primary_key_name=None))
     assert notes(result) == ["resources.Log: table `logs` has no primary key; the spec needs one"]
 
 
@@ -778,3 +778,37 @@ def test_partitions_are_not_resources_and_domains_are_their_base_type() -> None:
         "type (the domain's checks are not expressed)",
         "resources.Payment: partitioned table not expressed: PARTITION BY RANGE (year)",
     ]
+
+
+def test_a_table_without_a_primary_key_takes_its_unique_not_null_columns_as_key() -> None:
+    """Rails' join tables and log tables (OpenStreetMap's `changesets_subscribers`, Danbooru's
+    `ai_tags`): the spec needs a key, so a unique index over NOT NULL columns becomes it, or
+    else every column when all are NOT NULL; a table with neither keeps the note."""
+    subscribers = table(
+        "subscribers",
+        column("user_id", INT, nullable=False),
+        column("changeset_id", INT, nullable=False),
+        column("note", TEXT),
+        key=(),
+        indexes=(Index("subscribers_unique", ("user_id", "changeset_id"), unique=True),),
+    )
+    tags = table(
+        "ai_tags",
+        column("media_asset_id", INT, nullable=False),
+        column("tag_id", INT, nullable=False),
+        key=(),
+    )
+    points = table("points", column("x", INT), column("y", INT, nullable=True), key=())
+    result = imported(subscribers, tags, points)
+    assert [n for n, f in fields(result, "Subscriber").items() if f.get("primary_key")] == [
+        "user_id",
+        "changeset_id",
+    ]
+    assert [n for n, f in fields(result, "AiTag").items() if f.get("primary_key")] == [
+        "media_asset_id",
+        "tag_id",
+    ]
+    assert not any(f.get("primary_key") for f in fields(result, "Point").values())
+    said = notes(result)
+    assert any("`subscribers` has no primary key; its NOT NULL columns (user_id" in n for n in said)
+    assert any("`points` has no primary key; the spec needs one" in n for n in said)
