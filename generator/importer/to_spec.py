@@ -750,6 +750,10 @@ def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None,
     if kind == "array":
         item = column.item
         inner, problem = field_type(item, dialect) if item else (None, None)
+        if item is not None and item.kind == "varchar" and item.length is None:
+            # Rails' `string, array: true`: as a VARCHAR without a length is a text
+            loss = f"`{column.sql}` (an array of VARCHAR without a length) imported as text items"
+            return {"type": "list", "items": "text"}, loss
         if (
             inner is None
             or problem

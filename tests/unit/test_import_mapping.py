@@ -137,6 +137,11 @@ def test_lossy_types_are_noted() -> None:
     typed, reason = field_type(ColumnType("numeric", sql="NUMERIC"), "postgresql")
     assert typed == {"type": "decimal"}
     assert reason and "no precision" in reason
+    # Rails' `string, array: true` (Danbooru's api_keys.permissions, Lago's 13 such columns)
+    varchars = ColumnType("array", item=ColumnType("varchar", sql="VARCHAR"), sql="VARCHAR[]")
+    typed, reason = field_type(varchars, "postgresql")
+    assert typed == {"type": "list", "items": "text"}
+    assert reason and "without a length" in reason
 
 
 def test_an_unknown_type_is_left_out_with_a_note() -> None:
