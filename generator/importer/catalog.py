@@ -61,6 +61,7 @@ class Index:
     unique: bool = False
     where: str | None = None  # partial index predicate
     method: str | None = None  # access method when not btree (gin, gist...)
+    definition: str | None = None  # PostgreSQL: pg_get_indexdef, for one the spec cannot say
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ class Catalog:
     views: tuple[View, ...] = ()
     # Objects outside any table the spec cannot hold: (kind, name, SQL or description).
     others: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    # Objects the spec carries verbatim under `database_objects`: (kind, name, create SQL,
+    # drop SQL or "" for the default drop).
+    carried: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

@@ -15,7 +15,15 @@ from typing import Any
 
 from persistgen import naming
 from persistgen.importer import defaults
-from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
+from persistgen.importer.catalog import (
+    Catalog,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Table,
+    View,
+)
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
 
 Path = tuple[str, ...]
@@ -97,6 +105,78 @@ def stand_in_key(table: Table) -> Table:
     return replace(table, primary_key=tuple(chosen), key_stand_in=True)
 
 
+def database_objects(catalog: Catalog, tables: Sequence[Table]) -> list[dict[str, Any]]:
+    """What the spec carries verbatim (PostgreSQL): extensions and functions, then views in
+    the order they need each other, then each table's gin/gist indexes and triggers. The
+    migrations make them after the tables; `alembic check` leaves them alone."""
+    objects: list[dict[str, Any]] = [
+        {"name": name, "kind": kind, "create": create, **({"drop": drop} if drop else {})}
+        for kind, name, create, drop in catalog.carried
+    ]
+    names = {t.name for t in tables}
+
+    def uses(definition: str) -> list[str]:
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", definition))
+        return sorted(words & names)
+
+    for view in _views_in_order(catalog.views):
+        kind = "materialized_view" if view.materialized else "view"
+        keyword = "MATERIALIZED VIEW" if view.materialized else "VIEW"
+        body = view.definition.strip().rstrip(";").strip()
+        item: dict[str, Any] = {
+            "name": view.name,
+            "kind": kind,
+            "create": f"CREATE {keyword} {_sql_name(view.name)} AS {body}",
+        }
+        if uses(body):
+            item["after"] = uses(body)
+        objects.append(item)
+    for table in tables:
+        for index in table.indexes:
+            if index.method and index.definition and index.name:
+                objects.append(
+                    {
+                        "name": index.name,
+                        "kind": "index",
+                        "create": index.definition,
+                        "after": [table.name],
+                    }
+                )
+        for what, sql in table.extras:
+            if what.startswith("trigger "):
+                objects.append(
+                    {
+                        "name": what.removeprefix("trigger "),
+                        "kind": "trigger",
+                        "create": sql,
+                        "after": [table.name],
+                    }
+                )
+    return objects if catalog.dialect == "postgresql" else []
+
+
+def _views_in_order(views: Sequence[View]) -> list[View]:
+    """Views after the views they select from."""
+    by_name = {v.name: v for v in views}
+    done: dict[str, View] = {}
+
+    def visit(view: View, path: tuple[str, ...]) -> None:
+        if view.name in done or view.name in path:
+            return
+        for word in set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", view.definition)):
+            if word in by_name and word != view.name:
+                visit(by_name[word], (*path, view.name))
+        done[view.name] = view
+
+    for view in views:
+        visit(view, ())
+    return list(done.values())
+
+
+def _sql_name(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
 def to_spec(
     catalog: Catalog,
     database_url: str,
@@ -129,7 +209,13 @@ def to_spec(
     if left_out:
         imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
     _Mapper(catalog, tables, imported).run()
+    objects = database_objects(catalog, tables)
+    if objects:
+        imported.document["database_objects"] = objects
+    carried_views = {o["name"] for o in objects if o["kind"] in ("view", "materialized_view")}
     for view in catalog.views:
+        if view.name in carried_views:
+            continue
         kind = "materialized view" if view.materialized else "view"
         imported.note((), f"{kind} `{view.name}` not imported: {_one_line(view.definition)}")
     for kind, object_name, detail in catalog.others:
@@ -282,7 +368,8 @@ class _Mapper:
         self._groups(table, spec, names, path)
         self._checks(table, spec, path)
         for what, sql in table.extras:
-            self._note(path, f"{what} not expressed: {_one_line(sql)}")
+            if not what.startswith("trigger "):  # triggers are under database_objects
+                self._note(path, f"{what} not expressed: {_one_line(sql)}")
         return spec
 
     def _scalar(self, table: Table, column: Column, path: Path) -> dict[str, Any] | None:
@@ -448,7 +535,8 @@ class _Mapper:
             if _is_field_index(table, index, self._references(table)):
                 continue
             if index.method:
-                self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
+                if not index.definition:  # PostgreSQL's are under database_objects
+                    self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
                 continue
             item: dict[str, Any] = {}
             if index.columns:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from persistgen.importer.to_spec import Imported, Note
 
@@ -23,6 +24,8 @@ _HEADER = (
 
 def spec_text(imported: Imported) -> str:
     document = _commented(imported.document, depth=0)
+    if "database_objects" in document:
+        document["database_objects"] = _objects(imported.document["database_objects"])
     by_path: dict[tuple[str, ...], list[str]] = {}
     for note in imported.notes:
         by_path.setdefault(_anchor(imported.document, note), []).append(note.message)
@@ -81,3 +84,22 @@ def _commented(value: Any, depth: int) -> Any:
     if isinstance(value, str):
         return str(value)  # SQLAlchemy's quoted_name, say, is a str YAML cannot represent
     return value
+
+
+def _objects(objects: list[dict[str, Any]]) -> CommentedSeq:
+    """`database_objects` in block style, one object a mapping, its SQL a literal block when
+    it spans lines (a function's body keeps its lines)."""
+    items = CommentedSeq()
+    for item in objects:
+        mapping = CommentedMap()
+        for key, value in item.items():
+            if key == "create" and "\n" in value:
+                lines = "\n".join(line.rstrip() for line in value.splitlines())
+                mapping[key] = LiteralScalarString(lines)
+            elif isinstance(value, list):
+                mapping[key] = CommentedSeq(value)
+                mapping[key].fa.set_flow_style()
+            else:
+                mapping[key] = str(value)
+        items.append(mapping)
+    return items

@@ -425,3 +425,44 @@ def test_features_of_other_branches_round_trip(cli: Invoke, tmp_path: Path, feat
         assert result.exit_code == 0, result.output
         assert "Everything the database holds is in the spec." in result.output
         check_against_source(tmp_path / "out" / database, database, url)
+
+
+CARRIED = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+CREATE TABLE things (id bigserial CONSTRAINT pk_things PRIMARY KEY, name varchar(50) NOT NULL,
+    updated_at timestamptz);
+CREATE INDEX things_name_trgm ON things USING gin (name gin_trgm_ops);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER things_touch BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE VIEW named_things AS SELECT id, name FROM things WHERE name <> '';
+CREATE VIEW more_things AS SELECT id FROM named_things;
+"""
+
+
+@pytest.mark.postgres
+def test_objects_the_spec_does_not_model_are_carried(cli: Invoke, tmp_path: Path) -> None:
+    """Danbooru's and Lago's gin indexes, functions, triggers, extensions and views come into
+    `database_objects`: the stamped database checks clean, and an empty one upgraded to head
+    has them all."""
+    with fresh_database("pg17_corpus_carried") as url:
+        _load(url, CARRIED)  # read by name, `more_things` first: it must come after the other
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        result = cli("import", plain, "--dir", "out")
+        assert result.exit_code == 0, result.output
+        assert "Everything the database holds is in the spec." in result.output
+        project = tmp_path / "out" / "pg17_corpus_carried"
+        objects = spec_of(project)["database_objects"]
+        assert isinstance(objects, list)
+        assert [(o["kind"], o["name"]) for o in objects] == [
+            ("extension", "pg_trgm"),
+            ("function", "touch"),
+            ("view", "named_things"),
+            ("view", "more_things"),
+            ("index", "things_name_trgm"),
+            ("trigger", "things_touch"),
+        ]
+        check_against_source(project, "pg17_corpus_carried", url)
+    with fresh_database("pg17_corpus_carried_empty") as empty:
+        ok(run(project, "-m", "alembic", "upgrade", "head", url=empty))
+        ok(run(project, "-m", "alembic", "check", url=empty))

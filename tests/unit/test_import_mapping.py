@@ -675,31 +675,69 @@ def test_table_comment_is_the_description() -> None:
     assert result.document["resources"]["User"]["description"] == "People"
 
 
-def test_objects_the_spec_cannot_hold_are_noted() -> None:
+def test_objects_the_spec_cannot_hold_are_carried_or_noted() -> None:
+    """PostgreSQL's views, triggers, gin/gist indexes, extensions and functions go under
+    `database_objects`, views after the views they read; what is left is noted."""
     from persistgen.importer.catalog import Catalog
     from persistgen.importer.to_spec import to_spec
 
     users = table(
         "users",
         serial("id", "users"),
+        column("tags", TEXT),
         extras=(("trigger touch", "CREATE TRIGGER touch BEFORE UPDATE ON users ..."),),
+        indexes=(
+            Index("users_tags", ("tags",), method="gin", definition="CREATE INDEX users_tags ..."),
+            Index("users_gist", ("tags",), method="gist"),
+        ),
     )
     catalog = Catalog(
         "postgresql",
         "shop",
         "public",
         (users,),
-        (View("active_users", "SELECT * FROM users"),),
-        (("function", "touch()", ""), ("domain", "email", "over text")),
-    )
-    assert [(n.path, n.message) for n in to_spec(catalog, "x").notes] == [
         (
-            ("resources", "User"),
-            "trigger touch not expressed: CREATE TRIGGER touch BEFORE UPDATE ON users ...",
+            View("recent_users", "SELECT * FROM active_users;"),
+            View("active_users", "SELECT * FROM users"),
         ),
-        ((), "view `active_users` not imported: SELECT * FROM users"),
+        (("function", "touch()", ""), ("domain", "email", "over text")),
+        (("extension", "pg_trgm", "CREATE EXTENSION IF NOT EXISTS pg_trgm", ""),),
+    )
+    result = to_spec(catalog, "x")
+    assert [(n.path, n.message) for n in result.notes] == [
+        (("resources", "User"), "index `users_gist` uses gist, not expressed"),
         ((), "function `touch()` not imported"),
         ((), "domain `email` not imported: over text"),
+    ]
+    assert result.document["database_objects"] == [
+        {
+            "name": "pg_trgm",
+            "kind": "extension",
+            "create": "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        },
+        {
+            "name": "active_users",
+            "kind": "view",
+            "create": "CREATE VIEW active_users AS SELECT * FROM users",
+            "after": ["users"],
+        },
+        {
+            "name": "recent_users",
+            "kind": "view",
+            "create": "CREATE VIEW recent_users AS SELECT * FROM active_users",
+        },
+        {
+            "name": "users_tags",
+            "kind": "index",
+            "create": "CREATE INDEX users_tags ...",
+            "after": ["users"],
+        },
+        {
+            "name": "touch",
+            "kind": "trigger",
+            "create": "CREATE TRIGGER touch BEFORE UPDATE ON users ...",
+            "after": ["users"],
+        },
     ]
 
 
