@@ -34,6 +34,8 @@ _FEATURE_MODULES: dict[str, Callable[[ProjectModel], bool]] = {
     "repositories/soft_delete.py": lambda project: project.uses_soft_delete,
     "repositories/view.py": lambda project: project.uses_views,
     "tests/clocks.py": lambda project: project.uses_clocks,
+    "db/column_types.py": lambda project: project.uses_column_types,
+    "schemas/value_types.py": lambda project: project.uses_column_types,
 }
 # Stand-ins for modules that templates render per spec: the runtime type-checks against them.
 _STAND_INS = frozenset({"settings.py", "db/engine.py", "db/base.py"})

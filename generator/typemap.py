@@ -9,6 +9,7 @@ test samples), so a new field type is a new row here; docs/CONTRIBUTING.md walks
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from persistgen import naming
 from persistgen.project_model.types import Expr, Sample, TypeInfo
@@ -31,7 +32,12 @@ ZERO = Expr("0")  # identity keys start at 1
 NEW_UUID = Expr("uuid4()", ("uuid:uuid4",))  # a random UUID is never reused
 
 
-def _integer(orm: str, bits: int) -> TypeInfo:
+COLUMN_TYPES = "{package}.db.column_types"
+FLOAT4_MAX = 3.4028234663852886e38  # the runtime's db/column_types.FLOAT4_MAX
+VALUE_TYPES = "{package}.schemas.value_types"
+
+
+def _integer(orm: str, bits: int, module: str = "{package}.schemas.base") -> TypeInfo:
     """Integers bounded in DTOs to what the column holds: too large is a 422, not a 500."""
     bounded = f"Int{bits}"
     return TypeInfo(
@@ -40,7 +46,7 @@ def _integer(orm: str, bits: int) -> TypeInfo:
         f"sa.{orm}()",
         (f"sqlalchemy:{orm}",),
         dto=bounded,
-        dto_imports=(f"{{package}}.schemas.base:{bounded}",),
+        dto_imports=(f"{module}:{bounded}",),
         write="StrictInteger",
         write_imports=STRICT_INTEGER,
         sample="int",
@@ -74,6 +80,26 @@ def _text(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
         max_length=field.max_length,  # a DTO bound only: the column is unbounded
         text=True,
     )
+
+
+def _char(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    """CHAR(n): read back without PostgreSQL's padding (db/column_types.py)."""
+    n = field.length
+    return TypeInfo(
+        "str",
+        f"FixedChar({n})",
+        f"sa.CHAR(length={n})",
+        (f"{COLUMN_TYPES}:FixedChar",),
+        sample="text",
+        params=(str(n),),
+        max_length=n,
+        text=True,
+    )
+
+
+def _json(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    """JSONB on PostgreSQL unless `binary: false` asks for its plain JSON (kept as sent)."""
+    return JSONB_OBJECT if field.binary is not False else JSON_OBJECT
 
 
 def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
@@ -189,13 +215,80 @@ def _enum(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
     )
 
 
+def _list(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    """A list of one scalar type: ARRAY on PostgreSQL, a JSON array on SQLite. Its DTOs take
+    the items' own types; it is neither filtered, searched, sorted nor unique."""
+    kind = field.items or "str"
+    item = type_info(FieldSpec(type=kind))
+    orm, migration, orm_imports = _ITEM_COLUMNS[kind]
+    # Write DTOs' items: strict and bounded as the column's (a field's own bounds are its).
+    write, write_imports = item.write_type, item.write_type_imports
+    if item.bits:
+        write, write_imports = f"StrictInt{item.bits}", (f"{VALUE_TYPES}:StrictInt{item.bits}",)
+    elif item.magnitude:
+        write, write_imports = "StrictFloat4Item", (f"{VALUE_TYPES}:StrictFloat4Item",)
+    elif item.text:  # as a text field's pattern says: no NUL
+        write, write_imports = "StorableText", (f"{VALUE_TYPES}:StorableText",)
+    return TypeInfo(
+        f"list[{item.python}]",
+        f"ScalarList({orm})",
+        f'sa.JSON().with_variant(postgresql.ARRAY({migration}), "postgresql")',
+        (f"{COLUMN_TYPES}:ScalarList", *orm_imports),
+        item.python_imports,
+        dto=f"list[{item.dto_type}]",
+        dto_imports=item.dto_imports if item.dto else item.python_imports,
+        write=f"list[{write}]",
+        write_imports=write_imports,
+        read=f"list[{item.read_type}]",
+        read_imports=item.read_type_imports,
+        sample="list",
+        params=(kind,),
+        choices=False,
+        sortable=False,
+        item=item,
+    )
+
+
+# A list item's column type: in models, in revisions, and what the model's needs.
+_ITEM_COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "str": ("String()", "sa.String()", ("sqlalchemy:String",)),
+    "text": ("Text()", "sa.Text()", ("sqlalchemy:Text",)),
+    "int": ("Integer()", "sa.Integer()", ("sqlalchemy:Integer",)),
+    "bigint": ("BigInteger()", "sa.BigInteger()", ("sqlalchemy:BigInteger",)),
+    "smallint": ("SmallInteger()", "sa.SmallInteger()", ("sqlalchemy:SmallInteger",)),
+    "float": ("Double()", "sa.Double()", ("sqlalchemy:Double",)),
+    "real": ("REAL()", "sa.REAL()", ("sqlalchemy:REAL",)),
+    "bool": ("Boolean()", "sa.Boolean()", ("sqlalchemy:Boolean",)),
+    "decimal": ("Numeric(12, 2)", "sa.Numeric(precision=12, scale=2)", ("sqlalchemy:Numeric",)),
+    "date": ("Date()", "sa.Date()", ("sqlalchemy:Date",)),
+    "datetime": ("DateTime(timezone=True)", "sa.DateTime(timezone=True)", ("sqlalchemy:DateTime",)),
+    "uuid": ("Uuid()", "sa.Uuid()", ("sqlalchemy:Uuid",)),
+}
+
+JSONB_OBJECT = TypeInfo(
+    "dict[str, Any]",
+    'JSON().with_variant(JSONB(), "postgresql")',
+    'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
+    ("sqlalchemy:JSON", "sqlalchemy.dialects.postgresql:JSONB"),
+    ("typing:Any",),
+    dto="JsonObject",
+    dto_imports=("{package}.schemas.base:JsonObject",),
+    sample=Sample('{"n": n}', '{"updated": True}', counter=True),
+    sortable=False,
+)
+JSON_OBJECT = replace(
+    JSONB_OBJECT, orm="JSON()", migration="sa.JSON()", orm_imports=("sqlalchemy:JSON",)
+)
+
 Builder = Callable[[FieldSpec, tuple[str, str]], TypeInfo]
 
 TYPES: dict[str, TypeInfo | Builder] = {
     "int": _integer("Integer", 32),
     "bigint": _integer("BigInteger", 64),
+    "smallint": _integer("SmallInteger", 16, VALUE_TYPES),  # SMALLINT_KEY below
     "str": _str,
     "text": _text,
+    "char": _char,
     "bool": TypeInfo(
         "bool",
         "Boolean()",
@@ -218,6 +311,19 @@ TYPES: dict[str, TypeInfo | Builder] = {
         sample="float",
         ranged=True,
     ),
+    "real": TypeInfo(
+        "float",
+        "Float4()",
+        "sa.REAL()",
+        (f"{COLUMN_TYPES}:Float4",),
+        dto="Float4Value",
+        dto_imports=(f"{VALUE_TYPES}:Float4Value",),
+        write="StrictFloat4",  # and within `magnitude`, met with the spec's bounds
+        write_imports=(f"{VALUE_TYPES}:StrictFloat4",),
+        sample="real",
+        ranged=True,
+        magnitude=FLOAT4_MAX,
+    ),
     "decimal": _decimal,
     "date": TypeInfo(
         "dt.date",
@@ -233,6 +339,20 @@ TYPES: dict[str, TypeInfo | Builder] = {
     ),
     "datetime": _datetime,
     "time": _time,
+    "interval": TypeInfo(
+        "dt.timedelta",
+        "Interval()",
+        "sa.Interval()",
+        ("sqlalchemy:Interval",),
+        DATES,
+        dto="Duration",
+        dto_imports=(f"{VALUE_TYPES}:Duration",),
+        write="StrictDuration",
+        write_imports=(f"{VALUE_TYPES}:StrictDuration",),
+        # distinct whole seconds; the update, half a millisecond, is none of them
+        sample=Sample("dt.timedelta(seconds=n)", "dt.timedelta(microseconds=500)", DATES, True),
+        ranged=True,
+    ),
     "uuid": TypeInfo(
         "UUID",
         "Uuid()",
@@ -242,17 +362,17 @@ TYPES: dict[str, TypeInfo | Builder] = {
         sample=Sample("uuid4()", "uuid4()", NEW_UUID.imports),
         missing=NEW_UUID,
     ),
-    "json": TypeInfo(
-        "dict[str, Any]",
-        'JSON().with_variant(JSONB(), "postgresql")',
-        'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
-        ("sqlalchemy:JSON", "sqlalchemy.dialects.postgresql:JSONB"),
-        ("typing:Any",),
-        dto="JsonObject",
-        dto_imports=("{package}.schemas.base:JsonObject",),
-        sample=Sample('{"n": n}', '{"updated": True}', counter=True),
-        sortable=False,
+    "inet": TypeInfo(
+        "str",
+        "InetAddress()",
+        'sa.String(length=45).with_variant(postgresql.INET(), "postgresql")',
+        (f"{COLUMN_TYPES}:InetAddress",),
+        dto="InetText",
+        dto_imports=(f"{VALUE_TYPES}:InetText",),
+        sample=Sample('f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"', '"2001:db8::1"', (), True),
     ),
+    "json": _json,
+    "jsonb": JSONB_OBJECT,
     "bytes": TypeInfo(
         "bytes",
         "LargeBinary()",
@@ -264,6 +384,7 @@ TYPES: dict[str, TypeInfo | Builder] = {
         sortable=False,
     ),
     "enum": _enum,
+    "list": _list,
 }
 
 # The implicit `id`: BIGINT identity, except that SQLite only auto-increments INTEGER keys.
@@ -280,6 +401,14 @@ BIGINT_KEY = TypeInfo(
     bits=64,
     ranged=True,
     missing=ZERO,
+)
+
+# A numbered smallint key: SMALLSERIAL on PostgreSQL, INTEGER (the rowid) on SQLite.
+SMALLINT_KEY = replace(
+    _integer("SmallInteger", 16, VALUE_TYPES),
+    orm='SmallInteger().with_variant(Integer(), "sqlite")',
+    migration='sa.SmallInteger().with_variant(sa.Integer(), "sqlite")',
+    orm_imports=("sqlalchemy:SmallInteger", "sqlalchemy:Integer"),
 )
 
 

@@ -67,9 +67,14 @@ class DbColumn:
 
     @property
     def type_imports(self) -> frozenset[str]:
-        """What `type` needs in a revision: JSON is JSONB on PostgreSQL."""
-        dialect = {"sqlalchemy.dialects:postgresql"} if self.kind == "json" else set()
+        """What `type` needs in a revision: JSONB, INET and ARRAY are PostgreSQL's."""
+        dialect = {"sqlalchemy.dialects:postgresql"} if self._dialect_type else set()
         return frozenset({"sqlalchemy as sa", *dialect})
+
+    @property
+    def _dialect_type(self) -> bool:
+        """Its type names one of `postgresql`'s (not an enum's value that reads like one)."""
+        return self.kind != "enum" and "postgresql." in self.type
 
     @property
     def default_imports(self) -> frozenset[str]:

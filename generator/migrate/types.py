@@ -11,7 +11,10 @@ _ZERO = {
     "text": "''",
     "int": "0",
     "bigint": "0",
+    "smallint": "0",
     "float": "0.0",
+    "real": "0.0",
+    "char": "''",
     "bool": "False",
     "decimal": "Decimal('0')",
 }
@@ -38,14 +41,32 @@ def zone_cast(old: DbColumn, new: DbColumn) -> str | None:
     return f"({column} AT TIME ZONE 'UTC')::time"
 
 
+# Type changes that keep every value: each old value is one of the new type's.
+_WIDENINGS = {
+    ("str", "text"),
+    ("char", "text"),
+    ("smallint", "int"),
+    ("smallint", "bigint"),
+    ("int", "bigint"),
+    ("real", "float"),
+    # the same JSON either way (jsonb drops insignificant spaces and repeated keys)
+    ("json", "jsonb"),
+    ("jsonb", "json"),
+}
+
+
 def widens(old: DbColumn, new: DbColumn) -> bool:
     """Whether every value of the old type fits the new one."""
-    if (old.kind, new.kind) in {("str", "text"), ("int", "bigint")}:
+    if (old.kind, new.kind) in _WIDENINGS:
         return True
+    if (old.kind, new.kind) == ("char", "str"):  # read without padding either way
+        return int(new.params[0]) >= int(old.params[0])
     if old.kind != new.kind:
         return False
-    if old.kind == "str":
+    if old.kind in ("str", "char"):
         return int(new.params[0]) >= int(old.params[0])
+    if old.kind == "json":  # JSONB and plain JSON hold the same values
+        return True
     if old.kind == "decimal":
         (p0, s0), (p1, s1) = map(int, old.params), map(int, new.params)
         return s1 >= s0 and p1 - s1 >= p0 - s0

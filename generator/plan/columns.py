@@ -20,7 +20,7 @@ from persistgen.project_model import (
 )
 from persistgen.project_model.types import Scalar
 from persistgen.spec.model import FieldSpec, Spec
-from persistgen.typemap import BIGINT_KEY, type_info
+from persistgen.typemap import BIGINT_KEY, SMALLINT_KEY, type_info
 
 NUMBERED_TYPES = ("smallint", "int", "bigint")  # the keys a database can number
 KEY_SEGMENT = "^[^/\\x00]+$"  # what one URL path segment (and a text column) can hold
@@ -128,6 +128,8 @@ def _type(
         return type_info(referenced(spec, field)[1])
     if generated_key and field.type == "bigint":
         return BIGINT_KEY
+    if generated_key and field.type == "smallint":
+        return SMALLINT_KEY
     return type_info(
         field,
         enum_class=naming.enum_class(resource, name),

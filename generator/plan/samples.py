@@ -157,6 +157,38 @@ def _float(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sam
     return Sample(value, repr(float(low)), counter=True)
 
 
+def _real(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
+    """A REAL keeps 24 bits: whole numbers from the bound nearest zero (exact up to 2**24,
+    beyond `REACH`), or, in a narrow range, multiples of a power of two above `ge`, no finer
+    than a REAL's spacing there, so that each reads back as written."""
+    low, high = field.ge, field.le
+    if low is None or high is None or high - low >= 2 * REACH:
+        count = count_within(_ceil(low), _floor(high))
+        return Sample(f"float({count.code})", repr(float(count.update)), counter=count.counted)
+    if low == high:
+        return Sample(repr(float(low)), repr(float(low)))
+    step = 2.0 ** math.floor(math.log2((high - low) / (FLOAT_STEPS + 1)))
+    # no finer than a REAL's spacing at the range's magnitude (24 bits: 23 after the first)
+    step = max(step, 2.0 ** (math.floor(math.log2(max(abs(low), abs(high)))) - 23))
+    start = math.ceil(low / step) * step
+    steps = min(FLOAT_STEPS, math.floor((high - start) / step))
+    if steps < 1:  # one REAL in the range, or none (then `ge`, which reads back rounded)
+        fixed = repr(start if start <= high else float(low))
+        return Sample(fixed, fixed)
+    first = f"{start!r} + " if start else ""
+    value = f"{first}{step!r} * (1 + n % {steps})"
+    return Sample(value, repr(start), counter=True)
+
+
+def _list(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
+    """One item, drawn as a field of the item's type would be; the update, its update."""
+    assert info.item is not None and field.items is not None
+    one = sample(FieldSpec(type=field.items), info.item, column, distinct=distinct)
+    return Sample(
+        f"[{one.value}]", f"[{one.update}]", one.imports, one.counter, one.short_text, "=="
+    )
+
+
 def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
     """Counted in units of the last digit (`n` hundredths at scale 2), or of a coarser one
     for large values (`_unit`), within the digits before the point and ge/le."""
@@ -277,5 +309,7 @@ _RULES: dict[str, Rule] = {
     "text": _text,
     "int": _int,
     "float": _float,
+    "real": _real,
     "decimal": _decimal,
+    "list": _list,
 }

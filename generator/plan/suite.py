@@ -24,7 +24,7 @@ def _case(r: ResourceModel, unmet_checks: tuple[UnmetCheck, ...]) -> CaseModel:
         variable=f"{variable}_CASE" if variable == "CASES" else variable,  # not the list's name
         key=tuple(c.name for c in r.key),
         server_keys=tuple(c.name for c in r.key if not c.in_create),
-        path_keys=tuple(c.name for c in r.key if c.db.kind == "str" and not c.foreign_key),
+        path_keys=tuple(c.name for c in r.key if c.type.text and not c.foreign_key),
         contains_filter=next((f.name for f in r.filters if f.operator == "contains"), None),
         bulk_filter=bulk_filter,
         filter_tests=filter_tests,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from persistgen.project_model.types import TypeInfo
 
 _BASE = "{package}.schemas.base"
+# Where an integer width's bounds are, when not in the base: smallint's, with its DTO type.
+_BOUNDS = {16: "{package}.schemas.value_types"}
 
 
 def path_annotation(key: TypeInfo) -> str:
@@ -23,7 +25,7 @@ def path_annotation(key: TypeInfo) -> str:
 def path_imports(key: TypeInfo) -> set[str]:
     """What `path_annotation` names."""
     if key.bits is not None:
-        bounds = f"{_BASE}:INT{key.bits}"
+        bounds = f"{_BOUNDS.get(key.bits, _BASE)}:INT{key.bits}"
         return {"typing:Annotated", "fastapi:Path", f"{bounds}_MIN", f"{bounds}_MAX"}
     if key.python != "str":
         return set(key.python_imports)

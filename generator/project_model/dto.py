@@ -60,6 +60,9 @@ class DtoField:
             found.append(("ge", _integer(low)))
             # 2**63 - 1 is no double: the document could only round it up, past the range.
             found.append(("le", _integer(int(le))) if le is not None else ("lt", _integer(top)))
+        elif (top := self.type.magnitude) is not None:  # a REAL: within its range
+            found.append(("ge", repr(-top if ge is None else max(float(ge), -top))))
+            found.append(("le", repr(top if le is None else min(float(le), top))))
         else:
             found += [(o, repr(v)) for o, v in (("ge", ge), ("le", le)) if v is not None]
         return found

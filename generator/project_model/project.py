@@ -115,6 +115,12 @@ class ProjectModel:
         )
 
     @property
+    def uses_column_types(self) -> bool:
+        """A column typed by db/column_types.py (char, real, inet, list) or bounded by
+        schemas/value_types.py (smallint, interval): the project gets both modules."""
+        return any(c.type.runtime_module for r in self.resources for c in r.columns)
+
+    @property
     def uses_clocks(self) -> bool:
         """A `server_default: now` field."""
         return any(r.clock_columns for r in self.resources)

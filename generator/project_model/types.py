@@ -14,8 +14,10 @@ from typing import Literal
 from persistgen.code_text import value_literal
 
 Scalar = bool | int | float | str
+# The runtime modules of the types not every project uses (typemap.py names their types).
+RUNTIME_MODULES = ("{package}.db.column_types:", "{package}.schemas.value_types:")
 # How the planner draws test values for a type whose samples depend on the field's options.
-SampleRule = Literal["text", "int", "float", "decimal", "date", "datetime", "time"]
+SampleRule = Literal["text", "int", "float", "real", "decimal", "date", "datetime", "time", "list"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TypeInfo:
     digits: tuple[int, int] | None = None  # a decimal's precision and scale
     members: tuple[tuple[str, str], ...] = ()  # an enum's (MEMBER, quoted value) pairs
     bits: int | None = None  # an integer's width: DTO and path parameter bounds
+    magnitude: float | None = None  # the largest finite value a float column holds, if bounded
     ranged: bool = False  # filters offer `__gte` and `__lte`
     choices: bool = True  # filters offer `__in`
     text: bool = False  # filters offer `__contains`
@@ -68,6 +71,20 @@ class TypeInfo:
     aware: bool = False  # a datetime or time that clients send with an offset
     clock: str | None = None  # the db/types.py clock `now` stands for in this type
     missing: Expr | None = None  # a key of this type no row has (keys that are not text)
+    item: TypeInfo | None = None  # a list's items
+
+    @property
+    def runtime_module(self) -> bool:
+        """It names a type of the runtime's db/column_types.py or schemas/value_types.py,
+        which a project gets only when a column needs them."""
+        specs = (
+            *self.orm_imports,
+            *self.python_imports,
+            *self.dto_imports,
+            *self.write_imports,
+            *self.read_imports,
+        )
+        return any(spec.startswith(RUNTIME_MODULES) for spec in specs)
 
     @property
     def dto_type(self) -> str:

@@ -18,6 +18,8 @@ _FLAGS = {
 _ON_DELETE = {"cascade": "cascade", "set_null": "set null", "restrict": "restrict"}
 _POSITIONAL = {
     "str": ["max_length"],
+    "char": ["max_length"],
+    "list": ["items"],
     "decimal": ["precision", "scale"],
     "enum": ["values"],
     "ref": ["target"],
@@ -84,11 +86,32 @@ def expand(text: str) -> dict[str, Any]:
     return result
 
 
+# Other names of the spec's types (SQL's, PostgreSQL's, other languages'): closer than spelling.
+_ALIASES = {
+    "integer": "int",
+    "int4": "int",
+    "int8": "bigint",
+    "int2": "smallint",
+    "string": "str",
+    "varchar": "str",
+    "bpchar": "char",
+    "boolean": "bool",
+    "double": "float",
+    "float8": "float",
+    "float4": "real",
+    "numeric": "decimal",
+    "timestamp": "datetime",
+    "timestamptz": "datetime",
+    "array": "list",
+}
+
+
 def type_hint(kind: str, types: tuple[str, ...]) -> str:
     """How to fix an unknown field type: the closest known one, and the full list."""
     if kind.endswith("?") and kind[:-1] in types:
         return "`?` goes after the arguments and before `=`, e.g. `str:200?=x`"
-    close = difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
+    close = [_ALIASES[kind.lower()]] if kind.lower() in _ALIASES else []
+    close = close or difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
     listed = f"types: {', '.join(types)}"
     return f"did you mean `{close[0]}`? {listed}" if close else listed
 
@@ -114,6 +137,8 @@ def _positional(kind: str, args: list[str], text: str) -> dict[str, Any]:
             result[name] = [value.strip() for value in arg.split("|")]
         elif name == "target":
             result[name] = arg
+        elif name == "items":
+            result[name] = _item_type(arg, text)
         elif arg.isascii() and arg.isdigit():
             result[name] = int(arg)
         else:
@@ -125,6 +150,26 @@ def _positional(kind: str, args: list[str], text: str) -> dict[str, Any]:
                 name,
             )
     return result
+
+
+def item_types() -> tuple[str, ...]:
+    """The types a list's items can have."""
+    from persistgen.spec.model import ListItemType  # model imports this module
+
+    return typing.get_args(ListItemType)
+
+
+def _item_type(arg: str, text: str) -> str:
+    items = item_types()
+    if arg in items:
+        return arg
+    close = difflib.get_close_matches(arg.lower(), items, n=1, cutoff=0.6)
+    listed = f"items can be: {', '.join(items)}"
+    raise CompactError(
+        f"compact field `{text}`: a list cannot hold `{arg}`",
+        f"did you mean `{close[0]}`? {listed}" if close else listed,
+        "items",
+    )
 
 
 def _literal(text: str) -> Any:

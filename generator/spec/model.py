@@ -12,20 +12,42 @@ from persistgen.spec import compact
 FieldType = Literal[
     "int",
     "bigint",
+    "smallint",
     "str",
     "text",
+    "char",
     "bool",
     "float",
+    "real",
     "decimal",
     "date",
     "datetime",
     "time",
+    "interval",
     "uuid",
+    "inet",
     "json",
+    "jsonb",
     "bytes",
     "enum",
+    "list",
     "ref",
     "many",
+]
+# What a `list` field holds: one scalar type per item (ARRAY on PostgreSQL, JSON elsewhere).
+ListItemType = Literal[
+    "str",
+    "text",
+    "int",
+    "bigint",
+    "smallint",
+    "float",
+    "real",
+    "bool",
+    "decimal",
+    "date",
+    "datetime",
+    "uuid",
 ]
 OnDelete = Literal["cascade", "set null", "restrict", "no action"]
 # The routes a resource can serve: `links` are the many-to-many sub-routes (list, link,
@@ -96,9 +118,12 @@ class FieldSpec(_Strict):
         None, description="`now`: the database clock, on every update the application makes."
     )
     max_length: int | None = Field(
-        None, ge=1, description="str: column length and DTO bound; text: DTO bound."
+        None,
+        ge=1,
+        description="str: column length and DTO bound (default 255); char: its fixed length "
+        "(default 1); text: DTO bound.",
     )
-    min_length: int | None = Field(None, ge=0, description="str, text: DTO bound.")
+    min_length: int | None = Field(None, ge=0, description="str, text, char: DTO bound.")
     ge: int | float | None = Field(None, description="Numbers: inclusive lower bound in DTOs.")
     le: int | float | None = Field(None, description="Numbers: inclusive upper bound in DTOs.")
     precision: int | None = Field(None, ge=1, le=1000, description="decimal: total digits.")
@@ -113,6 +138,16 @@ class FieldSpec(_Strict):
         False,
         description="enum: a PostgreSQL ENUM type (SQLite: VARCHAR + CHECK); default: VARCHAR + "
         "CHECK everywhere.",
+    )
+    items: ListItemType | None = Field(
+        None,
+        description="list: the type of its items, e.g. `str` (compact: `list:str`); an ARRAY "
+        "on PostgreSQL, JSON on SQLite.",
+    )
+    binary: bool | None = Field(
+        None,
+        description="json: stored as JSONB on PostgreSQL (default true); false: a plain JSON "
+        "column. Use `jsonb` to say JSONB outright.",
     )
     target: str | None = Field(None, description="ref, many: the referenced resource.")
     target_field: str | None = Field(
@@ -137,8 +172,8 @@ class FieldSpec(_Strict):
 
     @property
     def length(self) -> int:
-        """str: the column length."""
-        return self.max_length or 255
+        """str: the column length (char: its fixed length)."""
+        return self.max_length or (1 if self.type == "char" else 255)
 
     @property
     def digits(self) -> tuple[int, int]:

@@ -404,7 +404,7 @@ FEATURES = {
     """,
 }
 NEEDS = {
-    "types": "needs types branch",
+    "types": "needs enum_name (names branch)",
     "actions and generated columns": "needs on_update and generated (keys/names branches)",
     "identifiers": "needs identifiers branch",
     "self-referencing many-to-many": "needs identifiers/cycles branch",

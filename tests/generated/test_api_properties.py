@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from schemathesis.engine import Status, events, from_schema
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 from tests.generated.api_seed import Seeds, catalogue
 from tests.generated.project import free_port, run, served
 from tests.golden_tree import generate_example
@@ -119,7 +119,11 @@ class Service:
     seeds: Seeds
 
 
-@pytest.fixture(params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
+# The examples, and the column types they do not use (char, real, inet, interval, lists).
+SERVED = [*EXAMPLES, ROOT / "tests" / "cases" / "good" / "column_types.yaml"]
+
+
+@pytest.fixture(params=SERVED, ids=[p.stem for p in SERVED])
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
     """The example served on a database of its own, with rows in every table."""
     spec: Path = request.param

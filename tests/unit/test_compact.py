@@ -47,6 +47,10 @@ from persistgen.spec.model import FieldSpec
         ("str=1_000", {"type": "str", "default": "1_000"}),  # not int("1_000")
         ("str?=", {"type": "str", "nullable": True, "default": ""}),
         (" str : 200 ", {"type": "str", "max_length": 200}),
+        ("char:2:pk", {"type": "char", "max_length": 2, "primary_key": True}),
+        ("list:str", {"type": "list", "items": "str"}),
+        ("list:decimal?", {"type": "list", "items": "decimal", "nullable": True}),
+        ("smallint=5", {"type": "smallint", "default": 5}),
     ],
 )
 def test_expand(text: str, expected: dict[str, Any]) -> None:
@@ -68,7 +72,10 @@ def test_expand_gives_what_the_model_accepts() -> None:
         (":200", "names no type", "TYPE[:ARG...]", "type"),
         ("strng", "unknown field type `strng`", "did you mean `str`?", "type"),
         ("Str:20", "unknown field type `Str` in `Str:20`", "did you mean `str`?", "type"),
-        ("varchar:20", "unknown field type `varchar`", "types: int, bigint, str", "type"),
+        ("varchar:20", "unknown field type `varchar`", "did you mean `str`? types: int,", "type"),
+        ("integer", "unknown field type `integer`", "did you mean `int`?", "type"),
+        ("list:strng", "a list cannot hold `strng`", "did you mean `str`? items can be:", "items"),
+        ("list:json", "a list cannot hold `json`", "items can be: str, text, int", "items"),
         ("str?:20", "unknown field type `str?`", "`?` goes after the arguments", "type"),
         ("str:abc", "max_length must be a whole number, not `abc`", "`str:200`", "max_length"),
         ("str:uniqe", "not `uniqe`", "did you mean `unique`?", "max_length"),
@@ -94,8 +101,8 @@ def test_expand_errors(text: str, message: str, hint: str, option: str | None) -
 
 def test_field_types_match_the_model() -> None:
     types = field_types()
-    assert types[:3] == ("int", "bigint", "str")
-    assert {"enum", "ref", "decimal", "json", "bytes"} <= set(types)
+    assert types[:4] == ("int", "bigint", "smallint", "str")
+    assert {"enum", "ref", "decimal", "json", "jsonb", "bytes", "list", "char"} <= set(types)
     for kind in types:
         FieldSpec.model_validate({"type": kind})  # every listed type is one the model takes
 

@@ -123,3 +123,68 @@ def test_column_name_and_composite_constraints() -> None:
 def test_every_scalar_spec_type_has_a_row_in_the_type_table() -> None:
     scalar = set(typing.get_args(FieldType)) - {"ref", "many"}  # relations, not column types
     assert scalar == set(TYPES)
+
+
+HOST = """
+Region:
+  fields:
+    code: char:2:pk
+Host:
+  fields:
+    id: {type: smallint, primary_key: true}
+    region: {type: ref, target: Region}
+    address: {type: inet, filter: true}
+    load: {type: real, ge: 0}
+    uptime: {type: interval, filter: true}
+    settings: jsonb
+    raw: {type: json, binary: false}
+    ports: {type: list, items: smallint}
+"""
+
+
+def test_a_smallint_key_is_numbered_on_every_database() -> None:
+    key = column(HOST, "Host", "id")
+    assert key.numbered_key and not key.in_create and key.type.bits == 16
+    assert key.column_args.startswith('SmallInteger().with_variant(Integer(), "sqlite")')
+    assert key.db.kind == "smallint" and not key.db.identity
+
+
+def test_a_char_key_is_the_clients_and_its_references_hold_it() -> None:
+    code = column(HOST, "Region", "code")
+    assert code.in_create and code.type.max_length == 2 and code.db.type == "sa.CHAR(length=2)"
+    assert code.orm.imports() >= {"{package}.db.column_types:FixedChar"}
+    region = column(HOST, "Host", "region_id")
+    assert region.column_args.startswith("FixedChar(2), ForeignKey(")
+
+
+def test_new_scalar_types_spell_their_columns_and_dtos() -> None:
+    address = column(HOST, "Host", "address")
+    assert address.column_args == "InetAddress()" and address.type.python == "str"
+    assert address.db.type == 'sa.String(length=45).with_variant(postgresql.INET(), "postgresql")'
+    assert address.db.type_imports >= {"sqlalchemy.dialects:postgresql"}
+    assert [f.operator for f in address.filters] == ["eq", "in"]
+    load = column(HOST, "Host", "load")
+    assert (load.db.type, load.type.write_type) == ("sa.REAL()", "StrictFloat4")
+    assert "le=3.4028234663852886e+38" in load.dto.create_decl and "ge=0.0" in load.dto.create_decl
+    uptime = column(HOST, "Host", "uptime")
+    assert [f.operator for f in uptime.filters] == ["eq", "in", "gte", "lte"]
+    assert uptime.type.write_type == "StrictDuration"
+
+
+def test_jsonb_and_plain_json() -> None:
+    settings, raw = column(HOST, "Host", "settings"), column(HOST, "Host", "raw")
+    assert settings.db.type == 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    assert (raw.db.type, raw.column_args) == ("sa.JSON()", "JSON()")
+    assert raw.db.type_imports == {"sqlalchemy as sa"}  # no unused dialect import
+    assert settings.db.kind == "jsonb" and raw.db.kind == "json"
+
+
+def test_a_list_is_an_array_of_its_items_and_never_sorted() -> None:
+    ports = column(HOST, "Host", "ports")
+    assert ports.column_args == "ScalarList(SmallInteger())"
+    assert ports.db.type == (
+        'sa.JSON().with_variant(postgresql.ARRAY(sa.SmallInteger()), "postgresql")'
+    )
+    assert ports.type.python == "list[int]" and ports.type.write_type == "list[StrictInt16]"
+    assert ports.type.dto_type == "list[Int16]" and not ports.type.sortable
+    assert "ports" not in resource(HOST, "Host").sort_keys

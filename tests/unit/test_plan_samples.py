@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import math
+import struct
 from decimal import Decimal, localcontext
 from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from persistgen.plan import samples
@@ -430,3 +432,28 @@ def test_one_moment_alone_keeps_its_simple_samples() -> None:
         "dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)",
         "dt.datetime(2025, 6, 1, 13, tzinfo=dt.UTC)",
     )
+
+
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.floats(1e-3, 1e5, allow_nan=False).filter(lambda w: w < 2 * 10**7),
+    st.integers(1, 10**7 - 1),
+)
+def test_real_samples_are_exact_reals_within_bounds(low: float, width: float, n: int) -> None:
+    """A REAL keeps 24 bits: a sample it would round would read back as another value."""
+    high = low + width
+    spacing = 2.0 ** (math.floor(math.log2(max(abs(low), abs(high)))) - 23)
+    assume(width >= 2 * spacing)  # else the range may hold no REAL at all
+    sample = one(f"{{type: real, ge: {low!r}, le: {high!r}}}").test
+    for value in (evaluate(sample.value, n), evaluate(sample.update, n)):
+        assert low <= value <= high
+        assert struct.unpack("<f", struct.pack("<f", value))[0] == value
+
+
+def test_list_samples_hold_one_item_of_the_items_type() -> None:
+    words = one("{type: list, items: str, unique: false}").test
+    assert (words.value, words.update) == ('[f"value-{n}"]', "['value-updated']")
+    days = one("{type: list, items: date}").test
+    assert evaluate(days.value, 1) == [dt.date(2025, 6, 1)]
+    flags = one("list:bool").test
+    assert (flags.value, flags.update, flags.compare) == ("[True]", "[False]", "==")

@@ -14,11 +14,11 @@ from persistgen.spec.rules.finding import Finding, an
 from persistgen.spec.rules.references import held_type, reference_findings
 from persistgen.spec.rules.values import fits, lengths, room_findings
 
-NUMERIC = {"int", "bigint", "float", "decimal"}
+NUMERIC = {"int", "bigint", "smallint", "float", "real", "decimal"}
 
 
-PRIMARY_KEY_TYPES = {"int", "bigint", "str", "uuid"}
-# The keys the database can number (smallint once it is a type); the options that say how.
+PRIMARY_KEY_TYPES = {"int", "bigint", "smallint", "str", "char", "uuid"}
+# The keys the database can number; the options that say how.
 NUMBERED_TYPES = {"smallint", "int", "bigint"}
 KEY_NUMBERING = ("autoincrement", "identity", "sequence")
 _SEQUENCE_BYTES = 63  # PostgreSQL's longest identifier
@@ -32,8 +32,9 @@ DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
 
 # Which options mean something for which types.
 OPTION_TYPES: dict[str, set[str]] = {
-    "max_length": {"str", "text"},  # a column length for str; a DTO bound for both
-    "min_length": {"str", "text"},
+    # a column length for str and char; a DTO bound for all three
+    "max_length": {"str", "text", "char"},
+    "min_length": {"str", "text", "char"},
     "ge": NUMERIC,
     "le": NUMERIC,
     "precision": {"decimal"},
@@ -48,13 +49,18 @@ OPTION_TYPES: dict[str, set[str]] = {
     "target_field": {"ref"},
     "onupdate": {"datetime"},
     "search": {"str", "text"},
+    "items": {"list"},
+    "binary": {"json"},
 }
 
 
 _LITERAL_TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
     "bigint": (int,),
+    "smallint": (int,),
     "float": (int, float),
+    "real": (int, float),
+    "char": (str,),
     "decimal": (int, float, str),
     "str": (str,),
     "text": (str,),
@@ -99,6 +105,16 @@ def field_findings(
         yield from _many(resource_name, path, f)
     if f.type == "decimal":
         yield from _decimal(path, f)
+    if f.type == "list":
+        yield from _list(path, f)
+    if f.type == "json" and f.binary is False:
+        for option in ("unique", "index"):
+            if getattr(f, option):
+                yield Finding(
+                    (*path, option),
+                    f"PostgreSQL cannot compare plain JSON values, which `{option}` needs",
+                    f"remove `{option}`, or `binary: false` (JSONB can)",
+                )
     bounds = [(f.min_length, f.max_length, "min_length", "max_length"), (f.ge, f.le, "ge", "le")]
     for low, high, option, upper in bounds:
         if low is not None and high is not None and low > high:
@@ -198,9 +214,12 @@ PAGING_PARAMETERS = {"limit", "offset", "sort", "after"}
 SEARCH_PARAMETER = "q"  # the text a list of a resource with `search` fields looks for
 
 
+UNFILTERED = {"json", "jsonb", "bytes", "list"}
+
+
 def _filter(path: SpecPath, f: FieldSpec, *, searched: bool) -> Iterator[Finding]:
     name = str(path[-1])
-    if f.type in ("json", "bytes"):
+    if f.type in UNFILTERED:
         yield Finding(
             (*path, "filter"), f"{an(f.type)} field cannot be filtered on", "remove `filter`"
         )
@@ -324,7 +343,7 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
     else:
         yield from fits(at, option, value, f)
-    longest = f.length if f.type == "str" else f.max_length  # text: the DTO bound, if any
+    longest = f.length if f.type in ("str", "char") else f.max_length  # text: the DTO bound, if any
     if isinstance(value, str) and longest is not None and len(value) > longest:
         bound = f"max_length {longest}" if f.max_length else f"the column's {longest} (the default)"
         yield Finding(
@@ -355,6 +374,24 @@ def _example(f: FieldSpec) -> str:
         return f", e.g. `{f.values[0]}`"
     example = examples.get(f.type, "0")
     return f", e.g. `{example}`"
+
+
+def _list(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """A list is an ARRAY (JSON on SQLite): its items need a type, and no two rows or values
+    compare as a unique constraint or an index scan would need."""
+    if f.items is None:
+        yield Finding(
+            (*path, "type"),
+            "a list field needs `items`, the type of its items",
+            "add e.g. `items: str`, or write `list:str`",
+        )
+    for option in ("unique", "search", "primary_key"):
+        if getattr(f, option):
+            yield Finding(
+                (*path, option),
+                f"`{option}` does not suit a list field: its values are whole arrays",
+                f"remove `{option}`, or keep the items in a resource of their own",
+            )
 
 
 def _decimal(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:

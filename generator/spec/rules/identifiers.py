@@ -239,7 +239,7 @@ def _column_names(
     column = f.column_name(field_name)
     label = f"`{resource}.{field_name}`"
     keys = spec.resources[resource].key_fields
-    if keys == [field_name] and f.type in ("int", "bigint"):
+    if keys == [field_name] and f.type in ("int", "bigint", "smallint"):
         yield "relation", _Name(naming.sequence(table, column), f"the sequence of {label}", path)
     if f.unique:
         uq = naming.constraint("uq", table, column)

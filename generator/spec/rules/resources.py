@@ -22,7 +22,7 @@ MAX_COLUMNS = 1_600
 MAX_ROW_BYTES = 8_160
 _TOAST_POINTER = 18
 _FIXED_WIDTHS = {"bool": 1, "int": 4, "date": 4, "bigint": 8, "float": 8, "datetime": 8}
-_FIXED_WIDTHS |= {"time": 8, "uuid": 16}
+_FIXED_WIDTHS |= {"time": 8, "uuid": 16, "smallint": 2, "real": 4, "interval": 16}
 
 
 def findings(spec: Spec) -> Iterator[Finding]:
@@ -139,6 +139,7 @@ def _least_width(spec: Spec, f: FieldSpec) -> int:
         return 4
     longest = {
         "str": f.length,
+        "char": f.length,
         "text": f.max_length,
         "enum": max((len(v) for v in f.values or ()), default=0),
         # base-10000 digits of two bytes each, after the length and the number's header

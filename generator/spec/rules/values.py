@@ -14,24 +14,26 @@ from persistgen.project_model.types import TypeInfo
 from persistgen.spec.load import SpecPath
 from persistgen.spec.model import FieldSpec
 from persistgen.spec.rules.finding import Finding, an
-from persistgen.typemap import TYPES
+from persistgen.typemap import FLOAT4_MAX, TYPES
 
 # What PostgreSQL holds: VARCHAR(n) takes n up to 10,485,760; one value is at most 1 GB, so no
 # text is longer (in characters, at one byte each).
 VARCHAR_MAX = 10_485_760
 TEXT_MAX = 2**30 - 1
 # An integer column's range, by its width in bits (the width is typemap.py's).
-_INTEGER_RANGES = {32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
+_INTEGER_RANGES = {16: (-(2**15), 2**15 - 1), 32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}
 
 
 def fits(at: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:
     """A number (a literal or a ge/le bound) the column can hold: PostgreSQL refuses the rest
     when the migration or an insert meets it."""
-    if f.type in ("int", "bigint") and isinstance(value, int | float):
+    if f.type in INTEGERS and isinstance(value, int | float):
         bits = _bits(f)
         low, high = _INTEGER_RANGES[bits]
         if not low <= value <= high:
-            wider = "use `bigint`, or " if f.type == "int" else "use `decimal`, or "
+            wider = {"smallint": "use `int`, or ", "int": "use `bigint`, or "}.get(
+                f.type, "use `decimal`, or "
+            )
             yield Finding(
                 at,
                 f"the {option} {value} is outside what {an(f.type)} column holds ({low} to {high})",
@@ -42,6 +44,12 @@ def fits(at: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Findin
             at,
             f"the {option} is beyond what a float column holds (about ±1.8e308)",
             "use `decimal`, or a smaller value",
+        )
+    elif f.type == "real" and isinstance(value, int | float) and abs(value) > FLOAT4_MAX:
+        yield Finding(
+            at,
+            f"the {option} is beyond what a real column holds (about ±3.4e38)",
+            "use `float`, or a smaller value",
         )
     elif f.type == "decimal" and isinstance(value, int | float | str):
         precision, scale = f.digits
@@ -62,6 +70,9 @@ def fits(at: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Findin
             )
 
 
+INTEGERS = ("int", "bigint", "smallint")
+
+
 def _bits(f: FieldSpec) -> int:
     row = TYPES[f.type]
     assert isinstance(row, TypeInfo) and row.bits is not None, f.type
@@ -70,9 +81,13 @@ def _bits(f: FieldSpec) -> int:
 
 def lengths(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     """`max_length` and `min_length` within what the column holds."""
-    if f.type not in ("str", "text"):
+    if f.type not in ("str", "text", "char"):
         return
-    most, column = (VARCHAR_MAX, "VARCHAR") if f.type == "str" else (TEXT_MAX, "text")
+    most, column = {
+        "str": (VARCHAR_MAX, "VARCHAR"),
+        "char": (VARCHAR_MAX, "CHAR"),
+        "text": (TEXT_MAX, "text"),
+    }[f.type]
     for option in ("max_length", "min_length"):
         value = getattr(f, option)
         if value is not None and value > most:
@@ -82,7 +97,7 @@ def lengths(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
                 f"use at most {most}"
                 + (", or type `text` for longer text" if f.type == "str" else ""),
             )
-    if f.type == "str" and f.max_length is None and (f.min_length or 0) > f.length:
+    if f.type in ("str", "char") and f.max_length is None and (f.min_length or 0) > f.length:
         yield Finding(
             (*path, "min_length"),
             f"`min_length` ({f.min_length}) is above the column's length {f.length} (the default)",
@@ -150,9 +165,9 @@ MIN_DISTINCT = 1000
 def number_room(f: FieldSpec) -> int | None:
     """How many values a bounded number holds; None: more than any test makes, or a bound is
     already wrong (reported on its own)."""
-    if f.type == "float":
+    if f.type in ("float", "real"):
         return 1 if f.ge is not None and f.ge == f.le else None
-    if f.type in ("int", "bigint"):
+    if f.type in INTEGERS:
         return _units(f.ge, f.le, 0, *_INTEGER_RANGES[_bits(f)])
     if f.type == "decimal" and f.digits[1] <= f.digits[0]:
         precision, scale = f.digits
