@@ -11,7 +11,7 @@ import fnmatch
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, get_args
 
 from persistgen import naming
 from persistgen.importer import defaults
@@ -25,6 +25,7 @@ from persistgen.importer.catalog import (
     View,
 )
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
+from persistgen.spec.model import ListItemType
 
 Path = tuple[str, ...]
 # Tables persistgen keeps for itself, never resources.
@@ -103,6 +104,10 @@ def stand_in_key(table: Table) -> Table:
     if chosen is None:
         return table
     return replace(table, primary_key=tuple(chosen), key_stand_in=True)
+
+
+# The item types a `list` field takes (spec/model.py's ListItemType).
+_LIST_ITEMS = frozenset(get_args(ListItemType))
 
 
 def database_objects(catalog: Catalog, tables: Sequence[Table]) -> list[dict[str, Any]]:
@@ -849,7 +854,7 @@ def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None,
             or item.kind in ("array", "enum", "json", "jsonb")
         ):
             return None, f"an array of {item.sql if item else 'unknown'} is not expressed"
-        if list(inner) == ["type"]:
+        if list(inner) == ["type"] and inner["type"] in _LIST_ITEMS:
             return {"type": "list", "items": inner["type"]}, None
         return None, f"an array of {item.sql} is not expressed (only arrays of plain types)"
     return None, f"type `{column.sql}` is not expressed"
