@@ -147,6 +147,19 @@ def database_objects(catalog: Catalog, tables: Sequence[Table]) -> list[dict[str
                         "after": [table.name],
                     }
                 )
+        for fk in table.foreign_keys:
+            if fk.name and _carried_fk(fk, {t.name: t for t in tables}):
+                objects.append(
+                    {
+                        "name": fk.name,
+                        "kind": "sql",
+                        "create": f"ALTER TABLE {_sql_name(table.name)} ADD CONSTRAINT "
+                        f"{_sql_name(fk.name)} {_fk_sql(fk)}",
+                        "drop": f"ALTER TABLE {_sql_name(table.name)} DROP CONSTRAINT IF EXISTS "
+                        f"{_sql_name(fk.name)}",
+                        "after": sorted({table.name, fk.target_table}),
+                    }
+                )
         for what, sql in table.extras:
             if what.startswith("trigger "):
                 objects.append(
@@ -369,6 +382,8 @@ class _Mapper:
         for fk in table.foreign_keys:
             if fk.columns[0] in references and references[fk.columns[0]] is fk:
                 continue
+            if self.catalog.dialect == "postgresql" and _carried_fk(fk, self.tables):
+                continue  # under database_objects
             self._note(path, _fk_not_expressed(fk, self.tables))
         self._groups(table, spec, names, path)
         self._checks(table, spec, path)
@@ -767,6 +782,28 @@ def _link_ends_of(table: Table) -> bool:
         and not table.uniques
         and not table.checks
     )
+
+
+def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:
+    """A foreign key over several columns between imported tables: no `ref` holds it, so
+    `database_objects` carries it (OpenStreetMap's `(node_id, version) -> nodes`)."""
+    return (
+        len(fk.columns) > 1
+        and fk.name is not None
+        and fk.target_schema is None
+        and fk.target_table in tables
+    )
+
+
+def _fk_sql(fk: ForeignKey) -> str:
+    sql = (
+        f"FOREIGN KEY ({', '.join(_sql_name(c) for c in fk.columns)}) REFERENCES "
+        f"{_sql_name(fk.target_table)} ({', '.join(_sql_name(c) for c in fk.target_columns)})"
+    )
+    for action, value in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)):
+        if value and value != "no action":
+            sql += f" ON {action} {value.upper()}"
+    return sql
 
 
 def _fk_not_expressed(fk: ForeignKey, tables: dict[str, Table]) -> str:

@@ -441,12 +441,19 @@ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
 CREATE TRIGGER things_touch BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE VIEW named_things AS SELECT id, name FROM things WHERE name <> '';
 CREATE VIEW more_things AS SELECT id FROM named_things;
+CREATE TABLE versions (thing_id bigint NOT NULL, version int NOT NULL,
+    CONSTRAINT pk_versions PRIMARY KEY (thing_id, version));
+CREATE TABLE version_tags (id serial CONSTRAINT pk_version_tags PRIMARY KEY,
+    thing_id bigint NOT NULL, version int NOT NULL, k text NOT NULL,
+    CONSTRAINT version_tags_id_fkey FOREIGN KEY (thing_id, version)
+        REFERENCES versions (thing_id, version) ON DELETE CASCADE);
 """
 
 
 @pytest.mark.postgres
 def test_objects_the_spec_does_not_model_are_carried(cli: Invoke, tmp_path: Path) -> None:
-    """Danbooru's and Lago's gin indexes, functions, triggers, extensions and views come into
+    """Danbooru's and Lago's gin indexes, functions, triggers, extensions and views, and
+    OpenStreetMap's foreign keys over two columns, come into
     `database_objects`: the stamped database checks clean, and an empty one upgraded to head
     has them all."""
     with fresh_database("pg17_corpus_carried") as url:
@@ -465,7 +472,12 @@ def test_objects_the_spec_does_not_model_are_carried(cli: Invoke, tmp_path: Path
             ("view", "more_things"),
             ("index", "things_name_trgm"),
             ("trigger", "things_touch"),
+            ("sql", "version_tags_id_fkey"),  # OpenStreetMap's (way_id, version) -> ways
         ]
+        assert objects[-1]["create"] == (
+            "ALTER TABLE version_tags ADD CONSTRAINT version_tags_id_fkey FOREIGN KEY "
+            "(thing_id, version) REFERENCES versions (thing_id, version) ON DELETE CASCADE"
+        )
         check_against_source(project, "pg17_corpus_carried", url)
     with fresh_database("pg17_corpus_carried_empty") as empty:
         ok(run(project, "-m", "alembic", "upgrade", "head", url=empty))
