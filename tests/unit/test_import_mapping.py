@@ -439,10 +439,12 @@ def test_two_references_to_one_target_get_their_own_collections() -> None:
     assert issue["reviewer"]["back_populates"] == "reviewer_issues"
 
 
-def test_a_composite_foreign_key_stays_plain_columns_with_a_note() -> None:
+def test_a_composite_foreign_key_stays_plain_columns_carried_as_sql() -> None:
+    """On PostgreSQL the constraint is carried under `database_objects`; on SQLite (which
+    carries nothing) it is a note."""
     from persistgen.importer.catalog import ForeignKey
 
-    result = imported(
+    tables = (
         table("cities", column("country", varchar(2)), column("name"), key=("country", "name")),
         table(
             "shops",
@@ -454,8 +456,22 @@ def test_a_composite_foreign_key_stays_plain_columns_with_a_note() -> None:
             ),
         ),
     )
+    result = imported(*tables)
     assert fields(result, "Shop")["city"] == {"type": "text"}
-    assert "a reference holds one column" in notes(result)[0]
+    assert not notes(result)
+    assert result.document["database_objects"] == [
+        {
+            "name": "shops_city_fkey",
+            "kind": "sql",
+            "create": "ALTER TABLE shops ADD CONSTRAINT shops_city_fkey FOREIGN KEY "
+            "(country, city) REFERENCES cities (country, name)",
+            "drop": "ALTER TABLE shops DROP CONSTRAINT IF EXISTS shops_city_fkey",
+            "after": ["cities", "shops"],
+        }
+    ]
+    on_sqlite = imported(*tables, dialect="sqlite")
+    assert "database_objects" not in on_sqlite.document
+    assert "a reference holds one column" in notes(on_sqlite)[0]
 
 
 def test_a_reference_to_a_table_left_out_is_a_plain_column_with_a_note() -> None:
