@@ -110,7 +110,9 @@ def stand_in_key(table: Table) -> Table:
 _LIST_ITEMS = frozenset(get_args(ListItemType))
 
 
-def database_objects(catalog: Catalog, tables: Sequence[Table]) -> list[dict[str, Any]]:
+def database_objects(
+    catalog: Catalog, tables: Sequence[Table], foreign_keys: Sequence[tuple[str, ForeignKey]] = ()
+) -> list[dict[str, Any]]:
     """What the spec carries verbatim (PostgreSQL): extensions and functions, then views in
     the order they need each other, then each table's gin/gist indexes and triggers. The
     migrations make them after the tables; `alembic check` leaves them alone."""
@@ -147,8 +149,8 @@ def database_objects(catalog: Catalog, tables: Sequence[Table]) -> list[dict[str
                         "after": [table.name],
                     }
                 )
-        for fk in table.foreign_keys:
-            if fk.name and _carried_fk(fk, {t.name: t for t in tables}):
+        for fk in (fk for owner, fk in foreign_keys if owner == table.name):
+            if fk.name:
                 objects.append(
                     {
                         "name": fk.name,
@@ -226,8 +228,9 @@ def to_spec(
         )
     if left_out:
         imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
-    _Mapper(catalog, tables, imported).run()
-    objects = database_objects(catalog, tables)
+    mapper = _Mapper(catalog, tables, imported)
+    mapper.run()
+    objects = database_objects(catalog, tables, mapper.carried_fks)
     if objects:
         imported.document["database_objects"] = objects
     carried_views = {o["name"] for o in objects if o["kind"] in ("view", "materialized_view")}
@@ -266,6 +269,8 @@ class _Mapper:
         # table -> column -> field name, once every table's scalar fields are named
         self.fields: dict[str, dict[str, str]] = {}
         self.links: set[str] = set()
+        # Foreign keys no `ref` holds, between imported tables: database_objects carries them.
+        self.carried_fks: list[tuple[str, ForeignKey]] = []
         for table in tables:
             ends = self._link_ends(table)
             if ends is None:
@@ -314,7 +319,9 @@ class _Mapper:
         if len(fk.target_columns) != 1:
             return False
         column = fk.target_columns[0]
-        return target.primary_key == (column,) or _single_unique(target, column)
+        # A column unique only by an index is no `target_field` (the spec's unique is a
+        # constraint): Danbooru's user_events.login_session_id -> login_sessions.login_id.
+        return target.primary_key == (column,) or _unique_constraint(target, column)
 
     def _field_names(self, table: Table) -> dict[str, str]:
         references = self._references(table)
@@ -383,6 +390,7 @@ class _Mapper:
             if fk.columns[0] in references and references[fk.columns[0]] is fk:
                 continue
             if self.catalog.dialect == "postgresql" and _carried_fk(fk, self.tables):
+                self.carried_fks.append((table.name, fk))
                 continue  # under database_objects
             self._note(path, _fk_not_expressed(fk, self.tables))
         self._groups(table, spec, names, path)
@@ -716,12 +724,6 @@ def _shadows(name: str, taken: set[str]) -> bool:
     return any(name == f"{t}_id" for t in taken)
 
 
-def _single_unique(table: Table, column: str) -> bool:
-    return any(u.columns == (column,) for u in table.uniques) or any(
-        i.unique and i.columns == (column,) and not i.where for i in table.indexes
-    )
-
-
 def _unique_constraint(table: Table, column: str) -> bool:
     return any(u.columns == (column,) for u in table.uniques)
 
@@ -785,14 +787,10 @@ def _link_ends_of(table: Table) -> bool:
 
 
 def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:
-    """A foreign key over several columns between imported tables: no `ref` holds it, so
-    `database_objects` carries it (OpenStreetMap's `(node_id, version) -> nodes`)."""
-    return (
-        len(fk.columns) > 1
-        and fk.name is not None
-        and fk.target_schema is None
-        and fk.target_table in tables
-    )
+    """A foreign key no `ref` holds (over several columns, OpenStreetMap's `(node_id, version)
+    -> nodes`, or to a column unique by an index only) between imported tables:
+    `database_objects` carries it."""
+    return fk.name is not None and fk.target_schema is None and fk.target_table in tables
 
 
 def _fk_sql(fk: ForeignKey) -> str:

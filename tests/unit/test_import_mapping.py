@@ -66,10 +66,37 @@ def test_table_is_written_only_when_the_spec_would_name_it_otherwise() -> None:
 
 def test_fields_are_snake_case_with_the_column_kept() -> None:
     result = imported(
-        table("users", serial("id", "users"), column("createdAt"), column("metadata"))
+        table(
+            "users",
+            serial("id", "users"),
+            column("createdAt"),
+            column("metadata"),
+            column("model_type"),  # Rails' polymorphic columns (Danbooru's dtext_links)
+        )
     )
     assert fields(result, "User")["created_at"] == {"type": "text", "column": "createdAt"}
     assert fields(result, "User")["metadata_"] == {"type": "text", "column": "metadata"}
+    assert fields(result, "User")["field_model_type"] == {"type": "text", "column": "model_type"}
+
+
+def test_a_foreign_key_to_a_column_unique_by_an_index_only_is_carried() -> None:
+    """Danbooru's user_events.login_session_id -> login_sessions.login_id: the spec's
+    `target_field` needs a unique field (a constraint), and the database has a unique index."""
+    sessions = table(
+        "login_sessions",
+        serial("id", "login_sessions"),
+        column("login_id", INT),
+        indexes=(Index("index_login_sessions_on_login_id", ("login_id",), unique=True),),
+    )
+    events = table(
+        "user_events",
+        serial("id", "user_events"),
+        column("login_session_id", INT),
+        foreign_keys=(fk("login_session_id", "login_sessions", "login_id", name="fk_rails_1"),),
+    )
+    result = imported(sessions, events)
+    assert fields(result, "UserEvent")["login_session_id"] == {"type": "int"}
+    assert [o["name"] for o in result.document["database_objects"]] == ["fk_rails_1"]
 
 
 @pytest.mark.parametrize(
