@@ -45,6 +45,7 @@ class ForeignKey:
     on_delete: str | None = None  # lower case SQL: cascade, set null, restrict, no action
     on_update: str | None = None
     target_schema: str | None = None  # set when it points outside the imported schema
+    deferrable: str | None = None  # "DEFERRABLE INITIALLY DEFERRED" and the like, when set
 
 
 @dataclass(frozen=True)

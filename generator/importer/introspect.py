@@ -205,6 +205,7 @@ def _table(
             _action(fk.get("options", {}).get("ondelete")),
             _action(fk.get("options", {}).get("onupdate")),
             _other_schema(fk.get("referred_schema") or default_schema, schema),
+            _deferrable(fk.get("options", {})),
         )
         for fk in inspector.get_foreign_keys(name, schema=schema)
     )
@@ -262,6 +263,13 @@ def _index(ix: Any) -> Index:
         str(where) if where is not None else None,
         method if method and method != "btree" else None,
     )
+
+
+def _deferrable(options: dict[str, Any]) -> str | None:
+    if not options.get("deferrable"):
+        return None
+    initially = options.get("initially")
+    return "DEFERRABLE" + (f" INITIALLY {str(initially).upper()}" if initially else "")
 
 
 def _action(value: str | None) -> str | None:

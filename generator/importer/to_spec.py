@@ -530,6 +530,16 @@ class _Mapper:
                 self._note(path, f"ON UPDATE {fk.on_update.upper()} not expressed")
         if fk.name and fk.name != naming.constraint("fk", table.name, column.name, target.name):
             spec["foreign_key_name"] = fk.name
+        if fk.deferrable:  # Danbooru's: every foreign key
+            self._note(path, f"{fk.deferrable} not expressed: `alembic check` sees another key")
+        target_type = target.column(target_column).type
+        if (column.type.kind, column.type.sql) != (target_type.kind, target_type.sql):
+            self._note(
+                path,
+                f"the column is {column.type.sql} and `{target.name}.{target_column}` "
+                f"{target_type.sql}: a reference takes its target's type, which `alembic check` "
+                "sees as a type change",
+            )
         if column.default is not None:
             self._default(column, spec, path)
         first_key = table.primary_key[:1] == (column.name,)
@@ -801,7 +811,7 @@ def _fk_sql(fk: ForeignKey) -> str:
     for action, value in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)):
         if value and value != "no action":
             sql += f" ON {action} {value.upper()}"
-    return sql
+    return sql + (f" {fk.deferrable}" if fk.deferrable else "")
 
 
 def _fk_not_expressed(fk: ForeignKey, tables: dict[str, Table]) -> str:

@@ -900,3 +900,18 @@ def test_a_table_without_a_primary_key_takes_its_unique_not_null_columns_as_key(
     said = notes(result)
     assert any("`subscribers` has no primary key; its NOT NULL columns (user_id" in n for n in said)
     assert any("`points` has no primary key; the spec needs one" in n for n in said)
+
+
+def test_what_a_reference_cannot_say_of_its_foreign_key_is_noted() -> None:
+    """Danbooru's foreign keys are DEFERRABLE INITIALLY DEFERRED, and some hold a BIGINT that
+    points at an INTEGER key: a `ref` says neither."""
+    users = table("users", serial("id", "users"))
+    keys = table(
+        "api_keys",
+        serial("id", "api_keys"),
+        column("user_id", BIGINT),
+        foreign_keys=(fk("user_id", "users", deferrable="DEFERRABLE INITIALLY DEFERRED"),),
+    )
+    said = "\n".join(notes(imported(users, keys)))
+    assert "DEFERRABLE INITIALLY DEFERRED not expressed" in said
+    assert "the column is BIGINT and `users.id` INTEGER" in said
