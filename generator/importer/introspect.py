@@ -135,7 +135,8 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
 def _index_definitions(
     connection: Connection, schema: str | None, tables: tuple[Table, ...]
 ) -> tuple[Table, ...]:
-    """Each index the spec cannot say (gin, gist...) with its CREATE INDEX, to carry verbatim."""
+    """Each index the spec cannot say (gin, gist...) or may not say portably (a partial or
+    expression index) with its CREATE INDEX, to carry verbatim."""
     sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = :schema"
     definitions = dict(_rows(connection, sql, schema))
     return tuple(
@@ -143,7 +144,7 @@ def _index_definitions(
             table,
             indexes=tuple(
                 replace(index, definition=definitions.get(index.name))
-                if index.method and index.name
+                if index.name and (index.method or index.where or index.expressions)
                 else index
                 for index in table.indexes
             ),

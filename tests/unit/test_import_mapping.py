@@ -915,3 +915,28 @@ def test_what_a_reference_cannot_say_of_its_foreign_key_is_noted() -> None:
     said = "\n".join(notes(imported(users, keys)))
     assert "DEFERRABLE INITIALLY DEFERRED not expressed" in said
     assert "the column is BIGINT and `users.id` INTEGER" in said
+
+
+def test_a_partial_index_in_postgresqls_own_sql_is_carried() -> None:
+    """Danbooru's `WHERE status = ANY (ARRAY[100, 200])` would fail on SQLite, where the
+    project's tests run: carried verbatim; `WHERE (is_deleted = false)` stays in the spec."""
+    own = "CREATE INDEX posts_active ON public.posts USING btree (id) WHERE (status = ANY (...))"
+    posts = table(
+        "posts",
+        serial("id", "posts"),
+        column("status", INT),
+        column("is_deleted", ColumnType("bool", sql="BOOLEAN")),
+        indexes=(
+            Index(
+                "posts_active", ("id",), where="(status = ANY (ARRAY[100, 200]))", definition=own
+            ),
+            Index("posts_live", ("status",), where="(is_deleted = false)", definition="..."),
+        ),
+    )
+    result = imported(posts)
+    assert result.document["resources"]["Post"]["index"] == [
+        {"fields": ["status"], "name": "posts_live", "where": "(is_deleted = false)"}
+    ]
+    assert result.document["database_objects"] == [
+        {"name": "posts_active", "kind": "index", "create": own, "after": ["posts"]}
+    ]
