@@ -179,12 +179,20 @@ def import_database(
     )
     _summary(done.outcome)
     _import_notes(done.notes)
+    baseline = done.outcome.baseline
+    stamp = f"alembic stamp {baseline.id}" if baseline else "alembic stamp head"
     out.print(
-        f"\n[green]Imported[/] {escape(str(done.target))}. Next: "
-        + escape(
-            f"cd {done.target} && pip install -e '.[dev]' && alembic stamp head "
-            f"&& uvicorn {done.package}.main:app"
-        ),
+        f"\n[green]Imported[/] {escape(str(done.target))}. On the database it was read from, "
+        "record the baseline (the first revision: what the database holds) as applied, then "
+        "add persistgen's own tables:",
+        soft_wrap=True,
+    )
+    out.print(escape(f"  cd {done.target} && pip install -e '.[dev]'"), soft_wrap=True)
+    out.print(f"  {escape(stamp)}", soft_wrap=True)
+    out.print("  alembic upgrade head", soft_wrap=True)
+    out.print(
+        "An empty database gets the same schema from `alembic upgrade head` alone. Then: "
+        + escape(f"uvicorn {done.package}.main:app"),
         soft_wrap=True,
     )
 

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from persistgen import __version__, carry, merge_head, plan
@@ -18,9 +18,10 @@ from persistgen.errors import UserError, fail
 from persistgen.format import format_files
 from persistgen.migrate.history import History, Start, base_for, heads, read_history
 from persistgen.migrate.next_revision import next_revision
-from persistgen.migrate.revision_file import Revision
+from persistgen.migrate.revision_file import Revision, slug
 from persistgen.migrate.schema import SchemaState
 from persistgen.migrate.state import dump_state, snapshot_path
+from persistgen.project_model import ProjectModel
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import read_spec, read_spec_text
@@ -48,6 +49,9 @@ class MigrationOptions:
     message: str | None = None  # set: write a revision even if nothing changed
     allow_destructive: bool = False
     adopt: str | None = None  # a revision file persistgen did not write, to record as its own
+    # A new project over an existing database (`import`): its first revision is a baseline of
+    # what the database holds, persistgen's own tables come in a second.
+    baseline: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Outcome:
     stopped: bool = False  # a conflict kept the run from writing anything
     notes: tuple[str, ...] = ()  # the other branch's hand edits a git merge could not carry
     checks: tuple[str, ...] = ()  # CHECK constraints the generated test data breaks: what to do
+    baseline: Revision | None = None  # an imported project's first revision (see `baseline`)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Rendering:
     files: list[RenderedFile]
     revision: Revision | None = None
     checks: tuple[str, ...] = ()  # CHECK constraints the generated test data breaks
+    baseline: Revision | None = None
 
 
 def render_spec(
@@ -84,23 +90,50 @@ def render_spec(
         if isinstance(state, History)
         else Start(state or SchemaState())
     )
+    start, first = base.state, None
+    if migration.enabled and migration.baseline and start.head is None and not start.parents:
+        first, start = baseline_revision(project, start, spec_file)
     revision, after = (
         next_revision(
             project,
-            base.state,
-            message=migration.message,
+            start,
+            message=migration.message or (OWN_TABLES if first is not None else None),
             allow_destructive=migration.allow_destructive,
             spec_file=spec_file,
         )
         if migration.enabled
-        else (None, base.state)
+        else (None, start)
     )
-    files = render_project(project, json_schema(), revision)
+    made = [*([start] if first is not None else []), *([after] if revision is not None else [])]
+    snapshots = [*(state.snapshots.values() if isinstance(state, History) else ()), *made]
+    baseline = next((s.head for s in snapshots if _is_baseline(s)), None)
+    if baseline is not None:
+        project = replace(project, baseline=baseline)
+    files = render_project(project, json_schema(), revision, *([first] if first else []))
     # Snapshots, like revisions, are written once and only added: git merges branches' cleanly.
-    for record in (*base.records, *([after] if revision is not None else [])):
+    for record in (*base.records, *made):
         files.append(RenderedFile(snapshot_path(record.head or ""), dump_state(record), "user"))
     files = format_files(sorted(files, key=lambda f: f.path))
-    return Rendering(files, revision, project.suite.check_notes)
+    return Rendering(files, revision, project.suite.check_notes, first)
+
+
+BASELINE = "baseline: the database as imported"
+OWN_TABLES = "persistgen's own tables, which the imported database lacks"
+
+
+def _is_baseline(state: SchemaState) -> bool:
+    """The first revision of an imported project (its file's name holds the message)."""
+    return not state.parents and PurePosixPath(state.file or "").stem.endswith("_" + slug(BASELINE))
+
+
+def baseline_revision(
+    project: ProjectModel, start: SchemaState, spec_file: str
+) -> tuple[Revision | None, SchemaState]:
+    """An imported project's first revision: every table but persistgen's own (the idempotency
+    keys'), and every `database_objects` entry, so that `alembic stamp` records it as applied on
+    the database the spec was read from."""
+    tables = tuple(t for t in project.tables if t.name != project.idempotency.name)
+    return next_revision(project, start, message=BASELINE, spec_file=spec_file, tables=tables)
 
 
 def recorded_tables(state: History | SchemaState | None) -> dict[str, str]:
@@ -177,6 +210,7 @@ def _regenerate(
         stopped=stopped,
         notes=notes,
         checks=rendering.checks,
+        baseline=rendering.baseline,
     )
 
 
@@ -234,7 +268,7 @@ STAGING = ".persistgen-new-"
 _EMPTY_STAGING_AGE = 60  # seconds: an empty one is older than any run's first step
 
 
-def new_project(target: Path, spec_text: str) -> Outcome:
+def new_project(target: Path, spec_text: str, *, baseline: bool = False) -> Outcome:
     """Build a project in a sibling temporary directory, then move it into place at once.
 
     The run holds the staging directory's lock (`exclusive`) from before it writes the spec
@@ -249,7 +283,8 @@ def new_project(target: Path, spec_text: str) -> Outcome:
             with writing():
                 staging.chmod(DIR_MODE)
                 (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8", newline="")
-            outcome = _regenerate(staging, False, False, dry_run=False, migration=None)
+            options = MigrationOptions(baseline=True) if baseline else None
+            outcome = _regenerate(staging, False, False, dry_run=False, migration=options)
             with writing():
                 if target.exists():
                     target.rmdir()  # only an empty directory may be replaced

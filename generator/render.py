@@ -50,16 +50,20 @@ class RenderedFile:
 
 
 def render_project(
-    project: ProjectModel, spec_schema: dict[str, Any], revision: Revision | None
+    project: ProjectModel,
+    spec_schema: dict[str, Any],
+    revision: Revision | None,
+    *earlier: Revision,
 ) -> list[RenderedFile]:
-    """Every project file; a new migration revision, when there is one, is the user's."""
+    """Every project file; a new migration revision, when there is one, is the user's (and so
+    are `earlier` ones written in the same run: an imported project's baseline)."""
     with as_file(files("persistgen.templates")) as root:
         env = _environment(root)
         names = env.list_templates(filter_func=lambda n: n.startswith("project/"))
         rendered = [file for name in sorted(names) for file in _render_template(env, name, project)]
-        if revision is not None:
-            text = env.get_template("revision.py.jinja").render(revision=revision)
-            rendered.append(RenderedFile(revision.path, text, "user"))
+        for each in (*earlier, *([revision] if revision is not None else [])):
+            text = env.get_template("revision.py.jinja").render(revision=each)
+            rendered.append(RenderedFile(each.path, text, "user"))
     rendered.extend(_runtime_files(project))
     schema = json.dumps(spec_schema, indent=2, sort_keys=True) + "\n"
     rendered.append(RenderedFile(SCHEMA_PATH, schema, "generated"))

@@ -25,7 +25,8 @@ def import_spec(
     url: str, schema: str | None = None, tables: Sequence[str] = (), exclude: Sequence[str] = ()
 ) -> tuple[str, tuple[Note, ...], str]:
     """The spec text for the database at `url`, its notes, and the project's name."""
-    from persistgen.importer.to_spec import to_spec
+    from persistgen.importer.objects import attach, carry
+    from persistgen.importer.to_spec import selected, to_spec
     from persistgen.importer.write_spec import spec_text
 
     _require("sqlalchemy.ext.asyncio")
@@ -39,7 +40,15 @@ def import_spec(
         raise fail(f"the database has no tables{where}", "give --schema, or another database")
     # The spec goes into version control: never a password.
     spec_url = address._replace(password=None).render_as_string(hide_password=False)
-    imported = to_spec(catalog, spec_url, tables, exclude)
+    chosen = [
+        t.name
+        for t in catalog.tables
+        if t.name in selected([t.name for t in catalog.tables], tables, exclude)
+        and all(what != "partition" for what, _ in t.extras)
+    ]
+    carried = carry(catalog, chosen)  # what the spec carries verbatim: not mapped again
+    imported = to_spec(carried.catalog, spec_url, tables, exclude)
+    attach(imported, carried, catalog.dialect)
     if address.password:
         imported.note(
             (), "the URL's password is not written here: give it in DATABASE_URL (or .env)"
@@ -89,5 +98,5 @@ def import_project(
             f"`persistgen new project {name} --spec {name}.yaml`"
         )
         raise UserError([*exc.problems, Problem("the imported spec is refused", hint)]) from None
-    outcome = pipeline.new_project(target, text)
+    outcome = pipeline.new_project(target, text, baseline=True)
     return ImportedProject(target, text, notes, outcome, spec.project.python_package)

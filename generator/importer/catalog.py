@@ -101,6 +101,24 @@ class View:
 
 
 @dataclass(frozen=True)
+class CatalogObject:
+    """An object PostgreSQL's catalog spells out that the spec carries verbatim (importer/
+    objects.py): an extension, domain, function, trigger, view, index, a column of a type the
+    spec cannot hold... `kind` is a `database_objects` kind, or `column` (an ADD COLUMN) and
+    `column_type` (a column declared with a domain), both carried as `sql`."""
+
+    kind: str
+    name: str
+    create: str
+    drop: str
+    needs: tuple[str, ...] = ()  # the relations (tables, views) it reads, in the schema
+    table: str | None = None  # the table it belongs to (trigger, index, column, constraint)
+    column: str | None = None  # column, column_type: its column
+    columns: tuple[Column, ...] = ()  # a view's
+    outside: tuple[str, ...] = ()  # relations it reads in other schemas: not carried
+
+
+@dataclass(frozen=True)
 class Catalog:
     dialect: str  # postgresql or sqlite
     database: str  # its name (SQLite: the file's stem)
@@ -109,9 +127,8 @@ class Catalog:
     views: tuple[View, ...] = ()
     # Objects outside any table the spec cannot hold: (kind, name, SQL or description).
     others: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
-    # Objects the spec carries verbatim under `database_objects`: (kind, name, create SQL,
-    # drop SQL or "" for the default drop).
-    carried: tuple[tuple[str, str, str, str], ...] = field(default_factory=tuple)
+    # PostgreSQL: what `database_objects` can carry, in an order that builds.
+    objects: tuple[CatalogObject, ...] = ()
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

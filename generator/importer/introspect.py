@@ -23,6 +23,7 @@ from persistgen.importer.catalog import (
     View,
 )
 from persistgen.importer.defaults import unwrapped
+from persistgen.importer.objects import read_objects
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Inspector
@@ -122,21 +123,19 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
             for name in sorted(inspector.get_materialized_view_names(schema=schema))
         )
     others = _postgres_others(connection, schema) if postgres else ()
-    carried: tuple[tuple[str, str, str, str], ...] = ()
     if postgres:
         tables = _index_definitions(connection, schema, tables)
-        carried, signatures = _postgres_carried(connection, schema)
-        others = tuple(o for o in others if (o[0], o[1]) not in signatures)
     else:
         others = _sqlite_triggers(connection)
-    return Catalog(connection.dialect.name, database, schema, tables, views, others, carried)
+    objects = read_objects(connection, inspector, schema, tables) if postgres and schema else ()
+    return Catalog(connection.dialect.name, database, schema, tables, views, others, objects)
 
 
 def _index_definitions(
     connection: Connection, schema: str | None, tables: tuple[Table, ...]
 ) -> tuple[Table, ...]:
-    """Each index the spec cannot say (gin, gist...) or may not say portably (a partial or
-    expression index) with its CREATE INDEX, to carry verbatim."""
+    """Each partial or expression index with its CREATE INDEX: one in PostgreSQL's own SQL is
+    carried verbatim (to_spec.py's _carried_index)."""
     sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = :schema"
     definitions = dict(_rows(connection, sql, schema))
     return tuple(
@@ -144,51 +143,13 @@ def _index_definitions(
             table,
             indexes=tuple(
                 replace(index, definition=definitions.get(index.name))
-                if index.name and (index.method or index.where or index.expressions)
+                if index.name and (index.where or index.expressions)
                 else index
                 for index in table.indexes
             ),
         )
         for table in tables
     )
-
-
-def _postgres_carried(
-    connection: Connection, schema: str | None
-) -> tuple[tuple[tuple[str, str, str, str], ...], set[tuple[str, str]]]:
-    """Extensions installed into the schema and its functions (not aggregates), as SQL; and
-    the functions carried, as `others` names them (an overload of a name already carried is
-    not: `database_objects` names are unique, so it stays a note)."""
-    extensions = """
-        SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-        WHERE n.nspname = :schema AND e.extname <> 'plpgsql' ORDER BY 1"""
-    functions = """
-        SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_functiondef(p.oid)
-        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        LEFT JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
-        WHERE n.nspname = :schema AND d.objid IS NULL AND p.prokind IN ('f', 'p')
-        ORDER BY 1, p.oid"""
-    found: list[tuple[str, str, str]] = [
-        ("extension", name, f"CREATE EXTENSION IF NOT EXISTS {_quoted(name)}")
-        for (name,) in _rows(connection, extensions, schema)
-    ]
-    seen: set[str] = set()
-    drops: dict[str, str] = {}
-    signatures: set[tuple[str, str]] = set()
-    for name, arguments, definition in _rows(connection, functions, schema):
-        if name in seen:
-            continue
-        seen.add(name)
-        signatures.add(("function", f"{name}({arguments})"))
-        found.append(("function", name, definition.strip()))
-        drops[name] = (
-            f"DROP FUNCTION IF EXISTS {_quoted(schema or 'public')}.{_quoted(name)}({arguments})"
-        )
-    return tuple((k, n, c, drops.get(n, "")) for k, n, c in found), signatures
-
-
-def _quoted(name: str) -> str:
-    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
 
 
 def _table(

@@ -15,15 +15,7 @@ from typing import Any, get_args
 
 from persistgen import naming
 from persistgen.importer import defaults
-from persistgen.importer.catalog import (
-    Catalog,
-    Column,
-    ColumnType,
-    ForeignKey,
-    Index,
-    Table,
-    View,
-)
+from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
 from persistgen.spec.model import ListItemType
 
@@ -113,84 +105,42 @@ _LIST_ITEMS = frozenset(get_args(ListItemType))
 def database_objects(
     catalog: Catalog, tables: Sequence[Table], foreign_keys: Sequence[tuple[str, ForeignKey]] = ()
 ) -> list[dict[str, Any]]:
-    """What the spec carries verbatim (PostgreSQL): extensions and functions, then views in
-    the order they need each other, then each table's gin/gist indexes and triggers. The
-    migrations make them after the tables; `alembic check` leaves them alone."""
-    objects: list[dict[str, Any]] = [
-        {"name": name, "kind": kind, "create": create, **({"drop": drop} if drop else {})}
-        for kind, name, create, drop in catalog.carried
-    ]
-    names = {t.name for t in tables}
-
-    def uses(definition: str) -> list[str]:
-        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", definition))
-        return sorted(words & names)
-
-    for view in _views_in_order(catalog.views):
-        kind = "materialized_view" if view.materialized else "view"
-        keyword = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-        body = view.definition.strip().rstrip(";").strip()
-        item: dict[str, Any] = {
-            "name": view.name,
-            "kind": kind,
-            "create": f"CREATE {keyword} {_sql_name(view.name)} AS {body}",
-        }
-        if uses(body):
-            item["after"] = uses(body)
-        objects.append(item)
+    """What to_spec carries verbatim beside importer/objects.py's (PostgreSQL): partial and
+    expression indexes in PostgreSQL's own SQL, and foreign keys no `ref` holds."""
+    if catalog.dialect != "postgresql":
+        return []
+    objects: list[dict[str, Any]] = []
     for table in tables:
         for index in table.indexes:
-            if index.definition and index.name and (index.method or _carried_index(index)):
+            if index.definition and index.name and not index.method and _carried_index(index):
                 objects.append(
                     {
                         "name": index.name,
                         "kind": "index",
                         "create": index.definition,
+                        "drop": f"DROP INDEX IF EXISTS {_qualified(catalog, index.name)}",
                         "after": [table.name],
                     }
                 )
         for fk in (fk for owner, fk in foreign_keys if owner == table.name):
             if fk.name:
+                qualified = _qualified(catalog, table.name)
                 objects.append(
                     {
                         "name": fk.name,
                         "kind": "sql",
-                        "create": f"ALTER TABLE {_sql_name(table.name)} ADD CONSTRAINT "
-                        f"{_sql_name(fk.name)} {_fk_sql(fk)}",
-                        "drop": f"ALTER TABLE {_sql_name(table.name)} DROP CONSTRAINT IF EXISTS "
+                        "create": f"ALTER TABLE {qualified} ADD CONSTRAINT "
+                        f"{_sql_name(fk.name)} {_fk_sql(fk, catalog)}",
+                        "drop": f"ALTER TABLE {qualified} DROP CONSTRAINT IF EXISTS "
                         f"{_sql_name(fk.name)}",
                         "after": sorted({table.name, fk.target_table}),
                     }
                 )
-        for what, sql in table.extras:
-            if what.startswith("trigger "):
-                objects.append(
-                    {
-                        "name": what.removeprefix("trigger "),
-                        "kind": "trigger",
-                        "create": sql,
-                        "after": [table.name],
-                    }
-                )
-    return objects if catalog.dialect == "postgresql" else []
+    return objects
 
 
-def _views_in_order(views: Sequence[View]) -> list[View]:
-    """Views after the views they select from."""
-    by_name = {v.name: v for v in views}
-    done: dict[str, View] = {}
-
-    def visit(view: View, path: tuple[str, ...]) -> None:
-        if view.name in done or view.name in path:
-            return
-        for word in set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", view.definition)):
-            if word in by_name and word != view.name:
-                visit(by_name[word], (*path, view.name))
-        done[view.name] = view
-
-    for view in views:
-        visit(view, ())
-    return list(done.values())
+def _qualified(catalog: Catalog, name: str) -> str:
+    return f"{_sql_name(catalog.schema or 'public')}.{_sql_name(name)}"
 
 
 def _sql_name(name: str) -> str:
@@ -231,12 +181,9 @@ def to_spec(
     mapper = _Mapper(catalog, tables, imported)
     mapper.run()
     objects = database_objects(catalog, tables, mapper.carried_fks)
-    if objects:
+    if objects:  # importer/objects.py's attach() puts its own first
         imported.document["database_objects"] = objects
-    carried_views = {o["name"] for o in objects if o["kind"] in ("view", "materialized_view")}
     for view in catalog.views:
-        if view.name in carried_views:
-            continue
         kind = "materialized view" if view.materialized else "view"
         imported.note((), f"{kind} `{view.name}` not imported: {_one_line(view.definition)}")
     for kind, object_name, detail in catalog.others:
@@ -396,8 +343,7 @@ class _Mapper:
         self._groups(table, spec, names, path)
         self._checks(table, spec, path)
         for what, sql in table.extras:
-            if not what.startswith("trigger "):  # triggers are under database_objects
-                self._note(path, f"{what} not expressed: {_one_line(sql)}")
+            self._note(path, f"{what} not expressed: {_one_line(sql)}")
         return spec
 
     def _scalar(self, table: Table, column: Column, path: Path) -> dict[str, Any] | None:
@@ -573,10 +519,9 @@ class _Mapper:
             if _is_field_index(table, index, self._references(table)):
                 continue
             if index.method:
-                if not index.definition:  # PostgreSQL's are under database_objects
-                    self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
+                self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
                 continue
-            if _carried_index(index):
+            if self.catalog.dialect == "postgresql" and _carried_index(index):
                 continue  # PostgreSQL's own SQL: under database_objects
             item: dict[str, Any] = {}
             if index.columns:
@@ -820,10 +765,11 @@ def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:
     return fk.name is not None and fk.target_schema is None and fk.target_table in tables
 
 
-def _fk_sql(fk: ForeignKey) -> str:
+def _fk_sql(fk: ForeignKey, catalog: Catalog) -> str:
     sql = (
         f"FOREIGN KEY ({', '.join(_sql_name(c) for c in fk.columns)}) REFERENCES "
-        f"{_sql_name(fk.target_table)} ({', '.join(_sql_name(c) for c in fk.target_columns)})"
+        f"{_qualified(catalog, fk.target_table)} "
+        f"({', '.join(_sql_name(c) for c in fk.target_columns)})"
     )
     for action, value in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)):
         if value and value != "no action":

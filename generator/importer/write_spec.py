@@ -24,8 +24,6 @@ _HEADER = (
 
 def spec_text(imported: Imported) -> str:
     document = _commented(imported.document, depth=0)
-    if "database_objects" in document:
-        document["database_objects"] = _objects(imported.document["database_objects"])
     by_path: dict[tuple[str, ...], list[str]] = {}
     for note in imported.notes:
         by_path.setdefault(_anchor(imported.document, note), []).append(note.message)
@@ -71,7 +69,14 @@ def _wrapped(lines: Iterable[str], prefix: str) -> str:
 
 def _commented(value: Any, depth: int) -> Any:
     """Nested CommentedMaps; below a resource's `fields` (depth 4), every value in flow
-    style, so a field reads as one line."""
+    style, so a field reads as one line. `database_objects` in block style, their SQL as
+    written (a literal block when it has several lines)."""
+    if depth == 0 and isinstance(value, dict) and "database_objects" in value:
+        mapping = _commented({k: v for k, v in value.items() if k != "database_objects"}, 0)
+        mapping["database_objects"] = CommentedSeq(
+            _object(item) for item in value["database_objects"]
+        )
+        return mapping
     if isinstance(value, dict):
         mapping = CommentedMap((k, _commented(v, depth + 1)) for k, v in value.items())
         if depth >= 4:
@@ -86,20 +91,16 @@ def _commented(value: Any, depth: int) -> Any:
     return value
 
 
-def _objects(objects: list[dict[str, Any]]) -> CommentedSeq:
-    """`database_objects` in block style, one object a mapping, its SQL a literal block when
-    it spans lines (a function's body keeps its lines)."""
-    items = CommentedSeq()
-    for item in objects:
-        mapping = CommentedMap()
-        for key, value in item.items():
-            if key == "create" and "\n" in value:
-                lines = "\n".join(line.rstrip() for line in value.splitlines())
-                mapping[key] = LiteralScalarString(lines)
-            elif isinstance(value, list):
-                mapping[key] = CommentedSeq(value)
-                mapping[key].fa.set_flow_style()
-            else:
-                mapping[key] = str(value)
-        items.append(mapping)
-    return items
+def _object(item: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap()
+    for key, value in item.items():
+        if isinstance(value, str) and "\n" in value:
+            text = "\n".join(line.rstrip() for line in value.splitlines())
+            mapping[key] = LiteralScalarString(text)
+        elif isinstance(value, list):
+            sequence = CommentedSeq(str(v) for v in value)
+            sequence.fa.set_flow_style()
+            mapping[key] = sequence
+        else:
+            mapping[key] = str(value)
+    return mapping

@@ -136,10 +136,11 @@ class CreateForeignKey(BatchOperation):
     def lines(self) -> list[str]:
         fk = self.fk
         on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+        on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
         schema = on_postgres(fk.target_schema, "referent_schema")
         return [
             f"batch_op.create_foreign_key(op.f({fk.constraint_name!r}), {fk.target_table!r}, "
-            f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{schema})"
+            f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{on_update}{schema})"
         ]
 
     @property

@@ -99,6 +99,7 @@ def _merge_table(
         checks=keyed(lambda t: t.checks, lambda c: c[0], "check constraint"),
         foreign_keys=keyed(lambda t: t.foreign_keys, lambda f: f.constraint_name, "foreign key"),
         searches=keyed(lambda t: t.searches, lambda s: s[0], "search index"),
+        custom_indexes=keyed(lambda t: t.custom_indexes, lambda i: i.name, "index"),
     )
 
 

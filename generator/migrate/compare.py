@@ -37,16 +37,20 @@ from persistgen.migrate.operations import (
     Operation,
 )
 from persistgen.migrate.renames import Renames
-from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
+from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
+    CreateCustomIndex,
     CreateSchemas,
     CreateSearchIndex,
     CreateTable,
     CreateTrigrams,
+    DropCustomIndex,
     DropSearchIndex,
     DropTable,
     MoveTable,
     RebuildAutoincrement,
+    RenameNativeEnum,
+    RenameObject,
     RenamePrimaryKey,
     RenameTable,
     RetypeNativeEnum,
@@ -82,19 +86,49 @@ def compare(
     renamed = _apply_renames(before.tables, renames, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
-    kept = [(old[t.name], t) for t in after.tables if t.name in old]
+    # A kept table's indexes over expressions or partial ones that change are dropped first
+    # and made last: in between, each batch (a rebuild on SQLite) holds only those it keeps.
+    # One renamed (see RenameObject) is renamed first, and is there throughout.
+    renamed_indexes = {
+        t.name: _renamed_indexes(old[t.name], t) for t in after.tables if t.name in old
+    }
+    present = {
+        t.name: tuple(
+            i
+            for i in t.custom_indexes
+            if i in old[t.name].custom_indexes or i in renamed_indexes[t.name].values()
+        )
+        for t in after.tables
+        if t.name in old
+    }
+    kept = [
+        (old[t.name], replace(t, custom_indexes=present[t.name]))
+        for t in after.tables
+        if t.name in old
+    ]
     retyped = _retyped(kept)
     references = {table.name: _foreign_key_changes(was, table, retyped) for was, table in kept}
+    relinked = {
+        table.name: _renamed_foreign_keys(*references[table.name], retyped) for _, table in kept
+    }
     _create_schemas(before, after, out)
     # First what other changes may depend on: tables in their schema, and no foreign key or
     # dropped table left holding a column or unique constraint that is about to go. What
     # they referenced is in its new schema by then, and is again when a downgrade restores them.
+    for was, table in kept:
+        _drop_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
     for was, table in kept:
         _move(was, table, out)
     _autoincrement(kept, out)
     where = {table.name: table.schema for table in after.tables}
     for _, table in kept:
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
+        for was_fk, fk in relinked[table.name]:
+            was_fk, fk = _in(where, was_fk), _in(where, fk)
+            other = (_batch(table, [DropForeignKey(was_fk), CreateForeignKey(fk)]),)
+            names = (was_fk.constraint_name, fk.constraint_name)
+            out.operations.append(RenameObject(table.name, table.schema, False, *names, other))
+            out.summary.append(f"rename foreign key {names[0]} to {names[1]}")
     for was, table in kept:
         _drop_searches(was, table, out)
     for table in reversed(renamed):
@@ -120,11 +154,13 @@ def compare(
         _backfill(table, column, backfills, out)
     for table in after.tables:
         if operations := late.get(table.name, []) + waiting.get(table.name, []):
-            out.operations.append(_batch(table, operations))
+            indexes = present.get(table.name, table.custom_indexes)
+            out.operations.append(_batch(replace(table, custom_indexes=indexes), operations))
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
     out.operations += [DropEnumType(name) for name in out.types_dropped]
     for was, table in kept:  # once their columns are there
         _create_searches(was, table, out)
+        _create_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
     if any(_makes_search_index(o) for o in out.operations):
         out.operations.insert(0, CreateTrigrams())
     out.operations += objects.creates  # once every table they may need is there
@@ -156,7 +192,9 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
                 if old in checks:
                     operations.append(_recheck(checks[old], new, checks[old].check))
                 operations.append(RenameColumn(old, new))
-            out.operations.append(_batch(table, operations))
+            # SQLite's rebuild makes its indexes over expressions or partial ones again, on
+            # the columns' new names
+            out.operations.append(_batch(_rename_columns(table, columns), operations))
             out.summary += [f"rename column {name}.{old} to {new}" for old, new in columns.items()]
             table = _rename_columns(table, columns)
         result.append(table)
@@ -225,7 +263,117 @@ def _rename_columns(table: DbTable, columns: dict[str, str]) -> DbTable:
         indexes=tuple((n, tuple(map(new, on))) for n, on in table.indexes),
         foreign_keys=tuple(replace(fk, column=new(fk.column)) for fk in table.foreign_keys),
         searches=tuple((n, new(on)) for n, on in table.searches),
+        custom_indexes=tuple(
+            replace(i, columns=tuple(map(new, i.columns))) for i in table.custom_indexes
+        ),
     )
+
+
+def _renamed_foreign_keys(
+    dropped: list[ForeignKeyModel], created: list[ForeignKeyModel], retyped: Columns
+) -> list[tuple[ForeignKeyModel, ForeignKeyModel]]:
+    """The foreign keys that change only their name, taken out of `dropped` and `created`.
+    One whose target changes type is made again, as the type change needs."""
+    pairs = []
+    for fk in list(created):
+        if (fk.target_table, fk.target_column) in retyped:
+            continue
+        same = next(
+            (
+                d
+                for d in dropped
+                if d.constraint_name != fk.constraint_name
+                and replace(d, constraint_name=fk.constraint_name) == fk
+            ),
+            None,
+        )
+        if same is not None:
+            dropped.remove(same)
+            created.remove(fk)
+            pairs.append((same, fk))
+    return pairs
+
+
+def _renamed(old: DbTable, new: DbTable, out: Diff) -> dict[str, str]:
+    """Unique constraints, indexes and CHECKs the same but for their name: renamed (see
+    RenameObject). Returns the new name of each old one."""
+    found: dict[str, str] = {}
+    kinds: list[tuple[bool, str, list[tuple[str, object]], list[tuple[str, object]]]] = [
+        (False, "unique constraint", list(old.uniques), list(new.uniques)),
+        (True, "index", list(old.indexes), list(new.indexes)),
+        (False, "check constraint", list(old.checks), list(new.checks)),
+    ]
+    for index, what, before, after in kinds:
+        gone = [(n, on) for n, on in before if (n, on) not in after]
+        for name, on in after:
+            if (name, on) in before:
+                continue
+            was = next((n for n, o in gone if o == on and n not in found), None)
+            if was is not None and name not in dict(before):
+                found[was] = name
+                other = _rebuilt(new, what, was, name, on)
+                out.operations.append(RenameObject(new.name, new.schema, index, was, name, other))
+                out.summary.append(f"rename {what} {was} to {name}")
+    return found
+
+
+def _rebuilt(table: DbTable, what: str, old: str, new: str, on: object) -> tuple[Operation, ...]:
+    """The SQLite side of a rename: the object dropped and made again under its new name."""
+    operations: list[BatchOperation]
+    if what == "unique constraint":
+        assert isinstance(on, tuple)
+        operations = [DropUnique(old, on), CreateUnique(new, on)]
+    elif what == "index":
+        assert isinstance(on, tuple)
+        operations = [DropIndex(old, on), CreateIndex(new, on)]
+    else:
+        assert isinstance(on, str)
+        operations = [DropCheck(old, on), CreateCheck(new, on)]
+    return (_batch(table, operations),)
+
+
+def _renamed_indexes(old: DbTable, new: DbTable) -> dict[DbIndex, DbIndex]:
+    """Indexes over expressions, partial or unique that change only their name: old -> new."""
+    gone = [i for i in old.custom_indexes if i not in new.custom_indexes]
+    found: dict[DbIndex, DbIndex] = {}
+    for index in new.custom_indexes:
+        if index in old.custom_indexes:
+            continue
+        was = next((i for i in gone if replace(i, name=index.name) == index), None)
+        if was is not None and was not in found:
+            found[was] = index
+    return found
+
+
+def _drop_custom_indexes(
+    old: DbTable, new: DbTable, renamed: dict[DbIndex, DbIndex], out: Diff
+) -> None:
+    """Indexes over expressions, partial or unique that go or change, before any change to
+    the table (on SQLite, a rebuild could not carry them); those that only change their name
+    are renamed."""
+    for index in old.custom_indexes:
+        if index in renamed:
+            to = renamed[index]
+            other = (
+                DropCustomIndex(old.name, old.schema, index),
+                CreateCustomIndex(old.name, old.schema, to),
+            )
+            out.operations.append(
+                RenameObject(old.name, old.schema, True, index.name, to.name, other)
+            )
+            out.summary.append(f"rename index {index.name} to {to.name}")
+        elif index not in new.custom_indexes:
+            out.operations.append(DropCustomIndex(old.name, old.schema, index))
+            out.summary.append(f"drop index {index.name}")
+
+
+def _create_custom_indexes(
+    old: DbTable, new: DbTable, renamed: dict[DbIndex, DbIndex], out: Diff
+) -> None:
+    for index in new.custom_indexes:
+        if index not in old.custom_indexes and index not in renamed.values():
+            out.operations.append(CreateCustomIndex(new.name, new.schema, index))
+            out.summary.append(f"add index {index.name}")
 
 
 def _drop_searches(old: DbTable, new: DbTable, out: Diff) -> None:
@@ -364,16 +512,17 @@ def _alter_table(
     early: list[BatchOperation] = []
     after: list[BatchOperation] = []
     needs_backfill: list[tuple[DbTable, DbColumn]] = []
+    renamed = _renamed(old, new, out)
     for name, on in old.uniques:
-        if (name, on) not in new.uniques:
+        if (name, on) not in new.uniques and name not in renamed:
             early.append(DropUnique(name, on))
             out.summary.append(f"drop unique constraint {name}")
     for name, on in old.indexes:
-        if (name, on) not in new.indexes:
+        if (name, on) not in new.indexes and name not in renamed:
             early.append(DropIndex(name, on))
             out.summary.append(f"drop index {name}")
     for name, sql in old.checks:
-        if (name, sql) not in new.checks:
+        if (name, sql) not in new.checks and name not in renamed:
             early.append(DropCheck(name, sql))
             out.summary.append(f"drop check constraint {name}")
     old_columns = {c.name: c for c in old.columns}
@@ -405,18 +554,18 @@ def _alter_table(
             out.summary.append(f"drop column {new.name}.{column.name}")
             out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
     for name, on in new.uniques:
-        if (name, on) not in old.uniques:
+        if (name, on) not in old.uniques and name not in renamed.values():
             after.append(CreateUnique(name, on))
             out.summary.append(f"add unique constraint {name}")
     for name, on in new.indexes:
-        if (name, on) not in old.indexes:
+        if (name, on) not in old.indexes and name not in renamed.values():
             after.append(CreateIndex(name, on))
             out.summary.append(f"add index {name}")
     for fk in created:
         after.append(CreateForeignKey(fk))
         out.summary.append(f"add foreign key {fk.constraint_name}")
     for name, sql in new.checks:
-        if (name, sql) not in old.checks:
+        if (name, sql) not in old.checks and name not in renamed.values():
             after.append(CreateCheck(name, sql))
             out.summary.append(f"add check constraint {name}")
     if old.primary_key != new.primary_key:  # rows would need new keys, and references too
@@ -445,6 +594,9 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
         )
     if bool(old.native_type) != bool(new.native_type):
         out.unsupported.append(f"`native` of the enum column {name} changed")
+    elif _renamed_type(old, new):
+        out.summary.append(f"rename enum type {old.native_type} to {new.native_type}")
+        out.operations.append(RenameNativeEnum(table, old, new))
     elif (old.type, old.params) != (new.type, new.params):
         out.summary.append(f"change type of {name}")
         if new.native_type:
@@ -473,6 +625,14 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     return None
 
 
+def _renamed_type(old: DbColumn, new: DbColumn) -> bool:
+    """A native enum whose type only changes its name (`enum_name`)."""
+    if not (old.native_type and new.native_type) or old.native_type == new.native_type:
+        return False
+    spelled = old.type.replace(f"name={old.native_type!r}", f"name={new.native_type!r}")
+    return old.params == new.params and spelled == new.type
+
+
 def _numbering(column: DbColumn) -> str:
     """How the database numbers a key column, as a person reads it."""
     if column.sequence is not None:
@@ -496,4 +656,12 @@ def _backfill(
 
 
 def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
-    return Batch(table.name, table.schema, tuple(operations), table.autoincrement)
+    """`table`'s changes; its indexes over expressions or partial ones (as they are once the
+    changes are made) are made again after SQLite's rebuild."""
+    return Batch(
+        table.name,
+        table.schema,
+        tuple(operations),
+        table.autoincrement,
+        table.custom_indexes,
+    )

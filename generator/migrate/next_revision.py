@@ -22,10 +22,11 @@ def next_revision(
     message: str | None = None,
     allow_destructive: bool = False,
     spec_file: str = "persistgen.yaml",
+    tables: tuple[DbTable, ...] | None = None,
 ) -> tuple[Revision | None, SchemaState]:
     """The revision from the last migrated schema (one head's, or the merge of several) to the
-    spec's, and the snapshot after it."""
-    tables, objects = project.tables, project.objects
+    spec's (to `tables` instead of all the spec's, when given), and the snapshot after it."""
+    tables, objects = project.tables if tables is None else tables, project.objects
     parents = (old.head,) if old.head is not None else old.parents
     same = tables == old.tables and objects == old.objects
     if same and message is None and len(parents) < 2:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from persistgen.code_text import string_literal
-from persistgen.migrate.schema import DbColumn
+from persistgen.migrate.schema import DbColumn, DbIndex
 
 SA = "sqlalchemy as sa"
 OP = "alembic:op"
@@ -97,8 +97,24 @@ class Batch(Operation):
     schema: str | None
     operations: tuple[BatchOperation, ...]
     autoincrement: bool = False  # SQLite's rebuild keeps AUTOINCREMENT and its counter
+    # The table's indexes over expressions or partial ones, which SQLite's rebuild would lose
+    # (SQLAlchemy cannot read them back there): on SQLite, dropped before and made again after.
+    sqlite_indexes: tuple[DbIndex, ...] = ()
 
     def lines(self) -> list[str]:
+        if not self.sqlite_indexes:
+            return self.sqlite_lines()
+        drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
+        creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
+        return [*on_dialect(other=drops), *self._batch_lines(), *on_dialect(other=creates)]
+
+    def sqlite_lines(self) -> list[str]:
+        """The lines where the database is known not to be PostgreSQL."""
+        drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
+        creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
+        return [*drops, *self._batch_lines(), *creates]
+
+    def _batch_lines(self) -> list[str]:
         args = f"{self.table!r}{on_postgres(self.schema)}"
         head = f"op.batch_alter_table({args}) as batch_op"
         if self.autoincrement:
@@ -109,7 +125,8 @@ class Batch(Operation):
     @property
     def imports(self) -> frozenset[str]:
         kept = {COUNTER_KEPT} if self.autoincrement else set()
-        return frozenset({OP, *kept}).union(*(o.imports for o in self.operations))
+        found = frozenset({OP, *kept}).union(*(o.imports for o in self.operations))
+        return found.union(*map(index_imports, self.sqlite_indexes))
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -117,7 +134,13 @@ class Batch(Operation):
 
     def reverse(self) -> list[Operation]:
         steps = [s for o in reversed(self.operations) for s in o.reverse(self.table, self.schema)]
-        return batches(self.table, self.schema, steps, autoincrement=self.autoincrement)
+        return batches(
+            self.table,
+            self.schema,
+            steps,
+            autoincrement=self.autoincrement,
+            sqlite_indexes=self.sqlite_indexes,
+        )
 
 
 def batches(
@@ -126,6 +149,7 @@ def batches(
     steps: Iterable[Operation | BatchOperation],
     *,
     autoincrement: bool = False,
+    sqlite_indexes: tuple[DbIndex, ...] = (),
 ) -> list[Operation]:
     """`steps` with each run of batch operations in one `Batch`."""
     result: list[Operation] = []
@@ -135,11 +159,11 @@ def batches(
             run.append(step)
             continue
         if run:
-            result.append(Batch(table, schema, tuple(run), autoincrement))
+            result.append(Batch(table, schema, tuple(run), autoincrement, sqlite_indexes))
             run = []
         result.append(step)
     if run:
-        result.append(Batch(table, schema, tuple(run), autoincrement))
+        result.append(Batch(table, schema, tuple(run), autoincrement, sqlite_indexes))
     return result
 
 
@@ -248,6 +272,37 @@ NEXT_VALUE = "{package}.db.sequences:next_value"
 
 def sequence_code(name: str, schema: str | None) -> str:
     return f"sa.Sequence({name!r}{schema_arg(schema)})"
+
+
+def create_index(table: str, schema: str | None, index: DbIndex, indent: int) -> str:
+    """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex)."""
+    return (
+        f"op.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
+        f"{schema_arg(schema)})"
+    )
+
+
+def drop_index(table: str, schema: str | None, index: DbIndex) -> str:
+    return f"op.drop_index(op.f({index.name!r}), table_name={table!r}{schema_arg(schema)})"
+
+
+def index_args(index: DbIndex, indent: int) -> str:
+    """What follows an index's name and table in `create_index`: its columns or expressions,
+    and what makes it unique or partial, alike on PostgreSQL and SQLite."""
+    elements = [*map(repr, index.columns)]
+    elements += [f"sa.text({string_literal(sql, indent + 4)})" for sql in index.expressions]
+    args = [f"[{', '.join(elements)}]"]
+    if index.unique:
+        args.append("unique=True")
+    if index.where is not None:
+        for dialect in ("postgresql", "sqlite"):
+            where = string_literal(index.where, indent + 4, f"{dialect}_where=sa.text(")
+            args.append(f"{dialect}_where=sa.text({where})")
+    return ", ".join(args)
+
+
+def index_imports(index: DbIndex) -> frozenset[str]:
+    return frozenset({SA} if index.expressions or index.where is not None else ())
 
 
 def listed(columns: tuple[str, ...]) -> str:

@@ -6,7 +6,8 @@ two of them. Each revision persistgen writes has its snapshot in `.persistgen/re
 `.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
 A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
 column's `autoincrement` (absent: true) and `sequence` (absent: none), and `objects` (the
-spec's `database_objects`, carried verbatim): absent, there are none.
+spec's `database_objects`, carried verbatim), a table's `custom_indexes` and a foreign key's
+`on_update`: absent, there are none.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ForeignKeyModel:
     on_delete: str | None  # SQL spelling, e.g. "CASCADE"
     constraint_name: str
     target_schema: str | None = None
+    on_update: str | None = None  # SQL spelling, e.g. "CASCADE"
 
     @property
     def target(self) -> str:
@@ -85,6 +87,18 @@ class DbColumn:
 
 
 @dataclass(frozen=True)
+class DbIndex:
+    """An index a list of columns cannot say: over SQL expressions, partial (`where`) or
+    unique. Its name is the spec's, or the naming convention's for its columns."""
+
+    name: str
+    columns: tuple[str, ...] = ()
+    expressions: tuple[str, ...] = ()  # SQL, instead of columns
+    where: str | None = None  # SQL: the rows it holds
+    unique: bool = False
+
+
+@dataclass(frozen=True)
 class DbTable:
     name: str
     resource: str
@@ -102,6 +116,7 @@ class DbTable:
     autoincrement: bool = False
     # (index name, column): `search` fields' trigram indexes, on PostgreSQL only
     searches: tuple[tuple[str, str], ...] = ()
+    custom_indexes: tuple[DbIndex, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,7 +231,32 @@ def _table_out(table: DbTable) -> dict[str, Any]:
             if table.searches
             else {}
         ),
+        **(
+            {"custom_indexes": [_index_out(i) for i in table.custom_indexes]}
+            if table.custom_indexes
+            else {}
+        ),
     }
+
+
+def _index_out(index: DbIndex) -> dict[str, Any]:
+    return {
+        "name": index.name,
+        "columns": list(index.columns),
+        "expressions": list(index.expressions),
+        "where": index.where,
+        "unique": index.unique,
+    }
+
+
+def _index_in(data: dict[str, Any]) -> DbIndex:
+    return DbIndex(
+        name=_str(data["name"]),
+        columns=_strs(data["columns"]),
+        expressions=_strs(data["expressions"]),
+        where=_optional(data["where"]),
+        unique=_bool(data["unique"]),
+    )
 
 
 def _column_out(column: DbColumn) -> dict[str, Any]:
@@ -246,6 +286,8 @@ def _foreign_key_out(fk: ForeignKeyModel) -> dict[str, Any]:
         "target_table": fk.target_table,
         "target_column": fk.target_column,
         "on_delete": fk.on_delete,
+        # Only where set: the snapshots of projects without it stay as they were.
+        **({"on_update": fk.on_update} if fk.on_update else {}),
     }
 
 
@@ -264,6 +306,7 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         schema=_optional(data["schema"]),
         autoincrement=_bool(data.get("sqlite_autoincrement", False)),
         searches=tuple(_named(i, "column", _str) for i in _list(data.get("searches", []))),
+        custom_indexes=tuple(_index_in(_dict(i)) for i in _list(data.get("custom_indexes", []))),
     )
 
 
@@ -293,6 +336,7 @@ def _foreign_key_in(data: dict[str, Any]) -> ForeignKeyModel:
         on_delete=_optional(data["on_delete"]),
         constraint_name=_str(data["name"]),
         target_schema=_optional(data["target_schema"]),
+        on_update=_optional(data.get("on_update")),
     )
 
 

@@ -15,13 +15,17 @@ from persistgen.migrate.operations import (
     Operation,
     column_code,
     column_imports,
+    create_index,
+    drop_index,
+    index_imports,
     listed,
     on_dialect,
     on_postgres,
     schema_arg,
     sequence_code,
+    undo,
 )
-from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel
+from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,50 @@ class RenamePrimaryKey(Operation):
 
 
 @dataclass(frozen=True)
+class RenameObject(Operation):
+    """A constraint or index the spec names anew: renamed in place on PostgreSQL, so rows,
+    the index behind it and what depends on it (a foreign key on a unique constraint) stay;
+    on SQLite, where a constraint's name lives in the table's SQL, made again under the new
+    name (`other`)."""
+
+    table: str
+    schema: str | None
+    index: bool  # an index (ALTER INDEX), else a constraint (ALTER TABLE ... CONSTRAINT)
+    old: str
+    new: str
+    other: tuple[Operation, ...]
+
+    def lines(self) -> list[str]:
+        if self.index:
+            where = f'"{self.schema}".' if self.schema else ""
+            sql = f'ALTER INDEX {where}"{self.old}" RENAME TO "{self.new}"'
+        else:
+            table = _qualified(self.table, self.schema)
+            sql = f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"'
+        other = [
+            line
+            for o in self.other
+            for line in (o.sqlite_lines() if isinstance(o, Batch) else o.lines())
+        ]
+        return on_dialect([_execute(sql)], other)
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP}).union(*(o.imports for o in self.other))
+
+    @property
+    def uses_on_postgres(self) -> bool:
+        return any(o.uses_on_postgres for o in self.other)
+
+    def reverse(self) -> list[Operation]:
+        return [
+            RenameObject(
+                self.table, self.schema, self.index, self.new, self.old, tuple(undo(self.other))
+            )
+        ]
+
+
+@dataclass(frozen=True)
 class CreateTable(Operation):
     table: DbTable
     foreign_keys: tuple[ForeignKeyModel, ...]  # created with it; the others come later
@@ -122,16 +170,53 @@ class CreateTable(Operation):
                 f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
                 f"{schema_arg(table.schema)})"
             )
+        lines += [create_index(table.name, table.schema, i, 4) for i in table.custom_indexes]
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
         return lines + on_dialect(line for s in searches for line in s.index_lines())
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP, SA}).union(*(column_imports(c) for c in self.table.columns))
+        return frozenset({OP, SA}).union(
+            *(column_imports(c) for c in self.table.columns),
+            *map(index_imports, self.table.custom_indexes),
+        )
 
     def reverse(self) -> list[Operation]:
         types = [c.native_type for c in self.table.columns if c.native_type]
         return [DropTable(self.table), *map(DropEnumType, types)]
+
+
+@dataclass(frozen=True)
+class CreateCustomIndex(Operation):
+    """An index over expressions, partial or unique (see DbIndex): made outside any batch, as
+    SQLite's rebuild could not carry it."""
+
+    table: str
+    schema: str | None
+    index: DbIndex
+
+    def lines(self) -> list[str]:
+        return [create_index(self.table, self.schema, self.index, 4)]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP}) | index_imports(self.index)
+
+    def reverse(self) -> list[Operation]:
+        return [DropCustomIndex(self.table, self.schema, self.index)]
+
+
+@dataclass(frozen=True)
+class DropCustomIndex(Operation):
+    table: str
+    schema: str | None
+    index: DbIndex
+
+    def lines(self) -> list[str]:
+        return [drop_index(self.table, self.schema, self.index)]
+
+    def reverse(self) -> list[Operation]:
+        return [CreateCustomIndex(self.table, self.schema, self.index)]
 
 
 @dataclass(frozen=True)
@@ -210,12 +295,18 @@ class RetypeNativeEnum(Operation):
                 f"server_default={new.server_default}{schema_arg(table.schema)})"
             )
         postgres.append(_execute(f'DROP TYPE "{retired}"'))
-        return on_dialect(postgres, self._batch.lines())
+        return on_dialect(postgres, self._batch.sqlite_lines())
 
     @property
     def _batch(self) -> Batch:
         retype = (RetypeColumn(self.old, self.new),)
-        return Batch(self.table.name, self.table.schema, retype, self.table.autoincrement)
+        return Batch(
+            self.table.name,
+            self.table.schema,
+            retype,
+            self.table.autoincrement,
+            self.table.custom_indexes,
+        )
 
     @property
     def imports(self) -> frozenset[str]:
@@ -229,11 +320,25 @@ class RetypeNativeEnum(Operation):
         return [RetypeNativeEnum(self.table, self.new, self.old)]
 
 
+@dataclass(frozen=True)
+class RenameNativeEnum(RetypeNativeEnum):
+    """A native enum's type renamed (`enum_name`), its values the same: renamed in place on
+    PostgreSQL; on SQLite, its CHECK is named after it, so the table is rebuilt."""
+
+    def lines(self) -> list[str]:
+        rename = f'ALTER TYPE "{self.old.native_type}" RENAME TO "{self.new.native_type}"'
+        return on_dialect([_execute(rename)], self._batch.sqlite_lines())
+
+    def reverse(self) -> list[Operation]:
+        return [RenameNativeEnum(self.table, self.new, self.old)]
+
+
 def _fk_constraint(fk: ForeignKeyModel) -> str:
     on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
+    on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
     return (
         f"sa.ForeignKeyConstraint([{fk.column!r}], [{fk.target!r}], "
-        f"name=op.f({fk.constraint_name!r}){on_delete})"
+        f"name=op.f({fk.constraint_name!r}){on_delete}{on_update})"
     )
 
 

@@ -63,6 +63,7 @@ def column(
     leads_key = bool(key_fields) and key_fields[0] == name
     server_default = _server_default(field, info)
     db_name = field.column_name(name)
+    enum_type = field.enum_name or naming.enum_type(resource, name)
     return ColumnModel(
         name=attribute,
         type=info,
@@ -75,6 +76,9 @@ def column(
             identity=identity,
             unique=field.unique,
             index=field.index or (foreign_key is not None and not field.unique and not leads_key),
+            unique_name=field.unique_name,
+            index_name=field.index_name,
+            foreign_key_name=field.foreign_key_name,
             default=None if field.default is None else info.literal(field.default),
             server_default=server_default,
             onupdate=info.clock if field.onupdate == "now" else None,
@@ -99,10 +103,8 @@ def column(
             identity=identity,
             server_default=server_default.migration() if server_default else None,
             comment=field.description,
-            check=naming.constraint("ck", table, naming.enum_type(resource, name))
-            if field.type == "enum"
-            else None,
-            native_type=naming.enum_type(resource, name) if field.native else None,
+            check=naming.constraint("ck", table, enum_type) if field.type == "enum" else None,
+            native_type=enum_type if field.native else None,
             autoincrement=not integer_key or field.autoincrement,
             sequence=sequence,
         ),
@@ -117,7 +119,7 @@ def column(
 
 def _in_unique_group(spec: Spec, resource: str, name: str) -> bool:
     """Part of a unique constraint over several fields: rows must tell it apart."""
-    return any(name in group for group in spec.resources[resource].unique)
+    return any(name in group for group in spec.resources[resource].distinct_groups)
 
 
 def _type(
@@ -133,7 +135,7 @@ def _type(
     return type_info(
         field,
         enum_class=naming.enum_class(resource, name),
-        enum_name=naming.enum_type(resource, name),
+        enum_name=field.enum_name or naming.enum_type(resource, name),
     )
 
 
@@ -148,8 +150,9 @@ def _foreign_key(spec: Spec, table: str, name: str, field: FieldSpec) -> Foreign
         target_table,
         held_spec.column_name(held),
         ON_DELETE_SQL[field.on_delete] if field.on_delete else None,
-        naming.constraint("fk", table, db_name, target_table),
+        field.foreign_key_name or naming.constraint("fk", table, db_name, target_table),
         spec.project.schema_,
+        ON_DELETE_SQL[field.on_update] if field.on_update else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from persistgen import naming
+from persistgen.migrate.schema import DbIndex
 from persistgen.plan import imports, samples
 from persistgen.plan.columns import column
 from persistgen.plan.links import links
@@ -25,6 +26,7 @@ from persistgen.typemap import type_info
 
 Columns = tuple[str, ...]
 Named = tuple[tuple[str, Columns], ...]
+Group = tuple[str | None, Columns]  # (the spec's name for it, if any; model attributes)
 Searches = tuple[tuple[str, str], ...]  # (index name, column)
 READ_ROUTES: tuple[Route, ...] = ("list", "get")  # all a view serves
 
@@ -40,9 +42,18 @@ def resource(
     columns = tuple(_columns(spec, name, table))
     key = tuple(c for c in columns if c.primary_key)
     by_column = {c.name: c for c in columns}
-    uniques = [attributes(spec_resource, names) for names in spec_resource.unique]
-    indexes = [attributes(spec_resource, names) for names in spec_resource.index]
+    named_uniques: list[Group] = [
+        (u.name, attributes(spec_resource, u.fields)) for u in spec_resource.unique
+    ]
+    uniques = [on for _, on in named_uniques]
+    # `[a, b]` items; the others (named, partial, unique or over expressions) are named indexes
+    named_indexes: list[Group] = [
+        (i.name, attributes(spec_resource, i.fields or [])) for i in spec_resource.index if i.plain
+    ]
+    indexes = [on for name, on in named_indexes if name is None]
     unique_groups = [*((c.name,) for c in columns if c.unique), *uniques]
+    column_uniques = [(c.orm.unique_name, (c.name,)) for c in columns if c.unique]
+    column_indexes = [(c.orm.index_name, (c.name,)) for c in columns if c.index]
     unique_keys = (tuple(c.name for c in key), *unique_groups)
     rels = relations(spec, name, incoming)
     link_models = tuple(links(spec, name))
@@ -58,13 +69,25 @@ def resource(
         if f.server_default == "now" and not by_column[n].in_create
     )
     searches = _named_searches(table, columns)
+    custom = _custom_indexes(spec_resource, table, by_column)
     orm = _orm_table(
         spec,
         name,
         columns,
-        [_db_names(by_column, g) for g in uniques],
+        [
+            (n, _db_names(by_column, g))
+            for n, g in [*((n, g) for n, g in column_uniques if n), *named_uniques]
+        ],
         [_db_names(by_column, g) for g in indexes],
         searches,
+        (
+            *(
+                DbIndex(n, _db_names(by_column, g))
+                for n, g in [*column_indexes, *named_indexes]
+                if n is not None
+            ),
+            *custom,
+        ),
     )
     link_filters = tuple(_link_filters(spec, rels))
     return ResourceModel(
@@ -90,9 +113,10 @@ def resource(
             spec,
             name,
             columns,
-            [_db_names(by_column, g) for g in unique_groups],
-            [_db_names(by_column, g) for g in [*((c.name,) for c in columns if c.index), *indexes]],
+            [(n, _db_names(by_column, g)) for n, g in [*column_uniques, *named_uniques]],
+            [(n, _db_names(by_column, g)) for n, g in [*column_indexes, *named_indexes]],
             searches,
+            custom,
         ),
         previous_name=spec_resource.renamed_from,
         conflict_testable=any(
@@ -155,17 +179,22 @@ def _orm_table(
     spec: Spec,
     name: str,
     columns: Sequence[ColumnModel],
-    uniques: list[Columns],
+    uniques: list[Group],
     indexes: list[Columns],
     searches: Searches,
+    named_indexes: tuple[DbIndex, ...],
 ) -> OrmTable:
-    """The composite constraints and search indexes; `__table_args__` name columns as the
-    database does."""
+    """The composite constraints, the constraints and indexes the spec names, and search
+    indexes; `__table_args__` name columns as the database does."""
     resource = spec.resources[name]
     return OrmTable(
         uniques=tuple(uniques),
-        indexes=_named("ix", resource.table_name(name), indexes),
-        checks=tuple(resource.checks.items()),
+        indexes=_named("ix", resource.table_name(name), [(None, on) for on in indexes]),
+        checks=tuple((n, c.sql) for n, c in resource.checks.items()),
+        named_indexes=named_indexes,
+        check_names=tuple((n, c.name) for n, c in resource.checks.items() if c.name),
+        pk_name=resource.primary_key_name,
+        primary_key=tuple(c.db.name for c in columns if c.primary_key),
         schema=spec.project.schema_,
         # Columns the database sets on UPDATE are read back at once, never lazily (async).
         eager_defaults=any(f.onupdate for f in resource.fields.values()),
@@ -179,9 +208,10 @@ def _db_table(
     spec: Spec,
     name: str,
     columns: Sequence[ColumnModel],
-    uniques: list[Columns],
-    indexes: list[Columns],
+    uniques: list[Group],
+    indexes: list[Group],
     searches: Searches,
+    custom_indexes: tuple[DbIndex, ...],
 ) -> DbTable:
     """The table as migrations see it; single-column constraints included."""
     resource = spec.resources[name]
@@ -192,13 +222,14 @@ def _db_table(
         resource=name,
         columns=tuple(c.db for c in columns),
         primary_key=tuple(c.db.name for c in key),
-        pk_name=naming.constraint("pk", table),
+        pk_name=resource.primary_key_name or naming.constraint("pk", table),
         uniques=_named("uq", table, uniques),
         indexes=_named("ix", table, indexes),
         foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
         checks=tuple(
-            (naming.constraint("ck", table, n), sql) for n, sql in resource.checks.items()
+            (c.name or naming.constraint("ck", table, n), c.sql) for n, c in resource.checks.items()
         ),
+        custom_indexes=custom_indexes,
         schema=spec.project.schema_,
         autoincrement=_autoincrement(columns),
         searches=searches,
@@ -264,9 +295,32 @@ def _db_names(by_column: dict[str, ColumnModel], names: Columns) -> Columns:
     return tuple(by_column[attribute].db.name for attribute in names)
 
 
-def _named(kind: str, table: str, groups: Iterable[Columns]) -> Named:
-    """Constraint or index names as the project's naming convention (db/base.py) makes them."""
-    return tuple((naming.constraint(kind, table, *columns), columns) for columns in groups)
+def _named(kind: str, table: str, groups: Iterable[Group]) -> Named:
+    """Constraint or index names: the spec's, else as the project's naming convention
+    (db/base.py) makes them."""
+    return tuple((name or naming.constraint(kind, table, *on), on) for name, on in groups)
+
+
+def _custom_indexes(
+    resource: ResourceSpec, table: str, by_column: dict[str, ColumnModel]
+) -> tuple[DbIndex, ...]:
+    """The `index` items a list of fields cannot say: over expressions, partial or unique.
+    One over fields the spec leaves unnamed is named by the convention."""
+    found = []
+    for item in resource.index:
+        if item.plain:
+            continue
+        on = _db_names(by_column, attributes(resource, item.fields or []))
+        found.append(
+            DbIndex(
+                item.name or naming.constraint("ix", table, *on),
+                on,
+                tuple(item.expressions or ()),
+                item.where,
+                item.unique,
+            )
+        )
+    return tuple(found)
 
 
 def _filter_tests(

@@ -256,7 +256,7 @@ class Slot(NamedTuple):
 
 def moment_slots(resource: ResourceSpec) -> dict[str, Slot]:
     """Each moment field's slot: declared later, sampled later (`end > start`)."""
-    grouped = {name for group in resource.unique for name in group}
+    grouped = {name for group in resource.distinct_groups for name in group}
     moments = [n for n, f in resource.fields.items() if f.type in _MOMENTS]
     fields = resource.fields
     counted = any(fields[n].unique or fields[n].primary_key or n in grouped for n in moments)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from persistgen.code_text import string_literal, value_literal
-from persistgen.migrate.schema import DbTable, ForeignKeyModel
+from persistgen.migrate.schema import DbIndex, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
 from persistgen.project_model.types import Expr, TypeInfo
+
+# Keeps a name the spec gives out of the naming convention (db/base.py), verbatim.
+CONV = "sqlalchemy.sql.naming:conv"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ class OrmColumn:
     supplied_key: bool = False  # a one-column integer key clients set: no serial or identity
     sequence: str | None = None  # the named sequence that numbers the key
     sequence_schema: str | None = None  # where that sequence lives (the table's schema)
+    # Names the spec gives, verbatim: a named unique constraint or index is declared in
+    # `__table_args__` (OrmTable), where it can be named; a foreign key names itself.
+    unique_name: str | None = None
+    index_name: str | None = None
+    foreign_key_name: str | None = None
 
     @property
     def annotation(self) -> str:
@@ -76,7 +84,9 @@ class OrmColumn:
         if self.foreign_key:
             fk = self.foreign_key
             on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
-            args.append(f"ForeignKey({fk.target!r}{on_delete})")
+            on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
+            name = f", name=conv({self.foreign_key_name!r})" if self.foreign_key_name else ""
+            args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{name})")
         if self.identity:
             args.append("Identity()")
         if self.sequence is not None:
@@ -85,8 +95,8 @@ class OrmColumn:
             f"{flag}=True"
             for flag, value in (
                 ("primary_key", self.primary_key),
-                ("unique", self.unique),
-                ("index", self.index),
+                ("unique", self.unique and not self.unique_name),
+                ("index", self.index and not self.index_name),
             )
             if value
         ]
@@ -112,6 +122,8 @@ class OrmColumn:
         found = {*self.type.orm_imports, *self.type.python_imports}
         if self.foreign_key:
             found.add("sqlalchemy:ForeignKey")
+        if self.foreign_key_name:
+            found.add(CONV)
         if self.identity:
             found.add("sqlalchemy:Identity")
         if self.sequence is not None:
@@ -129,7 +141,9 @@ class OrmColumn:
 class OrmTable:
     """A model's `__table_args__` and `__mapper_args__`."""
 
-    uniques: tuple[tuple[str, ...], ...]  # composite unique constraints, by column
+    # unique constraints a column's `unique=True` cannot make: (the spec's name, verbatim, or
+    # None for the naming convention's; columns)
+    uniques: tuple[tuple[str | None, tuple[str, ...]], ...]
     indexes: tuple[tuple[str, tuple[str, ...]], ...]  # composite indexes: (name, columns)
     checks: tuple[tuple[str, str], ...]  # (name in the spec, SQL expression)
     schema: str | None
@@ -137,6 +151,12 @@ class OrmTable:
     versioned: bool
     sqlite_autoincrement: bool = False  # SQLite never hands out a deleted key again
     searches: tuple[tuple[str, str], ...] = ()  # trigram indexes: (name, column)
+    # Indexes named by the spec, or over expressions, partial or unique: named verbatim.
+    named_indexes: tuple[DbIndex, ...] = ()
+    check_names: tuple[tuple[str, str], ...] = ()  # (name in the spec, the constraint's name)
+    # The primary key's name when the spec gives one, and its columns.
+    pk_name: str | None = None
+    primary_key: tuple[str, ...] = ()
 
     @property
     def table_args(self) -> tuple[str, ...]:
@@ -144,11 +164,19 @@ class OrmTable:
         options: dict[str, str | bool] = {"schema": self.schema} if self.schema else {}
         if self.sqlite_autoincrement:
             options["sqlite_autoincrement"] = True
+        names = dict(self.check_names)
         return (
-            *(f"UniqueConstraint({', '.join(map(repr, key))})" for key in self.uniques),
-            *(f"Index({name!r}, {', '.join(map(repr, on))})" for name, on in self.indexes),
             *(
-                f"CheckConstraint({string_literal(sql, 12)}, name={name!r})"
+                [f"PrimaryKeyConstraint({listed(self.primary_key)}, name=conv({self.pk_name!r}))"]
+                if self.pk_name
+                else []
+            ),
+            *(f"UniqueConstraint({listed(key)}{_named(name)})" for name, key in self.uniques),
+            *(f"Index({name!r}, {listed(on)})" for name, on in self.indexes),
+            *map(_index, self.named_indexes),
+            *(
+                f"CheckConstraint({string_literal(sql, 12)}, "
+                f"name={f'conv({names[name]!r})' if name in names else repr(name)})"
                 for name, sql in self.checks
             ),
             *(f"trigram_index({name!r}, {column!r})" for name, column in self.searches),
@@ -167,11 +195,44 @@ class OrmTable:
         found = {"sqlalchemy:CheckConstraint"} if self.checks else set()
         if self.uniques:
             found.add("sqlalchemy:UniqueConstraint")
-        if self.indexes:
+        if self.indexes or self.named_indexes:
             found.add("sqlalchemy:Index")
         if self.searches:
             found.add("{package}.db.search:trigram_index")
+        if self.pk_name:
+            found.add("sqlalchemy:PrimaryKeyConstraint")
+        if any(i.expressions or i.where is not None for i in self.named_indexes):
+            found.add("sqlalchemy:text as sql_text")  # a field may be named `text`
+        if (
+            self.pk_name
+            or self.named_indexes
+            or self.check_names
+            or any(name for name, _ in self.uniques)
+        ):
+            found.add(CONV)
         return found
+
+
+def listed(names: tuple[str, ...]) -> str:
+    return ", ".join(map(repr, names))
+
+
+def _named(name: str | None) -> str:
+    """A constraint's `name=` argument when the spec names it (conv: verbatim)."""
+    return f", name=conv({name!r})" if name else ""
+
+
+def _index(index: DbIndex) -> str:
+    """`Index(...)` over columns or SQL expressions; unique or partial alike on both databases."""
+    parts = [f"conv({index.name!r})", *map(repr, index.columns)]
+    parts += [f"sql_text({string_literal(sql, 16)})" for sql in index.expressions]
+    if index.unique:
+        parts.append("unique=True")
+    if index.where is not None:
+        for dialect in ("postgresql", "sqlite"):
+            where = string_literal(index.where, 12, f"{dialect}_where=sql_text(")
+            parts.append(f"{dialect}_where=sql_text({where})")
+    return f"Index({', '.join(parts)})"
 
 
 @dataclass(frozen=True)

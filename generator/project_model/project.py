@@ -53,6 +53,8 @@ class ProjectModel:
     default_page_size: int = 20
     objects: tuple[DbObject, ...] = ()  # the spec's `database_objects`, carried verbatim
     view_test_imports: tuple[str, ...] = ()  # tests/test_views.py's, when there are views
+    # An imported project's baseline revision (what the database held): README says to stamp it.
+    baseline: str | None = None
 
     @property
     def description_literal(self) -> str:
@@ -140,7 +142,20 @@ class ProjectModel:
         # Alembic names them without their schema.
         objects = {o.name.rsplit(".", 1)[-1].strip('"') for o in self.objects}
         names = objects | {r.table for r in self.resources if r.view}
-        return tuple(sorted(names))
+        return tuple(sorted(names | set(self.unmodelled_columns)))
+
+    @property
+    def unmodelled_columns(self) -> tuple[str, ...]:
+        """`sql` objects named `<table>.<column>` for a table of the models: columns carried
+        verbatim (or retyped, as with a domain), which `alembic check` leaves alone."""
+        tables = {t.name for t in self.tables}
+        return tuple(
+            sorted(
+                o.name
+                for o in self.objects
+                if o.kind == "sql" and o.name.partition(".")[0] in tables and "." in o.name
+            )
+        )
 
     @property
     def unmodelled_literal(self) -> str:

@@ -50,6 +50,7 @@ ListItemType = Literal[
     "uuid",
 ]
 OnDelete = Literal["cascade", "set null", "restrict", "no action"]
+OnUpdate = OnDelete
 # The routes a resource can serve: `links` are the many-to-many sub-routes (list, link,
 # unlink), `restore` brings back a soft-deleted row.
 Route = Literal["list", "get", "create", "update", "delete", "restore", "links"]
@@ -154,6 +155,25 @@ class FieldSpec(_Strict):
         None, description="ref: the target's unique field it holds; default: its primary key."
     )
     on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
+    on_update: OnUpdate | None = Field(
+        None, description="ref: what the database does when the referenced key changes."
+    )
+    unique_name: str | None = Field(
+        None, description="With `unique: true`: the unique constraint's name, verbatim."
+    )
+    index_name: str | None = Field(
+        None,
+        description="With `index: true` (or a reference's automatic index): the index's name, "
+        "verbatim.",
+    )
+    foreign_key_name: str | None = Field(
+        None, description="ref: the foreign key constraint's name, verbatim."
+    )
+    enum_name: str | None = Field(
+        None,
+        description="enum with `native: true`: the PostgreSQL ENUM type's name; default: "
+        "`<resource>_<field>`.",
+    )
     back_populates: str | None = Field(
         None, description="ref, many: name of the collection on the target."
     )
@@ -206,6 +226,62 @@ class FieldSpec(_Strict):
 CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
 
 
+class UniqueSpec(_Strict):
+    """A unique constraint over several fields, with the name it must have."""
+
+    fields: list[str]
+    name: str | None = Field(None, description="The constraint's name, verbatim.")
+
+
+class IndexSpec(_Strict):
+    """An index over fields or SQL expressions; partial with `where`, unique with `unique`."""
+
+    fields: list[str] | None = Field(None, description="The fields it covers, in order.")
+    expressions: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="SQL expressions instead of fields, e.g. `[lower(email)]`.",
+    )
+    name: str | None = Field(None, description="The index's name, verbatim.")
+    where: str | None = Field(
+        None, description="A partial index: the SQL condition of the rows it holds."
+    )
+    unique: bool = Field(False, description="A unique index.")
+
+    @property
+    def plain(self) -> bool:
+        """Fields only, not unique, whole: what a `[a, b]` item makes."""
+        return not self.expressions and self.where is None and not self.unique
+
+
+class CheckSpec(_Strict):
+    """A CHECK constraint: its SQL, and the name it must have."""
+
+    sql: str = Field(description="A SQL boolean expression.")
+    name: str | None = Field(
+        None, description="The constraint's name, verbatim; default: `ck_<table>_<key>`."
+    )
+
+
+def _group(value: Any) -> Any:
+    """`[a, b]` is shorthand for `{fields: [a, b]}`."""
+    return {"fields": value} if isinstance(value, list) else value
+
+
+def _check(value: Any) -> Any:
+    """`"<SQL>"` is shorthand for `{sql: "<SQL>"}`."""
+    return {"sql": value} if isinstance(value, str) else value
+
+
+UniqueItem = Annotated[
+    UniqueSpec, BeforeValidator(_group, json_schema_input_type=list[str] | UniqueSpec)
+]
+IndexItem = Annotated[
+    IndexSpec, BeforeValidator(_group, json_schema_input_type=list[str] | IndexSpec)
+]
+CheckItem = Annotated[CheckSpec, BeforeValidator(_check, json_schema_input_type=str | CheckSpec)]
+
+
 # Mixins a resource opts into: each is shorthand for fields, expanded before validation.
 MIXIN_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
     "timestamps": {
@@ -241,15 +317,22 @@ class ResourceSpec(_Strict):
         description="Add `version` (optimistic locking): an update naming a stale version is "
         "refused.",
     )
-    checks: dict[str, str] = Field(
-        default_factory=dict, description="CHECK constraints: name -> SQL boolean expression."
+    checks: dict[str, CheckItem] = Field(
+        default_factory=dict,
+        description="CHECK constraints: name -> SQL boolean expression, or `{sql, name}`.",
     )
-    unique: list[list[str]] = Field(
+    unique: list[UniqueItem] = Field(
         default_factory=list,
-        description="Unique constraints over several fields, e.g. `[[organisation, user]]`.",
+        description="Unique constraints over several fields, e.g. `[[organisation, user]]`, "
+        "or `{fields: [...], name: ...}`.",
     )
-    index: list[list[str]] = Field(
-        default_factory=list, description="Indexes over several fields, e.g. `[[project, status]]`."
+    index: list[IndexItem] = Field(
+        default_factory=list,
+        description="Indexes over several fields, e.g. `[[project, status]]`, or `{fields | "
+        "expressions, name, where, unique}`.",
+    )
+    primary_key_name: str | None = Field(
+        None, description="The primary key constraint's name, verbatim; default: `pk_<table>`."
     )
     renamed_from: str | None = Field(
         None, description="The resource's previous name: the migration renames, never recreates."
@@ -283,6 +366,13 @@ class ResourceSpec(_Strict):
 
     def table_name(self, name: str) -> str:
         return self.table or naming.plural(naming.snake(name))
+
+    @property
+    def distinct_groups(self) -> list[list[str]]:
+        """The fields that rows must tell apart together: each unique constraint's, and each
+        unique index's over fields."""
+        indexes = [i.fields for i in self.index if i.unique and i.fields]
+        return [u.fields for u in self.unique] + indexes
 
     @property
     def key_fields(self) -> list[str]:

@@ -62,8 +62,21 @@ def validate(doc: Document) -> Spec:
 
 
 def _problem(doc: Document, path: SpecPath, message: str, hint: str, *, at_key: bool) -> Problem:
+    path = _as_written(doc, path)
     line, column = doc.locate(path, key=at_key) or (None, None)
     return Problem(message, hint, doc.file, line, column, ".".join(str(p) for p in path))
+
+
+def _as_written(doc: Document, path: SpecPath) -> SpecPath:
+    """A path into the long form of an item the spec wrote short: `[a, b]` for `{fields: [a,
+    b]}` under `unique` or `index`, `"<SQL>"` for `{sql: "<SQL>"}` under `checks`."""
+    if len(path) >= 5 and path[0] == "resources":
+        short = (path[2] in ("unique", "index") and path[4] == "fields") or (
+            path[2] == "checks" and path[4] == "sql"
+        )
+        if short and not isinstance(doc.node(path[:4]), dict):
+            return (*path[:4], *path[5:])
+    return path
 
 
 def _from_pydantic_errors(doc: Document, errors: list[ErrorDetails]) -> list[Problem]:
@@ -85,6 +98,9 @@ def _from_pydantic(doc: Document, path: SpecPath, errors: list[ErrorDetails]) ->
         allowed = _allowed_keys(path[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+        if key == "where" and len(path) == 5 and path[2] == "unique":
+            hint = "a partial unique constraint is a unique index: move it under `index` with "
+            hint += "`unique: true`"
         return _problem(doc, path, f"unknown key `{key}`", hint, at_key=True)
     if kind == "missing":
         key, parent = str(path[-1]), path[:-1]
@@ -231,6 +247,8 @@ def _allowed_keys(path: SpecPath) -> list[str]:
     model: Any = Spec
     for part in path:
         if isinstance(part, int):
+            if typing.get_origin(model) is list:  # an item of `unique` or `index`
+                model = _unwrap(typing.get_args(model)[0])
             continue
         if isinstance(model, type) and issubclass(model, BaseModel):
             info = model.model_fields.get(str(part))

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import registry
@@ -49,6 +51,9 @@ post = Table(
     Column("lang_code", String(2), nullable=False),
     Column("score", Integer, CheckConstraint("score >= 0", name="score_positive")),
     UniqueConstraint("slug", "lang_code"),
+    Column("title", String(20)),
+    # An index over an expression: SQLite names the index, not the columns.
+    Index("post_lower_title_key", text("lower(title)"), unique=True),
 )
 models = registry(metadata=metadata)
 
@@ -134,6 +139,15 @@ async def test_a_duplicate_names_the_unique_fields_and_constraint(client: AsyncC
     assert body["type"] == "/problems/unique-violation"
     assert (body["status"], body["fields"]) == (409, ["slug", "lang"])
     assert body["constraint"] == "uq_post_slug_lang_code"
+
+
+async def test_a_duplicate_under_an_expression_index_names_its_fields(
+    client: AsyncClient,
+) -> None:
+    assert (await client.post("/posts", json={**POST, "title": "Title"})).status_code == 201
+    body = await _refused(client, id=2, slug="other", title="TITLE")
+    assert (body["status"], body["fields"]) == (409, ["title"])
+    assert body["constraint"] == "post_lower_title_key"
 
 
 async def test_a_missing_referenced_row_is_a_422(client: AsyncClient, engine: AsyncEngine) -> None:

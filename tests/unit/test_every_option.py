@@ -14,13 +14,16 @@ from ruamel.yaml import YAML
 from persistgen.spec import compact as compact_form
 from persistgen.spec.model import (
     MIXIN_FIELDS,
+    CheckSpec,
     DatabaseObjectSpec,
     FieldSpec,
+    IndexSpec,
     PoolSpec,
     ProjectSpec,
     ResourceSpec,
     Spec,
     TimeoutSpec,
+    UniqueSpec,
 )
 from persistgen.spec.validate import read_spec
 from persistgen.typemap import TYPES
@@ -46,6 +49,9 @@ def instances(spec: Spec) -> dict[type[BaseModel], list[BaseModel]]:
         TimeoutSpec: [project.timeouts],
         ResourceSpec: list(spec.resources.values()),
         FieldSpec: list(written_fields(spec)),
+        UniqueSpec: [u for r in spec.resources.values() for u in r.unique],
+        IndexSpec: [i for r in spec.resources.values() for i in r.index],
+        CheckSpec: [c for r in spec.resources.values() for c in r.checks.values()],
         DatabaseObjectSpec: list(spec.database_objects),
     }
 

@@ -44,6 +44,9 @@ OPTION_TYPES: dict[str, set[str]] = {
     "native": {"enum"},
     "target": {"ref", "many"},
     "on_delete": {"ref"},
+    "on_update": {"ref"},
+    "foreign_key_name": {"ref"},
+    "enum_name": {"enum"},
     "back_populates": {"ref", "many"},
     "through": {"many"},
     "target_field": {"ref"},
@@ -165,6 +168,7 @@ def field_findings(
         )
     if f.unique and f.index:
         yield Finding((*path, "index"), "`unique` already creates an index", "remove `index`")
+    yield from _names_without_objects(spec, resource_name, path, f)
     if f.unique and f.primary_key:  # a second constraint the migrations would not keep
         yield Finding((*path, "unique"), "a primary key is already unique", "remove `unique`")
     yield from room_findings(path, f)
@@ -173,6 +177,36 @@ def field_findings(
     elif f.filter:
         searched = any(g.search for g in spec.resources[resource_name].fields.values())
         yield from _filter(path, f, searched=searched)
+
+
+def _names_without_objects(
+    spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec
+) -> Iterator[Finding]:
+    """A name the spec gives must name something the field makes."""
+    if f.unique_name is not None and not f.unique:
+        yield Finding(
+            (*path, "unique_name"),
+            "`unique_name` names the field's unique constraint, and the field has none",
+            "add `unique: true`, or remove `unique_name`",
+            at_key=True,
+        )
+    keys = spec.resources[resource_name].key_fields
+    leads_key = bool(keys) and keys[0] == path[-1]
+    automatic = f.type == "ref" and not f.unique and not leads_key
+    if f.index_name is not None and not (f.index or automatic):
+        yield Finding(
+            (*path, "index_name"),
+            "`index_name` names the field's index, and the field has none",
+            "add `index: true`, or remove `index_name`",
+            at_key=True,
+        )
+    if f.enum_name is not None and f.type == "enum" and not f.native:
+        yield Finding(
+            (*path, "enum_name"),
+            "`enum_name` names a PostgreSQL ENUM type, which only `native: true` makes",
+            "add `native: true`, or remove `enum_name`",
+            at_key=True,
+        )
 
 
 def _enum(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
@@ -277,7 +311,7 @@ def _write_only(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) ->
             )
     name = str(path[-1])
     for number, group in enumerate(spec.resources[resource_name].unique):
-        if name in group:
+        if name in group.fields:
             yield Finding(
                 ("resources", resource_name, "unique", number),
                 f"the write-only field `{name}` cannot be part of a unique constraint: a "

@@ -32,7 +32,35 @@ def findings(spec: Spec) -> Iterator[Finding]:
                 yield from _link(spec, name, path, f)
             else:
                 yield from _column(name, path, f)
+        yield from _given(name, resource)
     yield from _meetings(spec)
+
+
+def _given(name: str, resource: ResourceSpec) -> Iterator[Finding]:
+    """The names of constraints, indexes and enum types the spec gives: PostgreSQL would cut
+    one past 63 bytes, and the migrations would then look for a name it does not hold."""
+    base: SpecPath = ("resources", name)
+    given: list[tuple[str | None, str, SpecPath]] = [
+        (resource.primary_key_name, "the primary key's name", (*base, "primary_key_name"))
+    ]
+    for field_name, f in resource.fields.items():
+        path: SpecPath = (*base, "fields", field_name)
+        given += [
+            (f.unique_name, "the unique constraint's name", (*path, "unique_name")),
+            (f.index_name, "the index's name", (*path, "index_name")),
+            (f.foreign_key_name, "the foreign key's name", (*path, "foreign_key_name")),
+        ]
+    for option, what in (("unique", "the unique constraint's name"), ("index", "the index's name")):
+        for number, item in enumerate(getattr(resource, option)):
+            given.append((item.name, what, (*base, option, number, "name")))
+    for check_name, check in resource.checks.items():
+        given.append((check.name, "the check's name", (*base, "checks", check_name, "name")))
+    for value, what, path in given:
+        if value is not None:
+            if not value.strip():
+                yield Finding(path, f"{what} is empty", "give a name, or remove the option")
+            else:
+                yield from _too_long(value, what, path, USE)
 
 
 def _too_long(
@@ -126,7 +154,9 @@ def _column(resource: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     else:
         hint = "rename the field, or set `column` to a shorter name, e.g. {}"
         yield from _too_long(column, "the column", path, hint, at_key=True)
-    if f.type == "enum" and f.native:
+    if f.type == "enum" and f.enum_name is not None:
+        yield from _too_long(f.enum_name, "the enum type", (*path, "enum_name"), USE)
+    elif f.type == "enum" and f.native:
         enum = naming.enum_type(resource, name)
         hint = (
             "shorten the field's or the resource's name: the type is named "
@@ -204,7 +234,9 @@ def _names(spec: Spec, name: str, resource: ResourceSpec) -> Iterator[tuple[str,
     table = resource.table_name(name)
     at_table = (*base, "table") if resource.table else base
     yield "table", _Name(table, f"the table of `{name}`", at_table, at_key=not resource.table)
-    yield "relation", _Name(naming.constraint("pk", table), f"the primary key of `{name}`", base)
+    pk = resource.primary_key_name or naming.constraint("pk", table)
+    at_pk = (*base, "primary_key_name") if resource.primary_key_name else base
+    yield "relation", _Name(pk, f"the primary key of `{name}`", at_pk)
     if not resource.key_fields and resource.id_type == "bigint":
         yield "relation", _Name(naming.sequence(table, "id"), f"the sequence of `{name}.id`", base)
     columns = {} if resource.key_fields else {"id": "id"}  # field -> column, for composites
@@ -216,18 +248,25 @@ def _names(spec: Spec, name: str, resource: ResourceSpec) -> Iterator[tuple[str,
             columns[field_name] = f.column_name(field_name)
             yield from _column_names(spec, name, table, path, f)
     for option, kind, what in (("unique", "uq", "unique constraint"), ("index", "ix", "index")):
-        for number, group in enumerate(getattr(resource, option)):
-            if all(n in columns for n in group):
+        for number, item in enumerate(getattr(resource, option)):
+            group = item.fields or []
+            path = (*base, option, number)
+            if item.name is not None:
+                yield "relation", _Name(item.name, f"the {what} `{item.name}`", (*path, "name"))
+            elif group and all(n in columns for n in group):
                 index = naming.constraint(kind, table, *(columns[n] for n in group))
-                named = _Name(index, f"the {what} on {', '.join(group)}", (*base, option, number))
+                named = _Name(index, f"the {what} on {', '.join(group)}", path)
                 yield "relation", replace(named, at_key=False)
-    for check in resource.checks:
-        named = _Name(
-            naming.constraint("ck", table, check),
-            f"the check `{check}` of `{name}`",
-            (*base, "checks", check),
+    for check_name, check in resource.checks.items():
+        path = (*base, "checks", check_name)
+        yield (
+            "constraint",
+            _Name(
+                check.name or naming.constraint("ck", table, check_name),
+                f"the check `{check_name}` of `{name}`",
+                (*path, "name") if check.name else path,
+            ),
         )
-        yield "constraint", named
 
 
 def _column_names(
@@ -242,27 +281,29 @@ def _column_names(
     if keys == [field_name] and f.type in ("int", "bigint", "smallint"):
         yield "relation", _Name(naming.sequence(table, column), f"the sequence of {label}", path)
     if f.unique:
-        uq = naming.constraint("uq", table, column)
-        yield "relation", _Name(uq, f"the unique constraint of {label}", path)
+        uq = f.unique_name or naming.constraint("uq", table, column)
+        at = (*path, "unique_name") if f.unique_name else path
+        yield "relation", _Name(uq, f"the unique constraint of {label}", at)
     leads_key = bool(keys) and keys[0] == field_name
     if f.index or (f.type == "ref" and not f.unique and not leads_key):
-        yield (
-            "relation",
-            _Name(naming.constraint("ix", table, column), f"the index of {label}", path),
-        )
+        ix = f.index_name or naming.constraint("ix", table, column)
+        at = (*path, "index_name") if f.index_name else path
+        yield "relation", _Name(ix, f"the index of {label}", at)
     if f.search:
         trgm = naming.search_index(table, column)
         yield "relation", _Name(trgm, f"the search index of {label}", path)
     if f.type == "ref" and f.target in spec.resources:
         target = spec.resources[f.target].table_name(f.target)
-        fk = naming.constraint("fk", table, column, target)
-        yield "constraint", _Name(fk, f"the foreign key of {label}", path)
+        fk = f.foreign_key_name or naming.constraint("fk", table, column, target)
+        at = (*path, "foreign_key_name") if f.foreign_key_name else path
+        yield "constraint", _Name(fk, f"the foreign key of {label}", at)
     if f.type == "enum":
-        enum = naming.enum_type(resource, field_name)
+        enum = f.enum_name or naming.enum_type(resource, field_name)
         check = naming.constraint("ck", table, enum)
         yield "constraint", _Name(check, f"the CHECK of the enum {label}", path)
         if f.native:
-            yield "type", _Name(enum, f"the enum type of {label}", path)
+            at = (*path, "enum_name") if f.enum_name else path
+            yield "type", _Name(enum, f"the enum type of {label}", at)
 
 
 def _link_names(

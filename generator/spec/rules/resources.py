@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Iterator
@@ -171,39 +172,91 @@ def _routes(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
 
 
 def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
-    for name, expression in resource.checks.items():
+    for name, check in resource.checks.items():
         path: SpecPath = ("resources", resource_name, "checks", name)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             yield Finding(
                 path, f"`{name}` cannot name a check", "use lower snake_case", at_key=True
             )
-        if not expression.strip():
-            yield Finding(path, "the check has no SQL expression", "write e.g. `price >= 0`")
+        if not check.sql.strip():
+            yield Finding(
+                (*path, "sql"), "the check has no SQL expression", "write e.g. `price >= 0`"
+            )
 
 
 def _composites(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
-    """`unique` and `index` on a resource list fields that must exist and be columns."""
-    for option in ("unique", "index"):
-        for number, names in enumerate(getattr(resource, option)):
-            path: SpecPath = ("resources", resource_name, option, number)
-            if len(names) < 2 or len(set(names)) < len(names):
+    """`unique` and `index` on a resource list fields that must exist and be columns; an
+    index covers fields or expressions, one of the two."""
+    base: SpecPath = ("resources", resource_name)
+    for number, unique in enumerate(resource.unique):
+        path: SpecPath = (*base, "unique", number)
+        yield from _group(resource_name, resource, (*path, "fields"), unique.fields, "unique")
+    for number, index in enumerate(resource.index):
+        path = (*base, "index", number)
+        if (index.fields is None) == (index.expressions is None):
+            yield Finding(
+                path,
+                "an index covers `fields` or `expressions`: one of the two"
+                if index.fields is not None
+                else "the index names neither `fields` nor `expressions`",
+                "keep `fields` for columns, or `expressions` for SQL such as `lower(email)`",
+            )
+            continue
+        if index.expressions is not None:
+            for position, sql in enumerate(index.expressions):
+                if not sql.strip():
+                    yield Finding(
+                        (*path, "expressions", position),
+                        "the expression is empty",
+                        "write SQL, e.g. `lower(email)`",
+                    )
+            if index.name is None:
                 yield Finding(
                     path,
-                    f"a resource's `{option}` lists two or more different fields",
-                    f"for one field, set `{option}: true` on the field itself",
+                    "an index over expressions needs a `name`",
+                    "add e.g. `name: ix_<table>_lower_email`",
                 )
-            for position, name in enumerate(names):
-                field = resource.fields.get(name)
-                implicit_key = (
-                    name == "id" and "id" not in resource.fields and not resource.key_fields
-                )
-                if (field is None and not implicit_key) or (field and field.type == "many"):
-                    columns = [n for n, f in resource.fields.items() if f.type != "many"]
-                    yield Finding(
-                        (*path, position),
-                        f"`{name}` is not a column of `{resource_name}`",
-                        f"list fields of `{resource_name}`: {', '.join(columns)}",
-                    )
+        if index.where is not None and not index.where.strip():
+            yield Finding(
+                (*path, "where"), "`where` is empty", "write SQL, e.g. `deleted_at IS NULL`"
+            )
+        if index.fields is not None:
+            # one field suffices when the item says more than `index: true` would
+            single = not index.plain or index.name is not None
+            yield from _group(
+                resource_name, resource, (*path, "fields"), index.fields, "index", single=single
+            )
+
+
+def _group(
+    resource_name: str,
+    resource: ResourceSpec,
+    path: SpecPath,
+    names: list[str],
+    option: str,
+    *,
+    single: bool = False,
+) -> Iterator[Finding]:
+    """The fields of one `unique` or `index` item: columns of the resource, each once."""
+    if len(set(names)) < len(names) or len(names) < (1 if single else 2):
+        yield Finding(
+            path[:-1],
+            f"a resource's `{option}` lists two or more different fields",
+            f"for one field, set `{option}: true` on the field itself"
+            + (f" (and `{option}_name` to name it)" if option in ("unique", "index") else ""),
+        )
+    columns = [n for n, f in resource.fields.items() if f.type != "many"]
+    implicit = [] if resource.key_fields or "id" in resource.fields else ["id"]
+    for position, name in enumerate(names):
+        if name in columns or name in implicit:
+            continue
+        close = difflib.get_close_matches(name, [*implicit, *columns], n=1)
+        yield Finding(
+            (*path, position),
+            f"`{name}` is not a column of `{resource_name}`",
+            (f"did you mean `{close[0]}`? " if close else "")
+            + f"list fields of `{resource_name}`: {', '.join(columns)}",
+        )
 
 
 def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:

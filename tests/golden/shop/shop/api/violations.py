@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     ForeignKeyConstraint,
+    Index,
     PrimaryKeyConstraint,
     Table,
     UniqueConstraint,
@@ -32,6 +33,9 @@ _SQLSTATES: dict[str, Kind] = {
     "23514": "check",
 }
 _SQLITE = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?:: (.*))?")
+# What SQLite names instead of the columns when an index over expressions is broken.
+_SQLITE_INDEX = re.compile(r"index '(.+)'")
+_WORD = re.compile(r"\w+")
 _SQLITE_KINDS: dict[str, Kind] = {
     "UNIQUE": "unique",
     "NOT NULL": "not-null",
@@ -81,6 +85,9 @@ def _sqlite(message: str, models: Registry | None) -> Violation:
     subject = matched.group(2) or ""
     if kind == "check":
         return Violation(kind, subject or None)
+    if kind == "unique" and (index := _SQLITE_INDEX.fullmatch(subject)):
+        name = index.group(1)
+        return Violation(kind, name, _constraint_fields(models, _table_of(models, name), name))
     if kind in ("unique", "not-null") and subject:
         # "t.a, t.b": the table and the columns
         pairs = [part.strip().rpartition(".") for part in subject.split(",")]
@@ -95,6 +102,12 @@ def _table(models: Registry | None, name: str | None) -> Table | None:
     if models is None or name is None:
         return None
     return next((t for t in models.metadata.tables.values() if t.name == name), None)
+
+
+def _table_of(models: Registry | None, index: str) -> str | None:
+    """The table holding the index named `index`."""
+    tables = models.metadata.tables.values() if models else ()
+    return next((t.name for t in tables if any(i.name == index for i in t.indexes)), None)
 
 
 def _keys(models: Registry | None, table_name: str | None, columns: list[str]) -> tuple[str, ...]:
@@ -143,4 +156,13 @@ def _column_sets(table: Table | None) -> Iterable[tuple[str, list[Column[Any]], 
         elif isinstance(constraint, (UniqueConstraint, PrimaryKeyConstraint)):
             yield str(constraint.name), list(constraint.columns), True
     for index in table.indexes:
-        yield str(index.name), list(index.columns), bool(index.unique)
+        yield str(index.name), _covered(table, index), bool(index.unique)
+
+
+def _covered(table: Table, index: Index) -> list[Column[Any]]:
+    """An index's columns; for one over SQL expressions (`lower(email)`), the columns they
+    name."""
+    if index.columns:
+        return list(index.columns)
+    words = {w.lower() for e in index.expressions for w in _WORD.findall(str(e))}
+    return [column for column in table.columns if column.name.lower() in words]
