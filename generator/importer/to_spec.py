@@ -139,6 +139,24 @@ def database_objects(
     return objects
 
 
+def _bookkeeping(catalog: Catalog, table: Table) -> dict[str, Any]:
+    """Another migration tool's table (Rails' schema_migrations), carried as its columns and
+    key: the rebuilt database has it, and `alembic check` does not see it as one to drop."""
+    columns = [
+        f"{_sql_name(c.name)} {c.type.sql}{'' if c.nullable else ' NOT NULL'}"
+        for c in table.columns
+    ]
+    if table.primary_key:
+        columns.append(f"PRIMARY KEY ({', '.join(_sql_name(c) for c in table.primary_key)})")
+    qualified = _qualified(catalog, table.name)
+    return {
+        "name": table.name,
+        "kind": "sql",
+        "create": f"CREATE TABLE IF NOT EXISTS {qualified} ({', '.join(columns)})",
+        "drop": f"DROP TABLE IF EXISTS {qualified}",
+    }
+
+
 def _qualified(catalog: Catalog, name: str) -> str:
     return f"{_sql_name(catalog.schema or 'public')}.{_sql_name(name)}"
 
@@ -174,13 +192,20 @@ def to_spec(
         imported.note(
             (),
             "another migration tool's tables left out (give them to --tables to import them): "
-            + ", ".join(bookkeeping),
+            + ", ".join(bookkeeping)
+            + (
+                "; carried in database_objects, so `alembic check` leaves them alone"
+                if catalog.dialect == "postgresql"
+                else ""
+            ),
         )
     if left_out:
         imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
     mapper = _Mapper(catalog, tables, imported)
     mapper.run()
     objects = database_objects(catalog, tables, mapper.carried_fks)
+    if catalog.dialect == "postgresql":
+        objects += [_bookkeeping(catalog, t) for t in catalog.tables if t.name in bookkeeping]
     if objects:  # importer/objects.py's attach() puts its own first
         imported.document["database_objects"] = objects
     for view in catalog.views:
@@ -751,11 +776,19 @@ _POSTGRES_SQL = re.compile(
 )
 
 
+# Functions SQLite has as PostgreSQL does: an index calling only these is portable.
+_PORTABLE_FUNCTIONS = frozenset({"lower", "upper", "coalesce", "abs", "length", "trim"})
+
+
 def _carried_index(index: Index) -> bool:
     """A partial or expression index in PostgreSQL's own SQL (Danbooru's
-    `WHERE status = ANY (ARRAY[100, 200])`), carried verbatim under `database_objects`."""
+    `WHERE status = ANY (ARRAY[100, 200])`, `set_masklen(ip_addr, ...)`), carried verbatim
+    under `database_objects`."""
     sql = " ".join([index.where or "", *index.expressions])
-    return bool(index.definition) and bool(_POSTGRES_SQL.search(sql))
+    called = {name.lower() for name in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", sql)}
+    called -= {"and", "or", "not", "in", "is"}  # `x IN (...)`, `NOT (...)`: no calls
+    portable = called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql)
+    return bool(index.definition) and not portable
 
 
 def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:

@@ -800,8 +800,39 @@ def test_other_migration_tools_tables_are_left_out_unless_named() -> None:
     assert list(result.document["resources"]) == ["User"]
     assert notes(result) == [
         "another migration tool's tables left out (give them to --tables to import them): "
-        "schema_migrations"
+        "schema_migrations; carried in database_objects, so `alembic check` leaves them alone"
     ]
+    # Rails' tables, in the stamped database: `alembic check` must not see them as dropped
+    assert result.document["database_objects"] == [
+        {
+            "name": "schema_migrations",
+            "kind": "sql",
+            "create": "CREATE TABLE IF NOT EXISTS public.schema_migrations "
+            "(version VARCHAR(255) NOT NULL, PRIMARY KEY (version))",
+            "drop": "DROP TABLE IF EXISTS public.schema_migrations",
+        }
+    ]
+    on_sqlite = imported(USERS, rails, dialect="sqlite")
+    assert "database_objects" not in on_sqlite.document
+
+
+def test_an_index_calling_functions_sqlite_lacks_is_carried() -> None:
+    """Danbooru's `set_masklen(ip_addr, ...)` index; `lower(name)` stays an index item."""
+    events = table(
+        "events",
+        serial("id", "events"),
+        column("ip", TEXT),
+        column("name", TEXT),
+        indexes=(
+            Index("events_subnet", expressions=("set_masklen(ip, 24)",), definition="CREATE ..."),
+            Index("events_name", expressions=("lower(name)",), definition="CREATE ..."),
+        ),
+    )
+    result = imported(events)
+    assert result.document["resources"]["Event"]["index"] == [
+        {"expressions": ["lower(name)"], "name": "events_name"}
+    ]
+    assert [o["name"] for o in result.document["database_objects"]] == ["events_subnet"]
 
 
 def test_partitions_are_not_resources_and_domains_are_their_base_type() -> None:
