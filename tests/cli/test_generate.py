@@ -128,7 +128,7 @@ def test_new_field_updates_exactly_its_files(cli: Invoke, blog: Path, tmp_path: 
                 "tests/test_openapi.py",  # the resource's tag is its route
             },
             # The same resource under a new table name: renamed, not dropped and recreated.
-            "migrations/versions/0002_<id>_rename_table_posts_to_blog_posts_and_10_more.py",
+            "migrations/versions/0002_<id>_rename_table_posts_to_blog_posts_and_5_more.py",
             id="table-name",
         ),
         pytest.param(
