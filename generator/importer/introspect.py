@@ -143,7 +143,7 @@ def _index_definitions(
             table,
             indexes=tuple(
                 replace(index, definition=definitions.get(index.name))
-                if index.name and (index.where or index.expressions)
+                if index.name and (index.where or index.expressions or index.ordered)
                 else index
                 for index in table.indexes
             ),
@@ -224,6 +224,7 @@ def _index(ix: Any) -> Index:
         bool(ix.get("unique")),
         str(where) if where is not None else None,
         method if method and method != "btree" else None,
+        ordered=bool(ix.get("column_sorting")),
     )
 
 

@@ -716,7 +716,11 @@ def _unique_index(table: Table, column: str) -> Index | None:
         (
             i
             for i in table.indexes
-            if i.unique and i.columns == (column,) and not i.where and not i.method
+            if i.unique
+            and i.columns == (column,)
+            and not i.where
+            and not i.method
+            and not i.ordered
         ),
         None,
     )
@@ -737,7 +741,11 @@ def _plain_index(table: Table, column: str) -> Index | None:
         (
             i
             for i in table.indexes
-            if i.columns == (column,) and not i.unique and not i.where and not i.method
+            if i.columns == (column,)
+            and not i.unique
+            and not i.where
+            and not i.method
+            and not i.ordered
         ),
         None,
     )
@@ -745,7 +753,7 @@ def _plain_index(table: Table, column: str) -> Index | None:
 
 def _is_field_index(table: Table, index: Index, references: Collection[str]) -> bool:
     """Indexes a field's `unique` or `index` (or a reference's own index) says."""
-    if len(index.columns) != 1 or index.where or index.method:
+    if len(index.columns) != 1 or index.where or index.method or index.ordered:
         return False
     column = index.columns[0]
     if index.unique:
@@ -787,7 +795,7 @@ def _carried_index(index: Index) -> bool:
     sql = " ".join([index.where or "", *index.expressions])
     called = {name.lower() for name in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", sql)}
     called -= {"and", "or", "not", "in", "is"}  # `x IN (...)`, `NOT (...)`: no calls
-    portable = called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql)
+    portable = called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql) and not index.ordered
     return bool(index.definition) and not portable
 
 

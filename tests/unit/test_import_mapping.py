@@ -939,3 +939,18 @@ def test_a_partial_index_in_postgresqls_own_sql_is_carried() -> None:
             "after": ["posts"],
         }
     ]
+
+
+def test_an_index_sorted_desc_or_nulls_last_is_carried() -> None:
+    """Danbooru's `posts (last_comment_bumped_at DESC NULLS LAST)`: no index item says the
+    order, and `alembic check` sees `DESC NULLS LAST` against a plain column."""
+    posts = table(
+        "posts",
+        serial("id", "posts"),
+        column("bumped_at", TEXT),
+        indexes=(Index("posts_bumped", ("bumped_at",), ordered=True, definition="CREATE ..."),),
+    )
+    result = imported(posts)
+    assert "index" not in result.document["resources"]["Post"]
+    assert "index" not in fields(result, "Post")["bumped_at"]
+    assert [o["name"] for o in result.document["database_objects"]] == ["posts_bumped"]
