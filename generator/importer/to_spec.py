@@ -84,7 +84,13 @@ def stand_in_key(table: Table) -> Table:
     still checks clean."""
     if table.primary_key or not table.columns:
         return table
-    not_null = {c.name for c in table.columns if not c.nullable}
+    # columns a key can hold: integers, strings, uuids (not text, times, JSON...)
+    not_null = {
+        c.name
+        for c in table.columns
+        if not c.nullable
+        and c.type.kind in ("int", "bigint", "smallint", "varchar", "char", "uuid")
+    }
     candidates = [u.columns for u in table.uniques] + [
         i.columns
         for i in table.indexes
@@ -243,6 +249,7 @@ class _Mapper:
         self.links: set[str] = set()
         # Foreign keys no `ref` holds, between imported tables: database_objects carries them.
         self.carried_fks: list[tuple[str, ForeignKey]] = []
+        self.enum_users: dict[str, str] = {}  # native enum type -> the field that holds it
         for table in tables:
             ends = self._link_ends(table)
             if ends is None:
@@ -395,6 +402,19 @@ class _Mapper:
             )
         spec = dict(typed)
         name = path[-1]
+        shared = self.enum_users.get(spec.get("enum_name") or "")
+        if spec.get("native") and shared:
+            # One native type per field in the spec: Lago's `connection_category` serves three
+            self._note(
+                path,
+                f"the enum type `{spec['enum_name']}` is {shared}'s too, and a native type "
+                "belongs to one field: imported as a checked enum (`alembic check` sees the type "
+                "change)",
+            )
+            spec["native"] = False
+            del spec["enum_name"]
+        elif spec.get("native"):
+            self.enum_users[spec["enum_name"]] = ".".join(path[1::2])
         if spec.get("enum_name") == naming.enum_type(path[1], name):
             del spec["enum_name"]  # the name the spec gives it anyway
         if column.name != name:
@@ -420,6 +440,10 @@ class _Mapper:
         if column.name not in table.primary_key:
             return
         spec["primary_key"] = True
+        if spec.get("type") == "text" and column.type.kind == "varchar":
+            # OpenStreetMap's `*_tags.k`, `languages.code`: a key cannot be text
+            spec["type"], spec["max_length"] = "str", 255
+            self._note(path, "a key cannot be text: imported as str (255)")
         if len(table.primary_key) != 1 or column.type.kind not in _KEY_KINDS:
             if column.default is not None:
                 self._note(path, f"key default `{column.default}` not expressed")

@@ -144,7 +144,9 @@ def imported(
 ) -> Iterator[Imported]:
     """The schema loaded with psql, seeded, and imported with `persistgen import`."""
     name: str = request.param
-    with fresh_database(f"corpus_import_{name}_{os.getpid()}") as url:
+    # The project and its package are named after the database: as short as a real one
+    # (Lago's longest module and `corpus_import_lago_<pid>` overflow an import line).
+    with fresh_database(name) as url:
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         subprocess.run(
             [
