@@ -97,6 +97,8 @@ def stand_in_key(table: Table) -> Table:
         if i.unique and i.columns and not i.expressions and i.where is None and i.method is None
     ]
     chosen = next((c for c in candidates if c and set(c) <= not_null), None)
+    if chosen is None and "id" in not_null:  # Lago's partitioned enriched_events: `id` uuid
+        chosen = ("id",)
     if chosen is None and len(not_null) == len(table.columns):
         chosen = tuple(c.name for c in table.columns)
     if chosen is None:
