@@ -190,6 +190,14 @@ def to_spec(
     chosen = selected([t.name for t in catalog.tables], include, exclude)
     partitions = [t for t in catalog.tables if any(w == "partition" for w, _ in t.extras)]
     tables = [t for t in catalog.tables if t.name in chosen and t not in partitions]
+    keyless = [t for t in tables if not t.primary_key] if catalog.dialect == "postgresql" else []
+    for table in keyless:  # OpenStreetMap's gps_points: persistgen's `id` would not be there
+        imported.note(
+            (),
+            f"table `{table.name}` has no primary key, and no NOT NULL columns that could be one: "
+            "not a resource; carried in database_objects (its columns and types)",
+        )
+    tables = [t for t in tables if t not in keyless]
     for partition in partitions:
         bound = next(sql for what, sql in partition.extras if what == "partition")
         imported.note((), f"partition `{partition.name}` not imported: {bound}")
@@ -214,6 +222,7 @@ def to_spec(
     objects = database_objects(catalog, tables, mapper.carried_fks)
     if catalog.dialect == "postgresql":
         objects += [_bookkeeping(catalog, t) for t in catalog.tables if t.name in bookkeeping]
+        objects += [_bookkeeping(catalog, t) for t in keyless]
     if objects:  # importer/objects.py's attach() puts its own first
         imported.document["database_objects"] = objects
     for view in catalog.views:

@@ -323,7 +323,21 @@ def test_composite_key_and_primary_key_name() -> None:
 
 def test_table_without_a_key_is_noted() -> None:
     result = imported(table("logs", column("line", nullable=True), key=(), primary_key_name=None))
-    assert notes(result) == ["resources.Log: table `logs` has no primary key; the spec needs one"]
+    assert notes(result) == [
+        "table `logs` has no primary key, and no NOT NULL columns that could be one: not a "
+        "resource; carried in database_objects (its columns and types)"
+    ]
+    assert "Log" not in result.document["resources"]
+    assert result.document["database_objects"][0]["create"] == (
+        "CREATE TABLE IF NOT EXISTS public.logs (line TEXT)"
+    )
+    on_sqlite = imported(
+        table("logs", column("line", nullable=True), key=(), primary_key_name=None),
+        dialect="sqlite",
+    )
+    assert notes(on_sqlite) == [
+        "resources.Log: table `logs` has no primary key; the spec needs one"
+    ]
 
 
 # -- references -----------------------------------------------------------------------------
@@ -889,10 +903,10 @@ def test_a_table_without_a_primary_key_takes_its_unique_not_null_columns_as_key(
         "media_asset_id",
         "tag_id",
     ]
-    assert not any(f.get("primary_key") for f in fields(result, "Point").values())
+    assert "Point" not in result.document["resources"]  # carried as SQL instead
     said = notes(result)
     assert any("`subscribers` has no primary key; its NOT NULL columns (user_id" in n for n in said)
-    assert any("`points` has no primary key; the spec needs one" in n for n in said)
+    assert any("`points` has no primary key, and no NOT NULL columns" in n for n in said)
 
 
 def test_what_a_reference_cannot_say_of_its_foreign_key_is_noted() -> None:
