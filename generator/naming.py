@@ -226,17 +226,79 @@ def enum_class(resource: str, field: str) -> str:
 
 
 def table_problem(name: str) -> tuple[str, str] | None:
-    """Why `name` cannot name a table (or column), and a suggestion; its length is
-    `length_problem`'s to judge, with every other name PostgreSQL creates."""
-    if not _SNAKE.match(name):
-        return "table names are lower snake_case", f"`{fitted(snake(name))}`"
+    """Why `name` cannot name a table (or column), and a suggestion; None if PostgreSQL takes
+    it. Any identifier it accepts is taken (`"User"`, `createdAt`, `order`, `order items`):
+    SQLAlchemy quotes those that need it, and persistgen's own SQL quotes them with `quoted`.
+    Its length is `length_problem`'s to judge, with every other name PostgreSQL creates."""
+    if not name.strip():
+        return "a name cannot be empty or blank", "`name`"
+    if not name.isprintable():  # a NUL PostgreSQL refuses; a line break no one could type
+        cleaned = "".join(c if c.isprintable() else "_" for c in name)
+        return "a name cannot hold a control character or a line break", f"`{cleaned}`"
+    if "." in name:  # SQLAlchemy reads a foreign key's `table.column` at its dots
+        return "a name cannot hold a dot (`.`)", f"`{name.replace('.', '_')}`"
     return None
+
+
+def table_variable(table: str) -> str:
+    """The module-level name of a link table's `Table`: `post_tags` -> `post_tags_table`; a
+    table named with spaces or capitals gets a snake_case one, `Post Tags` -> `post_tags_table`."""
+    if table.isidentifier() and table.isascii() and table == table.lower():
+        return f"{table}_table"
+    cleaned = re.sub(r"[^0-9A-Za-z]+", "_", _ascii(table)).strip("_")
+    cleaned = re.sub(r"_+", "_", snake(cleaned))
+    if not cleaned:
+        return "link_table"
+    return f"{cleaned}_table" if cleaned[0].isalpha() else f"link_{cleaned}_table"
+
+
+def column_access(table: str, column: str) -> str:
+    """A column of a `Table` in code: `t.c.post_id`, or `t.c["Post Id"]` for a name Python
+    cannot take as an attribute."""
+    if column.isidentifier() and column.isascii() and not keyword.iskeyword(column):
+        return f"{table}.c.{column}"
+    return f"{table}.c[{column!r}]"
+
+
+def folded(name: str) -> str:
+    """`name` as SQLite compares names: the case of ASCII letters ignored (`User` is `user`)."""
+    return "".join(c.lower() if c.isascii() else c for c in name)
+
+
+def quoted(name: str) -> str:
+    """`name` as an SQL identifier, quoted when PostgreSQL would otherwise fold or refuse it,
+    as SQLAlchemy quotes it: `User` -> `"User"`, `order` -> `"order"`, `created_at` stays. For
+    the SQL persistgen writes itself (an enum's CHECK); SQLAlchemy quotes what it renders."""
+    if _PLAIN_SQL_NAME.match(name) and name not in SQL_RESERVED_WORDS:
+        return name
+    return always_quoted(name)
+
+
+def always_quoted(name: str) -> str:
+    """`name` between double quotes, a quote in it doubled: raw SQL in revisions."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+_PLAIN_SQL_NAME = re.compile(r"^[a-z_][a-z0-9_$]*$")
+# The words SQLAlchemy's PostgreSQL dialect quotes (sqlalchemy.dialects.postgresql.base
+# .RESERVED_WORDS, checked equal in tests/unit): persistgen runs without SQLAlchemy.
+_RESERVED = """
+all analyse analyze and any array as asc asymmetric authorization between binary both case
+cast check collate column constraint create cross current_catalog current_date
+current_role current_schema current_time current_timestamp current_user default deferrable
+desc distinct do else end except false fetch for foreign freeze from full grant group
+having ilike in initially inner intersect into is isnull join leading left like limit
+localtime localtimestamp natural new not notnull null of off offset old on only or order
+outer over overlaps placing primary references returning right select session_user similar
+some symmetric table then to trailing true union unique user using variadic verbose when
+where window with
+"""
+SQL_RESERVED_WORDS = frozenset(_RESERVED.split())
 
 
 def schema_problem(name: str) -> tuple[str, str] | None:
     """Why `name` cannot be a PostgreSQL schema of the project's tables, and a suggestion."""
-    problem = table_problem(name) or length_problem(name)
-    if problem:
+    if not _SNAKE.match(name) or length_problem(name):
         return (
             "schema names are lower snake_case, at most 63 characters",
             f"`{fitted(snake(name))}`",

@@ -57,6 +57,16 @@ def _integer(orm: str, bits: int, module: str = "{package}.schemas.base") -> Typ
 
 
 def _str(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
+    if field.unbounded:  # VARCHAR without a length: as text, `max_length` bounds DTOs only
+        return TypeInfo(
+            "str",
+            "String()",
+            "sa.String()",
+            ("sqlalchemy:String",),
+            sample="text",
+            max_length=field.max_length,
+            text=True,
+        )
     n = field.length
     return TypeInfo(
         "str",

@@ -347,8 +347,9 @@ class _Mapper:
         resource = self.names[table.name]
         path: Path = ("resources", resource)
         spec: dict[str, Any] = {}
-        if table.comment:
+        if table.comment:  # the table's comment too, so that it round-trips
             spec["description"] = table.comment
+            spec["comment"] = True
         if table.name != naming.plural(naming.snake(resource)):
             spec["table"] = table.name
         if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
@@ -896,7 +897,7 @@ def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None,
         return {"type": _SIMPLE[kind]}, None
     if kind == "varchar":
         if column.length is None:
-            return {"type": "text"}, f"`{column.sql}` without a length imported as text"
+            return {"type": "str", "unbounded": True}, None
         return {"type": "str", "max_length": column.length}, None
     if kind == "char":
         return {"type": "char", "max_length": column.length or 1}, None
@@ -927,10 +928,6 @@ def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None,
     if kind == "array":
         item = column.item
         inner, problem = field_type(item, dialect) if item else (None, None)
-        if item is not None and item.kind == "varchar" and item.length is None:
-            # Rails' `string, array: true`: as a VARCHAR without a length is a text
-            loss = f"`{column.sql}` (an array of VARCHAR without a length) imported as text items"
-            return {"type": "list", "items": "text"}, loss
         if (
             inner is None
             or problem
@@ -938,7 +935,9 @@ def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None,
             or item.kind in ("array", "enum", "json", "jsonb")
         ):
             return None, f"an array of {item.sql if item else 'unknown'} is not expressed"
-        if list(inner) == ["type"] and inner["type"] in _LIST_ITEMS:
-            return {"type": "list", "items": inner["type"]}, None
+        if (list(inner) == ["type"] or inner == {"type": "str", "unbounded": True}) and inner[
+            "type"
+        ] in _LIST_ITEMS:
+            return {"type": "list", "items": inner["type"]}, None  # items: VARCHAR, unbounded
         return None, f"an array of {item.sql} is not expressed (only arrays of plain types)"
     return None, f"type `{column.sql}` is not expressed"

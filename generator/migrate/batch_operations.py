@@ -35,6 +35,31 @@ class RenameColumn(BatchOperation):
 
 
 @dataclass(frozen=True)
+class RenameGenerated(BatchOperation):
+    """A generated column renamed: in place on PostgreSQL; elsewhere dropped and added under
+    its new name (SQLite's rebuild cannot copy values into it, and the database computes them
+    again)."""
+
+    old: DbColumn
+    new: DbColumn
+
+    def lines(self) -> list[str]:
+        rename = RenameColumn(self.old.name, self.new.name).lines()
+        drop_add = [
+            f"batch_op.drop_column({self.old.name!r})",
+            f"batch_op.add_column({column_code(self.new, 20)})",
+        ]
+        return on_dialect(rename, drop_add)
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return column_imports(self.new)
+
+    def reverse(self, table: str, schema: str | None) -> Steps:
+        return [RenameGenerated(self.new, self.old)]
+
+
+@dataclass(frozen=True)
 class ReplaceCheck(BatchOperation):
     """An enum's CHECK again, under a new name or on its column's new name. SQLite's table
     rebuild would keep the old one; PostgreSQL follows a column rename itself, and has the
@@ -195,7 +220,7 @@ class DropColumn(BatchOperation):
         """The column again, its rows filled with its type's zero value if it is NOT NULL (an
         enum's CHECK comes with its type)."""
         column = self.column
-        waits = not column.nullable and column.server_default is None
+        waits = column.waits_for_rows
         steps: Steps = [CreateEnumType(column)] if column.native_type else []
         steps.append(AddColumn(column, nullable=waits or None))
         if waits:

@@ -8,6 +8,7 @@ columns, a dropped foreign key's target), so the downgrade is the upgrade undone
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from persistgen import naming
@@ -24,6 +25,7 @@ from persistgen.migrate.batch_operations import (
     DropIndex,
     DropUnique,
     RenameColumn,
+    RenameGenerated,
     ReplaceCheck,
     SetNotNull,
 )
@@ -35,6 +37,8 @@ from persistgen.migrate.operations import (
     CreateEnumType,
     DropEnumType,
     Operation,
+    SetTableComment,
+    kept_generated,
 )
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
@@ -70,6 +74,8 @@ class Diff:
     missing_backfill: list[str] = field(default_factory=list)  # `Resource.column`
     unsupported: list[str] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
+    # Native enum types there when a table or column using one is made: made again by none.
+    types_present: set[str] = field(default_factory=set)
 
 
 def compare(
@@ -83,7 +89,7 @@ def compare(
     out = Diff()
     objects = object_changes(before, after, _altered(before, after))
     out.operations += objects.drops  # nothing they hold stands in the way of the tables' change
-    renamed = _apply_renames(before.tables, renames, out)
+    renamed = _apply_renames(before.tables, renames, {t.name: t for t in after.tables}, out)
     old = {t.name: t for t in renamed}
     new = {t.name: t for t in after.tables}
     # A kept table's indexes over expressions or partial ones that change are dropped first
@@ -120,6 +126,12 @@ def compare(
     for was, table in kept:
         _move(was, table, out)
     _autoincrement(kept, out)
+    for was, table in kept:
+        if was.comment != table.comment:
+            out.operations.append(
+                SetTableComment(table.name, table.schema, table.comment, was.comment)
+            )
+            out.summary.append(f"set the comment of table {table.name}")
     where = {table.name: table.schema for table in after.tables}
     for _, table in kept:
         _unlink(table, [_in(where, fk) for fk in references[table.name][0]], out)
@@ -131,17 +143,47 @@ def compare(
             out.summary.append(f"rename foreign key {names[0]} to {names[1]}")
     for was, table in kept:
         _drop_searches(was, table, out)
-    for table in reversed(renamed):
-        if table.name not in new:
-            foreign_keys = tuple(_in(where, fk) for fk in table.foreign_keys)
-            _drop_table(replace(table, foreign_keys=foreign_keys), out)
+    going = [table for table in reversed(renamed) if table.name not in new]
+    # A native enum type several columns share is made with the first, dropped after the last:
+    # one a dropped table shares with a table kept, or made again before it, stays.
+    used = _enum_types(after.tables)
+    out.types_present = _enum_types(was for was, _ in kept) | (_enum_types(going) & used)
+    there, kept_types = set(out.types_present), {}
+    for table in reversed(going):  # as a downgrade makes them again
+        kept_types[table.name] = frozenset(_enum_types([table]) & there)
+        there |= _enum_types([table])
+    gone: set[str] = set()
+    for table in going:
+        # A reference to a table dropped before this one (tables in a cycle of references):
+        # its foreign key goes first, and in the downgrade comes back after both tables.
+        early = [fk for fk in table.foreign_keys if fk.target_table in gone]
+        _unlink(table, early, out)
+        gone.add(table.name)
+    gone = set()
+    for table in going:
+        foreign_keys = tuple(
+            _in(where, fk) for fk in table.foreign_keys if fk.target_table not in gone
+        )
+        gone.add(table.name)
+        _drop_table(replace(table, foreign_keys=foreign_keys), out, kept_types[table.name])
     # A new table's foreign key to a column or unique constraint this revision adds waits
     # until that exists.
     waiting: dict[str, list[BatchOperation]] = {}
+    # A table in a cycle of references (spec/cycles.py) is created before one it refers to:
+    # that foreign key waits too, until after the tables.
+    created: set[str] = set()
     for table in after.tables:
         if table.name not in old:
-            inline = tuple(fk for fk in table.foreign_keys if _holds(old, new, retyped, fk))
-            out.operations.append(CreateTable(table, inline))
+            created.add(table.name)
+            inline = tuple(
+                fk
+                for fk in table.foreign_keys
+                if _holds(old, new, retyped, fk)
+                and (fk.target_table in old or fk.target_table in created)
+            )
+            shared = frozenset(_enum_types([table]) & out.types_present)
+            out.operations.append(CreateTable(table, inline, shared))
+            out.types_present |= _enum_types([table])
             out.summary.append(f"create table {table.name}")
             waiting[table.name] = [
                 CreateForeignKey(fk) for fk in table.foreign_keys if fk not in inline
@@ -157,7 +199,8 @@ def compare(
             indexes = present.get(table.name, table.custom_indexes)
             out.operations.append(_batch(replace(table, custom_indexes=indexes), operations))
     # Dropping a table or column leaves its PostgreSQL ENUM type behind; drop it too.
-    out.operations += [DropEnumType(name) for name in out.types_dropped]
+    retired = dict.fromkeys(name for name in out.types_dropped if name not in used)
+    out.operations += [DropEnumType(name) for name in retired]
     for was, table in kept:  # once their columns are there
         _create_searches(was, table, out)
         _create_custom_indexes(was, new[table.name], renamed_indexes[table.name], out)
@@ -175,23 +218,32 @@ def _altered(before: SchemaState, after: SchemaState) -> set[str]:
     return {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
 
 
-def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> list[DbTable]:
+def _apply_renames(
+    tables: tuple[DbTable, ...], renames: Renames, after: dict[str, DbTable], out: Diff
+) -> list[DbTable]:
     result = []
     for table in tables:
         name = renames.tables.get(table.name, table.name)
+        columns = renames.columns.get(name, {})
+        if name != table.name or columns:
+            table = _drop_changed_checks(table, after.get(name), out)
         if name != table.name:
             out.operations.append(RenameTable(table.name, name, table.schema))
             out.summary.append(f"rename table {table.name} to {name}")
             # Other constraint names are renamed by _alter_table.
             table = _rename_checks(replace(table, name=name), table.name, out)
-        columns = renames.columns.get(name, {})
         if columns:
             checks = {c.name: c for c in table.columns if c.check}
+            generated = {c.name: c for c in table.columns if c.generated is not None}
             operations: list[BatchOperation] = []
             for old, new in columns.items():
                 if old in checks:
                     operations.append(_recheck(checks[old], new, checks[old].check))
-                operations.append(RenameColumn(old, new))
+                if old in generated:
+                    was = generated[old]
+                    operations.append(RenameGenerated(was, replace(was, name=new)))
+                else:
+                    operations.append(RenameColumn(old, new))
             # SQLite's rebuild makes its indexes over expressions or partial ones again, on
             # the columns' new names
             out.operations.append(_batch(_rename_columns(table, columns), operations))
@@ -209,6 +261,19 @@ def _apply_renames(tables: tuple[DbTable, ...], renames: Renames, out: Diff) -> 
         )
         for t in result
     ]
+
+
+def _drop_changed_checks(table: DbTable, new: DbTable | None, out: Diff) -> DbTable:
+    """The table's own CHECKs that do not stay as they are, dropped before its renames: their
+    SQL may name a column by its old name, which SQLite's rebuild (and, in a downgrade, the
+    CHECK made again) could not find once it is renamed. Added back after, by _alter_table."""
+    kept = new.checks if new is not None else ()
+    gone = [(name, sql) for name, sql in table.checks if (name, sql) not in kept]
+    if not gone:
+        return table
+    out.operations.append(_batch(table, [DropCheck(name, sql) for name, sql in gone]))
+    out.summary += [f"drop check constraint {name}" for name, _ in gone]
+    return replace(table, checks=tuple(c for c in table.checks if c not in gone))
 
 
 def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
@@ -247,7 +312,9 @@ def _recheck(
     """An enum column's CHECK, on its column's new `name` or as `check`."""
     assert column.check is not None and check is not None
     values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.params)
-    old_sql, sql = f"{column.name} IN ({values})", f"{name} IN ({values})"
+    # quoted as SQLAlchemy quotes the CHECK of an Enum it creates: `"statusCol" IN (...)`
+    old_sql = f"{naming.quoted(column.name)} IN ({values})"
+    sql = f"{naming.quoted(name)} IN ({values})"
     return ReplaceCheck(column.check, old_sql, check, sql, everywhere)
 
 
@@ -492,8 +559,13 @@ def _foreign_keys(table: DbTable) -> dict[str, ForeignKeyModel]:
     return {fk.constraint_name: replace(fk, target_schema=None) for fk in table.foreign_keys}
 
 
-def _drop_table(table: DbTable, out: Diff) -> None:
-    out.operations.append(DropTable(table))
+def _enum_types(tables: Iterable[DbTable]) -> set[str]:
+    """The native enum types the tables' columns use."""
+    return {c.native_type for t in tables for c in t.columns if c.native_type}
+
+
+def _drop_table(table: DbTable, out: Diff, kept_types: frozenset[str]) -> None:
+    out.operations.append(DropTable(table, kept_types))
     out.types_dropped += [c.native_type for c in table.columns if c.native_type]
     out.summary.append(f"drop table {table.name}")
     out.destructive.append(f"drop table `{table.name}` and all its rows")
@@ -529,12 +601,17 @@ def _alter_table(
     new_names = {c.name for c in new.columns}
     for column in new.columns:
         before = old_columns.get(column.name)
+        if before is not None and before.generated != column.generated:
+            _regenerate(new, before, column, early, out)
+            before = None
         if before is None:
-            if column.native_type:  # batch add_column does not create the type
-                out.operations.append(CreateEnumType(column))
-            waits = not column.nullable and column.server_default is None
+            if column.native_type and column.native_type not in out.types_present:
+                out.operations.append(CreateEnumType(column))  # batch add_column does not
+                out.types_present.add(column.native_type)
+            waits = column.waits_for_rows
             early.append(AddColumn(column, nullable=waits or None))
-            out.summary.append(f"add column {new.name}.{column.name}")
+            if column.name not in old_columns:
+                out.summary.append(f"add column {new.name}.{column.name}")
             if waits:
                 needs_backfill.append((new, column))
                 after.append(SetNotNull(column))
@@ -580,6 +657,24 @@ def _alter_table(
     if after:
         late[new.name] = after
     return needs_backfill
+
+
+def _regenerate(
+    table: DbTable, old: DbColumn, new: DbColumn, early: list[BatchOperation], out: Diff
+) -> None:
+    """A column whose generated expression changes, or that becomes (or stops being)
+    generated, is dropped and added again: neither database alters an expression in place.
+    Computed values are the database's to compute again; stored ones are lost."""
+    name = f"{table.name}.{new.name}"
+    early.append(DropColumn(old))
+    if old.generated is not None and new.generated is not None:
+        out.summary.append(f"recompute the generated column {name} (dropped and added again)")
+    elif new.generated is not None:
+        out.summary.append(f"make {name} a generated column (dropped and added again)")
+        out.destructive.append(f"replace the values of `{name}` by its generated expression")
+    else:
+        out.summary.append(f"make {name} a plain column (dropped and added again)")
+        out.destructive.append(f"drop the computed values of `{name}` for a plain column")
 
 
 def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> AlterColumn | None:
@@ -664,4 +759,5 @@ def _batch(table: DbTable, operations: list[BatchOperation]) -> Batch:
         tuple(operations),
         table.autoincrement,
         table.custom_indexes,
+        kept_generated(table, operations),
     )

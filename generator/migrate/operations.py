@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from persistgen.code_text import string_literal
-from persistgen.migrate.schema import DbColumn, DbIndex
+from persistgen.migrate.schema import DbColumn, DbIndex, DbTable
 
 SA = "sqlalchemy as sa"
 OP = "alembic:op"
@@ -100,32 +100,45 @@ class Batch(Operation):
     # The table's indexes over expressions or partial ones, which SQLite's rebuild would lose
     # (SQLAlchemy cannot read them back there): on SQLite, dropped before and made again after.
     sqlite_indexes: tuple[DbIndex, ...] = ()
+    # The table's generated columns the operations leave alone: SQLite's rebuild would copy
+    # their values into them, which it refuses; there they are dropped first and added again
+    # last (the database computes them again).
+    sqlite_generated: tuple[DbColumn, ...] = ()
 
     def lines(self) -> list[str]:
-        if not self.sqlite_indexes:
+        if not self.sqlite_indexes and not self.sqlite_generated:
             return self.sqlite_lines()
         drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
         creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
-        return [*on_dialect(other=drops), *self._batch_lines(), *on_dialect(other=creates)]
+        return [*on_dialect(other=drops), *self._batch_lines(False), *on_dialect(other=creates)]
 
     def sqlite_lines(self) -> list[str]:
         """The lines where the database is known not to be PostgreSQL."""
         drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
         creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
-        return [*drops, *self._batch_lines(), *creates]
+        return [*drops, *self._batch_lines(True), *creates]
 
-    def _batch_lines(self) -> list[str]:
+    def _batch_lines(self, sqlite: bool) -> list[str]:
         args = f"{self.table!r}{on_postgres(self.schema)}"
         head = f"op.batch_alter_table({args}) as batch_op"
         if self.autoincrement:
             head = f"counter_kept({self.table!r}), op.batch_alter_table({args}, {AUTOINCREMENT})"
             head += " as batch_op"
-        return [f"with {head}:", *indented(line for o in self.operations for line in o.lines())]
+        drops = [f"batch_op.drop_column({c.name!r})" for c in self.sqlite_generated]
+        adds = [
+            f"batch_op.add_column({column_code(c, 16 if sqlite else 20)})"
+            for c in self.sqlite_generated
+        ]
+        if not sqlite:
+            drops, adds = on_dialect(other=drops), on_dialect(other=adds)
+        body = [*drops, *(line for o in self.operations for line in o.lines()), *adds]
+        return [f"with {head}:", *indented(body)]
 
     @property
     def imports(self) -> frozenset[str]:
         kept = {COUNTER_KEPT} if self.autoincrement else set()
         found = frozenset({OP, *kept}).union(*(o.imports for o in self.operations))
+        found = found.union(*map(column_imports, self.sqlite_generated))
         return found.union(*map(index_imports, self.sqlite_indexes))
 
     @property
@@ -140,7 +153,19 @@ class Batch(Operation):
             steps,
             autoincrement=self.autoincrement,
             sqlite_indexes=self.sqlite_indexes,
+            sqlite_generated=self.sqlite_generated,
         )
+
+
+def kept_generated(table: DbTable, operations: Iterable[object]) -> tuple[DbColumn, ...]:
+    """`table`'s generated columns that none of `operations` adds, drops or alters."""
+    touched = {
+        value.name
+        for o in operations
+        for value in (getattr(o, "column", None), getattr(o, "old", None), getattr(o, "new", None))
+        if isinstance(value, DbColumn)
+    }
+    return tuple(c for c in table.columns if c.generated is not None and c.name not in touched)
 
 
 def batches(
@@ -150,8 +175,10 @@ def batches(
     *,
     autoincrement: bool = False,
     sqlite_indexes: tuple[DbIndex, ...] = (),
+    sqlite_generated: tuple[DbColumn, ...] = (),
 ) -> list[Operation]:
     """`steps` with each run of batch operations in one `Batch`."""
+    kept = (autoincrement, sqlite_indexes, sqlite_generated)
     result: list[Operation] = []
     run: list[BatchOperation] = []
     for step in steps:
@@ -159,11 +186,11 @@ def batches(
             run.append(step)
             continue
         if run:
-            result.append(Batch(table, schema, tuple(run), autoincrement, sqlite_indexes))
+            result.append(Batch(table, schema, tuple(run), *kept))
             run = []
         result.append(step)
     if run:
-        result.append(Batch(table, schema, tuple(run), autoincrement, sqlite_indexes))
+        result.append(Batch(table, schema, tuple(run), *kept))
     return result
 
 
@@ -183,6 +210,40 @@ class CreateEnumType(Operation):
     def reverse(self) -> list[Operation]:
         assert self.column.native_type is not None
         return [DropEnumType(self.column.native_type)]
+
+
+@dataclass(frozen=True)
+class SetTableComment(Operation):
+    """A table's comment set, changed or removed: on PostgreSQL (SQLite keeps none)."""
+
+    table: str
+    schema: str | None
+    comment: str | None
+    existing: str | None
+
+    def lines(self) -> list[str]:
+        existing = "" if self.existing is None else self.existing
+        was = f"existing_comment={string_literal(existing, 12, 'existing_comment=')}"
+        if self.comment is None:
+            return on_dialect(
+                ["op.drop_table_comment(", f"    {self.table!r},", f"    {was},"]
+                + ([f"    schema={self.schema!r},"] if self.schema else [])
+                + [")"]
+            )
+        text = string_literal(self.comment, 12)
+        return on_dialect(
+            ["op.create_table_comment(", f"    {self.table!r},", f"    {text},"]
+            + ([f"    {was},"] if self.existing is not None else [])
+            + ([f"    schema={self.schema!r},"] if self.schema else [])
+            + [")"]
+        )
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP})
+
+    def reverse(self) -> list[Operation]:
+        return [SetTableComment(self.table, self.schema, self.existing, self.comment)]
 
 
 @dataclass(frozen=True)
@@ -246,6 +307,9 @@ def column_code(
     args = [repr(column.name), column.type]
     if column.identity:
         args.append("sa.Identity()")
+    if column.generated is not None:
+        expression = string_literal(column.generated, indent, "sa.Computed(")
+        args.append(f"sa.Computed({expression}, persisted=True)")
     if column.sequence is not None:
         args.append(sequence_code(column.sequence, schema))
     if not column.autoincrement:

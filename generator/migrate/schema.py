@@ -5,9 +5,9 @@ two of them. Each revision persistgen writes has its snapshot in `.persistgen/re
 (format 3: the revision, its parents, its number and its file). Formats 1 and 2 were the single
 `.persistgen/state.json` of the head: format 1 held these classes as they were; both still read.
 A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
-column's `autoincrement` (absent: true) and `sequence` (absent: none), and `objects` (the
-spec's `database_objects`, carried verbatim), a table's `custom_indexes` and a foreign key's
-`on_update`: absent, there are none.
+column's `autoincrement` (absent: true), `sequence` and `generated` (absent: none), and
+`objects` (the spec's `database_objects`, carried verbatim), a table's `custom_indexes` and a
+foreign key's `on_update`: absent, there are none.
 """
 
 from __future__ import annotations
@@ -66,6 +66,15 @@ class DbColumn:
     # The named sequence that numbers the key (`DEFAULT nextval(...)` on PostgreSQL), kept by
     # name from an existing database. Absent from snapshots when None.
     sequence: str | None = None
+    # A generated column's SQL expression (`GENERATED ALWAYS AS (...) STORED`). Absent from
+    # snapshots when None.
+    generated: str | None = None
+
+    @property
+    def waits_for_rows(self) -> bool:
+        """NOT NULL with nothing of the database's own to fill existing rows: added nullable,
+        backfilled, then made NOT NULL."""
+        return not self.nullable and self.server_default is None and self.generated is None
 
     @property
     def type_imports(self) -> frozenset[str]:
@@ -117,6 +126,7 @@ class DbTable:
     # (index name, column): `search` fields' trigram indexes, on PostgreSQL only
     searches: tuple[tuple[str, str], ...] = ()
     custom_indexes: tuple[DbIndex, ...] = ()
+    comment: str | None = None  # the table's comment; absent from snapshots when None
 
 
 @dataclass(frozen=True)
@@ -236,6 +246,7 @@ def _table_out(table: DbTable) -> dict[str, Any]:
             if table.custom_indexes
             else {}
         ),
+        **({"comment": table.comment} if table.comment is not None else {}),
     }
 
 
@@ -275,6 +286,7 @@ def _column_out(column: DbColumn) -> dict[str, Any]:
         # Only where set: the snapshots of projects without them stay as they were.
         **({} if column.autoincrement else {"autoincrement": False}),
         **({"sequence": column.sequence} if column.sequence is not None else {}),
+        **({"generated": column.generated} if column.generated is not None else {}),
     }
 
 
@@ -307,6 +319,7 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         autoincrement=_bool(data.get("sqlite_autoincrement", False)),
         searches=tuple(_named(i, "column", _str) for i in _list(data.get("searches", []))),
         custom_indexes=tuple(_index_in(_dict(i)) for i in _list(data.get("custom_indexes", []))),
+        comment=_optional(data.get("comment")),
     )
 
 
@@ -325,6 +338,7 @@ def _column_in(data: dict[str, Any]) -> DbColumn:
         native_type=_optional(data.get("native_type")),
         autoincrement=_bool(data.get("autoincrement", True)),
         sequence=_optional(data.get("sequence")),
+        generated=_optional(data.get("generated")),
     )
 
 

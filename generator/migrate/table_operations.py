@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from persistgen.code_text import string_literal
 from persistgen.migrate.batch_operations import RetypeColumn
@@ -18,6 +18,7 @@ from persistgen.migrate.operations import (
     create_index,
     drop_index,
     index_imports,
+    kept_generated,
     listed,
     on_dialect,
     on_postgres,
@@ -26,6 +27,7 @@ from persistgen.migrate.operations import (
     undo,
 )
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel
+from persistgen.naming import always_quoted
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ class MoveTable(Operation):
 
     def lines(self) -> list[str]:
         table = _qualified(self.table, self.schema)
-        return on_dialect([_execute(f'ALTER TABLE {table} SET SCHEMA "{self.to or "public"}"')])
+        to = always_quoted(self.to or "public")
+        return on_dialect([_execute(f"ALTER TABLE {table} SET SCHEMA {to}")])
 
     def reverse(self) -> list[Operation]:
         return [MoveTable(self.table, self.to, self.schema)]
@@ -91,7 +94,12 @@ class RenamePrimaryKey(Operation):
     def lines(self) -> list[str]:
         table = _qualified(self.table, self.schema)
         return on_dialect(
-            [_execute(f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"')]
+            [
+                _execute(
+                    f"ALTER TABLE {table} RENAME CONSTRAINT "
+                    f"{always_quoted(self.old)} TO {always_quoted(self.new)}"
+                )
+            ]
         )
 
     def reverse(self) -> list[Operation]:
@@ -114,11 +122,12 @@ class RenameObject(Operation):
 
     def lines(self) -> list[str]:
         if self.index:
-            where = f'"{self.schema}".' if self.schema else ""
-            sql = f'ALTER INDEX {where}"{self.old}" RENAME TO "{self.new}"'
+            index = _qualified(self.old, self.schema)
+            sql = f"ALTER INDEX {index} RENAME TO {always_quoted(self.new)}"
         else:
             table = _qualified(self.table, self.schema)
-            sql = f'ALTER TABLE {table} RENAME CONSTRAINT "{self.old}" TO "{self.new}"'
+            old, new = always_quoted(self.old), always_quoted(self.new)
+            sql = f"ALTER TABLE {table} RENAME CONSTRAINT {old} TO {new}"
         other = [
             line
             for o in self.other
@@ -146,13 +155,16 @@ class RenameObject(Operation):
 class CreateTable(Operation):
     table: DbTable
     foreign_keys: tuple[ForeignKeyModel, ...]  # created with it; the others come later
+    # Native enum types it shares with a table there before it: its downgrade leaves them.
+    kept_types: frozenset[str] = frozenset()
 
     def lines(self) -> list[str]:
         table = self.table
         create = "op.execute(sa.schema.CreateSequence({}, if_not_exists=True))"
         lines = on_dialect(create.format(s) for s in _sequences(table))
         lines += ["op.create_table(", f"    {table.name!r},"]
-        lines += [f"    {column_code(c, 12, schema=table.schema)}," for c in table.columns]
+        columns = [self._typed(c) for c in table.columns]
+        lines += [f"    {column_code(c, 12, schema=table.schema)}," for c in columns]
         lines += [f"    {_fk_constraint(fk)}," for fk in self.foreign_keys]
         key = listed(table.primary_key)
         lines.append(f"    sa.PrimaryKeyConstraint({key}, name=op.f({table.pk_name!r})),")
@@ -162,6 +174,8 @@ class CreateTable(Operation):
             lines.append(f"    sa.CheckConstraint({string_literal(sql, 12)}, name=op.f({name!r})),")
         if table.autoincrement:
             lines.append("    sqlite_autoincrement=True,")
+        if table.comment is not None:
+            lines.append(f"    comment={string_literal(table.comment, 8, 'comment=')},")
         if table.schema:
             lines.append(f"    schema={table.schema!r},")
         lines.append(")")
@@ -174,16 +188,27 @@ class CreateTable(Operation):
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
         return lines + on_dialect(line for s in searches for line in s.index_lines())
 
+    def _typed(self, column: DbColumn) -> DbColumn:
+        """A column of a native enum type already there: PostgreSQL's `create_table` would
+        make the type again (an error); its variant there names it only."""
+        if column.native_type not in self.kept_types:
+            return column
+        named = f"postgresql.ENUM(name={column.native_type!r}, create_type=False)"
+        return replace(column, type=f'{column.type}.with_variant({named}, "postgresql")')
+
     @property
     def imports(self) -> frozenset[str]:
+        shared = any(c.native_type in self.kept_types for c in self.table.columns)
         return frozenset({OP, SA}).union(
             *(column_imports(c) for c in self.table.columns),
             *map(index_imports, self.table.custom_indexes),
+            {"sqlalchemy.dialects:postgresql"} if shared else (),
         )
 
     def reverse(self) -> list[Operation]:
         types = [c.native_type for c in self.table.columns if c.native_type]
-        return [DropTable(self.table), *map(DropEnumType, types)]
+        owned = [t for t in dict.fromkeys(types) if t not in self.kept_types]
+        return [DropTable(self.table), *map(DropEnumType, owned)]
 
 
 @dataclass(frozen=True)
@@ -246,6 +271,8 @@ class DropTable(Operation):
     by then."""
 
     table: DbTable
+    # Native enum types still there when its downgrade makes it again (see CreateTable).
+    kept_types: frozenset[str] = frozenset()
 
     def lines(self) -> list[str]:
         drop = "op.execute(sa.schema.DropSequence({}, if_exists=True))"
@@ -259,7 +286,7 @@ class DropTable(Operation):
         return frozenset({OP, SA} if _sequences(self.table) else {OP})
 
     def reverse(self) -> list[Operation]:
-        return [CreateTable(self.table, self.table.foreign_keys)]
+        return [CreateTable(self.table, self.table.foreign_keys, self.kept_types)]
 
 
 def _sequences(table: DbTable) -> list[str]:
@@ -281,20 +308,28 @@ class RetypeNativeEnum(Operation):
     def lines(self) -> list[str]:
         old, new, table = self.old, self.new, self.table
         name, column, retired = new.native_type, new.name, f"{new.native_type}_old"
-        on_column = f'ALTER TABLE {_qualified(table.name, table.schema)} ALTER COLUMN "{column}"'
+        assert name is not None and old.native_type is not None  # both native enums
+        quoted_column, quoted_name = always_quoted(column), always_quoted(name)
+        on_column = (
+            f"ALTER TABLE {_qualified(table.name, table.schema)} ALTER COLUMN {quoted_column}"
+        )
         postgres = [
-            _execute(f'ALTER TYPE "{old.native_type}" RENAME TO "{retired}"'),
+            _execute(
+                f"ALTER TYPE {always_quoted(old.native_type)} RENAME TO {always_quoted(retired)}"
+            ),
             f"{new.type}.create(op.get_bind())",
         ]
         if old.server_default:  # a default of the old type would block the cast
             postgres.append(_execute(f"{on_column} DROP DEFAULT"))
-        postgres.append(_execute(f'{on_column} TYPE "{name}" USING "{column}"::text::"{name}"'))
+        postgres.append(
+            _execute(f"{on_column} TYPE {quoted_name} USING {quoted_column}::text::{quoted_name}")
+        )
         if new.server_default:
             postgres.append(
                 f"op.alter_column({table.name!r}, {column!r}, "
                 f"server_default={new.server_default}{schema_arg(table.schema)})"
             )
-        postgres.append(_execute(f'DROP TYPE "{retired}"'))
+        postgres.append(_execute(f"DROP TYPE {always_quoted(retired)}"))
         return on_dialect(postgres, self._batch.sqlite_lines())
 
     @property
@@ -306,6 +341,7 @@ class RetypeNativeEnum(Operation):
             retype,
             self.table.autoincrement,
             self.table.custom_indexes,
+            kept_generated(self.table, retype),
         )
 
     @property
@@ -326,7 +362,9 @@ class RenameNativeEnum(RetypeNativeEnum):
     PostgreSQL; on SQLite, its CHECK is named after it, so the table is rebuilt."""
 
     def lines(self) -> list[str]:
-        rename = f'ALTER TYPE "{self.old.native_type}" RENAME TO "{self.new.native_type}"'
+        assert self.old.native_type and self.new.native_type  # both native, by construction
+        old, new = always_quoted(self.old.native_type), always_quoted(self.new.native_type)
+        rename = f"ALTER TYPE {old} RENAME TO {new}"
         return on_dialect([_execute(rename)], self._batch.sqlite_lines())
 
     def reverse(self) -> list[Operation]:
@@ -344,7 +382,8 @@ def _fk_constraint(fk: ForeignKeyModel) -> str:
 
 def _qualified(table: str, schema: str | None) -> str:
     """`table`'s name in raw PostgreSQL SQL."""
-    return f'"{schema}"."{table}"' if schema else f'"{table}"'
+    table = always_quoted(table)
+    return f"{always_quoted(schema)}.{table}" if schema else table
 
 
 def _execute(sql: str) -> str:

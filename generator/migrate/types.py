@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from persistgen.migrate.schema import DbColumn
+from persistgen.naming import always_quoted
 
 # What a downgrade fills a column that becomes NOT NULL again with (the spec's `backfill` is
 # for upgrades only).
@@ -33,7 +34,7 @@ def zone_cast(old: DbColumn, new: DbColumn) -> str | None:
     Its own cast would read naive values in the session's time zone. SQLite stores both alike."""
     if old.kind != new.kind or old.kind not in ("datetime", "time"):
         return None
-    column = f'"{new.name}"'
+    column = always_quoted(new.name)
     if old.kind == "datetime":
         return f"{column} AT TIME ZONE 'UTC'"  # each way: timestamptz <-> UTC wall clock
     if new.type == "sa.Time(timezone=True)":
@@ -60,11 +61,11 @@ def widens(old: DbColumn, new: DbColumn) -> bool:
     if (old.kind, new.kind) in _WIDENINGS:
         return True
     if (old.kind, new.kind) == ("char", "str"):  # read without padding either way
-        return int(new.params[0]) >= int(old.params[0])
+        return not new.params or int(new.params[0]) >= int(old.params[0])
     if old.kind != new.kind:
         return False
-    if old.kind in ("str", "char"):
-        return int(new.params[0]) >= int(old.params[0])
+    if old.kind in ("str", "char"):  # a VARCHAR without a length (no params) holds any
+        return not new.params or (bool(old.params) and int(new.params[0]) >= int(old.params[0]))
     if old.kind == "json":  # JSONB and plain JSON hold the same values
         return True
     if old.kind == "decimal":

@@ -25,6 +25,7 @@ from persistgen.project_model import (
     TimeoutModel,
     import_lines,
 )
+from persistgen.spec import cycles
 from persistgen.spec.model import Spec
 from persistgen.typemap import CLOCKS
 
@@ -64,14 +65,17 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
 
 
 def _dependency_order(spec: Spec) -> list[str]:
-    """Resources sorted so that referenced tables come first (stable: spec order otherwise)."""
+    """Resources sorted so that referenced tables come first (stable: spec order otherwise).
+    In a cycle of references, the nullable ones (whose foreign keys come after the tables,
+    spec/cycles.py) do not count."""
+    later = cycles.deferred(spec)
     done: dict[str, None] = {}  # a dict keeps the order and answers `in` at once
     for root in spec.resources:
         if root in done:
             continue
         # Depth first without recursion (a chain of references may be thousands long):
         # the path from the root, each name with the targets it has yet to visit.
-        trail = {root: _targets(spec, root)}
+        trail = {root: _targets(spec, root, later)}
         while trail:
             name, pending = next(reversed(trail.items()))
             target = next(pending, None)
@@ -79,13 +83,14 @@ def _dependency_order(spec: Spec) -> list[str]:
                 del trail[name]
                 done[name] = None
             elif target not in done and target not in trail:
-                trail[target] = _targets(spec, target)
+                trail[target] = _targets(spec, target, later)
     return list(done)
 
 
-def _targets(spec: Spec, name: str) -> Iterator[str]:
-    for field in spec.resources[name].fields.values():
-        if field.type == "ref" and field.target and field.target != name:
+def _targets(spec: Spec, name: str, later: frozenset[tuple[str, str]]) -> Iterator[str]:
+    for field_name, field in spec.resources[name].fields.items():
+        skipped = (name, field_name) in later
+        if field.type == "ref" and field.target and field.target != name and not skipped:
             yield field.target
 
 

@@ -53,6 +53,8 @@ def sqlite() -> contextlib.closing[sqlite3.Connection]:
 def _fields(r: ResourceModel, sql: str) -> tuple[str, ...]:
     """The fields the factories send whose column the check names (as a word of its SQL)."""
     words = {word.lower() for word in re.findall(r"\w+", sql)}
+    # a quoted name, `"display name"` or `"createdAt"`, is one word however it is spelled
+    words |= {q.replace('""', '"').lower() for q in re.findall(r'"((?:[^"]|"")+)"', sql)}
     return tuple(
         c.name
         for c in r.columns

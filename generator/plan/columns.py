@@ -19,6 +19,7 @@ from persistgen.project_model import (
     TypeInfo,
 )
 from persistgen.project_model.types import Scalar
+from persistgen.spec import cycles
 from persistgen.spec.model import FieldSpec, Spec
 from persistgen.typemap import BIGINT_KEY, SMALLINT_KEY, type_info
 
@@ -58,7 +59,8 @@ def column(
     foreign_key = _foreign_key(spec, table, name, field)
     info = _type(spec, resource, name, field, generated_key=generated_key)
     own = None if foreign_key else info  # a reference's own options are not its target's
-    read_only = field.read_only or generated_key
+    # A generated column is the database's to compute: clients never send it.
+    read_only = field.read_only or generated_key or field.generated is not None
     # A reference gets an index for joins, unless the key's own index leads with it.
     leads_key = bool(key_fields) and key_fields[0] == name
     server_default = _server_default(field, info)
@@ -87,6 +89,8 @@ def column(
             supplied_key=integer_key and not field.autoincrement,
             sequence=sequence,
             sequence_schema=spec.project.schema_ if sequence else None,
+            use_alter=(resource, name) in cycles.deferred(spec),
+            generated=field.generated,
         ),
         dto=_dto(attribute, field, info, own, writable=not read_only),
         filters=tuple(_filters(attribute, field, info, own)) if field.filter else (),
@@ -107,8 +111,9 @@ def column(
             native_type=enum_type if field.native else None,
             autoincrement=not integer_key or field.autoincrement,
             sequence=sequence,
+            generated=field.generated,
         ),
-        backfill=_backfill(field, own),
+        backfill=None if field.generated is not None else _backfill(field, own),
         previous_name=None if field.renamed_from is None else field.column_name(field.renamed_from),
         in_create=not read_only,
         in_update=not read_only and not field.primary_key,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from persistgen import naming
 from persistgen.plan import samples
-from persistgen.plan.targets import pk_name, pk_spec, route
+from persistgen.plan.targets import link_columns, pk_name, pk_spec, route
 from persistgen.project_model import DbColumn, DbTable, ForeignKeyModel, LinkModel, TypeInfo
 from persistgen.spec.model import Spec
 from persistgen.typemap import type_info
@@ -19,16 +19,17 @@ def links(spec: Spec, name: str) -> Iterator[LinkModel]:
             continue
         target = field.target
         table = field.association_table(name, field_name)
+        owner_column, item_column = link_columns(spec, name, field_name, field)
         (owner, owner_info, owner_db), (item, item_info, item_db) = (
-            _end(spec, table, name),
-            _end(spec, table, target),
+            _end(spec, table, name, owner_column),
+            _end(spec, table, target, item_column),
         )
         previous = f"{resource.renamed_from or name}.{field.renamed_from or field_name}"
         yield LinkModel(
             name=field_name,
             path=naming.kebab(field_name),
             table=table,
-            variable=f"{table}_table",
+            variable=naming.table_variable(table),
             owner_column=owner.column,
             item_column=item.column,
             column_types=(owner_info, item_info),
@@ -56,12 +57,13 @@ def links(spec: Spec, name: str) -> Iterator[LinkModel]:
         )
 
 
-def _end(spec: Spec, table: str, resource: str) -> tuple[ForeignKeyModel, TypeInfo, DbColumn]:
-    """One side of an association table: a cascading reference to `resource`'s key."""
+def _end(
+    spec: Spec, table: str, resource: str, column: str
+) -> tuple[ForeignKeyModel, TypeInfo, DbColumn]:
+    """One side of an association table: `column`, a cascading reference to `resource`'s key."""
     key = pk_spec(spec, resource)
     key_name = key.column_name(pk_name(spec, resource))
     info = type_info(key)
-    column = f"{naming.snake(resource)}_{key_name}"
     target_table = spec.resources[resource].table_name(resource)
     fk = ForeignKeyModel(
         column,

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from persistgen import naming
-from persistgen.plan.targets import key_attributes, referenced, route
+from persistgen.plan.targets import key_attributes, link_columns, referenced, route
 from persistgen.project_model import RefModel, RelationModel
+from persistgen.spec import cycles
 from persistgen.spec.model import FieldSpec, Spec
 
 Source = tuple[str, str, FieldSpec]  # a `ref` or `many` field: its resource, name, spec
@@ -43,7 +44,7 @@ def type_checking_imports(name: str, relations: Iterable[RelationModel]) -> set[
     return {
         f"{{package}}.models.{naming.snake(rel.target)}:{rel.target}"
         for rel in relations
-        if rel.target != name or rel.link_variable or rel.link_table
+        if rel.target != name
     }
 
 
@@ -62,6 +63,7 @@ def refs(spec: Spec, name: str) -> tuple[RefModel, ...]:
                 _on_target_delete(spec, field),
                 field.target == name,
                 tuple(key_attributes(target)),
+                cyclic=(name, field_name) in cycles.deferred(spec),
             )
         )
     return tuple(found)
@@ -81,7 +83,7 @@ def _references(spec: Spec, name: str) -> Iterator[RelationModel]:
             field_name,
             field.target,
             collection=False,
-            back_populates=field.reverse_name(name),
+            back_populates=field.reverse_name(name, field_name),
             optional=field.nullable,
             column=field.attribute(field_name),
             target_key=held,
@@ -95,7 +97,7 @@ def _reverses(name: str, here: list[Source]) -> Iterator[RelationModel]:
         if field.type != "ref":
             continue
         yield RelationModel(
-            field.reverse_name(source_name),
+            field.reverse_name(source_name, field_name),
             source_name,
             collection=not field.unique,
             back_populates=field_name,
@@ -107,25 +109,54 @@ def _reverses(name: str, here: list[Source]) -> Iterator[RelationModel]:
 def _links(spec: Spec, name: str, here: list[Source]) -> Iterator[RelationModel]:
     for field_name, field in _fields(spec, name, "many"):
         assert field.target is not None
+        variable = naming.table_variable(field.association_table(name, field_name))
         yield RelationModel(
             field_name,
             field.target,
             collection=True,
-            back_populates=field.reverse_name(name),
-            link_variable=f"{field.association_table(name, field_name)}_table",
+            back_populates=field.reverse_name(name, field_name),
+            link_variable=variable,
+            joins=_self_joins(spec, name, field_name, field, variable),
         )
     schema = spec.project.schema_
     for source_name, field_name, field in here:
         if field.type != "many":
             continue
         table = field.association_table(source_name, field_name)
+        if source_name == name:  # a link to its own resource: both sides in this module
+            variable = naming.table_variable(table)
+            owner_join, item_join = _self_joins(spec, name, field_name, field, variable) or ("", "")
+            yield RelationModel(
+                field.reverse_name(source_name, field_name),
+                source_name,
+                collection=True,
+                back_populates=field_name,
+                link_variable=variable,
+                joins=(item_join, owner_join),
+            )
+            continue
         yield RelationModel(
-            field.reverse_name(source_name),
+            field.reverse_name(source_name, field_name),
             source_name,
             collection=True,
             back_populates=field_name,
             link_table=f"{schema}.{table}" if schema else table,
         )
+
+
+def _self_joins(
+    spec: Spec, name: str, field_name: str, field: FieldSpec, variable: str
+) -> tuple[str, str] | None:
+    """A link to its own resource refers to it twice: the relationship says which column
+    leads from the owner (primaryjoin) and which to the linked rows (secondaryjoin)."""
+    if field.target != name:
+        return None
+    key = key_attributes(spec.resources[name])[0]
+    owner, item = link_columns(spec, name, field_name, field)
+    return (
+        f"lambda: {name}.{key} == {naming.column_access(variable, owner)}",
+        f"lambda: {name}.{key} == {naming.column_access(variable, item)}",
+    )
 
 
 def _on_target_delete(spec: Spec, field: FieldSpec) -> str:

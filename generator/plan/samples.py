@@ -171,6 +171,8 @@ def _real(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Samp
     # no finer than a REAL's spacing at the range's magnitude (24 bits: 23 after the first)
     step = max(step, 2.0 ** (math.floor(math.log2(max(abs(low), abs(high)))) - 23))
     start = math.ceil(low / step) * step
+    if start < low:  # `low / step` underflowed to 0 (a subnormal `ge`)
+        start += step
     steps = min(FLOAT_STEPS, math.floor((high - start) / step))
     if steps < 1:  # one REAL in the range, or none (then `ge`, which reads back rounded)
         fixed = repr(start if start <= high else float(low))

@@ -26,6 +26,13 @@ def pk_spec(spec: Spec, resource: str) -> FieldSpec:
     return FieldSpec(type=target.id_type, primary_key=True)
 
 
+def link_columns(spec: Spec, resource: str, name: str, field: FieldSpec) -> tuple[str, str]:
+    """The columns of the many field `name`'s link table: the owner's, then the target's."""
+    assert field.target is not None
+    keys = tuple(pk_spec(spec, r).column_name(pk_name(spec, r)) for r in (resource, field.target))
+    return field.link_column_names(resource, name, (keys[0], keys[1]))
+
+
 def key_attributes(resource: ResourceSpec) -> list[str]:
     keys = resource.key_fields
     return [resource.fields[n].attribute(n) for n in keys] if keys else ["id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from persistgen import naming
 from persistgen.code_text import string_literal, value_literal
 from persistgen.migrate.schema import DbIndex, DbTable, ForeignKeyModel
 from persistgen.project_model.api import path_annotation
@@ -66,6 +67,9 @@ class OrmColumn:
     unique_name: str | None = None
     index_name: str | None = None
     foreign_key_name: str | None = None
+    # a nullable reference in a cycle: its foreign key is created after the tables
+    use_alter: bool = False
+    generated: str | None = None  # SQL: a generated column's expression (STORED)
 
     @property
     def annotation(self) -> str:
@@ -85,10 +89,13 @@ class OrmColumn:
             fk = self.foreign_key
             on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
             on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
+            use_alter = ", use_alter=True" if self.use_alter else ""
             name = f", name=conv({self.foreign_key_name!r})" if self.foreign_key_name else ""
-            args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{name})")
+            args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{use_alter}{name})")
         if self.identity:
             args.append("Identity()")
+        if self.generated is not None:
+            args.append(f"Computed({string_literal(self.generated, 8)}, persisted=True)")
         if self.sequence is not None:
             args.append(self._sequence)
         args += [
@@ -126,6 +133,8 @@ class OrmColumn:
             found.add(CONV)
         if self.identity:
             found.add("sqlalchemy:Identity")
+        if self.generated is not None:
+            found.add("sqlalchemy:Computed")
         if self.sequence is not None:
             found |= {"sqlalchemy:Sequence", "{package}.db.sequences:next_value"}
         if self.server_default is not None:
@@ -157,6 +166,7 @@ class OrmTable:
     # The primary key's name when the spec gives one, and its columns.
     pk_name: str | None = None
     primary_key: tuple[str, ...] = ()
+    comment: str | None = None  # the table's comment in the database
 
     @property
     def table_args(self) -> tuple[str, ...]:
@@ -180,7 +190,7 @@ class OrmTable:
                 for name, sql in self.checks
             ),
             *(f"trigram_index({name!r}, {column!r})" for name, column in self.searches),
-            *([repr(options)] if options else []),
+            *([_options(options, self.comment)] if options or self.comment is not None else []),
         )
 
     @property
@@ -251,6 +261,8 @@ class RelationModel:
     link_variable: str | None = None  # a many-to-many's owner: the `Table` in its module
     link_table: str | None = None  # a many-to-many's target: the table's qualified name
     live: str | None = None  # loads skip soft-deleted related rows by this criterion
+    # a many-to-many link to its own class: (primaryjoin, secondaryjoin), as lambdas
+    joins: tuple[str, str] | None = None
 
     @property
     def strategy(self) -> str:
@@ -292,7 +304,10 @@ class RelationModel:
         if secondary is not None:
             # Deleting either side removes its links in the database (ON DELETE CASCADE), so
             # the ORM never loads a collection just to empty it.
-            return f'secondary={secondary}, {back}, lazy="raise", passive_deletes=True'
+            joins = ""
+            if self.joins:  # the link table refers to the class twice: say which is which
+                joins = f"primaryjoin={self.joins[0]}, secondaryjoin={self.joins[1]}, "
+            return f'secondary={secondary}, {joins}{back}, lazy="raise", passive_deletes=True'
         if self.column is not None:
             remote = f', remote_side="{self.remote_side}"' if self.remote_side else ""
             return f'{back}, foreign_keys=[{self.column}], lazy="raise"{remote}'
@@ -335,6 +350,14 @@ class LinkModel:
         return path_annotation(self.target_type)
 
     @property
+    def columns_code(self) -> str:
+        """Its owner's and its item's columns, as the repository's link methods take them."""
+        return (
+            f"{naming.column_access(self.variable, self.owner_column)}, "
+            f"{naming.column_access(self.variable, self.item_column)}"
+        )
+
+    @property
     def table_code(self) -> str:
         """The `Table(...)` call."""
         owner, item = self.db.foreign_keys
@@ -355,3 +378,11 @@ class LinkModel:
     def imports(self) -> set[str]:
         found = {"sqlalchemy:Column", "sqlalchemy:ForeignKey", "sqlalchemy:Table"}
         return found | {i for info in self.column_types for i in info.orm_imports}
+
+
+def _options(options: dict[str, str | bool], comment: str | None) -> str:
+    """The dictionary ending `__table_args__`; a long comment split over lines."""
+    items = [f"{key!r}: {value!r}" for key, value in options.items()]
+    if comment is not None:
+        items.append(f"'comment': {string_literal(comment, 12, 'comment: ')}")
+    return "{" + ", ".join(items) + "}"

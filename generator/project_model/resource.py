@@ -127,6 +127,9 @@ class RefModel:
     on_delete: str  # what deleting the target does: "cascade", "set null", "refuse" or "keep"
     self_reference: bool
     target_keys: tuple[str, ...]  # the target's primary key attributes, to address it over HTTP
+    # a nullable reference in a cycle of references: the factories leave it empty, as they
+    # leave a self reference, or making one row would make the next forever
+    cyclic: bool = False
 
     def target_url(self, row: str) -> str:
         """The path segments that address the target `row`, inside an f-string."""
@@ -225,8 +228,13 @@ class ResourceModel:
 
     @property
     def external_refs(self) -> tuple[RefModel, ...]:
-        """References to other resources (tests create those)."""
-        return tuple(ref for ref in self.refs if not ref.self_reference)
+        """References to other resources (tests create those), but for those in a cycle."""
+        return tuple(ref for ref in self.refs if not ref.self_reference and not ref.cyclic)
+
+    @property
+    def generated(self) -> tuple[tuple[str, str], ...]:
+        """Generated columns: (attribute, the SQL expression the database computes it by)."""
+        return tuple((c.name, c.db.generated) for c in self.columns if c.db.generated is not None)
 
     @property
     def write_only(self) -> tuple[str, ...]:

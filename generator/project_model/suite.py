@@ -134,6 +134,10 @@ class SuiteModel:
         return any(c.resource.conflict_testable and _serves(c, "create") for c in self.cases)
 
     @property
+    def generated(self) -> bool:
+        return any(c.resource.generated and _serves(c, "create", "get") for c in self.cases)
+
+    @property
     def write_only(self) -> bool:
         return any(c.resource.write_only and _serves(c, "create", "get") for c in self.cases)
 

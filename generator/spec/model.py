@@ -122,7 +122,12 @@ class FieldSpec(_Strict):
         None,
         ge=1,
         description="str: column length and DTO bound (default 255); char: its fixed length "
-        "(default 1); text: DTO bound.",
+        "(default 1); text and `unbounded` str: DTO bound.",
+    )
+    unbounded: bool = Field(
+        False,
+        description="str: a VARCHAR without a length (Rails' default string); `max_length`, "
+        "if given, then bounds DTOs only, as for text.",
     )
     min_length: int | None = Field(None, ge=0, description="str, text, char: DTO bound.")
     ge: int | float | None = Field(None, description="Numbers: inclusive lower bound in DTOs.")
@@ -180,6 +185,12 @@ class FieldSpec(_Strict):
     through: str | None = Field(
         None, description="many: the association table; default: `<resource>_<field>`."
     )
+    link_columns: list[str] | None = Field(
+        None,
+        description="many: the link table's two columns, [<owner column>, <target column>]; "
+        "default: `<resource>_<key>` each, or for a link to the same resource "
+        "`<resource>_<key>` and `<field>_<resource>_<key>`.",
+    )
     column: str | None = Field(
         None, description="The column's name in the database; default: the field's name."
     )
@@ -189,6 +200,18 @@ class FieldSpec(_Strict):
     backfill: Scalar | None = Field(
         None, description="Value for existing rows when the column becomes NOT NULL."
     )
+    generated: str | None = Field(
+        None,
+        description="A database generated column: this SQL expression over the row's other "
+        "columns (`GENERATED ALWAYS AS (...) STORED`); read-only, answered in reads.",
+    )
+
+    @property
+    def column_length(self) -> int | None:
+        """str, char: the column's length; None for text and an `unbounded` str."""
+        if self.type == "text" or (self.type == "str" and self.unbounded):
+            return None
+        return self.length
 
     @property
     def length(self) -> int:
@@ -211,12 +234,27 @@ class FieldSpec(_Strict):
             return name
         return f"{name}_{self.target_field or 'id'}"
 
-    def reverse_name(self, source: str) -> str:
-        """ref, many: the collection on the target, for a reference from `source`; a unique
-        ref is one-to-one, so its reverse is one row, named in the singular."""
+    def reverse_name(self, source: str, name: str | None = None) -> str:
+        """ref, many: the collection on the target, for the field `name` of `source`; a unique
+        ref is one-to-one, so its reverse is one row, named in the singular. A many field to its
+        own resource (`User.follows`) has its reverse on the same class: `<field>_of`
+        (`follows_of`, the users who follow this one)."""
         if self.back_populates:
             return self.back_populates
+        if self.type == "many" and self.target == source and name is not None:
+            return f"{name}_of"
         return naming.snake(source) if self.unique else naming.plural(naming.snake(source))
+
+    def link_column_names(self, source: str, name: str, keys: tuple[str, str]) -> tuple[str, str]:
+        """many: the link table's columns for the owner and the target, whose key columns are
+        `keys`: `link_columns`, else `<resource>_<key>` each (`post_id`, `tag_id`); a link to
+        the same resource tells its two apart by the field (`user_id`, `follows_user_id`)."""
+        if self.link_columns and len(self.link_columns) == 2:
+            return self.link_columns[0], self.link_columns[1]
+        owner = f"{naming.snake(source)}_{keys[0]}"
+        if self.target == source:
+            return owner, f"{name}_{owner}"
+        return owner, f"{naming.snake(self.target or '')}_{keys[1]}"
 
     def association_table(self, source: str, name: str) -> str:
         """many: the table holding one row per linked pair."""
@@ -300,6 +338,11 @@ MIXIN_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
 
 class ResourceSpec(_Strict):
     description: str | None = None
+    comment: bool | str | None = Field(
+        None,
+        description="The table's comment in the database: `true` for the `description`, or "
+        "the comment's own text; default: none (the description is a docstring only).",
+    )
     table: str | None = Field(None, description="Table name; default: snake_case plural.")
     id_type: Literal["bigint", "uuid"] = Field(
         "bigint", description="Type of the implicit `id` key, unless a field is a primary key."
@@ -363,6 +406,13 @@ class ResourceSpec(_Strict):
                     raise ValueError(f"`{name}` comes with `{mixin}: true`; remove one of them")
             fields.update(added)
         return {**data, "fields": fields}
+
+    @property
+    def table_comment(self) -> str | None:
+        """The table's comment: `comment`'s text, or the description under `comment: true`."""
+        if self.comment is True:
+            return self.description
+        return self.comment or None
 
     def table_name(self, name: str) -> str:
         return self.table or naming.plural(naming.snake(name))

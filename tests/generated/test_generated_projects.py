@@ -24,7 +24,10 @@ pytestmark = pytest.mark.postgres
 
 # The examples, corner cases from tests/cases/good, the per-feature cases that run every gate
 # too, and the starter (None: no --spec).
-FEATURE_SPECS = [FEATURES / case / "persistgen.yaml" for case in ("client-and-adopted-keys",)]
+FEATURE_SPECS = [
+    FEATURES / case / "persistgen.yaml"
+    for case in ("client-and-adopted-keys", "real-schema-columns", "generated-columns")
+]
 SPECS = [
     *EXAMPLES,
     *sorted((ROOT / "tests" / "cases" / "good").glob("*.yaml")),

@@ -45,6 +45,22 @@ def test_a_check_the_rows_break_is_named_with_the_fields_it_compares() -> None:
     )
 
 
+def test_a_check_over_quoted_names_is_tried_and_names_its_fields() -> None:
+    spec = """
+    Trip:
+      table: Trip
+      checks:
+        %s
+      fields:
+        leaves: {type: datetime, column: leavesAt}
+        arrives: {type: datetime, column: arrives at}
+    """
+    assert unmet(spec % """in_order: '"arrives at" > "leavesAt"'""") == ()
+    assert unmet(spec % """backwards: '"leavesAt" > "arrives at"'""") == (
+        UnmetCheck("backwards", '"leavesAt" > "arrives at"', ("leaves", "arrives"), evaluable=True),
+    )
+
+
 def test_a_check_only_the_update_breaks_is_found() -> None:
     """`name` is the column the update tests change, to `'name-updated'`."""
     found = unmet(TRIP % "kept_name: name <> 'name-updated'")

@@ -158,19 +158,17 @@ def test_types_the_spec_cannot_say_are_reasons(type_: ColumnType) -> None:
     assert reason and "not expressed" in reason
 
 
+def test_a_varchar_without_a_length_is_an_unbounded_str() -> None:
+    varchar = ColumnType("varchar", sql="VARCHAR")
+    assert field_type(varchar, "postgresql") == ({"type": "str", "unbounded": True}, None)
+    array = ColumnType("array", item=varchar, sql="VARCHAR[]")
+    assert field_type(array, "postgresql") == ({"type": "list", "items": "str"}, None)
+
+
 def test_lossy_types_are_noted() -> None:
-    assert field_type(ColumnType("varchar", sql="VARCHAR"), "postgresql") == (
-        {"type": "text"},
-        "`VARCHAR` without a length imported as text",
-    )
     typed, reason = field_type(ColumnType("numeric", sql="NUMERIC"), "postgresql")
     assert typed == {"type": "decimal"}
     assert reason and "no precision" in reason
-    # Rails' `string, array: true` (Danbooru's api_keys.permissions, Lago's 13 such columns)
-    varchars = ColumnType("array", item=ColumnType("varchar", sql="VARCHAR"), sql="VARCHAR[]")
-    typed, reason = field_type(varchars, "postgresql")
-    assert typed == {"type": "list", "items": "text"}
-    assert reason and "without a length" in reason
 
 
 def test_an_unknown_type_is_left_out_with_a_note() -> None:

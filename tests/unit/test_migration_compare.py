@@ -12,11 +12,12 @@ from persistgen.migrate.batch_operations import (
     CreateUnique,
     DropColumn,
     RenameColumn,
+    RenameGenerated,
     ReplaceCheck,
     SetNotNull,
 )
 from persistgen.migrate.compare import Diff, compare
-from persistgen.migrate.operations import Backfill, Batch, CreateEnumType, undo
+from persistgen.migrate.operations import Backfill, Batch, CreateEnumType, SetTableComment, undo
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
@@ -284,3 +285,123 @@ def test_a_change_of_how_a_key_is_numbered_is_refused_not_guessed() -> None:
     widened = replace(serial, type="sa.BigInteger()", kind="bigint", identity=True)
     result = diff((table("books", columns=(serial,)),), (table("books", columns=(widened,)),))
     assert result.unsupported == []  # int to bigint, as before
+
+
+METHOD = DbColumn(
+    "method",
+    "sa.Enum('card', 'sepa', name='payment_method_types', native_enum=True)",
+    "enum",
+    ("card", "sepa"),
+    nullable=True,
+    native_type="payment_method_types",
+)
+
+
+def test_a_shared_enum_type_is_made_once_and_kept_by_a_later_table_or_column() -> None:
+    before = (table("invoices", METHOD), table("customers"))
+    after = (table("invoices", METHOD), table("customers", METHOD), table("orders", METHOD))
+    result = diff(before, after)
+    shared = frozenset({"payment_method_types"})
+    assert result.operations[0] == CreateTable(after[2], (), shared)
+    assert not any(isinstance(o, CreateEnumType) for o in result.operations)
+    lines = "\n".join(line for o in result.operations for line in o.lines())
+    assert "create_type=False" in lines
+    assert "DropEnumType" not in repr(undo(result.operations))  # invoices still uses it
+
+
+def test_a_shared_enum_type_is_dropped_after_its_last_column() -> None:
+    both = (table("invoices", METHOD), table("orders", METHOD))
+    one_left = diff(both, (table("invoices", METHOD),), Renames())
+    assert "DropEnumType" not in repr(one_left.operations)
+    assert undo(one_left.operations)[-1] == CreateTable(
+        both[1], (), frozenset({"payment_method_types"})
+    )
+    none_left = diff(both, (table("invoices"),))
+    assert repr(none_left.operations).count("DropEnumType") == 1
+    new = diff((), both)
+    assert repr(undo(new.operations)).count("DropEnumType") == 1
+
+
+def test_a_table_comment_is_set_changed_and_dropped() -> None:
+    plain, noted = table("books", TITLE), table("books", TITLE, comment="What we sell")
+    result = diff((plain,), (noted,))
+    assert result.operations == [SetTableComment("books", None, "What we sell", None)]
+    assert result.summary == ["set the comment of table books"]
+    assert "op.create_table_comment(" in result.operations[0].lines()[1]
+    assert undo(result.operations) == [SetTableComment("books", None, None, "What we sell")]
+    assert "op.drop_table_comment(" in undo(result.operations)[0].lines()[1]
+    assert "comment='What we sell'" in "\n".join(CreateTable(noted, ()).lines())
+
+
+def test_a_str_widens_to_an_unbounded_one_in_place_not_back() -> None:
+    unbounded = DbColumn("title", "sa.String()", "str", (), nullable=False)
+    widened = diff((table("books", TITLE),), (table("books", unbounded),))
+    assert not widened.destructive
+    narrowed = diff((table("books", unbounded),), (table("books", TITLE),))
+    assert narrowed.destructive
+
+
+DOUBLED = DbColumn("doubled", "sa.Integer()", "int", (), nullable=False, generated="pages * 2")
+
+
+def test_a_new_generated_column_needs_no_backfill() -> None:
+    result = diff((table("books", PAGES),), (table("books", PAGES, DOUBLED),))
+    assert result.operations == [batch("books", AddColumn(DOUBLED))]
+    assert not result.missing_backfill and not result.destructive
+    assert undo(result.operations) == [batch("books", DropColumn(DOUBLED))]
+
+
+def test_a_changed_expression_drops_and_adds_the_column_losing_nothing() -> None:
+    tripled = replace(DOUBLED, generated="pages * 3")
+    result = diff((table("books", PAGES, DOUBLED),), (table("books", PAGES, tripled),))
+    assert result.operations == [batch("books", DropColumn(DOUBLED), AddColumn(tripled))]
+    assert result.summary == [
+        "recompute the generated column books.doubled (dropped and added again)"
+    ]
+    assert not result.destructive  # the database computes the values again
+    assert undo(result.operations) == [batch("books", DropColumn(tripled), AddColumn(DOUBLED))]
+
+
+def test_a_plain_column_made_generated_is_destructive() -> None:
+    plain = replace(DOUBLED, generated=None)
+    result = diff((table("books", PAGES, plain),), (table("books", PAGES, DOUBLED),))
+    assert result.operations == [batch("books", DropColumn(plain), AddColumn(DOUBLED))]
+    assert result.destructive == [
+        "replace the values of `books.doubled` by its generated expression"
+    ]
+
+
+def test_sqlite_rebuilds_drop_and_add_the_generated_columns_they_leave_alone() -> None:
+    """SQLite's rebuild copies every column into the new table, which a generated column
+    refuses: the batch drops it first and adds it again last, on SQLite only."""
+    isbn = DbColumn("isbn", "sa.String(length=20)", "str", ("20",), nullable=False)
+    result = diff(
+        (table("books", PAGES, DOUBLED),),
+        (table("books", PAGES, DOUBLED, isbn),),
+        backfills={("books", "isbn"): "''"},
+    )
+    first = result.operations[0]
+    assert isinstance(first, Batch) and first.sqlite_generated == (DOUBLED,)
+    lines = first.lines()
+    assert lines[1:3] == [
+        '    if op.get_bind().dialect.name != "postgresql":',
+        "        batch_op.drop_column('doubled')",
+    ]
+    assert "sa.Computed('pages * 2', persisted=True)" in lines[-1]
+    assert first.sqlite_lines()[1] == "    batch_op.drop_column('doubled')"
+
+
+def test_a_renamed_generated_column_is_renamed_on_postgres_and_made_again_elsewhere() -> None:
+    twice = replace(DOUBLED, name="twice")
+    renames = Renames(columns={"books": {"doubled": "twice"}})
+    result = diff((table("books", PAGES, DOUBLED),), (table("books", PAGES, twice),), renames)
+    assert result.operations == [batch("books", RenameGenerated(DOUBLED, twice))]
+    assert not result.destructive
+    assert undo(result.operations) == [batch("books", RenameGenerated(twice, DOUBLED))]
+    lines = RenameGenerated(DOUBLED, twice).lines()
+    assert lines[:2] == [
+        'if op.get_bind().dialect.name == "postgresql":',
+        "    batch_op.alter_column('doubled', new_column_name='twice')",
+    ]
+    assert lines[3] == "    batch_op.drop_column('doubled')"
+    assert "'twice'" in lines[4] and "sa.Computed('pages * 2'" in lines[4]

@@ -143,3 +143,14 @@ def test_a_named_sequence_is_made_before_its_table_and_dropped_after_it() -> Non
     drop = DropTable(table).lines()
     assert drop[0].startswith("op.drop_table(")
     assert drop[2] == f"    op.execute(sa.schema.DropSequence({sequence}, if_exists=True))"
+
+
+def test_a_generated_column_is_recorded_only_where_set() -> None:
+    """`generated`: in the snapshot with its expression, absent from other columns (the
+    snapshots of projects without generated columns stay as they were)."""
+    doubled = DbColumn("doubled", "sa.Integer()", "int", (), False, generated="price * 2")
+    table = replace(TABLE, columns=(PRICE, doubled))
+    data = state_to_json(SchemaState("ab12", (table,), number=1))
+    columns = data["tables"][0]["columns"]
+    assert "generated" not in columns[0] and columns[1]["generated"] == "price * 2"
+    assert state_from_json(json.loads(json.dumps(data))).tables == (table,)

@@ -186,11 +186,52 @@ def test_generated_class_names() -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("posts", True), ("order_lines", True), ("Posts", False), ("x" * 64, True), ("1x", False)],
+    [
+        ("posts", True),
+        ("order_lines", True),
+        ("Posts", True),
+        ("createdAt", True),
+        ("order items", True),
+        ("1x", True),
+        ('say "hi"', True),
+        ("x" * 64, True),
+        ("", False),
+        ("  ", False),
+        ("a\nb", False),
+        ("a\x00b", False),
+        ("public.users", False),
+    ],
 )
 def test_table_problem(name: str, ok: bool) -> None:
-    """The form of a table (or column) name; its length is `length_problem`'s."""
+    """Any identifier PostgreSQL takes names a table (or column); its length is
+    `length_problem`'s. A dot would split SQLAlchemy's `table.column`."""
     assert (naming.table_problem(name) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "sql"),
+    [
+        ("created_at", "created_at"),
+        ("createdAt", '"createdAt"'),
+        ("User", '"User"'),
+        ("order", '"order"'),
+        ("user", '"user"'),
+        ("display name", '"display name"'),
+        ("1st", '"1st"'),
+        ('say "hi"', '"say ""hi"""'),
+    ],
+)
+def test_quoted_is_how_sqlalchemy_quotes_on_postgresql(name: str, sql: str) -> None:
+    from sqlalchemy.dialects import postgresql
+
+    assert naming.quoted(name) == sql
+    assert postgresql.dialect().identifier_preparer.quote(name) == sql
+
+
+def test_sql_reserved_words_are_sqlalchemys() -> None:
+    from sqlalchemy.dialects.postgresql.base import RESERVED_WORDS
+
+    assert naming.SQL_RESERVED_WORDS == RESERVED_WORDS
 
 
 @pytest.mark.parametrize(
@@ -311,3 +352,24 @@ def test_a_table_named_as_a_sequence_is_refused() -> None:
     [problem] = info.value.problems
     assert problem.spec_path == "resources.Note.table"
     assert "as the sequence of `Post.id` is" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("table", "variable"),
+    [
+        ("post_tags", "post_tags_table"),
+        ("Post Tags", "post_tags_table"),
+        ("UserFollows", "user_follows_table"),
+        ("1st links", "link_1st_links_table"),
+        ("☃", "link_table"),
+    ],
+)
+def test_a_link_tables_python_name(table: str, variable: str) -> None:
+    assert naming.table_variable(table) == variable
+    assert variable.isidentifier()
+
+
+def test_a_column_python_cannot_take_as_an_attribute_is_subscripted() -> None:
+    assert naming.column_access("t", "post_id") == "t.c.post_id"
+    assert naming.column_access("t", "Post Id") == "t.c['Post Id']"
+    assert naming.column_access("t", "from") == "t.c['from']"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from persistgen.errors import UserError
+from persistgen.plan.relations import type_checking_imports
 from tests.unit.plan_specs import project
 
 BLOG = """
@@ -139,13 +140,66 @@ def test_refs_for_the_factories() -> None:
 
 
 def test_a_chain_longer_than_the_stack_is_ordered_and_its_cycle_found() -> None:
-    # Each resource references the next, so the spec lists them referenced-last: ordering
-    # and the cycle check walk the whole chain (deeper than Python's recursion limit).
+    # Each resource references the next, so the spec lists them referenced-last: ordering,
+    # the cycles' components and the cycle check walk the whole chain (deeper than Python's
+    # recursion limit).
     count = 1_500
     chain = "".join(f"R{n}: {{fields: {{next: ref:R{n + 1}?}}}}\n" for n in range(count))
     last = f"R{count}: {{fields: {{name: str}}}}\n"
     ordered = [r.class_name for r in project(chain + last).resources]
     assert ordered == [f"R{n}" for n in range(count, -1, -1)]
+    # A cycle of nullable references: each foreign key comes after the tables.
     looped = f"R{count}: {{fields: {{back: ref:R0?}}}}\n"
+    cyclic = project(chain + looped).resources
+    assert all(c.orm.use_alter for r in cyclic for c in r.columns if c.foreign_key)
+    required = chain.replace("?", "") + looped.replace("?", "")
     with pytest.raises(UserError, match=r"references form a cycle \(R0 -> R1 -> .* -> R0\)"):
-        project(chain + looped)
+        project(required)
+
+
+SOCIAL = """
+User:
+  fields:
+    name: str
+    follows: {type: many, target: User}
+    blocks:
+      {type: many, target: User, link_columns: [blocker_id, blocked_id], back_populates: blocked_by}
+Group:
+  fields:
+    members: {type: many, target: User, link_columns: [group, member]}
+"""
+
+
+def test_a_link_to_the_same_resource_has_two_columns_and_says_which_leads_where() -> None:
+    user = next(r for r in project(SOCIAL).resources if r.class_name == "User")
+    follows, blocks = user.links
+    assert (follows.table, follows.owner_column, follows.item_column) == (
+        "user_follows",
+        "user_id",
+        "follows_user_id",
+    )
+    assert (blocks.owner_column, blocks.item_column) == ("blocker_id", "blocked_id")
+    relations = {rel.name: rel for rel in user.relations}
+    assert relations["follows"].args == (
+        "secondary=user_follows_table, "
+        "primaryjoin=lambda: User.id == user_follows_table.c.user_id, "
+        "secondaryjoin=lambda: User.id == user_follows_table.c.follows_user_id, "
+        "back_populates='follows_of', lazy=\"raise\", passive_deletes=True"
+    )
+    reverse = relations["follows_of"]  # on the same class, the same table, the joins swapped
+    assert reverse.link_variable == "user_follows_table" and reverse.back_populates == "follows"
+    assert reverse.joins == tuple(reversed(relations["follows"].joins or ()))
+    assert relations["blocked_by"].back_populates == "blocks"
+    # The model imports the other classes it names, never its own.
+    assert type_checking_imports("User", user.relations) == {"{package}.models.group:Group"}
+
+
+def test_link_columns_name_any_link_tables_columns() -> None:
+    group = next(r for r in project(SOCIAL).resources if r.class_name == "Group")
+    (members,) = group.links
+    assert (members.owner_column, members.item_column) == ("group", "member")
+    assert members.columns_code == "group_members_table.c.group, group_members_table.c.member"
+    assert [fk.constraint_name for fk in members.db.foreign_keys] == [
+        "fk_group_members_group_groups",
+        "fk_group_members_member_users",
+    ]

@@ -34,6 +34,7 @@ DECIMAL_PRECISION, DECIMAL_SCALE = 12, 2  # as typemap.py applies them
 OPTION_TYPES: dict[str, set[str]] = {
     # a column length for str and char; a DTO bound for all three
     "max_length": {"str", "text", "char"},
+    "unbounded": {"str"},
     "min_length": {"str", "text", "char"},
     "ge": NUMERIC,
     "le": NUMERIC,
@@ -49,6 +50,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "enum_name": {"enum"},
     "back_populates": {"ref", "many"},
     "through": {"many"},
+    "link_columns": {"many"},
     "target_field": {"ref"},
     "onupdate": {"datetime"},
     "search": {"str", "text"},
@@ -143,6 +145,8 @@ def field_findings(
             yield Finding(
                 (*path, "nullable"), "a primary key cannot be nullable", "remove `nullable`"
             )
+    if f.generated is not None:
+        yield from _generated(path, f)
     if f.model_fields_set.intersection(KEY_NUMBERING):
         yield from _key_numbering(spec, resource_name, path, f)
     if "default" in f.model_fields_set and f.default is not None:
@@ -177,6 +181,46 @@ def field_findings(
     elif f.filter:
         searched = any(g.search for g in spec.resources[resource_name].fields.values())
         yield from _filter(path, f, searched=searched)
+
+
+# What a generated column cannot be: the database computes it, on every write.
+_NOT_GENERATED = {
+    "primary_key": "clients set a key, or the database numbers it",
+    "default": "the database computes its value",
+    "server_default": "the database computes its value",
+    "backfill": "the database computes its value for existing rows too",
+    "onupdate": "the database computes it again on every update already",
+    "write_only": "clients cannot send it, so nobody could read or write it",
+}
+
+
+def _generated(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """`generated`: an SQL expression for a column of its own (not a reference or a link),
+    that nothing else fills."""
+    at = (*path, "generated")
+    if f.type in ("ref", "many"):
+        yield Finding(
+            at,
+            f"{an(f.type)} field cannot be a generated column",
+            "give the field its own type (e.g. `int`, `str`), or remove `generated`",
+            at_key=True,
+        )
+        return
+    if f.generated is not None and not f.generated.strip():
+        yield Finding(
+            at,
+            "`generated` is empty: it is the SQL expression the database computes the column by",
+            'write one over the row\'s other columns, e.g. `generated: "price * 2"`',
+        )
+    for option, why in _NOT_GENERATED.items():
+        value = getattr(f, option)
+        if option in f.model_fields_set and value is not None and value is not False:
+            yield Finding(
+                (*path, option),
+                f"`{option}` does not suit a generated column: {why}",
+                f"remove `{option}`, or `generated`",
+                at_key=True,
+            )
 
 
 def _names_without_objects(
@@ -320,18 +364,20 @@ def _write_only(spec: Spec, resource_name: str, path: SpecPath, f: FieldSpec) ->
             )
 
 
-_MANY_OPTIONS = {"type", "description", "target", "back_populates", "through", "renamed_from"}
+_MANY_OPTIONS = {
+    "type",
+    "description",
+    "target",
+    "back_populates",
+    "through",
+    "link_columns",
+    "renamed_from",
+}
 
 
 def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
     """A many field is a link table, not a column: column options mean nothing for it."""
-    if f.target == resource_name:
-        yield Finding(
-            (*path, "target"),
-            f"`{resource_name}` cannot link to itself with a many field yet",
-            f"add a resource with two references to `{resource_name}` (e.g. a follow or a "
-            "membership) instead",
-        )
+    yield from _link_columns(path, f)
     for option in sorted(f.model_fields_set - _MANY_OPTIONS - set(OPTION_TYPES)):
         yield Finding(
             (*path, option),
@@ -348,6 +394,31 @@ def _many(resource_name: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]
         at = (*path, "through") if f.through else path
         hint = f"use {issue[1]}" if f.through else f"set `through` to a shorter name, {issue[1]}"
         yield Finding(at, f"the link table `{table}`: {issue[0]}", hint, at_key=not f.through)
+
+
+def _link_columns(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
+    """`link_columns`: two names PostgreSQL takes, distinct even to SQLite."""
+    if f.link_columns is None:
+        return
+    at = (*path, "link_columns")
+    if len(f.link_columns) != 2:
+        yield Finding(
+            at,
+            f"`link_columns` lists {len(f.link_columns)} names; it takes two: the owner's "
+            "column, then the target's",
+            "write e.g. `link_columns: [follower_id, followed_id]`",
+        )
+        return
+    for number, column in enumerate(f.link_columns):
+        if issue := naming.table_problem(column) or naming.length_problem(column):
+            yield Finding((*at, number), f"`{column}`: {issue[0]}", f"use {issue[1]}")
+    first, second = f.link_columns
+    if naming.folded(first) == naming.folded(second):
+        yield Finding(
+            (*at, 1),
+            f"the link table's two columns would both be `{second}`",
+            "name them apart, e.g. `[follower_id, followed_id]`",
+        )
 
 
 def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[Finding]:
@@ -377,7 +448,7 @@ def _literal(path: SpecPath, option: str, value: Any, f: FieldSpec) -> Iterator[
         yield Finding(at, f"the {option} `{value}` is not a decimal number", "write it like `9.99`")
     else:
         yield from fits(at, option, value, f)
-    longest = f.length if f.type in ("str", "char") else f.max_length  # text: the DTO bound, if any
+    longest = f.column_length or f.max_length  # text, unbounded str: the DTO bound, if any
     if isinstance(value, str) and longest is not None and len(value) > longest:
         bound = f"max_length {longest}" if f.max_length else f"the column's {longest} (the default)"
         yield Finding(

@@ -166,25 +166,40 @@ def _column(resource: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
 
 
 def _link(spec: Spec, resource: str, path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
-    """A many field's link table and its two columns, `<resource>_<key column>` each."""
+    """A many field's link table and its two columns, `<resource>_<key column>` each unless
+    `link_columns` names them (checked with the field)."""
     table = f.association_table(resource, str(path[-1]))
     if f.through:
         yield from _too_long(table, "the link table", (*path, "through"), USE)
     else:
         hint = "set `through` to a shorter name, e.g. {}"
         yield from _too_long(table, "the link table", path, hint, at_key=True)
-    for end in (resource, f.target):
-        if end in spec.resources and len(spec.resources[end].key_fields) <= 1:
-            column = _link_column(spec, end)
-            hint = f"rename `{end}` or its key: the link table's column is `<resource>_<key>`"
-            yield from _too_long(column, "the link table's column", path, hint, at_key=True)
+    columns = _link_columns(spec, resource, path, f)
+    if f.link_columns or columns is None:
+        return
+    for column in columns:
+        hint = (
+            "the link table's column is `<resource>_<key>`: set `link_columns` to two "
+            "shorter names, e.g. {}"
+        )
+        yield from _too_long(column, "the link table's column", path, hint, at_key=True)
 
 
-def _link_column(spec: Spec, resource: str) -> str:
-    """The column of a link table that refers to `resource` (as plan/links.py names it)."""
-    keys = spec.resources[resource].key_fields
-    key = spec.resources[resource].fields[keys[0]].column_name(keys[0]) if keys else "id"
-    return f"{naming.snake(resource)}_{key}"
+def _link_columns(
+    spec: Spec, resource: str, path: SpecPath, f: FieldSpec
+) -> tuple[str, str] | None:
+    """The columns of a link table (as plan/links.py names them); None when an end is missing
+    or has a composite key (reported elsewhere)."""
+    ends = (resource, f.target or "")
+    if any(end not in spec.resources or len(spec.resources[end].key_fields) > 1 for end in ends):
+        return None
+    keys = []
+    for end in ends:
+        fields = spec.resources[end].key_fields
+        keys.append(
+            spec.resources[end].fields[fields[0]].column_name(fields[0]) if fields else "id"
+        )
+    return f.link_column_names(resource, str(path[-1]), (keys[0], keys[1]))
 
 
 @dataclass(frozen=True)
@@ -195,11 +210,16 @@ class _Name:
     what: str
     path: SpecPath
     at_key: bool = True
+    values: tuple[str, ...] | None = None  # a native enum type's: fields may share the type
 
 
 # PostgreSQL's namespaces: relations (tables, indexes, sequences) and types (each table's row
 # type, native enums) per schema; constraints per table. A table is both a relation and a type.
 _SPACES = {"table": ("relation", "type"), "relation": ("relation",), "type": ("type",)}
+
+
+# The options that give a name verbatim.
+_GIVEN = {"name", "unique_name", "index_name", "foreign_key_name", "enum_name"}
 
 
 def _meetings(spec: Spec) -> Iterator[Finding]:
@@ -212,6 +232,15 @@ def _meetings(spec: Spec) -> Iterator[Finding]:
         for kind, named in _names(spec, name, resource):
             if shared and named.path[: len(shared)] == shared:
                 continue
+            # (a sequence PostgreSQL names itself; tables and types are checked where named)
+            # (a name the spec gives is checked where it is given)
+            convention = (
+                kind in ("relation", "constraint")
+                and "sequence" not in named.what
+                and named.path[-1] not in _GIVEN
+            )
+            if convention and naming.length_problem(named.name):
+                yield _cut(named)
             for space in _SPACES.get(kind, (kind,)):
                 other_kind, other = spaces[space].setdefault(named.name, (kind, named))
                 if other is named:
@@ -219,12 +248,37 @@ def _meetings(spec: Spec) -> Iterator[Finding]:
                 if other_kind == kind == "table":
                     shared = named.path
                     break
+                if named.values is not None and other.values is not None:
+                    if named.values != other.values:  # one type, one list of values
+                        yield Finding(
+                            named.path,
+                            f"`{named.name}` would be {named.what} ([{', '.join(named.values)}])"
+                            f" and {other.what} ([{', '.join(other.values)}]): one type has "
+                            "one list of values",
+                            "give both fields the same values in the same order to share the "
+                            "type, or another `enum_name`",
+                            at_key=named.at_key,
+                        )
+                    continue
                 yield Finding(
                     named.path,
                     f"{named.what} would be named `{named.name}`, as {other.what} is",
                     "PostgreSQL needs the two names to differ: rename one of them",
                     at_key=named.at_key,
                 )
+
+
+def _cut(named: _Name) -> Finding:
+    """A name of non-ASCII letters still past 63 bytes once shortened: the naming convention
+    cuts at 55 characters, as SQLAlchemy does, and PostgreSQL would cut the rest."""
+    size = len(named.name.encode())
+    return Finding(
+        named.path,
+        f"{named.what} would be named `{named.name}`, {size} bytes long even shortened; "
+        "PostgreSQL keeps 63 bytes and cuts the rest",
+        "shorten the table's or the column's name (letters past ASCII take 2 to 4 bytes each)",
+        at_key=named.at_key,
+    )
 
 
 def _names(spec: Spec, name: str, resource: ResourceSpec) -> Iterator[tuple[str, _Name]]:
@@ -303,20 +357,20 @@ def _column_names(
         yield "constraint", _Name(check, f"the CHECK of the enum {label}", path)
         if f.native:
             at = (*path, "enum_name") if f.enum_name else path
-            yield "type", _Name(enum, f"the enum type of {label}", at)
+            values = tuple(f.values or ())
+            yield "type", _Name(enum, f"the enum type of {label}", at, values=values)
 
 
 def _link_names(
     spec: Spec, resource: str, path: SpecPath, f: FieldSpec
 ) -> Iterator[tuple[str, _Name]]:
     """A link table, its key and its index (its foreign keys are named after it)."""
-    if f.target not in spec.resources or any(
-        len(spec.resources[end].key_fields) > 1 for end in (resource, f.target)
-    ):
+    columns = _link_columns(spec, resource, path, f)
+    if columns is None:
         return
     table = f.association_table(resource, str(path[-1]))
     label = f"the link table of `{resource}.{path[-1]}`"
-    item = _link_column(spec, f.target)
     yield "table", _Name(table, label, path)
     yield "relation", _Name(naming.constraint("pk", table), f"the primary key of {label}", path)
-    yield "relation", _Name(naming.constraint("ix", table, item), f"the index of {label}", path)
+    index = naming.constraint("ix", table, columns[1])
+    yield "relation", _Name(index, f"the index of {label}", path)

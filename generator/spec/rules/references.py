@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterator
 
 from persistgen import naming
@@ -100,7 +101,7 @@ def reference_findings(
             "`on_delete: set null` needs a nullable reference",
             "add `nullable: true`, or use `cascade` or `restrict`",
         )
-    reverse = f.reverse_name(resource_name)
+    reverse = f.reverse_name(resource_name, str(path[-1]))
     problem = naming.attribute_problem(reverse)
     if problem:
         yield Finding(
@@ -118,7 +119,7 @@ def _reverse_relations(spec: Spec) -> Iterator[Finding]:
         for name, f in resource.fields.items():
             if f.type not in ("ref", "many") or f.target not in spec.resources:
                 continue
-            reverse = f.reverse_name(source)
+            reverse = f.reverse_name(source, name)
             if f.target not in attributes:  # once per target, however many point at it
                 attributes[f.target] = _attributes(spec.resources[f.target])
             taken = attributes[f.target]
@@ -186,12 +187,14 @@ def _class_names(spec: Spec) -> Iterator[Finding]:
 
 
 def _reference_cycles(spec: Spec) -> Iterator[Finding]:
-    """Tables are created referenced-first, so references between resources cannot loop yet."""
+    """A cycle of references is allowed when one of them may be empty (its foreign key is then
+    created after the tables, spec/cycles.py); a cycle of required ones could hold no first row."""
     edges = {
         name: [
             (field_name, f.target)
             for field_name, f in resource.fields.items()
             if f.type == "ref" and f.target in spec.resources and f.target != name
+            if not f.nullable
         ]
         for name, resource in spec.resources.items()
     }
@@ -200,8 +203,10 @@ def _reference_cycles(spec: Spec) -> Iterator[Finding]:
         if root in done:
             continue
         # Depth first without recursion (a chain of references may be thousands long):
-        # the path from the root, each name with the references it has yet to follow.
+        # the path from the root, each name with the references it has yet to follow, and
+        # the field that led to it.
         trail = {root: iter(edges[root])}
+        entered: dict[str, str] = {}
         while trail:
             name, pending = next(reversed(trail.items()))
             edge = next(pending, None)
@@ -212,12 +217,18 @@ def _reference_cycles(spec: Spec) -> Iterator[Finding]:
             field_name, target = edge
             if target in trail:
                 path = list(trail)
-                loop = " -> ".join([*path[path.index(target) :], target])
+                members = path[path.index(target) :]
+                loop = " -> ".join([*members, target])
+                fields = [f"`{m}.{entered[n]}`" for m, n in itertools.pairwise(members)]
+                fields.append(f"`{name}.{field_name}`")
                 yield Finding(
                     ("resources", name, "fields", field_name),
-                    f"references form a cycle ({loop})",
-                    "remove one of these references; cyclic references are not supported yet",
+                    f"required references form a cycle ({loop}): no first row could be "
+                    "inserted, as each needs another to exist",
+                    f"add `nullable: true` to one of {', '.join(fields)}: its foreign key is "
+                    "then created after the tables, and rows are inserted with it empty first",
                     at_key=True,
                 )
             elif target not in done:
+                entered[target] = field_name
                 trail[target] = iter(edges[target])

@@ -28,6 +28,7 @@ _FIXED_WIDTHS |= {"time": 8, "uuid": 16, "smallint": 2, "real": 4, "interval": 1
 
 def findings(spec: Spec) -> Iterator[Finding]:
     # Every project's table of idempotency keys (api/idempotency.py) is taken too.
+    # Keyed by `naming.folded`: SQLite takes `User` and `user` for one table.
     tables = {naming.IDEMPOTENCY_TABLE: "persistgen's idempotency keys"}
     modules: dict[str, str] = {}
     if len(spec.resources) > MAX_RESOURCES:
@@ -53,16 +54,18 @@ def findings(spec: Spec) -> Iterator[Finding]:
         table_issue = naming.table_problem(table)
         if table_issue:
             yield Finding((*path, "table"), f"`{table}`: {table_issue[0]}", f"use {table_issue[1]}")
-        if table in tables:
+        if naming.folded(table) in tables:
+            other = tables[naming.folded(table)]
             yield Finding(
                 (*path, "table") if resource.table else path,
-                f"table `{table}` is already used by `{tables[table]}`"
+                f"table `{table}` is already used by `{other}`"
                 if resource.table
-                else f"`{name}` would use the table `{table}`, which `{tables[table]}` uses",
-                "set a distinct `table` on one of them",
+                else f"`{name}` would use the table `{table}`, which `{other}` uses",
+                "set a distinct `table` on one of them (SQLite ignores the case of ASCII "
+                "letters in names: `User` and `user` are one table there)",
                 at_key=resource.table is None,
             )
-        tables[table] = name
+        tables[naming.folded(table)] = name
         module = naming.snake(name)
         if module in modules:
             yield Finding(
@@ -78,19 +81,29 @@ def findings(spec: Spec) -> Iterator[Finding]:
         yield from _composites(name, resource)
         yield from _routes(name, resource)
     for name, resource in spec.resources.items():
+        variables: dict[str, str] = {}  # each link table's `Table` in the owner's module
         for field_name, f in resource.fields.items():
             if f.type != "many":
                 continue
             table = f.association_table(name, field_name)
-            if table in tables:
+            variable = naming.table_variable(table)
+            if variable in variables and variables[variable] != table:
+                yield Finding(
+                    ("resources", name, "fields", field_name, "through"),
+                    f"the link tables `{variables[variable]}` and `{table}` would both be "
+                    f"`{variable}` in the module of `{name}`",
+                    "set a `through` that differs in more than spaces, case or punctuation",
+                )
+            variables[variable] = table
+            if naming.folded(table) in tables:
                 yield Finding(
                     ("resources", name, "fields", field_name),
                     f"the link table `{table}` of `{name}.{field_name}` is already used by "
-                    f"`{tables[table]}`",
+                    f"`{tables[naming.folded(table)]}`",
                     "set `through` to a free table name",
                     at_key=True,
                 )
-            tables[table] = f"{name}.{field_name}"
+            tables[naming.folded(table)] = f"{name}.{field_name}"
 
 
 def _columns(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
@@ -139,7 +152,7 @@ def _least_width(spec: Spec, f: FieldSpec) -> int:
     if kind == "enum" and f.native:  # the label's OID
         return 4
     longest = {
-        "str": f.length,
+        "str": f.column_length or f.max_length,
         "char": f.length,
         "text": f.max_length,
         "enum": max((len(v) for v in f.values or ()), default=0),
@@ -315,14 +328,16 @@ def _fields(spec: Spec, resource_name: str, resource: ResourceSpec) -> Iterator[
         if field.type != "many":
             db_name = field.column_name(name)
             reported = db_name == attribute and len(columns[attribute]) > 1
-            if db_name in db_columns and not reported:
+            if naming.folded(db_name) in db_columns and not reported:
                 yield Finding(
                     (*path, "column") if field.column else path,
-                    f"the column `{db_name}` would hold both `{db_columns[db_name]}` and `{name}`",
-                    "set a distinct `column` on one of them",
+                    f"the column `{db_name}` would hold both "
+                    f"`{db_columns[naming.folded(db_name)]}` and `{name}`",
+                    "set a distinct `column` on one of them (SQLite ignores the case of ASCII "
+                    "letters in names)",
                     at_key=not field.column,
                 )
-            db_columns[db_name] = name
+            db_columns[naming.folded(db_name)] = name
         yield from field_findings(spec, resource_name, path, field)
 
 

@@ -97,7 +97,7 @@ def lengths(path: SpecPath, f: FieldSpec) -> Iterator[Finding]:
                 f"use at most {most}"
                 + (", or type `text` for longer text" if f.type == "str" else ""),
             )
-    if f.type in ("str", "char") and f.max_length is None and (f.min_length or 0) > f.length:
+    if f.max_length is None and f.column_length and (f.min_length or 0) > f.column_length:
         yield Finding(
             (*path, "min_length"),
             f"`min_length` ({f.min_length}) is above the column's length {f.length} (the default)",
