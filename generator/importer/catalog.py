@@ -45,6 +45,7 @@ class ForeignKey:
     on_delete: str | None = None  # lower case SQL: cascade, set null, restrict, no action
     on_update: str | None = None
     target_schema: str | None = None  # set when it points outside the imported schema
+    deferrable: str | None = None  # "DEFERRABLE INITIALLY DEFERRED" and the like, when set
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Index:
     unique: bool = False
     where: str | None = None  # partial index predicate
     method: str | None = None  # access method when not btree (gin, gist...)
+    definition: str | None = None  # PostgreSQL: pg_get_indexdef, for one the spec cannot say
+    ordered: bool = False  # a column sorted DESC or NULLS FIRST/LAST: no index item says it
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class Table:
     # Whatever the table carries that no field or option says: a trigger, a partitioning,
     # an exclusion constraint. Each is (what, SQL or description).
     extras: tuple[tuple[str, str], ...] = ()
+    # The database has no PRIMARY KEY: `primary_key` is columns the importer chose (see
+    # to_spec.stand_in_key), which the spec declares as its key.
+    key_stand_in: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -123,10 +123,33 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
             for name in sorted(inspector.get_materialized_view_names(schema=schema))
         )
     others = _postgres_others(connection, schema) if postgres else ()
-    if not postgres:
+    if postgres:
+        tables = _index_definitions(connection, schema, tables)
+    else:
         others = _sqlite_triggers(connection)
     objects = read_objects(connection, inspector, schema, tables) if postgres and schema else ()
     return Catalog(connection.dialect.name, database, schema, tables, views, others, objects)
+
+
+def _index_definitions(
+    connection: Connection, schema: str | None, tables: tuple[Table, ...]
+) -> tuple[Table, ...]:
+    """Each partial or expression index with its CREATE INDEX: one in PostgreSQL's own SQL is
+    carried verbatim (to_spec.py's _carried_index)."""
+    sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = :schema"
+    definitions = dict(_rows(connection, sql, schema))
+    return tuple(
+        replace(
+            table,
+            indexes=tuple(
+                replace(index, definition=definitions.get(index.name))
+                if index.name and (index.where or index.expressions or index.ordered)
+                else index
+                for index in table.indexes
+            ),
+        )
+        for table in tables
+    )
 
 
 def _table(
@@ -144,6 +167,7 @@ def _table(
             _action(fk.get("options", {}).get("ondelete")),
             _action(fk.get("options", {}).get("onupdate")),
             _other_schema(fk.get("referred_schema") or default_schema, schema),
+            _deferrable(fk.get("options", {})),
         )
         for fk in inspector.get_foreign_keys(name, schema=schema)
     )
@@ -200,7 +224,15 @@ def _index(ix: Any) -> Index:
         bool(ix.get("unique")),
         str(where) if where is not None else None,
         method if method and method != "btree" else None,
+        ordered=bool(ix.get("column_sorting")),
     )
+
+
+def _deferrable(options: dict[str, Any]) -> str | None:
+    if not options.get("deferrable"):
+        return None
+    initially = options.get("initially")
+    return "DEFERRABLE" + (f" INITIALLY {str(initially).upper()}" if initially else "")
 
 
 def _action(value: str | None) -> str | None:

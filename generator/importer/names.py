@@ -12,14 +12,20 @@ _WORDS = re.compile(r"[A-Za-z][a-z0-9]*|[0-9]+")
 
 
 def field_name(column: str) -> str:
-    """`createdAt` -> `created_at`, `metadata` -> `metadata_`, `1st` -> `field_1st`."""
+    """`createdAt` -> `created_at`, `metadata` -> `metadata_`, `1st` -> `field_1st`,
+    `model_type` -> `field_model_type`."""
     cleaned = re.sub(r"[^0-9A-Za-z]+", "_", naming._ascii(column))
     cleaned = re.sub(r"_+", "_", naming.snake(cleaned)).strip("_").lower()
     if not cleaned:
         cleaned = "field"
     if not cleaned[0].isalpha():
         cleaned = f"field_{cleaned}"
-    return cleaned if naming.attribute_problem(cleaned) is None else f"{cleaned}_"
+    # `metadata` -> `metadata_`; Rails' polymorphic `model_type` (Pydantic reserves `model_*`)
+    # -> `field_model_type`
+    for candidate in (cleaned, f"{cleaned}_", f"field_{cleaned}"):
+        if naming.attribute_problem(candidate) is None:
+            return candidate
+    return f"field_{cleaned}_"
 
 
 def resource_name(table: str) -> str:

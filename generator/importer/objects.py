@@ -496,7 +496,11 @@ def attach(imported: Imported, carried: Carried, dialect: str) -> None:
     key is found; notes for what is carried and what is not."""
     if not carried.objects:
         return
-    imported.document["database_objects"] = carried.objects
+    # to_spec.py's own (foreign keys no reference holds, PostgreSQL-only indexes) come after
+    imported.document["database_objects"] = [
+        *carried.objects,
+        *imported.document.get("database_objects", []),
+    ]
     for message in carried.notes:
         imported.note((), message)
     for table, columns in carried.by_table.items():

@@ -10,13 +10,14 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, get_args
 
 from persistgen import naming
 from persistgen.importer import defaults
 from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
+from persistgen.spec.model import ListItemType
 
 Path = tuple[str, ...]
 # Tables persistgen keeps for itself, never resources.
@@ -75,6 +76,103 @@ def selected(names: Sequence[str], include: Sequence[str], exclude: Sequence[str
     ]
 
 
+def stand_in_key(table: Table) -> Table:
+    """A table without a primary key, given one the spec can declare: the columns of its first
+    unique constraint or plain unique index whose columns are all NOT NULL, else all its
+    columns when every one is NOT NULL (Rails' join tables, log tables). Without either it is
+    left as it is (and noted). Alembic does not compare primary keys, so the stamped database
+    still checks clean."""
+    if table.primary_key or not table.columns:
+        return table
+    # columns a key can hold: integers, strings, uuids (not text, times, JSON...)
+    not_null = {
+        c.name
+        for c in table.columns
+        if not c.nullable
+        and c.type.kind in ("int", "bigint", "smallint", "varchar", "char", "uuid")
+    }
+    candidates = [u.columns for u in table.uniques] + [
+        i.columns
+        for i in table.indexes
+        if i.unique and i.columns and not i.expressions and i.where is None and i.method is None
+    ]
+    chosen = next((c for c in candidates if c and set(c) <= not_null), None)
+    if chosen is None and "id" in not_null:  # Lago's partitioned enriched_events: `id` uuid
+        chosen = ("id",)
+    if chosen is None and len(not_null) == len(table.columns):
+        chosen = tuple(c.name for c in table.columns)
+    if chosen is None:
+        return table
+    return replace(table, primary_key=tuple(chosen), key_stand_in=True)
+
+
+# The item types a `list` field takes (spec/model.py's ListItemType).
+_LIST_ITEMS = frozenset(get_args(ListItemType))
+
+
+def database_objects(
+    catalog: Catalog, tables: Sequence[Table], foreign_keys: Sequence[tuple[str, ForeignKey]] = ()
+) -> list[dict[str, Any]]:
+    """What to_spec carries verbatim beside importer/objects.py's (PostgreSQL): partial and
+    expression indexes in PostgreSQL's own SQL, and foreign keys no `ref` holds."""
+    if catalog.dialect != "postgresql":
+        return []
+    objects: list[dict[str, Any]] = []
+    for table in tables:
+        for index in table.indexes:
+            if index.definition and index.name and not index.method and _carried_index(index):
+                objects.append(
+                    {
+                        "name": index.name,
+                        "kind": "index",
+                        "create": index.definition,
+                        "drop": f"DROP INDEX IF EXISTS {_qualified(catalog, index.name)}",
+                        "after": [table.name],
+                    }
+                )
+        for fk in (fk for owner, fk in foreign_keys if owner == table.name):
+            if fk.name:
+                qualified = _qualified(catalog, table.name)
+                objects.append(
+                    {
+                        "name": fk.name,
+                        "kind": "sql",
+                        "create": f"ALTER TABLE {qualified} ADD CONSTRAINT "
+                        f"{_sql_name(fk.name)} {_fk_sql(fk, catalog)}",
+                        "drop": f"ALTER TABLE {qualified} DROP CONSTRAINT IF EXISTS "
+                        f"{_sql_name(fk.name)}",
+                        "after": sorted({table.name, fk.target_table}),
+                    }
+                )
+    return objects
+
+
+def _bookkeeping(catalog: Catalog, table: Table) -> dict[str, Any]:
+    """Another migration tool's table (Rails' schema_migrations), carried as its columns and
+    key: the rebuilt database has it, and `alembic check` does not see it as one to drop."""
+    columns = [
+        f"{_sql_name(c.name)} {c.type.sql}{'' if c.nullable else ' NOT NULL'}"
+        for c in table.columns
+    ]
+    if table.primary_key:
+        columns.append(f"PRIMARY KEY ({', '.join(_sql_name(c) for c in table.primary_key)})")
+    qualified = _qualified(catalog, table.name)
+    return {
+        "name": table.name,
+        "kind": "sql",
+        "create": f"CREATE TABLE IF NOT EXISTS {qualified} ({', '.join(columns)})",
+        "drop": f"DROP TABLE IF EXISTS {qualified}",
+    }
+
+
+def _qualified(catalog: Catalog, name: str) -> str:
+    return f"{_sql_name(catalog.schema or 'public')}.{_sql_name(name)}"
+
+
+def _sql_name(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
 def to_spec(
     catalog: Catalog,
     database_url: str,
@@ -87,18 +185,24 @@ def to_spec(
     if catalog.schema and catalog.schema != "public":
         project["schema"] = catalog.schema
     project["database_url"] = database_url
+    catalog = replace(catalog, tables=tuple(stand_in_key(t) for t in catalog.tables))
     imported = Imported({"version": 1, "project": project, "resources": {}})
     chosen = selected([t.name for t in catalog.tables], include, exclude)
     partitions = [t for t in catalog.tables if any(w == "partition" for w, _ in t.extras)]
-    keyless = [t for t in catalog.tables if t.name in chosen and not t.primary_key]
-    tables = [
-        t for t in catalog.tables if t.name in chosen and t not in partitions and t not in keyless
-    ]
+    tables = [t for t in catalog.tables if t.name in chosen and t not in partitions]
+    keyless = [t for t in tables if not t.primary_key]
     for table in keyless:
-        if table not in partitions:
+        if catalog.dialect == "postgresql":  # OpenStreetMap's gps_points: no `id` to invent
+            imported.note(
+                (),
+                f"table `{table.name}` has no primary key, and no NOT NULL columns that could be "
+                "one: not a resource; carried in database_objects (its columns and types)",
+            )
+        else:
             imported.note(
                 (), f"table `{table.name}` not imported: no primary key: add one, then import it"
             )
+    tables = [t for t in tables if t not in keyless]
     for partition in partitions:
         bound = next(sql for what, sql in partition.extras if what == "partition")
         imported.note((), f"partition `{partition.name}` not imported: {bound}")
@@ -109,19 +213,31 @@ def to_spec(
         imported.note(
             (),
             "another migration tool's tables left out (give them to --tables to import them): "
-            + ", ".join(bookkeeping),
+            + ", ".join(bookkeeping)
+            + (
+                "; carried in database_objects, so `alembic check` leaves them alone"
+                if catalog.dialect == "postgresql"
+                else ""
+            ),
         )
     if left_out:
         imported.note((), "tables left out by --tables/--exclude: " + ", ".join(left_out))
-    # Every table of the database the spec does not model: migrations and `alembic check`
-    # leave them alone.
-    imported_names = {t.name for t in tables}
-    unmanaged = [
-        t.name for t in catalog.tables if t.name not in imported_names and t.name not in _OWN_TABLES
-    ]
+    mapper = _Mapper(catalog, tables, imported)
+    mapper.run()
+    objects = database_objects(catalog, tables, mapper.carried_fks)
+    carried: set[str] = set()
+    if catalog.dialect == "postgresql":
+        objects += [_bookkeeping(catalog, t) for t in catalog.tables if t.name in bookkeeping]
+        objects += [_bookkeeping(catalog, t) for t in keyless]
+        carried = set(bookkeeping) | {t.name for t in keyless}
+    if objects:  # importer/objects.py's attach() puts its own first
+        imported.document["database_objects"] = objects
+    # Every other table of the database the spec does not model: migrations and `alembic
+    # check` leave them alone.
+    modelled = {t.name for t in tables} | carried | set(_OWN_TABLES)
+    unmanaged = [t.name for t in catalog.tables if t.name not in modelled]
     if unmanaged:
         project["unmanaged_tables"] = unmanaged
-    _Mapper(catalog, tables, imported).run()
     for view in catalog.views:
         kind = "materialized view" if view.materialized else "view"
         imported.note((), f"{kind} `{view.name}` not imported: {_one_line(view.definition)}")
@@ -155,6 +271,9 @@ class _Mapper:
         # table -> column -> field name, once every table's scalar fields are named
         self.fields: dict[str, dict[str, str]] = {}
         self.links: set[str] = set()
+        # Foreign keys no `ref` holds, between imported tables: database_objects carries them.
+        self.carried_fks: list[tuple[str, ForeignKey]] = []
+        self.enum_users: dict[str, str] = {}  # native enum type -> the field that holds it
         for table in tables:
             ends = self._link_ends(table)
             if ends is None:
@@ -203,7 +322,9 @@ class _Mapper:
         if len(fk.target_columns) != 1:
             return False
         column = fk.target_columns[0]
-        return target.primary_key == (column,) or _single_unique(target, column)
+        # A column unique only by an index is no `target_field` (the spec's unique is a
+        # constraint): Danbooru's user_events.login_session_id -> login_sessions.login_id.
+        return target.primary_key == (column,) or _unique_constraint(target, column)
 
     def _field_names(self, table: Table) -> dict[str, str]:
         references = self._references(table)
@@ -246,6 +367,13 @@ class _Mapper:
             spec["table"] = table.name
         if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
             spec["primary_key_name"] = table.primary_key_name
+        if table.key_stand_in:
+            self._note(
+                path,
+                f"table `{table.name}` has no primary key; its NOT NULL columns "
+                f"({', '.join(table.primary_key)}) are the spec's key (one that identifies a row "
+                "through the API); a database built from the spec has a PRIMARY KEY on them",
+            )
         fields: dict[str, Any] = {}
         spec["fields"] = fields
         names = self.fields[table.name]
@@ -263,6 +391,9 @@ class _Mapper:
         for fk in table.foreign_keys:
             if fk.columns[0] in references and references[fk.columns[0]] is fk:
                 continue
+            if self.catalog.dialect == "postgresql" and _carried_fk(fk, self.tables):
+                self.carried_fks.append((table.name, fk))
+                continue  # under database_objects
             self._note(path, _fk_not_expressed(fk, self.tables))
         self._groups(table, spec, names, path)
         self._checks(table, spec, path)
@@ -294,6 +425,19 @@ class _Mapper:
             )
         spec = dict(typed)
         name = path[-1]
+        shared = self.enum_users.get(spec.get("enum_name") or "")
+        if spec.get("native") and shared:
+            # One native type per field in the spec: Lago's `connection_category` serves three
+            self._note(
+                path,
+                f"the enum type `{spec['enum_name']}` is {shared}'s too, and a native type "
+                "belongs to one field: imported as a checked enum (`alembic check` sees the type "
+                "change)",
+            )
+            spec["native"] = False
+            del spec["enum_name"]
+        elif spec.get("native"):
+            self.enum_users[spec["enum_name"]] = ".".join(path[1::2])
         if spec.get("enum_name") == naming.enum_type(path[1], name):
             del spec["enum_name"]  # the name the spec gives it anyway
         if column.name != name:
@@ -319,6 +463,10 @@ class _Mapper:
         if column.name not in table.primary_key:
             return
         spec["primary_key"] = True
+        if spec.get("type") == "text" and column.type.kind == "varchar":
+            # OpenStreetMap's `*_tags.k`, `languages.code`: a key cannot be text
+            spec["type"], spec["max_length"] = "str", 255
+            self._note(path, "a key cannot be text: imported as str (255)")
         if len(table.primary_key) != 1 or column.type.kind not in _KEY_KINDS:
             return  # a key the client sets: its default, if any, is a server_default
         if column.identity:
@@ -401,6 +549,8 @@ class _Mapper:
                 self._note(path, f"ON UPDATE {fk.on_update.upper()} not expressed")
         if fk.name and fk.name != naming.constraint("fk", table.name, column.name, target.name):
             spec["foreign_key_name"] = fk.name
+        if fk.deferrable:  # Danbooru's: every foreign key
+            self._note(path, f"{fk.deferrable} not expressed: `alembic check` sees another key")
         held = next((c for c in target.columns if c.name == target_column), None)
         held_kind = held and field_type(held.type, self.catalog.dialect)[0]
         if (
@@ -411,6 +561,16 @@ class _Mapper:
         ):
             spec["column_type"] = column.type.kind  # an int column holding a bigint key
             held_kind = {"type": column.type.kind}
+        elif held is not None and (column.type.kind, column.type.sql) != (
+            held.type.kind,
+            held.type.sql,
+        ):
+            self._note(
+                path,
+                f"the column is {column.type.sql} and `{target.name}.{target_column}` "
+                f"{held.type.sql}: a reference takes its target's type, which `alembic check` "
+                "sees as a type change",
+            )
         if column.default is not None:
             self._default(column, spec, path, held_kind["type"] if held_kind else None)
         first_key = table.primary_key[:1] == (column.name,)
@@ -442,6 +602,8 @@ class _Mapper:
             if index.method:
                 self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
                 continue
+            if self.catalog.dialect == "postgresql" and _carried_index(index):
+                continue  # PostgreSQL's own SQL: under database_objects
             item: dict[str, Any] = {}
             if index.columns:
                 item["fields"] = [names.get(c, c) for c in index.columns]
@@ -605,12 +767,6 @@ def _shadows(name: str, taken: set[str]) -> bool:
     return any(name == f"{t}_id" for t in taken)
 
 
-def _single_unique(table: Table, column: str) -> bool:
-    return any(u.columns == (column,) for u in table.uniques) or any(
-        i.unique and i.columns == (column,) and not i.where for i in table.indexes
-    )
-
-
 def _unique_constraint(table: Table, column: str) -> bool:
     return any(u.columns == (column,) for u in table.uniques)
 
@@ -621,7 +777,11 @@ def _unique_index(table: Table, column: str) -> Index | None:
         (
             i
             for i in table.indexes
-            if i.unique and i.columns == (column,) and not i.where and not i.method
+            if i.unique
+            and i.columns == (column,)
+            and not i.where
+            and not i.method
+            and not i.ordered
         ),
         None,
     )
@@ -642,7 +802,11 @@ def _plain_index(table: Table, column: str) -> Index | None:
         (
             i
             for i in table.indexes
-            if i.columns == (column,) and not i.unique and not i.where and not i.method
+            if i.columns == (column,)
+            and not i.unique
+            and not i.where
+            and not i.method
+            and not i.ordered
         ),
         None,
     )
@@ -650,7 +814,7 @@ def _plain_index(table: Table, column: str) -> Index | None:
 
 def _is_field_index(table: Table, index: Index, references: Collection[str]) -> bool:
     """Indexes a field's `unique` or `index` (or a reference's own index) says."""
-    if len(index.columns) != 1 or index.where or index.method:
+    if len(index.columns) != 1 or index.where or index.method or index.ordered:
         return False
     column = index.columns[0]
     if index.unique:
@@ -671,6 +835,48 @@ def _link_ends_of(table: Table) -> bool:
         and not table.uniques
         and not table.checks
     )
+
+
+# SQL of PostgreSQL's own in an index's predicate or expressions (as pg_get_indexdef writes
+# them: casts, ANY (ARRAY[...]), regular expressions, JSON and array operators): SQLite, where
+# the generated project's tests run, cannot make such an index from the spec.
+_POSTGRES_SQL = re.compile(
+    r"::|\bANY\s*\(|\bARRAY\[|~|\bregexp_|tsvector|tsquery|@>|<@|->>|\bjsonb?_|\barray_\w+\("
+)
+
+
+# Functions SQLite has as PostgreSQL does: an index calling only these is portable.
+_PORTABLE_FUNCTIONS = frozenset({"lower", "upper", "coalesce", "abs", "length", "trim"})
+
+
+def _carried_index(index: Index) -> bool:
+    """A partial or expression index in PostgreSQL's own SQL (Danbooru's
+    `WHERE status = ANY (ARRAY[100, 200])`, `set_masklen(ip_addr, ...)`), carried verbatim
+    under `database_objects`."""
+    sql = " ".join([index.where or "", *index.expressions])
+    called = {name.lower() for name in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", sql)}
+    called -= {"and", "or", "not", "in", "is"}  # `x IN (...)`, `NOT (...)`: no calls
+    portable = called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql) and not index.ordered
+    return bool(index.definition) and not portable
+
+
+def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:
+    """A foreign key no `ref` holds (over several columns, OpenStreetMap's `(node_id, version)
+    -> nodes`, or to a column unique by an index only) between imported tables:
+    `database_objects` carries it."""
+    return fk.name is not None and fk.target_schema is None and fk.target_table in tables
+
+
+def _fk_sql(fk: ForeignKey, catalog: Catalog) -> str:
+    sql = (
+        f"FOREIGN KEY ({', '.join(_sql_name(c) for c in fk.columns)}) REFERENCES "
+        f"{_qualified(catalog, fk.target_table)} "
+        f"({', '.join(_sql_name(c) for c in fk.target_columns)})"
+    )
+    for action, value in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)):
+        if value and value != "no action":
+            sql += f" ON {action} {value.upper()}"
+    return sql + (f" {fk.deferrable}" if fk.deferrable else "")
 
 
 def _fk_not_expressed(fk: ForeignKey, tables: dict[str, Table]) -> str:
@@ -754,7 +960,9 @@ def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None,
             or item.kind in ("array", "enum", "json", "jsonb")
         ):
             return None, f"an array of {item.sql if item else 'unknown'} is not expressed"
-        if list(inner) == ["type"] or inner == {"type": "str", "unbounded": True}:
+        if (list(inner) == ["type"] or inner == {"type": "str", "unbounded": True}) and inner[
+            "type"
+        ] in _LIST_ITEMS:
             return {"type": "list", "items": inner["type"]}, None  # items: VARCHAR, unbounded
         return None, f"an array of {item.sql} is not expressed (only arrays of plain types)"
     return None, f"type `{column.sql}` is not expressed"

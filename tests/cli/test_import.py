@@ -412,6 +412,47 @@ def test_each_feature_round_trips(cli: Invoke, tmp_path: Path, feature: str) -> 
         check_against_source(tmp_path / "out" / database, database, url)
 
 
+CARRIED = """
+CREATE TABLE things (id bigserial CONSTRAINT pk_things PRIMARY KEY, status int NOT NULL);
+CREATE INDEX things_live ON things (id) WHERE status = ANY (ARRAY[1, 2]);
+CREATE TABLE versions (thing_id bigint NOT NULL, version int NOT NULL,
+    CONSTRAINT pk_versions PRIMARY KEY (thing_id, version));
+CREATE TABLE version_tags (id serial CONSTRAINT pk_version_tags PRIMARY KEY,
+    thing_id bigint NOT NULL, version int NOT NULL, k text NOT NULL,
+    CONSTRAINT version_tags_id_fkey FOREIGN KEY (thing_id, version)
+        REFERENCES versions (thing_id, version) ON DELETE CASCADE);
+"""
+
+
+@pytest.mark.postgres
+def test_what_no_field_says_is_carried_as_sql(cli: Invoke, tmp_path: Path) -> None:
+    """OpenStreetMap's foreign keys over two columns, and Danbooru's partial indexes in
+    PostgreSQL's own SQL (which SQLite could not make from the spec), come into
+    `database_objects`: the stamped database checks clean, and an empty one upgraded to head
+    has them."""
+    with fresh_database("pg17_corpus_carried") as url:
+        _load(url, CARRIED)
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        result = cli("import", plain, "--dir", "out")
+        assert result.exit_code == 0, result.output
+        assert "Everything the database holds is in the spec." in result.output
+        project = tmp_path / "out" / "pg17_corpus_carried"
+        objects = spec_of(project)["database_objects"]
+        assert isinstance(objects, list)
+        assert [(o["kind"], o["name"]) for o in objects] == [
+            ("index", "things_live"),
+            ("sql", "version_tags_id_fkey"),
+        ]
+        assert objects[-1]["create"] == (
+            "ALTER TABLE public.version_tags ADD CONSTRAINT version_tags_id_fkey FOREIGN KEY "
+            "(thing_id, version) REFERENCES public.versions (thing_id, version) ON DELETE CASCADE"
+        )
+        check_against_source(project, "pg17_corpus_carried", url)
+    with fresh_database("pg17_corpus_carried_empty") as empty:
+        ok(run(project, "-m", "alembic", "upgrade", "head", url=empty))
+        ok(run(project, "-m", "alembic", "check", url=empty))
+
+
 # What the schema holds, as sets: columns in any order (a column carried verbatim is added
 # after its table's others), each object by name and definition.
 SCHEMA_FACTS = {

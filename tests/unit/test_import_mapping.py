@@ -66,10 +66,37 @@ def test_table_is_written_only_when_the_spec_would_name_it_otherwise() -> None:
 
 def test_fields_are_snake_case_with_the_column_kept() -> None:
     result = imported(
-        table("users", serial("id", "users"), column("createdAt"), column("metadata"))
+        table(
+            "users",
+            serial("id", "users"),
+            column("createdAt"),
+            column("metadata"),
+            column("model_type"),  # Rails' polymorphic columns (Danbooru's dtext_links)
+        )
     )
     assert fields(result, "User")["created_at"] == {"type": "text", "column": "createdAt"}
     assert fields(result, "User")["metadata_"] == {"type": "text", "column": "metadata"}
+    assert fields(result, "User")["field_model_type"] == {"type": "text", "column": "model_type"}
+
+
+def test_a_foreign_key_to_a_column_unique_by_an_index_only_is_carried() -> None:
+    """Danbooru's user_events.login_session_id -> login_sessions.login_id: the spec's
+    `target_field` needs a unique field (a constraint), and the database has a unique index."""
+    sessions = table(
+        "login_sessions",
+        serial("id", "login_sessions"),
+        column("login_id", INT),
+        indexes=(Index("index_login_sessions_on_login_id", ("login_id",), unique=True),),
+    )
+    events = table(
+        "user_events",
+        serial("id", "user_events"),
+        column("login_session_id", INT),
+        foreign_keys=(fk("login_session_id", "login_sessions", "login_id", name="fk_rails_1"),),
+    )
+    result = imported(sessions, events)
+    assert fields(result, "UserEvent")["login_session_id"] == {"type": "int"}
+    assert [o["name"] for o in result.document["database_objects"]] == ["fk_rails_1"]
 
 
 @pytest.mark.parametrize(
@@ -121,6 +148,8 @@ def test_sqlite_json_is_plain_json() -> None:
         ColumnType("other", sql="TSVECTOR"),
         ColumnType("array", item=ColumnType("array", item=INT, sql="INTEGER[]"), sql="INTEGER[][]"),
         ColumnType("array", item=ColumnType("varchar", length=3, sql="VARCHAR(3)"), sql="X"),
+        # Danbooru's api_keys.permitted_ip_addresses: a list does not take inet items
+        ColumnType("array", item=ColumnType("inet", sql="INET"), sql="INET[]"),
     ],
 )
 def test_types_the_spec_cannot_say_are_reasons(type_: ColumnType) -> None:
@@ -291,10 +320,25 @@ def test_composite_key_and_primary_key_name() -> None:
 
 
 def test_table_without_a_key_is_noted() -> None:
-    result = imported(table("logs", column("line"), key=(), primary_key_name=None))
-    assert notes(result) == ["table `logs` not imported: no primary key: add one, then import it"]
-    assert result.document["project"]["unmanaged_tables"] == ["logs"]
-    assert result.document["resources"] == {}
+    result = imported(table("logs", column("line", nullable=True), key=(), primary_key_name=None))
+    assert notes(result) == [
+        "table `logs` has no primary key, and no NOT NULL columns that could be one: not a "
+        "resource; carried in database_objects (its columns and types)"
+    ]
+    assert "Log" not in result.document["resources"]
+    assert result.document["database_objects"][0]["create"] == (
+        "CREATE TABLE IF NOT EXISTS public.logs (line TEXT)"
+    )
+    assert "unmanaged_tables" not in result.document["project"]  # carried, so left alone
+    on_sqlite = imported(
+        table("logs", column("line", nullable=True), key=(), primary_key_name=None),
+        dialect="sqlite",
+    )
+    assert notes(on_sqlite) == [
+        "table `logs` not imported: no primary key: add one, then import it"
+    ]
+    assert on_sqlite.document["project"]["unmanaged_tables"] == ["logs"]
+    assert on_sqlite.document["resources"] == {}
 
 
 # -- references -----------------------------------------------------------------------------
@@ -470,7 +514,11 @@ def test_tables_left_out_are_unmanaged() -> None:
         exclude=["audits"],
     )
     project = result.document["project"]
-    assert project["unmanaged_tables"] == ["schema_migrations", "logs", "audits"]
+    # Rails' bookkeeping and a table without a key are carried as objects; the excluded one is
+    # left alone
+    assert project["unmanaged_tables"] == ["audits"]
+    carried = {o["name"] for o in result.document["database_objects"]}
+    assert {"schema_migrations", "logs"} <= carried
     assert sorted(result.document["resources"]) == ["User"]
 
 
@@ -497,10 +545,12 @@ def test_two_references_to_one_target_get_their_own_collections() -> None:
     assert issue["reviewer"]["back_populates"] == "reviewer_issues"
 
 
-def test_a_composite_foreign_key_stays_plain_columns_with_a_note() -> None:
+def test_a_composite_foreign_key_stays_plain_columns_carried_as_sql() -> None:
+    """On PostgreSQL the constraint is carried under `database_objects`; on SQLite (which
+    carries nothing) it is a note."""
     from persistgen.importer.catalog import ForeignKey
 
-    result = imported(
+    tables = (
         table("cities", column("country", varchar(2)), column("name"), key=("country", "name")),
         table(
             "shops",
@@ -512,8 +562,22 @@ def test_a_composite_foreign_key_stays_plain_columns_with_a_note() -> None:
             ),
         ),
     )
+    result = imported(*tables)
     assert fields(result, "Shop")["city"] == {"type": "text"}
-    assert "a reference holds one column" in notes(result)[0]
+    assert not notes(result)
+    assert result.document["database_objects"] == [
+        {
+            "name": "shops_city_fkey",
+            "kind": "sql",
+            "create": "ALTER TABLE public.shops ADD CONSTRAINT shops_city_fkey FOREIGN KEY "
+            "(country, city) REFERENCES public.cities (country, name)",
+            "drop": "ALTER TABLE public.shops DROP CONSTRAINT IF EXISTS shops_city_fkey",
+            "after": ["cities", "shops"],
+        }
+    ]
+    on_sqlite = imported(*tables, dialect="sqlite")
+    assert "database_objects" not in on_sqlite.document
+    assert "a reference holds one column" in notes(on_sqlite)[0]
 
 
 def test_a_reference_to_a_table_left_out_is_a_plain_column_with_a_note() -> None:
@@ -815,8 +879,39 @@ def test_other_migration_tools_tables_are_left_out_unless_named() -> None:
     assert list(result.document["resources"]) == ["User"]
     assert notes(result) == [
         "another migration tool's tables left out (give them to --tables to import them): "
-        "schema_migrations"
+        "schema_migrations; carried in database_objects, so `alembic check` leaves them alone"
     ]
+    # Rails' tables, in the stamped database: `alembic check` must not see them as dropped
+    assert result.document["database_objects"] == [
+        {
+            "name": "schema_migrations",
+            "kind": "sql",
+            "create": "CREATE TABLE IF NOT EXISTS public.schema_migrations "
+            "(version VARCHAR(255) NOT NULL, PRIMARY KEY (version))",
+            "drop": "DROP TABLE IF EXISTS public.schema_migrations",
+        }
+    ]
+    on_sqlite = imported(USERS, rails, dialect="sqlite")
+    assert "database_objects" not in on_sqlite.document
+
+
+def test_an_index_calling_functions_sqlite_lacks_is_carried() -> None:
+    """Danbooru's `set_masklen(ip_addr, ...)` index; `lower(name)` stays an index item."""
+    events = table(
+        "events",
+        serial("id", "events"),
+        column("ip", TEXT),
+        column("name", TEXT),
+        indexes=(
+            Index("events_subnet", expressions=("set_masklen(ip, 24)",), definition="CREATE ..."),
+            Index("events_name", expressions=("lower(name)",), definition="CREATE ..."),
+        ),
+    )
+    result = imported(events)
+    assert result.document["resources"]["Event"]["index"] == [
+        {"expressions": ["lower(name)"], "name": "events_name"}
+    ]
+    assert [o["name"] for o in result.document["database_objects"]] == ["events_subnet"]
 
 
 def test_partitions_are_not_resources_and_domains_are_their_base_type() -> None:
@@ -843,3 +938,101 @@ def test_partitions_are_not_resources_and_domains_are_their_base_type() -> None:
         "type (the domain's checks are not expressed)",
         "resources.Payment: partitioned table not expressed: PARTITION BY RANGE (year)",
     ]
+
+
+def test_a_table_without_a_primary_key_takes_its_unique_not_null_columns_as_key() -> None:
+    """Rails' join tables and log tables (OpenStreetMap's `changesets_subscribers`, Danbooru's
+    `ai_tags`): the spec needs a key, so a unique index over NOT NULL columns becomes it, or
+    else every column when all are NOT NULL; a table with neither keeps the note."""
+    subscribers = table(
+        "subscribers",
+        column("user_id", INT, nullable=False),
+        column("changeset_id", INT, nullable=False),
+        column("note", TEXT),
+        key=(),
+        indexes=(Index("subscribers_unique", ("user_id", "changeset_id"), unique=True),),
+    )
+    tags = table(
+        "ai_tags",
+        column("media_asset_id", INT, nullable=False),
+        column("tag_id", INT, nullable=False),
+        key=(),
+    )
+    points = table("points", column("x", INT), column("y", INT, nullable=True), key=())
+    result = imported(subscribers, tags, points)
+    assert [n for n, f in fields(result, "Subscriber").items() if f.get("primary_key")] == [
+        "user_id",
+        "changeset_id",
+    ]
+    assert [n for n, f in fields(result, "AiTag").items() if f.get("primary_key")] == [
+        "media_asset_id",
+        "tag_id",
+    ]
+    assert "Point" not in result.document["resources"]  # carried as SQL instead
+    said = notes(result)
+    assert any("`subscribers` has no primary key; its NOT NULL columns (user_id" in n for n in said)
+    assert any("`points` has no primary key, and no NOT NULL columns" in n for n in said)
+
+
+def test_what_a_reference_cannot_say_of_its_foreign_key_is_noted() -> None:
+    """Danbooru's foreign keys are DEFERRABLE INITIALLY DEFERRED, which a `ref` does not say;
+    some hold a BIGINT that points at an INTEGER key, which `column_type` does."""
+    users = table("users", serial("id", "users"))
+    keys = table(
+        "api_keys",
+        serial("id", "api_keys"),
+        column("user_id", BIGINT),
+        foreign_keys=(fk("user_id", "users", deferrable="DEFERRABLE INITIALLY DEFERRED"),),
+    )
+    result = imported(users, keys)
+    said = "\n".join(notes(result))
+    assert "DEFERRABLE INITIALLY DEFERRED not expressed" in said
+    # the BIGINT column over the INTEGER key is said by column_type, not noted
+    assert result.document["resources"]["ApiKey"]["fields"]["user"]["column_type"] == "bigint"
+    assert "the column is BIGINT" not in said
+
+
+def test_a_partial_index_in_postgresqls_own_sql_is_carried() -> None:
+    """Danbooru's `WHERE status = ANY (ARRAY[100, 200])` would fail on SQLite, where the
+    project's tests run: carried verbatim; `WHERE (is_deleted = false)` stays in the spec."""
+    own = "CREATE INDEX posts_active ON public.posts USING btree (id) WHERE (status = ANY (...))"
+    posts = table(
+        "posts",
+        serial("id", "posts"),
+        column("status", INT),
+        column("is_deleted", ColumnType("bool", sql="BOOLEAN")),
+        indexes=(
+            Index(
+                "posts_active", ("id",), where="(status = ANY (ARRAY[100, 200]))", definition=own
+            ),
+            Index("posts_live", ("status",), where="(is_deleted = false)", definition="..."),
+        ),
+    )
+    result = imported(posts)
+    assert result.document["resources"]["Post"]["index"] == [
+        {"fields": ["status"], "name": "posts_live", "where": "(is_deleted = false)"}
+    ]
+    assert result.document["database_objects"] == [
+        {
+            "name": "posts_active",
+            "kind": "index",
+            "create": own,
+            "drop": "DROP INDEX IF EXISTS public.posts_active",
+            "after": ["posts"],
+        }
+    ]
+
+
+def test_an_index_sorted_desc_or_nulls_last_is_carried() -> None:
+    """Danbooru's `posts (last_comment_bumped_at DESC NULLS LAST)`: no index item says the
+    order, and `alembic check` sees `DESC NULLS LAST` against a plain column."""
+    posts = table(
+        "posts",
+        serial("id", "posts"),
+        column("bumped_at", TEXT),
+        indexes=(Index("posts_bumped", ("bumped_at",), ordered=True, definition="CREATE ..."),),
+    )
+    result = imported(posts)
+    assert "index" not in result.document["resources"]["Post"]
+    assert "index" not in fields(result, "Post")["bumped_at"]
+    assert [o["name"] for o in result.document["database_objects"]] == ["posts_bumped"]
