@@ -174,12 +174,14 @@ def test_mypy_strict(imported: Imported) -> None:
     assert "Success: no issues found" in output
 
 
+@pytest.mark.whole_import
 def test_own_tests_pass_on_sqlite(imported: Imported, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'tests.db'}"
     output = _run(imported.project, "-m", "pytest", "-q", "-p", "no:cacheprovider", url=url)
     assert " passed" in output and " failed" not in output
 
 
+@pytest.mark.whole_import
 def test_own_tests_pass_on_postgres(imported: Imported) -> None:
     with fresh_database(f"corpus_import_tests_{imported.name}_{os.getpid()}") as url:
         output = _run(imported.project, "-m", "pytest", "-q", "-p", "no:cacheprovider", url=url)
