@@ -489,17 +489,19 @@ class _Mapper:
             spec["nullable"] = True
         if column.comment:
             spec["description"] = column.comment
-        unique = _unique_name(table, column.name, reference=spec["type"] == "ref")
+        unique = _unique_name(table, column.name)
         if unique is not False and (column.name,) != table.primary_key:
             spec["unique"] = True
             if unique and unique != naming.constraint("uq", table.name, column.name):
                 spec["unique_name"] = unique
-            if _unique_index(table, column.name) and not _unique_constraint(table, column.name):
-                self._note(
-                    path,
-                    f"the database makes it unique with the index `{unique}`; `unique: true` "
-                    "(one-to-one) makes a unique constraint: `alembic check` shows the swap",
-                )
+        elif spec["type"] == "ref" and (index := _unique_index(table, column.name)):
+            # Danbooru's `index_artist_commentaries_on_post_id`: the database stays as it is
+            self._note(
+                path,
+                f"unique through the index `{index.name}`, kept as that index: the reverse is "
+                "a list of at most one row; `unique: true` would make it one-to-one, with a "
+                "unique constraint in the index's place",
+            )
         index = _plain_index(table, column.name)
         if index is not None and not spec.get("unique"):
             # a reference is indexed anyway, unless it leads the key
@@ -597,7 +599,7 @@ class _Mapper:
             spec["unique"] = uniques
         indexes: list[Any] = []
         for index in table.indexes:
-            if _is_field_index(table, index, self._references(table)):
+            if _is_field_index(table, index):
                 continue
             if index.method:
                 self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
@@ -787,14 +789,13 @@ def _unique_index(table: Table, column: str) -> Index | None:
     )
 
 
-def _unique_name(table: Table, column: str, *, reference: bool) -> str | bool | None:
-    """The name of the column's own unique constraint (for a reference, also of a unique
-    index: one-to-one); None when it has no name; False when it has none."""
+def _unique_name(table: Table, column: str) -> str | bool | None:
+    """The name of the column's own unique constraint; None when it has no name; False when
+    it has none (a unique index stays an index: `unique: true` would make a constraint)."""
     for unique in table.uniques:
         if unique.columns == (column,):
             return unique.name
-    index = _unique_index(table, column) if reference else None
-    return False if index is None else index.name
+    return False
 
 
 def _plain_index(table: Table, column: str) -> Index | None:
@@ -812,18 +813,13 @@ def _plain_index(table: Table, column: str) -> Index | None:
     )
 
 
-def _is_field_index(table: Table, index: Index, references: Collection[str]) -> bool:
+def _is_field_index(table: Table, index: Index) -> bool:
     """Indexes a field's `unique` or `index` (or a reference's own index) says."""
     if len(index.columns) != 1 or index.where or index.method or index.ordered:
         return False
     column = index.columns[0]
-    if index.unique:
-        return (
-            index is _unique_index(table, column)
-            and (column,) != table.primary_key
-            and not _unique_constraint(table, column)
-            and column in references
-        )
+    if index.unique:  # a group of the resource's: `unique: true` would make a constraint
+        return False
     return _plain_index(table, column) is index
 
 

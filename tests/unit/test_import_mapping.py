@@ -837,7 +837,9 @@ def test_table_patterns() -> None:
     assert notes(result) == ["tables left out by --tables/--exclude: audit_log"]
 
 
-def test_a_unique_index_stays_an_index_unless_it_makes_a_one_to_one() -> None:
+def test_a_unique_index_stays_an_index_on_a_reference_too() -> None:
+    """Danbooru's `index_artist_commentaries_on_post_id`: `unique: true` would put a unique
+    constraint in its place, which `alembic check` sees as a swap; the index is kept."""
     result = imported(
         USERS,
         table(
@@ -855,18 +857,18 @@ def test_a_unique_index_stays_an_index_unless_it_makes_a_one_to_one() -> None:
     profile = result.document["resources"]["Profile"]
     assert profile["fields"]["handle"] == {"type": "str", "max_length": 40}
     assert profile["index"] == [
-        {"fields": ["handle"], "name": "index_profiles_on_handle", "unique": True}
+        {"fields": ["handle"], "name": "index_profiles_on_handle", "unique": True},
+        {"fields": ["user"], "name": "index_profiles_on_user_id", "unique": True},
     ]
     assert profile["fields"]["user"] == {
         "type": "ref",
         "target": "User",
-        "unique": True,
-        "unique_name": "index_profiles_on_user_id",
+        "index": False,  # the unique index serves its lookups
     }
     assert notes(result) == [
-        "resources.Profile.fields.user: the database makes it unique with the index "
-        "`index_profiles_on_user_id`; `unique: true` (one-to-one) makes a unique constraint: "
-        "`alembic check` shows the swap"
+        "resources.Profile.fields.user: unique through the index `index_profiles_on_user_id`, "
+        "kept as that index: the reverse is a list of at most one row; `unique: true` would "
+        "make it one-to-one, with a unique constraint in the index's place"
     ]
 
 
