@@ -552,7 +552,7 @@ class _Mapper:
         if fk.name and fk.name != naming.constraint("fk", table.name, column.name, target.name):
             spec["foreign_key_name"] = fk.name
         if fk.deferrable:  # Danbooru's: every foreign key
-            self._note(path, f"{fk.deferrable} not expressed: `alembic check` sees another key")
+            spec["deferrable"] = "deferred" if "DEFERRED" in fk.deferrable.upper() else "immediate"
         held = next((c for c in target.columns if c.name == target_column), None)
         held_kind = held and field_type(held.type, self.catalog.dialect)[0]
         if (

@@ -165,7 +165,8 @@ class CreateForeignKey(BatchOperation):
         schema = on_postgres(fk.target_schema, "referent_schema")
         return [
             f"batch_op.create_foreign_key(op.f({fk.constraint_name!r}), {fk.target_table!r}, "
-            f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{on_update}{schema})"
+            f"[{fk.column!r}], [{fk.target_column!r}]{on_delete}{on_update}"
+            f"{fk.deferrable_args}{schema})"
         ]
 
     @property

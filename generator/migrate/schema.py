@@ -7,7 +7,7 @@ two of them. Each revision persistgen writes has its snapshot in `.persistgen/re
 A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
 column's `autoincrement` (absent: true), `sequence` and `generated` (absent: none), and
 `objects` (the spec's `database_objects`, carried verbatim), a table's `custom_indexes` and a
-foreign key's `on_update`: absent, there are none.
+foreign key's `on_update` and `deferrable`: absent, there are none.
 """
 
 from __future__ import annotations
@@ -36,6 +36,15 @@ class ForeignKeyModel:
     constraint_name: str
     target_schema: str | None = None
     on_update: str | None = None  # SQL spelling, e.g. "CASCADE"
+    # DEFERRABLE, and INITIALLY this ("DEFERRED" or "IMMEDIATE"); None: not deferrable
+    deferrable: str | None = None
+
+    @property
+    def deferrable_args(self) -> str:
+        """The keyword arguments SQLAlchemy and Alembic spell a deferrable constraint with."""
+        if not self.deferrable:
+            return ""
+        return f", deferrable=True, initially={self.deferrable!r}"
 
     @property
     def target(self) -> str:
@@ -300,6 +309,7 @@ def _foreign_key_out(fk: ForeignKeyModel) -> dict[str, Any]:
         "on_delete": fk.on_delete,
         # Only where set: the snapshots of projects without it stay as they were.
         **({"on_update": fk.on_update} if fk.on_update else {}),
+        **({"deferrable": fk.deferrable} if fk.deferrable else {}),
     }
 
 
@@ -351,6 +361,7 @@ def _foreign_key_in(data: dict[str, Any]) -> ForeignKeyModel:
         constraint_name=_str(data["name"]),
         target_schema=_optional(data["target_schema"]),
         on_update=_optional(data.get("on_update")),
+        deferrable=_optional(data.get("deferrable")),
     )
 
 

@@ -376,7 +376,7 @@ def _fk_constraint(fk: ForeignKeyModel) -> str:
     on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
     return (
         f"sa.ForeignKeyConstraint([{fk.column!r}], [{fk.target!r}], "
-        f"name=op.f({fk.constraint_name!r}){on_delete}{on_update})"
+        f"name=op.f({fk.constraint_name!r}){on_delete}{on_update}{fk.deferrable_args})"
     )
 
 

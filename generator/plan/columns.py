@@ -169,6 +169,7 @@ def _foreign_key(spec: Spec, table: str, name: str, field: FieldSpec) -> Foreign
         field.foreign_key_name or naming.constraint("fk", table, db_name, target_table),
         spec.project.schema_,
         ON_DELETE_SQL[field.on_update] if field.on_update else None,
+        field.deferrable.upper() if field.deferrable else None,
     )
 
 

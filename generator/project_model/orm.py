@@ -91,7 +91,10 @@ class OrmColumn:
             on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""
             use_alter = ", use_alter=True" if self.use_alter else ""
             name = f", name=conv({self.foreign_key_name!r})" if self.foreign_key_name else ""
-            args.append(f"ForeignKey({fk.target!r}{on_delete}{on_update}{use_alter}{name})")
+            deferrable = fk.deferrable_args
+            args.append(
+                f"ForeignKey({fk.target!r}{on_delete}{on_update}{deferrable}{use_alter}{name})"
+            )
         if self.identity:
             args.append("Identity()")
         if self.generated is not None:

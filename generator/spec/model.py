@@ -51,6 +51,7 @@ ListItemType = Literal[
 ]
 OnDelete = Literal["cascade", "set null", "restrict", "no action"]
 OnUpdate = OnDelete
+Deferrable = Literal["deferred", "immediate"]
 # The routes a resource can serve: `links` are the many-to-many sub-routes (list, link,
 # unlink), `restore` brings back a soft-deleted row.
 Route = Literal["list", "get", "create", "update", "delete", "restore", "links"]
@@ -171,6 +172,12 @@ class FieldSpec(_Strict):
     on_delete: OnDelete | None = Field(None, description="ref: what the database does on delete.")
     on_update: OnUpdate | None = Field(
         None, description="ref: what the database does when the referenced key changes."
+    )
+    deferrable: Deferrable | None = Field(
+        None,
+        description="ref: a deferrable foreign key, checked at commit (`deferred`: DEFERRABLE "
+        "INITIALLY DEFERRED) or at each statement unless deferred (`immediate`: DEFERRABLE "
+        "INITIALLY IMMEDIATE); default: not deferrable.",
     )
     unique_name: str | None = Field(
         None, description="With `unique: true`: the unique constraint's name, verbatim."

@@ -366,9 +366,15 @@ FEATURES = {
             author_id integer NOT NULL
                 CONSTRAINT fk_posts_author_id_users REFERENCES users (id) ON UPDATE CASCADE,
             price integer NOT NULL,
-            doubled integer GENERATED ALWAYS AS (price * 2) STORED
+            doubled integer GENERATED ALWAYS AS (price * 2) STORED,
+            editor_id integer CONSTRAINT fk_posts_editor_id_users REFERENCES users (id)
+                DEFERRABLE INITIALLY DEFERRED,
+            checker_id integer CONSTRAINT fk_posts_checker_id_users REFERENCES users (id)
+                DEFERRABLE
         );
         CREATE INDEX ix_posts_author_id ON posts (author_id);
+        CREATE INDEX ix_posts_editor_id ON posts (editor_id);
+        CREATE INDEX ix_posts_checker_id ON posts (checker_id);
     """,
     "identifiers": """
         CREATE TABLE "User" (
@@ -390,7 +396,12 @@ FEATURES = {
 }
 # What the spec of a feature must say, beyond a clean round trip.
 IMPORTED = {
-    "actions and generated columns": ("on_update: cascade", "generated: price * 2"),
+    "actions and generated columns": (
+        "on_update: cascade",
+        "generated: price * 2",
+        "deferrable: deferred",
+        "deferrable: immediate",
+    ),
 }
 
 

@@ -976,21 +976,31 @@ def test_a_table_without_a_primary_key_takes_its_unique_not_null_columns_as_key(
     assert any("`points` has no primary key, and no NOT NULL columns" in n for n in said)
 
 
-def test_what_a_reference_cannot_say_of_its_foreign_key_is_noted() -> None:
-    """Danbooru's foreign keys are DEFERRABLE INITIALLY DEFERRED, which a `ref` does not say;
+def test_a_deferrable_foreign_key_and_a_wider_column_are_said_not_noted() -> None:
+    """Danbooru's foreign keys are DEFERRABLE INITIALLY DEFERRED, which `deferrable` says;
     some hold a BIGINT that points at an INTEGER key, which `column_type` does."""
     users = table("users", serial("id", "users"))
     keys = table(
         "api_keys",
         serial("id", "api_keys"),
         column("user_id", BIGINT),
-        foreign_keys=(fk("user_id", "users", deferrable="DEFERRABLE INITIALLY DEFERRED"),),
+        column("owner_id", INT, nullable=True),
+        column("maker_id", INT, nullable=True),
+        foreign_keys=(
+            fk("user_id", "users", deferrable="DEFERRABLE INITIALLY DEFERRED"),
+            fk("owner_id", "users", deferrable="DEFERRABLE"),
+            fk("maker_id", "users"),
+        ),
     )
     result = imported(users, keys)
     said = "\n".join(notes(result))
-    assert "DEFERRABLE INITIALLY DEFERRED not expressed" in said
+    assert "DEFERRABLE" not in said
+    found = result.document["resources"]["ApiKey"]["fields"]
+    assert found["user"]["deferrable"] == "deferred"
+    assert found["owner"]["deferrable"] == "immediate"  # INITIALLY IMMEDIATE is the default
+    assert "deferrable" not in found["maker"]
     # the BIGINT column over the INTEGER key is said by column_type, not noted
-    assert result.document["resources"]["ApiKey"]["fields"]["user"]["column_type"] == "bigint"
+    assert found["user"]["column_type"] == "bigint"
     assert "the column is BIGINT" not in said
 
 

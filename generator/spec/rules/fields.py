@@ -46,6 +46,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "target": {"ref", "many"},
     "on_delete": {"ref"},
     "on_update": {"ref"},
+    "deferrable": {"ref"},
     "foreign_key_name": {"ref"},
     "enum_name": {"enum"},
     "back_populates": {"ref", "many"},
