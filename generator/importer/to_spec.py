@@ -273,7 +273,8 @@ class _Mapper:
         self.links: set[str] = set()
         # Foreign keys no `ref` holds, between imported tables: database_objects carries them.
         self.carried_fks: list[tuple[str, ForeignKey]] = []
-        self.enum_users: dict[str, str] = {}  # native enum type -> the field that holds it
+        # native enum type -> resource -> the field of it that holds the type
+        self.enum_users: dict[str, dict[str, str]] = {}
         for table in tables:
             ends = self._link_ends(table)
             if ends is None:
@@ -425,19 +426,20 @@ class _Mapper:
             )
         spec = dict(typed)
         name = path[-1]
-        shared = self.enum_users.get(spec.get("enum_name") or "")
-        if spec.get("native") and shared:
-            # One native type per field in the spec: Lago's `connection_category` serves three
+        users = self.enum_users.setdefault(spec.get("enum_name") or "", {})
+        shared = users.get(str(path[1])) if spec.get("native") else None
+        if shared:
+            # Fields of other resources share a type (OpenStreetMap's `format_enum`); two of
+            # one resource cannot yet: their CHECKs on SQLite would have one name
             self._note(
                 path,
-                f"the enum type `{spec['enum_name']}` is {shared}'s too, and a native type "
-                "belongs to one field: imported as a checked enum (`alembic check` sees the type "
-                "change)",
+                f"the enum type `{spec['enum_name']}` is {shared}'s too, in the same resource, "
+                "which cannot share it: imported as a checked enum (`alembic check` sees the "
+                "type change)",
             )
-            spec["native"] = False
-            del spec["enum_name"]
+            del spec["native"], spec["enum_name"]
         elif spec.get("native"):
-            self.enum_users[spec["enum_name"]] = ".".join(path[1::2])
+            users[str(path[1])] = ".".join(path[1::2])
         if spec.get("enum_name") == naming.enum_type(path[1], name):
             del spec["enum_name"]  # the name the spec gives it anyway
         if column.name != name:

@@ -192,6 +192,33 @@ def test_native_enum_keeps_its_type_name_unless_it_is_the_derived_one() -> None:
     assert "enum_name" not in fields(result, "User")["state"]
 
 
+def test_a_native_enum_type_is_shared_by_fields_of_other_resources() -> None:
+    """OpenStreetMap's `format_enum` serves six columns of several tables: one type. Two
+    fields of one resource cannot share it (their SQLite CHECKs would have one name)."""
+    formats = ColumnType("enum", enum_name="format_enum", values=("html", "markdown"))
+    result = imported(
+        table("users", serial("id", "users"), column("bio_format", formats)),
+        table(
+            "notes",
+            serial("id", "notes"),
+            column("body_format", formats),
+            column("title_format", formats),
+        ),
+    )
+    shared = {"type": "enum", "values": ["html", "markdown"], "native": True}
+    assert fields(result, "User")["bio_format"] == {**shared, "enum_name": "format_enum"}
+    assert fields(result, "Note")["body_format"] == {**shared, "enum_name": "format_enum"}
+    assert fields(result, "Note")["title_format"] == {
+        "type": "enum",
+        "values": ["html", "markdown"],
+    }
+    assert notes(result) == [
+        "resources.Note.fields.title_format: the enum type `format_enum` is Note.body_format's "
+        "too, in the same resource, which cannot share it: imported as a checked enum "
+        "(`alembic check` sees the type change)"
+    ]
+
+
 def test_nullable_comment_and_server_defaults() -> None:
     result = imported(
         table(
