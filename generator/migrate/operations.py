@@ -354,13 +354,16 @@ def index_args(index: DbIndex, indent: int) -> str:
     """What follows an index's name and table in `create_index`: its columns or expressions,
     and what makes it unique or partial, alike on PostgreSQL and SQLite."""
     elements = [*map(repr, index.columns)]
-    elements += [f"sa.text({string_literal(sql, indent + 4)})" for sql in index.expressions]
+    # each literal is sa.text's sole argument: split, it needs no parentheses of its own
+    elements += [
+        f"sa.text({string_literal(sql, indent + 12, sole=True)})" for sql in index.expressions
+    ]
     args = [f"[{', '.join(elements)}]"]
     if index.unique:
         args.append("unique=True")
     if index.where is not None:
         for dialect in ("postgresql", "sqlite"):
-            where = string_literal(index.where, indent + 4, f"{dialect}_where=sa.text(")
+            where = string_literal(index.where, indent + 8, sole=True)
             args.append(f"{dialect}_where=sa.text({where})")
     return ", ".join(args)
 

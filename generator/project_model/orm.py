@@ -238,12 +238,13 @@ def _named(name: str | None) -> str:
 def _index(index: DbIndex) -> str:
     """`Index(...)` over columns or SQL expressions; unique or partial alike on both databases."""
     parts = [f"conv({index.name!r})", *map(repr, index.columns)]
-    parts += [f"sql_text({string_literal(sql, 16)})" for sql in index.expressions]
+    # each literal is sql_text's sole argument: split, it needs no parentheses of its own
+    parts += [f"sql_text({string_literal(sql, 20, sole=True)})" for sql in index.expressions]
     if index.unique:
         parts.append("unique=True")
     if index.where is not None:
         for dialect in ("postgresql", "sqlite"):
-            where = string_literal(index.where, 12, f"{dialect}_where=sql_text(")
+            where = string_literal(index.where, 16, sole=True)
             parts.append(f"{dialect}_where=sql_text({where})")
     return f"Index({', '.join(parts)})"
 
