@@ -63,7 +63,9 @@ class Index:
     where: str | None = None  # partial index predicate
     method: str | None = None  # access method when not btree (gin, gist...)
     definition: str | None = None  # PostgreSQL: pg_get_indexdef, for one the spec cannot say
-    ordered: bool = False  # a column sorted DESC or NULLS FIRST/LAST: no index item says it
+    # a column sorted DESC or NULLS FIRST/LAST, or NULLS NOT DISTINCT: no index item says it,
+    # so the index is carried verbatim
+    verbatim_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def _index_definitions(
             table,
             indexes=tuple(
                 replace(index, definition=definitions.get(index.name))
-                if index.name and (index.where or index.expressions or index.ordered)
+                if index.name and (index.where or index.expressions or index.verbatim_only)
                 else index
                 for index in table.indexes
             ),
@@ -224,7 +224,9 @@ def _index(ix: Any) -> Index:
         bool(ix.get("unique")),
         str(where) if where is not None else None,
         method if method and method != "btree" else None,
-        ordered=bool(ix.get("column_sorting")),
+        verbatim_only=bool(
+            ix.get("column_sorting") or options.get("postgresql_nulls_not_distinct")
+        ),
     )
 
 

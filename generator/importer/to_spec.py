@@ -785,7 +785,7 @@ def _unique_index(table: Table, column: str) -> Index | None:
             and i.columns == (column,)
             and not i.where
             and not i.method
-            and not i.ordered
+            and not i.verbatim_only
         ),
         None,
     )
@@ -809,7 +809,7 @@ def _plain_index(table: Table, column: str) -> Index | None:
             and not i.unique
             and not i.where
             and not i.method
-            and not i.ordered
+            and not i.verbatim_only
         ),
         None,
     )
@@ -817,7 +817,7 @@ def _plain_index(table: Table, column: str) -> Index | None:
 
 def _is_field_index(table: Table, index: Index) -> bool:
     """Indexes a field's `unique` or `index` (or a reference's own index) says."""
-    if len(index.columns) != 1 or index.where or index.method or index.ordered:
+    if len(index.columns) != 1 or index.where or index.method or index.verbatim_only:
         return False
     column = index.columns[0]
     if index.unique:  # a group of the resource's: `unique: true` would make a constraint
@@ -854,7 +854,9 @@ def _carried_index(index: Index) -> bool:
     sql = " ".join([index.where or "", *index.expressions])
     called = {name.lower() for name in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", sql)}
     called -= {"and", "or", "not", "in", "is"}  # `x IN (...)`, `NOT (...)`: no calls
-    portable = called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql) and not index.ordered
+    portable = (
+        called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql) and not index.verbatim_only
+    )
     return bool(index.definition) and not portable
 
 

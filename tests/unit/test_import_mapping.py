@@ -1069,7 +1069,9 @@ def test_an_index_sorted_desc_or_nulls_last_is_carried() -> None:
         "posts",
         serial("id", "posts"),
         column("bumped_at", TEXT),
-        indexes=(Index("posts_bumped", ("bumped_at",), ordered=True, definition="CREATE ..."),),
+        indexes=(
+            Index("posts_bumped", ("bumped_at",), verbatim_only=True, definition="CREATE ..."),
+        ),
     )
     result = imported(posts)
     assert "index" not in result.document["resources"]["Post"]
