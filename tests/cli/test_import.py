@@ -681,9 +681,10 @@ INSERT INTO entries (user_id) VALUES (1);
 @pytest.mark.postgres
 def test_rails_gaps_round_trip(cli: Invoke, tmp_path: Path) -> None:
     """A reference without an index (`index: false`), an integer column holding a bigint key
-    (`column_type`), a default on a reference, a table without a key and bookkeeping or
-    excluded tables (`unmanaged_tables`): `alembic check` is clean against the source, and an
-    empty database upgraded to head has the reference's default."""
+    (`column_type`), a default on a reference, a table without a key and bookkeeping tables
+    (carried) or excluded ones (`unmanaged_tables`): `alembic check` is clean against the
+    source, and an empty database upgraded to head has the reference's default and the carried
+    tables."""
     with (
         fresh_database("pg17_gaps_rails") as url,
         fresh_database("pg17_gaps_rebuilt") as empty,
@@ -692,15 +693,17 @@ def test_rails_gaps_round_trip(cli: Invoke, tmp_path: Path) -> None:
         result = cli("import", url, "--dir", "out", "--exclude", "ignored_*")
         assert result.exit_code == 0, result.output
         output = " ".join(result.output.split())
-        assert "`points` not imported: no primary key: add one, then import it" in output
+        assert (
+            "table `points` has no primary key, and no NOT NULL columns that could be one: not "
+            "a resource; carried in database_objects (its columns and types)"
+        ) in output
         project = tmp_path / "out" / "pg17_gaps_rails"
         spec = spec_of(project)
-        assert spec["project"]["unmanaged_tables"] == [  # type: ignore[index]
-            "ar_internal_metadata",
-            "ignored_things",
-            "points",
-            "schema_migrations",
-        ]
+        # the keyless table and Rails' bookkeeping are carried, so a rebuilt database has them;
+        # the one --exclude leaves out is left alone
+        assert spec["project"]["unmanaged_tables"] == ["ignored_things"]  # type: ignore[index]
+        carried = {o["name"] for o in spec["database_objects"]}  # type: ignore[attr-defined]
+        assert {"points", "schema_migrations", "ar_internal_metadata"} <= carried
         resources = spec["resources"]
         assert isinstance(resources, dict)
         assert "Point" not in resources
@@ -729,4 +732,6 @@ def test_rails_gaps_round_trip(cli: Invoke, tmp_path: Path) -> None:
             t
             for (t,) in _fetch(empty, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         }
-        assert "points" not in tables and "schema_migrations" not in tables
+        # the carried tables are rebuilt with the rest; the excluded one is not
+        assert {"points", "schema_migrations"} <= tables
+        assert "ignored_things" not in tables
