@@ -4,6 +4,7 @@ functions and through SQLite (the generated projects run them on PostgreSQL too)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import uuid
 from decimal import Decimal
@@ -155,6 +156,22 @@ def test_a_duration_is_an_iso_8601_duration_the_server_holds(text: str, valid: b
     else:
         with pytest.raises(ValidationError):
             TypeAdapter(Duration).validate_python(text)
+
+
+@pytest.mark.parametrize(
+    ("given", "answered"),
+    [("P403D", "P403D"), ("PT3463S", "PT57M43S"), ("P1DT5S", "P1DT0H0M5S"), ("PT0.5S", "PT0.5S"),
+     ("P0D", "P0D"), ("-PT1H", "-PT1H")],
+)  # fmt: skip
+def test_a_duration_is_answered_as_it_can_be_sent_back(given: str, answered: str) -> None:
+    """Days, never pydantic's 365-day years (`P1Y38D`, which no duration grammar takes after
+    a year), and every answer matches the pattern the document states and reads back equal."""
+    adapter = TypeAdapter(Duration)
+    value = adapter.validate_python(given)
+    text = adapter.dump_python(value, mode="json")
+    assert text == answered
+    assert re.fullmatch(adapter.json_schema()["pattern"], text)
+    assert adapter.validate_python(text) == value
 
 
 def test_integral_floats_are_integers_in_a_list() -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, Strict
 
 from persistgen.runtime.db.column_types import FLOAT4_MAX, inet_text
 from persistgen.runtime.schemas.base import STORABLE_TEXT, TextForm
@@ -104,6 +104,30 @@ def _bounded(value: dt.timedelta) -> dt.timedelta:
     return value
 
 
+def _duration_text(value: dt.timedelta) -> str:
+    """The duration as RFC 3339 spells one (`P403D`, `PT57M43S`): days, then hours, minutes
+    and seconds, from the first unit that is not zero to the last, none skipped between.
+    Pydantic's own `P1Y38D` counts 365-day years, and the grammar allows no days after years."""
+    sign, value = ("-", -value) if value < dt.timedelta(0) else ("", value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    fraction = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
+    parts = [f"{value.days}D", f"{hours}H", f"{minutes}M", f"{seconds}{fraction}S"]
+    used = [i for i, n in enumerate((value.days, hours, minutes, seconds or fraction)) if n]
+    if not used:
+        return "P0D"
+    first, last = used[0], used[-1]
+    days = parts[0] if first == 0 else ""
+    time = "".join(parts[max(first, 1) : last + 1])
+    return f"{sign}P{days}{'T' + time if time else ''}"
+
+
 # An `interval` value: given as an ISO 8601 duration (`P1DT2H`), in a body as in a query.
-Duration = Annotated[dt.timedelta, TextForm(DURATION, format="duration"), AfterValidator(_bounded)]
+Duration = Annotated[
+    dt.timedelta,
+    PlainSerializer(_duration_text, return_type=str, when_used="json"),
+    # no `format: duration`: RFC 3339's durations have no fractions of a second, ISO 8601's do
+    TextForm(DURATION),
+    AfterValidator(_bounded),
+]
 StrictDuration = Duration
