@@ -357,6 +357,9 @@ TYPES: dict[str, TypeInfo | Builder] = {
         DATES,
         dto="Duration",
         dto_imports=(f"{VALUE_TYPES}:Duration",),
+        # answered in days and the time, as the document's pattern says (not pydantic's years)
+        read="Duration",
+        read_imports=(f"{VALUE_TYPES}:Duration",),
         write="StrictDuration",
         write_imports=(f"{VALUE_TYPES}:StrictDuration",),
         # distinct whole seconds; the update, half a millisecond, is none of them

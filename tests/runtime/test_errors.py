@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from persistgen.runtime.api.errors import install_error_handlers, is_unavailable, problem_responses
 from persistgen.runtime.repositories.base import NotFoundError
 from persistgen.runtime.schemas.base import FiniteFloat
+from persistgen.runtime.schemas.value_types import StrictFloat4
 
 pytestmark = pytest.mark.anyio
 
@@ -199,3 +200,30 @@ async def test_a_value_the_column_cannot_hold_is_a_422_whatever_the_error_class(
     """Found by schemathesis: `value too long` (SQLSTATE 22001) came as a DBAPIError: a 500."""
     body = _problem(await _call(app, "GET", "/too-long"), 422, "rejected-value")
     assert "varying" not in body["detail"] and "INSERT" not in str(body)
+
+
+class _Load(BaseModel):
+    """An Update DTO's optional REAL with bounds."""
+
+    load: StrictFloat4 | None = Field(default=None, ge=0.0, le=1.0)
+    ge: int = 0  # a field named like a bound stays a field
+
+
+def test_a_bound_pydantic_left_under_its_python_name_is_stated_as_json_schema_says() -> None:
+    """An Update DTO's optional REAL (`StrictFloat4 | None = Field(ge=0, le=1)`): pydantic
+    checks the bounds, but states them as `ge`/`le`, which JSON Schema ignores, so the
+    document would promise any number. The served document says `minimum`/`maximum`."""
+    stated = _Load.model_json_schema()["properties"]["load"]["anyOf"][0]
+    assert stated["ge"] == 0.0  # pydantic's own
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/loads")
+    def create(body: _Load) -> _Load:
+        return body
+
+    schema = app.openapi()["components"]["schemas"]["_Load"]["properties"]
+    number = schema["load"]["anyOf"][0]
+    assert (number["minimum"], number["maximum"]) == (0, 1)
+    assert "ge" not in number and "le" not in number
+    assert schema["ge"]["type"] == "integer"

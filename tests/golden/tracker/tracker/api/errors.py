@@ -359,17 +359,25 @@ def _with_problems(document: dict[str, Any]) -> dict[str, Any]:
 
 
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# Pydantic states a field's `Field(ge=...)` under its Python name where it cannot put the
+# bound into the type (an Update DTO's `StrictFloat4 | None`): JSON Schema knows no `ge`.
+_PYTHON_BOUNDS = dict(zip(("ge", "le", "gt", "lt"), _BOUNDS, strict=True))
 
 
 def _exact_bounds(document: dict[str, Any]) -> dict[str, Any]:
-    """Whole-number bounds written as integers. FastAPI's document model holds them as
-    doubles (`9.223372036854776e+18`), which some validators compare inexactly with a large
-    integer; the DTOs declare only bounds a double holds exactly (`lt=2**63`), so this loses
-    nothing."""
+    """Bounds as JSON Schema states them, whole numbers written as integers. FastAPI's
+    document model holds them as doubles (`9.223372036854776e+18`), which some validators
+    compare inexactly with a large integer; the DTOs declare only bounds a double holds
+    exactly (`lt=2**63`), so this loses nothing."""
     pending: list[Any] = [document]
     while pending:
         item = pending.pop()
         if isinstance(item, dict):
+            if item.get("type") in ("number", "integer"):
+                for python, keyword in _PYTHON_BOUNDS.items():
+                    value = item.get(python)
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        item[keyword] = item.pop(python)
             for key in _BOUNDS:
                 value = item.get(key)
                 if isinstance(value, float) and value.is_integer():
