@@ -39,11 +39,6 @@ def _rows(connection: Connection, sql: str, schema: str) -> list[Any]:
     return list(connection.execute(text(sql), {"schema": schema}))
 
 
-def _quote(name: str) -> str:
-    plain = name.isidentifier() and name == name.lower() and name.isascii()
-    return name if plain else '"' + name.replace('"', '""') + '"'
-
-
 def read_objects(
     connection: Connection, inspector: Inspector, schema: str, tables: Sequence[Table]
 ) -> tuple[CatalogObject, ...]:
@@ -72,9 +67,9 @@ def _extensions(connection: Connection, schema: str) -> list[CatalogObject]:
         CatalogObject(
             "extension",
             name,
-            f"CREATE EXTENSION IF NOT EXISTS {_quote(name)}"
-            + ("" if where == "public" else f" WITH SCHEMA {_quote(where)}"),
-            f"DROP EXTENSION IF EXISTS {_quote(name)}",
+            f"CREATE EXTENSION IF NOT EXISTS {naming.quoted(name)}"
+            + ("" if where == "public" else f" WITH SCHEMA {naming.quoted(where)}"),
+            f"DROP EXTENSION IF EXISTS {naming.quoted(name)}",
         )
         for name, where in rows
     ]
@@ -169,7 +164,7 @@ def _columns(connection: Connection, schema: str, tables: Sequence[Table]) -> li
         owner = by_name.get(table_name)
         if owner is None or _held_elsewhere(owner, column_name):
             continue
-        column = _quote(column_name)
+        column = naming.quoted(column_name)
         name = f"{table_name}.{column_name}"
         typed, _ = field_type(owner.column(column_name).type, "postgresql")
         if typtype == "d" and typed is not None:
@@ -229,8 +224,8 @@ def _constraints(connection: Connection, schema: str) -> list[CatalogObject]:
         CatalogObject(
             "constraint",
             name,
-            f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}",
-            f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {_quote(name)}",
+            f"ALTER TABLE {table} ADD CONSTRAINT {naming.quoted(name)} {definition}",
+            f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {naming.quoted(name)}",
             table=table_name,
         )
         for table_name, name, table, definition in rows
@@ -253,7 +248,7 @@ def _triggers(connection: Connection, schema: str) -> list[CatalogObject]:
             "trigger",
             name if names.count(name) == 1 else f"{table_name}.{name}",
             definition,
-            f"DROP TRIGGER IF EXISTS {_quote(name)} ON {table}",
+            f"DROP TRIGGER IF EXISTS {naming.quoted(name)} ON {table}",
             table=table_name,
         )
         for table_name, name, table, definition in rows

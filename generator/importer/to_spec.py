@@ -138,9 +138,9 @@ def database_objects(
                         "name": fk.name,
                         "kind": "sql",
                         "create": f"ALTER TABLE {qualified} ADD CONSTRAINT "
-                        f"{_sql_name(fk.name)} {_fk_sql(fk, catalog)}",
+                        f"{naming.quoted(fk.name)} {_fk_sql(fk, catalog)}",
                         "drop": f"ALTER TABLE {qualified} DROP CONSTRAINT IF EXISTS "
-                        f"{_sql_name(fk.name)}",
+                        f"{naming.quoted(fk.name)}",
                         "after": sorted({table.name, fk.target_table}),
                     }
                 )
@@ -151,11 +151,11 @@ def _bookkeeping(catalog: Catalog, table: Table) -> dict[str, Any]:
     """Another migration tool's table (Rails' schema_migrations), carried as its columns and
     key: the rebuilt database has it, and `alembic check` does not see it as one to drop."""
     columns = [
-        f"{_sql_name(c.name)} {c.type.sql}{'' if c.nullable else ' NOT NULL'}"
+        f"{naming.quoted(c.name)} {c.type.sql}{'' if c.nullable else ' NOT NULL'}"
         for c in table.columns
     ]
     if table.primary_key:
-        columns.append(f"PRIMARY KEY ({', '.join(_sql_name(c) for c in table.primary_key)})")
+        columns.append(f"PRIMARY KEY ({', '.join(naming.quoted(c) for c in table.primary_key)})")
     qualified = _qualified(catalog, table.name)
     return {
         "name": table.name,
@@ -166,11 +166,7 @@ def _bookkeeping(catalog: Catalog, table: Table) -> dict[str, Any]:
 
 
 def _qualified(catalog: Catalog, name: str) -> str:
-    return f"{_sql_name(catalog.schema or 'public')}.{_sql_name(name)}"
-
-
-def _sql_name(name: str) -> str:
-    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+    return f"{naming.quoted(catalog.schema or 'public')}.{naming.quoted(name)}"
 
 
 def to_spec(
@@ -869,9 +865,9 @@ def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:
 
 def _fk_sql(fk: ForeignKey, catalog: Catalog) -> str:
     sql = (
-        f"FOREIGN KEY ({', '.join(_sql_name(c) for c in fk.columns)}) REFERENCES "
+        f"FOREIGN KEY ({', '.join(naming.quoted(c) for c in fk.columns)}) REFERENCES "
         f"{_qualified(catalog, fk.target_table)} "
-        f"({', '.join(_sql_name(c) for c in fk.target_columns)})"
+        f"({', '.join(naming.quoted(c) for c in fk.target_columns)})"
     )
     for action, value in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update)):
         if value and value != "no action":

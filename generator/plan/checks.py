@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
+from persistgen import naming
 from persistgen.project_model import ColumnModel, ResourceModel
 from persistgen.project_model.suite import UnmetCheck
 
@@ -64,13 +65,9 @@ def _fields(r: ResourceModel, sql: str) -> tuple[str, ...]:
 
 def _holds(connection: sqlite3.Connection, sql: str, row: Row) -> bool:
     """SQL's rule for a CHECK: only a false result (zero) breaks it; NULL does not."""
-    columns = ", ".join(f"? AS {_quoted(name)}" for name in row)
+    columns = ", ".join(f"? AS {naming.always_quoted(name)}" for name in row)
     result = connection.execute(f"SELECT ({sql}) FROM (SELECT {columns})", tuple(row.values()))
     return result.fetchone()[0] not in (0, 0.0)
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _created(r: ResourceModel, n: int) -> Row:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from persistgen import naming
 from persistgen.migrate.schema import DbObject
 from persistgen.spec.model import DatabaseObjectSpec, Spec
 
@@ -16,7 +15,6 @@ DROPPED_BY_NAME = {
     "domain": "DOMAIN",
     "index": "INDEX",
 }
-_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def database_objects(spec: Spec) -> tuple[DbObject, ...]:
@@ -57,8 +55,4 @@ def drop_sql(item: DatabaseObjectSpec, schema: str | None) -> str | None:
 def quoted(name: str) -> str:
     """`name` (`schema.name` too) in SQL: each part in double quotes unless plain lower case."""
     parts = name.split(".") if not name.startswith('"') else [name]
-    return ".".join(p if _PLAIN.fullmatch(p) or p.startswith('"') else _quote(p) for p in parts)
-
-
-def _quote(part: str) -> str:
-    return '"' + part.replace('"', '""') + '"'
+    return ".".join(p if p.startswith('"') else naming.quoted(p) for p in parts)
