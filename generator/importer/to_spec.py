@@ -492,7 +492,7 @@ class _Mapper:
             spec["unique"] = True
             if unique and unique != naming.constraint("uq", table.name, column.name):
                 spec["unique_name"] = unique
-        elif spec["type"] == "ref" and (index := _unique_index(table, column.name)):
+        elif spec["type"] == "ref" and (index := _index_on(table, column.name, unique=True)):
             # Danbooru's `index_artist_commentaries_on_post_id`: the database stays as it is
             self._note(
                 path,
@@ -500,7 +500,7 @@ class _Mapper:
                 "a list of at most one row; `unique: true` would make it one-to-one, with a "
                 "unique constraint in the index's place",
             )
-        index = _plain_index(table, column.name)
+        index = _index_on(table, column.name, unique=False)
         if index is not None and not spec.get("unique"):
             # a reference is indexed anyway, unless it leads the key
             if spec["type"] != "ref" or table.primary_key[:1] == (column.name,):
@@ -574,7 +574,11 @@ class _Mapper:
         if column.default is not None:
             self._default(column, spec, path, held_kind["type"] if held_kind else None)
         first_key = table.primary_key[:1] == (column.name,)
-        if not spec.get("unique") and not first_key and _plain_index(table, column.name) is None:
+        if (
+            not spec.get("unique")
+            and not first_key
+            and _index_on(table, column.name, unique=False) is None
+        ):
             spec["index"] = False  # the database has no index of its own on it
         return spec
 
@@ -706,7 +710,7 @@ class _Mapper:
         if table.primary_key_name and table.primary_key_name != naming.constraint("pk", table.name):
             found.append(f"its key is named `{table.primary_key_name}`")
         second = ends[1].columns[0]
-        reverse = _plain_index(table, second)
+        reverse = _index_on(table, second, unique=False)
         expected = naming.constraint("ix", table.name, second)
         if reverse is None:
             found.append(f"`{second}` has no index, a link's has one")
@@ -771,22 +775,6 @@ def _unique_constraint(table: Table, column: str) -> bool:
     return any(u.columns == (column,) for u in table.uniques)
 
 
-def _unique_index(table: Table, column: str) -> Index | None:
-    """A plain unique index on the column alone (a field's `unique` makes a constraint)."""
-    return next(
-        (
-            i
-            for i in table.indexes
-            if i.unique
-            and i.columns == (column,)
-            and not i.where
-            and not i.method
-            and not i.verbatim_only
-        ),
-        None,
-    )
-
-
 def _unique_name(table: Table, column: str) -> str | bool | None:
     """The name of the column's own unique constraint; None when it has no name; False when
     it has none (a unique index stays an index: `unique: true` would make a constraint)."""
@@ -796,29 +784,29 @@ def _unique_name(table: Table, column: str) -> str | bool | None:
     return False
 
 
-def _plain_index(table: Table, column: str) -> Index | None:
+def _index_on(table: Table, column: str, *, unique: bool) -> Index | None:
+    """The column's own index, unique or not, as a field or group says one: over the column
+    alone, with no condition, method or ordering."""
     return next(
         (
             i
             for i in table.indexes
             if i.columns == (column,)
-            and not i.unique
-            and not i.where
-            and not i.method
-            and not i.verbatim_only
+            and i.unique == unique
+            and not (i.where or i.method or i.verbatim_only)
         ),
         None,
     )
 
 
 def _is_field_index(table: Table, index: Index) -> bool:
-    """Indexes a field's `unique` or `index` (or a reference's own index) says."""
-    if len(index.columns) != 1 or index.where or index.method or index.verbatim_only:
-        return False
-    column = index.columns[0]
-    if index.unique:  # a group of the resource's: `unique: true` would make a constraint
-        return False
-    return _plain_index(table, column) is index
+    """Indexes a field's `index` (or a reference's own index) says; a unique one is a group
+    of the resource's, as `unique: true` would make a constraint."""
+    return (
+        len(index.columns) == 1
+        and not index.unique
+        and _index_on(table, index.columns[0], unique=False) is index
+    )
 
 
 def _link_ends_of(table: Table) -> bool:
