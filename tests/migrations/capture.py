@@ -32,7 +32,7 @@ class Recorder:
         self.open = False  # a transaction is open on the server
 
     def statement(self, connection: Connection, statement: str) -> None:
-        autocommit = bool(getattr(connection.connection.dbapi_connection, "autocommit", False))
+        autocommit = getattr(connection.connection.dbapi_connection, "autocommit", False) is True
         self.open = self.open or not autocommit
         self.entries.append({"statement": statement, "in_transaction": self.open})
 

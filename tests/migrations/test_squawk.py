@@ -44,10 +44,10 @@ EXCLUDED = {
     "ban-drop-column": "a column is dropped only under --allow-destructive",
     "ban-drop-table": "a table is dropped only under --allow-destructive",
     "ban-drop-type": "an enum type persistgen made, dropped once no column uses it",
-    "ban-drop-constraint": "a constraint the spec removed, or one the revision makes again",
+    "ban-drop-constraint": "a constraint the spec removed, or one the revision itself makes",
     "renaming-column": "a rename the spec declares (`renamed_from`, `column:`)",
     "renaming-table": "a rename the spec declares (`renamed_from`)",
-    "renaming-object": "a constraint, index or enum type following its table's or column's name",
+    "renaming-object": "a name following a declared rename, or an enum type set aside",
     "ban-set-schema": "the spec's `schema:` moves the project's tables",
 }
 
@@ -98,6 +98,9 @@ class Script:
     lines: list[str]
     statement_at: list[str]  # per line
 
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines)
+
     def about(self, line: int) -> str:
         """The statement at squawk's `line` (counted from 0)."""
         return self.statement_at[min(line, len(self.statement_at) - 1)] if self.lines else ""
@@ -133,8 +136,10 @@ def squawk_binary() -> str:
     return found
 
 
-def lint(path: Path, revision: str, statements: Script, pg_version: str) -> list[Violation]:
-    """squawk's findings on one revision's SQL, each with the statement it is about."""
+def lint(path: Path, statements: Script, pg_version: str) -> list[Violation]:
+    """squawk's findings on a revision's SQL, written to `path` (named after the revision), each
+    with the statement it is about."""
+    path.write_text(statements.text(), encoding="utf-8")
     command = [squawk_binary(), "--reporter", "json", "--pg-version", pg_version, str(path)]
     # Run beside the file: no .squawk.toml of this repository's changes the rules.
     result = subprocess.run(command, capture_output=True, text=True, cwd=path.parent)
@@ -146,7 +151,7 @@ def lint(path: Path, revision: str, statements: Script, pg_version: str) -> list
         f"squawk on {path} exited {result.returncode}: {result.stderr}"
     )
     return [
-        Violation(revision, f["rule_name"], f["message"], statements.about(f["line"]))
+        Violation(path.stem, f["rule_name"], f["message"], statements.about(f["line"]))
         for f in findings
     ]
 
@@ -185,10 +190,7 @@ def test_every_revision_passes_squawk(tmp_path: Path) -> None:
         for number, step in enumerate(STEPS, start=1):
             revision = write_revision(project, step)
             entries = upgrade_recorded(project, url, directory / f"{revision}.json")
-            statements = script(entries)
-            path = directory / f"{revision}.sql"
-            path.write_text("\n".join(statements.lines) + "\n", encoding="utf-8")
-            violations += lint(path, revision, statements, pg_version)
+            violations += lint(directory / f"{revision}.sql", script(entries), pg_version)
 
             resources = [p.stem for p in (project / "library" / "models").glob("*.py")]
             seed(project, url, number * 1000, sorted(r for r in resources if r != "__init__"))
