@@ -18,6 +18,7 @@ from persistgen.migrate.schema import DbColumn, DbIndex, DbTable
 
 SA = "sqlalchemy as sa"
 OP = "alembic:op"
+ONLINE = "{package}.db:online"  # steps a live PostgreSQL table survives (runtime db/online.py)
 
 
 def on_dialect(postgres: Iterable[str] = (), other: Iterable[str] = ()) -> list[str]:
@@ -107,7 +108,7 @@ class Batch(Operation):
 
     def lines(self) -> list[str]:
         if not self.sqlite_indexes and not self.sqlite_generated:
-            return self.sqlite_lines()
+            return self._batch_lines(False)
         drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
         creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
         return [*on_dialect(other=drops), *self._batch_lines(False), *on_dialect(other=creates)]
@@ -120,10 +121,11 @@ class Batch(Operation):
 
     def _batch_lines(self, sqlite: bool) -> list[str]:
         args = f"{self.table!r}{on_postgres(self.schema)}"
-        head = f"op.batch_alter_table({args}) as batch_op"
+        # Where the database may be PostgreSQL, online.batch: safe steps there, batch mode else.
+        batch = "op.batch_alter_table" if sqlite else "online.batch"
+        head = f"{batch}({args}) as batch_op"
         if self.autoincrement:
-            head = f"counter_kept({self.table!r}), op.batch_alter_table({args}, {AUTOINCREMENT})"
-            head += " as batch_op"
+            head = f"counter_kept({self.table!r}), {batch}({args}, {AUTOINCREMENT}) as batch_op"
         drops = [f"batch_op.drop_column({c.name!r})" for c in self.sqlite_generated]
         adds = [
             f"batch_op.add_column({column_code(c, 16 if sqlite else 20)})"
@@ -137,7 +139,7 @@ class Batch(Operation):
     @property
     def imports(self) -> frozenset[str]:
         kept = {COUNTER_KEPT} if self.autoincrement else set()
-        found = frozenset({OP, *kept}).union(*(o.imports for o in self.operations))
+        found = frozenset({OP, ONLINE, *kept}).union(*(o.imports for o in self.operations))
         found = found.union(*map(column_imports, self.sqlite_generated))
         return found.union(*map(index_imports, self.sqlite_indexes))
 
@@ -276,20 +278,16 @@ class Backfill(Operation):
 
     def lines(self) -> list[str]:
         name, column = self.column.name, self.column
-        # Not translated by SQLite's schema_translate_map, which only reads `Table`s.
-        target = (
-            f"sa.table({self.table!r}, sa.column({name!r}, {column.type})"
-            f"{on_postgres(self.schema)})"
-        )
+        # The schema is not translated by SQLite's schema_translate_map, which reads `Table`s.
         return [
-            f"op.execute({target}.update().where(sa.column({name!r}).is_(None))"
-            f".values({{{name!r}: {self.value}}}))"
+            f"online.backfill({self.table!r}, sa.column({name!r}, {column.type}), {self.value}"
+            f"{on_postgres(self.schema)})"
         ]
 
     @property
     def imports(self) -> frozenset[str]:
         decimal = {"decimal:Decimal"} if self.column.kind == "decimal" else set()
-        return frozenset({OP, SA, *decimal}) | self.column.type_imports
+        return frozenset({ONLINE, SA, *decimal}) | self.column.type_imports
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -338,16 +336,19 @@ def sequence_code(name: str, schema: str | None) -> str:
     return f"sa.Sequence({name!r}{schema_arg(schema)})"
 
 
-def create_index(table: str, schema: str | None, index: DbIndex, indent: int) -> str:
-    """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex)."""
+def create_index(
+    table: str, schema: str | None, index: DbIndex, indent: int, module: str = "op"
+) -> str:
+    """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex); with
+    `module="online"`, the one that builds it concurrently on PostgreSQL."""
     return (
-        f"op.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
+        f"{module}.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
         f"{schema_arg(schema)})"
     )
 
 
-def drop_index(table: str, schema: str | None, index: DbIndex) -> str:
-    return f"op.drop_index(op.f({index.name!r}), table_name={table!r}{schema_arg(schema)})"
+def drop_index(table: str, schema: str | None, index: DbIndex, module: str = "op") -> str:
+    return f"{module}.drop_index(op.f({index.name!r}), table_name={table!r}{schema_arg(schema)})"
 
 
 def index_args(index: DbIndex, indent: int) -> str:

@@ -8,6 +8,7 @@ from persistgen.code_text import string_literal
 from persistgen.migrate.batch_operations import RetypeColumn
 from persistgen.migrate.operations import (
     AUTOINCREMENT,
+    ONLINE,
     OP,
     SA,
     Batch,
@@ -186,7 +187,7 @@ class CreateTable(Operation):
             )
         lines += [create_index(table.name, table.schema, i, 4) for i in table.custom_indexes]
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
-        return lines + on_dialect(line for s in searches for line in s.index_lines())
+        return lines + on_dialect(line for s in searches for line in s.index_lines("op"))
 
     def _typed(self, column: DbColumn) -> DbColumn:
         """A column of a native enum type already there: PostgreSQL's `create_table` would
@@ -221,11 +222,11 @@ class CreateCustomIndex(Operation):
     index: DbIndex
 
     def lines(self) -> list[str]:
-        return [create_index(self.table, self.schema, self.index, 4)]
+        return [create_index(self.table, self.schema, self.index, 4, "online")]
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP}) | index_imports(self.index)
+        return frozenset({OP, ONLINE}) | index_imports(self.index)
 
     def reverse(self) -> list[Operation]:
         return [DropCustomIndex(self.table, self.schema, self.index)]
@@ -238,7 +239,11 @@ class DropCustomIndex(Operation):
     index: DbIndex
 
     def lines(self) -> list[str]:
-        return [drop_index(self.table, self.schema, self.index)]
+        return [drop_index(self.table, self.schema, self.index, "online")]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
 
     def reverse(self) -> list[Operation]:
         return [CreateCustomIndex(self.table, self.schema, self.index)]
@@ -418,13 +423,18 @@ class CreateSearchIndex(Operation):
     column: str
 
     def lines(self) -> list[str]:
-        return on_dialect(self.index_lines())
+        return on_dialect(self.index_lines("online"))
 
-    def index_lines(self) -> list[str]:
-        """Its statement, for a block that already tests the database."""
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
+
+    def index_lines(self, module: str) -> list[str]:
+        """Its statement, for a block that already tests the database: `op`'s on a new table,
+        `online`'s (built concurrently) on one that may have rows."""
         ops = f"postgresql_ops={{{self.column!r}: 'gin_trgm_ops'}}"
         return [
-            f"op.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
+            f"{module}.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
             f"postgresql_using='gin', {ops}{schema_arg(self.schema)})"
         ]
 
@@ -442,10 +452,14 @@ class DropSearchIndex(Operation):
     def lines(self) -> list[str]:
         return on_dialect(
             [
-                f"op.drop_index(op.f({self.name!r}), table_name={self.table!r}"
+                f"online.drop_index(op.f({self.name!r}), table_name={self.table!r}"
                 f"{schema_arg(self.schema)})"
             ]
         )
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
 
     def reverse(self) -> list[Operation]:
         return [CreateSearchIndex(self.table, self.schema, self.name, self.column)]
