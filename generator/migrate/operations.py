@@ -340,10 +340,13 @@ def create_index(
     table: str, schema: str | None, index: DbIndex, indent: int, module: str = "op"
 ) -> str:
     """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex); with
-    `module="online"`, the one that builds it concurrently on PostgreSQL."""
+    `module="online"`, on a table that may have rows (built concurrently there), and with
+    `module="new"`, on a table the revision creates (see CreateTable)."""
+    again = ", if_not_exists=True" if module == "new" else ""
+    module = "op" if module == "new" else module
     return (
         f"{module}.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
-        f"{schema_arg(schema)})"
+        f"{schema_arg(schema)}{again})"
     )
 
 

@@ -56,7 +56,11 @@ class RenameTable(Operation):
     schema: str | None
 
     def lines(self) -> list[str]:
-        return [f"op.rename_table({self.old!r}, {self.new!r}{on_postgres(self.schema)})"]
+        return [f"online.rename_table({self.old!r}, {self.new!r}{on_postgres(self.schema)})"]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -179,13 +183,14 @@ class CreateTable(Operation):
             lines.append(f"    comment={string_literal(table.comment, 8, 'comment=')},")
         if table.schema:
             lines.append(f"    schema={table.schema!r},")
-        lines.append(")")
+        # A revision stopped after an online step committed it runs again: see db/online.py.
+        lines += ["    if_not_exists=True,", ")"]
         for name, on in table.indexes:
             lines.append(
                 f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
-                f"{schema_arg(table.schema)})"
+                f"{schema_arg(table.schema)}, if_not_exists=True)"
             )
-        lines += [create_index(table.name, table.schema, i, 4) for i in table.custom_indexes]
+        lines += [create_index(table.name, table.schema, i, 4, "new") for i in table.custom_indexes]
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
         return lines + on_dialect(line for s in searches for line in s.index_lines("op"))
 
@@ -282,7 +287,7 @@ class DropTable(Operation):
     def lines(self) -> list[str]:
         drop = "op.execute(sa.schema.DropSequence({}, if_exists=True))"
         return [
-            f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)})",
+            f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)}, if_exists=True)",
             *on_dialect(drop.format(s) for s in _sequences(self.table)),
         ]
 
@@ -435,7 +440,8 @@ class CreateSearchIndex(Operation):
         ops = f"postgresql_ops={{{self.column!r}: 'gin_trgm_ops'}}"
         return [
             f"{module}.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
-            f"postgresql_using='gin', {ops}{schema_arg(self.schema)})"
+            f"postgresql_using='gin', {ops}{schema_arg(self.schema)}"
+            f"{', if_not_exists=True' if module == 'op' else ''})"
         ]
 
     def reverse(self) -> list[Operation]:

@@ -23,22 +23,45 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import context, op
 from alembic.operations import BatchOperations
 from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import ReflectedColumn
 from sqlalchemy.exc import DBAPIError
 
 from persistgen.runtime.settings import get_settings
 
 LOCK_NOT_AVAILABLE = "55P03"
+T = TypeVar("T")
 log = logging.getLogger("alembic.runtime.migration")
 
 
 class LockNotTaken(RuntimeError):
     """A step could not take its lock in any of its tries."""
+
+
+def run_migrations() -> None:
+    """Alembic's `run_migrations`, in the migration's transaction. On PostgreSQL every statement
+    waits for its lock no longer than the lock timeout, and the migrations run again from the
+    revision that stopped (see the module's docstring) while a lock stays busy."""
+    if not _postgres():
+        _migrate()
+    elif context.is_offline_mode():
+        context.execute(_lock_timeout())
+        _migrate()
+    else:
+        bind = context.get_bind()
+        bind.exec_driver_sql(_lock_timeout())  # for the session, the steps' transactions too
+        bind.commit()
+        _retried("the database", _migrate)
+
+
+def _migrate() -> None:
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 @contextmanager
@@ -65,14 +88,24 @@ def backfill(
         return
     bind = op.get_bind()
     names = sa.inspect(bind).get_pk_constraint(table, schema)["constrained_columns"]
-    key = sa.tuple_(*map(sa.column, names))
-    pending = sa.select(*map(sa.column, names)).select_from(target).where(column.is_(None))
-    pending = pending.order_by(*map(sa.column, names)).limit(get_settings().migration_batch_rows)
+    columns: list[sa.ColumnClause[Any]] = [sa.column(name) for name in names]
+    key = sa.tuple_(*columns)
+    rows = get_settings().migration_batch_rows
+    pending = sa.select(*columns).select_from(target).where(column.is_(None))
+    pending = pending.order_by(*columns).limit(rows)
     page = pending
     while keys := _run(table, partial(_rows, bind, page)):
         first, last = (sa.tuple_(*map(sa.literal, row)) for row in (keys[0], keys[-1]))
         _run(table, partial(bind.execute, fill.where(key >= first, key <= last)))
         page = pending.where(key > last)
+
+
+def rename_table(old_table_name: str, new_table_name: str, *, schema: str | None = None) -> None:
+    """`op.rename_table`; on PostgreSQL under the lock timeout, and nothing if it is done."""
+    if not _postgres():
+        op.rename_table(old_table_name, new_table_name, schema=schema)
+    elif context.is_offline_mode() or _catalog(_TABLE, table=_quoted(old_table_name, schema)):
+        _run(old_table_name, lambda: op.rename_table(old_table_name, new_table_name, schema=schema))
 
 
 def create_index(
@@ -83,16 +116,16 @@ def create_index(
     schema: str | None = None,
     **kw: Any,
 ) -> None:
-    """`op.create_index`; on PostgreSQL built `CONCURRENTLY`, so writes go on meanwhile, after
-    dropping what a stopped concurrent build left (an index marked invalid)."""
+    """`op.create_index`; on PostgreSQL built `CONCURRENTLY`, so writes go on meanwhile, in
+    place of what a stopped concurrent build left (an index marked invalid)."""
     if not _postgres():
         op.create_index(index_name, table_name, columns, schema=schema, **kw)
         return
-    if _catalog(_INVALID_INDEX, index=_quoted(index_name, schema)):
-        drop_index(index_name, table_name, schema=schema)
-    _run(
-        table_name,
-        lambda: op.create_index(
+
+    def build() -> None:
+        if _catalog(_INVALID_INDEX, index=_quoted(index_name, schema)):  # a build that stopped
+            op.drop_index(index_name, schema=schema, postgresql_concurrently=True)
+        op.create_index(
             index_name,
             table_name,
             columns,
@@ -100,8 +133,9 @@ def create_index(
             if_not_exists=True,
             postgresql_concurrently=True,
             **kw,
-        ),
-    )
+        )
+
+    _run(table_name, build)
 
 
 def drop_index(index_name: str, table_name: str, *, schema: str | None = None) -> None:
@@ -144,15 +178,16 @@ class OnlineBatch:
         **changes: Any,
     ) -> None:
         """A rename, a NOT NULL, or a change of type, default or comment."""
+        column = self._column(column_name)
         if new_column_name is not None:
-            if self._has_column(column_name):
+            if column is not None or context.is_offline_mode():  # not renamed yet
                 self._step(
                     lambda: op.alter_column(
                         self.table, column_name, new_column_name=new_column_name, schema=self.schema
                     )
                 )
             return
-        if nullable is False:
+        if nullable is False and (column is None or column["nullable"]):
             self._not_null(column_name)
         kept = {k: v for k, v in changes.items() if not k.startswith("existing_")}
         if kept or nullable:
@@ -242,16 +277,18 @@ class OnlineBatch:
     def _step(self, work: Callable[[], None]) -> None:
         _run(self.table, work)
 
-    def _has_column(self, name: str) -> bool:
+    def _column(self, name: str) -> "ReflectedColumn | None":
+        """The column as the database has it now (None where it is not, or offline)."""
         if context.is_offline_mode():
-            return True
+            return None
         found = sa.inspect(op.get_bind()).get_columns(self.table, self.schema)
-        return any(column["name"] == name for column in found)
+        return next((column for column in found if column["name"] == name), None)
 
     def _has_constraint(self, name: str) -> bool:
         return _catalog(_CONSTRAINT, name=name, table=self.name)
 
 
+_TABLE = "SELECT to_regclass(:table)"
 _CONSTRAINT = "SELECT 1 FROM pg_constraint WHERE conname = :name AND conrelid = to_regclass(:table)"
 _INVALID_INDEX = "SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(:index) AND NOT indisvalid"
 
@@ -270,23 +307,31 @@ def _quoted(name: str, schema: str | None) -> str:
     return f"{preparer.quote_schema(schema)}.{quoted}" if schema else quoted
 
 
-def _rows(bind: Connection, query: "sa.Select[Any]") -> "Sequence[sa.Row[Any]]":
+def _rows(bind: Connection, query: sa.Select[Any]) -> Sequence[sa.Row[Any]]:
     return bind.execute(query).all()
 
 
-def _run(table: str, work: Callable[[], Any]) -> Any:
+def _run(table: str, work: Callable[[], T]) -> T:
     """`work` in a transaction of its own, under the lock timeout, tried again while another
     transaction holds the lock it needs."""
+
+    def step() -> T:
+        with op.get_context().autocommit_block():
+            return work()
+
+    return _retried(table, step)
+
+
+def _retried(table: str, work: Callable[[], T]) -> T:
+    """`work` under the lock timeout, again while it fails for want of a lock."""
     settings = get_settings()
     tries = settings.migration_lock_retries + 1
     for attempt in range(1, tries + 1):
-        with op.get_context().autocommit_block():
-            _set_lock_timeout(settings.migration_lock_timeout)
-            try:
-                return work()
-            except DBAPIError as error:
-                if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-                    raise
+        try:
+            return work()
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
         if attempt < tries:
             wait = min(0.2 * 2**attempt, 10.0) * random.uniform(0.5, 1.5)
             log.warning(
@@ -301,9 +346,9 @@ def _run(table: str, work: Callable[[], Any]) -> Any:
     )
 
 
-def _set_lock_timeout(seconds: float) -> None:
-    op.execute(f"SET lock_timeout = '{round(seconds * 1000)}ms'")
+def _lock_timeout() -> str:
+    return f"SET lock_timeout = '{round(get_settings().migration_lock_timeout * 1000)}ms'"
 
 
 def _postgres() -> bool:
-    return op.get_context().dialect.name == "postgresql"
+    return context.get_context().dialect.name == "postgresql"
