@@ -71,10 +71,6 @@ class Operation(Step):
 class BatchOperation(Step):
     """A step inside `batch_alter_table`, spelled on `batch_op`."""
 
-    @property
-    def imports(self) -> frozenset[str]:
-        return frozenset()
-
     def reverse(self, table: str, schema: str | None) -> Sequence[Operation | BatchOperation]:
         """The steps that undo this one on `table`; some cannot run in its batch."""
         raise NotImplementedError
@@ -138,8 +134,21 @@ class Batch(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
+        return self._imports(sqlite=False)
+
+    @property
+    def sqlite_imports(self) -> frozenset[str]:
+        """What `sqlite_lines` needs."""
+        return self._imports(sqlite=True)
+
+    def _imports(self, sqlite: bool) -> frozenset[str]:
         kept = {COUNTER_KEPT} if self.autoincrement else set()
-        found = frozenset({OP, ONLINE, *kept}).union(*(o.imports for o in self.operations))
+        # `op.batch_alter_table` and the SQLite side's own steps; the operations name their own.
+        if sqlite or self.sqlite_indexes or self.sqlite_generated:
+            kept.add(OP)
+        if not sqlite:
+            kept.add(ONLINE)
+        found = frozenset(kept).union(*(o.imports for o in self.operations))
         found = found.union(*map(column_imports, self.sqlite_generated))
         return found.union(*map(index_imports, self.sqlite_indexes))
 

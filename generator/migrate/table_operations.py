@@ -142,7 +142,8 @@ class RenameObject(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP}).union(*(o.imports for o in self.other))
+        imports = (o.sqlite_imports if isinstance(o, Batch) else o.imports for o in self.other)
+        return frozenset({OP}).union(*imports)
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -356,7 +357,7 @@ class RetypeNativeEnum(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
-        return self._batch.imports | self.new.default_imports
+        return self._batch.sqlite_imports | self.new.default_imports
 
     @property
     def uses_on_postgres(self) -> bool:

@@ -9,8 +9,6 @@ Written by persistgen from the change to persistgen.yaml.
 
 from collections.abc import Sequence
 
-from alembic import op
-
 from blog.db import online
 from blog.db.autoincrement import counter_kept
 
