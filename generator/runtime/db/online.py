@@ -47,7 +47,7 @@ def run_migrations() -> None:
     """Alembic's `run_migrations`, in the migration's transaction. On PostgreSQL every statement
     waits for its lock no longer than the lock timeout, and the migrations run again from the
     revision that stopped (see the module's docstring) while a lock stays busy."""
-    if not _postgres():
+    if context.get_context().dialect.name != "postgresql":
         _migrate()
     elif context.is_offline_mode():
         context.execute(_lock_timeout())
@@ -83,7 +83,7 @@ def backfill(
     committed, so the rows updated so far stay updated if the migration stops."""
     target = sa.table(table, column, schema=schema)
     fill = target.update().where(column.is_(None)).values({column.name: value})
-    if not _postgres() or context.is_offline_mode():
+    if not _postgres() or _offline():
         op.execute(fill)
         return
     bind = op.get_bind()
@@ -104,7 +104,7 @@ def rename_table(old_table_name: str, new_table_name: str, *, schema: str | None
     """`op.rename_table`; on PostgreSQL under the lock timeout, and nothing if it is done."""
     if not _postgres():
         op.rename_table(old_table_name, new_table_name, schema=schema)
-    elif context.is_offline_mode() or _catalog(_TABLE, table=_quoted(old_table_name, schema)):
+    elif _offline() or _catalog(_TABLE, table=_quoted(old_table_name, schema)):
         _run(old_table_name, lambda: op.rename_table(old_table_name, new_table_name, schema=schema))
 
 
@@ -180,7 +180,7 @@ class OnlineBatch:
         """A rename, a NOT NULL, or a change of type, default or comment."""
         column = self._column(column_name)
         if new_column_name is not None:
-            if column is not None or context.is_offline_mode():  # not renamed yet
+            if column is not None or _offline():  # not renamed yet
                 self._step(
                     lambda: op.alter_column(
                         self.table, column_name, new_column_name=new_column_name, schema=self.schema
@@ -279,7 +279,7 @@ class OnlineBatch:
 
     def _column(self, name: str) -> "ReflectedColumn | None":
         """The column as the database has it now (None where it is not, or offline)."""
-        if context.is_offline_mode():
+        if _offline():
             return None
         found = sa.inspect(op.get_bind()).get_columns(self.table, self.schema)
         return next((column for column in found if column["name"] == name), None)
@@ -296,7 +296,7 @@ _INVALID_INDEX = "SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(:index) 
 def _catalog(sql: str, **values: str) -> bool:
     """Whether the catalog has a row for `sql`; in offline mode (SQL written for later), nothing
     is known yet."""
-    if context.is_offline_mode():
+    if _offline():
         return False
     return op.get_bind().scalar(sa.text(sql), values) is not None
 
@@ -317,6 +317,7 @@ def _run(table: str, work: Callable[[], T]) -> T:
 
     def step() -> T:
         with op.get_context().autocommit_block():
+            op.execute(_lock_timeout())  # whoever configured the migration
             return work()
 
     return _retried(table, step)
@@ -351,4 +352,9 @@ def _lock_timeout() -> str:
 
 
 def _postgres() -> bool:
-    return context.get_context().dialect.name == "postgresql"
+    return op.get_context().dialect.name == "postgresql"
+
+
+def _offline() -> bool:
+    """Whether the revision writes SQL for later (`alembic upgrade --sql`): no database to ask."""
+    return op.get_context().as_sql
