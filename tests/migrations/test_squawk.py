@@ -49,6 +49,9 @@ EXCLUDED = {
     "renaming-table": "a rename the spec declares (`renamed_from`)",
     "renaming-object": "a name following a declared rename, or an enum type set aside",
     "ban-set-schema": "the spec's `schema:` moves the project's tables",
+    # Left open, each named in the README.
+    "changing-column-type": "a type change the spec asks for; the rewriting ones are left open",
+    "require-statement-timeout": "what runs long blocks nothing; what blocks waits lock_timeout",
 }
 
 

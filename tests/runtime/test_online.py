@@ -188,3 +188,39 @@ def test_on_sqlite_a_batch_is_alembics_batch_mode(tmp_path: Path) -> None:
             "SELECT sql FROM sqlite_master WHERE name = 'books'"
         ).fetchone()
     assert "pages INTEGER NOT NULL" in table and "CHECK (pages >= 0)" in table
+
+
+def test_a_non_native_enum_gets_its_check_apart_and_keeps_its_column_type(url: str) -> None:
+    def format_(*values: str) -> sa.Enum:
+        return sa.Enum(*values, name="book_format", native_enum=False, create_constraint=True)
+
+    def upgrade() -> None:
+        with online.batch("books") as batch_op:
+            batch_op.add_column(sa.Column("format", format_("paper", "ebook"), nullable=True))
+        with online.batch("books") as batch_op:
+            batch_op.alter_column(
+                "format", existing_type=format_("paper", "ebook"), type_=format_("paper", "audio")
+            )
+
+    migrate(url, upgrade)
+    checks = sql(
+        url,
+        "SELECT conname, convalidated, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'books'::regclass AND contype = 'c'",
+    )
+    assert checks == [
+        (
+            "book_format",
+            True,
+            "CHECK (((format)::text = ANY ((ARRAY['paper'::character varying, "
+            "'audio'::character varying])::text[])))",
+        )
+    ]
+    assert (
+        one(
+            url,
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = 'books'::regclass AND attname = 'format'",
+        )
+        == "character varying(5)"
+    )

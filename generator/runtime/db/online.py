@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from alembic import context, op
 from alembic.operations import BatchOperations
+from alembic.operations.schemaobj import SchemaObjects
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import ReflectedColumn
 from sqlalchemy.exc import DBAPIError
@@ -135,7 +136,7 @@ def create_index(
             **kw,
         )
 
-    _run(table_name, build)
+    _run(table_name, build, concurrently=True)
 
 
 def drop_index(index_name: str, table_name: str, *, schema: str | None = None) -> None:
@@ -148,6 +149,7 @@ def drop_index(index_name: str, table_name: str, *, schema: str | None = None) -
         lambda: op.drop_index(
             index_name, schema=schema, if_exists=True, postgresql_concurrently=True
         ),
+        concurrently=True,
     )
 
 
@@ -160,9 +162,19 @@ class OnlineBatch:
         self.name = _quoted(table, schema)
 
     def add_column(self, column: "sa.Column[Any]") -> None:
-        self._step(
-            lambda: op.add_column(self.table, column, schema=self.schema, if_not_exists=True)
-        )
+        """The column with its comment; the CHECK its type brings (a non-native enum's) added
+        apart, NOT VALID and validated, where `op.add_column` would scan under its lock."""
+        impl = op.get_context().impl
+        SchemaObjects(op.get_context()).table(self.table, column, schema=self.schema)
+
+        def add() -> None:
+            impl.add_column(self.table, column, schema=self.schema, if_not_exists=True)
+            if column.comment is not None:
+                impl.create_column_comment(column)
+
+        self._step(add)
+        for name, condition in self._type_checks(column.name, column.type):
+            self.create_check_constraint(name, condition)
 
     def drop_column(self, column_name: str) -> None:
         self._step(
@@ -189,10 +201,18 @@ class OnlineBatch:
             return
         if nullable is False and (column is None or column["nullable"]):
             self._not_null(column_name)
-        kept = {k: v for k, v in changes.items() if not k.startswith("existing_")}
-        if kept or nullable:
+        old, new = changes.get("existing_type"), changes.get("type_")
+        if new is not None:  # a CHECK the old type brings (a non-native enum's) goes first
+            for name, _ in self._type_checks(column_name, old):
+                self.drop_constraint(name, "check")
+            dialect = op.get_context().dialect
+            if old is not None and old.compile(dialect) == new.compile(dialect):  # CHECK only
+                retype = ("type_", "postgresql_using")
+                changes = {k: v for k, v in changes.items() if k not in retype}
+        if nullable or any(not k.startswith("existing_") for k in changes):
+            impl = op.get_context().impl
             self._step(
-                lambda: op.alter_column(
+                lambda: impl.alter_column(
                     self.table,
                     column_name,
                     nullable=nullable or None,
@@ -200,6 +220,8 @@ class OnlineBatch:
                     **changes,
                 )
             )
+        for name, condition in self._type_checks(column_name, new):
+            self.create_check_constraint(name, condition)
 
     def create_index(self, index_name: str, columns: Sequence[str], **kw: Any) -> None:
         create_index(index_name, self.table, columns, schema=self.schema, **kw)
@@ -284,6 +306,25 @@ class OnlineBatch:
         found = sa.inspect(op.get_bind()).get_columns(self.table, self.schema)
         return next((column for column in found if column["name"] == name), None)
 
+    def _type_checks(
+        self, column_name: str, type_: "sa.types.TypeEngine[Any] | None"
+    ) -> list[tuple[str, str]]:
+        """The name and SQL of each CHECK that `type_` brings on PostgreSQL (a non-native
+        enum's; a boolean's is not made there), named as the models name it, found as Alembic
+        finds them."""
+        if type_ is None:
+            return []
+        column: sa.Column[Any] = sa.Column(column_name, type_)
+        table = SchemaObjects(op.get_context()).table(self.table, column, schema=self.schema)
+        compiler = op.get_context().dialect.statement_compiler(op.get_context().dialect, None)
+        return [
+            (check.name, _sql(check.sqltext))  # the name as final (`conv`): no convention again
+            for check in table.constraints
+            if isinstance(check, sa.CheckConstraint)
+            and isinstance(check.name, str)
+            and (check._create_rule is None or check._create_rule(compiler))
+        ]
+
     def _has_constraint(self, name: str) -> bool:
         return _catalog(_CONSTRAINT, name=name, table=self.name)
 
@@ -307,18 +348,34 @@ def _quoted(name: str, schema: str | None) -> str:
     return f"{preparer.quote_schema(schema)}.{quoted}" if schema else quoted
 
 
+def _sql(element: sa.ColumnElement[Any]) -> str:
+    """An expression as PostgreSQL is told it."""
+    dialect = op.get_context().dialect
+    options = {"literal_binds": True, "include_table": False}
+    return str(element.compile(dialect=dialect, compile_kwargs=options))
+
+
 def _rows(bind: Connection, query: sa.Select[Any]) -> Sequence[sa.Row[Any]]:
     return bind.execute(query).all()
 
 
-def _run(table: str, work: Callable[[], T]) -> T:
-    """`work` in a transaction of its own, under the lock timeout, tried again while another
-    transaction holds the lock it needs."""
+def _run(table: str, work: Callable[[], T], *, concurrently: bool = False) -> T:
+    """`work` in a transaction of its own (outside any, `concurrently`), under the lock
+    timeout, tried again while another transaction holds the lock it needs."""
 
     def step() -> T:
         with op.get_context().autocommit_block():
             op.execute(_lock_timeout())  # whoever configured the migration
-            return work()
+            if concurrently:
+                return work()
+            op.execute("BEGIN")
+            try:
+                result = work()
+            except BaseException:
+                op.execute("ROLLBACK")
+                raise
+            op.execute("COMMIT")
+            return result
 
     return _retried(table, step)
 

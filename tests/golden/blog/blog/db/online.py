@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from alembic import context, op
 from alembic.operations import BatchOperations
+from alembic.operations.schemaobj import SchemaObjects
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import ReflectedColumn
 from sqlalchemy.exc import DBAPIError
@@ -48,7 +49,7 @@ def run_migrations() -> None:
     """Alembic's `run_migrations`, in the migration's transaction. On PostgreSQL every statement
     waits for its lock no longer than the lock timeout, and the migrations run again from the
     revision that stopped (see the module's docstring) while a lock stays busy."""
-    if not _postgres():
+    if context.get_context().dialect.name != "postgresql":
         _migrate()
     elif context.is_offline_mode():
         context.execute(_lock_timeout())
@@ -84,7 +85,7 @@ def backfill(
     committed, so the rows updated so far stay updated if the migration stops."""
     target = sa.table(table, column, schema=schema)
     fill = target.update().where(column.is_(None)).values({column.name: value})
-    if not _postgres() or context.is_offline_mode():
+    if not _postgres() or _offline():
         op.execute(fill)
         return
     bind = op.get_bind()
@@ -105,7 +106,7 @@ def rename_table(old_table_name: str, new_table_name: str, *, schema: str | None
     """`op.rename_table`; on PostgreSQL under the lock timeout, and nothing if it is done."""
     if not _postgres():
         op.rename_table(old_table_name, new_table_name, schema=schema)
-    elif context.is_offline_mode() or _catalog(_TABLE, table=_quoted(old_table_name, schema)):
+    elif _offline() or _catalog(_TABLE, table=_quoted(old_table_name, schema)):
         _run(old_table_name, lambda: op.rename_table(old_table_name, new_table_name, schema=schema))
 
 
@@ -136,7 +137,7 @@ def create_index(
             **kw,
         )
 
-    _run(table_name, build)
+    _run(table_name, build, concurrently=True)
 
 
 def drop_index(index_name: str, table_name: str, *, schema: str | None = None) -> None:
@@ -149,6 +150,7 @@ def drop_index(index_name: str, table_name: str, *, schema: str | None = None) -
         lambda: op.drop_index(
             index_name, schema=schema, if_exists=True, postgresql_concurrently=True
         ),
+        concurrently=True,
     )
 
 
@@ -161,9 +163,19 @@ class OnlineBatch:
         self.name = _quoted(table, schema)
 
     def add_column(self, column: "sa.Column[Any]") -> None:
-        self._step(
-            lambda: op.add_column(self.table, column, schema=self.schema, if_not_exists=True)
-        )
+        """The column with its comment; the CHECK its type brings (a non-native enum's) added
+        apart, NOT VALID and validated, where `op.add_column` would scan under its lock."""
+        impl = op.get_context().impl
+        SchemaObjects(op.get_context()).table(self.table, column, schema=self.schema)
+
+        def add() -> None:
+            impl.add_column(self.table, column, schema=self.schema, if_not_exists=True)
+            if column.comment is not None:
+                impl.create_column_comment(column)
+
+        self._step(add)
+        for name, condition in self._type_checks(column.name, column.type):
+            self.create_check_constraint(name, condition)
 
     def drop_column(self, column_name: str) -> None:
         self._step(
@@ -181,7 +193,7 @@ class OnlineBatch:
         """A rename, a NOT NULL, or a change of type, default or comment."""
         column = self._column(column_name)
         if new_column_name is not None:
-            if column is not None or context.is_offline_mode():  # not renamed yet
+            if column is not None or _offline():  # not renamed yet
                 self._step(
                     lambda: op.alter_column(
                         self.table, column_name, new_column_name=new_column_name, schema=self.schema
@@ -190,10 +202,18 @@ class OnlineBatch:
             return
         if nullable is False and (column is None or column["nullable"]):
             self._not_null(column_name)
-        kept = {k: v for k, v in changes.items() if not k.startswith("existing_")}
-        if kept or nullable:
+        old, new = changes.get("existing_type"), changes.get("type_")
+        if new is not None:  # a CHECK the old type brings (a non-native enum's) goes first
+            for name, _ in self._type_checks(column_name, old):
+                self.drop_constraint(name, "check")
+            dialect = op.get_context().dialect
+            if old is not None and old.compile(dialect) == new.compile(dialect):  # CHECK only
+                retype = ("type_", "postgresql_using")
+                changes = {k: v for k, v in changes.items() if k not in retype}
+        if nullable or any(not k.startswith("existing_") for k in changes):
+            impl = op.get_context().impl
             self._step(
-                lambda: op.alter_column(
+                lambda: impl.alter_column(
                     self.table,
                     column_name,
                     nullable=nullable or None,
@@ -201,6 +221,8 @@ class OnlineBatch:
                     **changes,
                 )
             )
+        for name, condition in self._type_checks(column_name, new):
+            self.create_check_constraint(name, condition)
 
     def create_index(self, index_name: str, columns: Sequence[str], **kw: Any) -> None:
         create_index(index_name, self.table, columns, schema=self.schema, **kw)
@@ -280,10 +302,29 @@ class OnlineBatch:
 
     def _column(self, name: str) -> "ReflectedColumn | None":
         """The column as the database has it now (None where it is not, or offline)."""
-        if context.is_offline_mode():
+        if _offline():
             return None
         found = sa.inspect(op.get_bind()).get_columns(self.table, self.schema)
         return next((column for column in found if column["name"] == name), None)
+
+    def _type_checks(
+        self, column_name: str, type_: "sa.types.TypeEngine[Any] | None"
+    ) -> list[tuple[str, str]]:
+        """The name and SQL of each CHECK that `type_` brings on PostgreSQL (a non-native
+        enum's; a boolean's is not made there), named as the models name it, found as Alembic
+        finds them."""
+        if type_ is None:
+            return []
+        column: sa.Column[Any] = sa.Column(column_name, type_)
+        table = SchemaObjects(op.get_context()).table(self.table, column, schema=self.schema)
+        compiler = op.get_context().dialect.statement_compiler(op.get_context().dialect, None)
+        return [
+            (check.name, _sql(check.sqltext))  # the name as final (`conv`): no convention again
+            for check in table.constraints
+            if isinstance(check, sa.CheckConstraint)
+            and isinstance(check.name, str)
+            and (check._create_rule is None or check._create_rule(compiler))
+        ]
 
     def _has_constraint(self, name: str) -> bool:
         return _catalog(_CONSTRAINT, name=name, table=self.name)
@@ -297,7 +338,7 @@ _INVALID_INDEX = "SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(:index) 
 def _catalog(sql: str, **values: str) -> bool:
     """Whether the catalog has a row for `sql`; in offline mode (SQL written for later), nothing
     is known yet."""
-    if context.is_offline_mode():
+    if _offline():
         return False
     return op.get_bind().scalar(sa.text(sql), values) is not None
 
@@ -308,17 +349,34 @@ def _quoted(name: str, schema: str | None) -> str:
     return f"{preparer.quote_schema(schema)}.{quoted}" if schema else quoted
 
 
+def _sql(element: sa.ColumnElement[Any]) -> str:
+    """An expression as PostgreSQL is told it."""
+    dialect = op.get_context().dialect
+    options = {"literal_binds": True, "include_table": False}
+    return str(element.compile(dialect=dialect, compile_kwargs=options))
+
+
 def _rows(bind: Connection, query: sa.Select[Any]) -> Sequence[sa.Row[Any]]:
     return bind.execute(query).all()
 
 
-def _run(table: str, work: Callable[[], T]) -> T:
-    """`work` in a transaction of its own, under the lock timeout, tried again while another
-    transaction holds the lock it needs."""
+def _run(table: str, work: Callable[[], T], *, concurrently: bool = False) -> T:
+    """`work` in a transaction of its own (outside any, `concurrently`), under the lock
+    timeout, tried again while another transaction holds the lock it needs."""
 
     def step() -> T:
         with op.get_context().autocommit_block():
-            return work()
+            op.execute(_lock_timeout())  # whoever configured the migration
+            if concurrently:
+                return work()
+            op.execute("BEGIN")
+            try:
+                result = work()
+            except BaseException:
+                op.execute("ROLLBACK")
+                raise
+            op.execute("COMMIT")
+            return result
 
     return _retried(table, step)
 
@@ -352,4 +410,9 @@ def _lock_timeout() -> str:
 
 
 def _postgres() -> bool:
-    return context.get_context().dialect.name == "postgresql"
+    return op.get_context().dialect.name == "postgresql"
+
+
+def _offline() -> bool:
+    """Whether the revision writes SQL for later (`alembic upgrade --sql`): no database to ask."""
+    return op.get_context().as_sql
