@@ -225,7 +225,7 @@ def test_not_null_field_without_backfill_is_refused(cli: Invoke, blog: Path) -> 
     (revision,) = revisions(blog) - {INITIAL}
     text = path_of(blog, revision).read_text(encoding="utf-8")
     assert 'batch_op.add_column(sa.Column("rating", sa.Integer(), nullable=True))' in text
-    assert '.values({"rating": 3})' in text
+    assert 'online.backfill("posts", sa.column("rating", sa.Integer()), 3)' in text
     assert "nullable=False" in text
 
 
@@ -341,9 +341,14 @@ def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> Non
     (name,) = revisions(blog) - {INITIAL}
     revision = path_of(blog, name).read_text("utf-8")
     assert 'sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags"))' in revision
-    assert 'op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"])' in revision
+    assert (
+        'op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"], if_not_exists=True)'
+        in revision
+    )
     downgrade = revision.partition("def downgrade")[2]
-    assert downgrade.index('op.drop_table("post_tags")') < downgrade.index('op.drop_table("tags")')
+    assert downgrade.index('op.drop_table("post_tags", if_exists=True)') < downgrade.index(
+        'op.drop_table("tags", if_exists=True)'
+    )
     routes = (blog / "blog/api/post.py").read_text("utf-8")
     assert '@router.put(\n    "/{key}/tags/{item}",' in routes
     assert '@router.delete(\n    "/{key}/tags/{item}",' in routes
