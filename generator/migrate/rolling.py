@@ -98,9 +98,10 @@ def expand(old: DbTable, new: DbTable) -> tuple[list[Operation], list[str], Colu
         if column.sync is None:
             continue
         name, target = column.sync
+        successor = _column(new, target)
         operations += [
-            KeepEqual(new.name, new.schema, column.name, target, name),
-            CopyColumn(new.name, new.schema, column.name, target),
+            KeepEqual(new.name, new.schema, column, successor, name),
+            CopyColumn(new.name, new.schema, column, successor),
         ]
         summary.append(
             f"keep {new.name}.{column.name} and {target} equal (a trigger on PostgreSQL) and "
@@ -116,8 +117,13 @@ def contract(table: DbTable, column: DbColumn) -> tuple[list[Operation], str]:
     operations: list[Operation] = []
     if column.sync is not None:
         name, target = column.sync
-        operations.append(StopKeepingEqual(table.name, table.schema, column.name, target, name))
+        successor = _column(table, target)
+        operations.append(StopKeepingEqual(table.name, table.schema, column, successor, name))
     return operations, f"drop retired column {table.name}.{column.name}"
+
+
+def _column(table: DbTable, name: str) -> DbColumn:
+    return next(c for c in table.columns if c.name == name)
 
 
 @dataclass(frozen=True)
@@ -126,12 +132,12 @@ class KeepEqual(Operation):
 
     table: str
     schema: str | None
-    old: str
-    new: str
+    old: DbColumn
+    new: DbColumn
     name: str  # the trigger's and its function's
 
     def lines(self) -> list[str]:
-        args = f"{self.table!r}, {self.old!r}, {self.new!r}, {self.name!r}"
+        args = f"{self.table!r}, {self.old.name!r}, {self.new.name!r}, {self.name!r}"
         return [f"online.keep_equal({args}{schema_arg(self.schema)})"]
 
     @property
@@ -148,8 +154,8 @@ class StopKeepingEqual(Operation):
 
     table: str
     schema: str | None
-    old: str
-    new: str
+    old: DbColumn
+    new: DbColumn
     name: str
 
     def lines(self) -> list[str]:
@@ -170,22 +176,28 @@ class StopKeepingEqual(Operation):
 
 @dataclass(frozen=True)
 class CopyColumn(Operation):
-    """A column's NULLs filled from another in committed batches (see `online.backfill`).
+    """A column's NULLs filled from another in committed batches (see `online.backfill`),
+    converted to its type where the two differ (a native enum's type follows the field's name).
     Undone by nothing: the values are as good as any."""
 
     table: str
     schema: str | None
-    source: str
-    target: str
+    source: DbColumn
+    target: DbColumn
 
     def lines(self) -> list[str]:
-        args = f"{self.table!r}, {self.source!r}, {self.target!r}"
+        args = f"{self.table!r}, {self.source.name!r}, {self.target.name!r}"
+        retype = f", {self.target.type}" if self._converts else ""
         # The schema is not translated by SQLite's schema_translate_map, which reads `Table`s.
-        return [f"online.copy_column({args}{on_postgres(self.schema)})"]
+        return [f"online.copy_column({args}{retype}{on_postgres(self.schema)})"]
+
+    @property
+    def _converts(self) -> bool:
+        return self.source.type != self.target.type
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({ONLINE})
+        return frozenset({ONLINE}) | (self.target.type_imports if self._converts else frozenset())
 
     @property
     def uses_on_postgres(self) -> bool:

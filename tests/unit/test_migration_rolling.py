@@ -10,7 +10,7 @@ from persistgen.migrate.compare import Diff, compare
 from persistgen.migrate.operations import Batch, undo
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.rolling import CopyColumn, KeepEqual, StopKeepingEqual, rolled
-from persistgen.migrate.schema import DbTable, SchemaState, state_from_json, state_to_json
+from persistgen.migrate.schema import DbColumn, DbTable, SchemaState, state_from_json, state_to_json
 from tests.unit.test_migration_compare import ID, PAGES, TITLE, batch, table
 
 HEADLINE = replace(TITLE, name="headline", attribute="headline")
@@ -58,12 +58,12 @@ def test_a_renamed_column_is_added_kept_equal_copied_then_tightened() -> None:
             AddColumn(HEADLINE, nullable=True),
             AlterColumn(TITLE, old, make_nullable=True),
         ),
-        KeepEqual("books", None, "title", "headline", SYNC[0]),
-        CopyColumn("books", None, "title", "headline"),
+        KeepEqual("books", None, old, HEADLINE, SYNC[0]),
+        CopyColumn("books", None, old, HEADLINE),
         batch("books", SetNotNull(HEADLINE)),
     ]
     assert result.missing_backfill == []  # the copy fills every row
-    assert StopKeepingEqual("books", None, "title", "headline", SYNC[0]) in undo(result.operations)
+    assert StopKeepingEqual("books", None, old, HEADLINE, SYNC[0]) in undo(result.operations)
 
 
 def test_a_renamed_column_that_was_nullable_still_needs_a_backfill() -> None:
@@ -86,7 +86,7 @@ def test_contract_drops_retired_columns_their_trigger_first_and_loses_nothing() 
     before = (table("books", HEADLINE, retired, pages),)
     result, after = walk(before, (table("books", HEADLINE),), contract=True)
     assert after == (table("books", HEADLINE),)
-    stop = StopKeepingEqual("books", None, "title", "headline", SYNC[0])
+    stop = StopKeepingEqual("books", None, retired, HEADLINE, SYNC[0])
     assert result.operations == [stop, batch("books", DropColumn(retired), DropColumn(pages))]
     assert result.summary == [
         "drop retired column books.title",
@@ -94,8 +94,8 @@ def test_contract_drops_retired_columns_their_trigger_first_and_loses_nothing() 
     ]
     assert result.destructive == []
     assert undo(result.operations)[-2:] == [
-        KeepEqual("books", None, "title", "headline", SYNC[0]),
-        CopyColumn("books", None, "headline", "title"),
+        KeepEqual("books", None, retired, HEADLINE, SYNC[0]),
+        CopyColumn("books", None, HEADLINE, retired),
     ]
 
 
@@ -133,3 +133,19 @@ def test_a_batch_of_the_contract_is_what_the_revision_spells() -> None:
     result, _ = walk((table("books", TITLE, retired),), (table("books", TITLE),), contract=True)
     assert isinstance(result.operations[0], Batch)
     assert result.operations[0].lines()[-1].strip() == "batch_op.drop_column('pages')"
+
+
+def test_a_copy_converts_only_between_different_types() -> None:
+    state = DbColumn("state", "sa.Enum('x', name='book_state')", "enum", ("x",), nullable=True)
+    phase = replace(state, name="phase", type="sa.Enum('x', name='book_phase')")
+    assert CopyColumn("books", "lib", state, phase).lines() == [
+        "online.copy_column('books', 'state', 'phase', sa.Enum('x', name='book_phase'), "
+        "schema=on_postgres('lib'))"
+    ]
+    assert CopyColumn("books", None, TITLE, HEADLINE).lines() == [
+        "online.copy_column('books', 'title', 'headline')"
+    ]
+    keep = KeepEqual("books", "lib", state, phase, "sync_books_state_phase")
+    assert keep.lines() == [
+        "online.keep_equal('books', 'state', 'phase', 'sync_books_state_phase', schema='lib')"
+    ]

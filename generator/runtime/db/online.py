@@ -101,10 +101,20 @@ def backfill(
         page = pending.where(key > last)
 
 
-def copy_column(table: str, source: str, target: str, schema: str | None = None) -> None:
+def copy_column(
+    table: str,
+    source: str,
+    target: str,
+    type_: "sa.types.TypeEngine[Any] | None" = None,
+    schema: str | None = None,
+) -> None:
     """`target`'s NULLs take `source`'s value, in batches as `backfill` makes them: a renamed
-    column filled from the column it replaces (see `keep_equal`)."""
-    backfill(table, sa.column(target), sa.column(source), schema)
+    column filled from the column it replaces (see `keep_equal`). `type_`: `target`'s, where
+    the value is converted through its text (from one enum type to another)."""
+    value: sa.ColumnElement[Any] = sa.column(source)
+    if type_ is not None:
+        value = sa.cast(sa.cast(value, sa.Text()), type_)
+    backfill(table, sa.column(target), value, schema)
 
 
 def keep_equal(table: str, old: str, new: str, name: str, schema: str | None = None) -> None:
