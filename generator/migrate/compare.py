@@ -573,6 +573,9 @@ def _enum_types(tables: Iterable[DbTable]) -> set[str]:
 
 
 def _drop_table(table: DbTable, out: Diff, kept_types: frozenset[str]) -> None:
+    for column in table.columns:  # the functions of its triggers would outlive it
+        if column.retired and column.sync is not None:
+            out.operations += rolling.contract(table, column)[0]
     out.operations.append(DropTable(table, kept_types))
     out.types_dropped += [c.native_type for c in table.columns if c.native_type]
     out.summary.append(f"drop table {table.name}")

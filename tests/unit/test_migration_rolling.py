@@ -149,3 +149,12 @@ def test_a_copy_converts_only_between_different_types() -> None:
     assert keep.lines() == [
         "online.keep_equal('books', 'state', 'phase', 'sync_books_state_phase', schema='lib')"
     ]
+
+
+def test_a_dropped_table_drops_the_triggers_of_its_retired_columns_first() -> None:
+    retired = replace(TITLE, nullable=True, retired=True, sync=SYNC)
+    books = table("books", HEADLINE, retired)
+    result, _ = walk((books, table("authors")), (table("authors"),))
+    stop = StopKeepingEqual("books", None, retired, HEADLINE, SYNC[0])
+    assert result.operations[0] == stop
+    assert undo(result.operations)[-2:] == stop.reverse()
