@@ -202,6 +202,29 @@ def test_renamed_field_is_renamed_not_dropped(cli: Invoke, blog: Path) -> None:
     assert revisions(blog) == {INITIAL, revision}
 
 
+def test_rolling_deploys_retire_a_removed_field_until_contract(cli: Invoke, blog: Path) -> None:
+    edit(
+        blog / "persistgen.yaml", "  package: blog\n", "  package: blog\n  rolling_deploys: true\n"
+    )
+    edit(blog / "persistgen.yaml", "      bio: text?\n", "")
+
+    expand = cli("generate", "-p", "blog")  # no --allow-destructive: nothing is lost
+
+    assert expand.exit_code == 0, expand.output
+    assert "  retire column users.bio (until `--contract` drops it)\n" in expand.stdout
+    assert '"users.bio"' in (blog / "migrations/env.py").read_text(encoding="utf-8")
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+    contract = cli("generate", "-p", "blog", "--contract")
+
+    assert contract.exit_code == 0, contract.output
+    revision = f"{VERSIONS}/0003_<id>_drop_retired_column_users_bio.py"
+    assert revision in revisions(blog)
+    assert 'batch_op.drop_column("bio")' in path_of(blog, revision).read_text(encoding="utf-8")
+    assert "destructive" not in contract.stdout
+    assert "users.bio" not in (blog / "migrations/env.py").read_text(encoding="utf-8")
+
+
 def test_not_null_field_without_backfill_is_refused(cli: Invoke, blog: Path) -> None:
     edit(
         blog / "persistgen.yaml",
