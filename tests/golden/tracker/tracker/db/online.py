@@ -102,6 +102,67 @@ def backfill(
         page = pending.where(key > last)
 
 
+def copy_column(
+    table: str,
+    source: str,
+    target: str,
+    type_: "sa.types.TypeEngine[Any] | None" = None,
+    schema: str | None = None,
+) -> None:
+    """`target`'s NULLs take `source`'s value, in batches as `backfill` makes them: a renamed
+    column filled from the column it replaces (see `keep_equal`). `type_`: `target`'s, where
+    the value is converted through its text (from one enum type to another)."""
+    value: sa.ColumnElement[Any] = sa.column(source)
+    if type_ is not None:
+        value = sa.cast(sa.cast(value, sa.Text()), type_)
+    backfill(table, sa.column(target), value, schema)
+
+
+def keep_equal(table: str, old: str, new: str, name: str, schema: str | None = None) -> None:
+    """On PostgreSQL, a trigger (and its function, both called `name`) that keeps the columns
+    `old` and `new` equal whichever one a writer sets, while the application version that
+    knows only `old` runs beside the one that knows only `new`: an insert that sets `old`
+    (which has no default) gives it to `new`, else `old` takes `new`; an update that changes
+    `new` gives it to `old`, else `new` takes `old`. Nothing elsewhere: SQLite is not shared
+    by two versions at once."""
+    if not _postgres():
+        return
+    quote = op.get_context().dialect.identifier_preparer.quote
+    was, now = f"NEW.{quote(old)}", f"NEW.{quote(new)}"
+    function = _quoted(name, schema)
+    body = (
+        f"IF TG_OP = 'INSERT' AND {was} IS NOT NULL THEN {now} := {was}; "
+        f"ELSIF TG_OP = 'INSERT' THEN {was} := {now}; "
+        f"ELSIF {now} IS DISTINCT FROM OLD.{quote(new)} THEN {was} := {now}; "
+        f"ELSE {now} := {was}; END IF; RETURN NEW;"
+    )
+    statements = (
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN {body} END $$",
+        f"DROP TRIGGER IF EXISTS {quote(name)} ON {_quoted(table, schema)}",
+        f"CREATE TRIGGER {quote(name)} BEFORE INSERT OR UPDATE ON {_quoted(table, schema)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    )
+    _run(table, partial(_execute_all, statements))
+
+
+def stop_keeping_equal(table: str, name: str, schema: str | None = None) -> None:
+    """`keep_equal` undone: its trigger and function dropped (nothing if they are gone)."""
+    if not _postgres():
+        return
+    quote = op.get_context().dialect.identifier_preparer.quote
+    statements = (
+        f"DROP TRIGGER IF EXISTS {quote(name)} ON {_quoted(table, schema)}",
+        f"DROP FUNCTION IF EXISTS {_quoted(name, schema)}()",
+    )
+    _run(table, partial(_execute_all, statements))
+
+
+def _execute_all(statements: Sequence[str]) -> None:
+    for statement in statements:
+        op.execute(statement)
+
+
 def rename_table(old_table_name: str, new_table_name: str, *, schema: str | None = None) -> None:
     """`op.rename_table`; on PostgreSQL under the lock timeout, and nothing if it is done."""
     if not _postgres():
