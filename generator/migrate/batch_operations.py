@@ -222,6 +222,10 @@ class DropColumn(BatchOperation):
             lines = on_dialect(other=drop) if column.native_type else drop
         return [*lines, f"batch_op.drop_column({column.name!r})"]
 
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP} if self.column.check else ())  # `op` names the CHECK dropped
+
     def reverse(self, table: str, schema: str | None) -> Steps:
         """The column again, its rows filled with its type's zero value if it is NOT NULL (an
         enum's CHECK comes with its type)."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from persistgen.migrate.operations import Operation
+from persistgen.migrate.operations import OP, Operation
 from persistgen.plan import import_lines
 
 VERSIONS = "migrations/versions"
@@ -75,7 +75,8 @@ def revision_file(
     package: str,
 ) -> Revision:
     operations = [*upgrade, *downgrade]
-    imports = {spec for o in operations for spec in o.imports}
+    on_postgres = any(o.uses_on_postgres for o in operations)  # a helper that calls `op`
+    imports = {spec for o in operations for spec in o.imports} | ({OP} if on_postgres else set())
     return Revision(
         id=revision_id,
         down_revision=tuple(parents) if len(parents) > 1 else (parents[0] if parents else None),
@@ -87,7 +88,7 @@ def revision_file(
         downgrade=tuple(line for o in downgrade for line in o.lines()),
         summary=tuple(summary),
         destructive=tuple(destructive),
-        defines_on_postgres=any(o.uses_on_postgres for o in operations),
+        defines_on_postgres=on_postgres,
     )
 
 

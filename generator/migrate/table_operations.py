@@ -60,7 +60,7 @@ class RenameTable(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP, ONLINE})
+        return frozenset({ONLINE})
 
     @property
     def uses_on_postgres(self) -> bool:

@@ -11,7 +11,6 @@ Written by persistgen from the change to persistgen.yaml.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 
 from blog.db import online
 from blog.db.autoincrement import counter_kept

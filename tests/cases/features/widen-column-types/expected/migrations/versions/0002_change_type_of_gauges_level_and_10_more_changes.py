@@ -20,7 +20,6 @@ Written by persistgen from the change to persistgen.yaml.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from gauges.db import online
