@@ -67,6 +67,9 @@ STEPS: list[tuple[str, dict[str, dict[str, Any] | None]]] = [
             }
         },
     ),
+    # The old app keeps creating books while the revision runs, so (as the README says) a
+    # required field comes nullable first; `--required-at-once` adds it required in one step.
+    ("nullable column", {"edition": {"type": "int", "nullable": True}}),
     ("not null + backfill", {"edition": {"type": "int", "backfill": 1}}),
     (
         "rename",
@@ -86,6 +89,12 @@ class Options:
     hold: float = 6.0
     hold_step: str = "rename"
     margin: float = 1.0
+    required_at_once: bool = False  # the NOT NULL column added in one step: old apps fail
+
+    def steps(self) -> list[tuple[str, dict[str, dict[str, Any] | None]]]:
+        if not self.required_at_once:
+            return STEPS
+        return [step for step in STEPS if step[0] != "nullable column"]
 
 
 @dataclass(frozen=True)
@@ -329,7 +338,7 @@ class Scenario:
         try:
             self.begin("steady", "settle")
             await asyncio.sleep(options.settle)
-            for number, (step, change) in enumerate(STEPS, start=2):
+            for number, (step, change) in enumerate(options.steps(), start=2):
                 release = await self.step(number, step, change, driver, release)
             self.begin("end", "")  # closes the last step; the traffic stops
         finally:
@@ -520,11 +529,23 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=defaults.hold, help="the long transaction")
     parser.add_argument("--hold-step", default=defaults.hold_step, help="the step it delays")
     parser.add_argument("--margin", type=float, default=defaults.margin, help="seconds")
+    parser.add_argument(
+        "--required-at-once",
+        action="store_true",
+        help="add the NOT NULL column in one step, not nullable first",
+    )
     parser.add_argument("--database", default="live_migration", help="created, then dropped")
     parser.add_argument("--log", type=Path, help="write the servers' output to this file")
     args = parser.parse_args()
     options = Options(
-        args.rows, args.clients, args.pause, args.settle, args.hold, args.hold_step, args.margin
+        args.rows,
+        args.clients,
+        args.pause,
+        args.settle,
+        args.hold,
+        args.hold_step,
+        args.margin,
+        args.required_at_once,
     )
     report = asyncio.run(_standalone(options, args.database))
     if args.log:
