@@ -24,6 +24,7 @@ import bisect
 import contextlib
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -304,6 +305,7 @@ class Scenario:
         self.t0 = CLOCK()
         self.report = Report(options, authors=max(options.rows // 100, 10))
         self.fields = dict(BOOK)
+        self.completed = False  # every step migrated and deployed
 
     def begin(self, step: str, phase: str) -> None:
         now = CLOCK() - self.t0
@@ -339,7 +341,13 @@ class Scenario:
             self.begin("steady", "settle")
             await asyncio.sleep(options.settle)
             for number, (step, change) in enumerate(options.steps(), start=2):
-                release = await self.step(number, step, change, driver, release)
+                new = await self.step(number, step, change, driver, release)
+                if new is None:
+                    report.migrations.append(f"the run stopped at '{step}'")
+                    break
+                release = new
+            else:
+                self.completed = True
             self.begin("end", "")  # closes the last step; the traffic stops
         finally:
             stop.set()
@@ -356,7 +364,9 @@ class Scenario:
         change: dict[str, dict[str, Any] | None],
         driver: Driver,
         old: Release,
-    ) -> Release:
+    ) -> Release | None:
+        """One spec change, migrated and deployed; the release now serving, or None when the
+        migration did not get through (the old release serves on; the run stops)."""
         self.begin(step, "generate")
         for name, definition in change.items():
             if definition is None:
@@ -366,7 +376,8 @@ class Scenario:
         (self.project / "persistgen.yaml").write_text(book_spec(self.fields), encoding="utf-8")
         await checked("persistgen", "generate", cwd=self.project)
         self.begin(step, "migrate")
-        await self.migrate(step)
+        if not await self.migrate(step):
+            return None
         self.begin(step, "deploy")
         new = await start_release(
             number, self.project, self.releases, self.env, self.report.log, self.t0
@@ -378,23 +389,28 @@ class Scenario:
         await asyncio.sleep(self.options.settle)
         return new
 
-    async def migrate(self, step: str) -> None:
+    async def migrate(self, step: str) -> bool:
         """`alembic upgrade head`, behind a long transaction on the chosen step. A migration
-        that gives up (waiting for its lock, say) is reported and run again once."""
+        that stops (a busy lock, a deadlock) is reported and run again, up to three times in
+        all; whether it got through."""
         holding, done = asyncio.Event(), asyncio.Event()
         held = None
         if step == self.options.hold_step:
             held = asyncio.create_task(hold_lock(self.dsn, self.options.hold, holding, done))
             await holding.wait()
         upgrade = ("alembic", "upgrade", "head")
-        status, output, seconds = await command(*upgrade, cwd=self.project, env=self.env)
-        done.set()
-        if held is not None:
-            self.report.held = await held
-        if status:
-            last = output.strip().splitlines()[-1:] or [""]
-            self.report.migrations.append(f"{step}: gave up after {seconds:.1f} s: {last[0]}")
-            await checked(*upgrade, cwd=self.project, env=self.env)
+        for attempt in range(1, 4):
+            status, output, seconds = await command(*upgrade, cwd=self.project, env=self.env)
+            done.set()
+            if held is not None:
+                self.report.held = await held
+                held = None
+            if not status:
+                return True
+            self.report.migrations.append(
+                f"{step} (try {attempt}): stopped after {seconds:.1f} s: {_why(output)}"
+            )
+        return False
 
     async def count_rows(self, driver: Driver) -> None:
         rows = self.report.rows
@@ -408,7 +424,7 @@ class Scenario:
             )
             rows.update(loaded_after=found[0], checksum_after=int(found[1]))
             rows["total"] = await connection.fetchval("SELECT count(*) FROM books")
-            if "edition" in self.fields:
+            if self.completed and "edition" in self.fields:
                 rows["nulls"] = await connection.fetchval(
                     "SELECT count(*) FROM books WHERE edition IS NULL"
                 )
@@ -416,6 +432,13 @@ class Scenario:
             await connection.close()
         unanswered = sum(1 for s in driver.samples if s.operation == "create" and s.status == 0)
         rows.update(created=len(driver.created), maybe_created=len(driver.created) + unanswered)
+
+
+def _why(output: str) -> str:
+    """The line of a failed command's output that says why: its last error, or its last line."""
+    lines = output.strip().splitlines() or [""]
+    errors = [line for line in lines if re.match(r"\S*(Error|Exception)\b|Migration stopped", line)]
+    return (errors or lines)[-1][:200]
 
 
 async def run(options: Options, url: str) -> Report:
@@ -447,12 +470,14 @@ def render(report: Report) -> str:
             else f"none configured; waits reported, not checked (slow: over {slow:g} s)"
         ),
         f"long transaction on the step '{options.hold_step}': held its lock {report.held[0]:.1f} s,"
-        f" {report.held[1]:.1f} s of them blocking the migration (set to {options.hold:g} s)",
+        f" {report.held[1]:.1f} s of them blocking the migration (set to {options.hold:g} s)"
+        if report.held[0]
+        else f"long transaction on the step '{options.hold_step}': not reached",
         "",
         f"{'step':<20}{'generate':>9}{'migrate':>9}{'deploy':>8}{'requests':>10}{'failed':>8}"
         f"{'longest wait':>14}  {'in phase':<9}{'slow':>6}{'lock waiters':>14}",
     ]
-    for step in [phase.step for phase in report.phases if phase.name == "settle"]:  # in order
+    for step in dict.fromkeys(phase.step for phase in report.phases if phase.step != "end"):
         lines.append(_step_line(report, step, slow))
     longest = max(report.samples, key=lambda sample: sample.seconds)
     where = report.phase_of(longest.start)
