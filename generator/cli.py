@@ -245,6 +245,14 @@ AllowDestructive = Annotated[
     typer.Option(help="Accept migrations that drop tables or columns or narrow types."),
 ]
 
+Contract = Annotated[
+    bool,
+    typer.Option(
+        help="Drop the columns retired for rolling deploys (`rolling_deploys`), once no "
+        "instance of the application version before runs."
+    ),
+]
+
 
 class Conflicts(StrEnum):
     stop = "stop"
@@ -275,12 +283,16 @@ def generate(
         bool, typer.Option(help="Do not write a migration for schema changes (yet).")
     ] = False,
     allow_destructive: AllowDestructive = False,
+    contract: Contract = False,
 ) -> None:
     """Regenerate the project from its persistgen.yaml, with a migration for schema changes.
 
     Hand edits to generated files are merged with the new output."""
+    if contract and no_migration:
+        err.print("[bold red]error[/]: --contract writes a migration; drop --no-migration")
+        raise typer.Exit(2)
     options = pipeline.MigrationOptions(
-        enabled=not no_migration, allow_destructive=allow_destructive
+        enabled=not no_migration, allow_destructive=allow_destructive, contract=contract
     )
     markers = conflicts is Conflicts.markers
     if force and markers:
@@ -311,6 +323,7 @@ def migration(
     ] = None,
     project: ProjectOption = Path("."),
     allow_destructive: AllowDestructive = False,
+    contract: Contract = False,
 ) -> None:
     """Write a migration now (even an empty one), named by MESSAGE, and regenerate."""
     if context.invoked_subcommand is not None:
@@ -319,7 +332,9 @@ def migration(
         err.print(context.get_help())
         err.print("[bold red]error[/] give the revision's message with -m, or a command")
         raise typer.Exit(2)
-    options = pipeline.MigrationOptions(message=message, allow_destructive=allow_destructive)
+    options = pipeline.MigrationOptions(
+        message=message, allow_destructive=allow_destructive, contract=contract
+    )
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 

@@ -52,6 +52,8 @@ class MigrationOptions:
     # A new project over an existing database (`import`): its first revision is a baseline of
     # what the database holds, persistgen's own tables come in a second.
     baseline: bool = False
+    # `--contract`: drop the columns retired for rolling deploys (migrate/rolling.py).
+    contract: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def render_spec(
             message=migration.message or (OWN_TABLES if first is not None else None),
             allow_destructive=migration.allow_destructive,
             spec_file=spec_file,
+            contract=migration.contract,
         )
         if migration.enabled
         else (None, start)
@@ -109,6 +112,8 @@ def render_spec(
     baseline = next((s.head for s in snapshots if _is_baseline(s)), None)
     if baseline is not None:
         project = replace(project, baseline=baseline)
+    if retired := retired_columns(after):
+        project = replace(project, retired_columns=retired)
     files = render_project(project, json_schema(), revision, *([first] if first else []))
     # Snapshots, like revisions, are written once and only added: git merges branches' cleanly.
     for record in (*base.records, *made):
@@ -134,6 +139,12 @@ def baseline_revision(
     the database the spec was read from."""
     tables = tuple(t for t in project.tables if t.name != project.idempotency.name)
     return next_revision(project, start, message=BASELINE, spec_file=spec_file, tables=tables)
+
+
+def retired_columns(state: SchemaState) -> tuple[str, ...]:
+    """The columns retired for rolling deploys that the database holds after `state`, as
+    `table.column`: the models leave them out, so must `alembic check`."""
+    return tuple(f"{t.name}.{c.name}" for t in state.tables for c in t.columns if c.retired)
 
 
 def recorded_tables(state: History | SchemaState | None) -> dict[str, str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from persistgen.code_text import string_literal
 from persistgen.migrate.operations import (
+    OP,
     Backfill,
     BatchOperation,
     CreateEnumType,
@@ -30,6 +31,10 @@ class RenameColumn(BatchOperation):
     def lines(self) -> list[str]:
         return [f"batch_op.alter_column({self.old!r}, new_column_name={self.new!r})"]
 
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset()
+
     def reverse(self, table: str, schema: str | None) -> Steps:
         return [RenameColumn(self.new, self.old)]
 
@@ -53,7 +58,7 @@ class RenameGenerated(BatchOperation):
 
     @property
     def imports(self) -> frozenset[str]:
-        return column_imports(self.new)
+        return frozenset({OP}) | column_imports(self.new)
 
     def reverse(self, table: str, schema: str | None) -> Steps:
         return [RenameGenerated(self.new, self.old)]

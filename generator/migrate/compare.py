@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from persistgen import naming
+from persistgen.migrate import rolling
 from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
@@ -192,8 +193,15 @@ def compare(
     late: dict[str, list[BatchOperation]] = {}
     for was, table in kept:
         pending_not_null += _alter_table(was, table, references[table.name][1], out, late)
+    filled: Columns = set()  # by a renamed column's copy (rolling deploys)
+    for was, table in kept:
+        steps, summary, copied = rolling.expand(was, table)
+        out.operations += steps
+        out.summary += summary
+        filled |= copied
     for table, column in pending_not_null:
-        _backfill(table, column, backfills, out)
+        if (table.name, column.name) not in filled:
+            _backfill(table, column, backfills, out)
     for table in after.tables:
         if operations := late.get(table.name, []) + waiting.get(table.name, []):
             indexes = present.get(table.name, table.custom_indexes)
@@ -565,6 +573,9 @@ def _enum_types(tables: Iterable[DbTable]) -> set[str]:
 
 
 def _drop_table(table: DbTable, out: Diff, kept_types: frozenset[str]) -> None:
+    for column in table.columns:  # the functions of its triggers would outlive it
+        if column.retired and column.sync is not None:
+            out.operations += rolling.contract(table, column)[0]
     out.operations.append(DropTable(table, kept_types))
     out.types_dropped += [c.native_type for c in table.columns if c.native_type]
     out.summary.append(f"drop table {table.name}")
@@ -628,6 +639,11 @@ def _alter_table(
             after.append(DropColumn(column))
             if column.native_type:
                 out.types_dropped.append(column.native_type)
+            if column.retired:  # the spec let it go earlier: contracting is no loss
+                operations, line = rolling.contract(new, column)
+                out.operations += operations
+                out.summary.append(line)
+                continue
             out.summary.append(f"drop column {new.name}.{column.name}")
             out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
     for name, on in new.uniques:

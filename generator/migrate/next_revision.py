@@ -11,6 +11,7 @@ from persistgen.migrate.compare import Diff, compare
 from persistgen.migrate.operations import undo
 from persistgen.migrate.renames import backfills_for, renames_for
 from persistgen.migrate.revision_file import Revision, revision_file
+from persistgen.migrate.rolling import rolled
 from persistgen.migrate.schema import DbObject, DbTable, SchemaState, state_to_json
 from persistgen.project_model import ProjectModel
 
@@ -23,16 +24,24 @@ def next_revision(
     allow_destructive: bool = False,
     spec_file: str = "persistgen.yaml",
     tables: tuple[DbTable, ...] | None = None,
+    contract: bool = False,
 ) -> tuple[Revision | None, SchemaState]:
     """The revision from the last migrated schema (one head's, or the merge of several) to the
-    spec's (to `tables` instead of all the spec's, when given), and the snapshot after it."""
+    spec's (to `tables` instead of all the spec's, when given), and the snapshot after it.
+    Columns retired for rolling deploys stay, unless `contract` drops them."""
     tables, objects = project.tables if tables is None else tables, project.objects
+    tables, renames = rolled(
+        old,
+        tables,
+        renames_for(project, old),
+        rolling=project.rolling_deploys,
+        contract=contract,
+    )
     parents = (old.head,) if old.head is not None else old.parents
     same = tables == old.tables and objects == old.objects
     if same and message is None and len(parents) < 2:
         return None, old
     new = SchemaState(head=None, tables=tables, objects=objects)
-    renames = renames_for(project, old)
     up = compare(old, new, renames, backfills_for(project))
     problems = _problems(project, old, up, spec_file, allow_destructive=allow_destructive)
     if problems:

@@ -18,6 +18,7 @@ from persistgen.migrate.schema import DbColumn, DbIndex, DbTable
 
 SA = "sqlalchemy as sa"
 OP = "alembic:op"
+ONLINE = "{package}.db:online"  # steps a live PostgreSQL table survives (runtime db/online.py)
 
 
 def on_dialect(postgres: Iterable[str] = (), other: Iterable[str] = ()) -> list[str]:
@@ -70,10 +71,6 @@ class Operation(Step):
 class BatchOperation(Step):
     """A step inside `batch_alter_table`, spelled on `batch_op`."""
 
-    @property
-    def imports(self) -> frozenset[str]:
-        return frozenset()
-
     def reverse(self, table: str, schema: str | None) -> Sequence[Operation | BatchOperation]:
         """The steps that undo this one on `table`; some cannot run in its batch."""
         raise NotImplementedError
@@ -107,7 +104,7 @@ class Batch(Operation):
 
     def lines(self) -> list[str]:
         if not self.sqlite_indexes and not self.sqlite_generated:
-            return self.sqlite_lines()
+            return self._batch_lines(False)
         drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
         creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
         return [*on_dialect(other=drops), *self._batch_lines(False), *on_dialect(other=creates)]
@@ -120,10 +117,11 @@ class Batch(Operation):
 
     def _batch_lines(self, sqlite: bool) -> list[str]:
         args = f"{self.table!r}{on_postgres(self.schema)}"
-        head = f"op.batch_alter_table({args}) as batch_op"
+        # Where the database may be PostgreSQL, online.batch: safe steps there, batch mode else.
+        batch = "op.batch_alter_table" if sqlite else "online.batch"
+        head = f"{batch}({args}) as batch_op"
         if self.autoincrement:
-            head = f"counter_kept({self.table!r}), op.batch_alter_table({args}, {AUTOINCREMENT})"
-            head += " as batch_op"
+            head = f"counter_kept({self.table!r}), {batch}({args}, {AUTOINCREMENT}) as batch_op"
         drops = [f"batch_op.drop_column({c.name!r})" for c in self.sqlite_generated]
         adds = [
             f"batch_op.add_column({column_code(c, 16 if sqlite else 20)})"
@@ -136,8 +134,21 @@ class Batch(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
+        return self._imports(sqlite=False)
+
+    @property
+    def sqlite_imports(self) -> frozenset[str]:
+        """What `sqlite_lines` needs."""
+        return self._imports(sqlite=True)
+
+    def _imports(self, sqlite: bool) -> frozenset[str]:
         kept = {COUNTER_KEPT} if self.autoincrement else set()
-        found = frozenset({OP, *kept}).union(*(o.imports for o in self.operations))
+        # `op.batch_alter_table` and the SQLite side's own steps; the operations name their own.
+        if sqlite or self.sqlite_indexes or self.sqlite_generated:
+            kept.add(OP)
+        if not sqlite:
+            kept.add(ONLINE)
+        found = frozenset(kept).union(*(o.imports for o in self.operations))
         found = found.union(*map(column_imports, self.sqlite_generated))
         return found.union(*map(index_imports, self.sqlite_indexes))
 
@@ -276,20 +287,16 @@ class Backfill(Operation):
 
     def lines(self) -> list[str]:
         name, column = self.column.name, self.column
-        # Not translated by SQLite's schema_translate_map, which only reads `Table`s.
-        target = (
-            f"sa.table({self.table!r}, sa.column({name!r}, {column.type})"
-            f"{on_postgres(self.schema)})"
-        )
+        # The schema is not translated by SQLite's schema_translate_map, which reads `Table`s.
         return [
-            f"op.execute({target}.update().where(sa.column({name!r}).is_(None))"
-            f".values({{{name!r}: {self.value}}}))"
+            f"online.backfill({self.table!r}, sa.column({name!r}, {column.type}), {self.value}"
+            f"{on_postgres(self.schema)})"
         ]
 
     @property
     def imports(self) -> frozenset[str]:
         decimal = {"decimal:Decimal"} if self.column.kind == "decimal" else set()
-        return frozenset({OP, SA, *decimal}) | self.column.type_imports
+        return frozenset({ONLINE, SA, *decimal}) | self.column.type_imports
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -338,16 +345,22 @@ def sequence_code(name: str, schema: str | None) -> str:
     return f"sa.Sequence({name!r}{schema_arg(schema)})"
 
 
-def create_index(table: str, schema: str | None, index: DbIndex, indent: int) -> str:
-    """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex)."""
+def create_index(
+    table: str, schema: str | None, index: DbIndex, indent: int, module: str = "op"
+) -> str:
+    """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex); with
+    `module="online"`, on a table that may have rows (built concurrently there), and with
+    `module="new"`, on a table the revision creates (see CreateTable)."""
+    again = ", if_not_exists=True" if module == "new" else ""
+    module = "op" if module == "new" else module
     return (
-        f"op.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
-        f"{schema_arg(schema)})"
+        f"{module}.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
+        f"{schema_arg(schema)}{again})"
     )
 
 
-def drop_index(table: str, schema: str | None, index: DbIndex) -> str:
-    return f"op.drop_index(op.f({index.name!r}), table_name={table!r}{schema_arg(schema)})"
+def drop_index(table: str, schema: str | None, index: DbIndex, module: str = "op") -> str:
+    return f"{module}.drop_index(op.f({index.name!r}), table_name={table!r}{schema_arg(schema)})"
 
 
 def index_args(index: DbIndex, indent: int) -> str:

@@ -32,9 +32,11 @@ def renames_for(project: ProjectModel, old: SchemaState) -> Renames:
             continue
         if resource.db.name not in old_names:
             tables[before.name] = resource.db.name
-        old_columns = {c.name for c in before.columns}
+        # A column retired for rolling deploys (migrate/rolling.py) is renamed no more.
+        live = [c for c in before.columns if not c.retired]
+        old_columns = {c.name for c in live}
         # A field keeps its attribute when only its `column` changes: that too is a rename.
-        by_attribute = {c.attribute: c.name for c in before.columns if c.attribute}
+        by_attribute = {c.attribute: c.name for c in live if c.attribute}
         for column in resource.columns:
             previous = column.previous_name
             if previous not in old_columns:

@@ -7,7 +7,8 @@ two of them. Each revision persistgen writes has its snapshot in `.persistgen/re
 A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
 column's `autoincrement` (absent: true), `sequence` and `generated` (absent: none), and
 `objects` (the spec's `database_objects`, carried verbatim), a table's `custom_indexes` and a
-foreign key's `on_update` and `deferrable`: absent, there are none.
+foreign key's `on_update` and `deferrable`: absent, there are none. So did a column's `retired`
+(absent: false) and `sync` (absent: none), written only where set.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ class DbColumn:
     # A generated column's SQL expression (`GENERATED ALWAYS AS (...) STORED`). Absent from
     # snapshots when None.
     generated: str | None = None
+    # Kept for the application version before a rolling deploy (`project.rolling_deploys`):
+    # the spec removed or renamed it, the models no longer have it, and the revisions leave
+    # it alone until `--contract` drops it. Absent from snapshots when false.
+    retired: bool = False
+    # A retired column kept equal to the column that renamed it, on PostgreSQL by a trigger:
+    # (the trigger's and its function's name, that column). Absent from snapshots when None.
+    sync: tuple[str, str] | None = None
 
     @property
     def waits_for_rows(self) -> bool:
@@ -296,6 +304,8 @@ def _column_out(column: DbColumn) -> dict[str, Any]:
         **({} if column.autoincrement else {"autoincrement": False}),
         **({"sequence": column.sequence} if column.sequence is not None else {}),
         **({"generated": column.generated} if column.generated is not None else {}),
+        **({"retired": True} if column.retired else {}),
+        **({"sync": {"name": column.sync[0], "column": column.sync[1]}} if column.sync else {}),
     }
 
 
@@ -349,6 +359,8 @@ def _column_in(data: dict[str, Any]) -> DbColumn:
         autoincrement=_bool(data.get("autoincrement", True)),
         sequence=_optional(data.get("sequence")),
         generated=_optional(data.get("generated")),
+        retired=_bool(data.get("retired", False)),
+        sync=_named(data["sync"], "column", _str) if data.get("sync") is not None else None,
     )
 
 

@@ -8,6 +8,7 @@ from persistgen.code_text import string_literal
 from persistgen.migrate.batch_operations import RetypeColumn
 from persistgen.migrate.operations import (
     AUTOINCREMENT,
+    ONLINE,
     OP,
     SA,
     Batch,
@@ -55,7 +56,11 @@ class RenameTable(Operation):
     schema: str | None
 
     def lines(self) -> list[str]:
-        return [f"op.rename_table({self.old!r}, {self.new!r}{on_postgres(self.schema)})"]
+        return [f"online.rename_table({self.old!r}, {self.new!r}{on_postgres(self.schema)})"]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -137,7 +142,8 @@ class RenameObject(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP}).union(*(o.imports for o in self.other))
+        imports = (o.sqlite_imports if isinstance(o, Batch) else o.imports for o in self.other)
+        return frozenset({OP}).union(*imports)
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -178,15 +184,16 @@ class CreateTable(Operation):
             lines.append(f"    comment={string_literal(table.comment, 8, 'comment=')},")
         if table.schema:
             lines.append(f"    schema={table.schema!r},")
-        lines.append(")")
+        # A revision stopped after an online step committed it runs again: see db/online.py.
+        lines += ["    if_not_exists=True,", ")"]
         for name, on in table.indexes:
             lines.append(
                 f"op.create_index(op.f({name!r}), {table.name!r}, [{listed(on)}]"
-                f"{schema_arg(table.schema)})"
+                f"{schema_arg(table.schema)}, if_not_exists=True)"
             )
-        lines += [create_index(table.name, table.schema, i, 4) for i in table.custom_indexes]
+        lines += [create_index(table.name, table.schema, i, 4, "new") for i in table.custom_indexes]
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
-        return lines + on_dialect(line for s in searches for line in s.index_lines())
+        return lines + on_dialect(line for s in searches for line in s.index_lines("op"))
 
     def _typed(self, column: DbColumn) -> DbColumn:
         """A column of a native enum type already there: PostgreSQL's `create_table` would
@@ -221,11 +228,11 @@ class CreateCustomIndex(Operation):
     index: DbIndex
 
     def lines(self) -> list[str]:
-        return [create_index(self.table, self.schema, self.index, 4)]
+        return [create_index(self.table, self.schema, self.index, 4, "online")]
 
     @property
     def imports(self) -> frozenset[str]:
-        return frozenset({OP}) | index_imports(self.index)
+        return frozenset({OP, ONLINE}) | index_imports(self.index)
 
     def reverse(self) -> list[Operation]:
         return [DropCustomIndex(self.table, self.schema, self.index)]
@@ -238,7 +245,11 @@ class DropCustomIndex(Operation):
     index: DbIndex
 
     def lines(self) -> list[str]:
-        return [drop_index(self.table, self.schema, self.index)]
+        return [drop_index(self.table, self.schema, self.index, "online")]
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
 
     def reverse(self) -> list[Operation]:
         return [CreateCustomIndex(self.table, self.schema, self.index)]
@@ -277,7 +288,7 @@ class DropTable(Operation):
     def lines(self) -> list[str]:
         drop = "op.execute(sa.schema.DropSequence({}, if_exists=True))"
         return [
-            f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)})",
+            f"op.drop_table({self.table.name!r}{schema_arg(self.table.schema)}, if_exists=True)",
             *on_dialect(drop.format(s) for s in _sequences(self.table)),
         ]
 
@@ -346,7 +357,7 @@ class RetypeNativeEnum(Operation):
 
     @property
     def imports(self) -> frozenset[str]:
-        return self._batch.imports | self.new.default_imports
+        return self._batch.sqlite_imports | self.new.default_imports
 
     @property
     def uses_on_postgres(self) -> bool:
@@ -418,14 +429,20 @@ class CreateSearchIndex(Operation):
     column: str
 
     def lines(self) -> list[str]:
-        return on_dialect(self.index_lines())
+        return on_dialect(self.index_lines("online"))
 
-    def index_lines(self) -> list[str]:
-        """Its statement, for a block that already tests the database."""
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
+
+    def index_lines(self, module: str) -> list[str]:
+        """Its statement, for a block that already tests the database: `op`'s on a new table,
+        `online`'s (built concurrently) on one that may have rows."""
         ops = f"postgresql_ops={{{self.column!r}: 'gin_trgm_ops'}}"
         return [
-            f"op.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
-            f"postgresql_using='gin', {ops}{schema_arg(self.schema)})"
+            f"{module}.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
+            f"postgresql_using='gin', {ops}{schema_arg(self.schema)}"
+            f"{', if_not_exists=True' if module == 'op' else ''})"
         ]
 
     def reverse(self) -> list[Operation]:
@@ -442,10 +459,14 @@ class DropSearchIndex(Operation):
     def lines(self) -> list[str]:
         return on_dialect(
             [
-                f"op.drop_index(op.f({self.name!r}), table_name={self.table!r}"
+                f"online.drop_index(op.f({self.name!r}), table_name={self.table!r}"
                 f"{schema_arg(self.schema)})"
             ]
         )
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return frozenset({OP, ONLINE})
 
     def reverse(self) -> list[Operation]:
         return [CreateSearchIndex(self.table, self.schema, self.name, self.column)]

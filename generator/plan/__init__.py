@@ -61,6 +61,7 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         idempotency=idempotency_table(spec.project.schema_),
         objects=database_objects(spec),
         unmanaged_tables=tuple(spec.project.unmanaged_tables),
+        rolling_deploys=spec.project.rolling_deploys,
         view_test_imports=imports.views(package, [r for r in resources if r.view]),
     )
 

@@ -57,6 +57,10 @@ class ProjectModel:
     view_test_imports: tuple[str, ...] = ()  # tests/test_views.py's, when there are views
     # An imported project's baseline revision (what the database held): README says to stamp it.
     baseline: str | None = None
+    # `project.rolling_deploys`: a removed or renamed field's column is retired, not dropped
+    # (migrate/rolling.py); `retired_columns`, as `table.column`, the ones the database keeps.
+    rolling_deploys: bool = False
+    retired_columns: tuple[str, ...] = ()
 
     @property
     def description_literal(self) -> str:
@@ -149,15 +153,15 @@ class ProjectModel:
     @property
     def unmodelled_columns(self) -> tuple[str, ...]:
         """`sql` objects named `<table>.<column>` for a table of the models: columns carried
-        verbatim (or retyped, as with a domain), which `alembic check` leaves alone."""
+        verbatim (or retyped, as with a domain), which `alembic check` leaves alone; so are the
+        columns retired for rolling deploys, which the models no longer have."""
         tables = {t.name for t in self.tables}
-        return tuple(
-            sorted(
-                o.name
-                for o in self.objects
-                if o.kind == "sql" and o.name.partition(".")[0] in tables and "." in o.name
-            )
-        )
+        carried = {
+            o.name
+            for o in self.objects
+            if o.kind == "sql" and o.name.partition(".")[0] in tables and "." in o.name
+        }
+        return tuple(sorted(carried | set(self.retired_columns)))
 
     @property
     def unmodelled_literal(self) -> str:

@@ -496,6 +496,13 @@ class ProjectSpec(_Strict):
         "leaves them and their indexes alone.",
     )
     timeouts: TimeoutSpec = Field(default_factory=TimeoutSpec)
+    rolling_deploys: bool = Field(
+        False,
+        description="Application instances are updated one by one, the old version beside the "
+        "new: a removed or renamed field's column is kept (retired, made nullable; a renamed "
+        "one kept equal to its successor on PostgreSQL) until `persistgen generate --contract` "
+        "drops it.",
+    )
 
     @property
     def python_package(self) -> str:

@@ -156,7 +156,7 @@ def test_spec_change_updates_docs_that_mention_it(
     }
     if revision:
         text = path_of(blog, revision).read_text(encoding="utf-8")
-        assert 'op.rename_table("posts", "blog_posts")' in text
+        assert 'online.rename_table("posts", "blog_posts")' in text
         assert "drop_table" not in text
 
 

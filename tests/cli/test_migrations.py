@@ -202,6 +202,29 @@ def test_renamed_field_is_renamed_not_dropped(cli: Invoke, blog: Path) -> None:
     assert revisions(blog) == {INITIAL, revision}
 
 
+def test_rolling_deploys_retire_a_removed_field_until_contract(cli: Invoke, blog: Path) -> None:
+    edit(
+        blog / "persistgen.yaml", "  package: blog\n", "  package: blog\n  rolling_deploys: true\n"
+    )
+    edit(blog / "persistgen.yaml", "      bio: text?\n", "")
+
+    expand = cli("generate", "-p", "blog")  # no --allow-destructive: nothing is lost
+
+    assert expand.exit_code == 0, expand.output
+    assert "  retire column users.bio (until `--contract` drops it)\n" in expand.stdout
+    assert '"users.bio"' in (blog / "migrations/env.py").read_text(encoding="utf-8")
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+    contract = cli("generate", "-p", "blog", "--contract")
+
+    assert contract.exit_code == 0, contract.output
+    revision = f"{VERSIONS}/0003_<id>_drop_retired_column_users_bio.py"
+    assert revision in revisions(blog)
+    assert 'batch_op.drop_column("bio")' in path_of(blog, revision).read_text(encoding="utf-8")
+    assert "destructive" not in contract.stdout
+    assert "users.bio" not in (blog / "migrations/env.py").read_text(encoding="utf-8")
+
+
 def test_not_null_field_without_backfill_is_refused(cli: Invoke, blog: Path) -> None:
     edit(
         blog / "persistgen.yaml",
@@ -225,7 +248,7 @@ def test_not_null_field_without_backfill_is_refused(cli: Invoke, blog: Path) -> 
     (revision,) = revisions(blog) - {INITIAL}
     text = path_of(blog, revision).read_text(encoding="utf-8")
     assert 'batch_op.add_column(sa.Column("rating", sa.Integer(), nullable=True))' in text
-    assert '.values({"rating": 3})' in text
+    assert 'online.backfill("posts", sa.column("rating", sa.Integer()), 3)' in text
     assert "nullable=False" in text
 
 
@@ -341,9 +364,14 @@ def test_many_field_adds_a_link_table_and_routes(cli: Invoke, blog: Path) -> Non
     (name,) = revisions(blog) - {INITIAL}
     revision = path_of(blog, name).read_text("utf-8")
     assert 'sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags"))' in revision
-    assert 'op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"])' in revision
+    assert (
+        'op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"], if_not_exists=True)'
+        in revision
+    )
     downgrade = revision.partition("def downgrade")[2]
-    assert downgrade.index('op.drop_table("post_tags")') < downgrade.index('op.drop_table("tags")')
+    assert downgrade.index('op.drop_table("post_tags", if_exists=True)') < downgrade.index(
+        'op.drop_table("tags", if_exists=True)'
+    )
     routes = (blog / "blog/api/post.py").read_text("utf-8")
     assert '@router.put(\n    "/{key}/tags/{item}",' in routes
     assert '@router.delete(\n    "/{key}/tags/{item}",' in routes

@@ -39,7 +39,7 @@ def test_a_new_table_brings_its_search_indexes_after_pg_trgm() -> None:
     test = lines.index('if op.get_bind().dialect.name == "postgresql":')
     assert lines[test + 1] == (
         "    op.create_index(op.f('ix_books_title_trgm'), 'books', ['title'], "
-        "postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'})"
+        "postgresql_using='gin', postgresql_ops={'title': 'gin_trgm_ops'}, if_not_exists=True)"
     )
     assert CreateTrigrams().lines() == [
         'if op.get_bind().dialect.name == "postgresql":',
@@ -67,7 +67,7 @@ def test_a_field_no_longer_searched_drops_its_index_first() -> None:
     assert isinstance(result.operations[1], Batch)
     assert result.operations[0].lines() == [
         'if op.get_bind().dialect.name == "postgresql":',
-        "    op.drop_index(op.f('ix_books_title_trgm'), table_name='books')",
+        "    online.drop_index(op.f('ix_books_title_trgm'), table_name='books')",
     ]
 
 

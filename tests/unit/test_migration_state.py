@@ -88,16 +88,17 @@ def imports(*operations: Operation) -> tuple[str, ...]:
     return revision_file("ab12", 2, ["0001"], "m", upgrade=up, downgrade=[], **kwargs).imports
 
 
-def test_a_rename_imports_only_op() -> None:
+def test_a_rename_imports_only_online() -> None:
     rename = Batch("orders", None, (RenameColumn("a", "b"),))
-    assert imports(rename) == ("from alembic import op",)
+    assert imports(rename) == ("from shop.db import online",)
+    assert rename.lines()[0] == "with online.batch('orders') as batch_op:"
 
 
 def test_imports_follow_the_columns_an_operation_spells() -> None:
     assert set(imports(Batch("orders", None, (AddColumn(DATA), AddColumn(STAMP))))) == {
         "import sqlalchemy as sa",
-        "from alembic import op",
         "from sqlalchemy.dialects import postgresql",
+        "from shop.db import online",
         "from shop.db.types import utcnow",
     }
     assert "from decimal import Decimal" in imports(Backfill("orders", None, PRICE, "Decimal('1')"))
@@ -106,7 +107,7 @@ def test_imports_follow_the_columns_an_operation_spells() -> None:
 def test_a_batch_on_an_autoincrement_table_keeps_it_and_its_counter() -> None:
     batch = Batch("orders", None, (RenameColumn("a", "b"),), autoincrement=True)
     assert batch.lines()[0] == (
-        "with counter_kept('orders'), op.batch_alter_table('orders', "
+        "with counter_kept('orders'), online.batch('orders', "
         'table_kwargs={"sqlite_autoincrement": True}) as batch_op:'
     )
     assert "from shop.db.autoincrement import counter_kept" in imports(batch)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from shop.db import online
 from shop.db.engine import pooler_arguments
 from shop.models import Base
 from shop.settings import get_settings
@@ -34,14 +35,13 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
 
 def run_migrations_offline() -> None:
     _configure(url=get_settings().url.get_secret_value())
-    with context.begin_transaction():
-        context.run_migrations()
+    online.run_migrations()
 
 
 def _run_sync(connection: Connection) -> None:
     _configure(connection)
-    with context.begin_transaction():
-        context.run_migrations()
+    # On PostgreSQL under a lock timeout, steps a live table survives (see db/online.py).
+    online.run_migrations()
 
 
 async def run_migrations_online() -> None:
@@ -63,4 +63,7 @@ async def run_migrations_online() -> None:
 if context.is_offline_mode():
     run_migrations_offline()
 else:
-    asyncio.run(run_migrations_online())
+    try:
+        asyncio.run(run_migrations_online())
+    except online.LockNotTaken as error:  # a busy table, said in one message
+        raise SystemExit(f"Migration stopped: {error}") from None

@@ -36,6 +36,11 @@ class DatabaseSettings(BaseSettings):
     # Shown in pg_stat_activity, so operators can tell this service's connections apart.
     application_name: str = "tracker"
     echo: bool = False
+    # Migrations on PostgreSQL (db/online.py): how long a step waits for its lock (seconds),
+    # how many times it tries again, and how many rows a backfill updates per transaction.
+    migration_lock_timeout: float = 2.0
+    migration_lock_retries: int = 10
+    migration_batch_rows: int = 10_000
 
 
 class CursorSettings(BaseSettings):

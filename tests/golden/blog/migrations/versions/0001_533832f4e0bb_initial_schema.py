@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "posts",
@@ -81,9 +82,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sa.UniqueConstraint("slug", name=op.f("uq_posts_slug")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_posts_status"), "posts", ["status"])
-    op.create_index(op.f("ix_posts_author_id"), "posts", ["author_id"])
+    op.create_index(op.f("ix_posts_status"), "posts", ["status"], if_not_exists=True)
+    op.create_index(op.f("ix_posts_author_id"), "posts", ["author_id"], if_not_exists=True)
     op.create_table(
         "comments",
         sa.Column(
@@ -109,9 +111,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_comments_post_id"), "comments", ["post_id"])
-    op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"])
+    op.create_index(op.f("ix_comments_post_id"), "comments", ["post_id"], if_not_exists=True)
+    op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"], if_not_exists=True)
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -120,12 +123,18 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("comments")
-    op.drop_table("posts")
-    op.drop_table("users")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("comments", if_exists=True)
+    op.drop_table("posts", if_exists=True)
+    op.drop_table("users", if_exists=True)

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("newsletter", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("email", name=op.f("uq_customers_email")),
+        if_not_exists=True,
     )
     op.create_table(
         "warehouses",
@@ -46,6 +47,7 @@ def upgrade() -> None:
         sa.Column("opens_at", sa.Time(), nullable=False),
         sa.Column("closes_at", sa.Time(), nullable=True),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_warehouses")),
+        if_not_exists=True,
     )
     op.create_table(
         "products",
@@ -83,9 +85,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
         sa.CheckConstraint("price >= 0", name=op.f("ck_products_price_not_negative")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_products_name"), "products", ["name"])
-    op.create_index(op.f("ix_products_warehouse_id"), "products", ["warehouse_id"])
+    op.create_index(op.f("ix_products_name"), "products", ["name"], if_not_exists=True)
+    op.create_index(
+        op.f("ix_products_warehouse_id"), "products", ["warehouse_id"], if_not_exists=True
+    )
     op.create_table(
         "orders",
         sa.Column(
@@ -137,8 +142,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_orders_customer_id"), "orders", ["customer_id"])
+    op.create_index(op.f("ix_orders_customer_id"), "orders", ["customer_id"], if_not_exists=True)
     op.create_table(
         "order_lines",
         sa.Column(
@@ -165,9 +171,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_lines")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_order_lines_order_id"), "order_lines", ["order_id"])
-    op.create_index(op.f("ix_order_lines_product_id"), "order_lines", ["product_id"])
+    op.create_index(
+        op.f("ix_order_lines_order_id"), "order_lines", ["order_id"], if_not_exists=True
+    )
+    op.create_index(
+        op.f("ix_order_lines_product_id"), "order_lines", ["product_id"], if_not_exists=True
+    )
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -176,14 +187,20 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("order_lines")
-    op.drop_table("orders")
-    op.drop_table("products")
-    op.drop_table("warehouses")
-    op.drop_table("customers")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("order_lines", if_exists=True)
+    op.drop_table("orders", if_exists=True)
+    op.drop_table("products", if_exists=True)
+    op.drop_table("warehouses", if_exists=True)
+    op.drop_table("customers", if_exists=True)

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
         sa.UniqueConstraint("slug", name=op.f("uq_organisations_slug")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "users",
@@ -70,6 +71,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "profiles",
@@ -88,6 +90,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_profiles")),
         sa.UniqueConstraint("user_id", name=op.f("uq_profiles_user_id")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "memberships",
@@ -117,8 +120,9 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("organisation_id", "user_id", name=op.f("pk_memberships")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_memberships_user_id"), "memberships", ["user_id"])
+    op.create_index(op.f("ix_memberships_user_id"), "memberships", ["user_id"], if_not_exists=True)
     op.create_table(
         "projects",
         sa.Column(
@@ -148,8 +152,11 @@ def upgrade() -> None:
             "organisation_id", "name", name=op.f("uq_projects_organisation_id_name")
         ),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_projects_organisation_id"), "projects", ["organisation_id"])
+    op.create_index(
+        op.f("ix_projects_organisation_id"), "projects", ["organisation_id"], if_not_exists=True
+    )
     op.create_table(
         "labels",
         sa.Column(
@@ -163,6 +170,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_labels")),
         sa.UniqueConstraint("name", name=op.f("uq_labels_name")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "issues",
@@ -241,12 +249,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issues")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_issues_project_id"), "issues", ["project_id"])
-    op.create_index(op.f("ix_issues_parent_id"), "issues", ["parent_id"])
-    op.create_index(op.f("ix_issues_assignee_id"), "issues", ["assignee_id"])
-    op.create_index(op.f("ix_issues_reviewer_id"), "issues", ["reviewer_id"])
-    op.create_index(op.f("ix_issues_project_id_status"), "issues", ["project_id", "status"])
+    op.create_index(op.f("ix_issues_project_id"), "issues", ["project_id"], if_not_exists=True)
+    op.create_index(op.f("ix_issues_parent_id"), "issues", ["parent_id"], if_not_exists=True)
+    op.create_index(op.f("ix_issues_assignee_id"), "issues", ["assignee_id"], if_not_exists=True)
+    op.create_index(op.f("ix_issues_reviewer_id"), "issues", ["reviewer_id"], if_not_exists=True)
+    op.create_index(
+        op.f("ix_issues_project_id_status"), "issues", ["project_id", "status"], if_not_exists=True
+    )
     op.create_table(
         "comments",
         sa.Column(
@@ -278,9 +289,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_comments_issue_id"), "comments", ["issue_id"])
-    op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"])
+    op.create_index(op.f("ix_comments_issue_id"), "comments", ["issue_id"], if_not_exists=True)
+    op.create_index(op.f("ix_comments_author_id"), "comments", ["author_id"], if_not_exists=True)
     op.create_table(
         "issue_labels",
         sa.Column("issue_id", sa.BigInteger(), nullable=False),
@@ -298,8 +310,11 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("issue_id", "label_id", name=op.f("pk_issue_labels")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_issue_labels_label_id"), "issue_labels", ["label_id"])
+    op.create_index(
+        op.f("ix_issue_labels_label_id"), "issue_labels", ["label_id"], if_not_exists=True
+    )
     op.create_table(
         "issue_watchers",
         sa.Column("issue_id", sa.BigInteger(), nullable=False),
@@ -317,8 +332,11 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("issue_id", "user_id", name=op.f("pk_issue_watchers")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_issue_watchers_user_id"), "issue_watchers", ["user_id"])
+    op.create_index(
+        op.f("ix_issue_watchers_user_id"), "issue_watchers", ["user_id"], if_not_exists=True
+    )
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -327,20 +345,26 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("issue_watchers")
-    op.drop_table("issue_labels")
-    op.drop_table("comments")
-    op.drop_table("issues")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("issue_watchers", if_exists=True)
+    op.drop_table("issue_labels", if_exists=True)
+    op.drop_table("comments", if_exists=True)
+    op.drop_table("issues", if_exists=True)
     sa.Enum(name="issue_priority").drop(op.get_bind(), checkfirst=True)
-    op.drop_table("labels")
-    op.drop_table("projects")
-    op.drop_table("memberships")
-    op.drop_table("profiles")
-    op.drop_table("users")
-    op.drop_table("organisations")
+    op.drop_table("labels", if_exists=True)
+    op.drop_table("projects", if_exists=True)
+    op.drop_table("memberships", if_exists=True)
+    op.drop_table("profiles", if_exists=True)
+    op.drop_table("users", if_exists=True)
+    op.drop_table("organisations", if_exists=True)

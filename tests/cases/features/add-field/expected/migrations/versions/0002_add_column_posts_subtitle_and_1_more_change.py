@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from blog.db import online
 from blog.db.autoincrement import counter_kept
 
 revision: str = "20167d9275e6"
@@ -24,19 +25,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.add_column(sa.Column("subtitle", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("view_count", sa.Integer(), nullable=True))
-    op.execute(
-        sa.table("posts", sa.column("view_count", sa.Integer()))
-        .update()
-        .where(sa.column("view_count").is_(None))
-        .values({"view_count": 0})
-    )
+    online.backfill("posts", sa.column("view_count", sa.Integer()), 0)
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column(
             "view_count", existing_type=sa.Integer(), existing_nullable=True, nullable=False
@@ -46,14 +42,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column(
             "view_count", existing_type=sa.Integer(), existing_nullable=False, nullable=True
         )
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_column("view_count")
         batch_op.drop_column("subtitle")

@@ -33,12 +33,14 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.PrimaryKeyConstraint("number", name=op.f("pk_countries")),
+        if_not_exists=True,
     )
     op.create_table(
         "planets",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_planets")),
+        if_not_exists=True,
     )
     op.create_table(
         "invoices",
@@ -46,6 +48,7 @@ def upgrade() -> None:
         sa.Column("total", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.schema.CreateSequence(sa.Sequence("legacy_id_seq"), if_not_exists=True))
@@ -61,6 +64,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_legacies")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.schema.CreateSequence(sa.Sequence("ledger_numbers"), if_not_exists=True))
@@ -80,14 +84,16 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledgers")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_ledgers_country_id"), "ledgers", ["country_id"])
+    op.create_index(op.f("ix_ledgers_country_id"), "ledgers", ["country_id"], if_not_exists=True)
     op.create_table(
         "counters",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("label", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_counters")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "tags",
@@ -100,6 +106,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "idempotency_keys",
@@ -109,20 +116,26 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("tags")
-    op.drop_table("counters")
-    op.drop_table("ledgers")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("tags", if_exists=True)
+    op.drop_table("counters", if_exists=True)
+    op.drop_table("ledgers", if_exists=True)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.schema.DropSequence(sa.Sequence("ledger_numbers"), if_exists=True))
-    op.drop_table("legacies")
+    op.drop_table("legacies", if_exists=True)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.schema.DropSequence(sa.Sequence("legacy_id_seq"), if_exists=True))
-    op.drop_table("invoices")
-    op.drop_table("planets")
-    op.drop_table("countries")
+    op.drop_table("invoices", if_exists=True)
+    op.drop_table("planets", if_exists=True)
+    op.drop_table("countries", if_exists=True)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from shop.db import online
 from shop.db.autoincrement import counter_kept
 
 revision: str = "161f5ccd51a3"
@@ -30,7 +31,7 @@ def upgrade() -> None:
         op.execute("DROP VIEW IF EXISTS order_totals")
     with (
         counter_kept("orders"),
-        op.batch_alter_table("orders", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("orders", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
@@ -47,7 +48,7 @@ def downgrade() -> None:
         op.execute("DROP VIEW IF EXISTS order_totals")
     with (
         counter_kept("orders"),
-        op.batch_alter_table("orders", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("orders", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_column("note")
     if op.get_bind().dialect.name == "postgresql":

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("email", name=op.f("uq_customers_email")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "orders",
@@ -54,8 +55,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_orders_customer_id"), "orders", ["customer_id"])
+    op.create_index(op.f("ix_orders_customer_id"), "orders", ["customer_id"], if_not_exists=True)
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -64,8 +66,14 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
     op.execute(
         "CREATE VIEW customer_totals AS SELECT c.id AS customer_id, c.name AS name, COUNT(o.id) "
         "AS orders FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id, "
@@ -93,6 +101,6 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS touch_order")
         op.execute("DROP INDEX IF EXISTS customers_email_lower")
     op.execute("DROP VIEW IF EXISTS customer_totals")
-    op.drop_table("idempotency_keys")
-    op.drop_table("orders")
-    op.drop_table("customers")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("orders", if_exists=True)
+    op.drop_table("customers", if_exists=True)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from generated_change.db import online
 from generated_change.db.autoincrement import counter_kept
 
 revision: str = "c0ab87110d49"
@@ -25,7 +26,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with (
         counter_kept("items"),
-        op.batch_alter_table("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         if op.get_bind().dialect.name != "postgresql":
             batch_op.drop_column("label")
@@ -53,15 +54,10 @@ def upgrade() -> None:
                     nullable=False,
                 )
             )
-    op.execute(
-        sa.table("items", sa.column("stock", sa.Integer()))
-        .update()
-        .where(sa.column("stock").is_(None))
-        .values({"stock": 0})
-    )
+    online.backfill("items", sa.column("stock", sa.Integer()), 0)
     with (
         counter_kept("items"),
-        op.batch_alter_table("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         if op.get_bind().dialect.name != "postgresql":
             batch_op.drop_column("doubled")
@@ -97,7 +93,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with (
         counter_kept("items"),
-        op.batch_alter_table("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         if op.get_bind().dialect.name != "postgresql":
             batch_op.drop_column("doubled")
@@ -130,7 +126,7 @@ def downgrade() -> None:
             )
     with (
         counter_kept("items"),
-        op.batch_alter_table("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("items", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         if op.get_bind().dialect.name != "postgresql":
             batch_op.drop_column("label")

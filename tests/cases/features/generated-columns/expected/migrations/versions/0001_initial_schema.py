@@ -49,8 +49,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_items_doubled"), "items", ["doubled"])
+    op.create_index(op.f("ix_items_doubled"), "items", ["doubled"], if_not_exists=True)
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -59,10 +60,16 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("items")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("items", if_exists=True)

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
         sa.UniqueConstraint("name", name=op.f("uq_tags_name")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "posts",
@@ -46,6 +47,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "post_tags",
@@ -58,8 +60,9 @@ def upgrade() -> None:
             ["tag_id"], ["tags.id"], name=op.f("fk_post_tags_tag_id_tags"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"])
+    op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"], if_not_exists=True)
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -68,12 +71,18 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("post_tags")
-    op.drop_table("posts")
-    op.drop_table("tags")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("post_tags", if_exists=True)
+    op.drop_table("posts", if_exists=True)
+    op.drop_table("tags", if_exists=True)

@@ -46,9 +46,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("customers_pkey")),
         sa.UniqueConstraint("email", name=op.f("customers_email_key")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_index(
-        op.f("customers_lower_email_key"), "customers", [sa.text("lower(email)")], unique=True
+        op.f("customers_lower_email_key"),
+        "customers",
+        [sa.text("lower(email)")],
+        unique=True,
+        if_not_exists=True,
     )
     op.create_index(
         op.f("customers_open_email_idx"),
@@ -56,6 +61,7 @@ def upgrade() -> None:
         ["email"],
         postgresql_where=sa.text("closed = false"),
         sqlite_where=sa.text("closed = false"),
+        if_not_exists=True,
     )
     op.create_table(
         "invoices",
@@ -77,8 +83,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
         sa.CheckConstraint("total >= 0", name=op.f("invoices_total_check")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("invoices_customer_id_idx"), "invoices", ["customer_id"])
+    op.create_index(
+        op.f("invoices_customer_id_idx"), "invoices", ["customer_id"], if_not_exists=True
+    )
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -87,12 +96,18 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("invoices")
-    op.drop_table("customers")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("invoices", if_exists=True)
+    op.drop_table("customers", if_exists=True)
     sa.Enum(name="customer_tier").drop(op.get_bind(), checkfirst=True)

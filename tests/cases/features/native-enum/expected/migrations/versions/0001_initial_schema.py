@@ -46,6 +46,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_films")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "idempotency_keys",
@@ -55,11 +56,17 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("films")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("films", if_exists=True)
     sa.Enum(name="film_rating").drop(op.get_bind(), checkfirst=True)

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_User")),
         sa.UniqueConstraint("email", name=op.f("uq_User_email")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     if op.get_bind().dialect.name == "postgresql":
         op.create_index(
@@ -59,6 +60,7 @@ def upgrade() -> None:
             ["display name"],
             postgresql_using="gin",
             postgresql_ops={"display name": "gin_trgm_ops"},
+            if_not_exists=True,
         )
     op.create_table(
         "Post",
@@ -75,9 +77,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_Post")),
         sa.CheckConstraint('length("order") > 0', name=op.f("ck_Post_titled")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_Post_authorId"), "Post", ["authorId"])
-    op.create_index(op.f("ix_Post_publishedAt"), "Post", ["publishedAt"])
+    op.create_index(op.f("ix_Post_authorId"), "Post", ["authorId"], if_not_exists=True)
+    op.create_index(op.f("ix_Post_publishedAt"), "Post", ["publishedAt"], if_not_exists=True)
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -86,11 +89,17 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("Post")
-    op.drop_table("User")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("Post", if_exists=True)
+    op.drop_table("User", if_exists=True)

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug", name=op.f("uq_notes_slug")),
         sqlite_autoincrement=True,
         comment="Notes users keep, one row a note.",
+        if_not_exists=True,
     )
     op.create_table(
         "labels",
@@ -83,6 +84,7 @@ def upgrade() -> None:
             "Labels: a comment of its own, longer than a line can hold so that it is split over "
             "several lines in the code"
         ),
+        if_not_exists=True,
     )
     op.create_table(
         "idempotency_keys",
@@ -92,12 +94,18 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("labels")
-    op.drop_table("notes")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("labels", if_exists=True)
+    op.drop_table("notes", if_exists=True)
     sa.Enum(name="publication_state").drop(op.get_bind(), checkfirst=True)

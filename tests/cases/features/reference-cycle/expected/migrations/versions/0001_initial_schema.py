@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from shop.db import online
 from shop.db.autoincrement import counter_kept
 
 revision: str = "3396fd92ff4a"
@@ -35,8 +36,9 @@ def upgrade() -> None:
         sa.Column("manager_id", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stores")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_stores_manager_id"), "stores", ["manager_id"])
+    op.create_index(op.f("ix_stores_manager_id"), "stores", ["manager_id"], if_not_exists=True)
     op.create_table(
         "staffs",
         sa.Column(
@@ -52,8 +54,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staffs")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_staffs_store_id"), "staffs", ["store_id"])
+    op.create_index(op.f("ix_staffs_store_id"), "staffs", ["store_id"], if_not_exists=True)
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -62,11 +65,17 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
     with (
         counter_kept("stores"),
-        op.batch_alter_table("stores", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("stores", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.create_foreign_key(
             op.f("fk_stores_manager_id_staffs"), "staffs", ["manager_id"], ["id"]
@@ -76,9 +85,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with (
         counter_kept("stores"),
-        op.batch_alter_table("stores", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("stores", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_constraint(op.f("fk_stores_manager_id_staffs"), type_="foreignkey")
-    op.drop_table("idempotency_keys")
-    op.drop_table("staffs")
-    op.drop_table("stores")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("staffs", if_exists=True)
+    op.drop_table("stores", if_exists=True)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from shop.db import online
 from shop.db.autoincrement import counter_kept
 
 revision: str = "dc0e5ce42250"
@@ -26,8 +27,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute('ALTER INDEX "ix_customers_email" RENAME TO "customers_open_email_idx"')
     else:
-        op.drop_index(op.f("ix_customers_email"), table_name="customers")
-        op.create_index(
+        online.drop_index(op.f("ix_customers_email"), table_name="customers")
+        online.create_index(
             op.f("customers_open_email_idx"),
             "customers",
             ["email"],
@@ -132,8 +133,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute('ALTER INDEX "customers_open_email_idx" RENAME TO "ix_customers_email"')
     else:
-        op.drop_index(op.f("customers_open_email_idx"), table_name="customers")
-        op.create_index(
+        online.drop_index(op.f("customers_open_email_idx"), table_name="customers")
+        online.create_index(
             op.f("ix_customers_email"),
             "customers",
             ["email"],

@@ -9,8 +9,7 @@ Written by persistgen from the change to persistgen.yaml.
 
 from collections.abc import Sequence
 
-from alembic import op
-
+from blog.db import online
 from blog.db.autoincrement import counter_kept
 
 revision: str = "ba1382d284b0"
@@ -22,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column("title", new_column_name="headline")
 
@@ -30,6 +29,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column("headline", new_column_name="title")

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from blog.db import online
 from blog.db.autoincrement import counter_kept
 
 revision: str = "8cc796a38f07"
@@ -37,16 +38,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    op.rename_table("users", "User")
+    online.rename_table("users", "User")
     with (
         counter_kept("User"),
-        op.batch_alter_table("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_constraint(op.f("ck_users_user_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_User_user_role"), "role IN ('reader', 'writer')")
     with (
         counter_kept("User"),
-        op.batch_alter_table("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column("display_name", new_column_name="display name")
         batch_op.alter_column("created_at", new_column_name="createdAt")
@@ -58,13 +59,13 @@ def upgrade() -> None:
         batch_op.alter_column("role", new_column_name="userRole")
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_constraint(op.f("ck_posts_titled"), type_="check")
-    op.rename_table("posts", "Post")
+    online.rename_table("posts", "Post")
     with (
         counter_kept("Post"),
-        op.batch_alter_table("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column("title", new_column_name="order")
         batch_op.alter_column("author_id", new_column_name="authorId")
@@ -82,7 +83,7 @@ def upgrade() -> None:
             batch_op.drop_constraint(op.f("fk_posts_author_id_users"), type_="foreignkey")
             batch_op.create_foreign_key(op.f("fk_Post_authorId_User"), "User", ["authorId"], ["id"])
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_index(op.f("ix_users_display_name_trgm"), table_name="User")
+        online.drop_index(op.f("ix_users_display_name_trgm"), table_name="User")
     if op.get_bind().dialect.name == "postgresql":
         op.execute('ALTER TABLE "User" RENAME CONSTRAINT "uq_users_email" TO "uq_User_email"')
     else:
@@ -116,11 +117,11 @@ def upgrade() -> None:
         op.execute('ALTER TABLE "Post" RENAME CONSTRAINT "pk_posts" TO "pk_Post"')
     with (
         counter_kept("Post"),
-        op.batch_alter_table("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.create_check_constraint(op.f("ck_Post_titled"), 'length("order") > 0')
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index(
+        online.create_index(
             op.f("ix_User_display name_trgm"),
             "User",
             ["display name"],
@@ -131,10 +132,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_index(op.f("ix_User_display name_trgm"), table_name="User")
+        online.drop_index(op.f("ix_User_display name_trgm"), table_name="User")
     with (
         counter_kept("Post"),
-        op.batch_alter_table("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_constraint(op.f("ck_Post_titled"), type_="check")
     if op.get_bind().dialect.name == "postgresql":
@@ -169,7 +170,7 @@ def downgrade() -> None:
             batch_op.drop_constraint(op.f("uq_User_email"), type_="unique")
             batch_op.create_unique_constraint(op.f("uq_users_email"), ["email"])
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index(
+        online.create_index(
             op.f("ix_users_display_name_trgm"),
             "User",
             ["display name"],
@@ -192,20 +193,20 @@ def downgrade() -> None:
             )
     with (
         counter_kept("Post"),
-        op.batch_alter_table("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("Post", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column("publishedAt", new_column_name="published_at")
         batch_op.alter_column("authorId", new_column_name="author_id")
         batch_op.alter_column("order", new_column_name="title")
-    op.rename_table("Post", "posts")
+    online.rename_table("Post", "posts")
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.create_check_constraint(op.f("ck_posts_titled"), "length(title) > 0")
     with (
         counter_kept("User"),
-        op.batch_alter_table("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column("userRole", new_column_name="role")
         if op.get_bind().dialect.name != "postgresql":
@@ -217,8 +218,8 @@ def downgrade() -> None:
         batch_op.alter_column("display name", new_column_name="display_name")
     with (
         counter_kept("User"),
-        op.batch_alter_table("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("User", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_constraint(op.f("ck_User_user_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_users_user_role"), "role IN ('reader', 'writer')")
-    op.rename_table("User", "users")
+    online.rename_table("User", "users")

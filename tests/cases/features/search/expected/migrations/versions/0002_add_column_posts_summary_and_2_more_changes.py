@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from blog.db import online
 from blog.db.autoincrement import counter_kept
 
 revision: str = "90da8589a3b5"
@@ -27,11 +28,11 @@ def upgrade() -> None:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.add_column(sa.Column("summary", sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index(
+        online.create_index(
             op.f("ix_posts_title_trgm"),
             "posts",
             ["title"],
@@ -39,7 +40,7 @@ def upgrade() -> None:
             postgresql_ops={"title": "gin_trgm_ops"},
         )
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index(
+        online.create_index(
             op.f("ix_posts_summary_trgm"),
             "posts",
             ["summary"],
@@ -50,11 +51,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_index(op.f("ix_posts_summary_trgm"), table_name="posts")
+        online.drop_index(op.f("ix_posts_summary_trgm"), table_name="posts")
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_index(op.f("ix_posts_title_trgm"), table_name="posts")
+        online.drop_index(op.f("ix_posts_title_trgm"), table_name="posts")
     with (
         counter_kept("posts"),
-        op.batch_alter_table("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("posts", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_column("summary")

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     op.create_table(
         "user_follows",
@@ -51,8 +52,14 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("user_id", "follows_user_id", name=op.f("pk_user_follows")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_user_follows_follows_user_id"), "user_follows", ["follows_user_id"])
+    op.create_index(
+        op.f("ix_user_follows_follows_user_id"),
+        "user_follows",
+        ["follows_user_id"],
+        if_not_exists=True,
+    )
     op.create_table(
         "user_blocks",
         sa.Column("blocker_id", sa.BigInteger(), nullable=False),
@@ -70,8 +77,11 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("blocker_id", "blocked_id", name=op.f("pk_user_blocks")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_user_blocks_blocked_id"), "user_blocks", ["blocked_id"])
+    op.create_index(
+        op.f("ix_user_blocks_blocked_id"), "user_blocks", ["blocked_id"], if_not_exists=True
+    )
     op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -80,12 +90,18 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+        if_not_exists=True,
     )
-    op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])
+    op.create_index(
+        op.f("ix_idempotency_keys_created_at"),
+        "idempotency_keys",
+        ["created_at"],
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
-    op.drop_table("idempotency_keys")
-    op.drop_table("user_blocks")
-    op.drop_table("user_follows")
-    op.drop_table("users")
+    op.drop_table("idempotency_keys", if_exists=True)
+    op.drop_table("user_blocks", if_exists=True)
+    op.drop_table("user_follows", if_exists=True)
+    op.drop_table("users", if_exists=True)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from shop.db import online
 from shop.db.autoincrement import counter_kept
 
 revision: str = "1c9ac990fd7d"
@@ -48,10 +49,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sqlite_autoincrement=True,
+        if_not_exists=True,
     )
     with (
         counter_kept("customers"),
-        op.batch_alter_table("customers", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("customers", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.add_column(
             sa.Column(
@@ -72,9 +74,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with (
         counter_kept("customers"),
-        op.batch_alter_table("customers", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("customers", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         if op.get_bind().dialect.name != "postgresql":
             batch_op.drop_constraint(op.f("ck_customers_payment_method_types"), type_="check")
         batch_op.drop_column("method")
-    op.drop_table("orders")
+    op.drop_table("orders", if_exists=True)

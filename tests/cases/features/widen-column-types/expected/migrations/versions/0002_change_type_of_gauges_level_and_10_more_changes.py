@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from gauges.db import online
 from gauges.db.autoincrement import counter_kept
 
 revision: str = "ef1ca59af9da"
@@ -34,7 +35,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with (
         counter_kept("gauges"),
-        op.batch_alter_table("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column(
             "level", existing_type=sa.SmallInteger(), existing_nullable=False, type_=sa.Integer()
@@ -81,21 +82,11 @@ def upgrade() -> None:
                 nullable=True,
             )
         )
-    op.execute(
-        sa.table("gauges", sa.column("rank", sa.SmallInteger()))
-        .update()
-        .where(sa.column("rank").is_(None))
-        .values({"rank": 7})
-    )
-    op.execute(
-        sa.table("gauges", sa.column("grade", sa.CHAR(length=3)))
-        .update()
-        .where(sa.column("grade").is_(None))
-        .values({"grade": "abc"})
-    )
+    online.backfill("gauges", sa.column("rank", sa.SmallInteger()), 7)
+    online.backfill("gauges", sa.column("grade", sa.CHAR(length=3)), "abc")
     with (
         counter_kept("gauges"),
-        op.batch_alter_table("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column(
             "rank", existing_type=sa.SmallInteger(), existing_nullable=True, nullable=False
@@ -108,7 +99,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with (
         counter_kept("gauges"),
-        op.batch_alter_table("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.alter_column(
             "grade", existing_type=sa.CHAR(length=3), existing_nullable=False, nullable=True
@@ -118,7 +109,7 @@ def downgrade() -> None:
         )
     with (
         counter_kept("gauges"),
-        op.batch_alter_table("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
+        online.batch("gauges", table_kwargs={"sqlite_autoincrement": True}) as batch_op,
     ):
         batch_op.drop_column("prices")
         batch_op.drop_column("tags")
