@@ -91,11 +91,13 @@ class Options:
     hold_step: str = "rename"
     margin: float = 1.0
     required_at_once: bool = False  # the NOT NULL column added in one step: old apps fail
+    # `rolling_deploys: true` (expand, then a contract step), where persistgen offers it.
+    rolling_deploys: bool = True
 
-    def steps(self) -> list[tuple[str, dict[str, dict[str, Any] | None]]]:
-        if not self.required_at_once:
-            return STEPS
-        return [step for step in STEPS if step[0] != "nullable column"]
+    def steps(self, rolling: bool) -> list[tuple[str, dict[str, dict[str, Any] | None]]]:
+        skipped = "nullable column" if self.required_at_once else ""
+        steps = [step for step in STEPS if step[0] != skipped]
+        return [*steps, ("contract", {})] if rolling else steps
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Report:
     lock_waiters: dict[str, int] = field(default_factory=dict)
     migrations: list[str] = field(default_factory=list)  # what went wrong running them
     held: tuple[float, float] = (0.0, 0.0)  # the long transaction: held, and blocking
+    rolling: bool = False  # renames split in expand and contract (`rolling_deploys`)
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -159,11 +162,11 @@ class Report:
         return found
 
 
-def book_spec(fields: dict[str, dict[str, Any]]) -> str:
+def book_spec(fields: dict[str, dict[str, Any]], rolling: bool) -> str:
     """The spec, fields as flow mappings (JSON is YAML)."""
     lines = [
         "version: 1",
-        f"project: {{name: {PACKAGE}}}",
+        f"project: {{name: {PACKAGE}{', rolling_deploys: true' if rolling else ''}}}",
         "resources:",
         "  Author:",
         "    fields: {name: {type: str, max_length: 100}}",
@@ -306,6 +309,7 @@ class Scenario:
         self.report = Report(options, authors=max(options.rows // 100, 10))
         self.fields = dict(BOOK)
         self.completed = False  # every step migrated and deployed
+        self.rolling = False  # the project splits renames in expand and contract
 
     def begin(self, step: str, phase: str) -> None:
         now = CLOCK() - self.t0
@@ -317,8 +321,11 @@ class Scenario:
         print(f"{now:7.1f} s  {step} {phase}", file=sys.stderr, flush=True)
 
     async def prepare(self) -> None:
+        if self.options.rolling_deploys:
+            _, schema, _ = await command("persistgen", "schema", cwd=self.project.parent)
+            self.rolling = self.report.rolling = "rolling_deploys" in schema
         spec = self.project.parent / "persistgen.yaml"
-        spec.write_text(book_spec(self.fields), encoding="utf-8")
+        spec.write_text(book_spec(self.fields, self.rolling), encoding="utf-8")
         new = ("persistgen", "new", "project", PACKAGE, "--spec", str(spec))
         await checked(*new, cwd=spec.parent)
         await checked("alembic", "upgrade", "head", cwd=self.project, env=self.env)
@@ -340,7 +347,7 @@ class Scenario:
         try:
             self.begin("steady", "settle")
             await asyncio.sleep(options.settle)
-            for number, (step, change) in enumerate(options.steps(), start=2):
+            for number, (step, change) in enumerate(options.steps(self.rolling), start=2):
                 new = await self.step(number, step, change, driver, release)
                 if new is None:
                     report.migrations.append(f"the run stopped at '{step}'")
@@ -373,8 +380,10 @@ class Scenario:
                 del self.fields[name]
             else:
                 self.fields[name] = definition
-        (self.project / "persistgen.yaml").write_text(book_spec(self.fields), encoding="utf-8")
-        await checked("persistgen", "generate", cwd=self.project)
+        spec = book_spec(self.fields, self.rolling)
+        (self.project / "persistgen.yaml").write_text(spec, encoding="utf-8")
+        contract = ("--contract",) if step == "contract" else ()
+        await checked("persistgen", "generate", *contract, cwd=self.project)
         self.begin(step, "migrate")
         if not await self.migrate(step):
             return None
@@ -469,6 +478,7 @@ def render(report: Report) -> str:
             if report.lock_timeout
             else f"none configured; waits reported, not checked (slow: over {slow:g} s)"
         ),
+        "rename: " + ("expand, then contract (rolling_deploys)" if report.rolling else "in place"),
         f"long transaction on the step '{options.hold_step}': held its lock {report.held[0]:.1f} s,"
         f" {report.held[1]:.1f} s of them blocking the migration (set to {options.hold:g} s)"
         if report.held[0]
@@ -559,6 +569,11 @@ def main() -> None:
         action="store_true",
         help="add the NOT NULL column in one step, not nullable first",
     )
+    parser.add_argument(
+        "--no-rolling-deploys",
+        action="store_true",
+        help="rename in place even where persistgen offers expand and contract",
+    )
     parser.add_argument("--database", default="live_migration", help="created, then dropped")
     parser.add_argument("--log", type=Path, help="write the servers' output to this file")
     args = parser.parse_args()
@@ -571,6 +586,7 @@ def main() -> None:
         args.hold_step,
         args.margin,
         args.required_at_once,
+        not args.no_rolling_deploys,
     )
     report = asyncio.run(_standalone(options, args.database))
     if args.log:
