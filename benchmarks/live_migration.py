@@ -1,10 +1,12 @@
-"""Migrating a live database: a loaded table takes five revisions while clients read and write.
+"""Migrating a live database: a loaded table takes six revisions while clients read and write.
 
 Generates a project (authors and their books) with `persistgen new project`, loads `--rows`
 books with COPY, serves the app with uvicorn and keeps clients reading and writing through it.
-Then, step by step, it edits the spec (an index, a unique constraint, a foreign key, a NOT NULL
-column with a backfill, a rename), runs `persistgen generate` and `alembic upgrade head`, and
-deploys the new code (migrate first, then deploy: the old app serves until the new one answers).
+Then, step by step, it edits the spec (an index, a unique constraint, a foreign key, a column
+added nullable then made NOT NULL with a backfill, a rename: with `rolling_deploys` where
+persistgen offers it, an expand then a contract step), runs `persistgen generate` and
+`alembic upgrade head`, and deploys the new code (migrate first, then deploy: the old app
+serves until the new one answers).
 During one step a separate transaction holds a read lock on the table for a few seconds.
 
 It prints, per step, the longest time any request waited and the failed requests by kind, and

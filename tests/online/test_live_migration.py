@@ -1,4 +1,5 @@
-"""A loaded table takes five revisions under steady reads and writes through the generated API
+"""A loaded table takes its revisions (an index, a unique constraint, a foreign key, a NOT NULL
+column with a backfill, a rename) under steady reads and writes through the generated API
 (benchmarks/live_migration.py): no request fails, none waits past the lock timeout plus a
 margin, and every row survives.
 
