@@ -79,7 +79,6 @@ STEPS: list[tuple[str, dict[str, dict[str, Any] | None]]] = [
         {"title": None, "name": {"type": "str", "max_length": 200, "renamed_from": "title"}},
     ),
 ]
-PHASES = ("generate", "migrate", "deploy", "settle")
 PROBE = Path(__file__).with_name("lock_timeout_probe.py")
 
 
