@@ -457,11 +457,40 @@ async def run(options: Options, url: str) -> Report:
         return await Scenario(options, url, Path(directory)).run()
 
 
-def category(sample: Sample) -> str:
-    """Why a request failed: it waited too long (a lock, most likely), or the app it reached
-    does not match the schema (the old code on the new schema, before its deploy)."""
-    timed_out = sample.failure.startswith(("504", "503")) or "Timeout" in sample.failure
-    return "waited too long" if timed_out else "app and schema disagree"
+LOCKS, SCHEMA, OTHER = "locks and timeouts", "app and schema disagree", "other"
+# The database errors behind a 500, by the cause they show (asyncpg's exception names).
+_LOGGED = {
+    "DeadlockDetectedError": LOCKS,
+    "LockNotAvailableError": LOCKS,
+    "QueryCanceledError": LOCKS,
+    "UndefinedColumnError": SCHEMA,
+    "UndefinedTableError": SCHEMA,
+    "InvalidCachedStatementError": SCHEMA,
+}
+
+
+def causes(failed: list[Sample], logged: dict[str, int]) -> dict[str, int]:
+    """Failed requests by cause: waits (a 504 from the statement timeout, a 503 with no
+    connection free, no answer) are locks; a 422 for a NOT NULL column is the old app on the new
+    schema; 500s take the causes of the errors the servers logged meanwhile."""
+    found = {LOCKS: 0, SCHEMA: 0, OTHER: 0}
+    errors = 0
+    for sample in failed:
+        if sample.failure.startswith(("504", "503")) or "Timeout" in sample.failure:
+            found[LOCKS] += 1
+        elif sample.failure == "422 not-null-violation":
+            found[SCHEMA] += 1
+        elif sample.status == 500:
+            errors += 1
+        else:
+            found[OTHER] += 1
+    for cause, count in logged.items():
+        kind = _LOGGED.get(cause.partition(":")[0], OTHER)
+        taken = min(count, errors)
+        found[kind] += taken
+        errors -= taken
+    found[OTHER] += errors  # 500s with no database error logged
+    return found
 
 
 def render(report: Report) -> str:
@@ -530,26 +559,29 @@ def _step_line(report: Report, step: str, slow: float) -> str:
 
 def _failures(report: Report) -> list[str]:
     """Failed requests by step and kind (and the phases they fell in), with the database errors
-    the servers logged during the step; and the two causes' totals."""
+    the servers logged during the step; and the totals by cause."""
     lines: list[str] = []
-    totals = {"app and schema disagree": 0, "waited too long": 0}
+    totals = {LOCKS: 0, SCHEMA: 0, OTHER: 0}
     for step in dict.fromkeys(phase.step for phase in report.phases):
         kinds: dict[str, dict[str, int]] = {}
-        for sample in report.in_step(step):
-            if sample.failure:
-                phase = report.phase_of(sample.start)
-                by_phase = kinds.setdefault(sample.failure, {})
-                name = phase.name if phase else "?"
-                by_phase[name] = by_phase.get(name, 0) + 1
-                totals[category(sample)] += 1
+        failed = [sample for sample in report.in_step(step) if sample.failure]
+        for sample in failed:
+            phase = report.phase_of(sample.start)
+            by_phase = kinds.setdefault(sample.failure, {})
+            name = phase.name if phase else "?"
+            by_phase[name] = by_phase.get(name, 0) + 1
         phases = [phase for phase in report.phases if phase.step == step]
-        logged = [line for line in report.log if phases[0].start <= line.at < phases[-1].end]
+        logged = error_causes(
+            [line for line in report.log if phases[0].start <= line.at < phases[-1].end]
+        )
+        for cause, count in causes(failed, logged).items():
+            totals[cause] += count
         if kinds:
             lines.append(f"  {step}:")
         for kind, by_phase in sorted(kinds.items()):
             where = ", ".join(f"{name} {count:,}" for name, count in by_phase.items())
             lines.append(f"    {kind} x{sum(by_phase.values()):,} ({where})")
-        for cause, count in error_causes(logged).items():
+        for cause, count in logged.items():
             lines.append(f"    logged: {cause} x{count:,}")
     summary = ", ".join(f"{name}: {count:,}" for name, count in totals.items())
     return ["failed requests by step:", *lines, f"  by cause: {summary}"]
