@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from persistgen import naming
 from persistgen.errors import UserError, fail
 from persistgen.importer.catalog import (
     Catalog,
@@ -113,6 +114,7 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
     )
     if not postgres:
         tables = tuple(_sqlite_pragmas(connection, table) for table in tables)
+    tables = tuple(_json_shapes(connection, schema, table) for table in tables)
     views = tuple(
         View(name, (inspector.get_view_definition(name, schema=schema) or "").strip())
         for name in sorted(inspector.get_view_names(schema=schema))
@@ -427,6 +429,36 @@ def _sqlite_pragmas(connection: Connection, table: Table) -> Table:
         if all(u.columns != columns for u in uniques):
             uniques.append(Unique(None, columns))
     return replace(table, foreign_keys=foreign_keys, uniques=tuple(uniques))
+
+
+# A json column's row that is not an object: JSON's null aside, which a nullable field reads as
+# its None whatever its shape. PostgreSQL: json_typeof for json (a cast to jsonb would fail on
+# its `\u0000`); SQLite: text that is not JSON is no row of any shape.
+_TYPE_OF = {
+    ("postgresql", "json"): "json_typeof({column})",
+    ("postgresql", "jsonb"): "jsonb_typeof({column})",
+    ("sqlite", "json"): "CASE WHEN json_valid({column}) THEN json_type({column}) END",
+}
+
+
+def _json_shapes(connection: Connection, schema: str | None, table: Table) -> Table:
+    """Each json column whose rows are not all objects (Lago keeps arrays): one query per
+    column, which stops at the first such row."""
+    from sqlalchemy import text
+
+    quoted = naming.always_quoted(table.name)
+    if schema:
+        quoted = f"{naming.always_quoted(schema)}.{quoted}"
+    columns = []
+    for column in table.columns:
+        type_of = _TYPE_OF.get((connection.dialect.name, column.type.kind))
+        if type_of is not None:
+            kind = type_of.format(column=naming.always_quoted(column.name))
+            test = f"SELECT 1 FROM {quoted} WHERE {kind} NOT IN ('object', 'null')"
+            found = connection.scalar(text(f"SELECT EXISTS ({test})"))
+            column = replace(column, json_not_object=bool(found))
+        columns.append(column)
+    return replace(table, columns=tuple(columns))
 
 
 def _sqlite_triggers(connection: Connection) -> Others:

@@ -421,6 +421,10 @@ class _Mapper:
                 "its base type (the domain's checks are not expressed)",
             )
         spec = dict(typed)
+        if spec["type"] == "json" and (
+            column.json_not_object or defaults.json_not_object(column.default)
+        ):
+            spec["shape"] = "any"  # an array, a string...: the default shape reads objects only
         name = path[-1]
         users = self.enum_users.setdefault(spec.get("enum_name") or "", {})
         shared = users.get(str(path[1])) if spec.get("native") else None
