@@ -130,6 +130,12 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
     else:
         others = _sqlite_triggers(connection)
     objects = read_objects(connection, inspector, schema, tables) if postgres and schema else ()
+    objects = tuple(
+        replace(o, columns=_json_columns(connection, schema, o.name, o.columns))
+        if o.kind == "view"
+        else o
+        for o in objects
+    )
     return Catalog(connection.dialect.name, database, schema, tables, views, others, objects)
 
 
@@ -442,23 +448,39 @@ _TYPE_OF = {
 
 
 def _json_shapes(connection: Connection, schema: str | None, table: Table) -> Table:
-    """Each json column whose rows are not all objects (Lago keeps arrays): one query per
-    column, which stops at the first such row."""
-    from sqlalchemy import text
+    return replace(table, columns=_json_columns(connection, schema, table.name, table.columns))
 
-    quoted = naming.always_quoted(table.name)
+
+def _json_columns(
+    connection: Connection, schema: str | None, relation: str, columns: tuple[Column, ...]
+) -> tuple[Column, ...]:
+    """Each json column of a table or view whose rows are not all objects (Lago keeps arrays):
+    one query per column, which stops at the first such row."""
+    quoted = naming.always_quoted(relation)
     if schema:
         quoted = f"{naming.always_quoted(schema)}.{quoted}"
-    columns = []
-    for column in table.columns:
-        type_of = _TYPE_OF.get((connection.dialect.name, column.type.kind))
-        if type_of is not None:
-            kind = type_of.format(column=naming.always_quoted(column.name))
-            test = f"SELECT 1 FROM {quoted} WHERE {kind} NOT IN ('object', 'null')"
-            found = connection.scalar(text(f"SELECT EXISTS ({test})"))
-            column = replace(column, json_not_object=bool(found))
-        columns.append(column)
-    return replace(table, columns=tuple(columns))
+    return tuple(
+        replace(column, json_not_object=_holds_not_object(connection, quoted, column))
+        if (connection.dialect.name, column.type.kind) in _TYPE_OF
+        else column
+        for column in columns
+    )
+
+
+def _holds_not_object(connection: Connection, relation: str, column: Column) -> bool:
+    """A row of `column` holds a JSON value that is not an object (nor null). A relation the
+    importer may not read (no SELECT grant, a view that fails) tells nothing: False."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    type_of = _TYPE_OF[(connection.dialect.name, column.type.kind)]
+    kind = type_of.format(column=naming.always_quoted(column.name))
+    test = f"SELECT 1 FROM {relation} WHERE {kind} NOT IN ('object', 'null')"
+    try:
+        with connection.begin_nested():  # a failure leaves the catalog's transaction usable
+            return bool(connection.scalar(text(f"SELECT EXISTS ({test})")))
+    except DBAPIError:
+        return False
 
 
 def _sqlite_triggers(connection: Connection) -> Others:

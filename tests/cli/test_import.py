@@ -752,6 +752,7 @@ CREATE TABLE plans (
 INSERT INTO plans (tax_ids, settings, charges, extra, note) VALUES
     ('[]', '{}', '"flat"', '{}', 'null'),
     ('["a", 1]', '{"k": [1]}', NULL, '{"k": null}', NULL);
+CREATE VIEW plan_taxes AS SELECT id, '[]'::json AS tax_ids, settings FROM plans;
 """
 LIST_PLANS = """
 import asyncio, json
@@ -786,7 +787,9 @@ def test_json_columns_holding_other_values_than_objects_import_as_any(
         result = cli("import", url, "--dir", "out")
         assert result.exit_code == 0, result.output
         project = tmp_path / "out" / "pgj_importer_shapes"
-        fields = spec_of(project)["resources"]["Plan"]["fields"]  # type: ignore[index]
+        resources = spec_of(project)["resources"]
+        fields = resources["Plan"]["fields"]  # type: ignore[index]
+        view = resources["PlanTax"]["fields"]  # type: ignore[index]
         check_against_source(project, "pgj_importer_shapes", url)
         listed = _listed_plans(project, "pgj_importer_shapes", url)
     assert fields["tax_ids"] == {"type": "json", "shape": "any"}
@@ -794,6 +797,8 @@ def test_json_columns_holding_other_values_than_objects_import_as_any(
     assert fields["charges"] == {"type": "json", "binary": False, "nullable": True, "shape": "any"}
     assert fields["extra"] == {"type": "json", "nullable": True, "shape": "any"}  # its default
     assert fields["note"] == {"type": "json", "nullable": True}
+    # Lago's `exports_customers` view: `'[]'::json AS lago_taxes_ids`
+    assert view["tax_ids"]["shape"] == "any" and "shape" not in view["settings"]
     assert listed == [
         {"tax_ids": [], "settings": {}, "charges": "flat", "extra": {}, "note": None},
         {
