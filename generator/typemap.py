@@ -109,7 +109,9 @@ def _char(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
 
 def _json(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
     """JSONB on PostgreSQL unless `binary: false` asks for its plain JSON (kept as sent)."""
-    return JSONB_OBJECT if field.binary is not False else JSON_OBJECT
+    if field.type == "json" and field.binary is False:
+        return JSON_ANY if field.shape == "any" else JSON_OBJECT
+    return JSONB_ANY if field.shape == "any" else JSONB_OBJECT
 
 
 def _decimal(field: FieldSpec, enum: tuple[str, str]) -> TypeInfo:
@@ -289,6 +291,25 @@ JSONB_OBJECT = TypeInfo(
 JSON_OBJECT = replace(
     JSONB_OBJECT, orm="JSON()", migration="sa.JSON()", orm_imports=("sqlalchemy:JSON",)
 )
+# `shape: any`: any JSON value but null. None is SQL NULL (`none_as_null`), not JSON's null,
+# so a nullable field's null is the column's; the DDL (and so the migrations) is the object's.
+JSONB_ANY = replace(
+    JSONB_OBJECT,
+    python="JsonData",
+    orm='JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")',
+    python_imports=(f"{COLUMN_TYPES}:JsonData",),
+    dto="JsonAny",
+    dto_imports=(f"{VALUE_TYPES}:JsonAny",),
+    read="JsonAny",  # the document states what is answered: any JSON value but null
+    read_imports=(f"{VALUE_TYPES}:JsonAny",),
+    sample=Sample('[n, {"n": n}]', '"updated"', counter=True),
+)
+JSON_ANY = replace(
+    JSONB_ANY,
+    orm="JSON(none_as_null=True)",
+    migration="sa.JSON()",
+    orm_imports=("sqlalchemy:JSON",),
+)
 
 Builder = Callable[[FieldSpec, tuple[str, str]], TypeInfo]
 
@@ -385,7 +406,7 @@ TYPES: dict[str, TypeInfo | Builder] = {
         sample=Sample('f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"', '"2001:db8::1"', (), True),
     ),
     "json": _json,
-    "jsonb": JSONB_OBJECT,
+    "jsonb": _json,
     "bytes": TypeInfo(
         "bytes",
         "LargeBinary()",

@@ -34,6 +34,8 @@ class Column:
     identity: bool = False  # GENERATED ... AS IDENTITY
     generated: str | None = None  # GENERATED ALWAYS AS (<this>) STORED
     identity_always: bool = False  # GENERATED ALWAYS (not BY DEFAULT) AS IDENTITY
+    # json, jsonb: a row holds a value that is not an object (JSON's null aside), e.g. an array
+    json_not_object: bool = False
 
 
 @dataclass(frozen=True)

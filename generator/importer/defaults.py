@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from persistgen.spec.model import Scalar
@@ -77,6 +78,19 @@ def server_default(sql: str, field_type: str) -> Scalar | None:
         value = text[1:-1].replace("''", "'")
         return _literal(value, field_type, quoted=True)
     return _literal(text, field_type, quoted=False)
+
+
+def json_not_object(sql: str | None) -> bool:
+    """A json column's default that is a JSON value but an object or null: `'[]'::jsonb`. An
+    expression (`jsonb_build_array()`) is not read: False."""
+    text = _bare(sql or "")
+    if not (text.startswith("'") and text.endswith("'") and len(text) >= 2):
+        return False
+    try:
+        value = json.loads(text[1:-1].replace("''", "'"))
+    except ValueError:
+        return False
+    return value is not None and not isinstance(value, dict)
 
 
 def _literal(value: str, field_type: str, *, quoted: bool) -> Scalar | None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from persistgen import naming
 from persistgen.errors import UserError, fail
 from persistgen.importer.catalog import (
     Catalog,
@@ -113,6 +114,7 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
     )
     if not postgres:
         tables = tuple(_sqlite_pragmas(connection, table) for table in tables)
+    tables = tuple(_json_shapes(connection, schema, table) for table in tables)
     views = tuple(
         View(name, (inspector.get_view_definition(name, schema=schema) or "").strip())
         for name in sorted(inspector.get_view_names(schema=schema))
@@ -128,6 +130,12 @@ def _read(connection: Connection, url: URL, schema: str | None) -> Catalog:
     else:
         others = _sqlite_triggers(connection)
     objects = read_objects(connection, inspector, schema, tables) if postgres and schema else ()
+    objects = tuple(
+        replace(o, columns=_json_columns(connection, schema, o.name, o.columns))
+        if o.kind == "view"
+        else o
+        for o in objects
+    )
     return Catalog(connection.dialect.name, database, schema, tables, views, others, objects)
 
 
@@ -427,6 +435,52 @@ def _sqlite_pragmas(connection: Connection, table: Table) -> Table:
         if all(u.columns != columns for u in uniques):
             uniques.append(Unique(None, columns))
     return replace(table, foreign_keys=foreign_keys, uniques=tuple(uniques))
+
+
+# A json column's row that is not an object: JSON's null aside, which a nullable field reads as
+# its None whatever its shape. PostgreSQL: json_typeof for json (a cast to jsonb would fail on
+# its `\u0000`); SQLite: text that is not JSON is no row of any shape.
+_TYPE_OF = {
+    ("postgresql", "json"): "json_typeof({column})",
+    ("postgresql", "jsonb"): "jsonb_typeof({column})",
+    ("sqlite", "json"): "CASE WHEN json_valid({column}) THEN json_type({column}) END",
+}
+
+
+def _json_shapes(connection: Connection, schema: str | None, table: Table) -> Table:
+    return replace(table, columns=_json_columns(connection, schema, table.name, table.columns))
+
+
+def _json_columns(
+    connection: Connection, schema: str | None, relation: str, columns: tuple[Column, ...]
+) -> tuple[Column, ...]:
+    """Each json column of a table or view whose rows are not all objects (Lago keeps arrays):
+    one query per column, which stops at the first such row."""
+    quoted = naming.always_quoted(relation)
+    if schema:
+        quoted = f"{naming.always_quoted(schema)}.{quoted}"
+    return tuple(
+        replace(column, json_not_object=_holds_not_object(connection, quoted, column))
+        if (connection.dialect.name, column.type.kind) in _TYPE_OF
+        else column
+        for column in columns
+    )
+
+
+def _holds_not_object(connection: Connection, relation: str, column: Column) -> bool:
+    """A row of `column` holds a JSON value that is not an object (nor null). A relation the
+    importer may not read (no SELECT grant, a view that fails) tells nothing: False."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    type_of = _TYPE_OF[(connection.dialect.name, column.type.kind)]
+    kind = type_of.format(column=naming.always_quoted(column.name))
+    test = f"SELECT 1 FROM {relation} WHERE {kind} NOT IN ('object', 'null')"
+    try:
+        with connection.begin_nested():  # a failure leaves the catalog's transaction usable
+            return bool(connection.scalar(text(f"SELECT EXISTS ({test})")))
+    except DBAPIError:
+        return False
 
 
 def _sqlite_triggers(connection: Connection) -> Others:

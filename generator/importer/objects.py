@@ -526,7 +526,7 @@ def _resource_path(imported: Imported, table: str) -> tuple[str, ...]:
 
 def _view_resource(imported: Imported, view: CatalogObject, catalog: Catalog, dialect: str) -> None:
     from persistgen.importer.names import field_name, resource_name
-    from persistgen.importer.to_spec import field_type
+    from persistgen.importer.to_spec import field_type, held_shape
 
     resources: dict[str, Any] = imported.document["resources"]
     key = _view_key(view, catalog)
@@ -549,6 +549,7 @@ def _view_resource(imported: Imported, view: CatalogObject, catalog: Catalog, di
             )
             return
         spec = dict(typed)
+        held_shape(column, spec)
         name = field_name(column.name)
         if name in fields:
             imported.note((), f"view `{view.name}`: two columns named like `{name}`")

@@ -421,6 +421,7 @@ class _Mapper:
                 "its base type (the domain's checks are not expressed)",
             )
         spec = dict(typed)
+        held_shape(column, spec)
         name = path[-1]
         users = self.enum_users.setdefault(spec.get("enum_name") or "", {})
         shared = users.get(str(path[1])) if spec.get("native") else None
@@ -896,6 +897,15 @@ _SIMPLE = {
     "interval": "interval",
     "jsonb": "json",  # today's `json` is JSONB on PostgreSQL, JSON on SQLite
 }
+
+
+def held_shape(column: Column, spec: dict[str, Any]) -> None:
+    """`shape: any` on a json field whose column holds, or defaults to, a JSON value that is
+    not an object (Lago's arrays): the default shape reads objects only."""
+    if spec.get("type") == "json" and (
+        column.json_not_object or defaults.json_not_object(column.default)
+    ):
+        spec["shape"] = "any"
 
 
 def field_type(column: ColumnType, dialect: str) -> tuple[dict[str, Any] | None, str | None]:

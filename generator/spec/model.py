@@ -160,6 +160,12 @@ class FieldSpec(_Strict):
         description="json: stored as JSONB on PostgreSQL (default true); false: a plain JSON "
         "column. Use `jsonb` to say JSONB outright.",
     )
+    shape: Literal["object", "any"] | None = Field(
+        None,
+        description="json, jsonb: the values it holds; `object` (default): a JSON object; "
+        "`any`: any JSON value but null (an object, an array, a string, a number, true or "
+        "false). A nullable field's null is SQL NULL.",
+    )
     target: str | None = Field(None, description="ref, many: the referenced resource.")
     target_field: str | None = Field(
         None, description="ref: the target's unique field it holds; default: its primary key."

@@ -7,6 +7,7 @@ expected to fail until they are merged."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import subprocess
@@ -735,3 +736,99 @@ def test_rails_gaps_round_trip(cli: Invoke, tmp_path: Path) -> None:
         # the carried tables are rebuilt with the rest; the excluded one is not
         assert {"points", "schema_migrations"} <= tables
         assert "ignored_things" not in tables
+
+
+# Lago keeps arrays in json columns: a column whose rows or default are not all objects imports
+# as `shape: any`; JSON's null, which a nullable field reads as None, decides nothing.
+JSON_SHAPES = """
+CREATE TABLE plans (
+    id serial CONSTRAINT pk_plans PRIMARY KEY,
+    tax_ids jsonb NOT NULL,
+    settings jsonb NOT NULL,
+    charges json,
+    extra jsonb DEFAULT '[]'::jsonb,
+    note jsonb
+);
+INSERT INTO plans (tax_ids, settings, charges, extra, note) VALUES
+    ('[]', '{}', '"flat"', '{}', 'null'),
+    ('["a", 1]', '{"k": [1]}', NULL, '{"k": null}', NULL);
+CREATE VIEW plan_taxes AS SELECT id, '[]'::json AS tax_ids, settings FROM plans;
+"""
+LIST_PLANS = """
+import asyncio, json
+import httpx
+from {package}.main import app
+
+async def main() -> None:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            answer = await client.get("/plans", params={{"sort": "id"}})
+    print(json.dumps([answer.status_code, answer.json()]))
+
+asyncio.run(main())
+"""
+
+
+def _listed_plans(project: Path, package: str, url: str) -> list[dict[str, object]]:
+    """The rows of `plans` as the imported project's API lists them."""
+    output = ok(run(project, "-c", LIST_PLANS.format(package=package), url=url))
+    status, page = json.loads(next(line for line in output.splitlines() if line.startswith("[")))
+    assert status == 200, page
+    return [{k: v for k, v in item.items() if k != "id"} for item in page["items"]]
+
+
+@pytest.mark.postgres
+def test_json_columns_holding_other_values_than_objects_import_as_any(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    with fresh_database("pgj_importer_shapes") as url:
+        _load(url, JSON_SHAPES)
+        result = cli("import", url, "--dir", "out")
+        assert result.exit_code == 0, result.output
+        project = tmp_path / "out" / "pgj_importer_shapes"
+        resources = spec_of(project)["resources"]
+        fields = resources["Plan"]["fields"]  # type: ignore[index]
+        view = resources["PlanTax"]["fields"]  # type: ignore[index]
+        check_against_source(project, "pgj_importer_shapes", url)
+        listed = _listed_plans(project, "pgj_importer_shapes", url)
+    assert fields["tax_ids"] == {"type": "json", "shape": "any"}
+    assert fields["settings"] == {"type": "json"}
+    assert fields["charges"] == {"type": "json", "binary": False, "nullable": True, "shape": "any"}
+    assert fields["extra"] == {"type": "json", "nullable": True, "shape": "any"}  # its default
+    assert fields["note"] == {"type": "json", "nullable": True}
+    # Lago's `exports_customers` view: `'[]'::json AS lago_taxes_ids`
+    assert view["tax_ids"]["shape"] == "any" and "shape" not in view["settings"]
+    assert listed == [
+        {"tax_ids": [], "settings": {}, "charges": "flat", "extra": {}, "note": None},
+        {
+            "tax_ids": ["a", 1],
+            "settings": {"k": [1]},
+            "charges": None,
+            "extra": {"k": None},
+            "note": None,
+        },
+    ]
+
+
+def test_sqlite_json_columns_holding_arrays_import_as_any(cli: Invoke, tmp_path: Path) -> None:
+    database = tmp_path / "plans.db"
+    with sqlite3.connect(database) as connection:
+        connection.executescript(
+            """
+            CREATE TABLE plans (id INTEGER NOT NULL PRIMARY KEY, tax_ids JSON NOT NULL,
+                settings JSON NOT NULL);
+            INSERT INTO plans VALUES (1, '[1, "a"]', '{}'), (2, '7', '{"k": 1}');
+            """
+        )
+    result = cli("import", f"sqlite:///{database}", "--dir", "out")
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "out" / "plans"
+    fields = spec_of(project)["resources"]["Plan"]["fields"]  # type: ignore[index]
+    assert fields["tax_ids"] == {"type": "json", "shape": "any"}
+    assert fields["settings"] == {"type": "json"}
+    url = f"sqlite+aiosqlite:///{database}"
+    assert _listed_plans(project, "plans", url) == [
+        {"tax_ids": [1, "a"], "settings": {}},
+        {"tax_ids": 7, "settings": {"k": 1}},
+    ]

@@ -245,17 +245,7 @@ def _list_routes(project: Path) -> dict[str, str]:
     return routes
 
 
-# Known, and left open in issue 17: a `json` field's DTO holds an object, while Lago's JSON
-# columns hold arrays too (`exports_customers.lago_taxes_ids` is `[]`), so reading such a row
-# fails. Strict: the mark fails once the bug is fixed, and must then be removed.
-KNOWN_FAILURES = {"lago": "a json field reads an object only; Lago's json columns hold arrays"}
-
-
-def test_every_list_total_is_the_tables_count(
-    imported: Imported, request: pytest.FixtureRequest
-) -> None:
-    if imported.name in KNOWN_FAILURES:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[imported.name]))
+def test_every_list_total_is_the_tables_count(imported: Imported) -> None:
     routes = _list_routes(imported.project)
     assert routes
     script = LISTS.format(package=imported.package)

@@ -4,6 +4,7 @@ functions and through SQLite (the generated projects run them on PostgreSQL too)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import struct
 import uuid
@@ -42,6 +43,7 @@ from persistgen.runtime.schemas.value_types import (
     Float4Value,
     InetText,
     Int16,
+    JsonAny,
     StrictDuration,
     StrictInt16,
 )
@@ -184,3 +186,16 @@ def test_a_reals_bounds_themselves_are_taken() -> None:
     largest = int(FLOAT4_MAX)
     for value in (largest, -largest, largest - 1, str(-largest)):
         assert abs(TypeAdapter(Float4Value).validate_python(value)) == FLOAT4_MAX
+
+
+@pytest.mark.parametrize(
+    "value", [{"a": [None]}, [1, "a", None, {"k": True}], [], "a", 3, 2.5, False]
+)
+def test_a_json_value_of_any_shape_is_any_json_value_but_null(value: Any) -> None:
+    assert TypeAdapter(JsonAny).validate_json(json.dumps(value)) == value
+
+
+@pytest.mark.parametrize("text", ["null", '"a\\u0000"', '{"\\u0000": 1}', "[1e400]", '"\\ud800"'])
+def test_a_json_value_of_any_shape_holds_what_the_database_can(text: str) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(JsonAny).validate_json(text)

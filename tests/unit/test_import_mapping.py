@@ -142,6 +142,28 @@ def test_sqlite_json_is_plain_json() -> None:
     assert field_type(ColumnType("json"), "sqlite") == ({"type": "json"}, None)
 
 
+def test_a_json_column_holding_more_than_objects_is_of_any_shape() -> None:
+    """What a row holds (introspect.py reads it) or what the default is, when it is not an
+    object or null: `'[]'`, a string, a number; an expression is not read."""
+    jsonb = ColumnType("jsonb")
+    result = imported(
+        table(
+            "plans",
+            serial("id", "plans"),
+            column("tax_ids", jsonb, json_not_object=True),
+            column("settings", jsonb, default="'{}'::jsonb"),
+            column("charges", jsonb, default="'[]'::jsonb"),
+            column("rate", ColumnType("json"), default="('1.5'::json)"),
+            column("note", jsonb, default="'null'::jsonb"),
+            column("built", jsonb, default="jsonb_build_array()"),
+        )
+    )
+    plans = fields(result, "Plan")
+    assert plans["tax_ids"] == plans["charges"] == {"type": "json", "shape": "any"}
+    assert plans["rate"] == {"type": "json", "binary": False, "shape": "any"}
+    assert plans["settings"] == plans["note"] == plans["built"] == {"type": "json"}
+
+
 @pytest.mark.parametrize(
     "type_",
     [

@@ -179,6 +179,30 @@ def test_jsonb_and_plain_json() -> None:
     assert settings.db.kind == "jsonb" and raw.db.kind == "json"
 
 
+JSON_SHAPES = """
+Event:
+  fields:
+    payload: {type: jsonb, shape: any}
+    tags: {type: json, binary: false, shape: any, nullable: true}
+    meta: {type: json, shape: object}
+"""
+
+
+def test_a_json_field_of_any_shape_takes_every_json_value_but_null() -> None:
+    payload, tags = column(JSON_SHAPES, "Event", "payload"), column(JSON_SHAPES, "Event", "tags")
+    assert payload.type.python == "JsonData" and payload.type.dto_type == "JsonAny"
+    assert payload.type.read_type == "JsonAny" and payload.type.runtime_module
+    # None is SQL NULL, on JSONB's variant too; the DDL is the object's: no migration
+    assert payload.column_args == (
+        'JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")'
+    )
+    assert payload.db.type == 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    assert (tags.column_args, tags.db.type) == ("JSON(none_as_null=True)", "sa.JSON()")
+    assert not payload.filters and not payload.type.sortable
+    meta = column(JSON_SHAPES, "Event", "meta")
+    assert (meta.type.python, meta.type.dto_type) == ("dict[str, Any]", "JsonObject")
+
+
 def test_a_list_is_an_array_of_its_items_and_never_sorted() -> None:
     ports = column(HOST, "Host", "ports")
     assert ports.column_args == "ScalarList(SmallInteger())"

@@ -1,6 +1,7 @@
 """Column types whose values some databases hold differently: one Python value on every one.
 
-A project gets this module when its spec has a `char`, `real`, `inet` or `list` field.
+A project gets this module when its spec has a `char`, `real`, `inet` or `list` field, or a
+`json` field of `shape: any`.
 """
 
 import datetime as dt
@@ -8,7 +9,7 @@ import ipaddress
 import struct
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import CHAR, JSON, REAL, String, cast
 from sqlalchemy.dialects.postgresql import ARRAY, INET
@@ -18,6 +19,11 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 FLOAT4_MAX = 3.4028234663852886e38  # the largest finite REAL (IEEE 754 single precision)
 INET_LENGTH = 45  # an IPv6 address (39 characters, or 45 ending in IPv4 form) and its prefix
+# A `json` field of `shape: any`: any JSON value but null, which a nullable field holds as SQL
+# NULL (its column says `none_as_null=True`); null is a value only inside an array or object.
+JsonData: TypeAlias = (
+    dict[str, "JsonData | None"] | list["JsonData | None"] | str | int | float | bool
+)
 
 
 class FixedChar(TypeDecorator[str]):

@@ -2,17 +2,24 @@
 what a value must be for its column to hold it, so a value out of range is a 422, not a 500,
 and the document says so.
 
-A project gets this module when its spec has such a field.
+A project gets this module when its spec has such a field (or a `json` one of `shape: any`).
 """
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, Strict
 
-from persistgen.runtime.db.column_types import FLOAT4_MAX, inet_text
-from persistgen.runtime.schemas.base import STORABLE_TEXT, TextForm
+from persistgen.runtime.db.column_types import FLOAT4_MAX, JsonData, inet_text
+from persistgen.runtime.schemas.base import (
+    STORABLE_TEXT,
+    FiniteFloat,
+    TextForm,
+    _JsonText,
+    _OnlyNamedKeys,
+    _storable_json,
+)
 
 INT16_MIN, INT16_MAX = -(2**15), 2**15 - 1
 Int16 = Annotated[int, Field(ge=INT16_MIN, le=INT16_MAX)]
@@ -131,3 +138,21 @@ Duration = Annotated[
     AfterValidator(_bounded),
 ]
 StrictDuration = Duration
+
+
+# A `json` field of `shape: any`: any JSON value but null (a nullable field's null is SQL NULL),
+# held to a `json` object's rules: storable text, keys included, and finite numbers.
+if TYPE_CHECKING:  # mypy cannot follow the recursive TypeAliasType: code sees the ORM's type
+    JsonAny = JsonData
+else:
+    from persistgen.runtime.schemas.base import JsonValue  # defined for the runtime only
+
+    JsonAny = Annotated[
+        Annotated[dict[_JsonText, JsonValue], _OnlyNamedKeys()]
+        | list[JsonValue]
+        | _JsonText
+        | int
+        | FiniteFloat
+        | bool,
+        AfterValidator(_storable_json),
+    ]

@@ -58,6 +58,7 @@ OPTION_TYPES: dict[str, set[str]] = {
     "search": {"str", "text"},
     "items": {"list"},
     "binary": {"json"},
+    "shape": {"json", "jsonb"},
 }
 
 
