@@ -35,5 +35,5 @@ fi
 # arguments), or alone with `bash tests/run.sh -m corpus tests/corpus`.
 if [ $# -eq 0 ]; then .venv/bin/pytest -m corpus tests/corpus; fi
 # The live migration load test at its full size, a million rows (README: "Migrating a live
-# database"); the suite runs it on 100,000 (tests/online).
-if [ $# -eq 0 ]; then .venv/bin/python -m benchmarks.live_migration --rows 1000000; fi
+# database"): after a whole-suite run, or alone with `bash tests/run.sh -m live tests/online`.
+if [ $# -eq 0 ]; then PERSISTGEN_LIVE_ROWS=1000000 .venv/bin/pytest -m live tests/online; fi

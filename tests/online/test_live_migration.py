@@ -3,8 +3,8 @@ column with a backfill, a rename) under steady reads and writes through the gene
 (benchmarks/live_migration.py): no request fails, none waits past the lock timeout plus a
 margin, and every row survives.
 
-Quick by default (100,000 books); `PERSISTGEN_LIVE_ROWS=1000000` for the full size, which
-`python -m benchmarks.live_migration --rows 1000000` also runs (tests/run.sh, in CI)."""
+Left out of the default run (tests/online/conftest.py): `pytest -m live tests/online` runs it on
+100,000 books, `PERSISTGEN_LIVE_ROWS=1000000` at the full size (tests/run.sh, as CI does)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from benchmarks.live_migration import Options, render, run
 from tests.postgres import fresh_database
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.live]
 ROWS = int(os.environ.get("PERSISTGEN_LIVE_ROWS", "100000"))
 
 
