@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from persistgen.code_text import string_literal
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable
@@ -105,15 +106,19 @@ class Batch(Operation):
     def lines(self) -> list[str]:
         if not self.sqlite_indexes and not self.sqlite_generated:
             return self._batch_lines(False)
-        drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
-        creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
+        drops, creates = self._rebuilt_indexes()
         return [*on_dialect(other=drops), *self._batch_lines(False), *on_dialect(other=creates)]
 
     def sqlite_lines(self) -> list[str]:
         """The lines where the database is known not to be PostgreSQL."""
+        drops, creates = self._rebuilt_indexes()
+        return [*drops, *self._batch_lines(True), *creates]
+
+    def _rebuilt_indexes(self) -> tuple[list[str], list[str]]:
+        """The drops before SQLite's rebuild and the creates after it of `sqlite_indexes`."""
         drops = [drop_index(self.table, None, i) for i in self.sqlite_indexes]
         creates = [create_index(self.table, None, i, 8) for i in self.sqlite_indexes]
-        return [*drops, *self._batch_lines(True), *creates]
+        return drops, creates
 
     def _batch_lines(self, sqlite: bool) -> list[str]:
         args = f"{self.table!r}{on_postgres(self.schema)}"
@@ -345,21 +350,32 @@ def sequence_code(name: str, schema: str | None) -> str:
     return f"sa.Sequence({name!r}{schema_arg(schema)})"
 
 
+# Where an index is made, which decides how: on a table SQLite's batch has just rebuilt (`op`),
+# on one the revision creates (`op`, IF NOT EXISTS: a resumed revision passes it), or on one
+# that may have rows (`online`: built concurrently on PostgreSQL).
+IndexTarget = Literal["rebuilt", "new", "live"]
+
+
+def index_call(target: IndexTarget) -> tuple[str, str]:
+    """The module whose `create_index` makes an index on `target`, and its last arguments."""
+    if target == "live":
+        return "online", ""
+    return "op", ", if_not_exists=True" if target == "new" else ""
+
+
 def create_index(
-    table: str, schema: str | None, index: DbIndex, indent: int, module: str = "op"
+    table: str, schema: str | None, index: DbIndex, indent: int, target: IndexTarget = "rebuilt"
 ) -> str:
-    """`op.create_index(...)` of an index over expressions, partial or unique (a DbIndex); with
-    `module="online"`, on a table that may have rows (built concurrently there), and with
-    `module="new"`, on a table the revision creates (see CreateTable)."""
-    again = ", if_not_exists=True" if module == "new" else ""
-    module = "op" if module == "new" else module
+    """`create_index(...)` of an index over expressions, partial or unique (a DbIndex)."""
+    module, last = index_call(target)
     return (
         f"{module}.create_index(op.f({index.name!r}), {table!r}, {index_args(index, indent)}"
-        f"{schema_arg(schema)}{again})"
+        f"{schema_arg(schema)}{last})"
     )
 
 
-def drop_index(table: str, schema: str | None, index: DbIndex, module: str = "op") -> str:
+def drop_index(table: str, schema: str | None, index: DbIndex, *, live: bool = False) -> str:
+    module = "online" if live else "op"
     return f"{module}.drop_index(op.f({index.name!r}), table_name={table!r}{schema_arg(schema)})"
 
 

@@ -13,11 +13,13 @@ from persistgen.migrate.operations import (
     SA,
     Batch,
     DropEnumType,
+    IndexTarget,
     Operation,
     column_code,
     column_imports,
     create_index,
     drop_index,
+    index_call,
     index_imports,
     kept_generated,
     listed,
@@ -193,7 +195,7 @@ class CreateTable(Operation):
             )
         lines += [create_index(table.name, table.schema, i, 4, "new") for i in table.custom_indexes]
         searches = [CreateSearchIndex(table.name, table.schema, *s) for s in table.searches]
-        return lines + on_dialect(line for s in searches for line in s.index_lines("op"))
+        return lines + on_dialect(line for s in searches for line in s.index_lines("new"))
 
     def _typed(self, column: DbColumn) -> DbColumn:
         """A column of a native enum type already there: PostgreSQL's `create_table` would
@@ -228,7 +230,7 @@ class CreateCustomIndex(Operation):
     index: DbIndex
 
     def lines(self) -> list[str]:
-        return [create_index(self.table, self.schema, self.index, 4, "online")]
+        return [create_index(self.table, self.schema, self.index, 4, "live")]
 
     @property
     def imports(self) -> frozenset[str]:
@@ -245,7 +247,7 @@ class DropCustomIndex(Operation):
     index: DbIndex
 
     def lines(self) -> list[str]:
-        return [drop_index(self.table, self.schema, self.index, "online")]
+        return [drop_index(self.table, self.schema, self.index, live=True)]
 
     @property
     def imports(self) -> frozenset[str]:
@@ -429,20 +431,19 @@ class CreateSearchIndex(Operation):
     column: str
 
     def lines(self) -> list[str]:
-        return on_dialect(self.index_lines("online"))
+        return on_dialect(self.index_lines("live"))
 
     @property
     def imports(self) -> frozenset[str]:
         return frozenset({OP, ONLINE})
 
-    def index_lines(self, module: str) -> list[str]:
-        """Its statement, for a block that already tests the database: `op`'s on a new table,
-        `online`'s (built concurrently) on one that may have rows."""
+    def index_lines(self, target: IndexTarget) -> list[str]:
+        """Its statement, for a block that already tests the database."""
+        module, last = index_call(target)
         ops = f"postgresql_ops={{{self.column!r}: 'gin_trgm_ops'}}"
         return [
             f"{module}.create_index(op.f({self.name!r}), {self.table!r}, [{self.column!r}], "
-            f"postgresql_using='gin', {ops}{schema_arg(self.schema)}"
-            f"{', if_not_exists=True' if module == 'op' else ''})"
+            f"postgresql_using='gin', {ops}{schema_arg(self.schema)}{last})"
         ]
 
     def reverse(self) -> list[Operation]:
