@@ -245,6 +245,14 @@ AllowDestructive = Annotated[
     typer.Option(help="Accept migrations that drop tables or columns or narrow types."),
 ]
 
+AllowRewrite = Annotated[
+    bool,
+    typer.Option(
+        help="Accept type changes that PostgreSQL makes by rewriting the table under its "
+        "lock (int -> bigint, say): for a small table or a maintenance window."
+    ),
+]
+
 Contract = Annotated[
     bool,
     typer.Option(
@@ -283,6 +291,7 @@ def generate(
         bool, typer.Option(help="Do not write a migration for schema changes (yet).")
     ] = False,
     allow_destructive: AllowDestructive = False,
+    allow_rewrite: AllowRewrite = False,
     contract: Contract = False,
 ) -> None:
     """Regenerate the project from its persistgen.yaml, with a migration for schema changes.
@@ -292,7 +301,10 @@ def generate(
         err.print("[bold red]error[/]: --contract writes a migration; drop --no-migration")
         raise typer.Exit(2)
     options = pipeline.MigrationOptions(
-        enabled=not no_migration, allow_destructive=allow_destructive, contract=contract
+        enabled=not no_migration,
+        allow_destructive=allow_destructive,
+        allow_rewrite=allow_rewrite,
+        contract=contract,
     )
     markers = conflicts is Conflicts.markers
     if force and markers:
@@ -323,6 +335,7 @@ def migration(
     ] = None,
     project: ProjectOption = Path("."),
     allow_destructive: AllowDestructive = False,
+    allow_rewrite: AllowRewrite = False,
     contract: Contract = False,
 ) -> None:
     """Write a migration now (even an empty one), named by MESSAGE, and regenerate."""
@@ -333,17 +346,24 @@ def migration(
         err.print("[bold red]error[/] give the revision's message with -m, or a command")
         raise typer.Exit(2)
     options = pipeline.MigrationOptions(
-        message=message, allow_destructive=allow_destructive, contract=contract
+        message=message,
+        allow_destructive=allow_destructive,
+        allow_rewrite=allow_rewrite,
+        contract=contract,
     )
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 
 @migration_app.command("merge")
 def migration_merge(
-    project: ProjectOption = Path("."), allow_destructive: AllowDestructive = False
+    project: ProjectOption = Path("."),
+    allow_destructive: AllowDestructive = False,
+    allow_rewrite: AllowRewrite = False,
 ) -> None:
     """After a git merge: write the Alembic revision that merges the heads, and regenerate."""
-    options = pipeline.MigrationOptions(allow_destructive=allow_destructive)
+    options = pipeline.MigrationOptions(
+        allow_destructive=allow_destructive, allow_rewrite=allow_rewrite
+    )
 
     def merge() -> pipeline.Outcome:
         if len(heads(read_history(project))) < 2:
@@ -363,9 +383,12 @@ def migration_adopt(
     file: Annotated[str, typer.Argument(help="A revision in migrations/versions.")],
     project: ProjectOption = Path("."),
     allow_destructive: AllowDestructive = False,
+    allow_rewrite: AllowRewrite = False,
 ) -> None:
     """Record a revision persistgen did not write as one that leaves the schema as it is."""
-    options = pipeline.MigrationOptions(adopt=file, allow_destructive=allow_destructive)
+    options = pipeline.MigrationOptions(
+        adopt=file, allow_destructive=allow_destructive, allow_rewrite=allow_rewrite
+    )
     _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
 
 
@@ -481,6 +504,8 @@ def _summary(outcome: pipeline.Outcome) -> None:
             out.print(f"  {escape(line)}")
         for line in revision.destructive:
             out.print(f"  [bold red]destructive: {escape(line)}[/]")
+        for line in revision.rewrites:
+            out.print(f"  [bold yellow]rewrites the table on PostgreSQL: {escape(line)}[/]")
 
 
 _NO_NEWLINE = "\\ No newline at end of file\n"  # as git marks a last line without one

@@ -24,7 +24,7 @@ from persistgen.migrate.state import dump_state, snapshot_path
 from persistgen.project_model import ProjectModel
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec.model import Spec, json_schema
-from persistgen.spec.validate import read_spec, read_spec_text
+from persistgen.spec.validate import located, read_spec, read_spec_text
 from persistgen.write import (
     DIR_MODE,
     Base,
@@ -48,6 +48,8 @@ class MigrationOptions:
     enabled: bool = True  # False: `--no-migration`; the schema change waits for the next run
     message: str | None = None  # set: write a revision even if nothing changed
     allow_destructive: bool = False
+    # Type changes PostgreSQL makes by rewriting the table, under its lock (migrate/types.py).
+    allow_rewrite: bool = False
     adopt: str | None = None  # a revision file persistgen did not write, to record as its own
     # A new project over an existing database (`import`): its first revision is a baseline of
     # what the database holds, persistgen's own tables come in a second.
@@ -101,6 +103,7 @@ def render_spec(
             start,
             message=migration.message or (OWN_TABLES if first is not None else None),
             allow_destructive=migration.allow_destructive,
+            allow_rewrite=migration.allow_rewrite,
             spec_file=spec_file,
             contract=migration.contract,
         )
@@ -188,7 +191,10 @@ def _regenerate(
     spec = read_spec(spec_path)
     spec_text = spec_path.read_text(encoding="utf-8")
     history = read_history(project_dir)
-    rendering = render_spec(spec, history, migration, str(spec_path))
+    try:
+        rendering = render_spec(spec, history, migration, str(spec_path))
+    except UserError as error:  # a refused migration, at the field it is about
+        raise located(error, spec_path) from None
     rendered = rendering.files
     record = read_record(project_dir)
     base = functools.partial(_base, recorded=recorded_tables(history))

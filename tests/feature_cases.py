@@ -30,7 +30,10 @@ def render_case(case: Path) -> dict[str, str]:
         before = pipeline.render_spec(read_spec(case / "before.yaml"))
         (snapshot,) = (f for f in before.files if f.path.startswith(f"{SNAPSHOTS}/"))
         state = state_from_json(json.loads(snapshot.content))
-    rendering = pipeline.render_spec(read_spec(case / "persistgen.yaml"), state)
+    # A type change that rewrites a table shows the revision `--allow-rewrite` accepts (the
+    # refusal without it is tests/cli/test_migrations.py's).
+    options = pipeline.MigrationOptions(allow_rewrite=True)
+    rendering = pipeline.render_spec(read_spec(case / "persistgen.yaml"), state, options)
     return {_REVISION_ID.sub(r"\1", file.path): file.content for file in rendering.files}
 
 

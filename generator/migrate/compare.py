@@ -44,6 +44,7 @@ from persistgen.migrate.operations import (
 from persistgen.migrate.renames import Renames
 from persistgen.migrate.schema import DbColumn, DbIndex, DbTable, ForeignKeyModel, SchemaState
 from persistgen.migrate.table_operations import (
+    AddEnumValues,
     CreateCustomIndex,
     CreateSchemas,
     CreateSearchIndex,
@@ -60,7 +61,7 @@ from persistgen.migrate.table_operations import (
     RenameTable,
     RetypeNativeEnum,
 )
-from persistgen.migrate.types import widens, zone_cast
+from persistgen.migrate.types import adds_values, rewrites, spelled, widens, zone_cast
 
 Columns = set[tuple[str, str]]  # (table, column)
 
@@ -74,6 +75,8 @@ class Diff:
     destructive: list[str] = field(default_factory=list)
     missing_backfill: list[str] = field(default_factory=list)  # `Resource.column`
     unsupported: list[str] = field(default_factory=list)
+    # Type changes PostgreSQL makes by rewriting the table: (`Resource.attribute`, the change)
+    rewrites: list[tuple[str, str]] = field(default_factory=list)
     types_dropped: list[str] = field(default_factory=list)  # after the columns using them
     # Native enum types there when a table or column using one is made: made again by none.
     types_present: set[str] = field(default_factory=set)
@@ -710,7 +713,9 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
         out.operations.append(RenameNativeEnum(table, old, new))
     elif (old.type, old.params) != (new.type, new.params):
         out.summary.append(f"change type of {name}")
-        if new.native_type:
+        if adds_values(old, new):
+            out.operations.append(AddEnumValues(table, old, new))
+        elif new.native_type:
             out.operations.append(RetypeNativeEnum(table, old, new))
         else:
             retype, using = True, zone_cast(old, new)
@@ -718,6 +723,9 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
             out.destructive.append(
                 f"change `{name}` from {old.type} to {new.type}, which can lose data"
             )
+        if rewrites(old, new, indexed=_indexed(table, new.name)):
+            field = f"{table.resource}.{new.attribute or new.name}"
+            out.rewrites.append((field, f"`{name}` from {spelled(old)} to {spelled(new)}"))
     change = AlterColumn(
         old,
         new,
@@ -734,6 +742,13 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
     if retype or change.default or change.comment or change.make_nullable:
         return change
     return None
+
+
+def _indexed(table: DbTable, column: str) -> bool:
+    """Whether an index covers the column: its key's, a unique constraint's, or its own."""
+    groups = [table.primary_key, *(c for _, c in table.uniques), *(c for _, c in table.indexes)]
+    groups += [index.columns for index in table.custom_indexes]
+    return any(column in group for group in groups)
 
 
 def _renamed_type(old: DbColumn, new: DbColumn) -> bool:

@@ -22,6 +22,7 @@ def next_revision(
     *,
     message: str | None = None,
     allow_destructive: bool = False,
+    allow_rewrite: bool = False,
     spec_file: str = "persistgen.yaml",
     tables: tuple[DbTable, ...] | None = None,
     contract: bool = False,
@@ -43,7 +44,14 @@ def next_revision(
         return None, old
     new = SchemaState(head=None, tables=tables, objects=objects)
     up = compare(old, new, renames, backfills_for(project))
-    problems = _problems(project, old, up, spec_file, allow_destructive=allow_destructive)
+    problems = _problems(
+        project,
+        old,
+        up,
+        spec_file,
+        allow_destructive=allow_destructive,
+        allow_rewrite=allow_rewrite,
+    )
     if problems:
         raise UserError(problems)
     number = old.number + 1 if old.head is not None else old.number or 1
@@ -60,6 +68,7 @@ def next_revision(
         summary=[*merges, *up.summary],
         destructive=up.destructive,
         package=project.package,
+        rewrites=[change for _, change in up.rewrites],
     )
     state = SchemaState(revision_id, tables, parents, number, revision.path, objects)
     return revision, state
@@ -81,7 +90,13 @@ def revision_id_for(
 
 
 def _problems(
-    project: ProjectModel, old: SchemaState, up: Diff, spec_file: str, *, allow_destructive: bool
+    project: ProjectModel,
+    old: SchemaState,
+    up: Diff,
+    spec_file: str,
+    *,
+    allow_destructive: bool,
+    allow_rewrite: bool,
 ) -> list[Problem]:
     problems = [
         Problem(
@@ -120,7 +135,25 @@ def _problems(
             )
             for change in up.destructive
         ]
+    if not allow_rewrite:
+        problems += [_rewrite_problem(field, change, spec_file) for field, change in up.rewrites]
     return problems
+
+
+def _rewrite_problem(field: str, change: str, spec_file: str) -> Problem:
+    """A type change that would hold a table's ACCESS EXCLUSIVE lock while PostgreSQL rewrites
+    every row: refused, with the way that keeps the table in use."""
+    resource, _, name = field.partition(".")
+    return Problem(
+        f"refused, as PostgreSQL rewrites the whole table to change {change}, every read and "
+        "write of it waiting until done",
+        "on a busy table, change it in steps: with `project.rolling_deploys: true`, give the "
+        f"field a new name with its new type and `renamed_from: {name}`; the new column is "
+        "filled in batches and kept equal to the old one, which `generate --contract` drops "
+        "later. On a small table, or in a maintenance window, run again with --allow-rewrite",
+        spec_file,
+        spec_path=f"resources.{resource}.fields.{name}",
+    )
 
 
 def _title(parents: tuple[str, ...], summary: list[str]) -> str:

@@ -25,6 +25,7 @@ class Revision:
     downgrade: tuple[str, ...]
     summary: tuple[str, ...]
     destructive: tuple[str, ...]
+    rewrites: tuple[str, ...] = ()  # type changes that rewrite a table on PostgreSQL
     defines_on_postgres: bool = False  # whether an operation calls the `on_postgres` helper
 
     @property
@@ -53,6 +54,9 @@ class Revision:
         if self.destructive:
             lines += ["", "Destructive (accepted with --allow-destructive):"]
             lines += [f"- {change}" for change in self.destructive]
+        if self.rewrites:
+            lines += ["", "Rewrites a table on PostgreSQL (accepted with --allow-rewrite):"]
+            lines += [f"- {change}" for change in self.rewrites]
         return "\n".join(lines)
 
     @property
@@ -73,6 +77,7 @@ def revision_file(
     summary: Sequence[str],
     destructive: Sequence[str],
     package: str,
+    rewrites: Sequence[str] = (),
 ) -> Revision:
     operations = [*upgrade, *downgrade]
     on_postgres = any(o.uses_on_postgres for o in operations)  # a helper that calls `op`
@@ -88,6 +93,7 @@ def revision_file(
         downgrade=tuple(line for o in downgrade for line in o.lines()),
         summary=tuple(summary),
         destructive=tuple(destructive),
+        rewrites=tuple(rewrites),
         defines_on_postgres=on_postgres,
     )
 

@@ -384,6 +384,27 @@ class RenameNativeEnum(RetypeNativeEnum):
         return [RenameNativeEnum(self.table, self.new, self.old)]
 
 
+@dataclass(frozen=True)
+class AddEnumValues(RetypeNativeEnum):
+    """A native enum that only gains values, each in its place: added to its type on
+    PostgreSQL, which touches no table (`online.add_enum_value`); on SQLite, where the type is
+    VARCHAR + CHECK, the table is rebuilt. Undone by a new type without them."""
+
+    def lines(self) -> list[str]:
+        assert self.new.native_type is not None  # native, by construction
+        name, values = self.new.native_type, self.new.params
+        added = []
+        for at, value in enumerate(values):
+            if value not in self.old.params:
+                place = f"after={values[at - 1]!r}" if at else f"before={values[1]!r}"
+                added.append(f"online.add_enum_value({name!r}, {value!r}, {place})")
+        return on_dialect(added, self._batch.sqlite_lines())
+
+    @property
+    def imports(self) -> frozenset[str]:
+        return self._batch.sqlite_imports | {OP, ONLINE}
+
+
 def _fk_constraint(fk: ForeignKeyModel) -> str:
     on_delete = f", ondelete={fk.on_delete!r}" if fk.on_delete else ""
     on_update = f", onupdate={fk.on_update!r}" if fk.on_update else ""

@@ -29,14 +29,14 @@ def zero(column: DbColumn) -> str | None:
 
 
 def zone_cast(old: DbColumn, new: DbColumn) -> str | None:
-    """How PostgreSQL moves a datetime or time column into or out of time zone awareness
-    without changing an instant: the naive side is UTC, as everywhere in a generated project.
-    Its own cast would read naive values in the session's time zone. SQLite stores both alike."""
-    if old.kind != new.kind or old.kind not in ("datetime", "time"):
+    """How PostgreSQL moves a time column into or out of time zone awareness without changing
+    an instant: the naive side is UTC, as everywhere in a generated project. Its own cast would
+    read naive values in the session's time zone. A datetime column needs no cast: migrations
+    run in a UTC session (`online.run_migrations`), where PostgreSQL's own cast keeps each
+    instant and changes only the catalog. SQLite stores both alike."""
+    if (old.kind, new.kind) != ("time", "time"):
         return None
     column = always_quoted(new.name)
-    if old.kind == "datetime":
-        return f"{column} AT TIME ZONE 'UTC'"  # each way: timestamptz <-> UTC wall clock
     if new.type == "sa.Time(timezone=True)":
         return f"({column}::text || '+00')::timetz"
     return f"({column} AT TIME ZONE 'UTC')::time"
@@ -60,13 +60,15 @@ def widens(old: DbColumn, new: DbColumn) -> bool:
     """Whether every value of the old type fits the new one."""
     if (old.kind, new.kind) in _WIDENINGS:
         return True
+    if (old.kind, new.kind) == ("text", "str"):  # a VARCHAR without a length holds any
+        return not new.params
     if (old.kind, new.kind) == ("char", "str"):  # read without padding either way
         return not new.params or int(new.params[0]) >= int(old.params[0])
     if old.kind != new.kind:
         return False
     if old.kind in ("str", "char"):  # a VARCHAR without a length (no params) holds any
         return not new.params or (bool(old.params) and int(new.params[0]) >= int(old.params[0]))
-    if old.kind == "json":  # JSONB and plain JSON hold the same values
+    if old.kind in ("json", "datetime"):  # JSONB and JSON alike; instants kept (zone_cast)
         return True
     if old.kind == "decimal":
         (p0, s0), (p1, s1) = map(int, old.params), map(int, new.params)
@@ -74,3 +76,53 @@ def widens(old: DbColumn, new: DbColumn) -> bool:
     if old.kind == "enum":
         return set(old.params) <= set(new.params)
     return old.type == new.type
+
+
+def rewrites(old: DbColumn, new: DbColumn, *, indexed: bool) -> bool:
+    """Whether PostgreSQL rewrites the table, or the indexes over the column (`indexed`), to
+    change the column's type, holding its ACCESS EXCLUSIVE lock until done; the rest change
+    only the catalog (as tests/migrations/test_rewrites.py measures). A native enum that
+    loses or reorders values gets a new type, every row cast to it."""
+    if old.native_type or new.native_type:
+        return old.params != new.params and not adds_values(old, new)
+    old_length, new_length = _varchar(old), _varchar(new)
+    if old_length != _NOT_VARCHAR and new_length != _NOT_VARCHAR:  # a longer one, or TEXT
+        return new_length is not None and (old_length is None or new_length < old_length)
+    if old.kind == new.kind == "decimal":  # more digits before the point
+        return old.params[1] != new.params[1] or int(new.params[0]) < int(old.params[0])
+    if old.kind == new.kind == "datetime":  # in a UTC session (zone_cast); sorted otherwise
+        return indexed
+    return old.type != new.type
+
+
+def adds_values(old: DbColumn, new: DbColumn) -> bool:
+    """A native enum type that keeps its name and its values in their order, and gains some:
+    PostgreSQL adds each to the type (`ALTER TYPE ... ADD VALUE`) without touching a table."""
+    if not old.native_type or old.native_type != new.native_type:
+        return False
+    kept = [value for value in new.params if value in old.params]
+    return kept == list(old.params) and len(new.params) > len(old.params)
+
+
+_NOT_VARCHAR = -1
+
+
+def _varchar(column: DbColumn) -> int | None:
+    """The length of a VARCHAR column (a non-native enum's too), None for one of any length
+    (TEXT alike), `_NOT_VARCHAR` for any other type."""
+    if column.kind == "text":
+        return None
+    if column.kind == "str":
+        return int(column.params[0]) if column.params else None
+    if column.kind == "enum":  # the length its `sa.Enum` is given: its longest value
+        return max(map(len, column.params))
+    return _NOT_VARCHAR
+
+
+def spelled(column: DbColumn) -> str:
+    """The column's type as a spec says it: `str:200`, `decimal:10:2`, `enum a|b`."""
+    if column.kind == "enum":
+        return f"enum {'|'.join(column.params)}"
+    if column.kind in ("datetime", "time") and "timezone=True" in column.type:
+        return f"{column.kind} with time zone"
+    return ":".join((column.kind, *column.params))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,21 @@ def validate(doc: Document) -> Spec:
             ]
         )
     return spec
+
+
+def located(error: UserError, spec_file: Path) -> UserError:
+    """`error` with each problem that names a place in the spec (a migration's refusal, say)
+    but no line given the line and column of that place."""
+    doc = load_file(spec_file)
+
+    def locate(problem: Problem) -> Problem:
+        if problem.line is not None or not problem.spec_path or problem.file != doc.file:
+            return problem
+        path = tuple(int(p) if p.isdigit() else p for p in problem.spec_path.split("."))
+        line, column = doc.locate(_as_written(doc, path)) or (None, None)
+        return replace(problem, line=line, column=column)
+
+    return UserError([locate(problem) for problem in error.problems])
 
 
 def _problem(doc: Document, path: SpecPath, message: str, hint: str, *, at_key: bool) -> Problem:

@@ -136,6 +136,43 @@ def test_migration_command_includes_a_pending_change(cli: Invoke, blog: Path) ->
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 
+def spec_lines(project: Path) -> list[str]:
+    return (project / "persistgen.yaml").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_type_change_that_rewrites_is_refused_without_allow_rewrite(
+    cli: Invoke, blog: Path
+) -> None:
+    field = "      view_count: {type: int, default: 0, ge: 0}\n"
+    edit(blog / "persistgen.yaml", field, field.replace("type: int", "type: bigint"))
+    before = tree(blog)
+
+    for command in (["generate"], ["migration", "-m", "wider counts"]):
+        refused = cli(*command, "-p", "blog")
+
+        assert refused.exit_code == 2, command
+        assert "PostgreSQL rewrites the whole table" in refused.stderr
+        line = next(n for n, text in enumerate(spec_lines(blog), start=1) if "view_count" in text)
+        assert f"persistgen.yaml:{line}:" in refused.stderr  # at the field
+        assert "resources.Post.fields.view_count" in refused.stderr
+        assert "`posts.view_count` from int to bigint" in refused.stderr
+        assert "renamed_from: view_count" in refused.stderr
+        assert "--allow-rewrite" in refused.stderr
+        assert tree(blog) == before
+
+    result = cli("generate", "-p", "blog", "--allow-rewrite")
+
+    assert result.exit_code == 0, result.output
+    assert "rewrites the table on PostgreSQL: `posts.view_count` from int to bigint" in (
+        result.stdout
+    )
+    (revision,) = (blog / "migrations" / "versions").glob("0002_*.py")
+    assert "Rewrites a table on PostgreSQL (accepted with --allow-rewrite)" in revision.read_text(
+        encoding="utf-8"
+    )
+    assert cli("generate", "-p", "blog", "--check").exit_code == 0
+
+
 def test_removed_field_is_refused_without_allow_destructive(cli: Invoke, blog: Path) -> None:
     edit(blog / "persistgen.yaml", "      bio: text?\n", "")
     before = tree(blog)

@@ -1,7 +1,8 @@
 """The newer column types through migrations, on PostgreSQL and SQLite: columns of each added
 to a table with rows, and types widened in place (smallint to int, real to float, char to
-varchar, json to jsonb) with every value kept; Alembic then finds nothing left to migrate, and
-the downgrade applies. Narrowing back is refused as losing data."""
+varchar, json to jsonb: each a rewrite on PostgreSQL, refused until `--allow-rewrite`) with
+every value kept; Alembic then finds nothing left to migrate, and the downgrade applies.
+Narrowing back is refused as losing data."""
 
 from __future__ import annotations
 
@@ -82,9 +83,12 @@ def test_new_column_types_are_added_and_widened_in_place(database: str, tmp_path
               ":code, :doc)", values)  # fmt: skip
 
         (project / "persistgen.yaml").write_text(WIDENED, encoding="utf-8")
-        outcome = pipeline.generate(project)
-        revision = outcome.revision
+        with pytest.raises(UserError, match="rewrites the whole table"):
+            pipeline.generate(project)  # each of the four, on PostgreSQL
+        options = pipeline.MigrationOptions(allow_rewrite=True)
+        revision = pipeline.generate(project, migration=options).revision
         assert revision is not None and not revision.destructive
+        assert len(revision.rewrites) == 4, revision.rewrites
         for column in ("level", "ratio", "code", "doc"):
             assert f"change type of gauges.{column}" in revision.summary
         for column in ("rank", "weight", "grade", "address", "wait", "tags", "prices"):

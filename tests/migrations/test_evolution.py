@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from persistgen import naming, pipeline
@@ -167,19 +167,29 @@ def test_a_project_evolves_without_losing_a_row(database: str, tmp_path: Path) -
             if step.destructive:
                 with pytest.raises(UserError, match="loses data"):
                     pipeline.generate(project)
-            options = pipeline.MigrationOptions(allow_destructive=step.destructive)
-            outcome = pipeline.generate(project, migration=options)
+            if step.rewrites:
+                with pytest.raises(UserError, match="rewrites the whole table"):
+                    pipeline.generate(project, migration=_allowing(step, rewrite=False))
+            outcome = pipeline.generate(project, migration=_allowing(step))
             assert outcome.revision is not None, f"step {number}: no migration"
             for line in step.summary:
                 assert line in outcome.revision.summary, (line, outcome.revision.summary)
             assert bool(outcome.revision.destructive) == step.destructive
+            assert bool(outcome.revision.rewrites) == step.rewrites
             assert outcome.revision.down_revision == (revisions[-1] if revisions else None)
             assert outcome.revision.path.startswith(f"migrations/versions/{number:04d}_")
             revisions.append(outcome.revision.id)
 
             before = rows(url) if number > 1 else {}
             counters = raise_counters(url) if database == "sqlite" and number > 1 else {}
+            files = relation_files(url) if database == "postgresql" else {}
             alembic(project, url, "upgrade", "head")
+            if files:  # PostgreSQL rewrote a table or index: exactly for the rewrites accepted
+                now = relation_files(url)
+                rewritten = sorted(
+                    name for name, file in files.items() if now.get(name, file) != file
+                )
+                assert bool(rewritten) == step.rewrites, f"step {number} rewrote {rewritten}"
             assert_survived(before, rows(url), step)
             assert_counters_kept(counters, url, step)
             if number > 1:  # every downgrade, applied once, with the rows of earlier steps
@@ -196,6 +206,32 @@ def test_a_project_evolves_without_losing_a_row(database: str, tmp_path: Path) -
             assert all(seeded.values()), f"step {number}: a table has no rows"
         assert len(set(revisions)) == len(STEPS)
         assert pipeline.generate(project).revision is None  # nothing left to migrate
+
+
+def _allowing(step: Step, *, rewrite: bool = True) -> pipeline.MigrationOptions:
+    return pipeline.MigrationOptions(
+        allow_destructive=step.destructive, allow_rewrite=rewrite and step.rewrites
+    )
+
+
+def relation_files(url: str) -> dict[str, int]:
+    """Each table's and index's file on disk, by name: a new one is a rewrite."""
+    statement = (
+        "SELECT n.nspname || '.' || c.relname, c.relfilenode FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'i') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg_toast%'"
+    )
+    return dict(asyncio.run(_fetch(url, statement)))
+
+
+async def _fetch(url: str, statement: str) -> list[Any]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return list((await connection.execute(text(statement))).all())
+    finally:
+        await engine.dispose()
 
 
 class _sqlite:

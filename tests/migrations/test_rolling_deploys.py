@@ -13,7 +13,7 @@ import pytest
 
 from persistgen import pipeline
 from tests.migrations.test_column_types import query
-from tests.migrations.test_evolution import _sqlite, alembic
+from tests.migrations.test_evolution import _sqlite, alembic, relation_files
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
@@ -89,3 +89,43 @@ def test_a_rename_and_a_removal_expand_then_contract(database: str, tmp_path: Pa
         query(url, "UPDATE books SET headline = 'Dune' WHERE id = 1")  # no trigger left
         if postgres:
             assert query(url, "SELECT count(*) FROM pg_proc WHERE proname LIKE 'sync_%'") == [(0,)]
+
+
+COUNTED = HEAD + "    fields:\n      title: str:200\n      votes: int\n"
+WIDENED = HEAD + (
+    "    fields:\n      title: str:200\n      vote_count: {type: bigint, renamed_from: votes}\n"
+)
+
+
+def test_a_type_change_that_would_rewrite_goes_through_a_renamed_column(tmp_path: Path) -> None:
+    """The way `--allow-rewrite`'s refusal gives, on PostgreSQL: the field renamed with its new
+    type. Nothing is rewritten; both application versions' writes land in both columns (so
+    within the old type's range until the contract drops the old column)."""
+    project = tmp_path / "shelf"
+    project.mkdir()
+    with fresh_database(f"pgx_rolling_retype_{os.getpid()}") as url:
+        (project / "persistgen.yaml").write_text(COUNTED, encoding="utf-8")
+        assert pipeline.generate(project).revision is not None
+        alembic(project, url, "upgrade", "head")
+        query(url, "INSERT INTO books (title, votes) VALUES ('Dune', 2147483647)")
+        files = relation_files(url)
+
+        (project / "persistgen.yaml").write_text(WIDENED, encoding="utf-8")
+        expand = pipeline.generate(project).revision
+        assert expand is not None and not expand.rewrites and not expand.destructive
+        alembic(project, url, "upgrade", "head")
+        assert relation_files(url).items() >= files.items()  # no table or index rewritten
+        query(url, "INSERT INTO books (title, votes) VALUES ('Emma', 5)")  # the version before
+        query(url, "INSERT INTO books (title, vote_count) VALUES ('Kim', 7)")  # the one after
+        assert books(url) == [
+            (1, "Dune", 2147483647, 2147483647),
+            (2, "Emma", 5, 5),
+            (3, "Kim", 7, 7),
+        ]
+        assert CLEAN in alembic(project, url, "check")
+
+        options = pipeline.MigrationOptions(contract=True)
+        assert pipeline.generate(project, migration=options).revision is not None
+        alembic(project, url, "upgrade", "head")
+        query(url, "INSERT INTO books (title, vote_count) VALUES ('Ulysses', 5000000000)")
+        assert [row[-1] for row in books(url)] == [2147483647, 5, 7, 5000000000]

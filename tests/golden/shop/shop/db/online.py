@@ -52,11 +52,13 @@ def run_migrations() -> None:
     if context.get_context().dialect.name != "postgresql":
         _migrate()
     elif context.is_offline_mode():
-        context.execute(_lock_timeout())
+        for setting in _session():
+            context.execute(setting)
         _migrate()
     else:
         bind = context.get_bind()
-        bind.exec_driver_sql(_lock_timeout())  # for the session, the steps' transactions too
+        for setting in _session():  # for the session, the steps' transactions too
+            bind.exec_driver_sql(setting)
         bind.commit()
         _retried("the database", _migrate)
 
@@ -156,6 +158,27 @@ def stop_keeping_equal(table: str, name: str, schema: str | None = None) -> None
         f"DROP FUNCTION IF EXISTS {_quoted(name, schema)}()",
     )
     _run(table, partial(_execute_all, statements))
+
+
+def add_enum_value(
+    type_name: str, value: str, *, before: str | None = None, after: str | None = None
+) -> None:
+    """`value` added to the native enum type, before or after one of its values, in a
+    transaction of its own: PostgreSQL lets no statement use a new value until it is
+    committed. It touches no table."""
+    quote = op.get_context().dialect.identifier_preparer.quote
+    place = (
+        f" BEFORE {_literal(before)}" if before else f" AFTER {_literal(after)}" if after else ""
+    )
+    sql = f"ALTER TYPE {quote(type_name)} ADD VALUE IF NOT EXISTS {_literal(value)}{place}"
+    if _offline():
+        op.execute(sql)
+        return
+    _run(type_name, partial(op.execute, sql))
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _execute_all(statements: Sequence[str]) -> None:
@@ -427,7 +450,8 @@ def _run(table: str, work: Callable[[], T], *, concurrently: bool = False) -> T:
 
     def step() -> T:
         with op.get_context().autocommit_block():
-            op.execute(_lock_timeout())  # whoever configured the migration
+            for setting in _session():  # whoever configured the migration
+                op.execute(setting)
             if concurrently:
                 return work()
             op.execute("BEGIN")
@@ -466,8 +490,13 @@ def _retried(table: str, work: Callable[[], T]) -> T:
     )
 
 
-def _lock_timeout() -> str:
-    return f"SET lock_timeout = '{round(get_settings().migration_lock_timeout * 1000)}ms'"
+def _session() -> tuple[str, ...]:
+    """The migration session's settings. In UTC, a datetime column moves into or out of time
+    zone awareness keeping each instant (naive values are UTC in a generated project), and
+    PostgreSQL changes only the catalog for it; in another zone it would rewrite the table and
+    shift each naive value by the zone's offset."""
+    timeout = round(get_settings().migration_lock_timeout * 1000)
+    return f"SET lock_timeout = '{timeout}ms'", "SET TIME ZONE 'UTC'"
 
 
 def _postgres() -> bool:

@@ -15,6 +15,12 @@
 Revision ID: ef1ca59af9da
 Revises: fbe38acf7f96
 Written by persistgen from the change to persistgen.yaml.
+
+Rewrites a table on PostgreSQL (accepted with --allow-rewrite):
+- `gauges.level` from smallint to int
+- `gauges.ratio` from real to float
+- `gauges.code` from char:2 to str:10
+- `gauges.doc` from json to jsonb
 """
 
 from collections.abc import Sequence
