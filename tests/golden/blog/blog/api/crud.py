@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from fastapi import APIRouter, Query, params, status
+from fastapi.dependencies import utils as fastapi_dependencies
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +46,8 @@ _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
 _IDEMPOTENCY_KEY = inspect.Parameter(
     "idempotency_key", _KEYWORD, default=None, annotation=idempotency.KeyHeader
 )
+# FastAPI's cache of a parameter model's fields, as its dependencies module calls it (private).
+_MODEL_FIELDS = "get_cached_model_fields"
 # The longest text a route's docstring held on one line (100 columns, indented, quoted): the
 # descriptions stay as the routes written out per resource gave them.
 _DOCSTRING_WIDTH = 90
@@ -184,6 +187,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
                 next_cursor=cursors.next_cursor(rows, items, query),
             )
 
+        _keep_every_models_fields()
         query = inspect.Parameter(
             "query", _KEYWORD, annotation=Annotated[self._dtos.query, Query()]
         )
@@ -355,6 +359,21 @@ async def _once(
         await idempotency.remember(session, key, status_code, answer)
     await session.commit()
     return answer
+
+
+def _keep_every_models_fields() -> None:
+    """Make FastAPI keep the fields of every query model, not of the last 128 used.
+
+    FastAPI (as of 0.165) holds a parameter model's fields in an `lru_cache` of 128
+    models, and its OpenAPI document looks each field's schema up by the identity of the field
+    objects it listed first: with more than 128 query models (a list route each) the first ones
+    are evicted and built anew by the time they are described, and `app.openapi()` raises
+    KeyError. An unbounded cache (a model's fields are as long-lived as the model) keeps one set
+    per model, and spares each request rebuilding them. Once FastAPI's cache is unbounded, or
+    gone, there is nothing to do."""
+    cached: Any = getattr(fastapi_dependencies, _MODEL_FIELDS, None)
+    if hasattr(cached, "cache_parameters") and cached.cache_parameters()["maxsize"] is not None:
+        setattr(fastapi_dependencies, _MODEL_FIELDS, functools.cache(cached.__wrapped__))
 
 
 def _page_of(read: type[ReadModel]) -> object:
