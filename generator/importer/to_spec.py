@@ -1,5 +1,6 @@
 """A Catalog as a spec document (plain dicts in spec order), with a note for everything the
-spec does not express. Pure: no database, no YAML.
+spec does not express. Pure: no database (but an in-memory SQLite that tries each CHECK), no
+YAML.
 
 Names the spec would derive anyway (`uq_<table>_<column>`, `<table>_<column>_seq`, ...) are
 left out; every other constraint, index, sequence and enum type name is written verbatim, so
@@ -17,6 +18,7 @@ from persistgen import naming
 from persistgen.importer import defaults
 from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
+from persistgen.plan import checks
 from persistgen.spec.model import ListItemType
 
 Path = tuple[str, ...]
@@ -626,9 +628,10 @@ class _Mapper:
             spec["index"] = indexes
 
     def _checks(self, table: Table, spec: dict[str, Any], path: Path) -> None:
-        checks: dict[str, str | dict[str, str]] = {}
+        found: dict[str, Any] = {}
         prefix = f"ck_{table.name}_"
         for number, check in enumerate(table.checks, start=1):
+            value: dict[str, Any] = {"sql": check.sql}
             if (
                 check.name
                 and check.name.startswith(prefix)
@@ -636,17 +639,25 @@ class _Mapper:
                 == naming.constraint("ck", table.name, check.name.removeprefix(prefix))
             ):
                 key = check.name.removeprefix(prefix)
-                value: str | dict[str, str] = check.sql
             elif check.name:
                 key = field_name(check.name)
-                value = {"sql": check.sql, "name": check.name}
+                value["name"] = check.name
             else:
-                key, value = f"check_{number}", check.sql
-            while key in checks:
+                key = f"check_{number}"
+            if self.catalog.dialect == "postgresql" and not self._portable(table, check.sql):
+                value["dialects"] = ["postgresql"]
+            while key in found:
                 key += "_"
-            checks[key] = value
-        if checks:
-            spec["checks"] = checks
+            found[key] = value["sql"] if list(value) == ["sql"] else value
+        if found:
+            spec["checks"] = found
+
+    def _portable(self, table: Table, sql: str) -> bool:
+        """A check SQLite can evaluate over the table's columns (`plan/checks.py`, in memory):
+        else its SQL is PostgreSQL's own, and a database built from the spec on SQLite (the
+        generated tests' default) leaves it out rather than fail to make the table."""
+        with checks.sqlite() as connection:
+            return checks.sqlite_reads(connection, sql, (c.name for c in table.columns))
 
     # -- many-to-many ----------------------------------------------------------------------
 
