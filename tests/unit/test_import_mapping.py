@@ -1142,6 +1142,26 @@ def test_a_partial_index_in_postgresqls_own_sql_is_carried() -> None:
     ]
 
 
+def test_a_partial_index_sqlite_cannot_evaluate_is_carried() -> None:
+    """`ILIKE` has no cast, array or function call the patterns look for: SQLite evaluating
+    the predicate tells it apart from `LIKE`."""
+    own = "CREATE INDEX posts_a ON public.posts USING btree (id) WHERE (title ~~* 'a%')"
+    posts = table(
+        "posts",
+        serial("id", "posts"),
+        column("title", TEXT),
+        indexes=(
+            Index("posts_a", ("id",), where="(title ILIKE 'a%')", definition=own),
+            Index("posts_b", ("id",), where="(title LIKE 'b%')", definition="..."),
+        ),
+    )
+    result = imported(posts)
+    assert result.document["resources"]["Post"]["index"] == [
+        {"fields": ["id"], "name": "posts_b", "where": "(title LIKE 'b%')"}
+    ]
+    assert [o["name"] for o in result.document["database_objects"]] == ["posts_a"]
+
+
 def test_an_index_sorted_desc_or_nulls_last_is_carried() -> None:
     """Danbooru's `posts (last_comment_bumped_at DESC NULLS LAST)`: no index item says the
     order, and `alembic check` sees `DESC NULLS LAST` against a plain column."""
