@@ -1,5 +1,6 @@
 """A Catalog as a spec document (plain dicts in spec order), with a note for everything the
-spec does not express. Pure: no database, no YAML.
+spec does not express. Pure: no database (but an in-memory SQLite that tries each CHECK), no
+YAML.
 
 Names the spec would derive anyway (`uq_<table>_<column>`, `<table>_<column>_seq`, ...) are
 left out; every other constraint, index, sequence and enum type name is written verbatim, so
@@ -17,6 +18,7 @@ from persistgen import naming
 from persistgen.importer import defaults
 from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
+from persistgen.plan import checks
 from persistgen.spec.model import ListItemType
 
 Path = tuple[str, ...]
@@ -120,7 +122,12 @@ def database_objects(
     objects: list[dict[str, Any]] = []
     for table in tables:
         for index in table.indexes:
-            if index.definition and index.name and not index.method and _carried_index(index):
+            if (
+                index.definition
+                and index.name
+                and not index.method
+                and _carried_index(table, index)
+            ):
                 objects.append(
                     {
                         "name": index.name,
@@ -607,7 +614,7 @@ class _Mapper:
             if index.method:
                 self._note(path, f"index `{index.name}` uses {index.method}, not expressed")
                 continue
-            if self.catalog.dialect == "postgresql" and _carried_index(index):
+            if self.catalog.dialect == "postgresql" and _carried_index(table, index):
                 continue  # PostgreSQL's own SQL: under database_objects
             item: dict[str, Any] = {}
             if index.columns:
@@ -626,9 +633,10 @@ class _Mapper:
             spec["index"] = indexes
 
     def _checks(self, table: Table, spec: dict[str, Any], path: Path) -> None:
-        checks: dict[str, str | dict[str, str]] = {}
+        found: dict[str, Any] = {}
         prefix = f"ck_{table.name}_"
         for number, check in enumerate(table.checks, start=1):
+            value: dict[str, Any] = {"sql": check.sql}
             if (
                 check.name
                 and check.name.startswith(prefix)
@@ -636,17 +644,20 @@ class _Mapper:
                 == naming.constraint("ck", table.name, check.name.removeprefix(prefix))
             ):
                 key = check.name.removeprefix(prefix)
-                value: str | dict[str, str] = check.sql
             elif check.name:
                 key = field_name(check.name)
-                value = {"sql": check.sql, "name": check.name}
+                value["name"] = check.name
             else:
-                key, value = f"check_{number}", check.sql
-            while key in checks:
+                key = f"check_{number}"
+            if self.catalog.dialect == "postgresql" and not _sqlite_reads(table, [check.sql]):
+                # PostgreSQL's own SQL: a database built from the spec on SQLite (the
+                # generated tests' default) leaves it out rather than fail to make the table
+                value["dialects"] = ["postgresql"]
+            while key in found:
                 key += "_"
-            checks[key] = value
-        if checks:
-            spec["checks"] = checks
+            found[key] = value["sql"] if list(value) == ["sql"] else value
+        if found:
+            spec["checks"] = found
 
     # -- many-to-many ----------------------------------------------------------------------
 
@@ -832,17 +843,32 @@ _POSTGRES_SQL = re.compile(
 _PORTABLE_FUNCTIONS = frozenset({"lower", "upper", "coalesce", "abs", "length", "trim"})
 
 
-def _carried_index(index: Index) -> bool:
+def _carried_index(table: Table, index: Index) -> bool:
     """A partial or expression index in PostgreSQL's own SQL (Danbooru's
     `WHERE status = ANY (ARRAY[100, 200])`, `set_masklen(ip_addr, ...)`), carried verbatim
-    under `database_objects`."""
+    under `database_objects`. Portable SQL calls only functions both databases have alike, and
+    SQLite evaluates it over the table's columns (`code ILIKE 'a%'` passes the first test)."""
     sql = " ".join([index.where or "", *index.expressions])
     called = {name.lower() for name in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(", sql)}
     called -= {"and", "or", "not", "in", "is"}  # `x IN (...)`, `NOT (...)`: no calls
     portable = (
-        called <= _PORTABLE_FUNCTIONS and not _POSTGRES_SQL.search(sql) and not index.verbatim_only
+        called <= _PORTABLE_FUNCTIONS
+        and not _POSTGRES_SQL.search(sql)
+        and not index.verbatim_only
+        and _sqlite_reads(table, [index.where or "TRUE", *index.expressions])
     )
     return bool(index.definition) and not portable
+
+
+def _sqlite_reads(table: Table, expressions: Sequence[str]) -> bool:
+    """Whether an in-memory SQLite evaluates each SQL expression over the table's columns
+    (plan/checks.py): PostgreSQL's own syntax, a function SQLite lacks or a column the table
+    lacks fails there."""
+    with checks.sqlite() as connection:
+        return all(
+            checks.sqlite_reads(connection, sql, (c.name for c in table.columns))
+            for sql in expressions
+        )
 
 
 def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:

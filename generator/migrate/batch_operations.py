@@ -139,24 +139,28 @@ class DropIndex(BatchOperation):
 class CreateCheck(BatchOperation):
     name: str
     sql: str
+    postgres_only: bool = False  # SQL of PostgreSQL's own: SQLite never has it
 
     def lines(self) -> list[str]:
-        return [f"batch_op.create_check_constraint(op.f({self.name!r}), {_sql(self.sql)})"]
+        line = f"batch_op.create_check_constraint(op.f({self.name!r}), {_sql(self.sql)})"
+        return on_dialect([line]) if self.postgres_only else [line]
 
     def reverse(self, table: str, schema: str | None) -> Steps:
-        return [DropCheck(self.name, self.sql)]
+        return [DropCheck(self.name, self.sql, self.postgres_only)]
 
 
 @dataclass(frozen=True)
 class DropCheck(BatchOperation):
     name: str
     sql: str
+    postgres_only: bool = False
 
     def lines(self) -> list[str]:
-        return [_drop_constraint(self.name, "check")]
+        line = _drop_constraint(self.name, "check")
+        return on_dialect([line]) if self.postgres_only else [line]
 
     def reverse(self, table: str, schema: str | None) -> Steps:
-        return [CreateCheck(self.name, self.sql)]
+        return [CreateCheck(self.name, self.sql, self.postgres_only)]
 
 
 @dataclass(frozen=True)

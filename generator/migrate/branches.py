@@ -97,6 +97,7 @@ def _merge_table(
         uniques=keyed(lambda t: t.uniques, lambda u: u[0], "unique constraint"),
         indexes=keyed(lambda t: t.indexes, lambda i: i[0], "index"),
         checks=keyed(lambda t: t.checks, lambda c: c[0], "check constraint"),
+        postgres_checks=keyed(lambda t: t.postgres_checks, lambda c: c[0], "check constraint"),
         foreign_keys=keyed(lambda t: t.foreign_keys, lambda f: f.constraint_name, "foreign key"),
         searches=keyed(lambda t: t.searches, lambda s: s[0], "search index"),
         custom_indexes=keyed(lambda t: t.custom_indexes, lambda i: i.name, "index"),

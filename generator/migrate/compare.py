@@ -64,6 +64,7 @@ from persistgen.migrate.table_operations import (
 from persistgen.migrate.types import adds_values, rewrites, spelled, widens, zone_cast
 
 Columns = set[tuple[str, str]]  # (table, column)
+Checks = tuple[tuple[str, str], ...]  # (constraint name, SQL expression)
 
 
 @dataclass
@@ -278,13 +279,24 @@ def _drop_changed_checks(table: DbTable, new: DbTable | None, out: Diff) -> DbTa
     """The table's own CHECKs that do not stay as they are, dropped before its renames: their
     SQL may name a column by its old name, which SQLite's rebuild (and, in a downgrade, the
     CHECK made again) could not find once it is renamed. Added back after, by _alter_table."""
-    kept = new.checks if new is not None else ()
-    gone = [(name, sql) for name, sql in table.checks if (name, sql) not in kept]
+    after = new if new is not None else replace(table, checks=(), postgres_checks=())
+    gone = [
+        DropCheck(name, sql, only)
+        for only, old_checks, new_checks in _check_kinds(table, after)
+        for name, sql in old_checks
+        if (name, sql) not in new_checks
+    ]
     if not gone:
         return table
-    out.operations.append(_batch(table, [DropCheck(name, sql) for name, sql in gone]))
-    out.summary += [f"drop check constraint {name}" for name, _ in gone]
-    return replace(table, checks=tuple(c for c in table.checks if c not in gone))
+    drops: list[BatchOperation] = [*gone]
+    out.operations.append(_batch(table, drops))
+    out.summary += [f"drop check constraint {drop.name}" for drop in gone]
+    dropped = {(drop.name, drop.sql) for drop in gone}
+    return replace(
+        table,
+        checks=tuple(c for c in table.checks if c not in dropped),
+        postgres_checks=tuple(c for c in table.postgres_checks if c not in dropped),
+    )
 
 
 def _rename_checks(table: DbTable, old_name: str, out: Diff) -> DbTable:
@@ -380,6 +392,12 @@ def _renamed(old: DbTable, new: DbTable, out: Diff) -> dict[str, str]:
         (False, "unique constraint", list(old.uniques), list(new.uniques)),
         (True, "index", list(old.indexes), list(new.indexes)),
         (False, "check constraint", list(old.checks), list(new.checks)),
+        (
+            False,
+            "PostgreSQL check constraint",
+            list(old.postgres_checks),
+            list(new.postgres_checks),
+        ),
     ]
     for index, what, before, after in kinds:
         gone = [(n, on) for n, on in before if (n, on) not in after]
@@ -398,6 +416,8 @@ def _renamed(old: DbTable, new: DbTable, out: Diff) -> dict[str, str]:
 def _rebuilt(table: DbTable, what: str, old: str, new: str, on: object) -> tuple[Operation, ...]:
     """The SQLite side of a rename: the object dropped and made again under its new name."""
     operations: list[BatchOperation]
+    if what == "PostgreSQL check constraint":  # SQLite has none to rename
+        return ()
     if what == "unique constraint":
         assert isinstance(on, tuple)
         operations = [DropUnique(old, on), CreateUnique(new, on)]
@@ -607,10 +627,11 @@ def _alter_table(
         if (name, on) not in new.indexes and name not in renamed:
             early.append(DropIndex(name, on))
             out.summary.append(f"drop index {name}")
-    for name, sql in old.checks:
-        if (name, sql) not in new.checks and name not in renamed:
-            early.append(DropCheck(name, sql))
-            out.summary.append(f"drop check constraint {name}")
+    for only, old_checks, new_checks in _check_kinds(old, new):
+        for name, sql in old_checks:
+            if (name, sql) not in new_checks and name not in renamed:
+                early.append(DropCheck(name, sql, only))
+                out.summary.append(f"drop check constraint {name}")
     old_columns = {c.name: c for c in old.columns}
     new_names = {c.name for c in new.columns}
     for column in new.columns:
@@ -660,10 +681,11 @@ def _alter_table(
     for fk in created:
         after.append(CreateForeignKey(fk))
         out.summary.append(f"add foreign key {fk.constraint_name}")
-    for name, sql in new.checks:
-        if (name, sql) not in old.checks and name not in renamed.values():
-            after.append(CreateCheck(name, sql))
-            out.summary.append(f"add check constraint {name}")
+    for only, old_checks, new_checks in _check_kinds(old, new):
+        for name, sql in new_checks:
+            if (name, sql) not in old_checks and name not in renamed.values():
+                after.append(CreateCheck(name, sql, only))
+                out.summary.append(f"add check constraint {name}")
     if old.primary_key != new.primary_key:  # rows would need new keys, and references too
         old_key, new_key = ", ".join(old.primary_key), ", ".join(new.primary_key)
         out.unsupported.append(
@@ -676,6 +698,14 @@ def _alter_table(
     if after:
         late[new.name] = after
     return needs_backfill
+
+
+def _check_kinds(
+    old: DbTable, new: DbTable
+) -> tuple[tuple[bool, Checks, Checks], tuple[bool, Checks, Checks]]:
+    """The CHECKs on both databases, then those on PostgreSQL alone: (PostgreSQL alone, the
+    old table's, the new one's). One that moves between the two is dropped and made again."""
+    return (False, old.checks, new.checks), (True, old.postgres_checks, new.postgres_checks)
 
 
 def _regenerate(

@@ -7,8 +7,9 @@ two of them. Each revision persistgen writes has its snapshot in `.persistgen/re
 A table's `sqlite_autoincrement` came later within format 3: absent, it is false; so did a
 column's `autoincrement` (absent: true), `sequence` and `generated` (absent: none), and
 `objects` (the spec's `database_objects`, carried verbatim), a table's `custom_indexes` and a
-foreign key's `on_update` and `deferrable`: absent, there are none. So did a column's `retired`
-(absent: false) and `sync` (absent: none), written only where set.
+foreign key's `on_update` and `deferrable`, and a table's `postgres_checks`: absent, there
+are none. So did a column's `retired` (absent: false) and `sync` (absent: none), written only
+where set.
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ class DbTable:
     searches: tuple[tuple[str, str], ...] = ()
     custom_indexes: tuple[DbIndex, ...] = ()
     comment: str | None = None  # the table's comment; absent from snapshots when None
+    # CHECKs in SQL of PostgreSQL's own (`dialects: [postgresql]`), which SQLite never has:
+    # (constraint name, SQL expression). Absent from snapshots when there are none.
+    postgres_checks: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,11 @@ def _table_out(table: DbTable) -> dict[str, Any]:
             else {}
         ),
         **({"comment": table.comment} if table.comment is not None else {}),
+        **(
+            {"postgres_checks": [{"name": n, "sql": sql} for n, sql in table.postgres_checks]}
+            if table.postgres_checks
+            else {}
+        ),
     }
 
 
@@ -340,6 +349,9 @@ def _table_in(data: dict[str, Any]) -> DbTable:
         searches=tuple(_named(i, "column", _str) for i in _list(data.get("searches", []))),
         custom_indexes=tuple(_index_in(_dict(i)) for i in _list(data.get("custom_indexes", []))),
         comment=_optional(data.get("comment")),
+        postgres_checks=tuple(
+            _named(c, "sql", _str) for c in _list(data.get("postgres_checks", []))
+        ),
     )
 
 

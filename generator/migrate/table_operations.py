@@ -180,6 +180,11 @@ class CreateTable(Operation):
             lines.append(f"    sa.UniqueConstraint({listed(on)}, name=op.f({name!r})),")
         for name, sql in table.checks:
             lines.append(f"    sa.CheckConstraint({string_literal(sql, 12)}, name=op.f({name!r})),")
+        for name, sql in table.postgres_checks:  # SQLite's CREATE TABLE leaves them out
+            lines.append(
+                f"    sa.CheckConstraint({string_literal(sql, 12)}, name=op.f({name!r}))"
+                '.ddl_if(dialect="postgresql"),'
+            )
         if table.autoincrement:
             lines.append("    sqlite_autoincrement=True,")
         if table.comment is not None:

@@ -15,6 +15,7 @@ import enum
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -44,6 +45,17 @@ def unmet_checks(connection: sqlite3.Connection, r: ResourceModel) -> tuple[Unme
         if not met:
             found.append(UnmetCheck(name, sql, _fields(r, sql), evaluable=True))
     return tuple(found)
+
+
+def sqlite_reads(connection: sqlite3.Connection, sql: str, columns: Iterable[str]) -> bool:
+    """Whether SQLite can evaluate the check `sql` over a row of `columns` (all NULL): it
+    prepares the whole expression, so PostgreSQL's own syntax (`::` casts, `~`, `= ANY (...)`),
+    a function SQLite lacks or a column the table lacks makes it fail."""
+    try:
+        _holds(connection, sql, dict.fromkeys(columns))
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def sqlite() -> contextlib.closing[sqlite3.Connection]:

@@ -193,6 +193,7 @@ def _orm_table(
         checks=tuple((n, c.sql) for n, c in resource.checks.items()),
         named_indexes=named_indexes,
         check_names=tuple((n, c.name) for n, c in resource.checks.items() if c.name),
+        postgres_checks=tuple(n for n, c in resource.checks.items() if c.postgres_only),
         pk_name=resource.primary_key_name,
         primary_key=tuple(c.db.name for c in columns if c.primary_key),
         schema=spec.project.schema_,
@@ -228,14 +229,24 @@ def _db_table(
         uniques=_named("uq", table, uniques),
         indexes=_named("ix", table, indexes),
         foreign_keys=tuple(c.foreign_key for c in columns if c.foreign_key),
-        checks=tuple(
-            (c.name or naming.constraint("ck", table, n), c.sql) for n, c in resource.checks.items()
-        ),
+        checks=_db_checks(table, resource, postgres_only=False),
+        postgres_checks=_db_checks(table, resource, postgres_only=True),
         custom_indexes=custom_indexes,
         schema=spec.project.schema_,
         autoincrement=_autoincrement(columns),
         searches=searches,
         comment=resource.table_comment,
+    )
+
+
+def _db_checks(
+    table: str, resource: ResourceSpec, *, postgres_only: bool
+) -> tuple[tuple[str, str], ...]:
+    """The CHECKs made on both databases, or (`postgres_only`) on PostgreSQL alone, by name."""
+    return tuple(
+        (c.name or naming.constraint("ck", table, n), c.sql)
+        for n, c in resource.checks.items()
+        if c.postgres_only == postgres_only
     )
 
 

@@ -166,6 +166,7 @@ class OrmTable:
     # Indexes named by the spec, or over expressions, partial or unique: named verbatim.
     named_indexes: tuple[DbIndex, ...] = ()
     check_names: tuple[tuple[str, str], ...] = ()  # (name in the spec, the constraint's name)
+    postgres_checks: tuple[str, ...] = ()  # checks PostgreSQL alone makes (names in the spec)
     # The primary key's name when the spec gives one, and its columns.
     pk_name: str | None = None
     primary_key: tuple[str, ...] = ()
@@ -190,6 +191,8 @@ class OrmTable:
             *(
                 f"CheckConstraint({string_literal(sql, 12)}, "
                 f"name={f'conv({names[name]!r})' if name in names else repr(name)})"
+                # SQL of PostgreSQL's own: SQLite's CREATE TABLE leaves it out
+                + ('.ddl_if(dialect="postgresql")' if name in self.postgres_checks else "")
                 for name, sql in self.checks
             ),
             *(f"trigram_index({name!r}, {column!r})" for name, column in self.searches),

@@ -59,6 +59,13 @@ ROUTES: tuple[Route, ...] = get_args(Route)
 Scalar = bool | int | float | str
 
 
+Dialect = Literal["postgresql", "sqlite"]
+
+
+def _both_dialects() -> list[Dialect]:
+    return ["postgresql", "sqlite"]
+
+
 class _Strict(BaseModel):
     # Strict: a quoted "10" is not silently a number; forbid: typos are errors, not ignored.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -315,12 +322,22 @@ class IndexSpec(_Strict):
 
 
 class CheckSpec(_Strict):
-    """A CHECK constraint: its SQL, and the name it must have."""
+    """A CHECK constraint: its SQL, the name it must have, and the databases it is made on."""
 
     sql: str = Field(description="A SQL boolean expression.")
     name: str | None = Field(
         None, description="The constraint's name, verbatim; default: `ck_<table>_<key>`."
     )
+    dialects: list[Dialect] = Field(
+        default_factory=_both_dialects,
+        min_length=1,
+        description="The databases it is made on; default: both. `[postgresql]`: SQL only "
+        "PostgreSQL runs (casts, regular expressions, its own functions), left off SQLite.",
+    )
+
+    @property
+    def postgres_only(self) -> bool:
+        return "sqlite" not in self.dialects
 
 
 def _group(value: Any) -> Any:
@@ -518,7 +535,6 @@ class ProjectSpec(_Strict):
 ObjectKind = Literal[
     "view", "materialized_view", "function", "trigger", "extension", "domain", "index", "sql"
 ]
-Dialect = Literal["postgresql", "sqlite"]
 
 
 def _postgresql_only() -> list[Dialect]:

@@ -424,6 +424,44 @@ def test_each_feature_round_trips(cli: Invoke, tmp_path: Path, feature: str) -> 
         check_against_source(tmp_path / "out" / database, database, url)
 
 
+POSTGRES_CHECKS = """
+CREATE TABLE roles (
+    id serial CONSTRAINT pk_roles PRIMARY KEY,
+    code varchar(100) NOT NULL,
+    units integer NOT NULL,
+    tags varchar[] NOT NULL,
+    CONSTRAINT code_is_valid CHECK (code::text ~ '^[a-z0-9_]{1,100}$'::text),
+    CONSTRAINT has_tags CHECK (cardinality(tags) > 0),
+    CONSTRAINT units_not_negative CHECK (units >= 0)
+);
+"""
+
+
+@pytest.mark.postgres
+def test_checks_sqlite_cannot_run_are_made_on_postgresql_alone(cli: Invoke, tmp_path: Path) -> None:
+    """Lago's kind of CHECK (a regular expression, `cardinality`) imports with `dialects:
+    [postgresql]`: the project matches its source, and builds on SQLite without them."""
+    with fresh_database("pg17_importer_postgres_checks") as url:
+        _load(url, POSTGRES_CHECKS)
+        result = cli("import", url, "--dir", "out")
+        assert result.exit_code == 0, result.output
+        project = tmp_path / "out" / "pg17_importer_postgres_checks"
+        checks = spec_of(project)["resources"]["Role"]["checks"]  # type: ignore[index]
+        assert {name: check.get("dialects") for name, check in checks.items()} == {
+            "code_is_valid": ["postgresql"],
+            "has_tags": ["postgresql"],
+            "units_not_negative": None,
+        }
+        check_against_source(project, "", url)
+    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'roles.db'}"
+    ok(run(project, "-m", "alembic", "upgrade", "head", url=sqlite_url))
+    assert "No new upgrade operations" in ok(run(project, "-m", "alembic", "check", url=sqlite_url))
+    with sqlite3.connect(tmp_path / "roles.db") as connection:
+        [made] = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'roles'")
+    assert "units_not_negative" in made[0]
+    assert "code_is_valid" not in made[0] and "has_tags" not in made[0]
+
+
 CARRIED = """
 CREATE TABLE things (id bigserial CONSTRAINT pk_things PRIMARY KEY, status int NOT NULL);
 CREATE INDEX things_live ON things (id) WHERE status = ANY (ARRAY[1, 2]);

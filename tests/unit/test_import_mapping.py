@@ -843,6 +843,64 @@ def test_checks_keep_their_names() -> None:
     }
 
 
+# Lago's CHECKs as pg_get_constraintdef writes them, and checks either database runs.
+_POSTGRES_ONLY_CHECKS = [
+    "(code)::text ~ '^[a-z0-9_]{1,100}$'::text",  # a cast and a regular expression
+    "(status = 'approved'::quote_status) = (approved_at IS NOT NULL)",  # a cast to an enum
+    "cardinality(permissions) > 0",  # a function SQLite lacks
+    "jsonb_typeof(value) = 'object'::text",
+    "units >= (0)::numeric",
+    "NOT (''::text = ANY ((permissions)::text[]))",
+    "code ILIKE 'a%'",
+    "created_at > now()",
+]
+_PORTABLE_CHECKS = [
+    "units >= 0",
+    "(plan_id IS NOT NULL) <> (status IS NOT NULL)",
+    "length(code) <= 255 AND lower(code) = code",
+    "status IN ('draft', 'approved') OR \"interval\" IS NULL",
+    "approved_at IS DISTINCT FROM created_at",
+    "units IS TRUE OR code LIKE 'a%'",
+]
+
+
+def _checked_table(sql: str) -> Table:
+    names = ("code", "status", "approved_at", "permissions", "value", "units", "created_at")
+    return table(
+        "roles",
+        serial("id", "roles"),
+        *(column(name) for name in names),
+        column("plan_id", INT),
+        column("interval"),
+        checks=(Check("roles_rule", sql),),
+    )
+
+
+@pytest.mark.parametrize("sql", _POSTGRES_ONLY_CHECKS)
+def test_a_check_sqlite_cannot_evaluate_is_postgresql_only(sql: str) -> None:
+    checks = imported(_checked_table(sql)).document["resources"]["Role"]["checks"]
+    assert checks == {"roles_rule": {"sql": sql, "name": "roles_rule", "dialects": ["postgresql"]}}
+
+
+@pytest.mark.parametrize("sql", _PORTABLE_CHECKS)
+def test_a_check_sqlite_evaluates_is_made_on_both_databases(sql: str) -> None:
+    checks = imported(_checked_table(sql)).document["resources"]["Role"]["checks"]
+    assert checks == {"roles_rule": {"sql": sql, "name": "roles_rule"}}
+
+
+def test_a_check_naming_a_column_the_table_lacks_is_postgresql_only() -> None:
+    """SQLite could not make the table with it: evaluated over the table's own columns."""
+    checks = imported(_checked_table("missing > 0")).document["resources"]["Role"]["checks"]
+    assert checks["roles_rule"]["dialects"] == ["postgresql"]
+
+
+def test_a_sqlite_databases_checks_are_its_own() -> None:
+    """Read from SQLite, a check is SQLite's SQL: made on both, as it was."""
+    sql = "cardinality(permissions) > 0"
+    checks = imported(_checked_table(sql), dialect="sqlite").document["resources"]["Role"]
+    assert checks["checks"] == {"roles_rule": {"sql": sql, "name": "roles_rule"}}
+
+
 def test_table_comment_is_the_description() -> None:
     result = imported(table("users", serial("id", "users"), comment="People"))
     assert result.document["resources"]["User"]["description"] == "People"
@@ -1082,6 +1140,26 @@ def test_a_partial_index_in_postgresqls_own_sql_is_carried() -> None:
             "after": ["posts"],
         }
     ]
+
+
+def test_a_partial_index_sqlite_cannot_evaluate_is_carried() -> None:
+    """`ILIKE` has no cast, array or function call the patterns look for: SQLite evaluating
+    the predicate tells it apart from `LIKE`."""
+    own = "CREATE INDEX posts_a ON public.posts USING btree (id) WHERE (title ~~* 'a%')"
+    posts = table(
+        "posts",
+        serial("id", "posts"),
+        column("title", TEXT),
+        indexes=(
+            Index("posts_a", ("id",), where="(title ILIKE 'a%')", definition=own),
+            Index("posts_b", ("id",), where="(title LIKE 'b%')", definition="..."),
+        ),
+    )
+    result = imported(posts)
+    assert result.document["resources"]["Post"]["index"] == [
+        {"fields": ["id"], "name": "posts_b", "where": "(title LIKE 'b%')"}
+    ]
+    assert [o["name"] for o in result.document["database_objects"]] == ["posts_a"]
 
 
 def test_an_index_sorted_desc_or_nulls_last_is_carried() -> None:

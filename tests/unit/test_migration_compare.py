@@ -8,8 +8,10 @@ from persistgen import naming
 from persistgen.migrate.batch_operations import (
     AddColumn,
     AlterColumn,
+    CreateCheck,
     CreateForeignKey,
     CreateUnique,
+    DropCheck,
     DropColumn,
     RenameColumn,
     RenameGenerated,
@@ -26,6 +28,7 @@ from persistgen.migrate.table_operations import (
     DropTable,
     MoveTable,
     RebuildAutoincrement,
+    RenameObject,
     RenameTable,
     RetypeNativeEnum,
 )
@@ -405,3 +408,39 @@ def test_a_renamed_generated_column_is_renamed_on_postgres_and_made_again_elsewh
     ]
     assert lines[3] == "    batch_op.drop_column('doubled')"
     assert "'twice'" in lines[4] and "sa.Computed('pages * 2'" in lines[4]
+
+
+REGEX = ("books_title_lower", "title ~ '^[a-z]+$'")
+
+
+def test_a_check_left_off_sqlite_is_dropped_and_made_again_on_postgresql_alone() -> None:
+    everywhere = table("books", TITLE, checks=(REGEX,))
+    postgres = table("books", TITLE, postgres_checks=(REGEX,))
+    result = diff((everywhere,), (postgres,))
+    assert result.operations == [
+        batch("books", DropCheck(*REGEX)),
+        batch("books", CreateCheck(*REGEX, postgres_only=True)),
+    ]
+    assert undo(result.operations) == [
+        batch("books", DropCheck(*REGEX, postgres_only=True)),
+        batch("books", CreateCheck(*REGEX)),
+    ]
+    [_, made] = result.operations
+    assert made.lines() == [
+        "with online.batch('books') as batch_op:",
+        '    if op.get_bind().dialect.name == "postgresql":',
+        "        batch_op.create_check_constraint("
+        "op.f('books_title_lower'), \"title ~ '^[a-z]+$'\")",
+    ]
+
+
+def test_a_postgresql_only_check_renamed_is_renamed_there_and_nothing_on_sqlite() -> None:
+    before = table("books", TITLE, postgres_checks=(REGEX,))
+    after = table("books", TITLE, postgres_checks=(("books_title_rule", REGEX[1]),))
+    result = diff((before,), (after,))
+    assert result.operations == [
+        RenameObject("books", None, False, "books_title_lower", "books_title_rule", ())
+    ]
+    assert result.summary == [
+        "rename PostgreSQL check constraint books_title_lower to books_title_rule"
+    ]

@@ -155,3 +155,24 @@ def test_a_generated_column_is_recorded_only_where_set() -> None:
     columns = data["tables"][0]["columns"]
     assert "generated" not in columns[0] and columns[1]["generated"] == "price * 2"
     assert state_from_json(json.loads(json.dumps(data))).tables == (table,)
+
+
+def test_postgresql_only_checks_are_recorded_only_where_there_are_some() -> None:
+    """Snapshots of tables without them stay as they were; those with them read back."""
+    assert "postgres_checks" not in state_to_json(SchemaState("ab12", (TABLE,)))["tables"][0]
+    regex = replace(TABLE, postgres_checks=(("orders_code", "code ~ '^[a-z]+$'"),))
+    data = json.loads(json.dumps(state_to_json(SchemaState("ab12", (regex,), number=1))))
+    assert data["tables"][0]["postgres_checks"] == [
+        {"name": "orders_code", "sql": "code ~ '^[a-z]+$'"}
+    ]
+    assert state_from_json(data).tables == (regex,)
+
+
+def test_a_new_table_makes_its_postgresql_only_checks_on_postgresql_alone() -> None:
+    regex = replace(TABLE, postgres_checks=(("orders_code", "code ~ '^[a-z]+$'"),))
+    lines = CreateTable(regex, ()).lines()
+    assert "    sa.CheckConstraint('price > 0', name=op.f('ck_orders_price'))," in lines
+    assert (
+        "    sa.CheckConstraint(\"code ~ '^[a-z]+$'\", name=op.f('orders_code'))"
+        '.ddl_if(dialect="postgresql"),'
+    ) in lines

@@ -195,6 +195,12 @@ def _checks(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
             yield Finding(
                 (*path, "sql"), "the check has no SQL expression", "write e.g. `price >= 0`"
             )
+        if "postgresql" not in check.dialects:
+            yield Finding(
+                (*path, "dialects"),
+                "a check is made on PostgreSQL, and on SQLite too unless left off it",
+                "write `dialects: [postgresql]` for SQL only PostgreSQL runs, or remove it",
+            )
 
 
 def _composites(resource_name: str, resource: ResourceSpec) -> Iterator[Finding]:
