@@ -14,8 +14,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
 from persistgen import naming
-from persistgen.importer import defaults
-from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
+from persistgen.importer import bounds, defaults
+from persistgen.importer.catalog import (
+    Catalog,
+    Check,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Table,
+)
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
 from persistgen.spec.model import ListItemType
 
@@ -645,8 +653,18 @@ class _Mapper:
             while key in checks:
                 key += "_"
             checks[key] = value
+            self._bounds(table, spec, check)
         if checks:
             spec["checks"] = checks
+
+    def _bounds(self, table: Table, spec: dict[str, Any], check: Check) -> None:
+        """The bounds the check puts on single columns, as their fields' options too (the
+        check stays): `x >= 0` is `ge: 0` (importer/bounds.py)."""
+        names = self.fields[table.name]
+        for bound in bounds.bounds(check.sql):
+            field = spec["fields"].get(names.get(bound.column, ""))
+            if field is not None:
+                bounds.apply(field, bound)
 
     # -- many-to-many ----------------------------------------------------------------------
 
