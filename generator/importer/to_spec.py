@@ -15,8 +15,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
 from persistgen import naming
-from persistgen.importer import defaults
-from persistgen.importer.catalog import Catalog, Column, ColumnType, ForeignKey, Index, Table
+from persistgen.importer import bounds, defaults
+from persistgen.importer.catalog import (
+    Catalog,
+    Check,
+    Column,
+    ColumnType,
+    ForeignKey,
+    Index,
+    Table,
+)
 from persistgen.importer.names import field_name, is_secret, reference_name, resource_name
 from persistgen.plan import checks
 from persistgen.spec.model import ListItemType
@@ -656,8 +664,18 @@ class _Mapper:
             while key in found:
                 key += "_"
             found[key] = value["sql"] if list(value) == ["sql"] else value
+            self._bounds(table, spec, check)
         if found:
             spec["checks"] = found
+
+    def _bounds(self, table: Table, spec: dict[str, Any], check: Check) -> None:
+        """The bounds the check puts on single columns, as their fields' options too (the
+        check stays): `x >= 0` is `ge: 0` (importer/bounds.py)."""
+        names = self.fields[table.name]
+        for bound in bounds.bounds(check.sql):
+            field = spec["fields"].get(names.get(bound.column, ""))
+            if field is not None:
+                bounds.apply(field, bound)
 
     # -- many-to-many ----------------------------------------------------------------------
 
@@ -864,11 +882,7 @@ def _sqlite_reads(table: Table, expressions: Sequence[str]) -> bool:
     """Whether an in-memory SQLite evaluates each SQL expression over the table's columns
     (plan/checks.py): PostgreSQL's own syntax, a function SQLite lacks or a column the table
     lacks fails there."""
-    with checks.sqlite() as connection:
-        return all(
-            checks.sqlite_reads(connection, sql, (c.name for c in table.columns))
-            for sql in expressions
-        )
+    return all(checks.sqlite_reads(sql, [c.name for c in table.columns]) for sql in expressions)
 
 
 def _carried_fk(fk: ForeignKey, tables: Collection[str]) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from persistgen import naming
 from persistgen.migrate.schema import DbIndex
-from persistgen.plan import imports, samples
+from persistgen.plan import checks, imports, samples
 from persistgen.plan.columns import column
 from persistgen.plan.links import links
 from persistgen.plan.relations import Pointing, refs, relations
@@ -17,7 +18,9 @@ from persistgen.project_model import (
     Expr,
     FilterParam,
     OrmTable,
+    RefModel,
     ResourceModel,
+    Sample,
 )
 from persistgen.project_model.dto import LinkFilter
 from persistgen.project_model.orm import LinkModel, RelationModel
@@ -55,14 +58,13 @@ def resource(
     column_uniques = [(c.orm.unique_name, (c.name,)) for c in columns if c.unique]
     column_indexes = [(c.orm.index_name, (c.name,)) for c in columns if c.index]
     unique_keys = (tuple(c.name for c in key), *unique_groups)
+    columns, ref_models = _fitted(spec_resource, columns, refs(spec, name), unique_keys)
+    by_column = {c.name: c for c in columns}
     rels = relations(spec, name, incoming)
     link_models = tuple(links(spec, name))
     routes, left_out = _routes(spec_resource, link_models)
     served_links = link_models if "links" in routes else ()
-    # The tests read the change back, so not a write-only column.
-    update_column = next(
-        (c for c in columns if c.in_update and c.in_read and not c.foreign_key), None
-    )
+    update_column = _update_column(columns)
     clock_columns = tuple(  # the factories send the others
         n
         for n, f in spec_resource.fields.items()
@@ -106,7 +108,7 @@ def resource(
         columns=columns,
         relations=rels,
         links=link_models,
-        refs=refs(spec, name),
+        refs=ref_models,
         routes=routes,
         left_out=left_out,
         db=_db_table(
@@ -155,6 +157,49 @@ def resource(
         ),
         view=spec_resource.view,
     )
+
+
+def _update_column(columns: Sequence[ColumnModel]) -> ColumnModel | None:
+    """The column the update tests change; they read the change back, so not a write-only
+    one."""
+    return next((c for c in columns if c.in_update and c.in_read and not c.foreign_key), None)
+
+
+def _fitted(
+    resource: ResourceSpec,
+    columns: tuple[ColumnModel, ...],
+    ref_models: tuple[RefModel, ...],
+    unique_keys: Sequence[Columns],
+) -> tuple[tuple[ColumnModel, ...], tuple[RefModel, ...]]:
+    """The columns and references, with the samples the checks want (plan/checks.py): another
+    spelling of a text, or none at all, the factories leaving a nullable field or reference
+    empty. Not empty where another test sets or reads a value: a key or a unique key's
+    column (the conflict tests), the updated one, the aware one the offset tests send; no
+    other sample for a filtered or searched one."""
+    update = _update_column(columns)
+    aware = (_aware_in_create(columns, "datetime"), _aware_in_create(columns, "time"))
+    taken = {n for k in unique_keys for n in k} | {c.name for c in (update, *aware) if c}
+    choices = {
+        c.name: (
+            *((samples.EMPTY,) if c.nullable and c.name not in taken else ()),
+            *_alternatives(resource, c),
+        )
+        for c in columns
+        if c.in_create and not (c.primary_key or c.filters or c.search)
+    }
+    sql = [(n, check.sql) for n, check in resource.checks.items()]
+    chosen = checks.fitted(columns, ref_models, update, sql, choices)
+    return (
+        tuple(replace(c, test=chosen[c.name]) if c.name in chosen else c for c in columns),
+        tuple(replace(ref, emptied=True) if ref.column in chosen else ref for ref in ref_models),
+    )
+
+
+def _alternatives(resource: ResourceSpec, c: ColumnModel) -> tuple[Sample, ...]:
+    field = resource.fields.get(c.name)
+    if field is None or c.foreign_key:
+        return ()
+    return samples.alternatives(field, c.type, c.name)
 
 
 def _routes(

@@ -29,6 +29,7 @@ DOUBLE_DIGITS = 15  # significant digits a double keeps: SQLite's decimals are d
 DAYS = 100_000  # days a unique date counts back before it counts round (about 270 years)
 SECONDS = 40_000  # seconds a unique time of day counts back from 12:30, staying that day
 REFERENCE = Sample("None", "None")  # tests pass references explicitly
+EMPTY = Sample("None", "None")  # a nullable field a CHECK wants empty (checks.py)
 
 # Each kind: the first moment field's value, and the unit between fields. The k-th moment
 # field of a resource takes 2k units past it, leaving room for an update value between.
@@ -80,7 +81,17 @@ def _members(info: TypeInfo) -> Sample:
     return Sample(value, fixed.update, fixed.imports, counter=True)
 
 
-def _text(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Sample:
+def alternatives(field: FieldSpec, info: TypeInfo, column: str) -> tuple[Sample, ...]:
+    """Other valid, distinct samples, which checks.py tries where the first breaks a check: a
+    text's stem joined by `_` (`code_12`, which `code ~ '^[a-z0-9_]+$'` takes)."""
+    if info.sample != "text" or field.length <= COUNTER_DIGITS:
+        return ()
+    return (_text(field, info, column, False, joiner="_"),)
+
+
+def _text(
+    field: FieldSpec, info: TypeInfo, column: str, distinct: bool, joiner: str = "-"
+) -> Sample:
     """`name-12` where seven digits fit after a stem of the column's name; in a shorter field
     (a country code), the counter in base 36, counting round (`_short_text` in the factories).
     Update samples are upper case there, out of that alphabet: no other row holds them."""
@@ -89,7 +100,8 @@ def _text(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> Samp
         least = max(least, min(limit, 2))  # a second character for the `contains` test
         value = f"_short_text(n, {limit}, {least})"
         return Sample(value, repr("UPDATED"[:limit]), counter=True, short_text=True)
-    stem = (column[:STEM].rstrip("_").replace("_", "-") + "-")[: limit - COUNTER_DIGITS]
+    stem = column[:STEM].rstrip("_").replace("_", joiner) + joiner
+    stem = stem[: limit - COUNTER_DIGITS]
     changed = (stem + "updated")[:limit]
     pad = least - len(changed)
     update = f"{changed!r} + 'x' * {pad}" if pad > 0 else repr(changed)
