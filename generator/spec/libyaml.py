@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 import yaml
-from ruamel.yaml.nodes import ScalarNode as RuamelScalar
 from ruamel.yaml.resolver import VersionedResolver
 
 Position = tuple[int, int]
@@ -28,7 +27,11 @@ _UNUSUAL = re.compile(
     r"|\r(?!\n)|^(?:%|---|\.\.\.)",
     re.MULTILINE,
 )
-_RESOLVER = VersionedResolver(version=(1, 2))
+# ruamel's YAML 1.2 rules for plain scalars, by first character (read once: its `resolve` looks
+# them up again for every value, the most of this reader's time).
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = VersionedResolver(
+    version=(1, 2)
+).versioned_resolver
 _TAG = "tag:yaml.org,2002:"
 _BOOLEANS = {"true": True, "True": True, "TRUE": True}
 _BOOLEANS |= {"false": False, "False": False, "FALSE": False}
@@ -100,7 +103,7 @@ def _scalar(node: yaml.Node) -> str | int | float | bool | None:
     value = str(node.value)
     if node.style:  # quoted, or a block scalar: text
         return value
-    tag = _RESOLVER.resolve(RuamelScalar, value, (True, False))
+    tag = _implicit_tag(value)
     if tag == _TAG + "str":
         return value
     if tag == _TAG + "null":
@@ -112,6 +115,14 @@ def _scalar(node: yaml.Node) -> str | int | float | bool | None:
     if tag == _TAG + "float" and _DECIMAL.fullmatch(value):
         return float(value)
     raise _Unsure  # `0o17`, `1_000`, `.inf`, `1e3`, a date, `<<`, `=`: ruamel's to read
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag ruamel gives a plain scalar (`VersionedResolver.resolve`)."""
+    for tag, pattern in [*_IMPLICIT.get(value[:1], ()), *_IMPLICIT.get(None, ())]:
+        if pattern.match(value):
+            return str(tag)
+    return _TAG + "str"
 
 
 def _is_merge(node: yaml.Node) -> bool:
