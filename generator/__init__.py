@@ -1,8 +1,5 @@
 """persistgen: generate the async persistence layer of a FastAPI service from a YAML spec."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("persistgen")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The package's version (pyproject.toml reads it from here): a constant, because reading it
+# from the installed metadata costs more than the rest of `persistgen --version`.
+__version__ = "0.1.0"

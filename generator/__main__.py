@@ -1,3 +1,3 @@
-from persistgen.cli import main
+from persistgen.entry import main
 
 main()

@@ -8,22 +8,22 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from persistgen import __version__, edit, pipeline
+from persistgen import __version__
 from persistgen.errors import UserError, fail
-from persistgen.importer import to_spec as importer_notes
-from persistgen.merge import has_markers
-from persistgen.migrate.history import heads, read_history
-from persistgen.spec import compact
-from persistgen.spec.model import json_schema
-from persistgen.spec.validate import read_spec, read_spec_text
-from persistgen.write import Change
+from persistgen.spec import SPEC_FILE, compact
+
+# The generator is imported by the commands that run it, not here: `persistgen --help` (and a
+# typo's error) need only the command line.
+if TYPE_CHECKING:
+    from persistgen.importer import to_spec as importer_notes
+    from persistgen.pipeline import Outcome
+    from persistgen.write import Change
 
 app = typer.Typer(
     help="Generate the async persistence layer of a FastAPI service.",
@@ -98,7 +98,10 @@ def new_project(
     """Create PARENT/NAME with a spec and everything generated from it."""
     target = directory / name
 
-    def create() -> tuple[pipeline.Outcome, str]:
+    from persistgen import edit, pipeline
+    from persistgen.spec.validate import read_spec, read_spec_text
+
+    def create() -> tuple[Outcome, str]:
         if not compact_name_ok(name):
             raise fail(
                 f"`{name}` is not a usable project name",
@@ -112,11 +115,11 @@ def new_project(
             )
         if spec is None:
             text = edit.starter_spec(name)
-            parsed = read_spec_text(text, pipeline.SPEC_FILE)
+            parsed = read_spec_text(text, SPEC_FILE)
         else:
             parsed = read_spec(spec)  # reports a missing or unreadable file as a UserError
             text = spec.read_bytes().decode("utf-8")  # its line ends as they are
-        outcome = pipeline.new_project(target, edit.with_schema_comment(text))
+        outcome = pipeline.new_project(target, edit.with_schema_comment(text), spec=parsed)
         return outcome, parsed.project.python_package
 
     outcome, package = _guarded(create)
@@ -217,9 +220,12 @@ def add_resource(
     project: ProjectOption = Path("."),
 ) -> None:
     """Add a resource to persistgen.yaml (comments kept) and regenerate."""
-    spec_path = project / pipeline.SPEC_FILE
+    from persistgen import edit, pipeline
+    from persistgen.spec.validate import read_spec_text
 
-    def add() -> pipeline.Outcome:
+    spec_path = project / SPEC_FILE
+
+    def add() -> Outcome:
         parsed: dict[str, str] = {}
         for index, text in enumerate(fields, start=1):
             where = f"field argument {index}"
@@ -297,6 +303,8 @@ def generate(
     """Regenerate the project from its persistgen.yaml, with a migration for schema changes.
 
     Hand edits to generated files are merged with the new output."""
+    from persistgen import pipeline
+
     if contract and no_migration:
         err.print("[bold red]error[/]: --contract writes a migration; drop --no-migration")
         raise typer.Exit(2)
@@ -345,6 +353,8 @@ def migration(
         err.print(context.get_help())
         err.print("[bold red]error[/] give the revision's message with -m, or a command")
         raise typer.Exit(2)
+    from persistgen import pipeline
+
     options = pipeline.MigrationOptions(
         message=message,
         allow_destructive=allow_destructive,
@@ -361,11 +371,14 @@ def migration_merge(
     allow_rewrite: AllowRewrite = False,
 ) -> None:
     """After a git merge: write the Alembic revision that merges the heads, and regenerate."""
+    from persistgen import pipeline
+    from persistgen.migrate.history import heads, read_history
+
     options = pipeline.MigrationOptions(
         allow_destructive=allow_destructive, allow_rewrite=allow_rewrite
     )
 
-    def merge() -> pipeline.Outcome:
+    def merge() -> Outcome:
         if len(heads(read_history(project))) < 2:
             raise fail(
                 "the migration history has one head: nothing to merge",
@@ -386,6 +399,8 @@ def migration_adopt(
     allow_rewrite: AllowRewrite = False,
 ) -> None:
     """Record a revision persistgen did not write as one that leaves the schema as it is."""
+    from persistgen import pipeline
+
     options = pipeline.MigrationOptions(
         adopt=file, allow_destructive=allow_destructive, allow_rewrite=allow_rewrite
     )
@@ -394,6 +409,8 @@ def migration_adopt(
 
 def _conflict_hint(conflicts: list[Change]) -> str:
     """What to do, for the kinds of conflict there are."""
+    from persistgen.merge import has_markers
+
     removed = [c for c in conflicts if c.new is None]
     marked = [c for c in conflicts if c.new is not None and c.old and has_markers(c.old)]
     hints = []
@@ -413,7 +430,7 @@ def _conflict_hint(conflicts: list[Change]) -> str:
 
 
 def _finish(
-    outcome: pipeline.Outcome, *, check: bool, diffs_shown: bool = False, preview: bool = False
+    outcome: Outcome, *, check: bool, diffs_shown: bool = False, preview: bool = False
 ) -> None:
     _summary(outcome)
     changes = outcome.changes
@@ -460,7 +477,9 @@ def _finish(
         raise typer.Exit(1)
 
 
-def _summary(outcome: pipeline.Outcome) -> None:
+def _summary(outcome: Outcome) -> None:
+    from rich.table import Table
+
     changes = outcome.changes
     table = Table(show_header=True, header_style="bold", box=None)
     table.add_column("file")
@@ -542,9 +561,11 @@ def _diff(old: str, new: str, fromfile: str, tofile: str) -> None:
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="The spec to check.")] = Path(pipeline.SPEC_FILE),
+    file: Annotated[Path, typer.Argument(help="The spec to check.")] = Path(SPEC_FILE),
 ) -> None:
     """Check a spec and report every problem with its position."""
+    from persistgen.spec.validate import read_spec
+
     spec = _guarded(lambda: read_spec(file))
     out.print(f"[green]{file} is valid[/]: {len(spec.resources)} resource(s)")
 
@@ -552,4 +573,6 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of persistgen.yaml."""
+    from persistgen.spec.model import json_schema
+
     sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")

@@ -23,6 +23,7 @@ from persistgen.migrate.schema import SchemaState
 from persistgen.migrate.state import dump_state, snapshot_path
 from persistgen.project_model import ProjectModel
 from persistgen.render import RenderedFile, render_project
+from persistgen.spec import SPEC_FILE as SPEC_FILE  # re-exported: pipeline.SPEC_FILE
 from persistgen.spec.model import Spec, json_schema
 from persistgen.spec.validate import located, read_spec, read_spec_text
 from persistgen.write import (
@@ -39,8 +40,6 @@ from persistgen.write import (
     resolve,
     writing,
 )
-
-SPEC_FILE = "persistgen.yaml"
 
 
 @dataclass(frozen=True)
@@ -184,11 +183,13 @@ def _regenerate(
     *,
     dry_run: bool,
     migration: MigrationOptions | None,
+    spec: Spec | None = None,
 ) -> Outcome:
+    """`spec`: the project's spec, when the caller has already read it from the same text."""
     spec_path = project_dir / SPEC_FILE
     if not spec_path.exists():
         raise _no_spec(project_dir)
-    spec = read_spec(spec_path)
+    spec = spec or read_spec(spec_path)
     spec_text = spec_path.read_text(encoding="utf-8")
     history = read_history(project_dir)
     try:
@@ -285,8 +286,11 @@ STAGING = ".persistgen-new-"
 _EMPTY_STAGING_AGE = 60  # seconds: an empty one is older than any run's first step
 
 
-def new_project(target: Path, spec_text: str, *, baseline: bool = False) -> Outcome:
+def new_project(
+    target: Path, spec_text: str, *, baseline: bool = False, spec: Spec | None = None
+) -> Outcome:
     """Build a project in a sibling temporary directory, then move it into place at once.
+    `spec`: `spec_text` already read (and validated), so that it is parsed once.
 
     The run holds the staging directory's lock (`exclusive`) from before it writes the spec
     into it until after the move, so another run tells a live staging directory from one a
@@ -301,7 +305,9 @@ def new_project(target: Path, spec_text: str, *, baseline: bool = False) -> Outc
                 staging.chmod(DIR_MODE)
                 (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8", newline="")
             options = MigrationOptions(baseline=True) if baseline else None
-            outcome = _regenerate(staging, False, False, dry_run=False, migration=options)
+            outcome = _regenerate(
+                staging, False, False, dry_run=False, migration=options, spec=spec
+            )
             with writing():
                 if target.exists():
                     target.rmdir()  # only an empty directory may be replaced

@@ -302,11 +302,13 @@ def apply(
 ) -> None:
     """Write every change, the manifest last, all or nothing.
 
-    Each new file is first written and flushed next to its target (same directory, so the
-    move is an atomic rename). A journal listing the targets goes first: until the whole
-    journal is committed (renamed to `journal.json`), an interruption (an error, a full disk,
-    a read-only directory, Ctrl-C, kill -9) leaves the project as it was, and the next run
-    deletes the staged files; once committed, the next run finishes the moves. The caller
+    Each new file is first written next to its target (same directory, so the move is an
+    atomic rename). A journal listing the targets goes first: until the whole journal is
+    committed (renamed to `journal.json`), an interruption (an error, a full disk, a read-only
+    directory, Ctrl-C, kill -9, a power cut) leaves the project as it was, and the next run
+    deletes the staged files; once committed, the next run finishes the moves. Everything
+    staged reaches the disk in one sync before the commit, and the commit in one more: two
+    syncs a run, not one per file. The caller
     holds `exclusive` and has finished any interrupted run (`finish_interrupted`) first.
     The manifest records `spec`, the text the files were generated from, and `version`."""
     _refuse_links_out(root, changes)
@@ -323,7 +325,9 @@ def apply(
             _stage(pending, json.dumps(journal))
             for path, text in writes:
                 _stage(_staged(root / path), text)
+            _sync_all()
             os.replace(pending, root / JOURNAL)  # the commit point
+            _sync_directory(pending.parent)
     except BaseException:
         _discard(root)
         raise
@@ -439,13 +443,32 @@ def _refuse_links_out(root: Path, changes: Iterable[Change]) -> None:
 
 
 def _stage(path: Path, text: str) -> None:
-    """Write `text` to `path`, flushed to disk."""
+    """Write `text` to `path`; `_sync_all` flushes it to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if sys.platform == "win32":  # no sync(): each file is flushed on its own
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _sync_all() -> None:
+    """Every staged file and the pending journal on disk, in one call: one `fsync` per file
+    cost a disk flush each (1,272 of them for 200 resources)."""
+    if sys.platform != "win32":
+        os.sync()
+
+
+def _sync_directory(directory: Path) -> None:
+    """The rename that commits the journal on disk."""
+    if sys.platform == "win32":  # a directory cannot be opened there
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _prune(root: Path, directory: Path) -> None:

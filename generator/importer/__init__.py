@@ -10,6 +10,7 @@ from pathlib import Path
 from persistgen import edit, pipeline
 from persistgen.errors import Problem, UserError, fail
 from persistgen.importer.to_spec import Note
+from persistgen.spec import SPEC_FILE
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,12 @@ def import_project(
         )
     text = edit.with_schema_comment(text)
     try:
-        spec = read_spec_text(text, pipeline.SPEC_FILE)
+        spec = read_spec_text(text, SPEC_FILE)
     except UserError as exc:
         hint = (
             "run again with --spec-only to write the spec, edit it, then "
             f"`persistgen new project {name} --spec {name}.yaml`"
         )
         raise UserError([*exc.problems, Problem("the imported spec is refused", hint)]) from None
-    outcome = pipeline.new_project(target, text, baseline=True)
+    outcome = pipeline.new_project(target, text, baseline=True, spec=spec)
     return ImportedProject(target, text, notes, outcome, spec.project.python_package)

@@ -19,6 +19,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from persistgen.errors import UserError, fail
+from persistgen.spec import libyaml
 
 # Room for the most resources a spec may have (10,000) of about ten fields each, written out
 # in full (options, descriptions): about 1,000 bytes and 60 values a resource. The values cap
@@ -131,6 +132,10 @@ def load_text(text: str, file: str = "<input>") -> Document:
     other spec (positions count neither the mark nor the `\\r`)."""
     text = text.removeprefix("\ufeff")
     _refuse_git_markers(text, file)
+    fast = libyaml.read(text, MAX_SPEC_NODES)
+    if fast is not None:
+        data, positions, key_positions = fast
+        return Document(data, file, positions, key_positions)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. a reused anchor: legal YAML, noisy warning

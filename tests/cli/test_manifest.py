@@ -77,6 +77,30 @@ def test_failed_write_changes_nothing(
     assert tree(blog) == before  # no staged files left either
 
 
+def test_staged_files_reach_the_disk_in_one_sync_before_the_commit(
+    cli: Invoke, blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Durability costs one sync of everything staged and one of the journal's directory,
+    not one `fsync` per file; and the sync comes before the rename that commits."""
+    events: list[str] = []
+    sync, fsync, replace = os.sync, os.fsync, os.replace
+
+    def recording_replace(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == "journal.json":
+            events.append("commit")
+        replace(src, dst)
+
+    monkeypatch.setattr(write.os, "sync", lambda: (events.append("sync"), sync())[1])
+    monkeypatch.setattr(write.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
+    monkeypatch.setattr(write.os, "replace", recording_replace)
+    add_subtitle(blog)
+
+    result = cli("generate", "-p", "blog")
+
+    assert result.exit_code == 0, result.output
+    assert events == ["sync", "commit", "fsync"]
+
+
 def test_deleted_manifest_is_rebuilt(cli: Invoke, blog: Path) -> None:
     recorded = manifest(blog)
     (blog / MANIFEST).unlink()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import typing
 from importlib.metadata import version
 from pathlib import Path
@@ -106,6 +108,21 @@ def test_version(cli: Invoke) -> None:
 
     assert result.exit_code == 0
     assert result.stdout == f"persistgen {version('persistgen')}\n"
+
+
+def test_version_loads_neither_the_command_line_nor_the_generator() -> None:
+    """`persistgen --version` costs about a bare Python start: it imports no Typer, no rich
+    and none of the generator."""
+    shown = (
+        "import sys; sys.argv = ['persistgen', '--version']; from persistgen.entry import main;"
+        "main(); print(sorted(m for m in sys.modules if m.partition('.')[0] in"
+        " ('persistgen', 'typer', 'rich', 'jinja2', 'ruamel')))"
+    )
+    result = subprocess.run([sys.executable, "-c", shown], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"persistgen {version('persistgen')}\n['persistgen', 'persistgen.entry']\n"
+    )
 
 
 def test_help(cli: Invoke) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from persistgen.carry import ResourceRename, _Renamer, pending
+from persistgen.carry import ResourceRename, pending
+from persistgen.carry_code import Renamer
 from persistgen.spec.validate import read_spec_text
 
 RENAME = ResourceRename("Book", "Volume", enums=("status",))
@@ -12,7 +13,7 @@ RENAME = ResourceRename("Book", "Volume", enums=("status",))
 
 def rewrite(source: str, path: str = "library/api/custom.py") -> str:
     package = ".".join(path.split("/")[:-1])
-    renamer = _Renamer(RENAME.names(), RENAME.modules("library"), package)
+    renamer = Renamer(RENAME.names(), RENAME.modules("library"), package)
     return cst.parse_module(source).visit(renamer).code
 
 
