@@ -209,8 +209,8 @@ def _decimal(field: FieldSpec, info: TypeInfo, column: str, distinct: bool) -> S
     precision, scale = info.digits or field.digits
     unit = _unit(field, scale)
     units = _decimal_units(field, precision - scale + unit, unit)
-    if units is None:  # no value that coarse lies between ge and le: count in the scale's
-        unit = scale
+    if units is None or (distinct and not units.counted):  # too coarse for ge and le: count
+        unit = scale  # in the scale's units
         units = _decimal_units(field, precision, unit)
     assert units is not None  # the validator refuses a range the scale cannot fit
     if not units.counted:
