@@ -21,11 +21,17 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from persistgen.runtime.settings import get_settings
-from persistgen.runtime.tests.database import Refused, TestDatabase, same_database
+from persistgen.runtime.tests.database import (
+    Refused,
+    TestDatabase,
+    _postgres_emptying,
+    same_database,
+)
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.anyio
@@ -246,7 +252,24 @@ def test_made_drops_the_database_after_the_run(sqlite_app: str) -> None:
     engine = with_foreign_keys(str(database.url))
     with database.made(engine, tables()):
         assert Path(database.url.database or "").exists()
+        assert asyncio.run(synchronous(engine)) == 0  # the tests' commits skip fsync
     assert not Path(database.url.database or "").exists()
+
+
+async def synchronous(engine: AsyncEngine) -> int:
+    try:
+        async with engine.connect() as connection:
+            return int(await connection.scalar(text("PRAGMA synchronous")) or 0)
+    finally:
+        await engine.dispose()
+
+
+async def test_the_app_database_keeps_its_syncs(sqlite_app: str) -> None:
+    """A refused engine, on the app's own database, is left as it was built."""
+    engine = create_async_engine(sqlite_app)
+    with pytest.raises(Refused):
+        await TestDatabase.beside(sqlite_app).create_tables(engine, tables())
+    assert await synchronous(engine) == 2  # FULL, SQLite's default
 
 
 def test_made_stops_the_run_when_the_server_cannot_make_it() -> None:
@@ -260,6 +283,28 @@ def test_made_stops_the_run_when_the_server_cannot_make_it() -> None:
 
 
 # Its life on PostgreSQL.
+
+
+def test_postgres_emptying_is_one_script_children_first() -> None:
+    """What a test leaves goes in one round trip: a tree's own references let go first."""
+    metadata = tables(schema="it's")
+    Table(
+        "node",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("up", ForeignKey("it's.node.id")),
+    )
+    script = _postgres_emptying(metadata.sorted_tables, postgresql.dialect()).split(";\n")
+    assert script[:-1] == [
+        'DELETE FROM "it\'s".book',
+        'DELETE FROM "it\'s".shelf',
+        'UPDATE "it\'s".node SET up = NULL',
+        'DELETE FROM "it\'s".node',
+    ]
+    assert script[-1].startswith("SELECT setval(")
+    assert script[-1].endswith(
+        "ANY(ARRAY['\"it''s\".node', '\"it''s\".shelf', '\"it''s\".book']::regclass[])"
+    )
 
 
 async def database_exists(admin_url: str, name: str) -> bool:
