@@ -124,7 +124,8 @@ def _create_tables(project: Path, dsn: str) -> None:
 
 async def _load(db: asyncpg.Connection) -> int:
     author: int = await db.fetchval(
-        "INSERT INTO users (email, display_name, is_active) VALUES ('bench@example.com', 'Bench', true) RETURNING id"
+        "INSERT INTO users (email, display_name, is_active) "
+        "VALUES ('bench@example.com', 'Bench', true) RETURNING id"
     )
     await _add_posts(db, author, ROWS, "post")
     await db.execute("VACUUM ANALYZE posts")

@@ -175,12 +175,12 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def list_rows(*, query: ListQuery, session: AsyncSession) -> Page[ReadT]:
             rows = repository(session)
             after = cursors.decode(rows, query)
-            items = await rows.list(
+            items, total = await rows.page(
                 query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
             )
             return Page(
-                items=[read.model_validate(item) for item in items],
-                total=None if after is not None else await rows.count(query),
+                items=items,
+                total=total,
                 limit=query.limit,
                 offset=query.offset,
                 next_cursor=cursors.next_cursor(rows, items, query),

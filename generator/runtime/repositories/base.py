@@ -47,6 +47,7 @@ from persistgen.runtime.repositories.clauses import (
     on_update,
     primary_key,
     read_by_key,
+    read_columns,
 )
 from persistgen.runtime.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadModel, WriteModel
 
@@ -57,6 +58,8 @@ UpdateT = TypeVar("UpdateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
 KeyT = TypeVar("KeyT")
 SEARCH = "q"  # the filter holding the text `searchable` columns are searched for
+# The label of a page's total in its SELECT: no DTO field starts with an underscore.
+_TOTAL = "_total"
 
 
 class NotFoundError(LookupError):
@@ -183,20 +186,48 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """The row as its Read DTO straight from a Core SELECT: no ORM object, no identity
         map, about half the cost of `get`. For hot read paths that only serialise."""
         values = {f"key{i}": value for i, value in enumerate(self._key_values(key))}
-        statement = self._read_statement()
-
-        def fetch(session: Session) -> Row[Any] | None:
-            # One hop into SQLAlchemy's synchronous core for all steps instead of one each:
-            # on this hot path the hop costs as much as the query's Python side.
-            if session.autoflush:
-                session.flush()  # as an ORM query would: the read sees this session's changes
-            return session.connection().execute(statement, values).one_or_none()
-
-        row = await self.session.run_sync(fetch)
-        if row is None:
+        rows = await self._fetch(self._read_statement(), values)
+        if not rows:
             return None
-        dto: ReadT = self.read_model.model_validate(row._asdict())
+        dto: ReadT = self.read_model.model_validate(rows[0]._asdict())
         return dto
+
+    async def page(
+        self,
+        filters: BaseModel | None = None,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        offset: int = 0,
+        sort: str | None = None,
+        after: Sequence[Any] | None = None,
+    ) -> tuple[list[ReadT], int | None]:
+        """The page `list` gives, as Read DTOs straight from a Core SELECT (no ORM objects, as
+        `read`), and on an offset page (no `after`) how many rows `filters` match: counted by
+        a subquery of the same SELECT, one round trip where `list` and `count` take two. A
+        keyset page gives no total (None). For hot paths that only serialise, as the list route."""
+        _check_page(limit, offset)
+        conditions = (*self._visible(), *self._conditions(filters))
+        statement = select(*read_columns(self.model, self.read_model.model_fields))
+        statement = statement.where(*conditions)
+        if after is not None:
+            if offset:
+                raise InvalidQueryError("give an offset or a cursor, not both")
+            statement = statement.where(self._after(sort, after))
+        else:
+            # Not correlated: it counts every match, not the outer row.
+            counted = select(func.count()).select_from(self.model).where(*conditions)
+            statement = statement.add_columns(
+                counted.correlate(None).scalar_subquery().label(_TOTAL)
+            )
+        rows = await self._fetch(self._ordered(statement, sort).limit(limit).offset(offset))
+        items = [row._asdict() for row in rows]
+        total = None
+        if after is None:
+            # Past the last row no row carries the total: count it apart.
+            total = items[0][_TOTAL] if items else await self.count(filters)
+            for item in items:
+                del item[_TOTAL]
+        return [self.read_model.model_validate(item) for item in items], total
 
     async def list(
         self,
@@ -236,9 +267,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         condition = exists().where(self._is_key(key), *self._visible())
         return bool(await self.session.scalar(select(condition)))
 
-    def position(self, item: ModelT, sort: str | None = None) -> tuple[Any, ...] | None:
-        """Where `item` stands in the `sort` order, for `list(after=...)`; None when that order
-        has a nullable column, which keyset pagination cannot follow."""
+    def position(self, item: object, sort: str | None = None) -> tuple[Any, ...] | None:
+        """Where `item` (a row of `list`, or a Read DTO of `page`) stands in the `sort` order,
+        for `list(after=...)`; None when that order has a nullable column, which keyset
+        pagination cannot follow."""
         columns = self._order_columns(sort)
         if any(column.nullable for column in columns):
             return None
@@ -365,6 +397,20 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     async def _revive(self, instance: ModelT) -> ModelT:
         return instance
+
+    async def _fetch(
+        self, statement: Select[Any], values: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        """The rows of a Core SELECT, on the session's connection."""
+
+        def fetch(session: Session) -> Sequence[Row[Any]]:
+            # One hop into SQLAlchemy's synchronous core for all steps instead of one each:
+            # on a hot path the hop costs as much as the query's Python side.
+            if session.autoflush:
+                session.flush()  # as an ORM query would: the read sees this session's changes
+            return session.connection().execute(statement, values).all()
+
+        return await self.session.run_sync(fetch)
 
     def _read_statement(self) -> Select[Any]:
         """Built once per repository class, `_visible` included: later calls only bind the key."""
