@@ -477,7 +477,11 @@ class PoolSpec(_Strict):
     max_overflow: int = Field(20, ge=0)
     recycle: int = Field(1800, ge=-1, description="Seconds before a connection is replaced.")
     timeout: float = Field(30, gt=0, description="Seconds to wait for a free connection.")
-    pre_ping: bool = Field(True, description="Test each connection before handing it out.")
+    pre_ping: bool = Field(
+        False,
+        description="Test each connection with a round trip before handing it out. Off: a "
+        "connection found dead retires the pool's older ones, and a read runs again once.",
+    )
     transaction_pooler: bool = Field(
         False,
         description="Connect through PgBouncer in transaction mode (or a pooler like it): no "

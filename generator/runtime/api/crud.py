@@ -23,6 +23,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from fastapi import APIRouter, Query, params, status
 from fastapi.dependencies import utils as fastapi_dependencies
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api import cursors, idempotency
@@ -35,6 +36,7 @@ CreateT = TypeVar("CreateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
+ResultT = TypeVar("ResultT")
 
 _Handler = Callable[..., Awaitable[Any]]
 RouteName = Literal["list", "get", "create", "update", "delete", "restore", "links"]
@@ -175,9 +177,15 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def list_rows(*, query: ListQuery, session: AsyncSession) -> Page[ReadT]:
             rows = repository(session)
             after = cursors.decode(rows, query)
-            items, total = await rows.page(
-                query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+            page = functools.partial(
+                rows.page,
+                query,
+                limit=query.limit,
+                offset=query.offset,
+                sort=query.sort,
+                after=after,
             )
+            items, total = await _read_once_more_if_disconnected(session, page)
             return Page(
                 items=items,
                 total=total,
@@ -204,7 +212,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             if not include:  # the lean path: a Core SELECT straight into the DTO
                 item = await self._read(session=session, **key)
                 return detail.model_validate(item, from_attributes=True)
-            instance = await self._repository(session).get(self._key(key), load=include)
+            loading = functools.partial(self._repository(session).get, self._key(key), load=include)
+            instance = await _read_once_more_if_disconnected(session, loading)
             return detail.from_loaded(instance)
 
         many: Any = types.GenericAlias(list, (load,))  # `list[load]`, built at run time
@@ -224,7 +233,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     async def _read(self, *, session: AsyncSession, **key: Any) -> ReadT:
         value = self._key(key)
-        item = await self._repository(session).read(value)
+        reading = functools.partial(self._repository(session).read, value)
+        item = await _read_once_more_if_disconnected(session, reading)
         if item is None:
             raise NotFoundError(self._model_name, value)
         return item
@@ -335,6 +345,24 @@ class _Endpoint:
 
     async def __call__(self, **arguments: Any) -> Any:
         return await self._handler(**arguments)
+
+
+async def _read_once_more_if_disconnected(
+    session: AsyncSession, read: Callable[[], Awaitable[ResultT]]
+) -> ResultT:
+    """`read()`, run again once if its connection turned out dead: the pool hands connections
+    out untested (no pre-ping round trip), and a connection the server dropped since (a
+    restart, a killed backend) fails its first statement. SQLAlchemy then invalidates that
+    connection and every other the pool held before it ("Dealing with Disconnects", the
+    optimistic approach), so the second run connects anew. Only reads run again: they change
+    nothing, and a write's outcome on a lost connection is unknown (it answers 503)."""
+    try:
+        return await read()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    await session.rollback()
+    return await read()
 
 
 async def _once(
