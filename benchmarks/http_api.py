@@ -13,7 +13,7 @@ wrk loads each endpoint with 64 keep-alive connections. Each repetition runs eve
 through the three services in an order that rotates from repetition to repetition; ratios are
 taken within a repetition and printed as min / median / max. Write runs start from the same
 10,000 rows (rows created or deleted by the previous run are reset and the table vacuumed).
-Run: python benchmarks/http_api.py [--repetitions 3] [--seconds 5] [--quick]
+Run: python benchmarks/http_api.py [--repetitions 5] [--seconds 3] [--only get,list] [--quick]
 (PostgreSQL from PERSISTGEN_TEST_POSTGRES_URL, like the tests; needs `wrk`, Debian's package).
 """
 
@@ -26,6 +26,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -68,20 +69,30 @@ class Figure:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5, help="length of each wrk run")
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3, help="length of each wrk run")
     parser.add_argument("--database", default="persistgen_http_bench")
     parser.add_argument("--quick", action="store_true", help="one short repetition")
+    parser.add_argument(
+        "--only", default=",".join(READS + WRITES), help="endpoints, comma-separated"
+    )
     args = parser.parse_args()
     if args.quick:
         args.repetitions, args.seconds = 1, 1
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     base_url = os.environ.get("PERSISTGEN_TEST_POSTGRES_URL", DEFAULT_URL)
-    asyncio.run(_main(base_url, args.database, args.repetitions, args.seconds))
+    # Stopped, it still stops its services and drops its database (the `finally` clauses).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    endpoints = tuple(args.only.split(","))
+    if unknown := set(endpoints) - {*READS, *WRITES}:
+        sys.exit(f"unknown endpoints: {', '.join(sorted(unknown))}")
+    asyncio.run(_main(base_url, args.database, endpoints, args.repetitions, args.seconds))
 
 
-async def _main(base_url: str, database: str, repetitions: int, seconds: float) -> None:
+async def _main(
+    base_url: str, database: str, endpoints: tuple[str, ...], repetitions: int, seconds: float
+) -> None:
     dsn = base_url.replace("postgresql+asyncpg", "postgresql")
     admin = await asyncpg.connect(dsn)
     await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -94,7 +105,8 @@ async def _main(base_url: str, database: str, repetitions: int, seconds: float) 
             db = await asyncpg.connect(bench_dsn)
             try:
                 author = await _load(db)
-                await _run(db, project, bench_dsn, author, repetitions, seconds, Path(tmp))
+                runs = (endpoints, repetitions, seconds)
+                await _run(db, project, bench_dsn, author, runs, Path(tmp))
             finally:
                 await db.close()
     finally:
@@ -178,10 +190,10 @@ async def _run(
     project: Path,
     dsn: str,
     author: int,
-    repetitions: int,
-    seconds: float,
+    runs: tuple[tuple[str, ...], int, float],
     scratch: Path,
 ) -> None:
+    endpoints, repetitions, seconds = runs
     services = _services(project, dsn)
     processes = [_start(service) for service in services]
     try:
@@ -197,9 +209,9 @@ async def _run(
         for repetition in range(repetitions):
             shift = repetition % len(services)
             order = services[shift:] + services[:shift]
-            for endpoint in (*READS, *WRITES):
+            for endpoint in endpoints:
                 for service in order:
-                    extra = {}
+                    extra = {"RUN": f"{repetition}-{service.name}"}
                     if endpoint == "delete":
                         extra["FIRST_ID"] = await _deletable(db, author, seconds)
                     figure = _wrk(targets[service.name][endpoint], seconds, extra)
@@ -271,11 +283,12 @@ function request()
 end
 """
 _CREATE = f"""{_THREADS}
+local run = os.getenv("RUN")
 function request()
   n = n + 1
   local body = string.format(
-    '{{"title":"New %d","slug":"new-%d-%d","body":"Body","status":"draft","author_id":AUTHOR}}',
-    n, tid, n)
+    '{{"title":"New %d","slug":"new-%s-%d-%d","body":"Body","status":"draft","author_id":AUTHOR}}',
+    n, run, tid, n)
   return wrk.format("POST", "/posts", {{["Content-Type"] = "application/json"}}, body)
 end
 """
@@ -312,7 +325,9 @@ async def _deletable(db: asyncpg.Connection, author: int, seconds: float) -> str
 
 
 async def _reset(db: asyncpg.Connection) -> None:
-    """Back to the 10,000 loaded rows, vacuumed, so each write run starts alike."""
+    """Back to the 10,000 loaded rows, vacuumed, so each write run starts alike. First the
+    requests wrk left in flight finish (the services answer them after wrk has stopped)."""
+    await asyncio.sleep(1)
     await db.execute(f"DELETE FROM posts WHERE id > {ROWS}")
     await db.execute("VACUUM ANALYZE posts")
 
@@ -324,6 +339,8 @@ def _wrk(target: str, seconds: float, env: dict[str, str] | None = None) -> Figu
         f"-c{CONNECTIONS}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
+        "--timeout",
+        "30s",  # a slow answer counts in the latency, not as an error
         *target.split(),
     ]
     environment = {**os.environ, **(env or {})}

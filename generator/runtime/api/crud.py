@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from persistgen.runtime.api import cursors, idempotency
 from persistgen.runtime.api.errors import problem_responses
 from persistgen.runtime.db.session import SessionDep
-from persistgen.runtime.repositories.base import NotFoundError, Repository
+from persistgen.runtime.repositories.base import READ_ALONE, NotFoundError, Repository
 from persistgen.runtime.schemas.base import ListQuery, Page, ReadModel, WriteModel
 
 CreateT = TypeVar("CreateT", bound=WriteModel)
@@ -356,6 +356,8 @@ async def _read_once_more_if_disconnected(
     connection and every other the pool held before it ("Dealing with Disconnects", the
     optimistic approach), so the second run connects anew. Only reads run again: they change
     nothing, and a write's outcome on a lost connection is unknown (it answers 503)."""
+    if _may_read_alone(session):
+        session.info[READ_ALONE] = True
     try:
         return await read()
     except DBAPIError as error:
@@ -363,6 +365,15 @@ async def _read_once_more_if_disconnected(
             raise
     await session.rollback()
     return await read()
+
+
+def _may_read_alone(session: AsyncSession) -> bool:
+    """Whether a read route's SELECT may run in autocommit (`READ_ALONE`): on PostgreSQL, where
+    BEGIN and ROLLBACK are round trips of their own, unless a `begin` listener sets something
+    for the transaction (behind a transaction pooler, the time limits: `SET LOCAL` would
+    outlive no statement in autocommit)."""
+    bind = session.get_bind()
+    return bind.dialect.name == "postgresql" and not bind.dispatch.begin
 
 
 async def _once(

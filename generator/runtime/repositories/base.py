@@ -12,7 +12,6 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Delete,
-    Row,
     Select,
     Table,
     Update,
@@ -60,6 +59,13 @@ KeyT = TypeVar("KeyT")
 SEARCH = "q"  # the filter holding the text `searchable` columns are searched for
 # The label of a page's total in its SELECT: no DTO field starts with an underscore.
 _TOTAL = "_total"
+# A session whose `info` holds this key (true) runs `read` and `page`, when it has no
+# transaction yet, in autocommit: a lone SELECT is its own transaction, one round trip where
+# BEGIN and ROLLBACK around it take three. The API's read routes set it (api/crud.py): they run
+# one such read and write nothing. Set it only where nothing after the read should share its
+# transaction.
+READ_ALONE = "persistgen.read_alone"
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 class NotFoundError(LookupError):
@@ -189,7 +195,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         rows = await self._fetch(self._read_statement(), values)
         if not rows:
             return None
-        dto: ReadT = self.read_model.model_validate(rows[0]._asdict())
+        dto: ReadT = self.read_model.model_validate(rows[0])
         return dto
 
     async def page(
@@ -219,8 +225,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             statement = statement.add_columns(
                 counted.correlate(None).scalar_subquery().label(_TOTAL)
             )
-        rows = await self._fetch(self._ordered(statement, sort).limit(limit).offset(offset))
-        items = [row._asdict() for row in rows]
+        items = await self._fetch(self._ordered(statement, sort).limit(limit).offset(offset))
         total = None
         if after is None:
             # Past the last row no row carries the total: count it apart.
@@ -400,15 +405,20 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     async def _fetch(
         self, statement: Select[Any], values: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]]:
-        """The rows of a Core SELECT, on the session's connection."""
+    ) -> Sequence[dict[str, Any]]:
+        """The rows of a Core SELECT as dicts by column label, on the session's connection."""
 
-        def fetch(session: Session) -> Sequence[Row[Any]]:
+        def fetch(session: Session) -> Sequence[dict[str, Any]]:
             # One hop into SQLAlchemy's synchronous core for all steps instead of one each:
             # on a hot path the hop costs as much as the query's Python side.
             if session.autoflush:
                 session.flush()  # as an ORM query would: the read sees this session's changes
-            return session.connection().execute(statement, values).all()
+            alone = session.info.get(READ_ALONE) and not session.in_transaction()
+            connection = session.connection(execution_options=_AUTOCOMMIT if alone else None)
+            result = connection.execute(statement, values)
+            keys = tuple(result.keys())
+            # Zipped with the labels once: `Row._asdict` per row costs more than the query.
+            return [dict(zip(keys, row, strict=True)) for row in result]
 
         return await self.session.run_sync(fetch)
 
