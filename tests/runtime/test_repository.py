@@ -66,6 +66,23 @@ async def test_list_filters_sorts_and_counts(session: AsyncSession) -> None:
     assert await books.exists(page[0].id)
 
 
+async def test_page_is_the_list_as_read_dtos_with_its_total(session: AsyncSession) -> None:
+    books = BookRepository(session)
+    await books.insert_many(
+        [BookCreate(title=t, pages=p) for t, p in [("b", 10), ("a", 30), ("c", 20), ("d", 40)]]
+    )
+    matching = BookFilters(pages_gte=20)
+    items, total = await books.page(matching, sort="title", limit=2, offset=1)
+    listed = await books.list(matching, sort="title", limit=2, offset=1)
+    assert items == [BookRead.model_validate(book) for book in listed]
+    assert total == await books.count(matching) == 3  # every match, not the page's rows
+    assert await books.page(matching, offset=3) == ([], 3)  # past the last row: counted apart
+    after = books.position(items[-1], "title")  # a DTO has its position too
+    assert after is not None
+    rest, no_total = await books.page(matching, sort="title", after=after)
+    assert ([book.title for book in rest], no_total) == (["d"], None)
+
+
 async def test_keyset_pages_follow_the_position_of_the_last_row(session: AsyncSession) -> None:
     books = BookRepository(session)
     await shelve(session, *"edcba")

@@ -159,7 +159,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def create(
             *, data: CreateT, session: AsyncSession, idempotency_key: str | None
         ) -> Any:
-            request = idempotency.fingerprint("POST", self.prefix, {}, data)
+            request = functools.partial(idempotency.fingerprint, "POST", self.prefix, {}, data)
             write = functools.partial(repository(session).create, data)
             return await _once(
                 session, idempotency_key, request, write, read, status.HTTP_201_CREATED
@@ -245,7 +245,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def update(
             *, data: UpdateT, session: AsyncSession, idempotency_key: str | None, **key: Any
         ) -> Any:
-            request = idempotency.fingerprint("PATCH", self.prefix + path, key, data)
+            request = functools.partial(
+                idempotency.fingerprint, "PATCH", self.prefix + path, key, data
+            )
             write = functools.partial(repository(session).update, self._key(key), data)
             return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
@@ -259,7 +261,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         names, path = self._names, self._key_path
 
         async def delete(*, session: AsyncSession, idempotency_key: str | None, **key: Any) -> Any:
-            request = idempotency.fingerprint("DELETE", self.prefix + path, key)
+            request = functools.partial(idempotency.fingerprint, "DELETE", self.prefix + path, key)
             write = functools.partial(repository(session).delete, self._key(key))
             return await _once(
                 session, idempotency_key, request, write, None, status.HTTP_204_NO_CONTENT
@@ -286,7 +288,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def restore_row(
             *, session: AsyncSession, idempotency_key: str | None, **key: Any
         ) -> Any:
-            request = idempotency.fingerprint("POST", self.prefix + path, key)
+            request = functools.partial(idempotency.fingerprint, "POST", self.prefix + path, key)
             write = functools.partial(restore, repository(session), self._key(key))
             return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
@@ -379,16 +381,17 @@ def _may_read_alone(session: AsyncSession) -> bool:
 async def _once(
     session: AsyncSession,
     key: str | None,
-    request: str,
+    request: Callable[[], str],
     write: Callable[[], Awaitable[object]],
     read: type[ReadModel] | None,
     status_code: int,
 ) -> Any:
     """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
     the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
-    and `write` does not run (api/idempotency.py)."""
+    and `write` does not run (api/idempotency.py). `request()` hashes the request, needed only
+    with a key."""
     if key is not None:
-        stored = await idempotency.claim(session, key, request)
+        stored = await idempotency.claim(session, key, request())
         if stored is not None:
             return stored
     row = await write()
