@@ -43,27 +43,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs")
+    parser.add_argument("--database", default=DATABASE, help="the database it makes and drops")
     args = parser.parse_args()
     if args.quick:
         globals().update(QUICK)
-    asyncio.run(_main(args.runs))
+    asyncio.run(_main(args.runs, args.database))
 
 
-async def _main(runs: int) -> None:
+async def _main(runs: int, database: str) -> None:
     base_url = os.environ.get("PERSISTGEN_TEST_POSTGRES_URL", DEFAULT_URL)
     dsn = base_url.replace("postgresql+asyncpg", "postgresql")
     admin = await asyncpg.connect(dsn)
-    await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-    await admin.execute(f"CREATE DATABASE {DATABASE}")
+    await admin.execute(f"DROP DATABASE IF EXISTS {database}")
+    await admin.execute(f"CREATE DATABASE {database}")
     try:
-        bench_dsn = dsn.rsplit("/", 1)[0] + f"/{DATABASE}"
+        bench_dsn = dsn.rsplit("/", 1)[0] + f"/{database}"
         with tempfile.TemporaryDirectory() as tmp:
             tracker = _generate(Path(tmp))
             os.environ["DATABASE_URL"] = bench_dsn.replace("postgresql", "postgresql+asyncpg", 1)
             sys.path.insert(0, str(tracker))
             await _run(bench_dsn, runs)
     finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        await admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         await admin.close()
 
 
