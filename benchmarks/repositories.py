@@ -298,10 +298,25 @@ class _Persistgen:
                 for _ in range(PAGE_REPEATS):
                     await self.repository(session).count(self.query(status="open"))
 
+        async def offset_dtos() -> None:  # what the list route runs: the page and its total
+            async with self.sessions() as session:
+                for _ in range(PAGE_REPEATS):
+                    await self.repository(session).page(limit=PAGE, offset=DEEP)
+
+        async def keyset_dtos() -> None:
+            async with self.sessions() as session:
+                for _ in range(PAGE_REPEATS):
+                    await self.repository(session).page(limit=PAGE, after=[ids[DEEP - 1]])
+
+        offset, keyset, count = _reads(gets, offset_page, keyset_page, filtered_count)[1:]
         return [
             (f"get by id x{GETS:,}", reads),
             (f"get by id x{GETS:,} [ORM objects]", gets),
-            *_reads(gets, offset_page, keyset_page, filtered_count)[1:],
+            offset,
+            (f"{offset[0]} [page: Read DTOs and total]", offset_dtos),
+            keyset,
+            (f"{keyset[0]} [page: Read DTOs]", keyset_dtos),
+            count,
         ]
 
 
