@@ -313,9 +313,9 @@ class _Persistgen:
             (f"get by id x{GETS:,}", reads),
             (f"get by id x{GETS:,} [ORM objects]", gets),
             offset,
-            (f"{offset[0]} [page: Read DTOs and total]", offset_dtos),
+            (f"{offset[0]} [page()]", offset_dtos),
             keyset,
-            (f"{keyset[0]} [page: Read DTOs]", keyset_dtos),
+            (f"{keyset[0]} [page()]", keyset_dtos),
             count,
         ]
 
