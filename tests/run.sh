@@ -19,13 +19,15 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   fi
 fi
 
-# PgBouncer, for the transaction-pooling tests: Debian's package.
-if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
-  as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $as_root apt-get install -y -q pgbouncer >/dev/null ||
-    { $as_root apt-get update -q >/dev/null && $as_root apt-get install -y -q pgbouncer >/dev/null; }
-fi
+# PgBouncer, for the transaction-pooling tests, and wrk, for the HTTP benchmark's: Debian's.
+for tool in pgbouncer wrk; do
+  if ! command -v "$tool" >/dev/null && [ ! -x "/usr/sbin/$tool" ]; then
+    as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $as_root apt-get install -y -q "$tool" >/dev/null ||
+      { $as_root apt-get update -q >/dev/null && $as_root apt-get install -y -q "$tool" >/dev/null; }
+  fi
+done
 
 .venv/bin/ruff check generator tests benchmarks
 .venv/bin/ruff format --check generator tests benchmarks
