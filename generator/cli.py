@@ -518,13 +518,17 @@ def _summary(outcome: Outcome) -> None:
         )
     revision = outcome.revision
     if revision is not None and not outcome.stopped:
-        out.print(f"migration [bold]{escape(revision.path)}[/]:")
+        # Unwrapped, so the path can be copied whole.
+        out.print(f"migration [bold]{escape(revision.path)}[/]:", soft_wrap=True)
         for line in revision.summary:
-            out.print(f"  {escape(line)}")
+            out.print(f"  {escape(line)}", soft_wrap=True)
         for line in revision.destructive:
-            out.print(f"  [bold red]destructive: {escape(line)}[/]")
+            out.print(f"  [bold red]destructive: {escape(line)}[/]", soft_wrap=True)
         for line in revision.rewrites:
-            out.print(f"  [bold yellow]rewrites the table on PostgreSQL: {escape(line)}[/]")
+            out.print(
+                f"  [bold yellow]rewrites the table on PostgreSQL: {escape(line)}[/]",
+                soft_wrap=True,
+            )
 
 
 _NO_NEWLINE = "\\ No newline at end of file\n"  # as git marks a last line without one
