@@ -6,6 +6,7 @@ import difflib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from persistgen import __version__
-from persistgen.errors import UserError, fail
+from persistgen.errors import Problem, UserError, fail
 from persistgen.spec import SPEC_FILE, compact
 
 # The generator is imported by the commands that run it, not here: `persistgen --help` (and a
@@ -228,22 +229,40 @@ def add_resource(
     def add() -> Outcome:
         parsed: dict[str, str] = {}
         for index, text in enumerate(fields, start=1):
-            where = f"field argument {index}"
+            where = f"field argument {index} `{text}`"
             try:
                 field_name, _ = compact.parse_cli_field(text)
-            except ValueError as exc:
-                raise fail(str(exc), "fix this field argument", file=where) from None
+            except compact.CompactError as exc:
+                raise fail(exc.message, exc.hint, file=where) from None
             if field_name in parsed:
                 raise fail(
                     f"field `{field_name}` is given twice", "name each field once", file=where
                 )
             parsed[field_name] = text.partition(":")[2]
         new_text = edit.add_resource(spec_path, name, parsed)
-        read_spec_text(new_text, str(spec_path))
+        try:
+            read_spec_text(new_text, str(spec_path))
+        except UserError as error:
+            raise UserError(
+                [_on_the_command_line(p, name, fields) for p in error.problems]
+            ) from None
         spec_path.write_text(new_text, encoding="utf-8", newline="")
         return pipeline.generate(project)
 
     _finish(_guarded(add), check=False)
+
+
+def _on_the_command_line(problem: Problem, name: str, fields: list[str]) -> Problem:
+    """A problem of the resource `add resource` would write, placed on the argument that
+    gave it rather than on lines of a spec never written."""
+    resource = f"resources.{name}"
+    if not problem.spec_path.startswith(resource):
+        return problem
+    where = f"resource argument `{name}`"
+    for index, text in enumerate(fields, start=1):
+        if problem.spec_path.startswith(f"{resource}.fields.{text.partition(':')[0]}"):
+            where = f"field argument {index} `{text}`"
+    return replace(problem, file=where, line=None, column=None)
 
 
 AllowDestructive = Annotated[
