@@ -21,6 +21,8 @@ from persistgen.spec import SPEC_FILE, compact
 # The generator is imported by the commands that run it, not here: `persistgen --help` (and a
 # typo's error) need only the command line.
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from persistgen.importer import to_spec as importer_notes
     from persistgen.pipeline import Outcome
     from persistgen.write import Change
@@ -478,22 +480,17 @@ def _finish(
 
 
 def _summary(outcome: Outcome) -> None:
-    from rich.table import Table
-
     changes = outcome.changes
-    table = Table(show_header=True, header_style="bold", box=None)
-    table.add_column("file")
-    table.add_column("status")
+    rows: list[tuple[str, str]] = []
     counts: dict[str, int] = {}
     for change in changes:
         if outcome.stopped and change.status != "conflict":
             continue  # nothing was written: only the conflicts matter
         counts[change.status] = counts.get(change.status, 0) + 1
         if change.status not in ("unchanged", "kept"):
-            style = _STYLE[change.status]
-            table.add_row(escape(change.path), f"[{style}]{change.status}[/]")
-    if table.row_count:
-        out.print(table)
+            rows.append((change.path, change.status))
+    if rows:
+        out.print(_table(rows), soft_wrap=True)
     out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
     edited = [
         c.path
@@ -525,6 +522,23 @@ def _summary(outcome: Outcome) -> None:
             out.print(f"  [bold red]destructive: {escape(line)}[/]")
         for line in revision.rewrites:
             out.print(f"  [bold yellow]rewrites the table on PostgreSQL: {escape(line)}[/]")
+
+
+def _table(rows: list[tuple[str, str]]) -> Text:
+    """The changed files and their status, laid out as rich's `Table(box=None)` lays them out,
+    but as one text: a rich table of the 1,272 rows of a new 200-resource project cost 0.3 s,
+    and it wrapped long paths, which this keeps on one line."""
+    from rich.text import Text
+
+    width = max(len("file"), *(len(path) for path, _ in rows))
+    status_width = max(len("status"), *(len(status) for _, status in rows))
+    text = Text()
+    text.append(f" {'file':<{width}}  {'status':<{status_width}} ", style="bold")
+    for path, status in rows:
+        text.append(f"\n {path:<{width}}  ")
+        text.append(status, style=_STYLE[status])
+        text.append(" " * (status_width - len(status) + 1))
+    return text
 
 
 _NO_NEWLINE = "\\ No newline at end of file\n"  # as git marks a last line without one
