@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from persistgen.importer import to_spec as importer_notes
+    from persistgen.options import MigrationOptions
     from persistgen.pipeline import Outcome
     from persistgen.write import Change
 
@@ -301,16 +302,23 @@ def generate(
     allow_destructive: AllowDestructive = False,
     allow_rewrite: AllowRewrite = False,
     contract: Contract = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            help="Render everything even when the project is recorded as up to date (the "
+            "spec, the migration history, persistgen and every file as the last run left them)."
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the project from its persistgen.yaml, with a migration for schema changes.
 
     Hand edits to generated files are merged with the new output."""
-    from persistgen import pipeline
+    from persistgen.options import MigrationOptions
 
     if contract and no_migration:
         err.print("[bold red]error[/]: --contract writes a migration; drop --no-migration")
         raise typer.Exit(2)
-    options = pipeline.MigrationOptions(
+    options = MigrationOptions(
         enabled=not no_migration,
         allow_destructive=allow_destructive,
         allow_rewrite=allow_rewrite,
@@ -320,6 +328,10 @@ def generate(
     if force and markers:
         err.print("[bold red]error[/]: choose one of --force and --conflicts=markers")
         raise typer.Exit(2)
+    if not full and _up_to_date(project, options, force=force, markers=markers):
+        return
+    from persistgen import pipeline
+
     preview = dry_run or check or diff
     outcome = _guarded(
         lambda: pipeline.generate(
@@ -329,6 +341,26 @@ def generate(
     if diff:
         _diffs(outcome.changes)
     _finish(outcome, check=check, diffs_shown=diff, preview=preview)
+
+
+def _up_to_date(project: Path, options: MigrationOptions, *, force: bool, markers: bool) -> bool:
+    """Report the project up to date when the last run's stamp proves this run has nothing to
+    do (up_to_date.py), before the generator is even imported; False: run it."""
+    from persistgen import up_to_date
+
+    key = up_to_date.options_key(options, force=force, markers=markers)
+    report = None if key is None else up_to_date.proven(project, up_to_date.inputs(project, key))
+    if report is None:
+        return False
+    out.print(
+        "[green]Up to date:[/] persistgen.yaml, the migration history, persistgen and every "
+        "file are as the last run left them; nothing rendered (--full renders everything).",
+        soft_wrap=True,
+    )
+    _report_counts(report.counts, report.edited)
+    for note in report.checks:
+        out.print(f"[bold yellow]test data:[/] {escape(note)}", soft_wrap=True)
+    return True
 
 
 migration_app = typer.Typer(
@@ -491,18 +523,12 @@ def _summary(outcome: Outcome) -> None:
             rows.append((change.path, change.status))
     if rows:
         out.print(_table(rows), soft_wrap=True)
-    out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
     edited = [
         c.path
         for c in changes
         if c.status in ("merged", "unchanged") and c.generated not in (None, c.new)
     ]
-    if edited and not outcome.stopped:
-        out.print(
-            f"[yellow]your edits, kept:[/] {', '.join(map(escape, edited))} "
-            "(merged with persistgen's output on every run)",
-            soft_wrap=True,
-        )
+    _report_counts(counts, () if outcome.stopped else edited)
     for note in outcome.notes:
         out.print(f"[bold yellow]merge:[/] {escape(note)}", soft_wrap=True)
     for note in outcome.checks:
@@ -522,6 +548,16 @@ def _summary(outcome: Outcome) -> None:
             out.print(f"  [bold red]destructive: {escape(line)}[/]")
         for line in revision.rewrites:
             out.print(f"  [bold yellow]rewrites the table on PostgreSQL: {escape(line)}[/]")
+
+
+def _report_counts(counts: dict[str, int], edited: Sequence[str]) -> None:
+    out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    if edited:
+        out.print(
+            f"[yellow]your edits, kept:[/] {', '.join(map(escape, edited))} "
+            "(merged with persistgen's output on every run)",
+            soft_wrap=True,
+        )
 
 
 def _table(rows: list[tuple[str, str]]) -> Text:

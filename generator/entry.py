@@ -1,5 +1,6 @@
-"""The `persistgen` command: `--version` answered before the command line's machinery (Typer,
-rich, the generator) is imported, which costs many times a bare Python start."""
+"""The `persistgen` command: `--version` answered, and `--help` looked up in the user's cache
+(help_cache.py), before the command line's machinery (Typer, rich, the generator) is imported,
+which costs many times a bare Python start."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ def main() -> None:
 
         print(f"persistgen {__version__}")
         return
+    from persistgen import help_cache
+
+    if help_cache.is_help(sys.argv[1:]):
+        help_cache.answer(_run)
+        return
+    _run()
+
+
+def _run() -> None:
     from persistgen.cli import main as run
 
     run()

@@ -21,6 +21,9 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from persistgen.errors import fail
+from persistgen.layout import JOURNAL as JOURNAL
+from persistgen.layout import MANIFEST as MANIFEST
+from persistgen.layout import PENDING as PENDING
 from persistgen.merge import Merged, has_git_markers, has_markers, merge
 from persistgen.render import RenderedFile
 from persistgen.shared_files import merge_shared
@@ -28,10 +31,6 @@ from persistgen.shared_files import merge_shared
 if sys.platform != "win32":
     import fcntl
 
-MANIFEST = ".persistgen/manifest.json"
-# An interrupted run's plan: pending while files are staged, the journal once committed.
-PENDING = ".persistgen/journal.pending.json"
-JOURNAL = ".persistgen/journal.json"
 # Temporary files and directories are private (0600/0700); what we move into place should get
 # the modes an editor would give it, so read the umask once (it can only be read by setting it).
 _UMASK = os.umask(0o022)
