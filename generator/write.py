@@ -428,10 +428,12 @@ def writing() -> Iterator[None]:
 def _refuse_links_out(root: Path, changes: Iterable[Change]) -> None:
     """A directory in the project that links outside it must not receive generated files."""
     inside = root.resolve()
+    checked: set[str] = set()  # each directory resolved once: a few for a thousand files
     for change in changes:
-        if not change.writes:
+        folder = PurePosixPath(change.path).parent.as_posix()
+        if not change.writes or folder in checked:
             continue
-        directory = (root / change.path).parent
+        directory = root / folder
         if not directory.resolve().is_relative_to(inside):
             raise fail(
                 f"`{change.path}` would be written outside the project: a directory on its "
@@ -439,6 +441,7 @@ def _refuse_links_out(root: Path, changes: Iterable[Change]) -> None:
                 "replace the link with a real directory, then run again",
                 file=str(root / change.path),
             )
+        checked.add(folder)
 
 
 def _stage(path: Path, text: str) -> None:
