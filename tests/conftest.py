@@ -23,7 +23,9 @@ def example(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """persistgen's cache (up-to-date stamps, `--help` texts) in a directory of the test run's
-    own, for the commands run in process and in child processes alike."""
-    os.environ[user_cache.ENV] = str(tmp_path_factory.mktemp("persistgen-cache"))
+def _no_cache() -> None:
+    """persistgen's cache off, for the commands run in process and in child processes alike:
+    every test runs the full path, so a run after a run that wrote is rendered and compared,
+    never reported up to date from a stamp (which relies on exactly that). The tests of the
+    cache switch it on (tests/cli/test_up_to_date.py, test_help_cache.py)."""
+    os.environ[user_cache.ENV] = ""

@@ -33,8 +33,7 @@ from tests.cli.helpers import BLOG, changed, edit, masked, mtimes, path_of, repo
 def test_second_run_changes_nothing(cli: Invoke, blog: Path) -> None:
     before, times = tree(blog), mtimes(blog)
 
-    # The full path (without it, the run is reported up to date: tests/cli/test_up_to_date.py).
-    result = cli("generate", "--full", "--project", "blog")
+    result = cli("generate", "--project", "blog")
 
     assert result.exit_code == 0, result.output
     assert reported(result.stdout) == {}

@@ -9,13 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from persistgen import pipeline, up_to_date
+from persistgen import pipeline, up_to_date, user_cache
 from persistgen.layout import JOURNAL
-from tests.cli.blog_changes import KEPT, add_subtitle
+from tests.cli.blog_changes import KEPT, add_subtitle, remove_comment
 from tests.cli.conftest import Invoke
-from tests.cli.helpers import edit, files, tree
+from tests.cli.helpers import edit, files, reported, tree
 
 UP_TO_DATE = "Up to date:"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache on (tests/conftest.py switches it off for every other test)."""
+    monkeypatch.setenv(user_cache.ENV, str(tmp_path / "cache"))
 
 
 @pytest.fixture
@@ -50,22 +56,42 @@ def test_the_shortcut_reports_as_the_full_path(cli: Invoke, blog: Path) -> None:
     assert short.stdout.splitlines()[1:] == full.stdout.splitlines()
 
 
-def test_written_files_are_recorded(cli: Invoke, blog: Path, full_runs: list[Path]) -> None:
-    """A run that writes a change records the state it leaves: the next one is a no-op."""
-    add_subtitle(blog)
-    assert cli("generate", "-p", "blog").exit_code == 0
+def _hand_edit_and_subtitle(root: Path) -> None:
+    _edit_generated(root)
+    add_subtitle(root)
+
+
+@pytest.mark.parametrize(
+    ("change", "options"),
+    [
+        pytest.param(add_subtitle, (), id="field-added"),
+        pytest.param(remove_comment, ("--allow-destructive",), id="resource-removed"),
+        pytest.param(_hand_edit_and_subtitle, (), id="hand-edit-merged"),
+        pytest.param(add_subtitle, ("--no-migration",), id="no-migration"),
+    ],
+)
+def test_a_run_that_writes_records_what_the_next_finds(
+    cli: Invoke,
+    blog: Path,
+    full_runs: list[Path],
+    change: Callable[[Path], None],
+    options: tuple[str, ...],
+) -> None:
+    """The stamp a writing run records says what a full run right after it reports: nothing
+    to do, the same counts and the same kept edits."""
+    change(blog)
+    assert cli("generate", "-p", "blog", *options).exit_code == 0
     before = tree(blog)
 
-    result = cli("generate", "-p", "blog")
+    short = cli("generate", "-p", "blog", *options)
+    full = cli("generate", "-p", "blog", "--full", *options)
 
-    assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(UP_TO_DATE)
-    assert len(full_runs) == 1
+    assert short.exit_code == full.exit_code == 0, short.output + full.output
+    assert short.stdout.startswith(UP_TO_DATE)
+    assert short.stdout.splitlines()[1:] == full.stdout.splitlines()
+    assert reported(full.stdout) == {}
     assert tree(blog) == before
-    assert (
-        cli("generate", "--full", "-p", "blog").stdout.splitlines()[-1]
-        == (result.stdout.splitlines()[-1])
-    )
+    assert len(full_runs) == 2  # the writing run and --full
 
 
 def _edit_generated(root: Path) -> None:
