@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -599,6 +598,8 @@ def _conflict_diff(change: Change) -> None:
 
 
 def _diff(old: str, new: str, fromfile: str, tofile: str) -> None:
+    import difflib  # for --diff and conflicts only
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),

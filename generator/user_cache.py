@@ -4,6 +4,7 @@ the work next time (the up-to-date proofs of `up_to_date.py`, the `--help` texts
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -29,6 +30,7 @@ def cache_dir() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "persistgen"
 
 
+@functools.cache  # one installation per process: `generate` asks before and after its run
 def installation() -> str:
     """What every cached entry depends on, as a digest: persistgen's own files (an editable
     install changes with every edit of the code, a template's too), the distributions installed

@@ -4,7 +4,7 @@ rendering, while any change of what the output depends on takes the full path.""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +19,12 @@ UP_TO_DATE = "Up to date:"
 
 
 @pytest.fixture(autouse=True)
-def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cache on (tests/conftest.py switches it off for every other test)."""
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The cache on (tests/conftest.py switches it off for every other test), and the
+    installation's digest, which a process computes once, computed again after each test."""
     monkeypatch.setenv(user_cache.ENV, str(tmp_path / "cache"))
+    yield
+    user_cache.installation.cache_clear()
 
 
 @pytest.fixture
@@ -154,6 +157,7 @@ def test_another_persistgen_takes_the_full_path(
     cli: Invoke, blog: Path, full_runs: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(up_to_date.user_cache, "__version__", "0.2.0")
+    user_cache.installation.cache_clear()  # as a new process of that persistgen finds it
 
     assert UP_TO_DATE not in cli("generate", "--check", "-p", "blog").stdout
     assert full_runs == [Path("blog")]
@@ -170,6 +174,7 @@ def test_another_dependency_takes_the_full_path(
     site = tmp_path / "site"
     (site / "ruff-99.0.0.dist-info").mkdir(parents=True)
     monkeypatch.syspath_prepend(str(site))
+    user_cache.installation.cache_clear()  # as a new process finds it
 
     assert UP_TO_DATE not in cli("generate", "--check", "-p", "blog").stdout
     assert full_runs == [Path("blog")]
