@@ -16,7 +16,8 @@ run from a temporary copy), and times `pytest -q` in each project, on SQLite and
 `--database`, on PostgreSQL (the suites make their own databases beside it and drop them).
 pytest runs with only the project's own plugins and anyio. The two suites alternate within each
 of `--runs` rounds, after one untimed collection each (which compiles the modules). Prints wall
-seconds min / median / max and the median of the in-round ratios (baseline / this checkout).
+seconds, wall and CPU (the suite's own process), min / median / max, and the median of the
+in-round ratios (baseline / this checkout).
 
 Run: python benchmarks/suite_setup.py [--suites] [--database postgresql+asyncpg://.../bench]
 """
@@ -28,6 +29,7 @@ import io
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -134,7 +136,7 @@ def _report(result: dict[str, object], tests: int) -> None:
 def _suites(args: argparse.Namespace) -> None:
     examples, runs = (EXAMPLES[:1], 1) if args.quick else (EXAMPLES, args.runs)
     print(_machine())
-    print(f"{runs} rounds; wall seconds of `pytest -q`, min / median / max")
+    print(f"{runs} rounds; seconds of `pytest -q`, min / median / max; goal: 2x faster")
     with tempfile.TemporaryDirectory(prefix="persistgen-bench-") as tmp:
         parent = Path(tmp)
         baseline, baseline_env = _baseline_generator(args.baseline, parent / "baseline")
@@ -168,16 +170,24 @@ def _baseline_generator(ref: str, into: Path) -> tuple[list[str], dict[str, str]
     return [sys.executable, "-m", "persistgen"], {**os.environ, "PYTHONPATH": str(into)}
 
 
-def _timed_suites(projects: dict[str, Path], database: str, runs: int) -> dict[str, list[float]]:
-    """Wall seconds of each project's suite, per round, in an order that alternates."""
-    walls: dict[str, list[float]] = {name: [] for name in projects}
+def _timed_suites(
+    projects: dict[str, Path], database: str, runs: int
+) -> dict[str, list[tuple[float, float]]]:
+    """Wall and CPU seconds (the suite's process, not the database server's) of each project's
+    suite, per round, in an order that alternates."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in projects}
     for turn in range(runs):
         order = list(projects) if turn % 2 == 0 else list(reversed(projects))
         for name in order:
-            started = time.perf_counter()
+            cpu, started = _children_cpu(), time.perf_counter()
             _pytest(projects[name], database)
-            walls[name].append(time.perf_counter() - started)
-    return walls
+            times[name].append((time.perf_counter() - started, _children_cpu() - cpu))
+    return times
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _pytest(project: Path, database: str, *options: str) -> None:
@@ -191,11 +201,14 @@ def _pytest(project: Path, database: str, *options: str) -> None:
         sys.exit(f"{project} failed its suite:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
 
 
-def _report_suites(label: str, walls: dict[str, list[float]], baseline: str) -> None:
-    before, after = walls[baseline], walls["this checkout"]
-    ratio = statistics.median(b / a for b, a in zip(before, after, strict=True))
-    print(f"  {label}: {baseline} {_spread(before)}, this checkout {_spread(after)}: ", end="")
-    print(f"{ratio:.2f}x faster (median of in-round ratios; goal 2x)")
+def _report_suites(label: str, times: dict[str, list[tuple[float, float]]], baseline: str) -> None:
+    print(f"  {label}:")
+    for index, kind in enumerate(("wall", "CPU")):
+        before = [one[index] for one in times[baseline]]
+        after = [one[index] for one in times["this checkout"]]
+        ratio = statistics.median(b / a for b, a in zip(before, after, strict=True))
+        print(f"    {kind}: {baseline} {_spread(before)}, this checkout {_spread(after)}: ", end="")
+        print(f"{ratio:.2f}x faster (median of in-round ratios)")
 
 
 def _spread(values: list[float]) -> str:
