@@ -193,6 +193,7 @@ def _children_cpu() -> float:
 def _pytest(project: Path, database: str, *options: str) -> None:
     env = {**os.environ, "DATABASE_URL": database, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     env.pop("TEST_DATABASE_URL", None)  # always a throwaway database beside `database`
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled once, as a user's runs after the first
     command = [sys.executable, "-m", "pytest", "-q", "-p", "anyio", "-p", "no:cacheprovider"]
     result = subprocess.run(
         [*command, *options], cwd=project, env=env, capture_output=True, text=True
