@@ -7,13 +7,21 @@ in an order that rotates from run to run, times as child processes:
 - `datamodel-codegen` on the JSON Schema (Pydantic v2 models): the baseline of `new` and
   `generate --check`;
 - `persistgen new project` on the spec, then a no-op `persistgen generate --check` on what it
-  wrote;
-- an empty Python start (`python -c pass`): the baseline of `persistgen --version` and `--help`.
+  wrote (reported up to date from the stamp `new` recorded), and the same with `--full` (read,
+  render and compare everything, as on a changed project; no goal);
+- an empty Python start (`python -c pass`): the baseline of `persistgen --version` and `--help`
+  (answered from the cache of Typer's output, filled once before the runs), and of `--help`
+  laid out by Typer with no cache (no goal).
+
+persistgen's cache (up-to-date stamps, help texts) is a directory of the benchmark's own, and
+persistgen's bytecode is compiled first, as `pip install` does for a wheel: an editable install
+run with PYTHONDONTWRITEBYTECODE=1 (as on this machine) compiles its modules on every start.
 
 A time is a child's CPU time (user + system, with its own children: ruff); a ratio is taken
 within one run, and each figure is printed as min / median / max over the runs, beside the
-goal of issue 18. `--scale 1000,5000` then times `new` once at each size and prints its CPU
-time per resource (flat when generation grows linearly).
+goal of issue 18. `--scale 1000,5000` then times `new`, `generate --check` and
+`generate --check --full` once at each size and prints their CPU time per resource (flat when
+the cost grows linearly).
 
 Run: python benchmarks/generation.py --runs 5 [--scale 1000,5000]; --quick for a smoke run.
 """
@@ -21,6 +29,8 @@ Run: python benchmarks/generation.py --runs 5 [--scale 1000,5000]; --quick for a
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import platform
@@ -49,19 +59,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--scale", default="", help="sizes to time `new` at, e.g. 1000,5000")
+    parser.add_argument("--scale", default="", help="sizes to time at, e.g. 1000,5000")
     parser.add_argument("--quick", action="store_true", help="10 resources, one run")
     args = parser.parse_args()
     resources, runs = (10, 1) if args.quick else (args.resources, args.runs)
     print(_machine())
+    _compile_persistgen()
     with tempfile.TemporaryDirectory(prefix="persistgen-bench-") as tmp:
         work = Path(tmp)
+        os.environ["PERSISTGEN_CACHE_DIR"] = str(work / "cache")  # inherited by each command
+        _cpu([str(BIN / "persistgen"), "--help"])  # fills the cache of the help text
         print(f"schema: {resources:,} ordinary resources; {runs} runs")
         timings = [_run(work, resources, turn) for turn in range(runs)]
         _report(timings)
         for size in [int(s) for s in args.scale.split(",") if s]:
-            cpu = _time_new(work, size)
-            print(f"new, {size:,} resources: {cpu:,.1f} s CPU, {cpu * 1000 / size:,.1f} ms each")
+            for name, cpu in _time_sizes(work, size).items():
+                each = cpu * 1000 / size
+                print(f"{name}, {size:,} resources: {cpu:,.2f} s CPU, {each:,.2f} ms each")
 
 
 def json_schema(count: int) -> str:
@@ -108,6 +122,7 @@ def _run(work: Path, resources: int, turn: int) -> dict[str, float]:
         ("empty Python", [sys.executable, "-c", "pass"]),
         ("--version", [persistgen, "--version"]),
         ("--help", [persistgen, "--help"]),
+        ("--help, no cache", ["env", "PERSISTGEN_CACHE_DIR=", persistgen, "--help"]),
     ]
     shift = turn % len(steps)
     cpu: dict[str, float] = {}
@@ -116,6 +131,7 @@ def _run(work: Path, resources: int, turn: int) -> dict[str, float]:
         if name == "new":
             check = [persistgen, "generate", "--check", "--project", str(here / "bench")]
             cpu["generate --check"] = _cpu(check)
+            cpu["generate --check --full"] = _cpu([*check, "--full"])
     shutil.rmtree(here)
     return cpu
 
@@ -133,13 +149,25 @@ def _cpu(command: list[str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _time_new(work: Path, resources: int) -> float:
+def _compile_persistgen() -> None:
+    spec = importlib.util.find_spec("persistgen")
+    assert spec is not None and spec.origin is not None
+    compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+
+
+def _time_sizes(work: Path, resources: int) -> dict[str, float]:
     here = work / f"scale{resources}"
     here.mkdir()
     spec = here / "bench.yaml"
     spec.write_text(ordinary_spec(resources), encoding="utf-8")
     persistgen = str(BIN / "persistgen")
-    cpu = _cpu([persistgen, "new", "project", "bench", "--spec", str(spec), "--dir", str(here)])
+    new = [persistgen, "new", "project", "bench", "--spec", str(spec), "--dir", str(here)]
+    check = [persistgen, "generate", "--check", "--project", str(here / "bench")]
+    cpu = {
+        "new": _cpu(new),
+        "generate --check": _cpu(check),
+        "generate --check --full": _cpu([*check, "--full"]),
+    }
     shutil.rmtree(here)
     return cpu
 
@@ -147,7 +175,7 @@ def _time_new(work: Path, resources: int) -> float:
 def _report(timings: list[dict[str, float]]) -> None:
     print("CPU time, s (min / median / max):")
     for name in timings[0]:
-        print(f"  {name:<22} {_spread([t[name] for t in timings], '.3f')}")
+        print(f"  {name:<24} {_spread([t[name] for t in timings], '.3f')}")
     print("ratios within a run (min / median / max), goal:")
     for label, numerator, denominator, goal in GOALS:
         ratios = [t[numerator] / t[denominator] for t in timings]

@@ -22,6 +22,8 @@ _WORDS = re.compile(r"[^ ]+ *| +")  # a word with the spaces after it: where a p
 
 def display_width(text: str) -> int:
     """Columns `text` takes in an editor and for ruff: wide and full-width characters take two."""
+    if text.isascii():  # nearly always: one column each, without a look-up per character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

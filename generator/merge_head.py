@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from persistgen import git
 from persistgen.merge import merge
 from persistgen.write import MANIFEST, Base, Change, Record, Status, parse_record, sha256
 
@@ -33,10 +34,10 @@ class OtherSide:
 def other_side(project_dir: Path) -> OtherSide | None:
     """The other side of a git merge in progress in `project_dir`, or None (no merge, no git,
     not a repository, or no manifest on the other side)."""
-    if _git(project_dir, "rev-parse", "-q", "--verify", "MERGE_HEAD") is None:
+    if not git.merging(project_dir):
         return None
-    prefix = (_git(project_dir, "rev-parse", "--show-prefix") or "").strip()
-    record = parse_record(_git(project_dir, "show", f"MERGE_HEAD:{prefix}{MANIFEST}") or "")
+    prefix = (git.output(project_dir, "rev-parse", "--show-prefix") or "").strip()
+    record = parse_record(git.output(project_dir, "show", f"MERGE_HEAD:{prefix}{MANIFEST}") or "")
     if record is None:
         return None
     files = list(record.files)
@@ -98,17 +99,6 @@ def _lost(path: str, why: str) -> str:
         f"{path}: the other branch edited it by hand, and its edit was not merged ({why}); "
         f"`git diff HEAD...MERGE_HEAD -- {path}` shows what it changed there, to copy by hand"
     )
-
-
-def _git(cwd: Path, *args: str) -> str | None:
-    """git's output, or None when git fails or is not installed."""
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def _blobs(cwd: Path, names: list[str], paths: list[str]) -> dict[str, str]:

@@ -13,14 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from persistgen import __version__, carry, merge_head, plan
+from persistgen import __version__, carry, merge_head, plan, up_to_date
 from persistgen.errors import UserError, fail
 from persistgen.format import format_files
+from persistgen.layout import SNAPSHOTS, VERSIONS
 from persistgen.migrate.history import History, Start, base_for, heads, read_history
 from persistgen.migrate.next_revision import next_revision
 from persistgen.migrate.revision_file import Revision, slug
 from persistgen.migrate.schema import SchemaState
 from persistgen.migrate.state import dump_state, snapshot_path
+from persistgen.options import MigrationOptions as MigrationOptions  # re-exported
 from persistgen.project_model import ProjectModel
 from persistgen.render import RenderedFile, render_project
 from persistgen.spec import SPEC_FILE as SPEC_FILE  # re-exported: pipeline.SPEC_FILE
@@ -40,21 +42,6 @@ from persistgen.write import (
     resolve,
     writing,
 )
-
-
-@dataclass(frozen=True)
-class MigrationOptions:
-    enabled: bool = True  # False: `--no-migration`; the schema change waits for the next run
-    message: str | None = None  # set: write a revision even if nothing changed
-    allow_destructive: bool = False
-    # Type changes PostgreSQL makes by rewriting the table, under its lock (migrate/types.py).
-    allow_rewrite: bool = False
-    adopt: str | None = None  # a revision file persistgen did not write, to record as its own
-    # A new project over an existing database (`import`): its first revision is a baseline of
-    # what the database holds, persistgen's own tables come in a second.
-    baseline: bool = False
-    # `--contract`: drop the columns retired for rolling deploys (migrate/rolling.py).
-    contract: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,10 +157,27 @@ def generate(
     written, unless `markers` (the conflict is written with markers, everything else too) or
     `force` (persistgen's output replaces the edit)."""
     if dry_run:
-        return _regenerate(project_dir, force, markers, dry_run=True, migration=migration)
+        return _recorded(project_dir, force, markers, dry_run=True, migration=migration)
     with exclusive(project_dir):
         finish_interrupted(project_dir)
-        return _regenerate(project_dir, force, markers, dry_run=False, migration=migration)
+        return _recorded(project_dir, force, markers, dry_run=False, migration=migration)
+
+
+def _recorded(
+    project_dir: Path,
+    force: bool,
+    markers: bool,
+    *,
+    dry_run: bool,
+    migration: MigrationOptions | None,
+) -> Outcome:
+    """`_regenerate`, then the proof that the next run has nothing to do (`up_to_date.py`)."""
+    key = up_to_date.options_key(migration or MigrationOptions(), force=force, markers=markers)
+    before = up_to_date.inputs(project_dir, key) if key is not None else None
+    outcome, claim = _regenerate(project_dir, force, markers, dry_run=dry_run, migration=migration)
+    if before is not None and claim is not None:
+        up_to_date.record(project_dir, before, claim)
+    return outcome
 
 
 def _regenerate(
@@ -184,8 +188,9 @@ def _regenerate(
     dry_run: bool,
     migration: MigrationOptions | None,
     spec: Spec | None = None,
-) -> Outcome:
-    """`spec`: the project's spec, when the caller has already read it from the same text."""
+) -> tuple[Outcome, up_to_date.Claim | None]:
+    """The run's outcome, and what it proves when it leaves the project in step with the spec.
+    `spec`: the project's spec, when the caller has already read it from the same text."""
     spec_path = project_dir / SPEC_FILE
     if not spec_path.exists():
         raise _no_spec(project_dir)
@@ -211,17 +216,11 @@ def _regenerate(
     # only a conflict that cannot hold them is kept, beside everything else.)
     stopped = not markers and any(c.status == "conflict" for c in changes)
     # A missing or stale manifest is rewritten even when every file is already up to date.
-    if (
-        not dry_run
-        and not stopped
-        and (
-            any(change.writes for change in changes)
-            or record
-            != Record(manifest_after(project_dir, changes, rendered), spec_text, __version__)
-        )
-    ):
+    manifest = manifest_after(project_dir, changes, rendered)
+    writes = any(c.writes for c in changes) or record != Record(manifest, spec_text, __version__)
+    if not dry_run and not stopped and writes:
         apply(project_dir, changes, rendered, spec=spec_text, version=__version__)
-    return Outcome(
+    outcome = Outcome(
         changes,
         revision,
         _orphans(project_dir, changes),
@@ -230,6 +229,35 @@ def _regenerate(
         checks=rendering.checks,
         baseline=rendering.baseline,
     )
+    in_step = not stopped and not notes and not (dry_run and writes)
+    claim = _claim(outcome, rendered, wrote=writes) if in_step else None
+    return outcome, None if claim is None or carry.pending(spec, manifest) else claim
+
+
+def _claim(
+    outcome: Outcome, rendered: list[RenderedFile], *, wrote: bool
+) -> up_to_date.Claim | None:
+    """What the next run compares, once this one's changes are on disk; None when a conflict
+    is left (kept, or written with its markers)."""
+    if any(c.status == "conflict" or c.marked for c in outcome.changes):
+        return None
+    on_disk = {c.path: c.new for c in outcome.changes}
+    history = (VERSIONS + "/", SNAPSHOTS + "/")
+    files: dict[str, str | None] = {}
+    own: dict[str, str] = {}
+    for file in rendered:
+        text = on_disk.get(file.path)
+        if text is None:
+            return None
+        if file.path.startswith(history):  # rendered once: the revision this run wrote
+            own[file.path] = up_to_date.digest(text)
+        else:
+            files[file.path] = None if file.owner == "user" else up_to_date.digest(text)
+    kept = sum(digest is None for digest in files.values())
+    counts = {"kept": kept, "unchanged": len(files) - kept}
+    edited = tuple(c.path for c in outcome.changes if c.generated not in (None, c.new))
+    report = up_to_date.Report({k: n for k, n in counts.items() if n}, edited, outcome.checks)
+    return up_to_date.Claim(files, report, wrote, own if wrote else {})
 
 
 def _no_spec(project_dir: Path) -> UserError:
@@ -305,7 +333,10 @@ def new_project(
                 staging.chmod(DIR_MODE)
                 (staging / SPEC_FILE).write_text(spec_text, encoding="utf-8", newline="")
             options = MigrationOptions(baseline=True) if baseline else None
-            outcome = _regenerate(
+            # Recorded for the options a `generate` run has by default: it finds nothing to do.
+            key = up_to_date.options_key(MigrationOptions(), force=False, markers=False)
+            before = up_to_date.inputs(staging, key or "")
+            outcome, claim = _regenerate(
                 staging, False, False, dry_run=False, migration=options, spec=spec
             )
             with writing():
@@ -315,6 +346,8 @@ def new_project(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if claim is not None:
+        up_to_date.record(target, before, claim)
     return outcome
 
 

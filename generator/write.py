@@ -21,6 +21,9 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from persistgen.errors import fail
+from persistgen.layout import JOURNAL as JOURNAL
+from persistgen.layout import MANIFEST as MANIFEST
+from persistgen.layout import PENDING as PENDING
 from persistgen.merge import Merged, has_git_markers, has_markers, merge
 from persistgen.render import RenderedFile
 from persistgen.shared_files import merge_shared
@@ -28,10 +31,6 @@ from persistgen.shared_files import merge_shared
 if sys.platform != "win32":
     import fcntl
 
-MANIFEST = ".persistgen/manifest.json"
-# An interrupted run's plan: pending while files are staged, the journal once committed.
-PENDING = ".persistgen/journal.pending.json"
-JOURNAL = ".persistgen/journal.json"
 # Temporary files and directories are private (0600/0700); what we move into place should get
 # the modes an editor would give it, so read the umask once (it can only be read by setting it).
 _UMASK = os.umask(0o022)
@@ -429,10 +428,12 @@ def writing() -> Iterator[None]:
 def _refuse_links_out(root: Path, changes: Iterable[Change]) -> None:
     """A directory in the project that links outside it must not receive generated files."""
     inside = root.resolve()
+    checked: set[str] = set()  # each directory resolved once: a few for a thousand files
     for change in changes:
-        if not change.writes:
+        folder = PurePosixPath(change.path).parent.as_posix()
+        if not change.writes or folder in checked:
             continue
-        directory = (root / change.path).parent
+        directory = root / folder
         if not directory.resolve().is_relative_to(inside):
             raise fail(
                 f"`{change.path}` would be written outside the project: a directory on its "
@@ -440,6 +441,7 @@ def _refuse_links_out(root: Path, changes: Iterable[Change]) -> None:
                 "replace the link with a real directory, then run again",
                 file=str(root / change.path),
             )
+        checked.add(folder)
 
 
 def _stage(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from persistgen import naming
 from persistgen.importer.catalog import Catalog, CatalogObject, Column, Table
+from persistgen.importer.field_types import field_type, held_shape
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Inspector
@@ -133,8 +134,6 @@ def _functions(connection: Connection, schema: str) -> list[CatalogObject]:
 def _columns(connection: Connection, schema: str, tables: Sequence[Table]) -> list[CatalogObject]:
     """Columns of types no field holds (and not keys or references): ADD COLUMN as the
     database declares them; columns declared with a domain: their type changed to it."""
-    from persistgen.importer.to_spec import field_type
-
     rows = _rows(
         connection,
         """SELECT c.relname, a.attname, format('%I.%I', n.nspname, c.relname),
@@ -526,7 +525,6 @@ def _resource_path(imported: Imported, table: str) -> tuple[str, ...]:
 
 def _view_resource(imported: Imported, view: CatalogObject, catalog: Catalog, dialect: str) -> None:
     from persistgen.importer.names import field_name, resource_name
-    from persistgen.importer.to_spec import field_type, held_shape
 
     resources: dict[str, Any] = imported.document["resources"]
     key = _view_key(view, catalog)

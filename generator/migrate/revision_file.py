@@ -6,10 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from persistgen.layout import VERSIONS as VERSIONS
 from persistgen.migrate.operations import OP, Operation
 from persistgen.plan import import_lines
-
-VERSIONS = "migrations/versions"
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ import json
 from pathlib import Path
 
 from persistgen.errors import fail
+from persistgen.layout import LEGACY_STATE as LEGACY_STATE
+from persistgen.layout import SNAPSHOTS as SNAPSHOTS
 from persistgen.migrate.schema import NewerFormat, SchemaState, state_from_json, state_to_json
-
-SNAPSHOTS = ".persistgen/revisions"
-LEGACY_STATE = ".persistgen/state.json"
 
 
 def snapshot_path(revision: str) -> str:

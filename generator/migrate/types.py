@@ -85,8 +85,8 @@ def rewrites(old: DbColumn, new: DbColumn, *, indexed: bool) -> bool:
     loses or reorders values gets a new type, every row cast to it."""
     if old.native_type or new.native_type:
         return old.params != new.params and not adds_values(old, new)
-    old_length, new_length = _varchar(old), _varchar(new)
-    if old_length != _NOT_VARCHAR and new_length != _NOT_VARCHAR:  # a longer one, or TEXT
+    if old.kind in _VARCHARS and new.kind in _VARCHARS:  # in place when longer, or TEXT
+        old_length, new_length = _length(old), _length(new)
         return new_length is not None and (old_length is None or new_length < old_length)
     if old.kind == new.kind == "decimal":  # more digits before the point
         return old.params[1] != new.params[1] or int(new.params[0]) < int(old.params[0])
@@ -104,19 +104,15 @@ def adds_values(old: DbColumn, new: DbColumn) -> bool:
     return kept == list(old.params) and len(new.params) > len(old.params)
 
 
-_NOT_VARCHAR = -1
+# The kinds stored as VARCHAR or TEXT (a non-native enum is a VARCHAR of its longest value).
+_VARCHARS = ("text", "str", "enum")
 
 
-def _varchar(column: DbColumn) -> int | None:
-    """The length of a VARCHAR column (a non-native enum's too), None for one of any length
-    (TEXT alike), `_NOT_VARCHAR` for any other type."""
-    if column.kind == "text":
-        return None
-    if column.kind == "str":
-        return int(column.params[0]) if column.params else None
+def _length(column: DbColumn) -> int | None:
+    """The length of a column of one of `_VARCHARS`, None for one of any length (TEXT alike)."""
     if column.kind == "enum":  # the length its `sa.Enum` is given: its longest value
         return max(map(len, column.params))
-    return _NOT_VARCHAR
+    return int(column.params[0]) if column.kind == "str" and column.params else None
 
 
 def spelled(column: DbColumn) -> str:

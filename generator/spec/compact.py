@@ -103,17 +103,84 @@ _ALIASES = {
     "timestamp": "datetime",
     "timestamptz": "datetime",
     "array": "list",
+    # other languages' and databases' names
+    "long": "bigint",
+    "int64": "bigint",
+    "biginteger": "bigint",
+    "bigserial": "bigint",
+    "int32": "int",
+    "serial": "int",
+    "short": "smallint",
+    "int16": "smallint",
+    "tinyint": "smallint",
+    "smallserial": "smallint",
+    "character varying": "str",
+    "character": "char",
+    "clob": "text",
+    "mediumtext": "text",
+    "longtext": "text",
+    "number": "float",
+    "double precision": "float",
+    "float64": "float",
+    "float32": "real",
+    "money": "decimal",
+    "price": "decimal",
+    "amount": "decimal",
+    "currency": "decimal",
+    "timestamp with time zone": "datetime",
+    "timestamp without time zone": "datetime",
+    "date_time": "datetime",
+    "timedelta": "interval",
+    "duration": "interval",
+    "guid": "uuid",
+    "ip": "inet",
+    "ipaddress": "inet",
+    "ip_address": "inet",
+    "dict": "json",
+    "object": "json",
+    "map": "json",
+    "blob": "bytes",
+    "binary": "bytes",
+    "bytea": "bytes",
+    "bytearray": "bytes",
 }
+# A type spelled as code (`varchar(200)`, `list[str]`, `Optional[int]`): its name, its arguments.
+_SPELLED_AS_CODE = re.compile(r"\s*([A-Za-z_][\w ]*?)\s*[\[(]\s*(.*?)\s*[\])]\s*")
 
 
 def type_hint(kind: str, types: tuple[str, ...]) -> str:
     """How to fix an unknown field type: the closest known one, and the full list."""
     if kind.endswith("?") and kind[:-1] in types:
         return "`?` goes after the arguments and before `=`, e.g. `str:200?=x`"
-    close = [_ALIASES[kind.lower()]] if kind.lower() in _ALIASES else []
+    spelled = _as_compact(kind, types)
+    close = [spelled] if spelled else [_known(kind, types)] if _known(kind, types) else []
     close = close or difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
     listed = f"types: {', '.join(types)}"
     return f"did you mean `{close[0]}`? {listed}" if close else listed
+
+
+def _known(name: str, types: tuple[str, ...]) -> str | None:
+    """The spec's type `name` is, or is another name of."""
+    name = name.strip().lower()
+    return name if name in types else _ALIASES.get(name)
+
+
+def _as_compact(kind: str, types: tuple[str, ...]) -> str | None:
+    """A type spelled as code, as the compact field it means: `varchar(200)` is `str:200`,
+    `list[str]` `list:str`, `Optional[int]` `int?`."""
+    call = _SPELLED_AS_CODE.fullmatch(kind)
+    if call is None:
+        return None
+    name, args = call[1].lower(), [a.strip() for a in call[2].split(",") if a.strip()]
+    if name == "optional" and len(args) == 1:
+        inner = _as_compact(args[0], types) or _known(args[0], types)
+        return f"{inner}?" if inner else None
+    base = _known(name, types)
+    if base is None:
+        return None
+    if base == "list":
+        args = [_known(a, types) or a for a in args]
+    return ":".join([base, *args])
 
 
 def _words(kind: str) -> list[str]:
@@ -134,6 +201,13 @@ def _positional(kind: str, args: list[str], text: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, arg in zip(names, args, strict=False):
         if name == "values":
+            if "," in arg and "|" not in arg:
+                raise CompactError(
+                    f"compact field `{text}`: enum values are separated by `|`",
+                    f"write `enum:{arg.replace(',', '|').replace(' ', '')}`; a value that holds "
+                    "a comma needs the mapping form, `{type: enum, values: [...]}`",
+                    "values",
+                )
             result[name] = [value.strip() for value in arg.split("|")]
         elif name == "target":
             result[name] = arg

@@ -32,6 +32,23 @@ _UNUSUAL = re.compile(
 _IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = VersionedResolver(
     version=(1, 2)
 ).versioned_resolver
+
+
+def _eager(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The compiled pattern behind ruamel's lazy proxy (`util.LazyEval`), whose every attribute
+    look-up costs a Python call: a tenth of reading a spec went there."""
+    lazy = getattr(pattern, "lazy_self", None)
+    return lazy() if callable(lazy) else pattern
+
+
+# The rules a plain scalar is tried against, by its first character: its own, then those for
+# any character, as `resolve` tries them.
+_ANY = [(tag, _eager(pattern)) for tag, pattern in _IMPLICIT.get(None, ())]
+_RULES = {
+    first: [(tag, _eager(pattern)) for tag, pattern in rules] + _ANY
+    for first, rules in _IMPLICIT.items()
+    if first is not None
+}
 _TAG = "tag:yaml.org,2002:"
 _BOOLEANS = {"true": True, "True": True, "TRUE": True}
 _BOOLEANS |= {"false": False, "False": False, "FALSE": False}
@@ -119,7 +136,7 @@ def _scalar(node: yaml.Node) -> str | int | float | bool | None:
 
 def _implicit_tag(value: str) -> str:
     """The tag ruamel gives a plain scalar (`VersionedResolver.resolve`)."""
-    for tag, pattern in [*_IMPLICIT.get(value[:1], ()), *_IMPLICIT.get(None, ())]:
+    for tag, pattern in _RULES.get(value[:1], _ANY):
         if pattern.match(value):
             return str(tag)
     return _TAG + "str"

@@ -19,7 +19,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from persistgen.errors import UserError, fail
-from persistgen.spec import libyaml
+from persistgen.spec import libyaml, yaml_mistakes
 
 # Room for the most resources a spec may have (10,000) of about ten fields each, written out
 # in full (options, descriptions): about 1,000 bytes and 60 values a resource. The values cap
@@ -145,7 +145,7 @@ def load_text(text: str, file: str = "<input>") -> Document:
     except DuplicateKeyError as exc:
         raise _duplicate_key(exc, text, file) from None
     except MarkedYAMLError as exc:
-        raise _syntax_error(exc, file) from None
+        raise _syntax_error(exc, text, file) from None
     except ReaderError as exc:
         raise _bad_character(exc, text, file) from None
     except YAMLError as exc:
@@ -198,7 +198,15 @@ def _refuse_git_markers(text: str, file: str) -> None:
         )
 
 
-def _syntax_error(exc: MarkedYAMLError, file: str) -> UserError:
+# The parser's messages for a document whose structure it lost (a key without `:`, a line
+# indented to no level): `yaml_mistakes` may find the mistake behind them.
+_STRUCTURE = re.compile(
+    r"mapping values are not allowed|expected <block end>|could not find expected ':'"
+    r"|did not find expected key|expected ':'"
+)
+
+
+def _syntax_error(exc: MarkedYAMLError, text: str, file: str) -> UserError:
     mark = exc.problem_mark or exc.context_mark
     problem = " ".join(str(exc.problem or "").split())
     context = " ".join(str(exc.context or "").split())
@@ -209,6 +217,13 @@ def _syntax_error(exc: MarkedYAMLError, file: str) -> UserError:
         message = f"{problem or 'invalid syntax'} ({context} at {where})"
     else:
         message = problem or context or "invalid syntax"
+    mistake = (
+        yaml_mistakes.diagnose(text, mark.line + 1) if mark and _STRUCTURE.search(message) else None
+    )
+    if mistake is not None:
+        return fail(
+            mistake.message, mistake.hint, file=file, line=mistake.line, column=mistake.column
+        )
     if "'\\t'" in problem:
         hint = "indent with spaces; YAML does not allow tabs"
     elif "another document" in problem:

@@ -434,8 +434,8 @@ class ResourceSpec(_Strict):
     @classmethod
     def _mixin_fields(cls, data: Any) -> Any:
         """Each mixin switched on is shorthand for its fields; from here on they are fields."""
-        if not isinstance(data, dict):
-            return data
+        if not isinstance(data, dict) or not isinstance(data.get("fields") or {}, dict):
+            return data  # validation says what it must be
         fields = dict(data.get("fields") or {})
         for mixin, added in MIXIN_FIELDS.items():
             if data.get(mixin) is not True:

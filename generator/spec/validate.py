@@ -114,6 +114,8 @@ def _from_pydantic(doc: Document, path: SpecPath, errors: list[ErrorDetails]) ->
         allowed = _allowed_keys(path[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+        if not close and len(path) == 3 and path[0] == "resources" and _a_field(value):
+            hint = "a field? indent it under `fields:` like the resource's other fields"
         if key == "where" and len(path) == 5 and path[2] == "unique":
             hint = "a partial unique constraint is a unique index: move it under `index` with "
             hint += "`unique: true`"
@@ -206,6 +208,8 @@ def _type_problem(path: SpecPath, value: Any, kinds: list[str]) -> tuple[str, st
         return message, f'quote it: `{key + ": " if key != "-" else ""}"{shown}"`'
     if wanted == ["a whole number"] and isinstance(value, float):
         return message, f"use a whole number, e.g. `{key}: {round(value)}`"
+    if "a mapping" in wanted and _entries_as_list(value):
+        return message, f"drop the `- ` before each entry: `{key}` takes `name: value` lines"
     if "a mapping" in wanted:
         return message, _mapping_hint(path)
     if "a list" in wanted:
@@ -213,6 +217,25 @@ def _type_problem(path: SpecPath, value: Any, kinds: list[str]) -> tuple[str, st
     if isinstance(value, dict | list):
         return message, "give a single value, not a list or mapping"
     return message, "see `persistgen schema`"
+
+
+def _a_field(value: Any) -> bool:
+    """Whether `value` reads as a field (`decimal`, `str:200`, `{type: int}`)."""
+    if isinstance(value, dict):
+        return "type" in value
+    try:
+        return isinstance(value, str) and bool(compact.expand(value))
+    except compact.CompactError:
+        return False
+
+
+def _entries_as_list(value: Any) -> bool:
+    """A mapping written as a list of one-entry mappings (`- title: str`)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and len(v) == 1 for v in value)
+    )
 
 
 def _mapping_hint(path: SpecPath) -> str:

@@ -22,3 +22,26 @@ def test_the_suite_setup_benchmark_runs_and_reports_the_ratio() -> None:
     for kind in ("emptied", "dropped and re-created"):
         assert re.search(rf"  {kind}: [0-9.]+ / [0-9.]+ ms", result.stdout), result.stdout
     assert re.search(r"emptying is [0-9.]+x faster", result.stdout), result.stdout
+
+
+def test_the_suites_benchmark_runs_both_suites_and_reports_the_ratio() -> None:
+    """Against this checkout's own HEAD as the baseline: the benchmark, not the figures."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "suite_setup.py"),
+            "--suites",
+            "--quick",
+            "--baseline",
+            "HEAD",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(
+        r"  blog, SQLite:\n    wall: HEAD [0-9.]+ / [0-9.]+ / [0-9.]+ s, "
+        r"this checkout [0-9.]+ / [0-9.]+ / [0-9.]+ s: [0-9.]+x faster",
+        result.stdout,
+    ), result.stdout

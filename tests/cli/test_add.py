@@ -98,8 +98,9 @@ def test_bad_field_argument(cli: Invoke, blog: Path) -> None:
     ]:
         result = cli("add", "resource", "Article", "body:text", argument, "-p", "blog")
         assert result.exit_code == 2, argument
-        assert "error field argument 2:" in result.stderr
+        assert f"error field argument 2 `{argument}`:" in result.stderr
         assert all(word in result.stderr for word in words), result.stderr
+        assert "; " not in result.stderr.splitlines()[1]  # the hint on a line of its own
         assert "Traceback" not in result.output
     assert tree(blog) == before
 
@@ -118,10 +119,15 @@ def test_invalid_field_options_point_into_the_spec(cli: Invoke, blog: Path) -> N
 def test_reference_to_unknown_resource(cli: Invoke, blog: Path) -> None:
     before = tree(blog)
 
-    result = cli("add", "resource", "Article", "writer:ref:Writer", "-p", "blog")
+    result = cli("add", "resource", "Article", "body:text", "writer:ref:Writer", "-p", "blog")
 
     assert result.exit_code == 2
-    assert "Writer" in result.stderr
+    # On the argument that named it, not on a line of the spec that was never written.
+    assert "error field argument 2 `writer:ref:Writer`: resources.Article.fields.writer" in (
+        result.stderr
+    )
+    assert "no resource named `Writer`" in result.stderr
+    assert "persistgen.yaml:" not in result.stderr
     assert tree(blog) == before
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from persistgen.cli import app
 from tests.cli.blog_changes import STATE, add_subtitle, head_state, revisions
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import edit, masked, path_of, reported, tree
@@ -35,6 +38,17 @@ def head(root: Path) -> str:
 
 def revision_id(root: Path, masked_path: str) -> str:
     return path_of(root, masked_path).stem.split("_")[1]
+
+
+def test_the_revision_path_is_printed_whole_in_a_narrow_terminal(blog: Path) -> None:
+    add_subtitle(blog)
+    narrow = CliRunner(env={"COLUMNS": "40", "NO_COLOR": "1"})
+
+    result = narrow.invoke(app, ["generate", "-p", "blog"], catch_exceptions=False)
+
+    path = path_of(blog, SUBTITLE_REVISION).relative_to(blog).as_posix()
+    assert len(path) > 40
+    assert f"migration {path}:\n" in result.stdout
 
 
 def test_added_field_writes_exactly_one_revision(cli: Invoke, blog: Path) -> None:

@@ -14,6 +14,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from persistgen import edit, pipeline
+
+
+def generated(target: Path, spec: str) -> Path:
+    """`persistgen new project` at `target` from the YAML text `spec`."""
+    pipeline.new_project(target, edit.with_schema_comment(spec))
+    return target
+
+
+def regenerated(target: Path, case: Path) -> Path:
+    """The project of a feature case's `before.yaml`, regenerated from its `persistgen.yaml`:
+    two revisions."""
+    generated(target, (case / "before.yaml").read_text(encoding="utf-8"))
+    after = (case / "persistgen.yaml").read_text(encoding="utf-8")
+    (target / "persistgen.yaml").write_text(edit.with_schema_comment(after), encoding="utf-8")
+    pipeline.generate(target)
+    return target
+
 
 def run(project: Path, *args: str, database_url: str | None = None) -> str:
     """`python -m <args>` in the project; it must succeed. Its output."""

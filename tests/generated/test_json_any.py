@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from persistgen import edit, pipeline
 from tests.feature_cases import FEATURES
-from tests.generated.project import run, run_script
+from tests.generated.project import generated, run, run_script
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
@@ -56,10 +55,8 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("generated") / "json_any"
     spec = (CASE / "persistgen.yaml").read_text(encoding="utf-8")
-    pipeline.new_project(target, edit.with_schema_comment(spec))
-    return target
+    return generated(tmp_path_factory.mktemp("generated") / "json_any", spec)
 
 
 def test_lint_and_types(project: Path) -> None:

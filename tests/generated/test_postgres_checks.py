@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from persistgen import edit, pipeline
 from tests.feature_cases import FEATURES
-from tests.generated.project import run, run_script
+from tests.generated.project import regenerated, run, run_script
 from tests.postgres import fresh_database
 
 CASE = FEATURES / "postgres-checks"
@@ -49,14 +48,7 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project of `before.yaml`, then regenerated from the changed spec: two revisions."""
-    target = tmp_path_factory.mktemp("generated") / "postgres_checks"
-    before = (CASE / "before.yaml").read_text(encoding="utf-8")
-    pipeline.new_project(target, edit.with_schema_comment(before))
-    after = (CASE / "persistgen.yaml").read_text(encoding="utf-8")
-    (target / "persistgen.yaml").write_text(edit.with_schema_comment(after), encoding="utf-8")
-    pipeline.generate(target)
-    return target
+    return regenerated(tmp_path_factory.mktemp("generated") / "postgres_checks", CASE)
 
 
 def _upgrade_and_back(project: Path, url: str, expected: list[str]) -> None:

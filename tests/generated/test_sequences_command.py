@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from persistgen import edit, pipeline
 from tests.feature_cases import FEATURES
-from tests.generated.project import run, run_script
+from tests.generated.project import generated, run, run_script
 from tests.postgres import fresh_database
 
 CASE = FEATURES / "client-and-adopted-keys"
@@ -73,10 +72,8 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("sequences") / "keys"
     spec = (CASE / "persistgen.yaml").read_text(encoding="utf-8")
-    pipeline.new_project(target, edit.with_schema_comment(spec))
-    return target
+    return generated(tmp_path_factory.mktemp("sequences") / "keys", spec)
 
 
 def _load_and_advance(project: Path, url: str) -> list[str]:

@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -29,7 +29,8 @@ from persistgen.runtime.settings import get_settings
 from persistgen.runtime.tests.database import (
     Refused,
     TestDatabase,
-    _postgres_emptying,
+    _emptying,
+    _sql,
     same_database,
 )
 from tests.postgres import fresh_database
@@ -247,13 +248,14 @@ async def test_a_refused_database_does_nothing(sqlite_app: str) -> None:
     assert Path(make_url(sqlite_app).database or "").exists() and await app_rows(sqlite_app) == 2
 
 
-def test_made_drops_the_database_after_the_run(sqlite_app: str) -> None:
+async def test_made_drops_the_database_after_the_run(sqlite_app: str) -> None:
     database = TestDatabase.beside(sqlite_app)
     engine = with_foreign_keys(str(database.url))
-    with database.made(engine, tables()):
+    async with database.made(engine, tables()):
         assert Path(database.url.database or "").exists()
-        assert asyncio.run(synchronous(engine)) == 0  # the tests' commits skip fsync
+        assert await synchronous(engine) == 0  # the tests' commits skip fsync
     assert not Path(database.url.database or "").exists()
+    assert engine.pool.checkedin() == 0  # its connections closed, none left on the file
 
 
 async def synchronous(engine: AsyncEngine) -> int:
@@ -272,21 +274,20 @@ async def test_the_app_database_keeps_its_syncs(sqlite_app: str) -> None:
     assert await synchronous(engine) == 2  # FULL, SQLite's default
 
 
-def test_made_stops_the_run_when_the_server_cannot_make_it() -> None:
+async def test_made_stops_the_run_when_the_server_cannot_make_it() -> None:
     database = TestDatabase.beside("postgresql+asyncpg://postgres@127.0.0.1:9/app")
     engine = create_async_engine(database.url)
-    with (
-        pytest.raises(pytest.exit.Exception, match="cannot reach"),
-        database.made(engine, tables()),
-    ):
-        pytest.fail("the run went on")
+    with pytest.raises(pytest.exit.Exception, match="cannot reach"):
+        async with database.made(engine, tables()):
+            pytest.fail("the run went on")
 
 
 # Its life on PostgreSQL.
 
 
 def test_postgres_emptying_is_one_script_children_first() -> None:
-    """What a test leaves goes in one round trip: a tree's own references let go first."""
+    """What a test leaves goes in one round trip: a tree's own references let go first; the
+    names are quoted for PostgreSQL, once as names and again as strings."""
     metadata = tables(schema="it's")
     Table(
         "node",
@@ -294,17 +295,30 @@ def test_postgres_emptying_is_one_script_children_first() -> None:
         Column("id", Integer, primary_key=True),
         Column("up", ForeignKey("it's.node.id")),
     )
-    script = _postgres_emptying(metadata.sorted_tables, postgresql.dialect()).split(";\n")
+    dialect = postgresql.dialect()
+    script = [_sql(each, dialect) for each in _emptying(metadata.sorted_tables, dialect)]
     assert script[:-1] == [
         'DELETE FROM "it\'s".book',
         'DELETE FROM "it\'s".shelf',
-        'UPDATE "it\'s".node SET up = NULL',
+        'UPDATE "it\'s".node SET up=NULL',
         'DELETE FROM "it\'s".node',
     ]
     assert script[-1].startswith("SELECT setval(")
     assert script[-1].endswith(
-        "ANY(ARRAY['\"it''s\".node', '\"it''s\".shelf', '\"it''s\".book']::regclass[])"
+        "ANY(CAST(ARRAY['\"it''s\".node', '\"it''s\".shelf', '\"it''s\".book'] AS regclass[]))"
     )
+
+
+def test_sqlite_restarts_its_counters_only_where_a_table_keeps_them() -> None:
+    """`sqlite_sequence` exists once an AUTOINCREMENT table does (the shelves)."""
+    dialect = sqlite.dialect()
+    script = [_sql(each, dialect) for each in _emptying(tables().sorted_tables, dialect)]
+    assert script == ["DELETE FROM book", "DELETE FROM shelf", "DELETE FROM sqlite_sequence"]
+    plain = MetaData()
+    Table("book", plain, Column("id", Integer, primary_key=True))
+    assert [_sql(each, dialect) for each in _emptying(plain.sorted_tables, dialect)] == [
+        "DELETE FROM book"
+    ]
 
 
 async def database_exists(admin_url: str, name: str) -> bool:

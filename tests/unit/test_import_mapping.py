@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from persistgen.importer.catalog import Check, Column, ColumnType, Index, Table, Unique, View
-from persistgen.importer.to_spec import field_type, project_name, selected
+from persistgen.importer.field_types import field_type
+from persistgen.importer.to_spec import project_name, selected
 from tests.unit.import_catalogs import (
     BIGINT,
     INT,
