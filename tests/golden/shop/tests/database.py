@@ -5,25 +5,38 @@ The app's database is what its settings name (`DATABASE_URL`, else `.env`, else 
 The tests make a throwaway one beside it, as Django and Rails do: on PostgreSQL a database of a
 unique name on the same server, on SQLite a temporary file; it is dropped when the run ends.
 `TEST_DATABASE_URL` names one to use instead (kept; its tables made afresh). Tables are created
-once per run and emptied before each test. A run that would reach the app's own database is
-refused before it connects. On SQLite the tests' connections skip fsync: the tests' data need
-not outlive a crash, and the syncs of each commit were a third of a run's time.
+once per run and emptied before each test; the run's one event loop keeps the app's engine, and
+its pooled connections, from one test to the next. A run that would reach the app's own
+database is refused before it connects. On SQLite the tests' connections skip fsync: the tests'
+data need not outlive a crash, and the syncs of each commit were a third of a run's time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from sqlalchemy import MetaData, Table, delete, event, text, update
+from sqlalchemy import (
+    Delete,
+    MetaData,
+    Table,
+    Text,
+    TextClause,
+    Update,
+    bindparam,
+    delete,
+    event,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -36,29 +49,33 @@ TEST_URL_VARIABLE = "TEST_DATABASE_URL"
 _LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 _MAX_NAME = 63  # PostgreSQL's longest identifier
 # The sequences that serial and identity columns of these tables own, back at their start.
-_RESTART_POSTGRES_SEQUENCES = (
+_RESTART_POSTGRES_SEQUENCES = text(
     "SELECT setval(sequence.oid::regclass, 1, false) FROM pg_class AS sequence "
     "JOIN pg_depend AS owner ON owner.objid = sequence.oid "
     "AND owner.classid = 'pg_class'::regclass AND owner.deptype IN ('a', 'i') "
-    "WHERE sequence.relkind = 'S' AND owner.refobjid = ANY(ARRAY[{tables}]::regclass[])"
+    "WHERE sequence.relkind = 'S' AND owner.refobjid = ANY(CAST(:tables AS regclass[]))"
 )
 # The app database's own settings (`ALTER DATABASE ... SET timezone ...`), given to the tests'
 # database, so that it behaves as the app's does.
-_COPY_SETTINGS = """DO $$
+_COPY_SETTINGS = text("""DO $$
 DECLARE setting text;
 BEGIN
     FOR setting IN
         SELECT unnest(s.setconfig) FROM pg_db_role_setting AS s
         JOIN pg_database AS d ON d.oid = s.setdatabase
-        WHERE d.datname = {app} AND s.setrole = 0
+        WHERE d.datname = :app AND s.setrole = 0
     LOOP
         EXECUTE format(
-            'ALTER DATABASE %I SET %s = %L', {name},
+            'ALTER DATABASE %I SET %s = %L', :name,
             split_part(setting, '=', 1), substr(setting, strpos(setting, '=') + 1)
         );
     END LOOP;
-END $$"""
-_SQLITE_HAS_SEQUENCES = text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+END $$""")
+# Where SQLite keeps the counters of AUTOINCREMENT tables, back at their start.
+_RESTART_SQLITE_SEQUENCES = text("DELETE FROM sqlite_sequence")
+
+
+Statement = Delete | Update | TextClause
 
 
 class Refused(Exception):
@@ -97,29 +114,31 @@ class TestDatabase:
             os.environ["DATABASE_URL"] = self.url.render_as_string(hide_password=False)
             get_settings.cache_clear()
 
-    @contextmanager
-    def made(self, engine: AsyncEngine, metadata: MetaData) -> Iterator[None]:
+    @asynccontextmanager
+    async def made(self, engine: AsyncEngine, metadata: MetaData) -> AsyncIterator[None]:
         """The database and its tables, for the run inside; dropped after it (if this run made
-        it). A database that cannot be made stops the run with the reason."""
+        it), once `engine` has closed its connections. A database that cannot be made stops
+        the run with the reason."""
         try:
-            asyncio.run(self.create_database(engine))
-            asyncio.run(self.create_tables(engine, metadata))
+            await self.create_database(engine)
+            await self.create_tables(engine, metadata)
         except Refused as refused:
             with suppress(Refused):  # whatever was made of it; the server may be out of reach
-                asyncio.run(self.drop())
+                await self.drop()
             pytest.exit(str(refused), returncode=pytest.ExitCode.USAGE_ERROR)
         try:
             yield
         finally:
-            asyncio.run(self.drop())
+            await engine.dispose()
+            await self.drop()
 
     async def create_database(self, engine: AsyncEngine) -> None:
         """Make the database, when it is this run's to make (SQLite makes its file itself)."""
         self._check_engine(engine)
         if self.throwaway and self.url.get_backend_name() == "postgresql":
-            name, app = _literal(self.url.database or ""), _literal(self.app_url.database or "")
             create = f"CREATE DATABASE {_identifier(self.url.database or '')}"
-            copy = _COPY_SETTINGS.format(app=app, name=name)
+            names = {"app": self.app_url.database or "", "name": self.url.database or ""}
+            copy = _sql(_COPY_SETTINGS.bindparams(**names), engine.dialect)
             await _on_server(self.app_url, create, create, copy)
 
     async def create_tables(self, engine: AsyncEngine, metadata: MetaData) -> None:
@@ -131,8 +150,6 @@ class TestDatabase:
             await self._create_tables(engine, metadata)
         except (OSError, DBAPIError) as exc:
             raise Refused(f"cannot make the tables on {_shown(self.url)}: {exc}") from exc
-        finally:
-            await engine.dispose()  # its connections belong to this event loop alone
 
     async def _create_tables(self, engine: AsyncEngine, metadata: MetaData) -> None:
         async with engine.begin() as connection:
@@ -253,7 +270,7 @@ async def _on_server(app: URL, what: str, *statements: str) -> None:
                 continue
             try:
                 for statement in statements:
-                    await connection.execute(text(statement))
+                    await connection.exec_driver_sql(statement)
             except DBAPIError as exc:
                 raise Refused(
                     f"{what} failed on {_shown(app)} ({exc.orig}); grant the user "
@@ -272,40 +289,52 @@ async def _on_server(app: URL, what: str, *statements: str) -> None:
 
 async def _empty(connection: AsyncConnection, metadata: MetaData) -> None:
     """DELETE, children first (their foreign keys hold the parents), then restart the counters
-    of generated keys. Faster than TRUNCATE on the few rows a test leaves. A row referring to
-    another of its table lets go first: a RESTRICT reference would refuse the DELETE."""
-    tables = metadata.sorted_tables
-    if connection.dialect.name == "postgresql":
-        if tables:
-            # One round trip: asyncpg runs a script without parameters as one simple query (in
-            # one implicit transaction), where SQLAlchemy would prepare each statement apart.
-            # On a new connection, as each test's is, that was two thirds of the clearing.
-            driver = (await connection.get_raw_connection()).driver_connection
-            assert driver is not None  # a checked-out connection has its driver's
-            await driver.execute(_postgres_emptying(tables, connection.dialect))
+    of generated keys. Faster than TRUNCATE on the few rows a test leaves."""
+    dialect = connection.dialect
+    statements = _emptying(metadata.sorted_tables, dialect)
+    if not statements:
         return
-    for table in reversed(tables):
-        own = _own_references(table)
-        if own:
-            await connection.execute(update(table).values(dict.fromkeys(own)))
-        await connection.execute(delete(table))
-    if connection.dialect.name == "sqlite" and await connection.scalar(_SQLITE_HAS_SEQUENCES):
-        await connection.execute(text("DELETE FROM sqlite_sequence"))
+    # As one script where the driver runs one: asyncpg in one round trip (one simple query, in
+    # one implicit transaction), where SQLAlchemy would prepare each statement apart; aiosqlite
+    # in one hand-over to its connection's thread, where each statement costs several.
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None  # a checked-out connection has its driver's
+    script = ";\n".join(_sql(each, dialect) for each in statements)
+    if dialect.driver == "asyncpg":
+        await driver.execute(script)
+    elif dialect.driver == "aiosqlite":
+        await driver.executescript(f"BEGIN;\n{script};\nCOMMIT")
+    else:
+        for statement in statements:
+            await connection.execute(statement)
 
 
-def _postgres_emptying(tables: list[Table], dialect: Dialect) -> str:
-    """The script that empties `tables` (in dependency order) and restarts their sequences."""
-    quote, table_name = dialect.identifier_preparer.quote, dialect.identifier_preparer.format_table
-    statements: list[str] = []
-    for table in reversed(tables):
-        own = _own_references(table)
+def _emptying(tables: list[Table], dialect: Dialect) -> list[Statement]:
+    """The statements that empty `tables` (in dependency order) and restart their counters. A
+    row referring to another of its table lets go first: a RESTRICT reference would refuse
+    the DELETE."""
+    statements: list[Statement] = []
+    for each in reversed(tables):
+        own = _own_references(each)
         if own:
-            values = ", ".join(f"{quote(name)} = NULL" for name in own)
-            statements.append(f"UPDATE {table_name(table)} SET {values}")
-        statements.append(f"DELETE FROM {table_name(table)}")
-    names = ", ".join(_literal(table_name(table)) for table in tables)
-    statements.append(_RESTART_POSTGRES_SEQUENCES.format(tables=names))
-    return ";\n".join(statements)
+            statements.append(update(each).values(dict.fromkeys(own)))
+        statements.append(delete(each))
+    if dialect.name == "postgresql" and tables:
+        names = [dialect.identifier_preparer.format_table(each) for each in tables]
+        statements.append(
+            _RESTART_POSTGRES_SEQUENCES.bindparams(bindparam("tables", names, ARRAY(Text)))
+        )
+    if dialect.name == "sqlite" and any(
+        t.dialect_options["sqlite"]["autoincrement"] for t in tables
+    ):
+        statements.append(_RESTART_SQLITE_SEQUENCES)
+    return statements
+
+
+def _sql(statement: Statement, dialect: Dialect) -> str:
+    """`statement` as SQL for `dialect`, its values written in: for a script, which takes no
+    parameters."""
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _own_references(table: Table) -> list[str]:
@@ -324,10 +353,6 @@ def _parsed(explicit: str) -> URL:
 
 def _identifier(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _in_memory(url: URL) -> bool:

@@ -25,7 +25,7 @@ class DatabaseSettings(BaseSettings):
     max_overflow: int = 20
     pool_recycle: int = 1800
     pool_timeout: float = 30
-    pool_pre_ping: bool = True
+    pool_pre_ping: bool = False
     # Behind PgBouncer in transaction mode: no prepared-statement cache, limits per transaction.
     transaction_pooler: bool = False
     # PostgreSQL limits in seconds (0: the server's own setting): a runaway query or a forgotten

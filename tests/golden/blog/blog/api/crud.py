@@ -24,18 +24,20 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from fastapi import APIRouter, Query, params, status
 from fastapi.dependencies import utils as fastapi_dependencies
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blog.api import cursors, idempotency
 from blog.api.errors import problem_responses
 from blog.db.session import SessionDep
-from blog.repositories.base import NotFoundError, Repository
+from blog.repositories.base import READ_ALONE, NotFoundError, Repository
 from blog.schemas.base import ListQuery, Page, ReadModel, WriteModel
 
 CreateT = TypeVar("CreateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
 UpdateT = TypeVar("UpdateT", bound=WriteModel)
 KeyT = TypeVar("KeyT")
+ResultT = TypeVar("ResultT")
 
 _Handler = Callable[..., Awaitable[Any]]
 RouteName = Literal["list", "get", "create", "update", "delete", "restore", "links"]
@@ -158,7 +160,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def create(
             *, data: CreateT, session: AsyncSession, idempotency_key: str | None
         ) -> Any:
-            request = idempotency.fingerprint("POST", self.prefix, {}, data)
+            request = functools.partial(idempotency.fingerprint, "POST", self.prefix, {}, data)
             write = functools.partial(repository(session).create, data)
             return await _once(
                 session, idempotency_key, request, write, read, status.HTTP_201_CREATED
@@ -176,12 +178,18 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def list_rows(*, query: ListQuery, session: AsyncSession) -> Page[ReadT]:
             rows = repository(session)
             after = cursors.decode(rows, query)
-            items = await rows.list(
-                query, limit=query.limit, offset=query.offset, sort=query.sort, after=after
+            page = functools.partial(
+                rows.page,
+                query,
+                limit=query.limit,
+                offset=query.offset,
+                sort=query.sort,
+                after=after,
             )
+            items, total = await _read_once_more_if_disconnected(session, page)
             return Page(
-                items=[read.model_validate(item) for item in items],
-                total=None if after is not None else await rows.count(query),
+                items=items,
+                total=total,
                 limit=query.limit,
                 offset=query.offset,
                 next_cursor=cursors.next_cursor(rows, items, query),
@@ -205,7 +213,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
             if not include:  # the lean path: a Core SELECT straight into the DTO
                 item = await self._read(session=session, **key)
                 return detail.model_validate(item, from_attributes=True)
-            instance = await self._repository(session).get(self._key(key), load=include)
+            loading = functools.partial(self._repository(session).get, self._key(key), load=include)
+            instance = await _read_once_more_if_disconnected(session, loading)
             return detail.from_loaded(instance)
 
         many: Any = types.GenericAlias(list, (load,))  # `list[load]`, built at run time
@@ -225,7 +234,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     async def _read(self, *, session: AsyncSession, **key: Any) -> ReadT:
         value = self._key(key)
-        item = await self._repository(session).read(value)
+        reading = functools.partial(self._repository(session).read, value)
+        item = await _read_once_more_if_disconnected(session, reading)
         if item is None:
             raise NotFoundError(self._model_name, value)
         return item
@@ -236,7 +246,9 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def update(
             *, data: UpdateT, session: AsyncSession, idempotency_key: str | None, **key: Any
         ) -> Any:
-            request = idempotency.fingerprint("PATCH", self.prefix + path, key, data)
+            request = functools.partial(
+                idempotency.fingerprint, "PATCH", self.prefix + path, key, data
+            )
             write = functools.partial(repository(session).update, self._key(key), data)
             return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
@@ -250,7 +262,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         names, path = self._names, self._key_path
 
         async def delete(*, session: AsyncSession, idempotency_key: str | None, **key: Any) -> Any:
-            request = idempotency.fingerprint("DELETE", self.prefix + path, key)
+            request = functools.partial(idempotency.fingerprint, "DELETE", self.prefix + path, key)
             write = functools.partial(repository(session).delete, self._key(key))
             return await _once(
                 session, idempotency_key, request, write, None, status.HTTP_204_NO_CONTENT
@@ -277,7 +289,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         async def restore_row(
             *, session: AsyncSession, idempotency_key: str | None, **key: Any
         ) -> Any:
-            request = idempotency.fingerprint("POST", self.prefix + path, key)
+            request = functools.partial(idempotency.fingerprint, "POST", self.prefix + path, key)
             write = functools.partial(restore, repository(session), self._key(key))
             return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
 
@@ -338,19 +350,49 @@ class _Endpoint:
         return await self._handler(**arguments)
 
 
+async def _read_once_more_if_disconnected(
+    session: AsyncSession, read: Callable[[], Awaitable[ResultT]]
+) -> ResultT:
+    """`read()`, run again once if its connection turned out dead: the pool hands connections
+    out untested (no pre-ping round trip), and a connection the server dropped since (a
+    restart, a killed backend) fails its first statement. SQLAlchemy then invalidates that
+    connection and every other the pool held before it ("Dealing with Disconnects", the
+    optimistic approach), so the second run connects anew. Only reads run again: they change
+    nothing, and a write's outcome on a lost connection is unknown (it answers 503)."""
+    if _may_read_alone(session):
+        session.info[READ_ALONE] = True
+    try:
+        return await read()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    await session.rollback()
+    return await read()
+
+
+def _may_read_alone(session: AsyncSession) -> bool:
+    """Whether a read route's SELECT may run in autocommit (`READ_ALONE`): on PostgreSQL, where
+    BEGIN and ROLLBACK are round trips of their own, unless a `begin` listener sets something
+    for the transaction (behind a transaction pooler, the time limits: `SET LOCAL` would
+    outlive no statement in autocommit)."""
+    bind = session.get_bind()
+    return bind.dialect.name == "postgresql" and not bind.dispatch.begin
+
+
 async def _once(
     session: AsyncSession,
     key: str | None,
-    request: str,
+    request: Callable[[], str],
     write: Callable[[], Awaitable[object]],
     read: type[ReadModel] | None,
     status_code: int,
 ) -> Any:
     """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
     the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
-    and `write` does not run (api/idempotency.py)."""
+    and `write` does not run (api/idempotency.py). `request()` hashes the request, needed only
+    with a key."""
     if key is not None:
-        stored = await idempotency.claim(session, key, request)
+        stored = await idempotency.claim(session, key, request())
         if stored is not None:
             return stored
     row = await write()

@@ -13,7 +13,6 @@ from sqlalchemy import (
     ColumnElement,
     CursorResult,
     Delete,
-    Row,
     Select,
     Table,
     Update,
@@ -48,6 +47,7 @@ from blog.repositories.clauses import (
     on_update,
     primary_key,
     read_by_key,
+    read_columns,
 )
 from blog.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadModel, WriteModel
 
@@ -58,6 +58,15 @@ UpdateT = TypeVar("UpdateT", bound=WriteModel)
 ReadT = TypeVar("ReadT", bound=ReadModel)
 KeyT = TypeVar("KeyT")
 SEARCH = "q"  # the filter holding the text `searchable` columns are searched for
+# The label of a page's total in its SELECT: no DTO field starts with an underscore.
+_TOTAL = "_total"
+# A session whose `info` holds this key (true) runs `read` and `page`, when it has no
+# transaction yet, in autocommit: a lone SELECT is its own transaction, one round trip where
+# BEGIN and ROLLBACK around it take three. The API's read routes set it (api/crud.py): they run
+# one such read and write nothing. Set it only where nothing after the read should share its
+# transaction.
+READ_ALONE = "repositories.read_alone"
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 class NotFoundError(LookupError):
@@ -184,20 +193,47 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """The row as its Read DTO straight from a Core SELECT: no ORM object, no identity
         map, about half the cost of `get`. For hot read paths that only serialise."""
         values = {f"key{i}": value for i, value in enumerate(self._key_values(key))}
-        statement = self._read_statement()
-
-        def fetch(session: Session) -> Row[Any] | None:
-            # One hop into SQLAlchemy's synchronous core for all steps instead of one each:
-            # on this hot path the hop costs as much as the query's Python side.
-            if session.autoflush:
-                session.flush()  # as an ORM query would: the read sees this session's changes
-            return session.connection().execute(statement, values).one_or_none()
-
-        row = await self.session.run_sync(fetch)
-        if row is None:
+        rows = await self._fetch(self._read_statement(), values)
+        if not rows:
             return None
-        dto: ReadT = self.read_model.model_validate(row._asdict())
+        dto: ReadT = self.read_model.model_validate(rows[0])
         return dto
+
+    async def page(
+        self,
+        filters: BaseModel | None = None,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        offset: int = 0,
+        sort: str | None = None,
+        after: Sequence[Any] | None = None,
+    ) -> tuple[list[ReadT], int | None]:
+        """The page `list` gives, as Read DTOs straight from a Core SELECT (no ORM objects, as
+        `read`), and on an offset page (no `after`) how many rows `filters` match: counted by
+        a subquery of the same SELECT, one round trip where `list` and `count` take two. A
+        keyset page gives no total (None). For hot paths that only serialise, as the list route."""
+        _check_page(limit, offset)
+        conditions = (*self._visible(), *self._conditions(filters))
+        statement = select(*read_columns(self.model, self.read_model.model_fields))
+        statement = statement.where(*conditions)
+        if after is not None:
+            if offset:
+                raise InvalidQueryError("give an offset or a cursor, not both")
+            statement = statement.where(self._after(sort, after))
+        else:
+            # Not correlated: it counts every match, not the outer row.
+            counted = select(func.count()).select_from(self.model).where(*conditions)
+            statement = statement.add_columns(
+                counted.correlate(None).scalar_subquery().label(_TOTAL)
+            )
+        items = await self._fetch(self._ordered(statement, sort).limit(limit).offset(offset))
+        total = None
+        if after is None:
+            # Past the last row no row carries the total: count it apart.
+            total = items[0][_TOTAL] if items else await self.count(filters)
+            for item in items:
+                del item[_TOTAL]
+        return [self.read_model.model_validate(item) for item in items], total
 
     async def list(
         self,
@@ -226,20 +262,24 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return result.all()
 
     async def count(self, filters: BaseModel | None = None) -> int:
+        """How many rows `filters` match: a Core SELECT on the session's connection, as `read`
+        (it needs no ORM entity, and the ORM's execution costs more than the count's Python)."""
         statement = (
-            select(func.count())
+            select(func.count().label("count"))
             .select_from(self.model)
             .where(*self._visible(), *self._conditions(filters))
         )
-        return await self.session.scalar(statement) or 0
+        counted: int = (await self._fetch(statement))[0]["count"]
+        return counted
 
     async def exists(self, key: KeyT) -> bool:
         condition = exists().where(self._is_key(key), *self._visible())
         return bool(await self.session.scalar(select(condition)))
 
-    def position(self, item: ModelT, sort: str | None = None) -> tuple[Any, ...] | None:
-        """Where `item` stands in the `sort` order, for `list(after=...)`; None when that order
-        has a nullable column, which keyset pagination cannot follow."""
+    def position(self, item: object, sort: str | None = None) -> tuple[Any, ...] | None:
+        """Where `item` (a row of `list`, or a Read DTO of `page`) stands in the `sort` order,
+        for `list(after=...)`; None when that order has a nullable column, which keyset
+        pagination cannot follow."""
         columns = self._order_columns(sort)
         if any(column.nullable for column in columns):
             return None
@@ -366,6 +406,25 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     async def _revive(self, instance: ModelT) -> ModelT:
         return instance
+
+    async def _fetch(
+        self, statement: Select[Any], values: Mapping[str, Any] | None = None
+    ) -> Sequence[dict[str, Any]]:
+        """The rows of a Core SELECT as dicts by column label, on the session's connection."""
+
+        def fetch(session: Session) -> Sequence[dict[str, Any]]:
+            # One hop into SQLAlchemy's synchronous core for all steps instead of one each:
+            # on a hot path the hop costs as much as the query's Python side.
+            if session.autoflush:
+                session.flush()  # as an ORM query would: the read sees this session's changes
+            alone = session.info.get(READ_ALONE) and not session.in_transaction()
+            connection = session.connection(execution_options=_AUTOCOMMIT if alone else None)
+            result = connection.execute(statement, values)
+            keys = tuple(result.keys())
+            # Zipped with the labels once: `Row._asdict` per row costs more than the query.
+            return [dict(zip(keys, row, strict=True)) for row in result]
+
+        return await self.session.run_sync(fetch)
 
     def _read_statement(self) -> Select[Any]:
         """Built once per repository class, `_visible` included: later calls only bind the key."""

@@ -35,17 +35,21 @@ def primary_key(model: type[Any]) -> Column[Any]:
 def read_by_key(
     model: type[Any], fields: Container[str], *visible: ColumnElement[bool]
 ) -> Select[Any]:
-    """A Core SELECT of the row whose key is bound as `key0`, `key1`, ...: the columns whose
-    attribute is one of `fields` (a Read DTO's: never a write-only one), each under that name,
-    which may differ from the column's in the database (`column:`)."""
+    """A Core SELECT of the row whose key is bound as `key0`, `key1`, ...: the `read_columns`
+    of `fields` (a Read DTO's: never a write-only one)."""
     mapper = inspect(model)
-    columns = [
+    is_key = [column == bindparam(f"key{i}") for i, column in enumerate(mapper.primary_key)]
+    return select(*read_columns(model, fields)).where(*is_key, *visible)
+
+
+def read_columns(model: type[Any], fields: Container[str]) -> list[ColumnElement[Any]]:
+    """The columns of `model` whose attribute is one of `fields` (a Read DTO's), each under that
+    name, which may differ from the column's in the database (`column:`)."""
+    return [
         column if column.name == key else column.label(key)
-        for key, column in mapper.columns.items()
+        for key, column in inspect(model).columns.items()
         if key in fields
     ]
-    is_key = [column == bindparam(f"key{i}") for i, column in enumerate(mapper.primary_key)]
-    return select(*columns).where(*is_key, *visible)
 
 
 def insert_rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
