@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,7 +299,10 @@ async def _empty(connection: AsyncConnection, metadata: MetaData) -> None:
     # in one hand-over to its connection's thread, where each statement costs several.
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None  # a checked-out connection has its driver's
-    script = ";\n".join(_sql(each, dialect) for each in statements)
+    # The engine's schema_translate_map (SQLite keeps a spec's schema in its main file) is
+    # written in as well: compiled apart, the statements would name schemas SQLite lacks.
+    translate = connection.sync_engine.get_execution_options().get("schema_translate_map")
+    script = ";\n".join(_sql(each, dialect, translate) for each in statements)
     if dialect.driver == "asyncpg":
         await driver.execute(script)
     elif dialect.driver == "aiosqlite":
@@ -331,10 +334,18 @@ def _emptying(tables: list[Table], dialect: Dialect) -> list[Statement]:
     return statements
 
 
-def _sql(statement: Statement, dialect: Dialect) -> str:
-    """`statement` as SQL for `dialect`, its values written in: for a script, which takes no
-    parameters."""
-    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+def _sql(
+    statement: Statement, dialect: Dialect, translate: Mapping[str | None, str | None] | None = None
+) -> str:
+    """`statement` as SQL for `dialect`, its values and its schemas' names (`translate`, a
+    `schema_translate_map`) written in: for a script, which takes no parameters."""
+    compiled = statement.compile(
+        dialect=dialect,
+        schema_translate_map=translate,
+        render_schema_translate=translate is not None,
+        compile_kwargs={"literal_binds": True},
+    )
+    return str(compiled)
 
 
 def _own_references(table: Table) -> list[str]:
