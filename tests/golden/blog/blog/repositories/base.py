@@ -212,21 +212,16 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         `read`), and on an offset page (no `after`) how many rows `filters` match: counted by
         a subquery of the same SELECT, one round trip where `list` and `count` take two. A
         keyset page gives no total (None). For hot paths that only serialise, as the list route."""
-        _check_page(limit, offset)
         conditions = (*self._visible(), *self._conditions(filters))
         statement = select(*read_columns(self.model, self.read_model.model_fields))
         statement = statement.where(*conditions)
-        if after is not None:
-            if offset:
-                raise InvalidQueryError("give an offset or a cursor, not both")
-            statement = statement.where(self._after(sort, after))
-        else:
+        if after is None:
             # Not correlated: it counts every match, not the outer row.
             counted = select(func.count()).select_from(self.model).where(*conditions)
             statement = statement.add_columns(
                 counted.correlate(None).scalar_subquery().label(_TOTAL)
             )
-        items = await self._fetch(self._ordered(statement, sort).limit(limit).offset(offset))
+        items = await self._fetch(self._one_page(statement, limit, offset, sort, after))
         total = None
         if after is None:
             # Past the last row no row carries the total: count it apart.
@@ -249,16 +244,9 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         for descending): `offset` rows in, or, keyset pagination, the rows after `after`, the
         `position` of the previous page's last row (as fast deep in the table as at its start).
         """
-        _check_page(limit, offset)
         statement = select(self.model).where(*self._visible(), *self._conditions(filters))
         statement = statement.options(*self._loading(load))
-        if after is not None:
-            if offset:
-                raise InvalidQueryError("give an offset or a cursor, not both")
-            statement = statement.where(self._after(sort, after))
-        result = await self.session.scalars(
-            self._ordered(statement, sort).limit(limit).offset(offset)
-        )
+        result = await self.session.scalars(self._one_page(statement, limit, offset, sort, after))
         return result.all()
 
     async def count(self, filters: BaseModel | None = None) -> int:
@@ -406,6 +394,23 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
 
     async def _revive(self, instance: ModelT) -> ModelT:
         return instance
+
+    def _one_page(
+        self,
+        statement: Select[Any],
+        limit: int,
+        offset: int,
+        sort: str | None,
+        after: Sequence[Any] | None,
+    ) -> Select[Any]:
+        """`statement` in `sort` order, cut to one page: `offset` rows in, or the rows after
+        `after` (keyset pagination)."""
+        _check_page(limit, offset)
+        if after is not None:
+            if offset:
+                raise InvalidQueryError("give an offset or a cursor, not both")
+            statement = statement.where(self._after(sort, after))
+        return self._ordered(statement, sort).limit(limit).offset(offset)
 
     async def _fetch(
         self, statement: Select[Any], values: Mapping[str, Any] | None = None
