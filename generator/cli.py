@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Generate the async persistence layer of a FastAPI service.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 new_app = typer.Typer(help="Create something new.", no_args_is_help=True)
@@ -56,6 +55,12 @@ _STYLE = {
 ProjectOption = Annotated[
     Path, typer.Option("--project", "-p", help="Project directory.", file_okay=False)
 ]
+
+
+def _switch(name: str, help: str) -> Any:
+    """An option that only switches something on: `--check`, with no `--no-check` beside it
+    and no default shown (off), so that help stays narrow enough for 80 columns."""
+    return typer.Option(name, help=help, show_default=False)
 
 
 def main() -> None:
@@ -90,7 +95,18 @@ def _root(
         raise typer.Exit()
 
 
-@new_app.command("project")
+def _examples(*lines: str) -> str:
+    """A command's examples, for the end of its help: a paragraph each, so that rich keeps
+    them apart (each fits in 80 columns)."""
+    return "\n\n".join(["[bold]Examples[/]", *map(escape, lines)])
+
+
+@new_app.command(
+    "project",
+    epilog=_examples(
+        "persistgen new project shop", "persistgen new project shop --spec shop.yaml --dir ~/src"
+    ),
+)
 def new_project(
     name: Annotated[str, typer.Argument(help="Project (and directory) name.")],
     spec: Annotated[
@@ -141,7 +157,13 @@ def compact_name_ok(name: str) -> bool:
     return bool(name) and name[0].isalpha() and all(c.isalnum() or c in "-_" for c in name)
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog=_examples(
+        "persistgen import postgresql://me@localhost/shop",
+        "persistgen import sqlite:///app.db --exclude 'audit_*' --spec-only",
+    ),
+)
 def import_database(
     database_url: Annotated[
         str, typer.Argument(help="postgresql://user@host/name or sqlite:///file.db")
@@ -158,7 +180,7 @@ def import_database(
     directory: Annotated[Path, typer.Option("--dir", help="Parent directory.")] = Path("."),
     spec_only: Annotated[
         bool,
-        typer.Option(help="Write only the spec, as PARENT/<name>.yaml, and generate nothing."),
+        _switch("--spec-only", "Write only the spec, as PARENT/<name>.yaml, and generate nothing."),
     ] = False,
 ) -> None:
     """Read a database's schema into PARENT/<name>/persistgen.yaml and generate the project."""
@@ -216,10 +238,25 @@ def _import_notes(notes: Sequence[importer_notes.Note]) -> None:
         out.print(f"  [yellow]{escape(where)}[/]: {escape(note.message)}", soft_wrap=True)
 
 
-@add_app.command("resource")
+@add_app.command(
+    "resource",
+    epilog=_examples(
+        "persistgen add resource Book title:str:200 isbn:str:13:unique",
+        "persistgen add resource Loan book:ref:Book:cascade due:date",
+        "persistgen add resource Tag name:str:40:unique kind:enum:genre|topic",
+        "persistgen add resource Note body:text? price:decimal:10:2 done:bool=false",
+    ),
+)
 def add_resource(
     name: Annotated[str, typer.Argument(help="Resource class name, e.g. Post.")],
-    fields: Annotated[list[str], typer.Argument(help=f"NAME:{compact.GRAMMAR}")],
+    fields: Annotated[
+        list[str],
+        typer.Argument(
+            help="NAME:TYPE, then :ARG for the type's arguments (str:200, decimal:10:2, "
+            "enum:a|b, ref:User), any of :unique :index :pk :readonly :filter :search, ? for "
+            "a nullable field and =DEFAULT last."
+        ),
+    ],
     project: ProjectOption = Path("."),
 ) -> None:
     """Add a resource to persistgen.yaml (comments kept) and regenerate."""
@@ -269,22 +306,24 @@ def _on_the_command_line(problem: Problem, name: str, fields: list[str]) -> Prob
 
 AllowDestructive = Annotated[
     bool,
-    typer.Option(help="Accept migrations that drop tables or columns or narrow types."),
+    _switch("--allow-destructive", "Accept migrations that drop tables or columns, or narrow."),
 ]
 
 AllowRewrite = Annotated[
     bool,
-    typer.Option(
-        help="Accept type changes that PostgreSQL makes by rewriting the table under its "
-        "lock (int -> bigint, say): for a small table or a maintenance window."
+    _switch(
+        "--allow-rewrite",
+        "Accept type changes that PostgreSQL makes by rewriting the table under its lock "
+        "(int -> bigint, say): for a small table or a maintenance window.",
     ),
 ]
 
 Contract = Annotated[
     bool,
-    typer.Option(
-        help="Drop the columns retired for rolling deploys (`rolling_deploys`), once no "
-        "instance of the application version before runs."
+    _switch(
+        "--contract",
+        "Drop the columns retired for rolling deploys (`rolling_deploys`), once no instance "
+        "of the application version before runs.",
     ),
 ]
 
@@ -294,16 +333,22 @@ class Conflicts(StrEnum):
     markers = "markers"
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "persistgen generate",
+        "persistgen generate --check  # in CI: exit 1 when anything is out of date",
+        "persistgen generate --diff",
+    )
+)
 def generate(
     project: ProjectOption = Path("."),
     check: Annotated[
-        bool, typer.Option(help="Exit 1 if any file would change; write nothing.")
+        bool, _switch("--check", "Exit 1 if any file would change; write nothing.")
     ] = False,
     diff: Annotated[
-        bool, typer.Option(help="Preview the changes as unified diffs; write nothing.")
+        bool, _switch("--diff", "Preview the changes as unified diffs; write nothing.")
     ] = False,
-    dry_run: Annotated[bool, typer.Option(help="List the changes; write nothing.")] = False,
+    dry_run: Annotated[bool, _switch("--dry-run", "List the changes; write nothing.")] = False,
     conflicts: Annotated[
         Conflicts,
         typer.Option(
@@ -312,19 +357,20 @@ def generate(
         ),
     ] = Conflicts.stop,
     force: Annotated[
-        bool, typer.Option(help="Overwrite hand edits that conflict (they are listed).")
+        bool, _switch("--force", "Overwrite hand edits that conflict (they are listed).")
     ] = False,
     no_migration: Annotated[
-        bool, typer.Option(help="Do not write a migration for schema changes (yet).")
+        bool, _switch("--no-migration", "Do not write a migration for schema changes (yet).")
     ] = False,
     allow_destructive: AllowDestructive = False,
     allow_rewrite: AllowRewrite = False,
     contract: Contract = False,
     full: Annotated[
         bool,
-        typer.Option(
-            help="Render everything even when the project is recorded as up to date (the "
-            "spec, the migration history, persistgen and every file as the last run left them)."
+        _switch(
+            "--full",
+            "Render everything even when the project is recorded as up to date (the spec, the "
+            "migration history, persistgen and every file as the last run left them).",
         ),
     ] = False,
 ) -> None:
@@ -387,7 +433,14 @@ migration_app = typer.Typer(
 app.add_typer(migration_app, name="migration")
 
 
-@migration_app.callback(invoke_without_command=True)
+@migration_app.callback(
+    invoke_without_command=True,
+    epilog=_examples(
+        'persistgen migration -m "backfill slugs"',
+        "persistgen migration merge  # after a git merge left two heads",
+        "persistgen migration adopt migrations/versions/0007_by_hand.py",
+    ),
+)
 def migration(
     context: typer.Context,
     message: Annotated[
