@@ -73,7 +73,9 @@ class Diff:
 
     operations: list[Operation] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
-    destructive: list[str] = field(default_factory=list)
+    # Changes that lose data: (`Resource.attribute` where the spec still has the field, the
+    # change)
+    destructive: list[tuple[str | None, str]] = field(default_factory=list)
     missing_backfill: list[str] = field(default_factory=list)  # `Resource.column`
     unsupported: list[str] = field(default_factory=list)
     # Type changes PostgreSQL makes by rewriting the table: (`Resource.attribute`, the change)
@@ -602,7 +604,7 @@ def _drop_table(table: DbTable, out: Diff, kept_types: frozenset[str]) -> None:
     out.operations.append(DropTable(table, kept_types))
     out.types_dropped += [c.native_type for c in table.columns if c.native_type]
     out.summary.append(f"drop table {table.name}")
-    out.destructive.append(f"drop table `{table.name}` and all its rows")
+    out.destructive.append((None, f"drop table `{table.name}` and all its rows"))
 
 
 def _alter_table(
@@ -669,7 +671,7 @@ def _alter_table(
                 out.summary.append(line)
                 continue
             out.summary.append(f"drop column {new.name}.{column.name}")
-            out.destructive.append(f"drop column `{new.name}.{column.name}` and its data")
+            out.destructive.append((None, f"drop column `{new.name}.{column.name}` and its data"))
     for name, on in new.uniques:
         if (name, on) not in old.uniques and name not in renamed.values():
             after.append(CreateUnique(name, on))
@@ -720,10 +722,19 @@ def _regenerate(
         out.summary.append(f"recompute the generated column {name} (dropped and added again)")
     elif new.generated is not None:
         out.summary.append(f"make {name} a generated column (dropped and added again)")
-        out.destructive.append(f"replace the values of `{name}` by its generated expression")
+        out.destructive.append(
+            (_field(table, new), f"replace the values of `{name}` by its generated expression")
+        )
     else:
         out.summary.append(f"make {name} a plain column (dropped and added again)")
-        out.destructive.append(f"drop the computed values of `{name}` for a plain column")
+        out.destructive.append(
+            (_field(table, new), f"drop the computed values of `{name}` for a plain column")
+        )
+
+
+def _field(table: DbTable, column: DbColumn) -> str:
+    """The spec's name of `column`: `Resource.attribute`."""
+    return f"{table.resource}.{column.attribute or column.name}"
 
 
 def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> AlterColumn | None:
@@ -750,12 +761,12 @@ def _column_change(table: DbTable, old: DbColumn, new: DbColumn, out: Diff) -> A
         else:
             retype, using = True, zone_cast(old, new)
         if not using and not widens(old, new):
-            out.destructive.append(
-                f"change `{name}` from {old.type} to {new.type}, which can lose data"
-            )
+            loss = f"change `{name}` from {spelled(old)} to {spelled(new)}, which can lose data"
+            out.destructive.append((_field(table, new), loss))
         if rewrites(old, new, indexed=_indexed(table, new.name)):
-            field = f"{table.resource}.{new.attribute or new.name}"
-            out.rewrites.append((field, f"`{name}` from {spelled(old)} to {spelled(new)}"))
+            out.rewrites.append(
+                (_field(table, new), f"`{name}` from {spelled(old)} to {spelled(new)}")
+            )
     change = AlterColumn(
         old,
         new,

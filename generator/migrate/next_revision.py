@@ -66,7 +66,7 @@ def next_revision(
         upgrade=up.operations,
         downgrade=undo(up.operations),
         summary=[*merges, *up.summary],
-        destructive=up.destructive,
+        destructive=[change for _, change in up.destructive],
         package=project.package,
         rewrites=[change for _, change in up.rewrites],
     )
@@ -132,8 +132,9 @@ def _problems(
                 f"refused, as it loses data: {change}",
                 "if you mean it, run again with --allow-destructive",
                 spec_file,
+                spec_path=_spec_path(field) if field else "",
             )
-            for change in up.destructive
+            for field, change in up.destructive
         ]
     if not allow_rewrite:
         problems += [_rewrite_problem(field, change, spec_file) for field, change in up.rewrites]
@@ -143,7 +144,7 @@ def _problems(
 def _rewrite_problem(field: str, change: str, spec_file: str) -> Problem:
     """A type change that would hold a table's ACCESS EXCLUSIVE lock while PostgreSQL rewrites
     every row: refused, with the way that keeps the table in use."""
-    resource, _, name = field.partition(".")
+    name = field.partition(".")[2]
     return Problem(
         f"refused, as PostgreSQL rewrites the whole table to change {change}, every read and "
         "write of it waiting until done",
@@ -152,8 +153,14 @@ def _rewrite_problem(field: str, change: str, spec_file: str) -> Problem:
         "filled in batches and kept equal to the old one, which `generate --contract` drops "
         "later. On a small table, or in a maintenance window, run again with --allow-rewrite",
         spec_file,
-        spec_path=f"resources.{resource}.fields.{name}",
+        spec_path=_spec_path(field),
     )
+
+
+def _spec_path(field: str) -> str:
+    """`Resource.attribute` as its path in the spec."""
+    resource, _, name = field.partition(".")
+    return f"resources.{resource}.fields.{name}"
 
 
 def _title(parents: tuple[str, ...], summary: list[str]) -> str:

@@ -187,6 +187,21 @@ def test_a_type_change_that_rewrites_is_refused_without_allow_rewrite(
     assert cli("generate", "-p", "blog", "--check").exit_code == 0
 
 
+def test_a_narrowed_field_is_refused_at_its_line_in_the_specs_words(
+    cli: Invoke, blog: Path
+) -> None:
+    edit(blog / "persistgen.yaml", "display_name: str:100", "display_name: str:50")
+
+    refused = cli("generate", "-p", "blog")
+
+    assert refused.exit_code == 2
+    line = next(n for n, t in enumerate(spec_lines(blog), start=1) if "display_name" in t)
+    assert f"persistgen.yaml:{line}:" in refused.stderr
+    assert "resources.User.fields.display_name" in refused.stderr
+    assert "from str:100 to str:50, which can lose data" in refused.stderr
+    assert "sa.String" not in refused.stderr
+
+
 def test_removed_field_is_refused_without_allow_destructive(cli: Invoke, blog: Path) -> None:
     edit(blog / "persistgen.yaml", "      bio: text?\n", "")
     before = tree(blog)
