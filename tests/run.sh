@@ -5,10 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+step() { printf '\n== %s\n' "$*"; }
+if [ $# -eq 0 ]; then
+  step "persistgen's whole suite: about 35 minutes on 2 cores (install, lint and types 2," \
+    "the tests 25, the corpus of real schemas 5, the live migration at a million rows 2)"
+fi
+
+step "installing persistgen and its test tools into .venv"
 python3 -m venv .venv >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+# -qq: pip's warnings about the machine's own configuration are not the suite's business.
+.venv/bin/python -m pip install -qq --disable-pip-version-check --upgrade pip
 # Strict editable mode keeps `mypy -p persistgen` able to follow the package.
-.venv/bin/python -m pip install -q --disable-pip-version-check \
+.venv/bin/python -m pip install -qq --disable-pip-version-check \
   -e '.[dev]' --config-settings editable_mode=strict
 
 # The generated projects are tested against a real PostgreSQL.
@@ -29,13 +37,18 @@ for tool in pgbouncer wrk; do
   fi
 done
 
+step "lint and types"
 .venv/bin/ruff check generator tests benchmarks
 .venv/bin/ruff format --check generator tests benchmarks
 (cd .venv && bin/mypy --config-file ../pyproject.toml -p persistgen)
+step "tests"
 .venv/bin/pytest "$@"
 # The corpus of real schemas (tests/corpus) takes minutes: it runs after a whole-suite run (no
 # arguments), or alone with `bash tests/run.sh -m corpus tests/corpus`.
-if [ $# -eq 0 ]; then .venv/bin/pytest -m corpus tests/corpus; fi
+if [ $# -eq 0 ]; then step "the corpus of real schemas"; .venv/bin/pytest -m corpus tests/corpus; fi
 # The live migration load test at its full size, a million rows (README: "Migrating a live
 # database"): after a whole-suite run, or alone with `bash tests/run.sh -m live tests/online`.
-if [ $# -eq 0 ]; then PERSISTGEN_LIVE_ROWS=1000000 .venv/bin/pytest -m live tests/online; fi
+if [ $# -eq 0 ]; then
+  step "the live migration load test, a million rows"
+  PERSISTGEN_LIVE_ROWS=1000000 .venv/bin/pytest -m live tests/online
+fi
