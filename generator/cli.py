@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -67,10 +68,12 @@ def main() -> None:
     app()
 
 
-def _guarded(action: Callable[[], T]) -> T:
-    """Run `action`; a UserError becomes a one-screen message and exit code 2."""
+def _guarded(action: Callable[[], T], working: str = "") -> T:
+    """Run `action`; a UserError becomes a one-screen message and exit code 2. `working` says
+    what it does, beside a spinner on a terminal, for a run that may take seconds."""
     try:
-        return action()
+        with err.status(working) if working and err.is_terminal else nullcontext():
+            return action()
     except UserError as exc:
         _report(exc)
         raise typer.Exit(2) from None
@@ -141,7 +144,7 @@ def new_project(
         outcome = pipeline.new_project(target, edit.with_schema_comment(text), spec=parsed)
         return outcome, parsed.project.python_package
 
-    outcome, package = _guarded(create)
+    outcome, package = _guarded(create, "creating the project")
     _summary(outcome)
     out.print(
         f"\n[green]Created[/] {escape(str(target))}. Next: "
@@ -188,7 +191,8 @@ def import_database(
 
     if spec_only:
         text, notes, name = _guarded(
-            lambda: importer.import_spec(database_url, schema, tables or (), exclude or ())
+            lambda: importer.import_spec(database_url, schema, tables or (), exclude or ()),
+            "reading the database",
         )
         path = directory / f"{name}.yaml"
         directory.mkdir(parents=True, exist_ok=True)
@@ -203,7 +207,8 @@ def import_database(
     done = _guarded(
         lambda: importer.import_project(
             database_url, directory, schema, tables or (), exclude or ()
-        )
+        ),
+        "reading the database and generating the project",
     )
     _summary(done.outcome)
     _import_notes(done.notes)
@@ -288,7 +293,7 @@ def add_resource(
         spec_path.write_text(new_text, encoding="utf-8", newline="")
         return pipeline.generate(project)
 
-    _finish(_guarded(add), check=False)
+    _finish(_guarded(add, "adding the resource and generating"), check=False)
 
 
 def _on_the_command_line(problem: Problem, name: str, fields: list[str]) -> Problem:
@@ -400,7 +405,8 @@ def generate(
     outcome = _guarded(
         lambda: pipeline.generate(
             project, force=force, markers=markers, dry_run=preview, migration=options
-        )
+        ),
+        "generating",
     )
     if diff:
         _diffs(outcome.changes)
@@ -466,7 +472,10 @@ def migration(
         allow_rewrite=allow_rewrite,
         contract=contract,
     )
-    _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
+    _finish(
+        _guarded(lambda: pipeline.generate(project, migration=options), "writing the migration"),
+        check=False,
+    )
 
 
 @migration_app.command("merge")
@@ -493,7 +502,7 @@ def migration_merge(
             )
         return pipeline.generate(project, migration=options)
 
-    _finish(_guarded(merge), check=False)
+    _finish(_guarded(merge, "merging the heads and generating"), check=False)
 
 
 @migration_app.command("adopt")
@@ -509,7 +518,10 @@ def migration_adopt(
     options = pipeline.MigrationOptions(
         adopt=file, allow_destructive=allow_destructive, allow_rewrite=allow_rewrite
     )
-    _finish(_guarded(lambda: pipeline.generate(project, migration=options)), check=False)
+    _finish(
+        _guarded(lambda: pipeline.generate(project, migration=options), "writing the migration"),
+        check=False,
+    )
 
 
 def _conflict_hint(conflicts: list[Change]) -> str:

@@ -3,6 +3,7 @@ completion of commands and options for bash, zsh and fish."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shlex
@@ -11,10 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from persistgen import cli as cli_module
 from persistgen.cli import app
 from persistgen.spec import compact
+from tests.cli.conftest import Invoke
 from tests.cli.test_readme_commands import _command, _documented, _options
 
 COMMANDS = sorted(_documented())
@@ -91,3 +95,21 @@ def test_completion_offers_the_options(shell: str, env: dict[str, str]) -> None:
     assert "--allow-destructive" in result.stdout, result.stderr
     assert "--allow-rewrite" in result.stdout
     assert "--check" not in result.stdout
+
+
+def test_a_terminal_sees_what_a_long_command_is_doing(
+    cli: Invoke, blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_module, "err", Console(file=screen, force_terminal=True, width=80))
+
+    result = cli("generate", "-p", "blog", "--full")
+
+    assert result.exit_code == 0, result.output
+    assert "generating" in screen.getvalue()  # beside a spinner, gone when done
+
+
+def test_a_pipe_gets_no_spinner(cli: Invoke, blog: Path) -> None:
+    result = cli("generate", "-p", "blog", "--full")
+
+    assert "generating" not in result.stderr
