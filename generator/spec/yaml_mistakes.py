@@ -1,7 +1,8 @@
 """The common mistakes behind a YAML syntax error, told in the spec's words: a key without its
-`:` and a line indented to no level of the lines above. The parser notices either only later
-(a missing `:` makes the line the start of a text running on to the next key), so its own
-message names the wrong line and says nothing a spec's author can act on."""
+`:`, a line indented to no level of the lines above, a `key: value` line indented under a line
+that has its value, and a value holding `: `. The parser notices the first only later (a
+missing `:` makes the line the start of a text running on to the next key), so its own message
+names the wrong line, and for none says anything a spec's author can act on."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def _deeper_than_a_value(raw: str, number: int, before: list[_Line]) -> Mistake 
     return Mistake(
         f"`{raw.strip()}` is indented deeper than `{owner.text}` on line {owner.number}, which "
         "has its value already",
-        f"indent it {_spaces(owner.indent)}, like line {owner.number}",
+        f"indent it {_spaces(owner.indent)}, like line {owner.number}; or, if it goes on with "
+        "that line's text, quote the text",
         number,
         len(raw) - len(raw.lstrip(" ")) + 1,
     )
