@@ -1,10 +1,16 @@
-"""Helpers for the CLI tests: snapshots of a project tree and the CLI's summary table."""
+"""Helpers for the CLI tests: snapshots of a project tree, the CLI's summary table, and the
+commands as README's table and Typer know them."""
 
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
+from typing import Any
+
+import typer.main
+
+from persistgen.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOG = ROOT / "examples" / "blog.yaml"
@@ -59,3 +65,30 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not unique in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+README = ROOT / "README.md"
+
+
+def documented_commands() -> dict[str, set[str]]:
+    """Each command of the table (`generate`, `migration merge`) and the options it lists."""
+    section = README.read_text(encoding="utf-8").split("## Commands\n", 1)[1].split("\n## ", 1)[0]
+    found: dict[str, set[str]] = {}
+    for usage in re.findall(r"^\| `persistgen ([^`]+)` \|", section, flags=re.M):
+        words = usage.split()
+        command = " ".join(w for w in words[:2] if re.fullmatch("[a-z]+", w))
+        found[command] = set(re.findall(r"(?<![\w-])--?[a-z][a-z-]*", usage))
+    return found
+
+
+# Typer's commands are click's, which Typer may carry a copy of: read by their attributes.
+def click_command(path: str) -> Any:
+    command = typer.main.get_command(app)
+    for name in path.split():
+        command = command.commands[name]  # type: ignore[attr-defined]
+    return command
+
+
+def option_names(command: Any) -> list[set[str]]:
+    """Each option's names (`{"-m", "--message"}`)."""
+    return [set(p.opts) for p in command.params if p.param_type_name == "option"]

@@ -19,9 +19,9 @@ from persistgen import cli as cli_module
 from persistgen.cli import app
 from persistgen.spec import compact
 from tests.cli.conftest import Invoke
-from tests.cli.test_readme_commands import _command, _documented, _options
+from tests.cli.helpers import click_command, documented_commands, option_names
 
-COMMANDS = sorted(_documented())
+COMMANDS = sorted(documented_commands())
 
 
 def _help(path: str) -> str:
@@ -61,7 +61,7 @@ def test_the_examples_use_the_commands_own_options(path: str) -> None:
     assert examples, path
     for words in examples:
         command = " ".join(w for w in words[:2] if re.fullmatch("[a-z]+", w) and w in path.split())
-        names = set().union(*_options(_command(command)))
+        names = set().union(*option_names(click_command(command)))
         assert {w for w in words if w.startswith("-")} <= names, words
         if command == "add resource":
             for field in words[3:]:
