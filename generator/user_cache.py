@@ -22,12 +22,9 @@ def cache_dir() -> Path | None:
     chosen = os.environ.get(ENV)
     if chosen is not None:
         return Path(chosen) if chosen else None
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "persistgen" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "persistgen"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "persistgen"
+    import platformdirs  # here, not above: a chosen directory needs no lookup
+
+    return Path(platformdirs.user_cache_dir("persistgen", appauthor=False))
 
 
 @functools.cache  # one installation per process: `generate` asks before and after its run

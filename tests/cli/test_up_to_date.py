@@ -233,3 +233,13 @@ def test_the_pre_commit_hook_checks_on_every_commit() -> None:
     assert hook["always_run"] is True
     assert "files" not in hook
     assert hook["pass_filenames"] is False
+
+
+def test_the_cache_lives_where_the_platform_keeps_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(user_cache.ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert user_cache.cache_dir() == tmp_path / "xdg" / "persistgen"
+    monkeypatch.setenv(user_cache.ENV, "")
+    assert user_cache.cache_dir() is None
