@@ -77,7 +77,7 @@ def _expand_compact(value: Any) -> Any:
 
 class FieldSpec(_Strict):
     """One field: a column, a reference or a link to many. Written as a mapping, or compactly
-    as a string (see compact.GRAMMAR)."""
+    as a string (`str:200:unique`)."""
 
     type: FieldType = Field(
         description="The field's type: a column type, `enum`, `list`, `ref` (a reference to "
