@@ -16,6 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
+from urllib.request import urlopen
 
 import pytest
 from PIL import Image
@@ -104,10 +105,15 @@ def test_every_page_linked_from_the_site_opens_with_its_anchors(
                 continue
             if anchor:
                 anchors.setdefault(target, set()).add(anchor)
-            if target.endswith("/") and target not in seen:
+            if target not in seen:
                 seen.add(target)
-                pending.append(target)
-    assert len(seen) >= 25, sorted(seen)  # every page in the nav, at least
+                if target.endswith("/"):
+                    pending.append(target)
+                else:  # a file the pages link to (the JSON Schema, say): it must be there
+                    with urlopen(target) as answer:
+                        assert answer.status == 200, target
+    pages = [url for url in seen if url.endswith("/")]
+    assert len(pages) >= 25, sorted(pages)  # every page in the nav, at least
     missing = []
     for page, names in sorted(anchors.items()):
         if page not in ids:
