@@ -6,6 +6,7 @@ takes screenshots of three of them."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -149,3 +150,17 @@ def test_screenshot(
         colours = picture.convert("RGB").getcolors(maxcolors=1 << 16)
     # A blank or half-drawn page has a handful of colours; text, code and the header, hundreds.
     assert colours is None or len(colours) > 100, f"{path} looks blank"
+
+
+def test_every_section_of_the_readme_is_on_a_page_of_the_site() -> None:
+    """The guide's pages are README.md's sections (docs/hooks/pages.py): a new section must be
+    given a page, or readers of the site never see it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    fences = re.compile(r"^```.*?^```", re.M | re.S)
+    sections = set(re.findall(r"^## (.+)$", fences.sub("", readme), re.M))
+    pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
+    shown = set(re.findall(r"^<!-- README: ## (.+?)(?: as #+)? -->$", pages, re.M))
+    assert sections - shown == set(), (
+        "give each section a page: docs/guide/<name>.md holding `<!-- README: ## <section> -->`, "
+        "listed in mkdocs.yml's nav"
+    )
