@@ -27,19 +27,21 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   fi
 fi
 
-# PgBouncer, for the transaction-pooling tests, and wrk, for the HTTP benchmark's: Debian's.
-for tool in pgbouncer wrk; do
-  if ! command -v "$tool" >/dev/null && [ ! -x "/usr/sbin/$tool" ]; then
+# Debian's packages (command:package): PgBouncer, for the transaction-pooling tests; wrk, for
+# the HTTP benchmark's; Chromium and its driver, for the documentation site's (tests/docs).
+for tool in pgbouncer:pgbouncer wrk:wrk chromium:chromium chromedriver:chromium-driver; do
+  command="${tool%%:*}" package="${tool#*:}"
+  if ! command -v "$command" >/dev/null && [ ! -x "/usr/sbin/$command" ]; then
     as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"
     export DEBIAN_FRONTEND=noninteractive
-    $as_root apt-get install -y -q "$tool" >/dev/null ||
-      { $as_root apt-get update -q >/dev/null && $as_root apt-get install -y -q "$tool" >/dev/null; }
+    $as_root apt-get install -y -q "$package" >/dev/null ||
+      { $as_root apt-get update -q >/dev/null && $as_root apt-get install -y -q "$package" >/dev/null; }
   fi
 done
 
 step "lint and types"
-.venv/bin/ruff check generator tests benchmarks
-.venv/bin/ruff format --check generator tests benchmarks
+.venv/bin/ruff check generator tests benchmarks docs/hooks
+.venv/bin/ruff format --check generator tests benchmarks docs/hooks
 (cd .venv && bin/mypy --config-file ../pyproject.toml -p persistgen)
 step "tests"
 .venv/bin/pytest "$@"

@@ -77,11 +77,18 @@ def _expand_compact(value: Any) -> Any:
 
 class FieldSpec(_Strict):
     """One field: a column, a reference or a link to many. Written as a mapping, or compactly
-    as a string (see compact.GRAMMAR)."""
+    as a string (`str:200:unique`)."""
 
-    type: FieldType
-    description: str | None = None
-    nullable: bool = False
+    type: FieldType = Field(
+        description="The field's type: a column type, `enum`, `list`, `ref` (a reference to "
+        "one row of `target`) or `many` (links to many rows of `target`)."
+    )
+    description: str | None = Field(
+        None,
+        description="What the field holds: the model's and DTOs' docstring, the OpenAPI "
+        "schema's description.",
+    )
+    nullable: bool = Field(False, description="The column takes NULL (compact: a trailing `?`).")
     primary_key: bool = Field(
         False,
         description="The key instead of the implicit `id`; several fields make a composite key.",
@@ -103,7 +110,7 @@ class FieldSpec(_Strict):
         "kept by name (`DEFAULT nextval('<sequence>')`), as an existing database has it. "
         "SQLite: AUTOINCREMENT.",
     )
-    unique: bool = False
+    unique: bool = Field(False, description="No two rows hold the same value: a unique constraint.")
     index: bool = Field(
         False,
         description="An index on the column. A reference is indexed unless `index: false` "
@@ -296,7 +303,7 @@ CompactOrField = Annotated[FieldSpec, BeforeValidator(_expand_compact)]
 class UniqueSpec(_Strict):
     """A unique constraint over several fields, with the name it must have."""
 
-    fields: list[str]
+    fields: list[str] = Field(description="The fields it covers, in order.")
     name: str | None = Field(None, description="The constraint's name, verbatim.")
 
 
@@ -376,7 +383,13 @@ MIXIN_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
 
 
 class ResourceSpec(_Strict):
-    description: str | None = None
+    """One resource: a table, its model, DTOs, repository and routes."""
+
+    description: str | None = Field(
+        None,
+        description="What the resource is: the model's docstring and its OpenAPI tag's "
+        "description.",
+    )
     comment: bool | str | None = Field(
         None,
         description="The table's comment in the database: `true` for the `description`, or "
@@ -386,7 +399,11 @@ class ResourceSpec(_Strict):
     id_type: Literal["bigint", "uuid"] = Field(
         "bigint", description="Type of the implicit `id` key, unless a field is a primary key."
     )
-    fields: dict[str, CompactOrField] = Field(default_factory=dict)
+    fields: dict[str, CompactOrField] = Field(
+        default_factory=dict,
+        description="Field name -> a field: a mapping of its options, or the compact string "
+        "form (`str:200:unique`).",
+    )
     timestamps: bool = Field(
         False, description="Add read-only `created_at` and `updated_at`, set by the database."
     )
@@ -473,8 +490,10 @@ class ResourceSpec(_Strict):
 class PoolSpec(_Strict):
     """Connection pool settings; defaults follow the data persistence guide."""
 
-    size: int = Field(10, ge=1)
-    max_overflow: int = Field(20, ge=0)
+    size: int = Field(10, ge=1, description="Connections the pool keeps open.")
+    max_overflow: int = Field(
+        20, ge=0, description="Connections opened past `size` under load, closed when returned."
+    )
     recycle: int = Field(1800, ge=-1, description="Seconds before a connection is replaced.")
     timeout: float = Field(30, gt=0, description="Seconds to wait for a free connection.")
     pre_ping: bool = Field(
@@ -503,6 +522,8 @@ class TimeoutSpec(_Strict):
 
 
 class ProjectSpec(_Strict):
+    """The generated project as a whole: its names, database and connection settings."""
+
     name: str = Field(description="Distribution name, e.g. `blog-service`.")
     package: str | None = Field(None, description="Python package; default: name in snake_case.")
     schema_: str | None = Field(
@@ -511,18 +532,22 @@ class ProjectSpec(_Strict):
         description="PostgreSQL schema of every table (the first migration creates it); "
         "default: the database's own. SQLite, which has one schema, keeps them there.",
     )
-    description: str = ""
+    description: str = Field(
+        "", description="What the service is: its README's and OpenAPI document's description."
+    )
     database_url: str | None = Field(
         None, description="Default DATABASE_URL; default: a local SQLite file via aiosqlite."
     )
-    pool: PoolSpec = Field(default_factory=PoolSpec)
+    pool: PoolSpec = Field(default_factory=PoolSpec, description="The connection pool's settings.")
     unmanaged_tables: list[str] = Field(
         default_factory=list,
         description="Tables in the database the spec does not model (another tool's, or not "
         "imported): the migrations never create, change or drop them, and `alembic check` "
         "leaves them and their indexes alone.",
     )
-    timeouts: TimeoutSpec = Field(default_factory=TimeoutSpec)
+    timeouts: TimeoutSpec = Field(
+        default_factory=TimeoutSpec, description="PostgreSQL time limits, in seconds."
+    )
     rolling_deploys: bool = Field(
         False,
         description="Application instances are updated one by one, the old version beside the "
@@ -553,7 +578,9 @@ class DatabaseObjectSpec(_Strict):
         description="Its name in the database (a table's, for `sql` that makes one): "
         "`alembic check` ignores tables and indexes of this name."
     )
-    kind: ObjectKind
+    kind: ObjectKind = Field(
+        description="What it is; `sql` for anything else (a column, a constraint)."
+    )
     create: str = Field(description="The SQL that makes it, run as written.")
     drop: str | None = Field(
         None,
@@ -578,9 +605,12 @@ class Spec(_Strict):
 
     model_config = ConfigDict(title="persistgen spec")
 
-    version: Literal[1]
-    project: ProjectSpec
-    resources: dict[str, ResourceSpec] = Field(default_factory=dict)
+    version: Literal[1] = Field(description="The spec format's version: 1.")
+    project: ProjectSpec = Field(description="The generated project as a whole.")
+    resources: dict[str, ResourceSpec] = Field(
+        default_factory=dict,
+        description="Resource name (PascalCase, e.g. `BlogPost`) -> its table, fields and routes.",
+    )
     database_objects: list[DatabaseObjectSpec] = Field(
         default_factory=list,
         description="Views, functions, triggers and other objects the spec does not model, "

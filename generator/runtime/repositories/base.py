@@ -69,6 +69,8 @@ _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 class NotFoundError(LookupError):
+    """No row has the key (or it is soft-deleted): the API answers 404."""
+
     def __init__(self, resource: str, key: object) -> None:
         super().__init__(f"{resource} {key!r} not found")
         self.resource = resource
@@ -144,6 +146,8 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return and_(*(c == value for c, value in zip(self._key_columns, values, strict=True)))
 
     async def create(self, data: CreateT) -> ModelT:
+        """Add a row from a Create DTO (fields left unset take their defaults) and flush it,
+        so the row has its key. Nothing is committed."""
         instance: ModelT = self.model(**data.model_dump(exclude_unset=True))
         self.session.add(instance)
         await self.session.flush()
@@ -183,6 +187,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return instance
 
     async def get(self, key: KeyT, *, load: Sequence[str] = ()) -> ModelT:
+        """The row, with the relationships named in `load`; `NotFoundError` if missing."""
         instance = await self.get_or_none(key, load=load)
         if instance is None:
             raise NotFoundError(self.model.__name__, key)
@@ -260,6 +265,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return counted
 
     async def exists(self, key: KeyT) -> bool:
+        """Whether a row has the key: one `SELECT EXISTS`, no row loaded."""
         condition = exists().where(self._is_key(key), *self._visible())
         return bool(await self.session.scalar(select(condition)))
 
@@ -284,6 +290,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return instance
 
     async def delete(self, key: KeyT) -> None:
+        """Delete the row (`NotFoundError` if missing) and flush. Nothing is committed."""
         instance = await self.get(key)
         await self.session.delete(instance)
         await self.session.flush()

@@ -25,18 +25,22 @@ class SoftDeleteRepository(Repository[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     async def get_or_none(
         self, key: KeyT, *, include_deleted: bool = False, load: Sequence[str] = ()
     ) -> ModelT | None:
+        """The row unless it is deleted (`include_deleted=True`: deleted or not); None if
+        missing."""
         instance = await super().get_or_none(key, load=load)
         if instance is None or include_deleted or _deleted_at(instance) is None:
             return instance
         return None
 
     async def delete(self, key: KeyT) -> None:
+        """Mark the row deleted (`deleted_at`, by the application's clock); the row stays."""
         row: Any = await self.get(key)
         # The application's clock: the database's would cost a round trip to read back.
         row.deleted_at = dt.datetime.now(dt.UTC)
         await self.session.flush()
 
     async def delete_where(self, filters: BaseModel) -> int:
+        """Mark every row matching `filters` deleted, in one `UPDATE`; returns the count."""
         statement = update(self.model).where(*self._visible(), *self._required(filters))
         statement = statement.values(
             {"deleted_at": dt.datetime.now(dt.UTC), **on_update(self.model)}

@@ -15,12 +15,16 @@ router = APIRouter(tags=[TAG["name"]])
 
 
 class DatabaseHealth(BaseModel):
+    """The answer of `/health/db`: `ok` or `unavailable`, and the pool's figures."""
+
     status: str
     pool: PoolStatus
 
 
 @router.get("/health/db", responses={503: {"model": DatabaseHealth}})
 async def database_health(response: Response) -> DatabaseHealth:
+    """`SELECT 1` on a connection of the pool: 200 when it answers, 503 with `Retry-After`
+    when the database is unreachable, restarting or out of connections."""
     # Read the pool first: when it is exhausted, these figures are what an operator needs.
     pool = pool_status(engine)
     try:

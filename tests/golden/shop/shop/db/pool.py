@@ -7,6 +7,8 @@ from sqlalchemy.pool import QueuePool
 
 
 class PoolStatus(BaseModel):
+    """The pool's figures; None where the pool keeps none (SQLite's)."""
+
     pool_class: str
     size: int | None
     checked_in: int | None
@@ -15,6 +17,7 @@ class PoolStatus(BaseModel):
 
 
 def pool_status(engine: AsyncEngine) -> PoolStatus:
+    """How many connections the engine's pool holds, lends and has opened past its size."""
     pool = engine.pool
     if isinstance(pool, QueuePool):
         return PoolStatus(
