@@ -1,0 +1,253 @@
+"""Read replicas on real streaming replication: a private primary and two standbys made with
+`pg_basebackup -R` (tests/postgres.py), the blog example served by uvicorn against them.
+
+Replay is paused on a standby (`pg_wal_replay_pause()`) to hold it at a known, older state: what
+a read answers then tells which server answered it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from persistgen import pipeline
+from tests.conftest import ROOT
+from tests.generated.project import database_env, run, served
+from tests.postgres import PrivateServer, private_server, sql
+
+pytestmark = pytest.mark.postgres
+
+PORTS = (55440, 55441, 55442)  # the primary's, then the standbys'
+DATABASE = "pgr_blog"
+CHECK_INTERVAL = "0.2"
+_emails = count()
+
+
+@dataclass(frozen=True)
+class Cluster:
+    primary: PrivateServer
+    standbys: tuple[PrivateServer, PrivateServer]
+
+    @property
+    def url(self) -> str:
+        return _on(self.primary)
+
+    @property
+    def replica_urls(self) -> str:
+        return ",".join(_on(standby) for standby in self.standbys)
+
+
+def _on(server: PrivateServer) -> str:
+    return make_url(server.url).set(database=DATABASE).render_as_string(hide_password=False)
+
+
+def _users(server: PrivateServer) -> int:
+    return int(str(sql(_on(server), "SELECT count(*) FROM users")[0][0]))
+
+
+def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("replicas") / "blog"
+    pipeline.new_project(target, (ROOT / "examples" / "blog.yaml").read_text(encoding="utf-8"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def cluster(project: Path) -> Iterator[Cluster]:
+    """A primary with the blog's tables, and two standbys streaming from it."""
+    with ExitStack() as stack:
+        primary = stack.enter_context(private_server(PORTS[0]))
+        sql(primary.url, f"CREATE DATABASE {DATABASE}")
+        run(project, "alembic", "upgrade", "head", database_url=_on(primary))
+        standbys = tuple(
+            stack.enter_context(private_server(p, standby_of=primary)) for p in PORTS[1:]
+        )
+        yield Cluster(primary, (standbys[0], standbys[1]))
+
+
+@pytest.fixture(scope="module")
+def app(project: Path, cluster: Cluster) -> Iterator[str]:
+    settings = {"replica_urls": cluster.replica_urls, "replica_check_interval": CHECK_INTERVAL}
+    with served(project, cluster.url, **settings) as base:
+        yield base
+
+
+def _create_user(client: httpx.Client) -> httpx.Response:
+    number = next(_emails)
+    body = {"email": f"user{number}@example.com", "display_name": f"User {number}"}
+    response = client.post("/users", json=body)
+    assert response.status_code == 201, response.text
+    return response
+
+
+def _total(client: httpx.Client, **headers: str) -> int:
+    response = client.get("/users", headers=headers)
+    assert response.status_code == 200, response.text
+    return int(response.json()["total"])
+
+
+def _replicas(base: str) -> list[dict[str, object]]:
+    replicas: list[dict[str, object]] = httpx.get(f"{base}/health/db").json()["replicas"]
+    return replicas
+
+
+def _resumed(cluster: Cluster) -> None:
+    for standby in cluster.standbys:
+        sql(standby.url, "SELECT pg_wal_replay_resume()")
+    expected = _users(cluster.primary)
+    for standby in cluster.standbys:
+        _wait_until(lambda s=standby: _users(s) == expected, "the standbys caught up")
+
+
+def test_reads_spread_over_both_replicas_and_a_writer_reads_its_writes(
+    app: str, cluster: Cluster
+) -> None:
+    first, second = cluster.standbys
+    writer = httpx.Client(base_url=app)
+    try:
+        # Hold the standbys at two different states: the first at 0 users, the second at 1.
+        sql(first.url, "SELECT pg_wal_replay_pause()")
+        _create_user(writer)
+        _wait_until(lambda: _users(second) == 1, "the second standby replayed the first user")
+        sql(second.url, "SELECT pg_wal_replay_pause()")
+        token = _create_user(writer).headers["Read-After"]
+        assert _users(cluster.primary) == 2
+        assert "read_after" in writer.cookies
+
+        # Clients without a token read from the replicas, both of them, never the primary.
+        totals = [_total(httpx.Client(base_url=app)) for _ in range(20)]
+        assert set(totals) == {0, 1}
+        # The writer never reads a state older than its write: by its cookie, or the header.
+        assert [_total(writer) for _ in range(10)] == [2] * 10
+        with httpx.Client(base_url=app) as echoing:
+            assert [_total(echoing, **{"Read-After": token}) for _ in range(4)] == [2] * 4
+            forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+            assert {_total(echoing, **{"Read-After": forged}) for _ in range(4)} == {0, 1}
+        assert all(replica["in_rotation"] for replica in _replicas(app))
+
+        # Once the replicas have replayed the write, they serve the writer too.
+        _resumed(cluster)
+        time.sleep(3 * float(CHECK_INTERVAL))
+        before = sum(int(str(r["reads"])) for r in _replicas(app))
+        assert [_total(writer) for _ in range(10)] == [2] * 10
+        assert sum(int(str(r["reads"])) for r in _replicas(app)) == before + 10
+    finally:
+        writer.close()
+        _resumed(cluster)
+
+
+def test_reading_sessions_send_writes_and_locking_reads_to_the_primary(
+    project: Path, cluster: Cluster
+) -> None:
+    script = """
+import asyncio
+from sqlalchemy import func, select, update
+from blog.db.engine import engine, replicas
+from blog.db.replicas import REPLICA
+from blog.db.session import ReadSessionFactory
+from blog.models import User
+
+async def main() -> None:
+    port = select(func.inet_server_port(), User.id).limit(1)
+    async with ReadSessionFactory(info={REPLICA: replicas.replicas[0]}) as session:
+        print(await session.scalar(port))
+        print(await session.scalar(port.with_for_update()))
+        print(await session.scalar(port))
+    async with ReadSessionFactory(info={REPLICA: replicas.replicas[0]}) as session:
+        print(await session.scalar(port))
+        await session.execute(update(User).values(bio="read here"))
+        print(await session.scalar(port))
+        await session.rollback()
+    for each in (engine, *(replica.engine for replica in replicas.replicas)):
+        await each.dispose()
+
+asyncio.run(main())
+"""
+    email = f"routing{next(_emails)}@example.com"
+    sql(
+        cluster.url,
+        "INSERT INTO users (email, display_name, is_active) VALUES ($1, 'R', true)",
+        email,
+    )
+    _resumed(cluster)
+    env = database_env(cluster.url, replica_urls=cluster.replica_urls)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    primary, replica = str(PORTS[0]), str(PORTS[1])
+    # A plain read on the replica; a locking read on the primary, and the reads after it in
+    # its transaction; the same after a write.
+    assert result.stdout.split() == [replica, primary, primary, replica, primary]
+
+
+def test_a_replica_lagging_past_the_limit_is_left_out_and_comes_back(
+    project: Path, cluster: Cluster
+) -> None:
+    first, _ = cluster.standbys
+    settings = {
+        "replica_urls": cluster.replica_urls,
+        "replica_check_interval": CHECK_INTERVAL,
+        "replica_max_lag": "1",
+    }
+    with served(project, cluster.url, **settings) as base, httpx.Client(base_url=base) as writer:
+        try:
+            sql(first.url, "SELECT pg_wal_replay_pause()")
+            _create_user(writer)
+            expected = _users(cluster.primary)
+            _wait_until(lambda: not _replicas(base)[0]["in_rotation"], "the first was left out")
+            assert "behind" in str(_replicas(base)[0]["error"])
+            assert _replicas(base)[1]["in_rotation"]
+            # The lagging one serves no read: every one sees the latest state.
+            assert {_total(httpx.Client(base_url=base)) for _ in range(10)} == {expected}
+        finally:
+            _resumed(cluster)
+        _wait_until(lambda: bool(_replicas(base)[0]["in_rotation"]), "the first came back")
+
+
+def test_a_replica_killed_under_a_read_load_costs_no_failed_read(
+    app: str, cluster: Cluster
+) -> None:
+    first, _ = cluster.standbys
+
+    def reads(_: int) -> list[int]:
+        with httpx.Client(base_url=app) as client:
+            return [client.get("/users").status_code for _ in range(60)]
+
+    with ThreadPoolExecutor(4) as pool:
+        load = pool.map(reads, range(4))
+        time.sleep(0.5)
+        first.pg_ctl("-m", "immediate", "stop")
+        statuses = [status for each in load for status in each]
+    assert statuses == [200] * 240
+    _wait_until(lambda: not _replicas(app)[0]["in_rotation"], "the killed one was left out")
+    assert _replicas(app)[0]["error"]
+    assert _replicas(app)[1]["in_rotation"]
+    with httpx.Client(base_url=app) as client:
+        assert {client.get("/users").status_code for _ in range(10)} == {200}
+
+
+def test_without_replicas_nothing_is_added(project: Path, cluster: Cluster) -> None:
+    with served(project, cluster.url) as base, httpx.Client(base_url=base) as client:
+        response = _create_user(client)
+        assert "read-after" not in response.headers
+        assert "read_after" not in client.cookies
+        assert "replicas" not in httpx.get(f"{base}/health/db").json()
