@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -251,3 +252,72 @@ def test_without_replicas_nothing_is_added(project: Path, cluster: Cluster) -> N
         assert "read-after" not in response.headers
         assert "read_after" not in client.cookies
         assert "replicas" not in httpx.get(f"{base}/health/db").json()
+
+
+FAILOVER_PORTS = (55443, 55444)  # a primary and the standby that takes over
+
+
+def _multi_host(servers: tuple[PrivateServer, ...]) -> str:
+    """One URL naming every server, for the one that takes writes (asyncpg's multi-host form)."""
+    hosts = "&".join(f"host=127.0.0.1:{server.port}" for server in servers)
+    return f"postgresql+asyncpg://postgres@/{DATABASE}?{hosts}&target_session_attrs=read-write"
+
+
+def test_failover_to_a_promoted_standby_loses_no_acknowledged_write(project: Path) -> None:
+    """Synchronous replication (`synchronous_standby_names`), the primary killed under a write
+    load, the standby promoted: every write answered 201 is on the new primary, every other
+    answer is a 503 with Retry-After (no 500, no hang), and writes succeed again with no
+    restart of the service."""
+    with ExitStack() as stack:
+        primary = stack.enter_context(private_server(FAILOVER_PORTS[0]))
+        sql(primary.url, f"CREATE DATABASE {DATABASE}")
+        run(project, "alembic", "upgrade", "head", database_url=_on(primary))
+        standby = stack.enter_context(private_server(FAILOVER_PORTS[1], standby_of=primary))
+        sql(primary.url, "ALTER SYSTEM SET synchronous_standby_names = '*'")
+        sql(primary.url, "SELECT pg_reload_conf()")
+        synchronous = "SELECT sync_state FROM pg_stat_replication"
+        _wait_until(lambda: sql(primary.url, synchronous) == [("sync",)], "replication is sync")
+        base = stack.enter_context(served(project, _multi_host((primary, standby))))
+        answers = _write_through_a_failover(base, primary, standby)
+        created = {email for email, status, _ in answers if status == 201}
+        on_new_primary = {str(e) for (e,) in sql(_on(standby), "SELECT email FROM users")}
+
+    assert {status for _, status, _ in answers} <= {201, 503}
+    assert all(retry_after for _, status, retry_after in answers if status == 503)
+    assert any(status == 503 for _, status, _ in answers)  # the failover did interrupt writes
+    assert created <= on_new_primary
+    assert [status for _, status, _ in answers[-20:]] == [201] * 20  # recovered, no restart
+
+
+def _write_through_a_failover(
+    base: str, primary: PrivateServer, standby: PrivateServer
+) -> list[tuple[str, int, str | None]]:
+    """Two clients writing while the primary is killed and the standby promoted, until 20
+    writes in a row succeed after the promotion (at most 30 s): each write's email, status and
+    Retry-After."""
+    answers: list[tuple[str, int, str | None]] = []
+    promoted = threading.Event()
+    recovered = threading.Event()
+
+    def writes() -> None:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            deadline = time.monotonic() + 30
+            streak = 0
+            while time.monotonic() < deadline and not recovered.is_set():
+                email = f"failover{next(_emails)}@example.com"
+                response = client.post("/users", json={"email": email, "display_name": "F"})
+                answers.append((email, response.status_code, response.headers.get("retry-after")))
+                streak = streak + 1 if promoted.is_set() and response.status_code == 201 else 0
+                if streak >= 20:
+                    recovered.set()
+
+    with ThreadPoolExecutor(2) as pool:
+        load = [pool.submit(writes) for _ in range(2)]
+        time.sleep(1)
+        primary.pg_ctl("-m", "immediate", "stop")
+        time.sleep(1)
+        standby.pg_ctl("promote")
+        promoted.set()
+        for each in load:
+            each.result()
+    return answers
