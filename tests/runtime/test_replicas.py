@@ -6,11 +6,15 @@ from __future__ import annotations
 import time
 
 import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.requests import Request
 
-from persistgen.runtime.api.read_after import COOKIE, HEADER, read_after, token
+from persistgen.runtime.api import read_after
+from persistgen.runtime.api.read_after import COOKIE, HEADER, install_read_after, token
 from persistgen.runtime.db.replicas import Replica, Replicas, lsn
+from persistgen.runtime.settings import CursorSettings
 
 
 @pytest.fixture
@@ -60,9 +64,29 @@ def _request(**headers: str) -> Request:
 
 def test_a_token_is_read_back_from_the_header_or_the_cookie_and_refused_when_altered() -> None:
     signed = token(0x16B374D848)
-    assert read_after(_request(**{HEADER: signed})) == 0x16B374D848
-    assert read_after(_request(cookie=f"{COOKIE}={signed}")) == 0x16B374D848
+    assert read_after.read_after(_request(**{HEADER: signed})) == 0x16B374D848
+    assert read_after.read_after(_request(cookie=f"{COOKIE}={signed}")) == 0x16B374D848
     body, _, signature = signed.partition(".")
-    assert read_after(_request(**{HEADER: f"{int(body, 16) + 1:x}.{signature}"})) == 0
-    assert read_after(_request(**{HEADER: "garbage"})) == 0
-    assert read_after(_request()) == 0
+    assert read_after.read_after(_request(**{HEADER: f"{int(body, 16) + 1:x}.{signature}"})) == 0
+    assert read_after.read_after(_request(**{HEADER: "garbage"})) == 0
+    assert read_after.read_after(_request()) == 0
+
+
+def test_the_middleware_is_added_only_with_replicas_and_warns_of_a_per_process_secret(
+    replicas: Replicas, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = FastAPI()
+    install_read_after(alone, Replicas(replicas.primary))
+    assert alone.user_middleware == []
+
+    monkeypatch.setattr(read_after, "get_cursor_settings", lambda: CursorSettings())
+    app = FastAPI()
+    install_read_after(app, replicas)
+    assert [m.cls for m in app.user_middleware] == [read_after.ReadAfterWrites]
+    assert "CURSOR_SECRET is not" in caplog.text
+
+    caplog.clear()
+    shared = CursorSettings(secret=SecretStr("shared by every process"))
+    monkeypatch.setattr(read_after, "get_cursor_settings", lambda: shared)
+    install_read_after(FastAPI(), replicas)
+    assert "CURSOR_SECRET" not in caplog.text
