@@ -8,12 +8,13 @@ import time
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from starlette.requests import Request
 
-from persistgen.runtime.api import read_after
+from persistgen.runtime.api import crud, read_after
 from persistgen.runtime.api.read_after import COOKIE, HEADER, install_read_after, token
-from persistgen.runtime.db.replicas import Replica, Replicas, lsn
+from persistgen.runtime.db.replicas import REPLICA, Replica, Replicas, RoutingSession, lsn
 from persistgen.runtime.settings import CursorSettings
 
 
@@ -90,3 +91,28 @@ def test_the_middleware_is_added_only_with_replicas_and_warns_of_a_per_process_s
     monkeypatch.setattr(read_after, "get_cursor_settings", lambda: shared)
     install_read_after(FastAPI(), replicas)
     assert "CURSOR_SECRET" not in caplog.text
+
+
+class _ServerError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def test_a_read_a_replica_could_not_serve_runs_again_on_the_primary(replicas: Replicas) -> None:
+    first, _ = replicas.replicas
+    first.in_rotation = True
+    session = AsyncSession(replicas.primary, sync_session_class=RoutingSession)
+    conflict = DBAPIError("SELECT 1", {}, _ServerError("40001"))  # a recovery conflict
+
+    session.info[REPLICA] = first
+    assert crud._read_again(session, conflict)
+    assert REPLICA not in session.info and first.in_rotation  # the replica stays in
+
+    session.info[REPLICA] = first
+    assert crud._read_again(session, ConnectionRefusedError())
+    assert REPLICA not in session.info and not first.in_rotation  # left out till its next check
+
+    # On the primary, neither runs again: the first is the client's to retry, the second a 503.
+    assert not crud._read_again(session, conflict)
+    assert not crud._read_again(session, ConnectionRefusedError())
