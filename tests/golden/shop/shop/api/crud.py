@@ -31,6 +31,7 @@ from shop.api import cursors, idempotency
 from shop.api.errors import UNAVAILABLE, is_unavailable, problem_responses
 from shop.db.engine import replicas
 from shop.db.replicas import read_elsewhere
+from shop.db.retry import RETRYABLE
 from shop.db.session import ReadSessionDep, SessionDep
 from shop.repositories.base import READ_ALONE, NotFoundError, Repository
 from shop.schemas.base import ListQuery, Page, ReadModel, WriteModel
@@ -376,9 +377,15 @@ async def _read_once_more_if_disconnected(
 
 
 def _read_again(session: AsyncSession, error: Exception) -> bool:
-    replica = read_elsewhere(session) if is_unavailable(error) else None
+    """Whether a failed read runs again: on a dead connection; on the primary, after a replica
+    was unreachable (then left out) or cancelled the read to replay the primary's changes (a
+    recovery conflict, SQLSTATE 40001: the replica stays in)."""
+    unavailable = is_unavailable(error)
+    conflict = isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in RETRYABLE
+    replica = read_elsewhere(session) if unavailable or conflict else None
     if replica is not None:
-        replicas.leave_out(replica, error)
+        if unavailable:
+            replicas.leave_out(replica, error)
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
