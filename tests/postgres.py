@@ -103,14 +103,23 @@ def _as_server_user(command: list[str], log: Path) -> None:
 
 
 @contextmanager
-def private_server(port: int) -> Iterator[PrivateServer]:
-    """initdb a throw-away cluster, start it on `port`, and remove it afterwards."""
+def private_server(
+    port: int, *, standby_of: PrivateServer | None = None
+) -> Iterator[PrivateServer]:
+    """initdb a throw-away cluster, start it on `port`, and remove it afterwards. `standby_of` a
+    running private server: a streaming standby of it instead (`pg_basebackup -R`), read-only,
+    replaying the primary's WAL as it comes."""
     directory = Path(tempfile.mkdtemp(prefix="postgres-"))
     server = PrivateServer(directory, port)
     try:
         if os.geteuid() == 0:
             shutil.chown(directory, "postgres")
-        command = ["initdb", "-D", str(directory / "data"), "-A", "trust", "-U", "postgres"]
+        if standby_of is None:
+            command = ["initdb", "-D", str(directory / "data"), "-A", "trust", "-U", "postgres"]
+        else:
+            source = ["-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres"]
+            command = ["pg_basebackup", *source, "-D", str(directory / "data"), "-R"]
+            command += ["-X", "stream", "-c", "fast"]
         _as_server_user([*command, "--no-sync"], log=directory / "commands.log")
         server.pg_ctl("-l", str(directory / "data" / "server.log"), "start")
         yield server

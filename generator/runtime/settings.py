@@ -18,6 +18,9 @@ class DatabaseSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DATABASE_", extra="ignore")
 
     url: SecretStr = SecretStr("sqlite+aiosqlite://")
+    replica_urls: SecretStr = SecretStr("")
+    replica_max_lag: float = 30.0
+    replica_check_interval: float = 1.0
     migration_lock_timeout: float = 2.0
     migration_lock_retries: int = 10
     migration_batch_rows: int = 10_000

@@ -27,8 +27,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api import cursors, idempotency
-from persistgen.runtime.api.errors import problem_responses
-from persistgen.runtime.db.session import SessionDep
+from persistgen.runtime.api.errors import UNAVAILABLE, is_unavailable, problem_responses
+from persistgen.runtime.db.engine import replicas
+from persistgen.runtime.db.replicas import read_elsewhere
+from persistgen.runtime.db.retry import RETRYABLE
+from persistgen.runtime.db.session import ReadSessionDep, SessionDep
 from persistgen.runtime.repositories.base import READ_ALONE, NotFoundError, Repository
 from persistgen.runtime.schemas.base import ListQuery, Page, ReadModel, WriteModel
 
@@ -44,6 +47,8 @@ DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
 ROUTES = frozenset(get_args(RouteName)) - {"links"}  # the ones a CrudRouter adds itself
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
+# The read routes' session: from a read replica, when there are any (db/session.py).
+_READ_SESSION = inspect.Parameter("session", _KEYWORD, annotation=ReadSessionDep)
 _IDEMPOTENCY_KEY = inspect.Parameter(
     "idempotency_key", _KEYWORD, default=None, annotation=idempotency.KeyHeader
 )
@@ -198,13 +203,13 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         query = inspect.Parameter(
             "query", _KEYWORD, annotation=Annotated[self._dtos.query, Query()]
         )
-        self._route("list", "GET", "", list_rows, [query, _SESSION], _page_of(read))
+        self._route("list", "GET", "", list_rows, [query, _READ_SESSION], _page_of(read))
 
     def _add_get(self) -> None:
         detail, load = self._dtos.detail, self._dtos.load
         path = self._key_path
         if detail is None:
-            parameters = [*self._key_parameters, _SESSION]
+            parameters = [*self._key_parameters, _READ_SESSION]
             self._route("get", "GET", path, self._read, parameters, self._dtos.read)
             return
 
@@ -220,7 +225,7 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         include = Annotated[many | None, Query(max_length=len(get_args(load)))]
         parameters = [
             *self._key_parameters,
-            _SESSION,
+            _READ_SESSION,
             inspect.Parameter("include", _KEYWORD, default=None, annotation=include),
         ]
         text = (
@@ -357,16 +362,31 @@ async def _read_once_more_if_disconnected(
     restart, a killed backend) fails its first statement. SQLAlchemy then invalidates that
     connection and every other the pool held before it ("Dealing with Disconnects", the
     optimistic approach), so the second run connects anew. Only reads run again: they change
-    nothing, and a write's outcome on a lost connection is unknown (it answers 503)."""
+    nothing, and a write's outcome on a lost connection is unknown (it answers 503). A read
+    that a read replica could not serve runs again on the primary, the replica left out."""
     if _may_read_alone(session):
         session.info[READ_ALONE] = True
     try:
         return await read()
-    except DBAPIError as error:
-        if not error.connection_invalidated:
+    except (*UNAVAILABLE, DBAPIError) as error:
+        if not _read_again(session, error):
             raise
     await session.rollback()
     return await read()
+
+
+def _read_again(session: AsyncSession, error: Exception) -> bool:
+    """Whether a failed read runs again: on a dead connection; on the primary, after a replica
+    was unreachable (then left out) or cancelled the read to replay the primary's changes (a
+    recovery conflict, SQLSTATE 40001: the replica stays in)."""
+    unavailable = is_unavailable(error)
+    conflict = isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in RETRYABLE
+    replica = read_elsewhere(session) if unavailable or conflict else None
+    if replica is not None:
+        if unavailable:
+            replicas.leave_out(replica, error)
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _may_read_alone(session: AsyncSession) -> bool:

@@ -4,6 +4,8 @@ persistgen's mypy and tests can check them; it is never copied."""
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from persistgen.runtime.db.replicas import Replicas
 from persistgen.runtime.settings import get_settings
 
 engine = create_async_engine(get_settings().url.get_secret_value())
+replicas = Replicas(engine)

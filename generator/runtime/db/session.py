@@ -1,4 +1,9 @@
-"""Sessions: `get_session` is the one dependency that hands them out.
+"""Sessions: `get_session` hands them out, and `get_read_session` for routes that only read.
+
+`get_read_session` (`ReadSessionDep`) reads from a read replica when `DATABASE_REPLICA_URLS`
+lists any (db/replicas.py): one in rotation that has replayed the client's last write (its
+`Read-After` token, api/read_after.py), else the primary. Its writes, locking reads and
+everything after them go to the primary. Without replicas it is `get_session`.
 
 Nothing here commits. A route that writes calls `await session.commit()` itself, before it
 returns, so a failed commit becomes an error response instead of a 2xx already sent. (FastAPI
@@ -9,14 +14,19 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from persistgen.runtime.db.engine import engine
+from persistgen.runtime.api.read_after import read_after
+from persistgen.runtime.db.engine import engine, replicas
+from persistgen.runtime.db.replicas import REPLICA, RoutingSession
 
 logger = logging.getLogger(__name__)
 
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
+ReadSessionFactory = async_sessionmaker(
+    engine, expire_on_commit=False, sync_session_class=RoutingSession
+)
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
@@ -30,13 +40,32 @@ async def get_session() -> AsyncIterator[AsyncSession]:
     try:
         yield session
     except Exception:
-        try:
-            await session.rollback()
-        except Exception:
-            logger.warning("rolling back a failed request's session failed", exc_info=True)
+        await _roll_back(session)
         raise
     finally:
         await _close(session)
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for a route that reads: from a replica when one may serve this client."""
+    if not replicas:
+        session = SessionFactory()
+    else:
+        session = ReadSessionFactory(info={REPLICA: replicas.choose(read_after(request))})
+    try:
+        yield session
+    except Exception:
+        await _roll_back(session)
+        raise
+    finally:
+        await _close(session)
+
+
+async def _roll_back(session: AsyncSession) -> None:
+    try:
+        await session.rollback()
+    except Exception:
+        logger.warning("rolling back a failed request's session failed", exc_info=True)
 
 
 async def _close(session: AsyncSession) -> None:
@@ -56,3 +85,5 @@ async def _discard(session: AsyncSession) -> None:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# Without replicas the read routes take `get_session` itself: the same work, the same overrides.
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session if replicas else get_session)]

@@ -429,7 +429,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             if session.autoflush:
                 session.flush()  # as an ORM query would: the read sees this session's changes
             alone = session.info.get(READ_ALONE) and not session.in_transaction()
-            connection = session.connection(execution_options=_AUTOCOMMIT if alone else None)
+            connection = session.connection(
+                bind_arguments={"clause": statement},  # a routing session reads it from a replica
+                execution_options=_AUTOCOMMIT if alone else None,
+            )
             result = connection.execute(statement, values)
             keys = tuple(result.keys())
             # Zipped with the labels once: `Row._asdict` per row costs more than the query.

@@ -11,8 +11,9 @@ from blog.api import comment, custom, health, post, user
 from blog.api.crud import operation_id
 from blog.api.errors import install_error_handlers
 from blog.api.limits import RequestLimits, single_valued_query
+from blog.api.read_after import install_read_after
 from blog.db.base import Base
-from blog.db.engine import lifespan
+from blog.db.engine import lifespan, replicas
 
 
 @asynccontextmanager
@@ -36,6 +37,7 @@ app = FastAPI(
 )
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
+install_read_after(app, replicas)
 app.include_router(health.router)
 app.include_router(user.router)
 app.include_router(post.router)

@@ -11,8 +11,9 @@ from shop.api import custom, customer, health, order, order_line, product, wareh
 from shop.api.crud import operation_id
 from shop.api.errors import install_error_handlers
 from shop.api.limits import RequestLimits, single_valued_query
+from shop.api.read_after import install_read_after
 from shop.db.base import Base
-from shop.db.engine import lifespan
+from shop.db.engine import lifespan, replicas
 
 
 @asynccontextmanager
@@ -38,6 +39,7 @@ app = FastAPI(
 )
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
+install_read_after(app, replicas)
 app.include_router(health.router)
 app.include_router(customer.router)
 app.include_router(warehouse.router)

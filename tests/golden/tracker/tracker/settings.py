@@ -21,6 +21,12 @@ class DatabaseSettings(BaseSettings):
 
     # Secret: the password in the URL stays out of reprs, logs and error pages.
     url: SecretStr = SecretStr("sqlite+aiosqlite:///./tracker.db")
+    # Read replicas: comma-separated URLs (none: every read on the primary). A replica more
+    # than `replica_max_lag` seconds of replay behind is left out; each is checked every
+    # `replica_check_interval` seconds. See the README's "Scaling out".
+    replica_urls: SecretStr = SecretStr("")
+    replica_max_lag: float = 30.0
+    replica_check_interval: float = 1.0
     pool_size: int = 10
     max_overflow: int = 20
     pool_recycle: int = 1800

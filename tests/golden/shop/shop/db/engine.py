@@ -14,14 +14,16 @@ from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import QueuePool
 
+from shop.db.replicas import Replicas
 from shop.settings import DatabaseSettings, get_settings
 
 if TYPE_CHECKING:  # the migrations import this module, and need no web framework
     from fastapi import FastAPI
 
 
-def build_engine(settings: DatabaseSettings) -> AsyncEngine:
-    url = make_url(settings.url.get_secret_value())
+def build_engine(settings: DatabaseSettings, url_text: str | None = None) -> AsyncEngine:
+    """The engine of `settings.url`, or of `url_text` (a read replica's) with the same pool."""
+    url = make_url(url_text or settings.url.get_secret_value())
     engine = create_async_engine(
         url,
         echo=settings.echo,
@@ -113,9 +115,12 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 
 
 engine = build_engine(get_settings())
+# `DATABASE_REPLICA_URLS`: the read replicas, none by default (db/replicas.py).
+replicas = Replicas.configured(engine, get_settings(), build_engine)
 
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    yield
+    async with replicas.watched():
+        yield
     await engine.dispose()
