@@ -1,0 +1,106 @@
+"""The admin page (`project.admin`) as a person uses it: the feature case's project served by
+uvicorn on SQLite, driven in Debian's headless Chromium through its chromedriver (selenium is
+pointed at them: it downloads no browser). Signing in, a list, an edit that reaches the
+database, and the read-only and write-only fields kept where they belong."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.feature_cases import FEATURES
+from tests.generated.project import generated, run, served
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The served admin case, migrated, with one author made through the API: its base URL
+    and its database file."""
+    spec = (FEATURES / "admin" / "persistgen.yaml").read_text(encoding="utf-8")
+    project = generated(tmp_path_factory.mktemp("admin") / "library", spec)
+    database = project / "library.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    run(project, "alembic", "upgrade", "head", database_url=url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADMIN_PASSWORD", PASSWORD)
+        with served(project, url) as base:
+            made = httpx.post(
+                f"{base}/authors", json={"name": "Ursula", "api_token": "s3cret-token"}
+            )
+            assert made.status_code == 201, made.text
+            yield base, database
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    assert CHROMIUM and CHROMEDRIVER, "Debian's chromium and chromium-driver: tests/run.sh"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def sign_in(browser: webdriver.Chrome, base: str, password: str) -> None:
+    browser.get(f"{base}/admin/login")
+    browser.find_element(By.NAME, "username").send_keys("admin")
+    browser.find_element(By.NAME, "password").send_keys(password)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+
+def submit(browser: webdriver.Chrome, button: WebElement) -> None:
+    """Click a form's button and wait for the page it leads to."""
+    button.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(button))
+
+
+def test_a_request_without_signing_in_goes_to_the_login_page(
+    site: tuple[str, Path], browser: webdriver.Chrome
+) -> None:
+    base, _ = site
+    browser.delete_all_cookies()
+    browser.get(f"{base}/admin/author/list")
+    assert browser.current_url.startswith(f"{base}/admin/login")
+    sign_in(browser, base, "not the password")
+    assert browser.current_url.startswith(f"{base}/admin/login")
+    assert "Ursula" not in browser.page_source
+
+
+def test_signed_in_a_row_is_listed_edited_and_saved_to_the_database(
+    site: tuple[str, Path], browser: webdriver.Chrome
+) -> None:
+    base, database = site
+    sign_in(browser, base, PASSWORD)
+    browser.get(f"{base}/admin/author/list")
+    assert "Ursula" in browser.page_source
+    assert "s3cret-token" not in browser.page_source  # write-only: never shown
+    browser.get(f"{base}/admin/author/edit/1")
+    assert not browser.find_elements(By.NAME, "joined_at")  # read-only: not in the form
+    assert not browser.find_elements(By.NAME, "api_token")  # write-only: set on create only
+    name = browser.find_element(By.NAME, "name")
+    name.clear()
+    name.send_keys("Ursula K. Le Guin")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]"))
+    assert browser.current_url.startswith(f"{base}/admin/author/list")
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT name, api_token FROM authors").fetchall()
+    assert rows == [("Ursula K. Le Guin", "s3cret-token")]
