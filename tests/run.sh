@@ -27,13 +27,15 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   fi
 fi
 
-# PgBouncer, for the transaction-pooling tests, and wrk, for the HTTP benchmark's: Debian's.
-for tool in pgbouncer wrk; do
+# PgBouncer, for the transaction-pooling tests, wrk, for the HTTP benchmark's, and Chromium with
+# its chromedriver, for the admin page's (tool:package where the two names differ): Debian's.
+for tool in pgbouncer wrk chromium chromedriver:chromium-driver; do
+  package="${tool#*:}"; tool="${tool%%:*}"
   if ! command -v "$tool" >/dev/null && [ ! -x "/usr/sbin/$tool" ]; then
     as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"
     export DEBIAN_FRONTEND=noninteractive
-    $as_root apt-get install -y -q "$tool" >/dev/null ||
-      { $as_root apt-get update -q >/dev/null && $as_root apt-get install -y -q "$tool" >/dev/null; }
+    $as_root apt-get install -y -q "$package" >/dev/null ||
+      { $as_root apt-get update -q >/dev/null && $as_root apt-get install -y -q "$package" >/dev/null; }
   fi
 done
 

@@ -10,10 +10,14 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqladmin import ModelView
 from sqladmin.authentication import AuthenticationBackend
+from sqladmin.forms import ModelConverter, converts
 from sqladmin.helpers import get_primary_keys, object_identifier_values
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ColumnProperty
 from starlette.requests import Request
+from wtforms import FloatField
+from wtforms.fields.core import UnboundField
 
 from persistgen.runtime.repositories.clauses import on_update
 
@@ -69,11 +73,25 @@ class PasswordBackend(AuthenticationBackend):
         return self._settings.password is not None and signed_in == self._settings.username
 
 
+def _float_field(
+    converter: ModelConverter, model: type, prop: ColumnProperty[Any], kwargs: dict[str, Any]
+) -> UnboundField:
+    return FloatField(**kwargs)
+
+
+class FormConverter(ModelConverter):
+    """sqladmin's form fields, and one for floating-point columns: SQLAlchemy 2.1's `Float` is
+    no longer a `Numeric`, the type sqladmin finds them by."""
+
+    conv_float = converts("Float", "REAL", "Double", "DOUBLE_PRECISION")(_float_field)
+
+
 class ResourceView(ModelView):
     """The forms show what each view's `form_columns` names, keys and references included
     (sqladmin leaves those out by default); the create and edit rules pick from them."""
 
     form_include_pk = True
+    form_converter = FormConverter
     page_size = 20
 
 

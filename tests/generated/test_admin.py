@@ -19,8 +19,10 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from persistgen.spec.validate import read_spec
+from tests.conftest import ROOT
 from tests.feature_cases import FEATURES
-from tests.generated.project import generated, run, served
+from tests.generated.project import generated, run, run_script, served
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = shutil.which("chromium")
@@ -104,3 +106,30 @@ def test_signed_in_a_row_is_listed_edited_and_saved_to_the_database(
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT name, api_token FROM authors").fetchall()
     assert rows == [("Ursula K. Le Guin", "s3cret-token")]
+
+
+FORMS = """
+import asyncio
+from fastapi import FastAPI
+from every_option import admin
+
+async def main() -> None:
+    views = admin.install(FastAPI()).views
+    for view in views:
+        for rules in (view._form_create_rules, view._form_edit_rules):
+            await view.scaffold_form(rules)
+    print(len(views))
+
+asyncio.run(main())
+"""
+
+
+def test_every_type_has_a_form_field(tmp_path: Path) -> None:
+    """Every field type of every_option.yaml gets a field in the admin's forms (sqladmin
+    refuses a view whose column type it has no converter for, when the form is first built)."""
+    spec = (ROOT / "tests" / "cases" / "good" / "every_option.yaml").read_text(encoding="utf-8")
+    project = generated(tmp_path / "every_option", spec)
+    (count,) = run_script(project, FORMS, database_url="sqlite+aiosqlite://")
+    assert int(count) == len(
+        read_spec(ROOT / "tests" / "cases" / "good" / "every_option.yaml").resources
+    )
