@@ -5,10 +5,11 @@ signs in."""
 from fastapi import FastAPI
 from sqladmin import Admin
 from sqladmin.filters import BooleanFilter, OperationColumnFilter, StaticValuesFilter
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from library import admin_auth
 from library.admin_views import ResourceView, SoftDeleteView
-from library.db.session import SessionFactory
+from library.db.engine import engine
 from library.models.author import Author
 from library.models.book import Book
 
@@ -54,7 +55,8 @@ def install(app: FastAPI) -> Admin:
     """Mount the admin page on `app` at `/admin/`."""
     admin = Admin(
         app,
-        session_maker=SessionFactory,
+        # A factory of its own: sqladmin turns autoflush off on the one it is given.
+        session_maker=async_sessionmaker(engine, expire_on_commit=False),
         base_url="/admin",
         title="Library admin",
         authentication_backend=admin_auth.backend(),
