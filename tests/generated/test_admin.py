@@ -53,7 +53,13 @@ def browser() -> Iterator[webdriver.Chrome]:
     assert CHROMIUM and CHROMEDRIVER, "Debian's chromium and chromium-driver: tests/run.sh"
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+    arguments = (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1024",
+    )
+    for argument in arguments:
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     try:
@@ -106,6 +112,44 @@ def test_signed_in_a_row_is_listed_edited_and_saved_to_the_database(
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT name, api_token FROM authors").fetchall()
     assert rows == [("Ursula K. Le Guin", "s3cret-token")]
+
+
+def test_signed_in_rows_are_searched_filtered_created_and_soft_deleted(
+    site: tuple[str, Path], browser: webdriver.Chrome
+) -> None:
+    base, database = site
+    sign_in(browser, base, PASSWORD)
+    browser.get(f"{base}/admin/author/create")
+    assert browser.find_elements(By.NAME, "api_token")  # write-only: set on create
+    for name, value in {"name": "Octavia", "api_token": "other-token"}.items():
+        browser.find_element(By.NAME, name).send_keys(value)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]"))
+    browser.get(f"{base}/admin/author/list?search=octa")
+    assert "Octavia" in browser.page_source
+    assert "Ursula" not in browser.page_source
+    browser.get(f"{base}/admin/author/list?active=false")
+    assert "Octavia" not in browser.page_source
+    with sqlite3.connect(database) as connection:
+        (octavia,) = connection.execute("SELECT id FROM authors WHERE name = 'Octavia'")
+        connection.execute("UPDATE authors SET active = 0 WHERE id = ?", octavia)
+    browser.get(f"{base}/admin/author/list?active=false")
+    assert "Octavia" in browser.page_source
+
+    browser.get(f"{base}/admin/book/create")
+    fields = {"isbn": "9780441478125", "title": "The Left Hand", "author_id": str(octavia[0])}
+    for name, value in fields.items():
+        browser.find_element(By.NAME, name).send_keys(value)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]"))
+    # What the list's delete button sends, with this browser's session.
+    status = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"fetch('{base}/admin/book/delete?pks=9780441478125', {{method: 'DELETE'}})"
+        ".then(r => done(r.status));"
+    )
+    assert status == 200
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT title, deleted_at IS NOT NULL FROM books").fetchall()
+    assert rows == [("The Left Hand", 1)]  # soft-deleted: the row stays, marked
 
 
 FORMS = """
