@@ -1,14 +1,18 @@
 """The admin page (`project.admin`) as a person uses it: the feature case's project served by
-uvicorn on SQLite, driven in Debian's headless Chromium through its chromedriver (selenium is
-pointed at them: it downloads no browser). Signing in, a list, an edit that reaches the
-database, and the read-only and write-only fields kept where they belong."""
+uvicorn on SQLite and on PostgreSQL, driven in Debian's headless Chromium through its
+chromedriver (selenium is pointed at them: it downloads no browser). Signing in, lists, search
+and filters, forms whose edits reach the database, soft deletes, and the read-only and
+write-only fields kept where they belong."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,34 +22,63 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from persistgen.spec.validate import read_spec
 from tests.conftest import ROOT
 from tests.feature_cases import FEATURES
 from tests.generated.project import generated, run, run_script, served
+from tests.postgres import fresh_database
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def database(kind: str, project: Path) -> Iterator[str]:
+    """An empty database of that kind for the project: its URL."""
+    if kind == "postgres":
+        with fresh_database(f"pga_admin_{os.getpid()}") as url:
+            yield url
+    else:
+        yield f"sqlite+aiosqlite:///{project / 'library.db'}"
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
     """The served admin case, migrated, with one author made through the API: its base URL
-    and its database file."""
+    and its database's."""
     spec = (FEATURES / "admin" / "persistgen.yaml").read_text(encoding="utf-8")
     project = generated(tmp_path_factory.mktemp("admin") / "library", spec)
-    database = project / "library.db"
-    url = f"sqlite+aiosqlite:///{database}"
-    run(project, "alembic", "upgrade", "head", database_url=url)
-    with pytest.MonkeyPatch.context() as patch:
+    with database(request.param, project) as url, pytest.MonkeyPatch.context() as patch:
+        run(project, "alembic", "upgrade", "head", database_url=url)
         patch.setenv("ADMIN_PASSWORD", PASSWORD)
         with served(project, url) as base:
             made = httpx.post(
                 f"{base}/authors", json={"name": "Ursula", "api_token": "s3cret-token"}
             )
             assert made.status_code == 201, made.text
-            yield base, database
+            yield base, url
+
+
+def query(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows `sql` finds in the database at `url` (committed)."""
+
+    async def rows() -> list[tuple[Any, ...]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                return [tuple(row) for row in await connection.execute(text(sql))]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(rows())
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +115,7 @@ def submit(browser: webdriver.Chrome, button: WebElement) -> None:
 
 
 def test_a_request_without_signing_in_goes_to_the_login_page(
-    site: tuple[str, Path], browser: webdriver.Chrome
+    site: tuple[str, str], browser: webdriver.Chrome
 ) -> None:
     base, _ = site
     browser.delete_all_cookies()
@@ -94,7 +127,7 @@ def test_a_request_without_signing_in_goes_to_the_login_page(
 
 
 def test_signed_in_a_row_is_listed_edited_and_saved_to_the_database(
-    site: tuple[str, Path], browser: webdriver.Chrome
+    site: tuple[str, str], browser: webdriver.Chrome
 ) -> None:
     base, database = site
     sign_in(browser, base, PASSWORD)
@@ -109,13 +142,12 @@ def test_signed_in_a_row_is_listed_edited_and_saved_to_the_database(
     name.send_keys("Ursula K. Le Guin")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]"))
     assert browser.current_url.startswith(f"{base}/admin/author/list")
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute("SELECT name, api_token FROM authors").fetchall()
+    rows = query(database, "SELECT name, api_token FROM authors")
     assert rows == [("Ursula K. Le Guin", "s3cret-token")]
 
 
 def test_signed_in_rows_are_searched_filtered_created_and_soft_deleted(
-    site: tuple[str, Path], browser: webdriver.Chrome
+    site: tuple[str, str], browser: webdriver.Chrome
 ) -> None:
     base, database = site
     sign_in(browser, base, PASSWORD)
@@ -129,14 +161,13 @@ def test_signed_in_rows_are_searched_filtered_created_and_soft_deleted(
     assert "Ursula" not in browser.page_source
     browser.get(f"{base}/admin/author/list?active=false")
     assert "Octavia" not in browser.page_source
-    with sqlite3.connect(database) as connection:
-        (octavia,) = connection.execute("SELECT id FROM authors WHERE name = 'Octavia'")
-        connection.execute("UPDATE authors SET active = 0 WHERE id = ?", octavia)
+    ((octavia,),) = query(database, "SELECT id FROM authors WHERE name = 'Octavia'")
+    query(database, f"UPDATE authors SET active = false WHERE id = {octavia} RETURNING id")
     browser.get(f"{base}/admin/author/list?active=false")
     assert "Octavia" in browser.page_source
 
     browser.get(f"{base}/admin/book/create")
-    fields = {"isbn": "9780441478125", "title": "The Left Hand", "author_id": str(octavia[0])}
+    fields = {"isbn": "9780441478125", "title": "The Left Hand", "author_id": str(octavia)}
     for name, value in fields.items():
         browser.find_element(By.NAME, name).send_keys(value)
     submit(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]"))
@@ -147,9 +178,8 @@ def test_signed_in_rows_are_searched_filtered_created_and_soft_deleted(
         ".then(r => done(r.status));"
     )
     assert status == 200
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute("SELECT title, deleted_at IS NOT NULL FROM books").fetchall()
-    assert rows == [("The Left Hand", 1)]  # soft-deleted: the row stays, marked
+    rows = query(database, "SELECT title, deleted_at IS NOT NULL FROM books")
+    assert [(title, bool(deleted)) for title, deleted in rows] == [("The Left Hand", True)]
 
 
 FORMS = """
