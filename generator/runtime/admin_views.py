@@ -20,13 +20,14 @@ from wtforms import FloatField
 from wtforms.fields.core import UnboundField
 
 from persistgen.runtime.repositories.clauses import on_update
+from persistgen.runtime.settings import DEFAULT_PAGE_SIZE
 
 
 class AdminSettings(BaseSettings):
-    """`ADMIN_USERNAME`, `ADMIN_PASSWORD` and `ADMIN_SECRET_KEY`. With no password set nobody
-    signs in: a project is never open by default. The secret key signs the session cookie;
-    the default, random per process, signs everyone out at a restart and works with one
-    process only."""
+    """`ADMIN_USERNAME`, `ADMIN_PASSWORD` and `ADMIN_SECRET_KEY`. With no password set (or an
+    empty one) nobody signs in: a project is never open by default. The secret key signs the
+    session cookie; the default, random per process, signs everyone out at a restart and works
+    with one process only."""
 
     model_config = SettingsConfigDict(env_prefix="ADMIN_", env_file=".env", extra="ignore")
 
@@ -52,13 +53,13 @@ class PasswordBackend(AuthenticationBackend):
     async def login(self, request: Request) -> bool:
         form = await request.form()
         username, password = form.get("username"), form.get("password")
-        expected = self._settings.password
-        if expected is None or not isinstance(username, str) or not isinstance(password, str):
+        expected = self._password()
+        if not expected or not isinstance(username, str) or not isinstance(password, str):
             return False
         # `&`, not `and`: both comparisons run, so the time taken tells nothing.
         if not (
             secrets.compare_digest(username.encode(), self._settings.username.encode())
-            & secrets.compare_digest(password.encode(), expected.get_secret_value().encode())
+            & secrets.compare_digest(password.encode(), expected.encode())
         ):
             return False
         request.session.update({"user_id": username})
@@ -70,7 +71,12 @@ class PasswordBackend(AuthenticationBackend):
 
     async def authenticate(self, request: Request) -> bool:
         signed_in = request.session.get("user_id")
-        return self._settings.password is not None and signed_in == self._settings.username
+        return bool(self._password()) and signed_in == self._settings.username
+
+    def _password(self) -> str:
+        """The password; empty when none is set (an empty one opens nothing either)."""
+        password = self._settings.password
+        return "" if password is None else password.get_secret_value()
 
 
 def _float_field(
@@ -92,7 +98,7 @@ class ResourceView(ModelView):
 
     form_include_pk = True
     form_converter = FormConverter
-    page_size = 20
+    page_size = DEFAULT_PAGE_SIZE  # the spec's, as the API's lists
 
 
 class SoftDeleteView(ResourceView):
