@@ -36,6 +36,7 @@ _FEATURE_MODULES: dict[str, Callable[[ProjectModel], bool]] = {
     "tests/clocks.py": lambda project: project.uses_clocks,
     "db/column_types.py": lambda project: project.uses_column_types,
     "schemas/value_types.py": lambda project: project.uses_column_types,
+    "admin_views.py": lambda project: project.admin,
 }
 # Stand-ins for modules that templates render per spec: the runtime type-checks against them.
 _STAND_INS = frozenset({"settings.py", "db/engine.py", "db/base.py"})

@@ -28,7 +28,8 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 
 # Debian's packages (command:package): PgBouncer, for the transaction-pooling tests; wrk, for
-# the HTTP benchmark's; Chromium and its driver, for the documentation site's (tests/docs).
+# the HTTP benchmark's; Chromium and its driver, for the documentation site's and the admin
+# page's (tests/docs, tests/generated/test_admin.py).
 for tool in pgbouncer:pgbouncer wrk:wrk chromium:chromium chromedriver:chromium-driver; do
   command="${tool%%:*}" package="${tool#*:}"
   if ! command -v "$command" >/dev/null && [ ! -x "/usr/sbin/$command" ]; then

@@ -62,6 +62,7 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         objects=database_objects(spec),
         unmanaged_tables=tuple(spec.project.unmanaged_tables),
         rolling_deploys=spec.project.rolling_deploys,
+        admin=spec.project.admin,
         view_test_imports=imports.views(package, [r for r in resources if r.view]),
     )
 

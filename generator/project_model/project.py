@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from persistgen.code_text import string_literal
 from persistgen.migrate.schema import DbObject, DbTable
+from persistgen.project_model.admin import AdminView, admin_view
 from persistgen.project_model.resource import ResourceModel
 from persistgen.project_model.suite import SuiteModel
 
@@ -61,11 +62,21 @@ class ProjectModel:
     # (migrate/rolling.py); `retired_columns`, as `table.column`, the ones the database keeps.
     rolling_deploys: bool = False
     retired_columns: tuple[str, ...] = ()
+    admin: bool = False  # `project.admin`: an admin page at /admin/ (admin.py)
 
     @property
     def description_literal(self) -> str:
         """The spec's description as the app's `FastAPI(description=...)` takes it."""
         return string_literal(self.description, 4, "description=")
+
+    @property
+    def admin_views(self) -> tuple[AdminView, ...]:
+        return tuple(admin_view(r) for r in self.resources)
+
+    @property
+    def admin_filters(self) -> tuple[str, ...]:
+        """The sqladmin filter classes admin.py uses."""
+        return tuple(sorted({f.kind for v in self.admin_views for f in v.filters}))
 
     @property
     def uses_counter(self) -> bool:

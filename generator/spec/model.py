@@ -555,6 +555,13 @@ class ProjectSpec(_Strict):
         "one kept equal to its successor on PostgreSQL) until `persistgen generate --contract` "
         "drops it.",
     )
+    admin: bool = Field(
+        False,
+        description="An admin page at `/admin/` (sqladmin): list, search, filter, create, edit "
+        "and delete every resource's rows, behind the sign-in of `admin_auth.py`, a file the "
+        "project owns. Read-only fields stay out of its forms, write-only ones out of its lists "
+        "and details.",
+    )
 
     @property
     def python_package(self) -> str:
