@@ -7,7 +7,7 @@ Repositories flush but never commit: the caller owns the transaction.
 from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -102,6 +102,14 @@ class StaleVersionError(Exception):
         self.current = current
 
 
+def _read_models(read_model: type[ReadT], items: Sequence[dict[str, Any]]) -> list[ReadT]:
+    """Rows as Read DTOs, validated as one list: one call into pydantic a page, not one a row."""
+    if read_model not in _READ_LISTS:
+        _READ_LISTS[read_model] = TypeAdapter(list[read_model])  # type: ignore[valid-type]
+    validated: list[ReadT] = _READ_LISTS[read_model].validate_python(items)
+    return validated
+
+
 def _check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
@@ -110,6 +118,7 @@ def _check_page(limit: int, offset: int) -> None:
 
 
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
+_READ_LISTS: dict[type[Any], TypeAdapter[Any]] = {}
 _WRITE_STATEMENTS: dict[tuple[type[Any], str], Insert | Update | Delete] = {}
 
 
@@ -244,7 +253,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             total = items[0][_TOTAL] if items else await self.count(filters)
             for item in items:
                 del item[_TOTAL]
-        return [self.read_model.model_validate(item) for item in items], total
+        return _read_models(self.read_model, items), total
 
     async def list(
         self,
