@@ -7,20 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, params, status
 from fastapi.routing import APIRoute
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistgen.runtime.api.crud import CrudRouter, Dtos, Names, operation_id, problems
 from persistgen.runtime.api.errors import install_error_handlers, problem_responses
 from persistgen.runtime.api.idempotency import KeyHeader
 from persistgen.runtime.db.session import SessionDep, get_session
-from persistgen.runtime.repositories.base import NotFoundError
+from persistgen.runtime.repositories.base import NotFoundError, Repository
 from persistgen.runtime.repositories.soft_delete import SoftDeleteRepository
 from persistgen.runtime.schemas.base import INT64_MAX, INT64_MIN, Page, ReadModel
 from tests.runtime.models import (
@@ -30,6 +31,7 @@ from tests.runtime.models import (
     BookRead,
     BookUpdate,
     Loadable,
+    Shelf,
 )
 
 
@@ -315,3 +317,119 @@ async def test_a_route_runs_the_dependencies_given_for_it(session: AsyncSession)
     assert asked == [("book", "create"), ("book", "list")]
     assert router.dependencies_of("links") == [Depends(require_user)]
     assert CrudRouter(NAMES, ShelvedBooks, LEAN, key={"key": Key}).dependencies_of("get") == []
+
+
+class Books(Repository[Book, BookCreate, BookUpdate, BookSummary, int]):
+    """A plain resource, as most are: its write routes run one Core statement each."""
+
+    model = Book
+    read_model = BookSummary
+    query_model = BookQuery
+    sortable = frozenset({"title", "pages"})
+
+
+class OwnBooks(Books):
+    """A project's repository that overrides the writes and the list: the routes run these."""
+
+    deleted: ClassVar[list[int]] = []
+
+    async def create(self, data: BookCreate) -> Book:
+        book = await super().create(data)
+        book.title = book.title.upper()
+        await self.session.flush()
+        return book
+
+    async def update(self, key: int, data: BookUpdate) -> Book:
+        book = await super().update(key, data)
+        book.rank = 7
+        await self.session.flush()
+        return book
+
+    async def delete(self, key: int) -> None:
+        await super().delete(key)
+        self.deleted.append(key)
+
+    async def list(self, filters: Any = None, **page: Any) -> Sequence[Book]:
+        return [book for book in await super().list(filters, **page) if book.title != "HIDDEN"]
+
+
+class Shelves(Repository[Shelf, Any, Any, Any, int]):
+    model = Shelf
+
+
+async def _served(session: AsyncSession, repository: type[Books]) -> AsyncIterator[AsyncClient]:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(CrudRouter(NAMES, repository, LEAN, key={"key": Key}))
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    app.dependency_overrides[get_session] = test_session
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
+        yield client
+
+
+def test_writes_run_in_core_only_where_the_orm_would_add_nothing() -> None:
+    assert all(Books.writes_in_core(write) for write in ("create", "update", "delete"))
+    assert not any(OwnBooks.writes_in_core(write) for write in ("create", "update", "delete"))
+    # Soft deletion overrides the reads an update and a delete start with.
+    assert [ShelvedBooks.writes_in_core(w) for w in ("create", "update", "delete")] == [
+        True,
+        False,
+        False,
+    ]
+    assert not Shelves.writes_in_core("delete"), "the ORM would unlink a shelf's books"
+
+    def stamp(*_: object) -> None:
+        pass
+
+    event.listen(Book, "before_update", stamp)
+    try:
+        assert not Books.writes_in_core("update")
+        assert Books.writes_in_core("delete")
+    finally:
+        event.remove(Book, "before_update", stamp)
+
+
+@pytest.mark.anyio
+async def test_a_plain_resources_writes_are_one_statement_each(session: AsyncSession) -> None:
+    statements: list[str] = []
+
+    def record(_c: object, _cursor: object, sql: str, *_: object) -> None:
+        statements.append(sql.split()[0])
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    async for client in _served(session, Books):
+        created = await client.post("/books", json={"title": "Emma"})
+        assert created.status_code == 201, created.text
+        book = created.json()
+        assert (book["title"], book["pages"], book["rank"]) == ("Emma", 100, None)
+        assert statements == ["INSERT"]
+        updated = await client.patch(f"/books/{book['id']}", json={"rank": 3})
+        assert (updated.json()["title"], updated.json()["rank"]) == ("Emma", 3)
+        assert (await client.patch(f"/books/{book['id']}", json={})).json()["rank"] == 3
+        assert (await client.patch("/books/999", json={"rank": 1})).status_code == 404
+        assert (await client.post("/books", json={"title": "Emma"})).status_code == 409
+        statements.clear()
+        assert (await client.delete(f"/books/{book['id']}")).status_code == 204
+        assert statements == ["DELETE"]
+        assert (await client.delete(f"/books/{book['id']}")).status_code == 404
+        assert (await client.get(f"/books/{book['id']}")).status_code == 404
+    event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.anyio
+async def test_the_routes_run_a_projects_overrides(session: AsyncSession) -> None:
+    async for client in _served(session, OwnBooks):
+        created = (await client.post("/books", json={"title": "emma"})).json()
+        assert created["title"] == "EMMA"
+        assert (await client.patch(f"/books/{created['id']}", json={"pages": 5})).json()[
+            "rank"
+        ] == 7
+        await client.post("/books", json={"title": "hidden"})
+        page = (await client.get("/books", params={"sort": "title"})).json()
+        assert ([b["title"] for b in page["items"]], page["total"]) == (["EMMA"], 2)
+        assert (await client.delete(f"/books/{created['id']}")).status_code == 204
+        assert OwnBooks.deleted == [created["id"]]

@@ -6,6 +6,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from tests.cases import CASES
 
@@ -16,11 +17,13 @@ CASE = CASES[0]
 async def test_a_failed_commit_never_answers_2xx(
     client: AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def failing_commit(_self: AsyncSession) -> None:
+    def failing_commit(_self: Session) -> None:
         raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
     payload = await CASE.payload(session)
-    monkeypatch.setattr(AsyncSession, "commit", failing_commit)
+    # The synchronous session's: `AsyncSession.commit` runs it, and so does a route that commits
+    # in the hop of its write.
+    monkeypatch.setattr(Session, "commit", failing_commit)
     response = await client.post(CASE.path, json=payload)
     monkeypatch.undo()
 

@@ -21,11 +21,13 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
+import sqlalchemy
 from fastapi import APIRouter, Query, params, status
 from fastapi.dependencies import utils as fastapi_dependencies
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from blog.api import cursors, idempotency
 from blog.api.errors import UNAVAILABLE, is_unavailable, problem_responses
@@ -43,10 +45,12 @@ KeyT = TypeVar("KeyT")
 ResultT = TypeVar("ResultT")
 
 _Handler = Callable[..., Awaitable[Any]]
+_Direct = Callable[[Session], object]  # a write's Core statement, run in `Session.run_sync`
 RouteName = Literal["list", "get", "create", "update", "delete", "restore", "links"]
 DependenciesOf = Callable[[RouteName], Sequence[params.Depends]]
 ROUTES = frozenset(get_args(RouteName)) - {"links"}  # the ones a CrudRouter adds itself
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_PAGE = ("page", "list", "count")  # the list route's `page`, and what it stands in for
 _SESSION = inspect.Parameter("session", _KEYWORD, annotation=SessionDep)
 # The read routes' session: from a read replica, when there are any (db/session.py).
 _READ_SESSION = inspect.Parameter("session", _KEYWORD, annotation=ReadSessionDep)
@@ -161,14 +165,17 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     def _add_create(self) -> None:
         repository, read = self._repository, self._dtos.read
+        core = _in_core(repository, "create", self._dtos.create)
 
         async def create(
             *, data: CreateT, session: AsyncSession, idempotency_key: str | None
         ) -> Any:
+            rows = repository(session)
             request = functools.partial(idempotency.fingerprint, "POST", self.prefix, {}, data)
-            write = functools.partial(repository(session).create, data)
+            write = functools.partial(rows.create, data)
+            direct = functools.partial(rows.insert_row, data=data) if core else None
             return await _once(
-                session, idempotency_key, request, write, read, status.HTTP_201_CREATED
+                session, idempotency_key, request, (write, direct), read, status.HTTP_201_CREATED
             )
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.create)
@@ -179,12 +186,13 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     def _add_list(self) -> None:
         repository, read = self._repository, self._dtos.read
+        by_page = _pages_by_itself(repository)
 
         async def list_rows(*, query: ListQuery, session: AsyncSession) -> Page[ReadT]:
             rows = repository(session)
             after = cursors.decode(rows, query)
             page = functools.partial(
-                rows.page,
+                rows.page if by_page else functools.partial(_listed, rows, read),
                 query,
                 limit=query.limit,
                 offset=query.offset,
@@ -247,15 +255,19 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     def _add_update(self) -> None:
         repository, read, path = self._repository, self._dtos.read, self._key_path
+        core = _in_core(repository, "update", self._dtos.update)
 
         async def update(
             *, data: UpdateT, session: AsyncSession, idempotency_key: str | None, **key: Any
         ) -> Any:
+            rows, value = repository(session), self._key(key)
             request = functools.partial(
                 idempotency.fingerprint, "PATCH", self.prefix + path, key, data
             )
-            write = functools.partial(repository(session).update, self._key(key), data)
-            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
+            write = functools.partial(rows.update, value, data)
+            direct = functools.partial(rows.update_row, key=value, data=data) if core else None
+            writes = (write, direct)
+            return await _once(session, idempotency_key, request, writes, read, status.HTTP_200_OK)
 
         data = inspect.Parameter("data", _KEYWORD, annotation=self._dtos.update)
         parameters = [*self._key_parameters, data, _SESSION, _IDEMPOTENCY_KEY]
@@ -263,14 +275,16 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
 
     def _add_delete(self, *, soft: bool) -> None:
         repository = self._repository
-
+        core = _in_core(repository, "delete")
         names, path = self._names, self._key_path
 
         async def delete(*, session: AsyncSession, idempotency_key: str | None, **key: Any) -> Any:
+            rows, value = repository(session), self._key(key)
             request = functools.partial(idempotency.fingerprint, "DELETE", self.prefix + path, key)
-            write = functools.partial(repository(session).delete, self._key(key))
+            write = functools.partial(rows.delete, value)
+            direct = functools.partial(rows.delete_row, key=value) if core else None
             return await _once(
-                session, idempotency_key, request, write, None, status.HTTP_204_NO_CONTENT
+                session, idempotency_key, request, (write, direct), None, status.HTTP_204_NO_CONTENT
             )
 
         restore = f"`POST /{names.route}{path}/restore`"
@@ -296,7 +310,8 @@ class CrudRouter(APIRouter, Generic[CreateT, ReadT, UpdateT, KeyT]):
         ) -> Any:
             request = functools.partial(idempotency.fingerprint, "POST", self.prefix + path, key)
             write = functools.partial(restore, repository(session), self._key(key))
-            return await _once(session, idempotency_key, request, write, read, status.HTTP_200_OK)
+            writes = (write, None)
+            return await _once(session, idempotency_key, request, writes, read, status.HTTP_200_OK)
 
         parameters = [*self._key_parameters, _SESSION, _IDEMPOTENCY_KEY]
         self._route("restore", "POST", path, restore_row, parameters, read)
@@ -390,6 +405,30 @@ def _read_again(session: AsyncSession, error: Exception) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
+def _pages_by_itself(repository: type[Repository[Any, Any, Any, Any, Any]]) -> bool:
+    """Whether the list route runs `Repository.page` (one Core SELECT, its total with it):
+    unless a project overrides `list` or `count` and not `page`, whose answer would then
+    disagree with theirs. Decided once per route."""
+    overridden = [getattr(repository, name) is not getattr(Repository, name) for name in _PAGE]
+    return overridden[0] or not any(overridden[1:])
+
+
+async def _listed(
+    rows: Repository[Any, Any, Any, ReadT, Any],
+    read: type[ReadT],
+    query: ListQuery,
+    *,
+    limit: int,
+    offset: int,
+    sort: str | None,
+    after: Sequence[Any] | None,
+) -> tuple[list[ReadT], int | None]:
+    """What `page` gives, from the repository's `list` and `count` (a project's own)."""
+    items = await rows.list(query, limit=limit, offset=offset, sort=sort, after=after)
+    total = None if after is not None else await rows.count(query)
+    return [read.model_validate(item) for item in items], total
+
+
 def _may_read_alone(session: AsyncSession) -> bool:
     """Whether a read route's SELECT may run in autocommit (`READ_ALONE`): on PostgreSQL, where
     BEGIN and ROLLBACK are round trips of their own, unless a `begin` listener sets something
@@ -399,28 +438,64 @@ def _may_read_alone(session: AsyncSession) -> bool:
     return bind.dialect.name == "postgresql" and not bind.dispatch.begin
 
 
+def _in_core(
+    repository: type[Repository[Any, Any, Any, Any, Any]],
+    operation: str,
+    data: type[WriteModel] | None = None,
+) -> bool:
+    """Whether the route may run the repository's Core statement for `operation` in place of
+    its ORM method (`Repository.writes_in_core`): decided once per route, so a method a
+    project overrides is the one that runs. `data`'s fields must all be columns."""
+    columns = sqlalchemy.inspect(repository.model).columns
+    if data is not None and not set(data.model_fields) <= set(columns.keys()):
+        return False
+    return repository.writes_in_core(operation)
+
+
 async def _once(
     session: AsyncSession,
     key: str | None,
     request: Callable[[], str],
-    write: Callable[[], Awaitable[object]],
+    writes: tuple[Callable[[], Awaitable[object]], _Direct | None],
     read: type[ReadModel] | None,
     status_code: int,
 ) -> Any:
-    """Run `write` and commit; its answer (`read` of the row it returns, or no body) goes under
-    the `Idempotency-Key` in the same transaction. A key that answered already gets that answer,
-    and `write` does not run (api/idempotency.py). `request()` hashes the request, needed only
-    with a key."""
+    """Run the write and commit; its answer (`read` of the row it returns, or no body) goes
+    under the `Idempotency-Key` in the same transaction. A key that answered already gets that
+    answer, and the write does not run (api/idempotency.py). `request()` hashes the request,
+    needed only with a key. `writes`: the repository's method, and its Core statement where
+    that may stand in for it (`_in_core`); without a key, that statement and the commit take
+    one hop into SQLAlchemy's synchronous core where the method and the commit took two."""
+    write, direct = writes[0], _usable(session, writes[1])
+    if key is None and direct is not None:
+        row = await session.run_sync(_committed, direct)
+        return None if read is None else read.model_validate(row)
     if key is not None:
         stored = await idempotency.claim(session, key, request())
         if stored is not None:
             return stored
-    row = await write()
+    row = await (write() if direct is None else session.run_sync(direct))
     answer = None if read is None else read.model_validate(row)
     if key is not None:
         await idempotency.remember(session, key, status_code, answer)
     await session.commit()
     return answer
+
+
+def _usable(session: AsyncSession, direct: _Direct | None) -> _Direct | None:
+    """`direct`, unless this session needs the ORM's flush (a flush event listens) or its
+    database cannot return the written row (RETURNING)."""
+    sync = session.sync_session
+    if direct is None or sync.dispatch.before_flush or sync.dispatch.after_flush:
+        return None
+    dialect = session.get_bind().dialect
+    return direct if dialect.insert_returning and dialect.update_returning else None
+
+
+def _committed(session: Session, direct: _Direct) -> object:
+    row = direct(session)
+    session.commit()
+    return row
 
 
 def _keep_every_models_fields() -> None:

@@ -4,19 +4,21 @@
 Repositories flush but never commit: the caller owns the transaction.
 """
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import (
     Column,
     ColumnElement,
     CursorResult,
     Delete,
+    Insert,
     Select,
     Table,
     Update,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -67,6 +69,14 @@ _TOTAL = "_total"
 # transaction.
 READ_ALONE = "repositories.read_alone"
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+# What each write the routes may run as one Core statement (`writes_in_core`) stands in for:
+# the methods it replaces (overridden, the route runs them instead) and the ORM's events for it.
+_CORE_WRITES = {
+    "create": (("create",), ("before_insert", "after_insert")),
+    "update": (("update", "get", "get_or_none", "_visible"), ("before_update", "after_update")),
+    "delete": (("delete", "get", "get_or_none", "_visible"), ("before_delete", "after_delete")),
+}
+_KEY_PARAMETER = "_key{}"  # a key column's bound value in the Core writes (no field starts with _)
 
 
 class NotFoundError(LookupError):
@@ -92,6 +102,14 @@ class StaleVersionError(Exception):
         self.current = current
 
 
+def _read_models(read_model: type[ReadT], items: Sequence[dict[str, Any]]) -> list[ReadT]:
+    """Rows as Read DTOs, validated as one list: one call into pydantic a page, not one a row."""
+    if read_model not in _READ_LISTS:
+        _READ_LISTS[read_model] = TypeAdapter(list[read_model])  # type: ignore[valid-type]
+    validated: list[ReadT] = _READ_LISTS[read_model].validate_python(items)
+    return validated
+
+
 def _check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidQueryError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
@@ -100,6 +118,8 @@ def _check_page(limit: int, offset: int) -> None:
 
 
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
+_READ_LISTS: dict[type[Any], TypeAdapter[Any]] = {}
+_WRITE_STATEMENTS: dict[tuple[type[Any], str], Insert | Update | Delete] = {}
 
 
 class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
@@ -233,7 +253,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             total = items[0][_TOTAL] if items else await self.count(filters)
             for item in items:
                 del item[_TOTAL]
-        return [self.read_model.model_validate(item) for item in items], total
+        return _read_models(self.read_model, items), total
 
     async def list(
         self,
@@ -295,6 +315,103 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         instance = await self.get(key)
         await self.session.delete(instance)
         await self.session.flush()
+
+    @classmethod
+    def writes_in_core(cls, operation: str) -> bool:
+        """Whether `insert_row`, `update_row` or `delete_row` (`operation`: "create", "update"
+        or "delete") does what the ORM method does: none of the methods it stands in for is
+        overridden, and the model has nothing the ORM would run around the write (events,
+        validators, a version counter; on delete, relationships the ORM would cascade to).
+        The routes run the Core statement only then, and a project's override otherwise."""
+        methods, events = _CORE_WRITES[operation]
+        if any(getattr(cls, name) is not getattr(Repository, name) for name in methods):
+            return False
+        mapper = inspect(cls.model)
+        if mapper.version_id_col is not None or mapper.validators:
+            return False
+        if any(getattr(mapper.dispatch, event) for event in events):
+            return False
+        return operation != "delete" or all(
+            relation.direction.name == "MANYTOONE"
+            or (relation.passive_deletes and relation.secondary is None)
+            for relation in mapper.relationships
+        )
+
+    def insert_row(self, session: Session, data: CreateT) -> ReadT:
+        """`create` as one INSERT ... RETURNING straight into the Read DTO, no ORM object;
+        synchronous, for `AsyncSession.run_sync` (the create route runs it and the commit in
+        one hop when `writes_in_core("create")`)."""
+        statement = self._write_statement("create")
+        return self._returned(session, statement, self._column_values(data))
+
+    def update_row(self, session: Session, key: KeyT, data: UpdateT) -> ReadT:
+        """`update` as one UPDATE ... RETURNING, as `insert_row`: only the fields the caller set
+        (the `onupdate` columns with them); NotFoundError if no row has `key`."""
+        changes = self._column_values(data, exclude=data.preconditions)
+        keys = {_KEY_PARAMETER.format(i): v for i, v in enumerate(self._key_values(key))}
+        if not changes:  # nothing to write, as the ORM's flush writes nothing
+            values = {f"key{i}": value for i, value in enumerate(self._key_values(key))}
+            rows = self._run(session, self._read_statement(), values)
+        else:
+            rows = self._run(session, self._write_statement("update"), {**keys, **changes})
+        if not rows:
+            raise NotFoundError(self.model.__name__, key)
+        dto: ReadT = self.read_model.model_validate(rows[0])
+        return dto
+
+    def delete_row(self, session: Session, key: KeyT) -> None:
+        """`delete` as one DELETE, as `insert_row`; NotFoundError if no row has `key`."""
+        keys = {_KEY_PARAMETER.format(i): v for i, v in enumerate(self._key_values(key))}
+        session.flush()
+        result = session.connection().execute(self._write_statement("delete"), keys)
+        if not cast(CursorResult[Any], result).rowcount:
+            raise NotFoundError(self.model.__name__, key)
+
+    def _write_statement(self, operation: str) -> Any:
+        """The Core INSERT, UPDATE or DELETE of `insert_row`, ..., built once per class; the
+        values are bound when it runs (an UPDATE sets the columns given)."""
+        cache = (type(self), operation)
+        if cache not in _WRITE_STATEMENTS:
+            table: Table = self.model.__table__
+            columns = read_columns(self.model, self.read_model.model_fields)
+            is_key = [
+                column == bindparam(_KEY_PARAMETER.format(i))
+                for i, column in enumerate(self._key_columns)
+            ]
+            statement: Insert | Update | Delete
+            if operation == "create":
+                statement = insert(table).returning(*columns)
+            elif operation == "update":
+                statement = update(table).where(*is_key).returning(*columns)
+            else:
+                statement = delete(table).where(*is_key)
+            _WRITE_STATEMENTS[cache] = statement
+        return _WRITE_STATEMENTS[cache]
+
+    def _column_values(self, data: WriteModel, exclude: Collection[str] = ()) -> dict[str, Any]:
+        """The fields `data` set, by column key (a field may name its column otherwise)."""
+        columns = inspect(self.model).columns
+        return {
+            columns[name].key: value
+            for name, value in data.model_dump(exclude_unset=True).items()
+            if name not in exclude
+        }
+
+    def _returned(self, session: Session, statement: Any, values: Mapping[str, Any]) -> ReadT:
+        rows = self._run(session, statement, values)
+        dto: ReadT = self.read_model.model_validate(rows[0])
+        return dto
+
+    @staticmethod
+    def _run(
+        session: Session, statement: Any, values: Mapping[str, Any] | None
+    ) -> Sequence[dict[str, Any]]:
+        """Flush what the session holds (writes run in order), then the statement on the
+        session's connection: its rows as dicts by column label."""
+        session.flush()
+        result = session.connection().execute(statement, values)
+        keys = tuple(result.keys())
+        return [dict(zip(keys, row, strict=True)) for row in result]
 
     async def get_for_update(self, key: KeyT) -> ModelT:
         """The row, locked (`SELECT ... FOR UPDATE`) until the transaction ends, for

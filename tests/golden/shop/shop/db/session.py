@@ -70,6 +70,8 @@ async def _roll_back(session: AsyncSession) -> None:
 
 
 async def _close(session: AsyncSession) -> None:
+    if not session.in_transaction() and not session.identity_map:
+        return  # it holds no connection (it committed) and no objects: spare the hop
     try:
         await session.close()
     except Exception:
