@@ -104,33 +104,30 @@ def read_fixtures(path: Path, catalogue: Sequence[Seedable]) -> list[Row]:
     if not isinstance(document, yaml.MappingNode):
         raise SeedError(f"{_mark(path, document)}: a fixture file maps resource names to rows")
     names = [seedable.name for seedable in catalogue]
+    loader = yaml.SafeLoader("")  # builds values from the nodes, which keep their lines
     rows: list[Row] = []
     for key, value in document.value:
-        name = _constructed(key)
+        name = loader.construct_object(key, deep=True)
         if name not in names:
             close = difflib.get_close_matches(str(name), names, n=1)
             hint = f"did you mean {close[0]}?" if close else f"resources: {', '.join(names)}"
             raise SeedError(f"{_mark(path, key)}: no resource {name!r} takes rows; {hint}")
         if not isinstance(value, yaml.SequenceNode):
             raise SeedError(f"{_mark(path, value)}: {name}: a list of rows (`- field: value`)")
-        rows.extend(_row(path, name, node) for node in value.value)
+        rows.extend(_row(loader, path, name, node) for node in value.value)
     return rows
 
 
-def _row(path: Path, resource: str, node: yaml.Node) -> Row:
+def _row(loader: yaml.SafeLoader, path: Path, resource: str, node: yaml.Node) -> Row:
     if not isinstance(node, yaml.MappingNode):
         raise SeedError(f"{_mark(path, node)}: {resource}: a row maps field names to values")
     values: dict[str, Any] = {}
     fields: dict[str, str] = {}
     for key, value in node.value:
-        name = str(_constructed(key))
-        values[name] = _constructed(value)
+        name = str(loader.construct_object(key, deep=True))
+        values[name] = loader.construct_object(value, deep=True)
         fields[name] = _mark(path, key)
     return Row(resource, values, _mark(path, node), fields)
-
-
-def _constructed(node: yaml.Node) -> Any:
-    return yaml.SafeLoader("").construct_object(node, deep=True)
 
 
 def _mark(path: Path, node: yaml.Node) -> str:
