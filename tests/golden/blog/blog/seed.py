@@ -52,4 +52,4 @@ CATALOGUE = (
 )
 
 if __name__ == "__main__":
-    sys.exit(main(CATALOGUE, "blog.seed"))
+    sys.exit(main(CATALOGUE, f"{__package__}.seed"))

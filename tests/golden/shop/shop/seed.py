@@ -74,4 +74,4 @@ CATALOGUE = (
 )
 
 if __name__ == "__main__":
-    sys.exit(main(CATALOGUE, "shop.seed"))
+    sys.exit(main(CATALOGUE, f"{__package__}.seed"))

@@ -126,4 +126,4 @@ CATALOGUE = (
 )
 
 if __name__ == "__main__":
-    sys.exit(main(CATALOGUE, "tracker.seed"))
+    sys.exit(main(CATALOGUE, f"{__package__}.seed"))
