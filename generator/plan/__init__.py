@@ -55,6 +55,8 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         resources=resources,
         enums=tuple(_enums(spec, ordered)),
         factory_imports=imports.factories(package, [r for r in resources if not r.view]),
+        fake_imports=imports.fake(package, [r for r in resources if not r.view]),
+        seed_imports=imports.seed(package, [r for r in resources if not r.view]),
         detail_imports=imports.details(package, resources),
         # Views take no rows from the tests' factories: tests/test_views.py reads them.
         suite=build_suite(package, tuple(r for r in resources if not r.view)),

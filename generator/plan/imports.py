@@ -150,7 +150,12 @@ def api(
 
 
 def factories(package: str, resources: Sequence[ResourceModel]) -> Lines:
-    found = {"sqlalchemy.ext.asyncio:AsyncSession", "typing:Any", "tests:overrides"}
+    found = {
+        "sqlalchemy.ext.asyncio:AsyncSession",
+        "typing:Any",
+        "tests:overrides",
+        f"{package}:fake",
+    }
     if any(r.uses_counter for r in resources):
         found.add("itertools")
     for r in resources:
@@ -159,7 +164,27 @@ def factories(package: str, resources: Sequence[ResourceModel]) -> Lines:
             f"{package}.repositories.{r.module}:{r.class_name}Repository",
             f"{package}.schemas.{r.module}:{r.class_name}Create",
         }
+    return lines(package, found)
+
+
+def fake(package: str, resources: Sequence[ResourceModel]) -> Lines:
+    """{package}/fake.py: what the sample values name."""
+    found = {"typing:Any"}
+    for r in resources:
         found.update(i for c in r.columns if c.in_create for i in c.test.imports)
+    return lines(package, found)
+
+
+def seed(package: str, resources: Sequence[ResourceModel]) -> Lines:
+    """{package}/seed.py: each resource's repository and Create DTO."""
+    found = {"sys", f"{package}:fake", f"{package}.db.seed:Seedable", f"{package}.db.seed:main"}
+    if any(r.refs for r in resources):
+        found.add(f"{package}.db.seed:Ref")
+    for r in resources:
+        found |= {
+            f"{package}.repositories.{r.module}:{r.class_name}Repository",
+            f"{package}.schemas.{r.module}:{r.class_name}Create",
+        }
     return lines(package, found)
 
 

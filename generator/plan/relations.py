@@ -63,6 +63,7 @@ def refs(spec: Spec, name: str) -> tuple[RefModel, ...]:
                 _on_target_delete(spec, field),
                 field.target == name,
                 tuple(key_attributes(target)),
+                field_name,
                 cyclic=(name, field_name) in cycles.deferred(spec),
             )
         )

@@ -46,6 +46,8 @@ class ProjectModel:
     resources: tuple[ResourceModel, ...]  # in foreign-key dependency order
     enums: tuple[EnumModel, ...]
     factory_imports: tuple[str, ...]
+    fake_imports: tuple[str, ...]  # {package}/fake.py's: what the sample values name
+    seed_imports: tuple[str, ...]  # {package}/seed.py's
     schema: str | None  # the PostgreSQL schema of every table; None: the default one
     detail_imports: tuple[str, ...]  # the Read DTOs schemas/details.py builds on
     suite: SuiteModel  # what the generated tests run over

@@ -127,6 +127,7 @@ class RefModel:
     on_delete: str  # what deleting the target does: "cascade", "set null", "refuse" or "keep"
     self_reference: bool
     target_keys: tuple[str, ...]  # the target's primary key attributes, to address it over HTTP
+    field: str  # the spec's name for it, as seed fixtures name it (`author`, not `author_id`)
     # a nullable reference in a cycle of references: the factories leave it empty, as they
     # leave a self reference, or making one row would make the next forever
     cyclic: bool = False
@@ -228,6 +229,12 @@ class ResourceModel:
     def base_repository_module(self) -> str:
         """The runtime module under repositories/ that holds `base_repository`."""
         return "view" if self.view else "soft_delete" if self.soft_delete else "base"
+
+    @property
+    def natural_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The unique keys clients set, as seed fixtures name a row by: declaration order."""
+        settable = {c.name for c in self.columns if c.in_create}
+        return tuple(key for key in self.unique_keys if settable.issuperset(key))
 
     @property
     def external_refs(self) -> tuple[RefModel, ...]:

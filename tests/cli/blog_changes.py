@@ -27,7 +27,7 @@ SUBTITLE_FILES = {
     "blog/models/post.py",
     "blog/repositories/generated/post.py",
     "blog/schemas/generated/post.py",
-    "tests/factories.py",
+    "blog/fake.py",
 }
 SUBTITLE_REVISION = "migrations/versions/0002_<id>_add_column_posts_subtitle.py"
 SUBTITLE_ROWS = {

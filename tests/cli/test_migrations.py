@@ -24,7 +24,7 @@ SUBTITLE_FILES = {
     "blog/models/post.py",
     "blog/repositories/generated/post.py",
     "blog/schemas/generated/post.py",
-    "tests/factories.py",
+    "blog/fake.py",
 }
 
 
@@ -225,7 +225,7 @@ def test_removed_field_is_refused_without_allow_destructive(cli: Invoke, blog: P
                 "blog/models/user.py",
                 "blog/repositories/generated/user.py",
                 "blog/schemas/generated/user.py",
-                "tests/factories.py",
+                "blog/fake.py",
             },
             "updated",
         ),

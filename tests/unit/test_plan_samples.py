@@ -158,7 +158,7 @@ def test_booleans_compare_by_identity() -> None:
     assert one("bool").update_compare == "is" and one("int").update_compare == "=="
 
 
-def test_resource_counter_and_factory_imports() -> None:
+def test_resource_counter_and_sample_imports() -> None:
     shop = project(
         """
         Tag:
@@ -172,11 +172,13 @@ def test_resource_counter_and_factory_imports() -> None:
     )
     tag, note = shop.resources
     assert not tag.uses_counter and note.uses_counter and shop.uses_counter
-    assert "from shop.enums import TagLabel" in shop.factory_imports
-    assert (
-        "import itertools" in shop.factory_imports
-        and "import datetime as dt" in shop.factory_imports
+    # The samples live in shop/fake.py; the factories count the rows and import it.
+    assert "from shop.enums import TagLabel" in shop.fake_imports
+    assert "import datetime as dt" in shop.fake_imports
+    assert "import itertools" in shop.factory_imports and "from shop import fake" in (
+        shop.factory_imports
     )
+    assert "import datetime as dt" not in shop.factory_imports
 
 
 def test_missing_keys() -> None:
