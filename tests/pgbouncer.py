@@ -71,13 +71,14 @@ def _no_prepared_statements(binary: str) -> str:
 
 
 @contextmanager
-def transaction_pooler(server_connections: int) -> Iterator[int]:
-    """Start PgBouncer in front of the test server and yield the port it listens on. It opens
-    at most `server_connections` per database, so client connections share them at once."""
+def transaction_pooler(server_connections: int, server_url: str = POSTGRES_URL) -> Iterator[int]:
+    """Start PgBouncer in front of the test server (or the one at `server_url`) and yield the
+    port it listens on. It opens at most `server_connections` per database, so client
+    connections share them at once."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
         pytest.fail("pgbouncer is not installed; tests/run.sh installs Debian's package")
-    server = make_url(POSTGRES_URL)
+    server = make_url(server_url)
     port = free_port()
     as_root = os.geteuid() == 0
     directory = Path(tempfile.mkdtemp(prefix="pgbouncer-"))

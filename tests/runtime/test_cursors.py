@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from persistgen.runtime.api import cursors
 from persistgen.runtime.api.cursors import _encode, _sign, decode, next_cursor
 from persistgen.runtime.repositories.base import InvalidQueryError
+from persistgen.runtime.settings import CursorSettings
 from tests.runtime.models import BookCreate, BookQuery, BookRepository
 
 pytestmark = pytest.mark.anyio
@@ -48,3 +51,25 @@ async def test_a_signed_cursor_of_the_wrong_shape_is_refused(
     cursor = f"{body}.{_encode(_sign(body))}"
     with pytest.raises(InvalidQueryError, match="not valid"):
         decode(BookRepository(session), BookQuery(after=cursor))
+
+
+@pytest.mark.parametrize("shared", [False, True])
+async def test_a_refused_cursor_hints_once_at_a_secret_per_process(
+    session: AsyncSession,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    shared: bool,
+) -> None:
+    """Another instance's cursor, where each process has its own secret: the log says why."""
+    books = BookRepository(session)
+    cursor = next_cursor(
+        books, await books.create_many([BookCreate(title="a")]), BookQuery(limit=1)
+    )
+    assert cursor is not None
+    other = CursorSettings(secret=SecretStr("shared")) if shared else CursorSettings()
+    monkeypatch.setattr(cursors, "get_cursor_settings", lambda: other)
+    cursors._hint_at_a_secret_per_process.cache_clear()
+    for _ in range(2):
+        with pytest.raises(InvalidQueryError, match="not valid"):
+            decode(books, BookQuery(limit=1, after=cursor))
+    assert caplog.text.count("CURSOR_SECRET is not set") == (0 if shared else 1)

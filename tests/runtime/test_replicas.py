@@ -7,7 +7,6 @@ import time
 
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from starlette.requests import Request
@@ -15,7 +14,6 @@ from starlette.requests import Request
 from persistgen.runtime.api import crud, read_after
 from persistgen.runtime.api.read_after import COOKIE, HEADER, install_read_after, token
 from persistgen.runtime.db.replicas import REPLICA, Replica, Replicas, RoutingSession, lsn
-from persistgen.runtime.settings import CursorSettings
 
 
 @pytest.fixture
@@ -73,24 +71,14 @@ def test_a_token_is_read_back_from_the_header_or_the_cookie_and_refused_when_alt
     assert read_after.read_after(_request()) == 0
 
 
-def test_the_middleware_is_added_only_with_replicas_and_warns_of_a_per_process_secret(
-    replicas: Replicas, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_middleware_is_added_only_with_replicas(replicas: Replicas) -> None:
     alone = FastAPI()
     install_read_after(alone, Replicas(replicas.primary))
     assert alone.user_middleware == []
 
-    monkeypatch.setattr(read_after, "get_cursor_settings", lambda: CursorSettings())
     app = FastAPI()
     install_read_after(app, replicas)
     assert [m.cls for m in app.user_middleware] == [read_after.ReadAfterWrites]
-    assert "CURSOR_SECRET is not" in caplog.text
-
-    caplog.clear()
-    shared = CursorSettings(secret=SecretStr("shared by every process"))
-    monkeypatch.setattr(read_after, "get_cursor_settings", lambda: shared)
-    install_read_after(FastAPI(), replicas)
-    assert "CURSOR_SECRET" not in caplog.text
 
 
 class _ServerError(Exception):

@@ -10,10 +10,14 @@ from blog import app_setup
 from blog.api import comment, custom, health, post, user
 from blog.api.crud import operation_id
 from blog.api.errors import install_error_handlers
+from blog.api.instances import require_shared_secret
 from blog.api.limits import RequestLimits, single_valued_query
 from blog.api.read_after import install_read_after
 from blog.db.base import Base
 from blog.db.engine import lifespan, replicas
+
+# Before anything else: several processes with a secret each would refuse each other's cursors.
+require_shared_secret(replicas)
 
 
 @asynccontextmanager

@@ -50,8 +50,10 @@ class DatabaseSettings(BaseSettings):
 
 
 class CursorSettings(BaseSettings):
-    """`CURSOR_SECRET` signs pagination cursors. Set it wherever several processes serve the
-    API; the default, random per process, makes a cursor valid only where it was made."""
+    """`CURSOR_SECRET` signs pagination cursors and Read-After tokens. Set it, the same,
+    wherever several processes serve the API; the default, random per process, makes a cursor
+    valid only where it was made. Startup is refused without it where the service can tell
+    there are several (api/instances.py)."""
 
     model_config = SettingsConfigDict(env_prefix="CURSOR_", env_file=".env", extra="ignore")
 

@@ -10,10 +10,14 @@ from shop import app_setup
 from shop.api import custom, customer, health, order, order_line, product, warehouse
 from shop.api.crud import operation_id
 from shop.api.errors import install_error_handlers
+from shop.api.instances import require_shared_secret
 from shop.api.limits import RequestLimits, single_valued_query
 from shop.api.read_after import install_read_after
 from shop.db.base import Base
 from shop.db.engine import lifespan, replicas
+
+# Before anything else: several processes with a secret each would refuse each other's cursors.
+require_shared_secret(replicas)
 
 
 @asynccontextmanager

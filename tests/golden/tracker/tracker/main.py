@@ -21,10 +21,14 @@ from tracker.api import (
 )
 from tracker.api.crud import operation_id
 from tracker.api.errors import install_error_handlers
+from tracker.api.instances import require_shared_secret
 from tracker.api.limits import RequestLimits, single_valued_query
 from tracker.api.read_after import install_read_after
 from tracker.db.base import Base
 from tracker.db.engine import lifespan, replicas
+
+# Before anything else: several processes with a secret each would refuse each other's cursors.
+require_shared_secret(replicas)
 
 
 @asynccontextmanager

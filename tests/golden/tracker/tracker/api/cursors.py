@@ -8,7 +8,9 @@ sort); used on another list, it is refused rather than silently skipping or repe
 import base64
 import hashlib
 import hmac
+import logging
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from pydantic_core import from_json, to_json
@@ -18,6 +20,7 @@ from tracker.schemas.base import ListQuery
 from tracker.settings import get_cursor_settings
 
 AnyRepository = Repository[Any, Any, Any, Any, Any]
+logger = logging.getLogger(__name__)
 
 
 def next_cursor(repository: AnyRepository, items: Sequence[Any], query: ListQuery) -> str | None:
@@ -38,6 +41,7 @@ def decode(repository: AnyRepository, query: ListQuery) -> list[Any] | None:
         return None
     body, _, signature = query.after.partition(".")
     if not hmac.compare_digest(signature.encode(), _encode(_sign(body)).encode()):
+        _hint_at_a_secret_per_process()
         raise InvalidQueryError("the cursor is not valid; start again from the first page")
     scope, position = _contents(body)
     if scope != _scope(repository, query):
@@ -45,6 +49,18 @@ def decode(repository: AnyRepository, query: ListQuery) -> list[Any] | None:
             "the cursor belongs to another list (other filters or sort); start from its first page"
         )
     return position
+
+
+@cache
+def _hint_at_a_secret_per_process() -> None:
+    """Once per process. A cursor refused where each process draws its own secret is most
+    likely another instance's, one the startup check (api/instances.py) could not see: in
+    another container, say."""
+    if "secret" not in get_cursor_settings().model_fields_set:
+        logger.warning(
+            "a cursor signed with another secret was refused, and CURSOR_SECRET is not set:"
+            " if several processes serve this API, set it, the same for every one"
+        )
 
 
 def _contents(body: str) -> tuple[str, list[Any]]:

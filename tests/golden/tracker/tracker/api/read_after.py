@@ -11,7 +11,6 @@ the primary. A client that sends neither may read from any replica in rotation.
 import base64
 import hashlib
 import hmac
-import logging
 
 from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
@@ -19,8 +18,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.db.replicas import WROTE, Replicas
 from tracker.settings import get_cursor_settings
-
-logger = logging.getLogger(__name__)
 
 HEADER = "Read-After"
 COOKIE = "read_after"
@@ -34,13 +31,6 @@ def install_read_after(app: FastAPI, replicas: Replicas) -> None:
     if not replicas:
         return
     app.add_middleware(ReadAfterWrites, replicas=replicas)
-    if "secret" not in get_cursor_settings().model_fields_set:
-        # Each process would draw its own: a token made by one is no token to another, and a
-        # client served by several could read a state older than its write.
-        logger.warning(
-            "DATABASE_REPLICA_URLS is set but CURSOR_SECRET is not: set it (the same for every"
-            " process serving the API) so that each accepts the Read-After tokens of the others"
-        )
 
 
 def read_after(request: Request) -> int:

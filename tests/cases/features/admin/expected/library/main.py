@@ -10,10 +10,14 @@ from library import admin, app_setup
 from library.api import author, book, custom, health
 from library.api.crud import operation_id
 from library.api.errors import install_error_handlers
+from library.api.instances import require_shared_secret
 from library.api.limits import RequestLimits, single_valued_query
 from library.api.read_after import install_read_after
 from library.db.base import Base
 from library.db.engine import lifespan, replicas
+
+# Before anything else: several processes with a secret each would refuse each other's cursors.
+require_shared_secret(replicas)
 
 
 @asynccontextmanager
