@@ -145,6 +145,11 @@ def test_the_app_starts_and_reports_its_pool(server: str) -> None:
     assert response.status == 200
     assert '"status":"ok"' in body and '"checked_out":0' in body
     assert "sqlite" not in body.lower()  # no connection details leak
+    with urllib.request.urlopen(f"{server}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    assert 'db_pool_checked_out{engine="primary"} 0.0' in metrics
+    assert 'db_pool_checkout_timeouts_total{engine="primary"} 0.0' in metrics
+    assert "process_cpu_seconds_total" in metrics  # the default registry's own figures
 
 
 COUNT_INSERTS = """
