@@ -11,9 +11,11 @@ from blog.api import comment, custom, health, post, user
 from blog.api.crud import operation_id
 from blog.api.errors import install_error_handlers
 from blog.api.limits import RequestLimits, single_valued_query
+from blog.api.metrics import install_metrics
 from blog.api.read_after import install_read_after
 from blog.db.base import Base
 from blog.db.engine import lifespan, replicas
+from blog.settings import get_metrics_settings
 
 
 @asynccontextmanager
@@ -38,6 +40,8 @@ app = FastAPI(
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
+if get_metrics_settings().enabled:
+    install_metrics(app, replicas)
 app.include_router(health.router)
 app.include_router(user.router)
 app.include_router(post.router)

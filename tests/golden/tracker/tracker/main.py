@@ -22,9 +22,11 @@ from tracker.api import (
 from tracker.api.crud import operation_id
 from tracker.api.errors import install_error_handlers
 from tracker.api.limits import RequestLimits, single_valued_query
+from tracker.api.metrics import install_metrics
 from tracker.api.read_after import install_read_after
 from tracker.db.base import Base
 from tracker.db.engine import lifespan, replicas
+from tracker.settings import get_metrics_settings
 
 
 @asynccontextmanager
@@ -54,6 +56,8 @@ app = FastAPI(
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
+if get_metrics_settings().enabled:
+    install_metrics(app, replicas)
 app.include_router(health.router)
 app.include_router(organisation.router)
 app.include_router(user.router)
