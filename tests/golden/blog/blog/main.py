@@ -13,6 +13,7 @@ from blog.api.errors import install_error_handlers
 from blog.api.limits import RequestLimits, single_valued_query
 from blog.api.metrics import install_metrics
 from blog.api.read_after import install_read_after
+from blog.api.tracing import install_tracing
 from blog.db.base import Base
 from blog.db.engine import lifespan, replicas
 from blog.settings import get_metrics_settings
@@ -42,6 +43,7 @@ app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
 if get_metrics_settings().enabled:
     install_metrics(app, replicas)
+install_tracing(app, replicas)
 app.include_router(health.router)
 app.include_router(user.router)
 app.include_router(post.router)

@@ -13,6 +13,7 @@ from shop.api.errors import install_error_handlers
 from shop.api.limits import RequestLimits, single_valued_query
 from shop.api.metrics import install_metrics
 from shop.api.read_after import install_read_after
+from shop.api.tracing import install_tracing
 from shop.db.base import Base
 from shop.db.engine import lifespan, replicas
 from shop.settings import get_metrics_settings
@@ -44,6 +45,7 @@ app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
 if get_metrics_settings().enabled:
     install_metrics(app, replicas)
+install_tracing(app, replicas)
 app.include_router(health.router)
 app.include_router(customer.router)
 app.include_router(warehouse.router)
