@@ -152,6 +152,27 @@ def test_the_app_starts_and_reports_its_pool(server: str) -> None:
     assert "process_cpu_seconds_total" in metrics  # the default registry's own figures
 
 
+def test_metrics_enabled_false_serves_no_metrics(tmp_path: Path) -> None:
+    project = generate_example(ROOT / "examples" / "blog.yaml", tmp_path)
+    script = (
+        "from blog.main import app\n"
+        "print(any(getattr(route, 'path', '') == '/metrics' for route in app.routes))"
+    )
+    env = {**os.environ, "DATABASE_URL": "sqlite+aiosqlite://"}
+    found = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=project,
+            env={**env, "METRICS_ENABLED": enabled},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for enabled in ("true", "false")
+    ]
+    assert found == ["True", "False"]
+
+
 COUNT_INSERTS = """
 import asyncio
 from sqlalchemy import event
