@@ -164,6 +164,9 @@ def _services(project: Path, dsn: str) -> list[Service]:
         "DATABASE_POOL_SIZE": "10",
         "DATABASE_MAX_OVERFLOW": "20",
         "CURSOR_SECRET": "benchmark",
+        # The dev environment has the `otel` extra (for its test); a project without it traces
+        # nothing, and the handwritten services trace nothing: measured alike.
+        "OTEL_SDK_DISABLED": "true",
         "PYTHONPATH": str(project),
     }
     handwritten_env = {**common, "DATABASE_URL": url, "POOL_PRE_PING": pre_ping}

@@ -145,6 +145,32 @@ def test_the_app_starts_and_reports_its_pool(server: str) -> None:
     assert response.status == 200
     assert '"status":"ok"' in body and '"checked_out":0' in body
     assert "sqlite" not in body.lower()  # no connection details leak
+    with urllib.request.urlopen(f"{server}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    assert 'db_pool_checked_out{engine="primary"} 0.0' in metrics
+    assert 'db_pool_checkout_timeouts_total{engine="primary"} 0.0' in metrics
+    assert "process_cpu_seconds_total" in metrics  # the default registry's own figures
+
+
+def test_metrics_enabled_false_serves_no_metrics(tmp_path: Path) -> None:
+    project = generate_example(ROOT / "examples" / "blog.yaml", tmp_path)
+    script = (
+        "from blog.main import app\n"
+        "print(any(getattr(route, 'path', '') == '/metrics' for route in app.routes))"
+    )
+    env = {**os.environ, "DATABASE_URL": "sqlite+aiosqlite://"}
+    found = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=project,
+            env={**env, "METRICS_ENABLED": enabled},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for enabled in ("true", "false")
+    ]
+    assert found == ["True", "False"]
 
 
 COUNT_INSERTS = """

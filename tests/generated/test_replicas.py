@@ -244,6 +244,10 @@ def test_a_replica_lagging_past_the_limit_is_left_out_and_comes_back(
             _wait_until(lambda: not _replicas(base)[0]["in_rotation"], "the first was left out")
             assert "behind" in str(_replicas(base)[0]["error"])
             assert _replicas(base)[1]["in_rotation"]
+            left_out, serving = (str(replica["name"]) for replica in _replicas(base))
+            metrics = httpx.get(f"{base}/metrics").text
+            assert f'db_replica_in_rotation{{replica="{left_out}"}} 0.0' in metrics
+            assert f'db_replica_in_rotation{{replica="{serving}"}} 1.0' in metrics
             # The lagging one serves no read: every one sees the latest state.
             assert {_total(httpx.Client(base_url=base)) for _ in range(10)} == {expected}
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import socket
 import threading
 import time
@@ -109,6 +110,13 @@ def raw_post(base_url: httpx.URL, path: str, body: bytes) -> bytes:
     return head.encode() + body
 
 
+def metric(client: httpx.Client, name: str) -> float:
+    """The primary pool's `name` as `/metrics` shows it now."""
+    found = re.search(rf'^{name}{{engine="primary"}} (\S+)$', client.get("/metrics").text, re.M)
+    assert found, f"{name} missing from /metrics"
+    return float(found[1])
+
+
 def wait_until(client: httpx.Client, busy: int) -> int:
     """Poll the pool until `busy` connections are checked out (at most 20 s); the last count."""
     deadline = time.monotonic() + 20
@@ -150,6 +158,12 @@ def test_clients_that_hang_up_mid_query_leave_no_connection_checked_out(
                 for thread in threads:
                     thread.join()
                 assert wait_until(service, busy=5) == 5  # every connection waits on the lock
+                assert metric(service, "db_pool_checked_out") == 5
+                await asyncio.sleep(1.5)  # the requests queued behind the five have timed out
+                timeouts = metric(service, "db_pool_checkout_timeouts_total")
+                exhausted = service.get("/users")  # waits pool_timeout (1 s), then gives up
+                assert exhausted.status_code == 503
+                assert metric(service, "db_pool_checkout_timeouts_total") == timeouts + 1
         finally:
             await locker.close()
 

@@ -12,9 +12,12 @@ from blog.api.crud import operation_id
 from blog.api.errors import install_error_handlers
 from blog.api.instances import require_shared_secret
 from blog.api.limits import RequestLimits, single_valued_query
+from blog.api.metrics import install_metrics
 from blog.api.read_after import install_read_after
+from blog.api.tracing import install_tracing
 from blog.db.base import Base
 from blog.db.engine import lifespan, replicas
+from blog.settings import get_metrics_settings
 
 # Before anything else: several processes with a secret each would refuse each other's cursors.
 require_shared_secret(replicas)
@@ -42,6 +45,9 @@ app = FastAPI(
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
+if get_metrics_settings().enabled:
+    install_metrics(app, replicas)
+install_tracing(app, replicas)
 app.include_router(health.router)
 app.include_router(user.router)
 app.include_router(post.router)

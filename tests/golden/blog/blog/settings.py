@@ -79,6 +79,16 @@ class IdempotencySettings(BaseSettings):
     window: dt.timedelta = Field(dt.timedelta(hours=24), gt=dt.timedelta(0))
 
 
+class MetricsSettings(BaseSettings):
+    """`METRICS_ENABLED`: serve Prometheus metrics at `/metrics` (the pools, the replicas, the
+    errors answered). On by default, like `/health/db`, which tells as much; keep both off the
+    public route (see the README's "Operating it")."""
+
+    model_config = SettingsConfigDict(env_prefix="METRICS_", env_file=".env", extra="ignore")
+
+    enabled: bool = True
+
+
 @lru_cache
 def get_settings() -> DatabaseSettings:
     return DatabaseSettings()
@@ -97,3 +107,8 @@ def get_api_settings() -> ApiSettings:
 @lru_cache
 def get_idempotency_settings() -> IdempotencySettings:
     return IdempotencySettings()
+
+
+@lru_cache
+def get_metrics_settings() -> MetricsSettings:
+    return MetricsSettings()

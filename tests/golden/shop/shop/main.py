@@ -12,9 +12,12 @@ from shop.api.crud import operation_id
 from shop.api.errors import install_error_handlers
 from shop.api.instances import require_shared_secret
 from shop.api.limits import RequestLimits, single_valued_query
+from shop.api.metrics import install_metrics
 from shop.api.read_after import install_read_after
+from shop.api.tracing import install_tracing
 from shop.db.base import Base
 from shop.db.engine import lifespan, replicas
+from shop.settings import get_metrics_settings
 
 # Before anything else: several processes with a secret each would refuse each other's cursors.
 require_shared_secret(replicas)
@@ -44,6 +47,9 @@ app = FastAPI(
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
+if get_metrics_settings().enabled:
+    install_metrics(app, replicas)
+install_tracing(app, replicas)
 app.include_router(health.router)
 app.include_router(customer.router)
 app.include_router(warehouse.router)

@@ -23,9 +23,12 @@ from tracker.api.crud import operation_id
 from tracker.api.errors import install_error_handlers
 from tracker.api.instances import require_shared_secret
 from tracker.api.limits import RequestLimits, single_valued_query
+from tracker.api.metrics import install_metrics
 from tracker.api.read_after import install_read_after
+from tracker.api.tracing import install_tracing
 from tracker.db.base import Base
 from tracker.db.engine import lifespan, replicas
+from tracker.settings import get_metrics_settings
 
 # Before anything else: several processes with a secret each would refuse each other's cursors.
 require_shared_secret(replicas)
@@ -58,6 +61,9 @@ app = FastAPI(
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
+if get_metrics_settings().enabled:
+    install_metrics(app, replicas)
+install_tracing(app, replicas)
 app.include_router(health.router)
 app.include_router(organisation.router)
 app.include_router(user.router)

@@ -4,6 +4,7 @@ a stable `type` per kind of problem and never SQL text or a value the client sen
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -55,6 +56,8 @@ _log = logging.getLogger(__name__)
 # that sends megabytes gets its problems named, never its input back.
 MAX_TEXT = 200
 MAX_ERRORS = 20
+# Every problem answered, by status and kind (`/problems/<kind>`): `/metrics` reads it.
+ANSWERED: Counter[tuple[int, str]] = Counter()
 
 
 class InvalidParam(BaseModel):
@@ -87,6 +90,7 @@ def problem(
     **extra: Any,
 ) -> JSONResponse:
     """A problem-details answer; `extra` fills `fields`, `constraint` or `errors`."""
+    ANSWERED[status, kind] += 1
     body = Problem(
         type=f"/problems/{kind}", title=title, status=status, detail=clip(detail), **extra
     )

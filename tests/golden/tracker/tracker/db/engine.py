@@ -14,6 +14,7 @@ from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import QueuePool
 
+from tracker.db.pool import MeteredPool
 from tracker.db.replicas import Replicas
 from tracker.db.search import add_sqlite_functions
 from tracker.settings import DatabaseSettings, get_settings
@@ -44,13 +45,15 @@ def build_engine(settings: DatabaseSettings, url_text: str | None = None) -> Asy
 
 
 def _queue_pool_arguments(url: URL, settings: DatabaseSettings) -> dict[str, Any]:
-    """Sizing arguments exist only on queue pools (not on SQLite's in-memory StaticPool)."""
+    """Sizing arguments exist only on queue pools (not on SQLite's in-memory StaticPool); a
+    queue pool is the one that counts waits and timeouts for `/metrics`."""
     dialect = url.get_dialect()
     if not issubclass(dialect, DefaultDialect) or not issubclass(
         dialect.get_pool_class(url), QueuePool
     ):
         return {}
     return {
+        "poolclass": MeteredPool,
         "pool_size": settings.pool_size,
         "max_overflow": settings.max_overflow,
         "pool_timeout": settings.pool_timeout,

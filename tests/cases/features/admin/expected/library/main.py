@@ -12,9 +12,12 @@ from library.api.crud import operation_id
 from library.api.errors import install_error_handlers
 from library.api.instances import require_shared_secret
 from library.api.limits import RequestLimits, single_valued_query
+from library.api.metrics import install_metrics
 from library.api.read_after import install_read_after
+from library.api.tracing import install_tracing
 from library.db.base import Base
 from library.db.engine import lifespan, replicas
+from library.settings import get_metrics_settings
 
 # Before anything else: several processes with a secret each would refuse each other's cursors.
 require_shared_secret(replicas)
@@ -40,6 +43,9 @@ app = FastAPI(
 install_error_handlers(app, models=Base.registry)
 app.add_middleware(RequestLimits)
 install_read_after(app, replicas)
+if get_metrics_settings().enabled:
+    install_metrics(app, replicas)
+install_tracing(app, replicas)
 app.include_router(health.router)
 app.include_router(author.router)
 app.include_router(book.router)
