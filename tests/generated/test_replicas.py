@@ -24,12 +24,11 @@ from sqlalchemy.engine import make_url
 
 from persistgen import pipeline
 from tests.conftest import ROOT
-from tests.generated.project import database_env, run, served
+from tests.generated.project import database_env, free_port, run, served
 from tests.postgres import PrivateServer, private_server, sql
 
 pytestmark = pytest.mark.postgres
 
-PORTS = (55440, 55441, 55442)  # the primary's, then the standbys'
 DATABASE = "pgr_blog"
 CHECK_INTERVAL = "0.2"
 _emails = count()
@@ -75,11 +74,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cluster(project: Path) -> Iterator[Cluster]:
     """A primary with the blog's tables, and two standbys streaming from it."""
     with ExitStack() as stack:
-        primary = stack.enter_context(private_server(PORTS[0]))
+        primary = stack.enter_context(private_server(free_port()))
         sql(primary.url, f"CREATE DATABASE {DATABASE}")
         run(project, "alembic", "upgrade", "head", database_url=_on(primary))
         standbys = tuple(
-            stack.enter_context(private_server(p, standby_of=primary)) for p in PORTS[1:]
+            stack.enter_context(private_server(free_port(), standby_of=primary)) for _ in range(2)
         )
         yield Cluster(primary, (standbys[0], standbys[1]))
 
@@ -221,7 +220,7 @@ asyncio.run(main())
         [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    primary, replica = str(PORTS[0]), str(PORTS[1])
+    primary, replica = str(cluster.primary.port), str(cluster.standbys[0].port)
     # A plain read on the replica; a locking read on the primary, and the reads after it in
     # its transaction; the same after a write.
     assert result.stdout.split() == [replica, primary, primary, replica, primary]
@@ -293,9 +292,6 @@ def test_without_replicas_nothing_is_added(project: Path, cluster: Cluster) -> N
         assert "replicas" not in httpx.get(f"{base}/health/db").json()
 
 
-FAILOVER_PORTS = (55443, 55444)  # a primary and the standby that takes over
-
-
 def _multi_host(servers: tuple[PrivateServer, ...]) -> str:
     """One URL naming every server, for the one that takes writes (asyncpg's multi-host form)."""
     hosts = "&".join(f"host=127.0.0.1:{server.port}" for server in servers)
@@ -308,10 +304,10 @@ def test_failover_to_a_promoted_standby_loses_no_acknowledged_write(project: Pat
     answer is a 503 with Retry-After (no 500, no hang), and writes succeed again with no
     restart of the service."""
     with ExitStack() as stack:
-        primary = stack.enter_context(private_server(FAILOVER_PORTS[0]))
+        primary = stack.enter_context(private_server(free_port()))
         sql(primary.url, f"CREATE DATABASE {DATABASE}")
         run(project, "alembic", "upgrade", "head", database_url=_on(primary))
-        standby = stack.enter_context(private_server(FAILOVER_PORTS[1], standby_of=primary))
+        standby = stack.enter_context(private_server(free_port(), standby_of=primary))
         sql(primary.url, "ALTER SYSTEM SET synchronous_standby_names = '*'")
         sql(primary.url, "SELECT pg_reload_conf()")
         synchronous = "SELECT sync_state FROM pg_stat_replication"
