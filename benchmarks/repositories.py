@@ -175,6 +175,10 @@ class _Raw:
         "SELECT id, project_id, parent_id, title, body, status, priority, assignee_id, "
         "reviewer_id, created_at, updated_at, deleted_at, version FROM issues"
     )
+    # The same with the total of live rows in one statement, as `page()` counts it.
+    COUNTED = SELECT.replace(
+        " FROM issues", ", (SELECT count(*) FROM issues WHERE deleted_at IS NULL) FROM issues"
+    )
 
     def __init__(self, connection: asyncpg.Connection, project_id: int) -> None:
         self.db = connection
@@ -214,6 +218,14 @@ class _Raw:
                     DEEP,
                 )
 
+        async def offset_page_total() -> None:  # the total in the same statement, as page()
+            for _ in range(PAGE_REPEATS):
+                await self.db.fetch(
+                    f"{self.COUNTED} WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2",
+                    PAGE,
+                    DEEP,
+                )
+
         async def keyset_page() -> None:
             for _ in range(PAGE_REPEATS):
                 await self.db.fetch(
@@ -228,15 +240,16 @@ class _Raw:
                     "SELECT count(*) FROM issues WHERE deleted_at IS NULL AND status = $1", "open"
                 )
 
-        return _reads(gets, offset_page, keyset_page, filtered_count)
+        return _reads(gets, offset_page, offset_page_total, keyset_page, filtered_count)
 
 
 def _reads(
-    gets: Timer, offset: Timer, keyset: Timer | None, count: Timer
+    gets: Timer, offset: Timer, total: Timer, keyset: Timer | None, count: Timer
 ) -> list[tuple[str, Timer]]:
     operations = [
         (f"get by id x{GETS:,}", gets),
         (f"page at offset {DEEP:,} x{PAGE_REPEATS}", offset),
+        (f"page and total at {DEEP:,} x{PAGE_REPEATS}", total),
         (f"keyset page at row {DEEP:,} x{PAGE_REPEATS}", keyset),
         (f"filtered count x{PAGE_REPEATS}", count),
     ]
@@ -308,12 +321,14 @@ class _Persistgen:
                 for _ in range(PAGE_REPEATS):
                     await self.repository(session).page(limit=PAGE, after=[ids[DEEP - 1]])
 
-        offset, keyset, count = _reads(gets, offset_page, keyset_page, filtered_count)[1:]
+        offset, total, keyset, count = _reads(
+            gets, offset_page, offset_dtos, keyset_page, filtered_count
+        )[1:]
         return [
             (f"get by id x{GETS:,}", reads),
             (f"get by id x{GETS:,} [ORM objects]", gets),
             offset,
-            (f"{offset[0]} [page()]", offset_dtos),
+            total,
             keyset,
             (f"{keyset[0]} [page()]", keyset_dtos),
             count,
@@ -358,6 +373,13 @@ class _AdvancedAlchemy:
                         LimitOffset(PAGE, DEEP), OrderBy("id"), self.model.deleted_at.is_(None)
                     )
 
+        async def offset_page_total() -> None:
+            async with self.sessions() as session:
+                for _ in range(PAGE_REPEATS):
+                    await self.repository(session=session).list_and_count(
+                        LimitOffset(PAGE, DEEP), OrderBy("id"), self.model.deleted_at.is_(None)
+                    )
+
         async def filtered_count() -> None:
             async with self.sessions() as session:
                 for _ in range(PAGE_REPEATS):
@@ -365,7 +387,7 @@ class _AdvancedAlchemy:
                         self.model.status == "open", self.model.deleted_at.is_(None)
                     )
 
-        return _reads(gets, offset_page, None, filtered_count)
+        return _reads(gets, offset_page, offset_page_total, None, filtered_count)
 
 
 PATHS = ("raw asyncpg", "persistgen", "advanced-alchemy")

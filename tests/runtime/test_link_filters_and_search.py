@@ -17,7 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from persistgen.runtime.db.search import add_sqlite_functions, trigram_index
 from persistgen.runtime.db.types import AwareDateTime
 from persistgen.runtime.repositories.base import Repository
-from persistgen.runtime.repositories.clauses import contains_text
+from persistgen.runtime.repositories.clauses import contains_text, search_pattern
 from persistgen.runtime.schemas.base import ListQuery, ReadModel, WriteModel
 from tests.postgres import fresh_database
 
@@ -221,11 +221,11 @@ async def test_contains_filters_fold_unicode_too(session: AsyncSession) -> None:
 
 
 def test_postgresql_searches_with_ilike_and_sqlite_with_its_own_lower() -> None:
-    condition = contains_text((Article.title,), "50%", "postgresql")
+    condition = contains_text((Article.title,), search_pattern("50%", "postgresql"), "postgresql")
     on_postgres = str(condition.compile(dialect=postgresql.dialect()))
     assert "article.title ILIKE" in on_postgres and "ESCAPE '/'" in on_postgres
     assert condition.compile().params == {"title_1": "%50/%%"}
-    condition = contains_text((Article.title,), "É_", "sqlite")
+    condition = contains_text((Article.title,), search_pattern("É_", "sqlite"), "sqlite")
     assert "unicode_lower(article.title) LIKE" in str(condition.compile(dialect=sqlite.dialect()))
     assert condition.compile().params == {"unicode_lower_1": "%é/_%"}
 
@@ -237,7 +237,8 @@ async def test_postgresql_answers_a_search_from_the_trigram_index(session: Async
         assert [row[1] for row in indexes] == []  # SQLite has no trigram index
         return
     await session.execute(text("SET LOCAL enable_seqscan = off"))
-    statement = select(Article).where(contains_text((Article.title,), "abc", "postgresql"))
+    pattern = search_pattern("abc", "postgresql")
+    statement = select(Article).where(contains_text((Article.title,), pattern, "postgresql"))
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     plan = await connection.exec_driver_sql(f"EXPLAIN {compiled}")
     assert "ix_article_title_trgm" in "\n".join(row[0] for row in plan)
