@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import (
+    BindParameter,
     Column,
     ColumnElement,
     Select,
@@ -69,7 +70,9 @@ def insert_rows(items: Sequence[WriteModel]) -> list[dict[str, Any]]:
 def compare(
     column: InstrumentedAttribute[Any], operator: str, value: Any, dialect: str
 ) -> ColumnElement[bool]:
-    """A filter's condition: `operator` is how `filterable` says to compare."""
+    """A filter's condition: `operator` is how `filterable` says to compare. `value` is usually
+    a bound parameter (a list's expanding one for `in`; a `search_pattern` for `contains`); for
+    `null`, whether the column is null, which shapes the SQL itself."""
     condition: ColumnElement[bool]
     match operator:
         case "in":
@@ -88,28 +91,31 @@ def compare(
 
 
 def contains_text(
-    columns: Sequence[QueryableAttribute[Any]], text: str, dialect: str
+    columns: Sequence[QueryableAttribute[Any]], pattern: Any, dialect: str
 ) -> ColumnElement[bool]:
-    """The rows where any of `columns` holds `text`, in any case; `%`, `_` and `\\` in it
-    stand for themselves. ILIKE on PostgreSQL, which trigram indexes serve; on SQLite, whose
-    LIKE folds ASCII letters only, LIKE on the column lowered by `unicode_lower` (db/search.py)."""
+    """The rows where any of `columns` matches `pattern`, a `search_pattern` (or a parameter
+    bound to one). ILIKE on PostgreSQL, which trigram indexes serve; on SQLite, whose LIKE folds
+    ASCII letters only, LIKE on the column lowered by `unicode_lower` (db/search.py)."""
     if dialect == "sqlite":
-        pattern = _substring(text.lower())
         return or_(
             *(Function(UNICODE_LOWER, c, type_=String()).like(pattern, escape="/") for c in columns)
         )
-    pattern = _substring(text)
     return or_(*(column.ilike(pattern, escape="/") for column in columns))
 
 
-def _substring(text: str) -> str:
-    """A LIKE pattern (escaped by `/`) for `text` anywhere in a value."""
+def search_pattern(text: str, dialect: str) -> str:
+    """The LIKE pattern (escaped by `/`) `contains_text` takes for `text` anywhere in a value,
+    in any case: `%`, `_` and `\\` in it stand for themselves. Lowered for SQLite's LIKE, which
+    `contains_text` runs on the lowered column."""
+    text = text.lower() if dialect == "sqlite" else text
     escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
     return f"%{escaped}%"
 
 
 def linked_to(
-    relationship: QueryableAttribute[Any], keys: Sequence[Any], live: ColumnElement[bool] | None
+    relationship: QueryableAttribute[Any],
+    keys: Sequence[Any] | BindParameter[Any],
+    live: ColumnElement[bool] | None,
 ) -> ColumnElement[bool]:
     """The rows that the many-to-many `relationship` links to any row of the other side whose
     key is in `keys` (and that `live` keeps, where rows hide): EXISTS over the link table, so a
@@ -148,17 +154,23 @@ def keyset_values(columns: Sequence[Column[Any]], after: Sequence[Any]) -> tuple
 
 
 def keyset_after(
-    columns: Sequence[Column[Any]], values: Sequence[Any], *, descending: bool
+    columns: Sequence[Column[Any]], position: Sequence[Any], *, descending: bool
 ) -> ColumnElement[bool]:
-    """The rows past `values` in the order of `columns`."""
+    """The rows past `position` (bound parameters, one per column) in the order of `columns`."""
     if len(columns) == 1:  # the key alone, the default order: cheaper than a tuple
         condition: ColumnElement[bool] = (
-            columns[0] < values[0] if descending else columns[0] > values[0]
+            columns[0] < position[0] if descending else columns[0] > position[0]
         )
         return condition
-    # Bound with the columns' types, so values are stored-format alike (e.g. UTC times).
-    position = tuple_(*values, types=[column.type for column in columns])
-    return tuple_(*columns) < position if descending else tuple_(*columns) > position
+    return (
+        tuple_(*columns) < tuple_(*position) if descending else tuple_(*columns) > tuple_(*position)
+    )
+
+
+def keyset_parameters(columns: Sequence[Column[Any]], name: str) -> list[BindParameter[Any]]:
+    """`keyset_after`'s position as parameters `name0`, `name1`, ..., bound with the columns'
+    types, so values are stored-format alike (e.g. UTC times)."""
+    return [bindparam(f"{name}{i}", type_=column.type) for i, column in enumerate(columns)]
 
 
 def _adapter(python_type: type[Any]) -> TypeAdapter[Any]:

@@ -4,11 +4,12 @@
 Repositories flush but never commit: the caller owns the transaction.
 """
 
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import (
+    BindParameter,
     Column,
     ColumnElement,
     CursorResult,
@@ -38,18 +39,22 @@ from sqlalchemy.orm import (
     selectinload,
 )
 from sqlalchemy.orm.interfaces import ORMOption
+from sqlalchemy.types import NullType
+from sqlalchemy.util import LRUCache
 
 from shop.repositories.clauses import (
     compare,
     contains_text,
     insert_rows,
     keyset_after,
+    keyset_parameters,
     keyset_values,
     linked_to,
     on_update,
     primary_key,
     read_by_key,
     read_columns,
+    search_pattern,
 )
 from shop.schemas.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ReadModel, WriteModel
 
@@ -64,8 +69,10 @@ SEARCH = "q"  # the filter holding the text `searchable` columns are searched fo
 _TOTAL = "_total"
 # A session whose `info` holds this key (true) runs `read` and `page`, when it has no
 # transaction yet, in autocommit: a lone SELECT is its own transaction, one round trip where
-# BEGIN and ROLLBACK around it take three. The API's read routes set it (api/crud.py): they run
-# one such read and write nothing. Set it only where nothing after the read should share its
+# BEGIN and ROLLBACK around it take three. The session is closed after it, in the same hop
+# into SQLAlchemy's core (its connection back in the pool, its objects let go): one hop where
+# the read and `get_session`'s close took two. The API's read routes set it (api/crud.py): they
+# run one such read and write nothing. Set it only where nothing after the read should share its
 # transaction.
 READ_ALONE = "repositories.read_alone"
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
@@ -77,6 +84,11 @@ _CORE_WRITES = {
     "delete": (("delete", "get", "get_or_none", "_visible"), ("before_delete", "after_delete")),
 }
 _KEY_PARAMETER = "_key{}"  # a key column's bound value in the Core writes (no field starts with _)
+# The parameters of the reads' statements built once per shape (`_shaped`): a filter's value
+# (`_f_` and its name), a page's size, its offset, and its keyset position (`_after0`, ...).
+_FILTER, _LIMIT, _OFFSET, _AFTER = "_f_", "_limit", "_offset", "_after"
+# The most shapes `_shaped` keeps: clients combine filters, sorts and pages as they like.
+_SHAPES = 2000
 
 
 class NotFoundError(LookupError):
@@ -120,6 +132,7 @@ def _check_page(limit: int, offset: int) -> None:
 _READ_STATEMENTS: dict[type[Any], Select[Any]] = {}
 _READ_LISTS: dict[type[Any], TypeAdapter[Any]] = {}
 _WRITE_STATEMENTS: dict[tuple[type[Any], str], Insert | Update | Delete] = {}
+_SHAPED: LRUCache[tuple[Any, ...], Select[Any]] = LRUCache(_SHAPES)
 
 
 class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
@@ -237,16 +250,23 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         `read`), and on an offset page (no `after`) how many rows `filters` match: counted by
         a subquery of the same SELECT, one round trip where `list` and `count` take two. A
         keyset page gives no total (None). For hot paths that only serialise, as the list route."""
-        conditions = (*self._visible(), *self._conditions(filters))
-        statement = select(*read_columns(self.model, self.read_model.model_fields))
-        statement = statement.where(*conditions)
-        if after is None:
-            # Not correlated: it counts every match, not the outer row.
-            counted = select(func.count()).select_from(self.model).where(*conditions)
-            statement = statement.add_columns(
-                counted.correlate(None).scalar_subquery().label(_TOTAL)
-            )
-        items = await self._fetch(self._one_page(statement, limit, offset, sort, after))
+        shape, values = self._filters(filters)
+        values |= self._page_values(limit, offset, sort, after)
+
+        def build() -> Select[Any]:
+            conditions = (*self._visible(), *self._conditions_of(shape))
+            statement = select(*read_columns(self.model, self.read_model.model_fields))
+            statement = statement.where(*conditions)
+            if after is None:
+                # Not correlated: it counts every match, not the outer row.
+                counted = select(func.count()).select_from(self.model).where(*conditions)
+                statement = statement.add_columns(
+                    counted.correlate(None).scalar_subquery().label(_TOTAL)
+                )
+            return self._one_page(statement, sort, keyset=after is not None)
+
+        statement = self._shaped(("page", shape, sort, after is None), build)
+        items = await self._fetch(statement, values)
         total = None
         if after is None:
             # Past the last row no row carries the total: count it apart.
@@ -269,20 +289,29 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         for descending): `offset` rows in, or, keyset pagination, the rows after `after`, the
         `position` of the previous page's last row (as fast deep in the table as at its start).
         """
-        statement = select(self.model).where(*self._visible(), *self._conditions(filters))
-        statement = statement.options(*self._loading(load))
-        result = await self.session.scalars(self._one_page(statement, limit, offset, sort, after))
+        shape, values = self._filters(filters)
+        values |= self._page_values(limit, offset, sort, after)
+        options = self._loading(load)
+
+        def build() -> Select[Any]:
+            statement = select(self.model).where(*self._visible(), *self._conditions_of(shape))
+            return self._one_page(statement.options(*options), sort, keyset=after is not None)
+
+        statement = self._shaped(("list", shape, sort, after is None, tuple(load)), build)
+        result = await self.session.scalars(statement, values)
         return result.all()
 
     async def count(self, filters: BaseModel | None = None) -> int:
         """How many rows `filters` match: a Core SELECT on the session's connection, as `read`
         (it needs no ORM entity, and the ORM's execution costs more than the count's Python)."""
-        statement = (
-            select(func.count().label("count"))
-            .select_from(self.model)
-            .where(*self._visible(), *self._conditions(filters))
-        )
-        counted: int = (await self._fetch(statement))[0]["count"]
+        shape, values = self._filters(filters)
+
+        def build() -> Select[Any]:
+            counted = select(func.count().label("count")).select_from(self.model)
+            return counted.where(*self._visible(), *self._conditions_of(shape))
+
+        statement = self._shaped(("count", shape), build)
+        counted: int = (await self._fetch(statement, values))[0]["count"]
         return counted
 
     async def exists(self, key: KeyT) -> bool:
@@ -519,22 +548,44 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
     async def _revive(self, instance: ModelT) -> ModelT:
         return instance
 
-    def _one_page(
-        self,
-        statement: Select[Any],
-        limit: int,
-        offset: int,
-        sort: str | None,
-        after: Sequence[Any] | None,
-    ) -> Select[Any]:
-        """`statement` in `sort` order, cut to one page: `offset` rows in, or the rows after
-        `after` (keyset pagination)."""
+    def _one_page(self, statement: Select[Any], sort: str | None, *, keyset: bool) -> Select[Any]:
+        """`statement` in `sort` order, cut to one page (`_page_values` binds it): `_offset`
+        rows in, or, `keyset`, the rows after a position (keyset pagination)."""
+        if keyset:
+            columns = self._order_columns(sort)
+            position = keyset_parameters(columns, _AFTER)
+            descending = sort is not None and sort.startswith("-")
+            statement = statement.where(keyset_after(columns, position, descending=descending))
+        else:
+            statement = statement.offset(bindparam(_OFFSET))
+        return self._ordered(statement, sort).limit(bindparam(_LIMIT))
+
+    def _page_values(
+        self, limit: int, offset: int, sort: str | None, after: Sequence[Any] | None
+    ) -> dict[str, Any]:
+        """The values a page's statement (`_one_page`) binds: its size, and `offset` or the
+        position `after`, converted to the sort columns' types."""
         _check_page(limit, offset)
-        if after is not None:
-            if offset:
-                raise InvalidQueryError("give an offset or a cursor, not both")
-            statement = statement.where(self._after(sort, after))
-        return self._ordered(statement, sort).limit(limit).offset(offset)
+        if after is None:
+            return {_LIMIT: limit, _OFFSET: offset}
+        if offset:
+            raise InvalidQueryError("give an offset or a cursor, not both")
+        columns = self._order_columns(sort)
+        try:
+            position = keyset_values(columns, after)
+        except ValueError:  # pydantic's ValidationError is one too
+            raise InvalidQueryError("the cursor does not fit this list; start again") from None
+        return {_LIMIT: limit} | {f"{_AFTER}{i}": value for i, value in enumerate(position)}
+
+    def _shaped(self, shape: tuple[Any, ...], build: Callable[[], Select[Any]]) -> Select[Any]:
+        """The statement of `shape` (what it is, which filters it has, its order, ...), built by
+        `build` the first time and bound with values thereafter: building a statement and its
+        cache key costs as much as running it (SQLAlchemy caches the SQL, not the statement)."""
+        key = (type(self), self.session.get_bind().dialect.name, *shape)
+        statement = _SHAPED.get(key)
+        if statement is None:
+            statement = _SHAPED[key] = build()
+        return statement
 
     async def _fetch(
         self, statement: Select[Any], values: Mapping[str, Any] | None = None
@@ -554,7 +605,10 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             result = connection.execute(statement, values)
             keys = tuple(result.keys())
             # Zipped with the labels once: `Row._asdict` per row costs more than the query.
-            return [dict(zip(keys, row, strict=True)) for row in result]
+            rows = [dict(zip(keys, row, strict=True)) for row in result]
+            if alone:  # its own transaction, over: the connection goes back in this hop
+                session.close()
+            return rows
 
         return await self.session.run_sync(fetch)
 
@@ -669,25 +723,67 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         return conditions
 
     def _conditions(self, filters: BaseModel | None) -> tuple[ColumnElement[bool], ...]:
+        """The conditions of `filters`, their values bound in: for statements built per call."""
+        return self._conditions_of(*self._filters(filters))
+
+    def _filters(self, filters: BaseModel | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """What `filters` sets, as the shape of a statement (which filters, in order, and a
+        `null` filter's side), and the values `_conditions_of` that shape binds."""
         if filters is None:
-            return ()
+            return (), {}
         if not isinstance(filters, self.query_model):
             # Another resource's filters would apply only the names both share.
             raise TypeError(f"filters must be a {self.query_model.__name__}")
         dialect = self.session.get_bind().dialect.name
-        conditions = [
-            compare(column, operator, value, dialect)
-            for name, (column, operator) in self.filterable.items()
-            if (value := getattr(filters, name, None)) is not None
-        ]
-        conditions += [
-            linked_to(relationship, keys, live)
-            for name, (relationship, live) in self.linked.items()
-            if (keys := getattr(filters, name, None)) is not None
-        ]
+        shape: list[Any] = []
+        values: dict[str, Any] = {}
+        for name, (_, operator) in self.filterable.items():
+            if (value := getattr(filters, name, None)) is None:
+                continue
+            if operator == "null":
+                shape.append((name, bool(value)))
+                continue
+            shape.append(name)
+            contains = operator == "contains"
+            values[_FILTER + name] = search_pattern(value, dialect) if contains else value
+        for name in self.linked:
+            if (keys := getattr(filters, name, None)) is not None:
+                shape.append(name)
+                values[_FILTER + name] = list(keys)
         text = getattr(filters, SEARCH, None)
         if text is not None and self.searchable:
-            conditions.append(contains_text(self.searchable, text, dialect))
+            shape.append(SEARCH)
+            values[_FILTER + SEARCH] = search_pattern(text, dialect)
+        return tuple(shape), values
+
+    def _conditions_of(
+        self, shape: tuple[Any, ...], values: Mapping[str, Any] | None = None
+    ) -> tuple[ColumnElement[bool], ...]:
+        """The conditions of a `_filters` shape, each value a parameter named after its filter:
+        bound at execution, or given here (`values`) for a statement built per call."""
+
+        def parameter(name: str, *, expanding: bool = False) -> BindParameter[Any]:
+            key = _FILTER + name
+            if values is None:
+                return bindparam(key, expanding=expanding)
+            # Typeless, as a parameter without a value: it takes the type of what it compares to.
+            return bindparam(key, values[key], expanding=expanding, type_=NullType())
+
+        dialect = self.session.get_bind().dialect.name
+        conditions: list[ColumnElement[bool]] = []
+        for part in shape:
+            name, side = part if isinstance(part, tuple) else (part, None)
+            if name in self.filterable:
+                column, operator = self.filterable[name]
+                value = side if operator == "null" else parameter(name, expanding=operator == "in")
+                conditions.append(compare(column, operator, value, dialect))
+            elif name in self.linked:
+                relationship, live = self.linked[name]
+                keys = parameter(name, expanding=True)
+                conditions.append(linked_to(relationship, keys, live))
+            else:
+                pattern = parameter(SEARCH)
+                conditions.append(contains_text(self.searchable, pattern, dialect))
         return tuple(conditions)
 
     def _order_columns(self, sort: str | None) -> tuple[Column[Any], ...]:
@@ -706,11 +802,3 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         if sort is not None and sort.startswith("-"):
             return statement.order_by(*(column.desc() for column in columns))
         return statement.order_by(*columns)
-
-    def _after(self, sort: str | None, after: Sequence[Any]) -> ColumnElement[bool]:
-        columns = self._order_columns(sort)
-        try:
-            values = keyset_values(columns, after)
-        except ValueError:  # pydantic's ValidationError is one too
-            raise InvalidQueryError("the cursor does not fit this list; start again") from None
-        return keyset_after(columns, values, descending=sort is not None and sort.startswith("-"))

@@ -99,6 +99,8 @@ def _content_length(scope: Scope) -> int | None:
 async def single_valued_query(request: Request) -> None:
     """An app dependency: a query parameter the route takes one value of, given more than
     once, is a 422. (Parameters typed as lists, such as `include`, may repeat.)"""
+    if b"&" not in request.scope["query_string"]:
+        return  # one parameter or none: nothing repeats (most requests; spares parsing it)
     counts = Counter(name for name, _ in request.query_params.multi_items())
     repeated = sorted(name for name, count in counts.items() if count > 1)
     route = request.scope.get("route")
