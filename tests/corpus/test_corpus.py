@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.generated.project import package_of, run
+from tests.generated.project import mypy_strict, package_of, run
 from tests.migrations.test_evolution import step_process
 from tests.postgres import fresh_database
 
@@ -43,7 +43,7 @@ def test_ruff_check_and_format(project: Path) -> None:
 
 
 def test_mypy_strict(project: Path) -> None:
-    output = run(project, "mypy", "--strict", "--no-incremental", package_of(project), "tests")
+    output = mypy_strict(project, package_of(project), "tests")
     assert "Success: no issues found" in output
 
 
