@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -77,6 +78,7 @@ def _library_cache(mypy_config: str) -> Path:
     `pyproject.toml` (`mypy_config`): no project's own module is ever in it. Its result is not
     judged here; each project's check is."""
     root = Path(tempfile.mkdtemp(prefix="persistgen-mypy-libraries-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     (root / "pyproject.toml").write_text(mypy_config, encoding="utf-8")
     (root / "libraries.py").write_text(_LIBRARIES, encoding="utf-8")
     command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", "cache", "libraries.py"]
