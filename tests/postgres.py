@@ -49,9 +49,11 @@ def _require_server() -> None:
 
 @contextmanager
 def fresh_database(name: str) -> Iterator[str]:
-    """Create an empty database `name` (dropping any leftover) and yield its SQLAlchemy URL."""
+    """Create an empty database `name` (dropping any leftover) and yield its SQLAlchemy URL.
+    PERSISTGEN_TEST_DB_PREFIX, if set, goes before every name: runs sharing a server keep to
+    databases of their own."""
     _require_server()
-    name = name.replace("-", "_").lower()
+    name = (os.environ.get("PERSISTGEN_TEST_DB_PREFIX", "") + name).replace("-", "_").lower()
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     # A zone far from UTC, with an odd offset: code that leans on the server's time zone
     # instead of UTC fails here, as it would on a server configured abroad.

@@ -20,7 +20,7 @@ from persistgen.render import HEADER
 from tests.cli.blog_changes import POSTS, add_subtitle, posts, seed_posts
 from tests.cli.conftest import Invoke
 from tests.cli.helpers import BLOG, edit, reported
-from tests.generated.project import run, run_script
+from tests.generated.project import mypy_strict, run, run_script
 from tests.postgres import columns, fresh_database
 
 APP_SETUP = '''"""CORS for the web client, a greeting, and an audit header on the comments."""
@@ -212,7 +212,7 @@ def test_customisations_survive_regeneration_without_a_conflict(
 
     run(root, "ruff", "check", "--no-cache", ".")
     run(root, "ruff", "format", "--no-cache", "--check", ".")
-    assert "Success" in run(root, "mypy", "--strict", "--no-incremental", "blog", "tests")
+    assert "Success" in mypy_strict(root, "blog", "tests")
     passing = _own_tests(root, tmp_path)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     run(root, "alembic", "upgrade", "head", database_url=database)
@@ -311,7 +311,7 @@ def test_the_generated_tests_pass_auth_with_the_user_s_stand_in(
     text = text[: text.index("\n\ndef dependency_overrides()")] + STAND_IN
     overrides.write_text(text, encoding="utf-8")
     run(root, "ruff", "check", "--no-cache", ".")
-    assert "Success" in run(root, "mypy", "--strict", "--no-incremental", "blog", "tests")
+    assert "Success" in mypy_strict(root, "blog", "tests")
     passing = _own_tests(root, tmp_path)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     served = subprocess.run(

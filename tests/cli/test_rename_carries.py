@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from persistgen import pipeline
 from persistgen.errors import UserError
-from tests.generated.project import run
+from tests.generated.project import mypy_strict, run
 from tests.postgres import fresh_database
 
 SCRIPT = Path(sys.executable).parent / "persistgen"
@@ -166,7 +166,7 @@ def test_the_users_code_follows_the_renamed_resource(project: Path, tmp_path: Pa
 
     run(project, "ruff", "check", "--no-cache", ".")
     run(project, "ruff", "format", "--no-cache", "--check", ".")
-    output = run(project, "mypy", "--strict", "--no-incremental", "library", "tests")
+    output = mypy_strict(project, "library", "tests")
     assert "Success: no issues found" in output
     tests = run(
         project,
@@ -288,7 +288,7 @@ def test_a_stale_resource_name_in_app_setup_fails_the_type_check(project: Path) 
     text = text.replace("    return []\n", stale, 1)
     text += "\n\nasync def audited() -> None:\n    pass\n"
     app_setup.write_text(text, encoding="utf-8")
-    assert "Success" in run(project, "mypy", "--strict", "--no-incremental", "library", "tests")
+    assert "Success" in mypy_strict(project, "library", "tests")
     rename(project)
 
     assert persistgen(project, "generate").returncode == 0

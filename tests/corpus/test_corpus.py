@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.generated.project import package_of, run
+from tests.generated.project import mypy_strict, package_of, run
+from tests.migrations.test_evolution import step_process
 from tests.postgres import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.corpus]
@@ -42,7 +43,7 @@ def test_ruff_check_and_format(project: Path) -> None:
 
 
 def test_mypy_strict(project: Path) -> None:
-    output = run(project, "mypy", "--strict", "--no-incremental", package_of(project), "tests")
+    output = mypy_strict(project, package_of(project), "tests")
     assert "Success: no issues found" in output
 
 
@@ -59,16 +60,18 @@ def test_own_tests_pass_on_postgres(project: Path) -> None:
 
 
 def test_migrations_build_the_models_schema_on_postgres(project: Path) -> None:
-    with fresh_database(f"corpus_migrate_{project.name}_{os.getpid()}") as url:
-        run(project, "alembic", "upgrade", "head", database_url=url)
-        output = run(project, "alembic", "check", database_url=url)
+    with (
+        fresh_database(f"corpus_migrate_{project.name}_{os.getpid()}") as url,
+        step_process(project, url) as child,  # Alembic's commands in one process
+    ):
+        child.alembic("upgrade", "head")
+        output = child.alembic("check")
         assert "No new upgrade operations detected" in output
-        run(project, "alembic", "downgrade", "base", database_url=url)
+        child.alembic("downgrade", "base")
 
 
 def test_migrations_build_the_models_schema_on_sqlite(project: Path, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'migrated.db'}"
-    run(project, "alembic", "upgrade", "head", database_url=url)
-    assert "No new upgrade operations detected" in run(
-        project, "alembic", "check", database_url=url
-    )
+    with step_process(project, url) as child:
+        child.alembic("upgrade", "head")
+        assert "No new upgrade operations detected" in child.alembic("check")

@@ -27,7 +27,7 @@ from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
 from tests.corpus.seed import Seeded, quoted, seed
-from tests.generated.project import package_of
+from tests.generated.project import mypy_strict, package_of
 from tests.postgres import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.corpus]
@@ -168,9 +168,7 @@ def test_ruff_check(imported: Imported) -> None:
 
 
 def test_mypy_strict(imported: Imported) -> None:
-    output = _run(
-        imported.project, "-m", "mypy", "--strict", "--no-incremental", imported.package, "tests"
-    )
+    output = mypy_strict(imported.project, imported.package, "tests")
     assert "Success: no issues found" in output
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +47,69 @@ def run(project: Path, *args: str, database_url: str | None = None) -> str:
     )
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout + result.stderr
+
+
+# What a generated project imports from its libraries, for mypy_strict's shared cache.
+_LIBRARIES = """\
+import alembic.command
+import alembic.context
+import alembic.op
+import fastapi
+import fastapi.testclient
+import httpx
+import prometheus_client
+import pydantic
+import pydantic_core
+import pydantic_settings
+import pytest
+import sqlalchemy
+import sqlalchemy.dialects.postgresql
+import sqlalchemy.dialects.sqlite
+import sqlalchemy.ext.asyncio
+import sqlalchemy.orm
+import starlette.requests
+import starlette.responses
+"""
+
+
+@functools.cache
+def _library_cache(mypy_config: str) -> Path:
+    """A mypy cache of the libraries' modules alone, checked once a session under a project's
+    `pyproject.toml` (`mypy_config`): no project's own module is ever in it. Its result is not
+    judged here; each project's check is."""
+    root = Path(tempfile.mkdtemp(prefix="persistgen-mypy-libraries-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    (root / "pyproject.toml").write_text(mypy_config, encoding="utf-8")
+    (root / "libraries.py").write_text(_LIBRARIES, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", "cache", "libraries.py"]
+    subprocess.run(command, cwd=root, capture_output=True, check=False)
+    return root / "cache"
+
+
+def _mypy_sections(pyproject: str) -> str:
+    """The `[tool.mypy]` tables of a `pyproject.toml`, as written there."""
+    kept: list[str] = []
+    keep = False
+    for line in pyproject.splitlines(keepends=True):
+        if line.startswith("["):
+            keep = line.strip("[] \n").startswith("tool.mypy")
+        if keep:
+            kept.append(line)
+    return "".join(kept)
+
+
+def mypy_strict(project: Path, *targets: str) -> str:
+    """`mypy --strict TARGETS` in the project; it must succeed. Its output. It starts from a
+    copy of a cache of the libraries' modules (the same configuration's, once a session), so
+    each run checks all of the project's own modules afresh but not SQLAlchemy, FastAPI and
+    Pydantic again; the copy is the run's alone."""
+    config = _mypy_sections((project / "pyproject.toml").read_text(encoding="utf-8"))
+    cache = Path(tempfile.mkdtemp(prefix="mypy-cache-", dir=project.parent))
+    shutil.copytree(_library_cache(config), cache, dirs_exist_ok=True)
+    try:
+        return run(project, "mypy", "--strict", "--cache-dir", str(cache), *targets)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def run_script(project: Path, script: str, *, database_url: str) -> list[str]:

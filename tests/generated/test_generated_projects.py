@@ -15,7 +15,7 @@ import pytest
 from persistgen import edit, pipeline
 from tests.conftest import EXAMPLES, ROOT
 from tests.feature_cases import FEATURES
-from tests.generated.project import package_of, run, served
+from tests.generated.project import mypy_strict, package_of, run, served
 from tests.golden_tree import generate_example
 from tests.postgres import fresh_database
 
@@ -69,7 +69,7 @@ def test_ruff_check_and_format(project: Path) -> None:
 
 
 def test_mypy_strict(project: Path) -> None:
-    output = run(project, "mypy", "--strict", "--no-incremental", package_of(project), "tests")
+    output = mypy_strict(project, package_of(project), "tests")
     assert "Success: no issues found" in output
 
 

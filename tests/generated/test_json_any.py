@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.feature_cases import FEATURES
-from tests.generated.project import generated, run, run_script
+from tests.generated.project import generated, mypy_strict, run, run_script
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
@@ -62,7 +62,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_lint_and_types(project: Path) -> None:
     run(project, "ruff", "check", "--no-cache", ".")
     run(project, "ruff", "format", "--no-cache", "--check", ".")
-    output = run(project, "mypy", "--strict", "--no-incremental", "json_any", "tests")
+    output = mypy_strict(project, "json_any", "tests")
     assert "Success: no issues found" in output
 
 

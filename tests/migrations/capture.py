@@ -61,6 +61,10 @@ def record(out: Path, alembic_args: list[str]) -> None:
         alembic_main(argv=alembic_args)
     finally:
         out.write_text(json.dumps(recorder.entries, indent=1), encoding="utf-8")
+        # The process may go on (driver.py): what it runs next is not this command's.
+        event.remove(Engine, "before_cursor_execute", _statement)
+        event.remove(Engine, "commit", _commit)
+        event.remove(Engine, "rollback", _rollback)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from persistgen import pipeline
 from persistgen.errors import UserError
-from tests.migrations.test_evolution import _sqlite, alembic
+from tests.migrations.test_evolution import _sqlite, alembic, step_process
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
@@ -93,14 +93,15 @@ def test_new_column_types_are_added_and_widened_in_place(database: str, tmp_path
             assert f"change type of gauges.{column}" in revision.summary
         for column in ("rank", "weight", "grade", "address", "wait", "tags", "prices"):
             assert f"add column gauges.{column}" in revision.summary
-        alembic(project, url, "upgrade", "head")
-        assert kept(url) == ROW
-        assert query(url, "SELECT rank, grade FROM gauges") == [(7, "abc")]
-        assert "No new upgrade operations detected" in alembic(project, url, "check")
-        alembic(project, url, "downgrade", "-1")
-        assert kept(url) == ROW
-        alembic(project, url, "upgrade", "head")
-        assert "No new upgrade operations detected" in alembic(project, url, "check")
+        with step_process(project, url) as child:  # the commands of one state, one process
+            child.alembic("upgrade", "head")
+            assert kept(url) == ROW
+            assert query(url, "SELECT rank, grade FROM gauges") == [(7, "abc")]
+            assert "No new upgrade operations detected" in child.alembic("check")
+            child.alembic("downgrade", "-1")
+            assert kept(url) == ROW
+            child.alembic("upgrade", "head")
+            assert "No new upgrade operations detected" in child.alembic("check")
 
         (project / "persistgen.yaml").write_text(BEFORE, encoding="utf-8")
         with pytest.raises(UserError, match="loses data"):

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from sqlalchemy import MetaData, select, text
@@ -40,43 +43,73 @@ def alembic(project: Path, url: str, *args: str) -> str:
     return result.stdout + result.stderr
 
 
-# One row per resource, and one link between them in each association table.
-SEED = """
-import asyncio, itertools, sys
-from tests import factories
-from {package}.db.session import SessionFactory
-from {package}.models import Base
-for counter in [name for name in vars(factories) if name.endswith("_numbers")]:
-    setattr(factories, counter, itertools.count(int(sys.argv[1])))  # each resource's rows
-async def main() -> None:
-    async with SessionFactory() as session:
-        created = {{}}
-        for name in sys.argv[2:]:
-            row = await getattr(factories, "create_" + name)(session)
-            created[row.__table__.name] = row
-        mapped = {{mapper.local_table.name for mapper in Base.registry.mappers}}
-        for table in Base.metadata.sorted_tables:
-            if table.name not in mapped:
-                link = {{
-                    column.name: getattr(created[fk.column.table.name], fk.column.name)
-                    for column in table.columns
-                    for fk in column.foreign_keys
-                }}
-                await session.execute(table.insert().values(link))
-        await session.commit()
-asyncio.run(main())
-"""
+DRIVER = Path(__file__).with_name("driver.py")
 
 
-def seed(project: Path, url: str, start: int, resources: list[str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", SEED.format(package="library"), str(start), *resources],
-        cwd=project,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+class StepProcess:
+    """tests/migrations/driver.py run in the project: the Alembic commands and the seed of one
+    state of the project, one after another in one process, each answered with whether it
+    succeeded and what it printed."""
+
+    def __init__(self, project: Path, url: str, errors: IO[str]) -> None:
+        self.errors = errors
+        self.process = subprocess.Popen(
+            [sys.executable, str(DRIVER)],
+            cwd=project,
+            env={**os.environ, "DATABASE_URL": url},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+
+    def send(self, *command: str | int) -> tuple[bool, str]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            code = self.process.wait(timeout=60)
+            self.errors.seek(0)
+            pytest.fail(f"driver.py exited {code} at {command}:\n{self.errors.read()}")
+        answer = json.loads(line)
+        return bool(answer["ok"]), str(answer["output"])
+
+    def alembic(self, *args: str) -> str:
+        """`alembic ARGS`, which must succeed; what it printed."""
+        ok, output = self.send("alembic", *args)
+        assert ok, f"alembic {' '.join(args)}:\n{output}"
+        return output
+
+    def record(self, out: Path, *args: str) -> list[dict[str, Any]]:
+        """`alembic ARGS`, which must succeed, with the statements it ran (capture.py)."""
+        ok, output = self.send("record", str(out), *args)
+        assert ok, f"alembic {' '.join(args)}:\n{output}"
+        entries: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
+        return entries
+
+    def seed(self, start: int, resources: list[str]) -> None:
+        """One row per resource, and one link between them in each association table."""
+        ok, output = self.send("seed", "library", start, *resources)
+        assert ok, output
+
+
+@contextmanager
+def step_process(project: Path, url: str) -> Iterator[StepProcess]:
+    """A process for the project as its files are now; it must end cleanly once done."""
+    with tempfile.TemporaryFile("w+") as errors:
+        child = StepProcess(project, url, errors)
+        with child.process:
+            try:
+                yield child
+            except BaseException:
+                child.process.kill()
+                raise
+            assert child.process.stdin is not None
+            child.process.stdin.close()
+            code = child.process.wait(timeout=60)
+            errors.seek(0)
+            assert code == 0, f"driver.py exited {code}:\n{errors.read()}"
 
 
 async def _rows(url: str) -> Rows:
@@ -183,25 +216,27 @@ def test_a_project_evolves_without_losing_a_row(database: str, tmp_path: Path) -
             before = rows(url) if number > 1 else {}
             counters = raise_counters(url) if database == "sqlite" and number > 1 else {}
             files = relation_files(url) if database == "postgresql" else {}
-            alembic(project, url, "upgrade", "head")
-            if files:  # PostgreSQL rewrote a table or index: exactly for the rewrites accepted
-                now = relation_files(url)
-                rewritten = sorted(
-                    name for name, file in files.items() if now.get(name, file) != file
-                )
-                assert bool(rewritten) == step.rewrites, f"step {number} rewrote {rewritten}"
-            assert_survived(before, rows(url), step)
-            assert_counters_kept(counters, url, step)
-            if number > 1:  # every downgrade, applied once, with the rows of earlier steps
-                alembic(project, url, "downgrade", "-1")
-                alembic(project, url, "upgrade", "head")
+            # One process for the step's commands: the project's code as this step generated it.
+            with step_process(project, url) as child:
+                child.alembic("upgrade", "head")
+                if files:  # PostgreSQL rewrote a table or index: exactly for the rewrites accepted
+                    now = relation_files(url)
+                    rewritten = sorted(
+                        name for name, file in files.items() if now.get(name, file) != file
+                    )
+                    assert bool(rewritten) == step.rewrites, f"step {number} rewrote {rewritten}"
                 assert_survived(before, rows(url), step)
                 assert_counters_kept(counters, url, step)
-            check = alembic(project, url, "check")
-            assert "No new upgrade operations detected" in check, f"step {number}: {check}"
+                if number > 1:  # every downgrade, applied once, with the rows of earlier steps
+                    child.alembic("downgrade", "-1")
+                    child.alembic("upgrade", "head")
+                    assert_survived(before, rows(url), step)
+                    assert_counters_kept(counters, url, step)
+                check = child.alembic("check")
+                assert "No new upgrade operations detected" in check, f"step {number}: {check}"
 
-            resources = [p.stem for p in (project / "library" / "models").glob("*.py")]
-            seed(project, url, number * 1000, sorted(r for r in resources if r != "__init__"))
+                resources = [p.stem for p in (project / "library" / "models").glob("*.py")]
+                child.seed(number * 1000, sorted(r for r in resources if r != "__init__"))
             seeded = {t: r for t, r in rows(url).items() if t != naming.IDEMPOTENCY_TABLE}
             assert all(seeded.values()), f"step {number}: a table has no rows"
         assert len(set(revisions)) == len(STEPS)

@@ -14,7 +14,7 @@ import pytest
 from persistgen import pipeline
 from persistgen.errors import UserError
 from tests.migrations.test_column_types import query
-from tests.migrations.test_evolution import alembic, relation_files
+from tests.migrations.test_evolution import alembic, relation_files, step_process
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
@@ -114,16 +114,17 @@ def test_the_rewrites_the_revision_names_are_postgresql_s(tmp_path: Path) -> Non
         assert revision is not None and not revision.destructive
         named = {change.split(".")[0].strip("`") for change in revision.rewrites}
         files = relation_files(url)
-        alembic(project, url, "upgrade", "head")
-        now = relation_files(url)
-        rewritten = {table_of(url, name) for name, file in files.items() if now[name] != file}
-        expected = {table(name) for name in REWRITTEN}
-        assert named == expected
-        assert set(refusals) == {resource(name) for name in REWRITTEN}
-        assert rewritten == expected
-        for name, kept in before.items():  # every value kept, the instants too
-            assert values(url, name) == kept, name
-        assert "No new upgrade operations detected" in alembic(project, url, "check")
+        with step_process(project, url) as child:  # the commands of one state, one process
+            child.alembic("upgrade", "head")
+            now = relation_files(url)
+            rewritten = {table_of(url, name) for name, file in files.items() if now[name] != file}
+            expected = {table(name) for name in REWRITTEN}
+            assert named == expected
+            assert set(refusals) == {resource(name) for name in REWRITTEN}
+            assert rewritten == expected
+            for name, kept in before.items():  # every value kept, the instants too
+                assert values(url, name) == kept, name
+            assert "No new upgrade operations detected" in child.alembic("check")
         order = (
             "SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum "
             "WHERE enumtypid = (SELECT atttypid FROM pg_attribute WHERE attname = 'value' "

@@ -13,7 +13,7 @@ import pytest
 
 from persistgen import pipeline
 from tests.migrations.test_column_types import query
-from tests.migrations.test_evolution import _sqlite, alembic, relation_files
+from tests.migrations.test_evolution import _sqlite, alembic, relation_files, step_process
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
@@ -48,9 +48,10 @@ def test_a_rename_and_a_removal_expand_then_contract(database: str, tmp_path: Pa
         expand = pipeline.generate(project).revision
         assert expand is not None and not expand.destructive
         assert "retire column books.pages (until `--contract` drops it)" in expand.summary
-        alembic(project, url, "upgrade", "head")
-        assert books(url) == [(1, "Dune", 412, "Dune"), (2, "Emma", 474, "Emma")]
-        assert CLEAN in alembic(project, url, "check")
+        with step_process(project, url) as child:  # the commands of one state, one process
+            child.alembic("upgrade", "head")
+            assert books(url) == [(1, "Dune", 412, "Dune"), (2, "Emma", 474, "Emma")]
+            assert CLEAN in child.alembic("check")
         assert pipeline.generate(project).revision is None  # retired columns stay untouched
 
         # The version after writes only the new column; the old one is NULL where it inserts.
@@ -80,12 +81,13 @@ def test_a_rename_and_a_removal_expand_then_contract(database: str, tmp_path: Pa
         }
         expected = books(url)
         expected = [(key, headline) for key, *_, headline in expected]
-        alembic(project, url, "upgrade", "head")
-        assert books(url) == expected
-        alembic(project, url, "downgrade", "-1")
-        alembic(project, url, "upgrade", "head")
-        assert books(url) == expected
-        assert CLEAN in alembic(project, url, "check")
+        with step_process(project, url) as child:
+            child.alembic("upgrade", "head")
+            assert books(url) == expected
+            child.alembic("downgrade", "-1")
+            child.alembic("upgrade", "head")
+            assert books(url) == expected
+            assert CLEAN in child.alembic("check")
         query(url, "UPDATE books SET headline = 'Dune' WHERE id = 1")  # no trigger left
         if postgres:
             assert query(url, "SELECT count(*) FROM pg_proc WHERE proname LIKE 'sync_%'") == [(0,)]
@@ -113,16 +115,17 @@ def test_a_type_change_that_would_rewrite_goes_through_a_renamed_column(tmp_path
         (project / "persistgen.yaml").write_text(WIDENED, encoding="utf-8")
         expand = pipeline.generate(project).revision
         assert expand is not None and not expand.rewrites and not expand.destructive
-        alembic(project, url, "upgrade", "head")
-        assert relation_files(url).items() >= files.items()  # no table or index rewritten
-        query(url, "INSERT INTO books (title, votes) VALUES ('Emma', 5)")  # the version before
-        query(url, "INSERT INTO books (title, vote_count) VALUES ('Kim', 7)")  # the one after
-        assert books(url) == [
-            (1, "Dune", 2147483647, 2147483647),
-            (2, "Emma", 5, 5),
-            (3, "Kim", 7, 7),
-        ]
-        assert CLEAN in alembic(project, url, "check")
+        with step_process(project, url) as child:
+            child.alembic("upgrade", "head")
+            assert relation_files(url).items() >= files.items()  # no table or index rewritten
+            query(url, "INSERT INTO books (title, votes) VALUES ('Emma', 5)")  # the version before
+            query(url, "INSERT INTO books (title, vote_count) VALUES ('Kim', 7)")  # the one after
+            assert books(url) == [
+                (1, "Dune", 2147483647, 2147483647),
+                (2, "Emma", 5, 5),
+                (3, "Kim", 7, 7),
+            ]
+            assert CLEAN in child.alembic("check")
 
         options = pipeline.MigrationOptions(contract=True)
         assert pipeline.generate(project, migration=options).revision is not None

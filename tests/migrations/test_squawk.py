@@ -26,12 +26,10 @@ import pytest
 
 from persistgen import pipeline
 from tests.migrations.steps import STEPS, Step
-from tests.migrations.test_evolution import seed
+from tests.migrations.test_evolution import step_process
 from tests.postgres import fresh_database, sql
 
 pytestmark = pytest.mark.postgres
-
-CAPTURE = Path(__file__).with_name("capture.py")
 
 # squawk's default rules this test leaves out, each with why (README: "Migrating a live database",
 # "squawk"). Every other default rule must find nothing.
@@ -72,20 +70,6 @@ def write_revision(project: Path, step: Step) -> str:
     revision = pipeline.generate(project, migration=options).revision
     assert revision is not None, f"{step.summary}: no revision"
     return Path(revision.path).stem
-
-
-def upgrade_recorded(project: Path, url: str, out: Path) -> list[dict[str, Any]]:
-    """`alembic upgrade head`, with the statements it ran (tests/migrations/capture.py)."""
-    result = subprocess.run(
-        [sys.executable, str(CAPTURE), str(out), "upgrade", "head"],
-        cwd=project,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, f"alembic upgrade head:\n{result.stderr}"
-    entries: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
-    return entries
 
 
 _CATALOG_READ = re.compile(r"\s*SELECT\b.*\bFROM\s+(pg_catalog|information_schema)\.", re.I | re.S)
@@ -194,11 +178,14 @@ def test_every_revision_passes_squawk(tmp_path: Path) -> None:
         pg_version = f"{version // 10000}.{version % 10000}"
         for number, step in enumerate(STEPS, start=1):
             revision = write_revision(project, step)
-            entries = upgrade_recorded(project, url, directory / f"{revision}.json")
-            violations += lint(directory / f"{revision}.sql", script(entries), pg_version)
+            # One process for the step: the upgrade, recorded, then the rows of this step.
+            with step_process(project, url) as child:
+                out = directory / f"{revision}.json"
+                entries = child.record(out, "upgrade", "head")
+                violations += lint(directory / f"{revision}.sql", script(entries), pg_version)
 
-            resources = [p.stem for p in (project / "library" / "models").glob("*.py")]
-            seed(project, url, number * 1000, sorted(r for r in resources if r != "__init__"))
+                resources = [p.stem for p in (project / "library" / "models").glob("*.py")]
+                child.seed(number * 1000, sorted(r for r in resources if r != "__init__"))
     print(report(violations, directory))  # every rule's count, the excluded ones too
     unexcused = [v for v in violations if v.rule not in EXCLUDED]
     assert not unexcused, report(unexcused, directory)
