@@ -17,6 +17,7 @@ from persistgen.plan.idempotency import idempotency_table
 from persistgen.plan.objects import database_objects
 from persistgen.plan.relations import pointing
 from persistgen.plan.resource import resource
+from persistgen.plan.seed_example import seed_example
 from persistgen.plan.suite import build_suite
 from persistgen.project_model import (
     EnumModel,
@@ -43,6 +44,8 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
     resources = tuple(
         resource(spec, name, incoming, collection=legacy.get(name)) for name in ordered
     )
+    # Views take no rows from the tests' factories: tests/test_views.py reads them.
+    suite = build_suite(package, tuple(r for r in resources if not r.view))
     return ProjectModel(
         name=spec.project.name,
         package=package,
@@ -58,14 +61,14 @@ def build(spec: Spec, recorded: Mapping[str, str] | None = None) -> ProjectModel
         fake_imports=imports.fake(package, [r for r in resources if not r.view]),
         seed_imports=imports.seed(package, [r for r in resources if not r.view]),
         detail_imports=imports.details(package, resources),
-        # Views take no rows from the tests' factories: tests/test_views.py reads them.
-        suite=build_suite(package, tuple(r for r in resources if not r.view)),
+        suite=suite,
         idempotency=idempotency_table(spec.project.schema_),
         objects=database_objects(spec),
         unmanaged_tables=tuple(spec.project.unmanaged_tables),
         rolling_deploys=spec.project.rolling_deploys,
         admin=spec.project.admin,
         view_test_imports=imports.views(package, [r for r in resources if r.view]),
+        seed_example=seed_example(resources, suite),
     )
 
 

@@ -58,7 +58,7 @@ class Planned:
             return created
         update = self.chosen.get(change.name, change.test).update
         updated = [
-            {**row, change.db.name: _stored(_sample_value(change, update, n))}
+            {**row, change.db.name: _stored(sample_value(change, update, n))}
             for n, row in zip(ROWS, created, strict=True)
         ]
         return [*created, *updated]
@@ -70,7 +70,7 @@ class Planned:
         if c.foreign_key:  # the one choice for a reference: `EMPTY`
             return FILLED if c.name in self.filled and c.name not in self.chosen else None
         sample = self.chosen.get(c.name, c.test)
-        return _stored(_sample_value(c, sample.value, n)) if c.in_create else None
+        return _stored(sample_value(c, sample.value, n)) if c.in_create else None
 
 
 def unmet_checks(connection: sqlite3.Connection, r: ResourceModel) -> tuple[UnmetCheck, ...]:
@@ -184,7 +184,7 @@ def _holds(connection: sqlite3.Connection, sql: str, row: Row) -> bool:
     return result.fetchone()[0] not in (0, 0.0)
 
 
-def _sample_value(c: ColumnModel, code: str, n: int) -> Any:
+def sample_value(c: ColumnModel, code: str, n: int) -> Any:
     """The value of a sample expression for row `n`. The samples are small Python expressions
     of `n` that samples.py spells; evaluating them, with the names the factories give them,
     is the one place that reads them as values."""

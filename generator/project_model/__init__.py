@@ -14,7 +14,14 @@ from persistgen.project_model.orm import (
     RelationModel,
     ServerDefault,
 )
-from persistgen.project_model.project import EnumModel, PoolModel, ProjectModel, TimeoutModel
+from persistgen.project_model.project import (
+    EnumModel,
+    PoolModel,
+    ProjectModel,
+    SeedExample,
+    SeedRow,
+    TimeoutModel,
+)
 from persistgen.project_model.resource import ColumnModel, RefModel, ResourceModel
 from persistgen.project_model.types import Expr, Sample, TypeInfo, import_lines
 
@@ -36,6 +43,8 @@ __all__ = [
     "RelationModel",
     "ResourceModel",
     "Sample",
+    "SeedExample",
+    "SeedRow",
     "ServerDefault",
     "TimeoutModel",
     "TypeInfo",

@@ -35,6 +35,24 @@ class TimeoutModel:
 
 
 @dataclass(frozen=True)
+class SeedRow:
+    """One fixture row of the README's seed example."""
+
+    resource: str  # as fixtures name it: the spec's name
+    fields: tuple[tuple[str, str], ...]  # (field as fixtures name it, its value spelled in YAML)
+
+
+@dataclass(frozen=True)
+class SeedExample:
+    """The README's fixture example: a row of a resource with a natural key and, when one
+    references it, a row of that child naming it by that key; the values the tests use."""
+
+    rows: tuple[SeedRow, ...]
+    # The child's reference and the parent's natural key as a mapping (field, YAML value).
+    reference: tuple[str, tuple[tuple[str, str], ...]] | None = None
+
+
+@dataclass(frozen=True)
 class ProjectModel:
     name: str
     package: str
@@ -65,6 +83,7 @@ class ProjectModel:
     rolling_deploys: bool = False
     retired_columns: tuple[str, ...] = ()
     admin: bool = False  # `project.admin`: an admin page at /admin/ (admin.py)
+    seed_example: SeedExample | None = None  # None: no resource takes fixture rows
 
     @property
     def description_literal(self) -> str:

@@ -1,8 +1,9 @@
 """`python -m <package>.seed` in generated projects, as their README says to run it: fixtures
 (YAML and JSON) loaded twice give the same rows, references resolve by natural key, an error
 names file, line and field and writes nothing, and fake rows fill every table of the blog and
-shop examples twice over without a constraint violation. SQLite and PostgreSQL; about 20 s of CPU
-in subprocesses (alembic, the command, a report)."""
+shop examples twice over without a constraint violation; the README's own fixture example of
+each example project loads. SQLite and PostgreSQL; about 30 s of CPU in subprocesses (alembic,
+the command, a report)."""
 
 from __future__ import annotations
 
@@ -96,6 +97,12 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
+@pytest.fixture(scope="module")
+def tracker(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = _example("tracker").read_text()
+    return generated(tmp_path_factory.mktemp("seed") / "tracker", spec)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each kind, for one test."""
@@ -181,3 +188,30 @@ def test_shop_json_fixtures_name_a_warehouse_by_its_code_then_fake_rows(
         table: fixtures.get(table, 0) + 2 * FAKE_ROWS
         for table in ("customers", "warehouses", "products", "orders", "order_lines")
     }
+
+
+def _readme_example(project: Path) -> str:
+    """The fixture example of the project's README: the YAML block of its "Seed data"."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Seed data\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize("example", ["blog", "shop", "tracker"])
+def test_the_readme_fixture_example_loads_twice_to_its_rows(
+    example: str, database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The README's example rows, the project's own resources (a child's naming its parent by
+    its natural key), load as written: one row each, the same row when loaded again."""
+    project: Path = request.getfixturevalue(example)
+    fixtures = _readme_example(project)
+    resources = [line.removesuffix(":") for line in fixtures.splitlines() if line[:1].isalpha()]
+    assert len(resources) == 2  # every example has a parent and a child to show
+    path = tmp_path / "readme.yaml"
+    path.write_text(fixtures, encoding="utf-8")
+    run(project, "alembic", "upgrade", "head", database_url=database)
+    for _ in range(2):
+        loaded = _seed(project, database, str(path)).splitlines()
+        assert loaded == [f"{name}: 1 loaded" for name in resources]
+    counts, _ = _report(project, database, [])
+    assert sum(counts.values()) == len(resources) and max(counts.values()) == 1
