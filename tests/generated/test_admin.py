@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -111,7 +111,21 @@ def sign_in(browser: webdriver.Chrome, base: str, password: str) -> None:
 def submit(browser: webdriver.Chrome, button: WebElement) -> None:
     """Click a form's button and wait for the page it leads to."""
     button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, 10).until(lambda _: _replaced(button))
+
+
+def _replaced(element: WebElement) -> bool:
+    """Whether `element`'s page has gone. Chromedriver says so as a stale element or, while the
+    next page replaces it, as an inspector error about a node outside the document."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" not in (error.msg or ""):
+            raise
+        return True
+    return False
 
 
 def test_a_request_without_signing_in_goes_to_the_login_page(
