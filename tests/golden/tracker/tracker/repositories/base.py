@@ -15,6 +15,7 @@ from sqlalchemy import (
     CursorResult,
     Delete,
     Insert,
+    Result,
     Select,
     Table,
     Update,
@@ -120,6 +121,13 @@ def _read_models(read_model: type[ReadT], items: Sequence[dict[str, Any]]) -> li
         _READ_LISTS[read_model] = TypeAdapter(list[read_model])  # type: ignore[valid-type]
     validated: list[ReadT] = _READ_LISTS[read_model].validate_python(items)
     return validated
+
+
+def _as_dicts(result: Result[Any]) -> list[dict[str, Any]]:
+    """A result's rows as dicts by column label: zipped with the labels once (`Row._asdict` per
+    row costs more than the query), all fetched at once (iterating costs three calls a row)."""
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -438,9 +446,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
         """Flush what the session holds (writes run in order), then the statement on the
         session's connection: its rows as dicts by column label."""
         session.flush()
-        result = session.connection().execute(statement, values)
-        keys = tuple(result.keys())
-        return [dict(zip(keys, row, strict=True)) for row in result.all()]
+        return _as_dicts(session.connection().execute(statement, values))
 
     async def get_for_update(self, key: KeyT) -> ModelT:
         """The row, locked (`SELECT ... FOR UPDATE`) until the transaction ends, for
@@ -602,11 +608,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
                 bind_arguments={"clause": statement},  # a routing session reads it from a replica
                 execution_options=_AUTOCOMMIT if alone else None,
             )
-            result = connection.execute(statement, values)
-            keys = tuple(result.keys())
-            # Zipped with the labels once: `Row._asdict` per row costs more than the query.
-            # All fetched at once: iterating the result costs three calls a row.
-            rows = [dict(zip(keys, row, strict=True)) for row in result.all()]
+            rows = _as_dicts(connection.execute(statement, values))
             if alone:  # its own transaction, over: the connection goes back in this hop
                 session.close()
             return rows
