@@ -221,6 +221,38 @@ def test_a_composite_key_is_one_path_parameter_per_column() -> None:
     assert router._key({"id": 2, "shelf_id": 1}) == (1, 2)
 
 
+@pytest.mark.anyio
+async def test_a_path_outside_a_routers_segment_tries_none_of_its_routes(
+    session: AsyncSession,
+) -> None:
+    router = CrudRouter(NAMES, Books, LEAN, key={"key": Key})
+    tried: list[str] = []
+    for route in router.routes:
+        assert isinstance(route, APIRoute)
+        route.matches = functools.partial(_noting, tried, route.path, route.matches)  # type: ignore[method-assign]
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(router)
+    app.include_router(router, prefix="/v1")
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    app.dependency_overrides[get_session] = test_session
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
+        for path in ("/shelves/1", "/booksx", "/v1/shelves"):
+            assert (await client.get(path)).status_code == 404
+        assert tried == []
+        assert (await client.get("/books")).status_code == 200
+        assert (await client.get("/v1/books/1")).status_code == 404  # matched: no such book
+        assert tried
+
+
+def _noting(tried: list[str], path: str, matches: Any, scope: Any) -> Any:
+    tried.append(path)
+    return matches(scope)
+
+
 @pytest.fixture
 async def client(session: AsyncSession) -> AsyncIterator[AsyncClient]:
     app = FastAPI()

@@ -7,17 +7,20 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from persistgen import naming
 from persistgen.plan.idempotency import idempotency_table
@@ -31,7 +34,7 @@ from persistgen.runtime.settings import get_idempotency_settings
 from tests.postgres import fresh_database
 from tests.runtime import models
 from tests.runtime.models import BookCreate
-from tests.runtime.test_crud import DTOS, NAMES, Key, ShelvedBooks
+from tests.runtime.test_crud import DTOS, LEAN, NAMES, Books, Key, ShelvedBooks
 
 pytestmark = pytest.mark.anyio
 
@@ -50,6 +53,12 @@ def database_url(
 
 
 @pytest.fixture
+def postgresql() -> Iterator[str]:
+    with fresh_database(f"alone_runtime_{os.getpid()}") as url:
+        yield url
+
+
+@pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_async_engine(database_url)
     async with engine.begin() as connection:
@@ -62,11 +71,18 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def client(engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
+    router = CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
+    async for client in _served_by(engine, router):
+        yield client
+
+
+async def _served_by(
+    engine: AsyncEngine, router: CrudRouter[Any, Any, Any, Any]
+) -> AsyncIterator[AsyncClient]:
+    """`router`'s routes, each request with a session of its own, as the app gives them."""
     app = FastAPI()
     install_error_handlers(app)
-    app.include_router(
-        CrudRouter(NAMES, ShelvedBooks, DTOS, key={"key": Key}, restore=ShelvedBooks.restore)
-    )
+    app.include_router(router)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
 
     async def session_per_request() -> AsyncIterator[AsyncSession]:
@@ -235,6 +251,55 @@ async def test_concurrent_requests_with_one_key_write_once(
     assert len({a.content for a in answers}) == 1
     assert sum(REPLAYED in a.headers for a in answers) == 3
     assert await count(engine, models.Book.id) == 1
+
+
+@pytest.mark.postgres
+async def test_a_lone_statement_is_its_own_transaction_on_postgresql(postgresql: str) -> None:
+    """A plain resource's write without a key, and a read, is one statement: it runs in
+    autocommit, no BEGIN and COMMIT round trips around it. With a key the write, the key's claim
+    and its answer share one transaction. What the server's session says after each
+    statement (asyncpg's `is_in_transaction`, no round trip)."""
+    engine = create_async_engine(postgresql)
+    async with engine.begin() as connection:
+        for metadata in (models.Base.metadata, base.Base.metadata):
+            await connection.run_sync(metadata.create_all)
+    seen: list[tuple[str, bool]] = []
+
+    def record(connection: Connection, *statement: Any) -> None:
+        driver = connection.connection.driver_connection
+        seen.append((statement[1].split()[0], driver.is_in_transaction()))
+
+    event.listen(engine.sync_engine, "after_cursor_execute", record)
+    try:
+        async for client in _served_by(engine, CrudRouter(NAMES, Books, LEAN, key={"key": Key})):
+            key = (await client.post("/books", json={"title": "Emma"})).json()["id"]
+            assert (await client.patch(f"/books/{key}", json={"rank": 3})).status_code == 200
+            assert (await client.get(f"/books/{key}")).json()["rank"] == 3
+            assert (await client.delete(f"/books/{key}")).status_code == 204
+            assert seen == [
+                ("INSERT", False),
+                ("UPDATE", False),
+                ("SELECT", False),
+                ("DELETE", False),
+            ]
+            seen.clear()
+            keyed_write = await client.post("/books", json={"title": "Emma"}, headers=keyed("k"))
+            assert keyed_write.status_code == 201, keyed_write.text
+            assert [verb for verb, _ in seen] == ["INSERT", "INSERT", "UPDATE"]
+            assert all(in_transaction for _, in_transaction in seen), seen
+            seen.clear()
+            event.listen(Session, "before_commit", _may_refuse)  # the statement must wait for it
+            try:
+                assert (await client.post("/books", json={"title": "Sanditon"})).status_code == 201
+            finally:
+                event.remove(Session, "before_commit", _may_refuse)
+            assert seen == [("INSERT", True)]
+    finally:
+        await engine.dispose()
+
+
+def _may_refuse(_session: Session) -> None:
+    """A `before_commit` listener, which could refuse a commit by raising."""
 
 
 async def test_a_key_whose_row_holds_no_answer_is_a_409_to_retry(
