@@ -4,6 +4,7 @@ never reported to the client as a success."""
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -15,17 +16,20 @@ CASE = CASES[0]
 
 
 async def test_a_failed_commit_never_answers_2xx(
-    client: AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    client: AsyncClient, session: AsyncSession
 ) -> None:
-    def failing_commit(_self: Session) -> None:
+    def failing_commit(_session: Session) -> None:
         raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
     payload = await CASE.payload(session)
-    # The synchronous session's: `AsyncSession.commit` runs it, and so does a route that commits
-    # in the hop of its write.
-    monkeypatch.setattr(Session, "commit", failing_commit)
-    response = await client.post(CASE.path, json=payload)
-    monkeypatch.undo()
+    # Every session's commit fails before it is made. (A route whose write would otherwise be
+    # its own transaction, in autocommit on PostgreSQL, runs it in one when a listener may refuse
+    # the commit.)
+    event.listen(Session, "before_commit", failing_commit)
+    try:
+        response = await client.post(CASE.path, json=payload)
+    finally:
+        event.remove(Session, "before_commit", failing_commit)
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"

@@ -76,7 +76,8 @@ _TOTAL = "_total"
 # run one such read and write nothing. Set it only where nothing after the read should share its
 # transaction.
 READ_ALONE = "repositories.read_alone"
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+# The execution options of a statement that is its own transaction (no BEGIN, no COMMIT).
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 # What each write the routes may run as one Core statement (`writes_in_core`) stands in for:
 # the methods it replaces (overridden, the route runs them instead) and the ORM's events for it.
 _CORE_WRITES = {
@@ -606,7 +607,7 @@ class Repository(Generic[ModelT, CreateT, UpdateT, ReadT, KeyT]):
             alone = session.info.get(READ_ALONE) and not session.in_transaction()
             connection = session.connection(
                 bind_arguments={"clause": statement},  # a routing session reads it from a replica
-                execution_options=_AUTOCOMMIT if alone else None,
+                execution_options=AUTOCOMMIT if alone else None,
             )
             rows = _as_dicts(connection.execute(statement, values))
             if alone:  # its own transaction, over: the connection goes back in this hop
