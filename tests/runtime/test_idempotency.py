@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, params
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -29,7 +29,7 @@ from persistgen.runtime.api.errors import install_error_handlers
 from persistgen.runtime.api.idempotency import HEADER, REPLAYED, fingerprint
 from persistgen.runtime.db import base
 from persistgen.runtime.db.idempotency import KEY_LENGTH, IdempotencyKey, delete_expired
-from persistgen.runtime.db.session import get_session
+from persistgen.runtime.db.session import SessionDep, get_session
 from persistgen.runtime.settings import get_idempotency_settings
 from tests.postgres import fresh_database
 from tests.runtime import models
@@ -294,12 +294,32 @@ async def test_a_lone_statement_is_its_own_transaction_on_postgresql(postgresql:
             finally:
                 event.remove(Session, "before_commit", _may_refuse)
             assert seen == [("INSERT", True)]
+        async with engine.begin() as connection:
+            await connection.execute(insert(models.Shelf).values(id=1, label="old"))
+        seen.clear()
+        shelving = CrudRouter(NAMES, Books, LEAN, key={"key": Key}, dependencies=_renaming_a_shelf)
+        async for client in _served_by(engine, shelving):  # the shelf and the book: both or none
+            assert (await client.post("/books", json={"title": "Mansfield"})).status_code == 201
+            assert seen == [("SELECT", True), ("UPDATE", True), ("INSERT", True)]
     finally:
         await engine.dispose()
 
 
 def _may_refuse(_session: Session) -> None:
     """A `before_commit` listener, which could refuse a commit by raising."""
+
+
+def _renaming_a_shelf(_route: str) -> list[params.Depends]:
+    """A route dependency that leaves a change in the request's session and no transaction (it
+    committed its own, keeping the shelf), for the route to write with its own row."""
+
+    async def rename_shelf(session: SessionDep) -> None:
+        shelf = await session.get(models.Shelf, 1)
+        await session.commit()
+        assert shelf is not None
+        shelf.label = "renamed"
+
+    return [Depends(rename_shelf)]
 
 
 async def test_a_key_whose_row_holds_no_answer_is_a_409_to_retry(
