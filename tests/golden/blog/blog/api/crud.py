@@ -517,9 +517,10 @@ def _committed(session: Session, direct: _Direct) -> object:
 
 
 def _may_write_alone(session: Session) -> bool:
-    """Whether a write's statement may be its own transaction: it is the session's first, and
-    nothing listens for the session's commit before it is made (a `before_commit` listener may
-    refuse it, and the statement would have committed already)."""
+    """Whether a write's statement may be its own transaction: nothing else would share it (the
+    session has begun no transaction: a dependency of the route that used it, or left a change
+    in it to flush, began one), and nothing listens for the session's commit before it is made
+    (a `before_commit` listener may refuse it, and the statement would have committed already)."""
     if session.in_transaction() or session.dispatch.before_commit:
         return False
     return _may_run_alone(session)
