@@ -294,6 +294,14 @@ async def test_a_lone_statement_is_its_own_transaction_on_postgresql(postgresql:
             finally:
                 event.remove(Session, "before_commit", _may_refuse)
             assert seen == [("INSERT", True)]
+            seen.clear()
+            event.listen(Session, "after_begin", _sets_the_tenant)  # a statement must see it
+            try:
+                created = await client.post("/books", json={"title": "Lady Susan"})
+                assert (await client.get(f"/books/{created.json()['id']}")).status_code == 200
+            finally:
+                event.remove(Session, "after_begin", _sets_the_tenant)
+            assert seen == [("SELECT", True), ("INSERT", True), ("SELECT", True), ("SELECT", True)]
         async with engine.begin() as connection:
             await connection.execute(insert(models.Shelf).values(id=1, label="old"))
         seen.clear()
@@ -307,6 +315,11 @@ async def test_a_lone_statement_is_its_own_transaction_on_postgresql(postgresql:
 
 def _may_refuse(_session: Session) -> None:
     """A `before_commit` listener, which could refuse a commit by raising."""
+
+
+def _sets_the_tenant(_session: Session, _transaction: object, connection: Connection) -> None:
+    """An `after_begin` listener setting what the transaction's statements see."""
+    connection.exec_driver_sql("SELECT set_config('app.tenant', 'a', true)")
 
 
 def _renaming_a_shelf(_route: str) -> list[params.Depends]:
