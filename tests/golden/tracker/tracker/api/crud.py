@@ -444,11 +444,14 @@ async def _listed(
 def _may_run_alone(session: AsyncSession | Session) -> bool:
     """Whether a route's lone statement may run in autocommit, its own transaction (a read
     route's SELECT: `READ_ALONE`; a write's Core statement: `_committed`): on PostgreSQL, where
-    BEGIN and COMMIT or ROLLBACK are round trips of their own, unless a `begin` listener sets
-    something for the transaction (behind a transaction pooler, the time limits: `SET LOCAL`
-    would outlive no statement in autocommit)."""
-    bind = session.get_bind()
-    return bind.dialect.name == "postgresql" and not bind.dispatch.begin
+    BEGIN and COMMIT or ROLLBACK are round trips of their own, unless a listener sets something
+    for the transaction, which no statement in autocommit would see: the engine's `begin` (the
+    time limits behind a transaction pooler) or the session's `after_begin` (a project's
+    `SET LOCAL`, say of the tenant row-level security checks)."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    bind = sync.get_bind()
+    listened = bind.dispatch.begin or sync.dispatch.after_begin
+    return bind.dialect.name == "postgresql" and not listened
 
 
 def _in_core(
