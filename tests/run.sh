@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 if [ $# -eq 0 ]; then
-  step "persistgen's whole suite: about 40 minutes on 2 cores (install, lint and types 2," \
-    "the tests 32, the corpus of real schemas 5, the live migration at a million rows 2)"
+  step "persistgen's whole suite: about 30 minutes on 2 cores (install, lint and types 2," \
+    "the tests 24, the corpus of real schemas 3, the live migration test 1 to 3)"
 fi
 
 step "installing persistgen and its test tools into .venv"
