@@ -48,6 +48,32 @@ async def main() -> None:
 asyncio.run(main())
 """
 
+# The app's routes, reads and writes, many at once: each a lone statement, which the routes run
+# in autocommit on PostgreSQL, but not behind a transaction pooler.
+ROUTES = """
+import asyncio
+from collections import Counter
+from httpx import ASGITransport, AsyncClient
+from blog.main import app
+
+async def main() -> None:
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            user = {"email": "first@example.org", "display_name": "First"}
+            key = (await client.post("/users", json=user)).json()["id"]
+
+            async def read_and_write(number: int) -> tuple[int, int]:
+                read = await client.get(f"/users/{key}")
+                user = {"email": f"user-{number}@example.org", "display_name": "User"}
+                written = await client.post("/users", json=user)
+                return read.status_code, written.status_code
+
+            print(Counter(await asyncio.gather(*(read_and_write(n) for n in range(100)))))
+
+asyncio.run(main())
+"""
+
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -123,3 +149,19 @@ def test_without_the_switch_prepared_statements_collide(project: Path, one_serve
     assert first.returncode == 0, first.stderr
     assert second.returncode != 0
     assert "prepared statement" in second.stderr and "already exists" in second.stderr
+
+
+def test_the_routes_pass_through_with_no_time_limits(project: Path) -> None:
+    """With both time limits 0 (set on the role instead, as the README suggests) no `begin`
+    listener holds the routes' statements in transactions: the engine's mark of the pooler
+    does. A lone statement in autocommit here was prepared on one server connection and run on
+    another ("prepared statement ... does not exist")."""
+    with pooled_database(f"pg_bouncer_routes_{os.getpid()}", server_connections=2) as url:
+        run(project, "alembic", "upgrade", "head", database_url=url)
+        no_limits = {"statement_timeout": "0", "idle_in_transaction_timeout": "0"}
+        env = {**database_env(url, pool_size="8", **no_limits), "CURSOR_SECRET": "test"}
+        result = subprocess.run(
+            [sys.executable, "-c", ROUTES], cwd=project, env=env, capture_output=True, text=True
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "Counter({(200, 201): 100})"
