@@ -10,6 +10,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry, QueuePool
 
+# The execution option that marks an engine reaching PostgreSQL through a transaction pooler
+# (db/engine.py sets it). There a statement outside a transaction may be prepared on one server
+# connection and run on another, so the routes run none alone in autocommit (api/crud.py).
+TRANSACTION_POOLER = "transaction_pooler"
+
 
 @dataclass
 class CheckoutTally:

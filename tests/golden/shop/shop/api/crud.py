@@ -34,6 +34,7 @@ from starlette.types import Scope
 from shop.api import cursors, idempotency
 from shop.api.errors import UNAVAILABLE, is_unavailable, problem_responses
 from shop.db.engine import replicas
+from shop.db.pool import TRANSACTION_POOLER
 from shop.db.replicas import read_elsewhere
 from shop.db.retry import RETRYABLE
 from shop.db.session import ReadSessionDep, SessionDep
@@ -444,14 +445,17 @@ async def _listed(
 def _may_run_alone(session: AsyncSession | Session) -> bool:
     """Whether a route's lone statement may run in autocommit, its own transaction (a read
     route's SELECT: `READ_ALONE`; a write's Core statement: `_committed`): on PostgreSQL, where
-    BEGIN and COMMIT or ROLLBACK are round trips of their own, unless a listener sets something
-    for the transaction, which no statement in autocommit would see: the engine's `begin` (the
-    time limits behind a transaction pooler) or the session's `after_begin` (a project's
-    `SET LOCAL`, say of the tenant row-level security checks)."""
+    BEGIN and COMMIT or ROLLBACK are round trips of their own; not behind a transaction pooler
+    (`TRANSACTION_POOLER`: asyncpg prepares a statement and runs it in two round trips, which
+    outside a transaction may reach two server connections), nor where a listener sets
+    something for the transaction, which no statement in autocommit would see: the engine's
+    `begin` or the session's `after_begin` (a project's `SET LOCAL`, say of the tenant
+    row-level security checks)."""
     sync = session.sync_session if isinstance(session, AsyncSession) else session
     bind = sync.get_bind()
-    listened = bind.dispatch.begin or sync.dispatch.after_begin
-    return bind.dialect.name == "postgresql" and not listened
+    if bind.dialect.name != "postgresql" or bind.get_execution_options().get(TRANSACTION_POOLER):
+        return False
+    return not (bind.dispatch.begin or sync.dispatch.after_begin)
 
 
 def _in_core(

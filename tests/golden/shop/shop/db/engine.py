@@ -14,7 +14,7 @@ from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import QueuePool
 
-from shop.db.pool import MeteredPool
+from shop.db.pool import TRANSACTION_POOLER, MeteredPool
 from shop.db.replicas import Replicas
 from shop.settings import DatabaseSettings, get_settings
 
@@ -32,6 +32,7 @@ def build_engine(settings: DatabaseSettings, url_text: str | None = None) -> Asy
         pool_pre_ping=settings.pool_pre_ping,
         pool_recycle=settings.pool_recycle,
         connect_args=_postgres_arguments(url, settings),
+        execution_options={TRANSACTION_POOLER: settings.transaction_pooler},
         **_queue_pool_arguments(url, settings),
     )
     if url.get_backend_name() == "sqlite":
