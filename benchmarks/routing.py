@@ -5,7 +5,7 @@ temporary directory, imports the app (on SQLite; nothing is served or queried), 
 what FastAPI's router does to find the route of `GET /<route>/1` for the first, the middle and
 the last resource: each route of the app asked in turn whether it matches. Each round times it
 with the generated routers' own check (`CrudRouter.matches`: a path without the router's
-segment is no match at once) and with FastAPI's match of an included router (the check
+prefix is no match at once) and with FastAPI's match of an included router (the check
 switched off), in the same process, after a round that warms both up, in an order that
 alternates from round to round; the ratio is taken within a round and printed as
 min / median / max over the rounds.

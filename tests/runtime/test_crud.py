@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, params, status
+from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import event
@@ -226,6 +227,7 @@ async def test_a_path_outside_a_routers_segment_tries_none_of_its_routes(
     session: AsyncSession,
 ) -> None:
     router = CrudRouter(NAMES, Books, LEAN, key={"key": Key})
+    router.add_api_route(".csv", _csv)  # `/books.csv`: the prefix, and no slash after it
     tried: list[str] = []
     for route in router.routes:
         assert isinstance(route, APIRoute)
@@ -240,12 +242,27 @@ async def test_a_path_outside_a_routers_segment_tries_none_of_its_routes(
 
     app.dependency_overrides[get_session] = test_session
     async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
-        for path in ("/shelves/1", "/booksx", "/v1/shelves"):
+        for path in ("/shelves/1", "/book", "/v1/shelves"):
             assert (await client.get(path)).status_code == 404
         assert tried == []
         assert (await client.get("/books")).status_code == 200
         assert (await client.get("/v1/books/1")).status_code == 404  # matched: no such book
+        assert (await client.get("/books.csv")).text == "title"
         assert tried
+
+
+@pytest.mark.anyio
+async def test_a_route_added_without_the_prefix_is_still_served() -> None:
+    router = CrudRouter(NAMES, Books, LEAN, key={"key": Key})
+    router.add_route("/plain", PlainTextResponse("plain"))  # Starlette's: the path as given
+    app = FastAPI()
+    app.include_router(router)
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
+        assert (await client.get("/plain")).text == "plain"
+
+
+async def _csv() -> PlainTextResponse:
+    return PlainTextResponse("title")
 
 
 def _noting(tried: list[str], path: str, matches: Any, scope: Any) -> Any:
