@@ -7,11 +7,15 @@ project's default) on the same server (so the same durability settings):
 
 - generated: the generated app, as `persistgen new` writes it;
 - orm: a hand-written FastAPI + SQLAlchemy 2 ORM service (benchmarks/handwritten/orm_service.py);
-- asyncpg: a hand-written FastAPI + asyncpg service (benchmarks/handwritten/asyncpg_service.py).
+- asyncpg: a hand-written FastAPI + asyncpg service (benchmarks/handwritten/asyncpg_service.py);
+- for the reads only, FastAPI and SQLAlchemy Core the plainest way
+  (benchmarks/handwritten/plain_service.py): the guide's session dependency and Core
+  SELECTs ("plain session"), and a connection without a dependency ("plain core").
 
 wrk loads each endpoint with 64 keep-alive connections. Each repetition runs every endpoint
 through the three services in an order that rotates from repetition to repetition; ratios are
-taken within a repetition and printed as min / median / max. Write runs start from the same
+taken within a repetition and printed as min / median / max. Then the reads run the same way
+through the generated app and the two plain services. Write runs start from the same
 10,000 rows (rows created or deleted by the previous run are reset and the table vacuumed).
 Run: python benchmarks/http_api.py [--repetitions 5] [--seconds 3] [--only get,list] [--quick]
 (PostgreSQL from PERSISTGEN_TEST_POSTGRES_URL, like the tests; needs `wrk`, Debian's package).
@@ -50,6 +54,9 @@ DELETES_PER_SECOND = 10_000
 # Posts status in rotation: the filtered list matches a third of the rows.
 STATUSES = ("draft", "published", "archived")
 SERVICES = ("generated", "orm", "asyncpg")
+# Serve the reads only: FastAPI and SQLAlchemy Core the plainest way, with the guide's session
+# dependency and without.
+PLAIN = {"plain session": "session_app", "plain core": "core_app"}
 READS = ("get", "list", "list filtered", "keyset page")
 WRITES = ("create", "update", "delete")
 
@@ -108,8 +115,17 @@ async def _main(
             db = await asyncpg.connect(bench_dsn)
             try:
                 author = await _load(db)
-                runs = (endpoints, repetitions, seconds)
-                await _run(db, project, bench_dsn, author, runs, Path(tmp))
+                services = _services(project, bench_dsn)
+                server = await db.fetchval("SHOW server_version")
+                _print_machine(server, services, seconds, repetitions)
+                runs = (repetitions, seconds)
+                full = [s for s in services if s.name in SERVICES]
+                figures = await _run(db, full, author, (endpoints, *runs), Path(tmp))
+                # Apart, so that five services' pools never hold more than the server allows.
+                reads = tuple(endpoint for endpoint in endpoints if endpoint in READS)
+                least = [s for s in services if s.name == "generated" or s.name in PLAIN]
+                plain = await _run(db, least, author, (reads, *runs), Path(tmp)) if reads else {}
+                _report(figures, plain, repetitions)
             finally:
                 await db.close()
     finally:
@@ -174,12 +190,19 @@ def _services(project: Path, dsn: str) -> list[Service]:
     }
     handwritten_env = {**common, "DATABASE_URL": url, "POOL_PRE_PING": pre_ping}
     ports = [_free_port() for _ in SERVICES]
+    plain = [
+        Service(
+            name, _free_port(), [*uvicorn, f"plain_service:{app}"], HANDWRITTEN, handwritten_env
+        )
+        for name, app in PLAIN.items()
+    ]
     return [
         Service("generated", ports[0], [*uvicorn, "blog.main:app"], project, generated_env),
         Service("orm", ports[1], [*uvicorn, "orm_service:app"], HANDWRITTEN, handwritten_env),
         Service(
             "asyncpg", ports[2], [*uvicorn, "asyncpg_service:app"], HANDWRITTEN, handwritten_env
         ),
+        *plain,
     ]
 
 
@@ -193,30 +216,29 @@ def _generated_pre_ping(project: Path) -> str:
 
 async def _run(
     db: asyncpg.Connection,
-    project: Path,
-    dsn: str,
+    services: list[Service],
     author: int,
     runs: tuple[tuple[str, ...], int, float],
     scratch: Path,
-) -> None:
+) -> dict[str, dict[str, list[Figure]]]:
+    """Each of `endpoints` through `services`, `repetitions` times; figures[endpoint][service]
+    holds one figure per repetition."""
     endpoints, repetitions, seconds = runs
-    services = _services(project, dsn)
     processes = [_start(service) for service in services]
     try:
         for service in services:
             _wait_until_up(service)
         targets = {s.name: _targets(s, author, scratch) for s in services}
-        _print_machine(await db.fetchval("SHOW server_version"), services, seconds, repetitions)
         for service in services:  # warm up: open the pools, fill the statement caches
             for endpoint in ("get", "list"):
-                _wrk(targets[service.name][endpoint], min(seconds, 1.0))
-        # figures[endpoint][service]: one per repetition.
+                if endpoint in targets[service.name]:
+                    _wrk(targets[service.name][endpoint], min(seconds, 1.0))
         figures: dict[str, dict[str, list[Figure]]] = {}
         for repetition in range(repetitions):
             shift = repetition % len(services)
             order = services[shift:] + services[:shift]
             for endpoint in endpoints:
-                for service in order:
+                for service in (s for s in order if endpoint in targets[s.name]):
                     extra = {"RUN": f"{repetition}-{service.name}"}
                     if endpoint == "delete":
                         extra["FIRST_ID"] = await _deletable(db, author, seconds)
@@ -224,7 +246,7 @@ async def _run(
                     figures.setdefault(endpoint, {}).setdefault(service.name, []).append(figure)
                     if endpoint in WRITES:
                         await _reset(db)
-        _report(figures, repetitions)
+        return figures
     finally:
         for process in processes:
             process.terminate()
@@ -264,7 +286,7 @@ def _targets(service: Service, author: int, scratch: Path) -> dict[str, str]:
         keyset = f"/posts?limit={PAGE}&after={page['next_cursor']}"
     else:
         keyset = f"/posts?limit={PAGE}&after_id={middle}"
-    return {
+    targets = {
         "get": f"{_script(scratch, 'get', _GET)} {base}",
         "list": f"{base}/posts?limit={PAGE}",
         "list filtered": f"{base}/posts?limit={PAGE}&status=published",
@@ -273,6 +295,7 @@ def _targets(service: Service, author: int, scratch: Path) -> dict[str, str]:
         "update": f"{_script(scratch, 'update', _UPDATE)} {base}",
         "delete": f"{_script(scratch, 'delete', _DELETE)} {base}",
     }
+    return {name: targets[name] for name in READS} if service.name in PLAIN else targets
 
 
 # wrk's Lua scripts. Each thread numbers its requests; `tid` (set in `setup`) keeps the
@@ -393,30 +416,43 @@ def _load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def _report(figures: dict[str, dict[str, list[Figure]]], repetitions: int) -> None:
+def _report(
+    figures: dict[str, dict[str, list[Figure]]],
+    plain: dict[str, dict[str, list[Figure]]],
+    repetitions: int,
+) -> None:
     """Per endpoint: each service's median req/s and p99 over the repetitions, then the
-    generated app's ratios to each hand-written one within a repetition, min / median / max."""
+    generated app's ratios to each hand-written one within a repetition, min / median / max;
+    then each read against the plain services (measured with the generated app apart)."""
     print(f"median of {repetitions} repetitions (req/s, p99 latency)\n")
     print(f"{'endpoint':<14}" + "".join(f"{name:>24}" for name in SERVICES) + "   ratios")
     for endpoint, by_service in figures.items():
-        cells = []
-        for name in SERVICES:
-            runs = by_service[name]
-            rate = statistics.median(f.requests_per_second for f in runs)
-            p99 = statistics.median(f.p99_ms for f in runs)
-            errors = sum(f.errors for f in runs)
-            note = f" !{errors}" if errors else ""
-            cells.append(f"{rate:>9,.0f}/s p99 {p99:>6.1f} ms{note}")
-        ratios = [
-            _ratios([g.requests_per_second for g in by_service["generated"]], by_service[other])
-            for other in ("orm", "asyncpg")
-        ]
-        line = f"{endpoint:<14}" + "".join(f"{cell:>24}" for cell in cells)
-        print(f"{line}   vs orm {ratios[0]}; vs asyncpg {ratios[1]}")
+        cells = "".join(f"{_cell(by_service[name]):>24}" for name in SERVICES)
+        generated = [g.requests_per_second for g in by_service["generated"]]
+        ratios = "; ".join(
+            f"vs {other} {_ratios(generated, by_service[other])}" for other in SERVICES[1:]
+        )
+        print(f"{endpoint:<14}{cells}   {ratios}")
+    if plain:
+        print("\nreads, against FastAPI and SQLAlchemy Core the plainest way:")
+    for endpoint, by_service in plain.items():
+        generated = [g.requests_per_second for g in by_service["generated"]]
+        for name in PLAIN:
+            ratios = _ratios(generated, by_service[name])
+            cell = _cell(by_service[name])
+            print(f"  {name:<16}{endpoint:<14}{cell:>24}   generated / it {ratios}")
     print(
         f"\nratio: generated req/s / the other's, within a repetition (min/median/max); "
         f"!N: N answers not 2xx; load {_load_average()}"
     )
+
+
+def _cell(runs: list[Figure]) -> str:
+    rate = statistics.median(f.requests_per_second for f in runs)
+    p99 = statistics.median(f.p99_ms for f in runs)
+    errors = sum(f.errors for f in runs)
+    note = f" !{errors}" if errors else ""
+    return f"{rate:>9,.0f}/s p99 {p99:>6.1f} ms{note}"
 
 
 def _ratios(generated: list[float], other: list[Figure]) -> str:

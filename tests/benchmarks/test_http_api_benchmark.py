@@ -1,5 +1,5 @@
 """The HTTP benchmark keeps running: a quick run must serve every endpoint from the three
-services and print a rate, a p99 and ratios for each."""
+services and print a rate, a p99 and ratios for each, and every read from the two plain ones."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
-ENDPOINTS = ("get", "list", "list filtered", "keyset page", "create", "update", "delete")
+READS = ("get", "list", "list filtered", "keyset page")
+ENDPOINTS = (*READS, "create", "update", "delete")
 # The database the benchmark makes (and drops) beside the tests' own.
 DATABASE = os.environ.get("PERSISTGEN_BENCH_DATABASE", f"http_bench_{os.getpid()}")
 
@@ -42,3 +43,10 @@ def test_the_benchmark_serves_every_endpoint_and_reports_ratios() -> None:
         ratios = re.findall(r"vs (?:orm|asyncpg) (\d+\.\d\d)/(\d+\.\d\d)/(\d+\.\d\d)", line)
         assert len(ratios) == 2, line
         assert "!" not in line, f"answers not 2xx (a broken route would be fast): {line}"
+    plain = [line.strip() for line in result.stdout.splitlines() if line.startswith("  plain ")]
+    for name in ("plain session", "plain core"):
+        for endpoint in READS:
+            line = next(line for line in plain if re.match(rf"{name} +{endpoint} +[1-9]", line))
+            assert re.search(r"/s p99 +\d+\.\d ms", line), line
+            assert re.search(r"generated / it \d+\.\d\d/\d+\.\d\d/\d+\.\d\d$", line), line
+            assert "!" not in line, f"answers not 2xx: {line}"
