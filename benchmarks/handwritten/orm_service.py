@@ -1,27 +1,16 @@
 """A FastAPI + SQLAlchemy 2 ORM service over `posts`, written as the FastAPI and SQLAlchemy
 tutorials write one: a mapped class, `select(Post)`, `session.get`, `response_model=` DTOs and a
-commit per write. Pool settings come from the environment the benchmark sets for every service.
+commit per write; its engine and session dependency are database.py's.
 Run: DATABASE_URL=postgresql+asyncpg://... uvicorn orm_service:app"""
 
 import datetime as dt
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
+from database import SessionDep, lifespan
 from dtos import PostCreate, PostPage, PostRead, PostStatus, PostUpdate
-from fastapi import Depends, FastAPI, HTTPException, Query, Response
+from fastapi import FastAPI, HTTPException, Query, Response
 from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-engine = create_async_engine(
-    os.environ["DATABASE_URL"],
-    pool_size=int(os.environ.get("POOL_SIZE", "10")),
-    max_overflow=int(os.environ.get("MAX_OVERFLOW", "20")),
-    pool_pre_ping=os.environ.get("POOL_PRE_PING", "true") == "true",
-)
-SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 
 class Base(DeclarativeBase):
@@ -48,20 +37,6 @@ class Post(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
-
-
-async def get_session() -> AsyncIterator[AsyncSession]:
-    async with SessionLocal() as session:
-        yield session
-
-
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
-
-
-@asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    yield
-    await engine.dispose()
 
 
 app = FastAPI(lifespan=lifespan)

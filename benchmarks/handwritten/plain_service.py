@@ -1,8 +1,8 @@
 """FastAPI and SQLAlchemy Core for the reads the plainest way: not services anyone would ship
 (no middleware, a 404 and nothing else), for telling the generated app's own cost from
 theirs. The get through the session is about the least a route taking the guide's session
-dependency can do: one dependency, one SELECT. Pool settings come from the environment the
-benchmark sets for every service.
+dependency can do: one dependency, one SELECT. The engine and that dependency are
+database.py's, as the ORM service's are.
 
 - `session_app`: the guide's `get_session` (`async with SessionLocal() as session: yield
   session`) and Core SELECTs of the columns through the session, rows as dicts into the DTOs;
@@ -13,44 +13,18 @@ Both serve `GET /posts/{post_id}` and `GET /posts` (a page and its total; none a
 plain_service:session_app (or core_app)
 """
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+from database import SessionDep, engine, lifespan
 from dtos import PostPage, PostRead, PostStatus
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import FastAPI, HTTPException, Query
 from sqlalchemy import bindparam, column, func, select, table
-from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-engine = create_async_engine(
-    os.environ["DATABASE_URL"],
-    pool_size=int(os.environ.get("POOL_SIZE", "10")),
-    max_overflow=int(os.environ.get("MAX_OVERFLOW", "20")),
-    pool_pre_ping=os.environ.get("POOL_PRE_PING", "true") == "true",
-)
-SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 posts = table("posts", *(column(name) for name in PostRead.model_fields))
 by_id = select(*posts.c).where(posts.c.id == bindparam("post_id"))
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0)]
-
-
-async def get_session() -> AsyncIterator[AsyncSession]:
-    async with SessionLocal() as session:
-        yield session
-
-
-@asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    yield
-    await engine.dispose()
-
 
 session_app = FastAPI(lifespan=lifespan)
 core_app = FastAPI(lifespan=lifespan)
@@ -83,15 +57,13 @@ async def _page(
 
 
 @session_app.get("/posts/{post_id}", response_model=PostRead)
-async def get_through_session(
-    post_id: int, session: Annotated[AsyncSession, Depends(get_session)]
-) -> Any:
+async def get_through_session(post_id: int, session: SessionDep) -> Any:
     return await _one(session, post_id)
 
 
 @session_app.get("/posts", response_model=PostPage)
 async def list_through_session(
-    session: Annotated[AsyncSession, Depends(get_session)],
+    session: SessionDep,
     limit: Limit = 20,
     offset: Offset = 0,
     status: PostStatus | None = None,
