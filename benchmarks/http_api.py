@@ -118,13 +118,14 @@ async def _main(
                 services = _services(project, bench_dsn)
                 server = await db.fetchval("SHOW server_version")
                 _print_machine(server, services, seconds, repetitions)
-                runs = (repetitions, seconds)
-                full = [s for s in services if s.name in SERVICES]
-                figures = await _run(db, full, author, (endpoints, *runs), Path(tmp))
+                first_round = [s for s in services if s.name in SERVICES]
+                runs = (endpoints, repetitions, seconds)
+                figures = await _run(db, first_round, author, runs, Path(tmp))
                 # Apart, so that five services' pools never hold more than the server allows.
                 reads = tuple(endpoint for endpoint in endpoints if endpoint in READS)
-                least = [s for s in services if s.name == "generated" or s.name in PLAIN]
-                plain = await _run(db, least, author, (reads, *runs), Path(tmp)) if reads else {}
+                plain_round = [s for s in services if s.name == "generated" or s.name in PLAIN]
+                runs = (reads, repetitions, seconds)
+                plain = await _run(db, plain_round, author, runs, Path(tmp)) if reads else {}
                 _report(figures, plain, repetitions)
             finally:
                 await db.close()
@@ -189,20 +190,18 @@ def _services(project: Path, dsn: str) -> list[Service]:
         "PYTHONPATH": str(project),
     }
     handwritten_env = {**common, "DATABASE_URL": url, "POOL_PRE_PING": pre_ping}
-    ports = [_free_port() for _ in SERVICES]
-    plain = [
-        Service(
-            name, _free_port(), [*uvicorn, f"plain_service:{app}"], HANDWRITTEN, handwritten_env
-        )
-        for name, app in PLAIN.items()
-    ]
+    apps = {
+        "generated": ("blog.main:app", project, generated_env),
+        "orm": ("orm_service:app", HANDWRITTEN, handwritten_env),
+        "asyncpg": ("asyncpg_service:app", HANDWRITTEN, handwritten_env),
+        **{
+            name: (f"plain_service:{app}", HANDWRITTEN, handwritten_env)
+            for name, app in PLAIN.items()
+        },
+    }
     return [
-        Service("generated", ports[0], [*uvicorn, "blog.main:app"], project, generated_env),
-        Service("orm", ports[1], [*uvicorn, "orm_service:app"], HANDWRITTEN, handwritten_env),
-        Service(
-            "asyncpg", ports[2], [*uvicorn, "asyncpg_service:app"], HANDWRITTEN, handwritten_env
-        ),
-        *plain,
+        Service(name, _free_port(), [*uvicorn, app], cwd, env)
+        for name, (app, cwd, env) in apps.items()
     ]
 
 
@@ -423,7 +422,8 @@ def _report(
 ) -> None:
     """Per endpoint: each service's median req/s and p99 over the repetitions, then the
     generated app's ratios to each hand-written one within a repetition, min / median / max;
-    then each read against the plain services (measured with the generated app apart)."""
+    then each read in the round of the plain services: the generated app's figures in it, and
+    the plain services' with its ratios to them."""
     print(f"median of {repetitions} repetitions (req/s, p99 latency)\n")
     print(f"{'endpoint':<14}" + "".join(f"{name:>24}" for name in SERVICES) + "   ratios")
     for endpoint, by_service in figures.items():
@@ -434,13 +434,14 @@ def _report(
         )
         print(f"{endpoint:<14}{cells}   {ratios}")
     if plain:
-        print("\nreads, against FastAPI and SQLAlchemy Core the plainest way:")
-    for endpoint, by_service in plain.items():
-        generated = [g.requests_per_second for g in by_service["generated"]]
-        for name in PLAIN:
-            ratios = _ratios(generated, by_service[name])
-            cell = _cell(by_service[name])
-            print(f"  {name:<16}{endpoint:<14}{cell:>24}   generated / it {ratios}")
+        print("\nreads, in a round against FastAPI and SQLAlchemy Core the plainest way:")
+        for endpoint, by_service in plain.items():
+            generated = [g.requests_per_second for g in by_service["generated"]]
+            print(f"  {'generated':<16}{endpoint:<14}{_cell(by_service['generated']):>24}")
+            for name in PLAIN:
+                ratios = _ratios(generated, by_service[name])
+                cell = _cell(by_service[name])
+                print(f"  {name:<16}{endpoint:<14}{cell:>24}   generated / it {ratios}")
     print(
         f"\nratio: generated req/s / the other's, within a repetition (min/median/max); "
         f"!N: N answers not 2xx; load {_load_average()}"
