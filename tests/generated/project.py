@@ -170,8 +170,22 @@ def served(project: Path, database_url: str, **settings: str) -> Iterator[str]:
             _wait_until_serving(base, process, log)
             yield base
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            _stop(process, log)
+
+
+def _stop(process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    """SIGTERM, and the graceful shutdown Kubernetes allows by default (30 s): past it, the
+    process is killed and the failure shows uvicorn's log, which names the phase it hung in."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        log.seek(0)
+        raise AssertionError(
+            f"uvicorn did not stop within 30 s of SIGTERM:\n{log.read().decode(errors='replace')}"
+        ) from None
 
 
 def _wait_until_serving(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
