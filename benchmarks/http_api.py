@@ -284,16 +284,20 @@ def _targets(service: Service, author: int, scratch: Path) -> dict[str, str]:
         keyset = f"/posts?limit={PAGE}&after={page['next_cursor']}"
     else:
         keyset = f"/posts?limit={PAGE}&after_id={middle}"
-    targets = {
+    reads = {
         "get": f"{_script(scratch, 'get', _GET)} {base}",
         "list": f"{base}/posts?limit={PAGE}",
         "list filtered": f"{base}/posts?limit={PAGE}&status=published",
         "keyset page": f"{base}{keyset}",
+    }
+    if service.name in PLAIN:  # they serve the reads only
+        return reads
+    return {
+        **reads,
         "create": f"{_script(scratch, 'create', _CREATE.replace('AUTHOR', str(author)))} {base}",
         "update": f"{_script(scratch, 'update', _UPDATE)} {base}",
         "delete": f"{_script(scratch, 'delete', _DELETE)} {base}",
     }
-    return {name: targets[name] for name in READS} if service.name in PLAIN else targets
 
 
 # wrk's Lua scripts. Each thread numbers its requests; `tid` (set in `setup`) keeps the
